@@ -1,0 +1,3 @@
+from ecomops.cli import main
+
+main()

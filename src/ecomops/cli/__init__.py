@@ -1,0 +1,49 @@
+"""The ``ecomops`` command line: one Typer app, one sub-app per noun."""
+
+from __future__ import annotations
+
+import typer
+
+from ecomops import __version__
+from ecomops.cli import goals, init, manual, roles, staff
+
+app = typer.Typer(
+    name="ecomops",
+    help="Run the E-commerce Department by its operations manual (電商部運營管理手冊).\n\n"
+    "Example: ecomops rubric show copywriter",
+    no_args_is_help=True,
+    rich_markup_mode="rich",
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ecomops {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Run the E-commerce Department by its operations manual (電商部運營管理手冊).
+
+    Example: ecomops rubric show copywriter
+    """
+
+
+init.register(app)
+manual.register(app)
+app.add_typer(manual.app, name="manual")
+app.add_typer(roles.app, name="roles")
+app.add_typer(roles.rubric_app, name="rubric")
+app.add_typer(goals.app, name="goals")
+app.add_typer(staff.app, name="staff")
+
+
+def main() -> None:
+    app(prog_name="ecomops")

@@ -1,0 +1,141 @@
+"""What every command shares: options, the error edge, the database session, messages.
+
+Nothing here imports the ORM, YAML or Pydantic; commands import services inside their bodies.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ecomops.errors import EcomopsError
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+DbOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="SQLite database file \\[env: ECOMOPS_DB; default: ecomops.db in the data directory].",
+        rich_help_panel="Database",
+        show_default=False,
+    ),
+]
+UrlOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        help="Any SQLAlchemy URL, e.g. postgresql://user:pw@host/db \\[env: ECOMOPS_DATABASE_URL].",
+        rich_help_panel="Database",
+        show_default=False,
+    ),
+]
+LangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="Language of handbook text: en, zh (the manual's characters) or zh-hans "
+        "\\[env: ECOMOPS_LANG, then the locale].",
+        show_default=False,
+    ),
+]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Print JSON instead of a table (see docs/json.md).")
+]
+
+
+def note(message: str) -> None:
+    """A message for the person at the terminal (stderr, never mixed with data)."""
+    typer.echo(f"ecomops: {message}", err=True)
+
+
+def fail(exc: EcomopsError) -> None:
+    typer.echo(f"error: {exc}", err=True)
+    for line in exc.problems:
+        typer.echo(f"  {line}", err=True)
+    raise typer.Exit(code=exc.exit_code)
+
+
+def _debug() -> bool:
+    return os.environ.get("ECOMOPS_DEBUG", "") not in ("", "0")
+
+
+def command(app: typer.Typer, name: str | None = None, **kwargs) -> Callable:
+    """Register ``fn`` as a command whose user errors print one line and exit non-zero."""
+
+    def decorate(fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def wrapper(*args, **kw):
+            try:
+                return fn(*args, **kw)
+            except EcomopsError as exc:
+                if _debug():
+                    raise
+                fail(exc)
+            except (typer.Exit, typer.Abort, KeyboardInterrupt):
+                raise
+            except Exception as exc:  # the last line of defence: no traceback for users
+                if _debug():
+                    raise
+                from ecomops.errors import DatabaseError
+
+                mapped = _map_unexpected(exc)
+                if isinstance(mapped, DatabaseError):
+                    fail(mapped)
+                typer.echo(
+                    f"error: internal error ({type(exc).__name__}: {exc}); "
+                    "run again with ECOMOPS_DEBUG=1 for the traceback and report it",
+                    err=True,
+                )
+                raise typer.Exit(code=70) from None
+
+        app.command(name, **kwargs)(wrapper)
+        return fn
+
+    return decorate
+
+
+def _map_unexpected(exc: Exception):
+    mod = type(exc).__module__
+    if mod.startswith("sqlalchemy") or mod.startswith("sqlite3") or mod.startswith("psycopg"):
+        from ecomops.errors import DatabaseError
+
+        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        return DatabaseError(f"database error: {detail}", "nothing was written")
+    return exc
+
+
+def lang_of(value: str | None) -> str:
+    from ecomops.text import default_lang, parse_lang
+
+    return parse_lang(value) if value else default_lang()
+
+
+@contextmanager
+def session(db: str | None, url: str | None, *, write: bool) -> Iterator[Session]:
+    """The command's one transaction: committed when the block ends, rolled back on error."""
+    from ecomops.services.database import open_database
+
+    database = open_database(db, url, notify=note)
+    try:
+        with database.session(write=write) as s:
+            yield s
+    finally:
+        database.dispose()
+
+
+def now():
+    from ecomops import clock
+
+    return clock.now()
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()

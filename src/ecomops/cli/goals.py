@@ -1,0 +1,45 @@
+"""``ecomops goals list``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ecomops.cli.common import DbOpt, JsonOpt, LangOpt, UrlOpt, command, lang_of, session
+from ecomops.cli.output import emit, table
+
+app = typer.Typer(help="The monthly goals (§7.2).\n\nExample: ecomops goals list --month 2026-11",
+                  no_args_is_help=True)
+
+
+@command(app, "list")
+def list_(
+    month: Annotated[
+        str | None,
+        typer.Option("--month", help="Only this month (YYYY-MM).", show_default=False),
+    ] = None,
+    lang: LangOpt = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List the monthly goals, each due on the last day of its month.
+
+    Example: ecomops goals list --month 2026-12 --lang zh-hans
+    """
+    from ecomops.services.manual import goals_list
+
+    with session(db, database_url, write=False) as s:
+        out = goals_list(s, month, lang_of(lang))
+    emit(
+        out,
+        as_json=as_json,
+        render=lambda rows: table(
+            rows,
+            [("id", lambda g: g.id), ("month", lambda g: g.month), ("goal", lambda g: g.text, True),
+             ("due", lambda g: g.due)],
+            title="Goals",
+            empty=f"no goals for {month}" if month else "no goals",
+        ),
+    )

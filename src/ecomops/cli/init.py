@@ -1,0 +1,52 @@
+"""``ecomops init``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ecomops.cli.common import DbOpt, JsonOpt, UrlOpt, command, note
+from ecomops.cli.output import emit
+
+
+def register(app: typer.Typer) -> None:
+    @command(app, "init")
+    def init(
+        manual: Annotated[
+            str | None,
+            typer.Option("--manual", help="Handbook YAML to load \\[default: the bundled one].",
+                         show_default=False),
+        ] = None,
+        year: Annotated[
+            int | None,
+            typer.Option("--year", min=1900, max=2999,
+                         help="Year of the manual's dates (it gives none) \\[default: this year].",
+                         show_default=False),
+        ] = None,
+        db: DbOpt = None,
+        database_url: UrlOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Create the database, or update it, and load the handbook, in one transaction.
+
+        Run it again, or with an edited handbook, to update the handbook content in place:
+        staff and every other record stay as they are.
+
+        Example: ecomops init --manual data/seed_manual.yaml --year 2026
+        """
+        from ecomops.services.database import init_database
+
+        out = init_database(db, database_url, manual_file=manual, year=year)
+
+        def render(o) -> None:
+            verb = "created" if o.created else "updated"
+            changes = sum(o.added.values()) + sum(o.updated.values()) + sum(o.removed.values())
+            note(
+                f"{verb} {o.database}: handbook {o.manual} (year {o.year}); "
+                f"{sum(o.added.values())} added, {sum(o.updated.values())} updated, "
+                f"{sum(o.removed.values())} removed"
+                + ("" if changes or o.changed or o.created else " — already up to date")
+            )
+
+        emit(out, as_json=as_json, render=render)

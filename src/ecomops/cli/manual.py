@@ -1,0 +1,127 @@
+"""``ecomops manual show|check`` and ``ecomops rules``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ecomops.cli.common import DbOpt, JsonOpt, LangOpt, UrlOpt, command, lang_of, session
+from ecomops.cli.output import console, emit, table
+
+app = typer.Typer(help="Read and check the handbook.\n\nExample: ecomops manual show 6",
+                  no_args_is_help=True)
+
+
+def _render_sections(sections, depth: int = 0) -> None:
+    from rich.markup import escape
+    from rich.padding import Padding
+    from rich.table import Table
+
+    out = console()
+    for s in sections:
+        head = f"§{s.number} " if s.number and s.number[0].isdigit() else ""
+        style = "bold underline" if depth == 0 else "bold"
+        label = f"{head}{s.title}" if not s.number or head else f"{s.title} ({s.number})"
+        out.print(Padding(f"[{style}]{escape(label)}[/]", (0, 0, 0, 2 * depth)))
+        if s.text:
+            out.print(Padding(escape(s.text), (0, 0, 0, 2 * depth)))
+        if s.items:
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(justify="right", no_wrap=True)
+            grid.add_column(overflow="fold")
+            for item in s.items:
+                grid.add_row(f"{item.number}.", item.text)
+            out.print(Padding(grid, (0, 0, 0, 2 * depth + 2)))
+        _render_sections(s.sections, depth + 1)
+        if depth == 0:
+            out.print()
+
+
+@command(app, "show")
+def show(
+    section: Annotated[
+        str | None,
+        typer.Argument(help="A section: 1–9, 3.1, 8.2, or a name such as functions, "
+                       "positions, appraisal, goals, phases, tasks.", show_default=False),
+    ] = None,
+    lang: LangOpt = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show the handbook in force, whole or one section.
+
+    Example: ecomops manual show functions --lang en
+    """
+    from ecomops.services.manual import manual_show
+
+    language = lang_of(lang)
+    with session(db, database_url, write=False) as s:
+        out = manual_show(s, section, language)
+    emit(out, as_json=as_json, render=_render_sections)
+
+
+@command(app, "check")
+def check(
+    file: Annotated[
+        str | None,
+        typer.Argument(help="Handbook YAML to check \\[default: the bundled one].",
+                       show_default=False),
+    ] = None,
+    lang: LangOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Validate a handbook file and report the manual's own inconsistencies.
+
+    Exit status: 0 when the file is valid (warnings only), 1 when it has errors.
+
+    Example: ecomops manual check data/seed_manual.yaml
+    """
+    from ecomops.services.manual import manual_check
+
+    out = manual_check(file, lang_of(lang))
+
+    def render(o) -> None:
+        from rich.markup import escape
+
+        c = console()
+        for e in o.errors:
+            typer.echo(f"error: {e}", err=True)
+        for w in o.warnings:
+            c.print(f"[yellow]warning[/] §{escape(w.section)} [dim]{escape(w.id)}[/]: "
+                    f"{escape(w.message)}")
+        verdict = "valid" if o.valid else f"not valid ({len(o.errors)} errors)"
+        typer.echo(f"{o.file}: {verdict}, {len(o.warnings)} warnings", err=True)
+
+    emit(out, as_json=as_json, render=render)
+    if not out.valid:
+        raise typer.Exit(code=1)
+
+
+def register(root: typer.Typer) -> None:
+    @command(root, "rules")
+    def rules(
+        lang: LangOpt = None,
+        db: DbOpt = None,
+        database_url: UrlOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """List the code of conduct (§3.1) and the daily work rules (§3.2).
+
+        Example: ecomops rules --lang zh-hans
+        """
+        from ecomops.services.manual import rules_list
+
+        with session(db, database_url, write=False) as s:
+            out = rules_list(s, lang_of(lang))
+        emit(
+            out,
+            as_json=as_json,
+            render=lambda rows: table(
+                rows,
+                [("§", lambda r: f"{r.section}.{r.number}"), ("rule", lambda r: r.text, True),
+                 ("key", lambda r: r.key)],
+                title="Rules",
+            ),
+        )

@@ -1,0 +1,106 @@
+"""The one output layer: JSON for programs, Rich tables for people.
+
+JSON: sorted keys, ISO dates, decimals as numbers, ``[]`` for an empty list, UTF-8 as is.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+_console = None
+
+
+def console():
+    """The stdout console, built on first use (so the terminal width is read then, not at import)."""
+    global _console
+    if _console is None:
+        from rich.console import Console
+
+        _console = Console(highlight=False, soft_wrap=False)
+    return _console
+
+
+def reset_console() -> None:
+    global _console
+    _console = None
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "model_dump"):
+        return _plain(value.model_dump(mode="python"))
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(_plain(data), sort_keys=True, ensure_ascii=False, indent=2)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(to_json(data) + "\n")
+    sys.stdout.flush()
+
+
+def emit(data: Any, *, as_json: bool, render: Callable[[Any], None]) -> None:
+    if as_json:
+        print_json(data)
+    else:
+        render(data)
+
+
+def fmt(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Decimal):
+        return str(_plain(value))
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return ", ".join(fmt(v) for v in value) or "—"
+    return str(value)
+
+
+def table(
+    rows: Sequence[Any],
+    columns: Sequence[tuple[str, Callable[[Any], Any]] | tuple[str, Callable[[Any], Any], bool]],
+    *,
+    title: str | None = None,
+    empty: str = "nothing to show",
+) -> None:
+    """Print ``rows`` as a table, one column per (header, getter[, wraps]).
+
+    Columns keep to one line unless ``wraps`` is true (long text such as a rule or a goal).
+    """
+    if not rows:
+        from ecomops.cli.common import note
+
+        note(empty)
+        return
+    from rich.table import Table
+
+    t = Table(title=title, show_lines=False, header_style="bold")
+    for header, *rest in columns:
+        wraps = rest[1] if len(rest) > 1 else False
+        if wraps:
+            t.add_column(header, overflow="fold", ratio=1, min_width=12)
+        else:
+            t.add_column(header, no_wrap=True, overflow="ellipsis")
+    for row in rows:
+        t.add_row(*(fmt(col[1](row)) for col in columns))
+    console().print(t)

@@ -1,0 +1,1 @@
+"""Engine, tables, migrations and the transaction helper."""

@@ -1,0 +1,145 @@
+"""Where the database is, and how to open it.
+
+Precedence: ``--database-url``, ``--db``, ``ECOMOPS_DATABASE_URL``, ``ECOMOPS_DB``, then the
+default file ``ecomops.db`` in the user's data directory. SQLite connections get foreign keys,
+WAL, a busy timeout, and real transactions (``BEGIN IMMEDIATE`` for writes) so that two people
+on one file lose nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import create_engine, event
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+
+from ecomops.errors import DatabaseError, InvalidInput
+
+warnings.filterwarnings("ignore", message=r".*does \*not\* support Decimal objects natively")
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("ecomops", appauthor=False) / "ecomops.db"
+
+
+@dataclass(frozen=True)
+class Target:
+    url: URL
+    is_default: bool
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.get_backend_name() == "sqlite"
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        if not self.is_sqlite or not self.url.database or self.url.database == ":memory:":
+            return None
+        return Path(self.url.database)
+
+    def display(self) -> str:
+        if self.sqlite_path is not None:
+            return str(self.sqlite_path)
+        return self.url.render_as_string(hide_password=True)
+
+
+def _parse_url(raw: str) -> URL:
+    try:
+        url = make_url(raw)
+    except sa_exc.ArgumentError:
+        raise InvalidInput(
+            f"{raw!r} is not a database URL",
+            "write it like postgresql://user:password@host/dbname or sqlite:///path/to/file.db",
+        ) from None
+    backend = url.get_backend_name()
+    if backend == "postgresql" and url.drivername in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg")
+    elif backend == "postgres":
+        url = url.set(drivername="postgresql+psycopg")
+    if url.get_backend_name() not in ("sqlite", "postgresql"):
+        raise InvalidInput(
+            f"unsupported database {url.get_backend_name()!r}",
+            "use a SQLite file (--db PATH) or a postgresql:// URL",
+        )
+    return url
+
+
+def _sqlite_url(path: str | Path) -> URL:
+    p = Path(path).expanduser()
+    return URL.create("sqlite", database=str(p.resolve() if p.exists() else p.absolute()))
+
+
+def resolve(db: str | None = None, database_url: str | None = None) -> Target:
+    if db and database_url:
+        raise InvalidInput("--db and --database-url both given", "use one of them")
+    if database_url:
+        return Target(_parse_url(database_url), False)
+    if db:
+        return Target(_sqlite_url(db), False)
+    env_url = os.environ.get("ECOMOPS_DATABASE_URL")
+    if env_url:
+        return Target(_parse_url(env_url), False)
+    env_db = os.environ.get("ECOMOPS_DB")
+    if env_db:
+        return Target(_sqlite_url(env_db), False)
+    return Target(_sqlite_url(default_db_path()), True)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        # Let SQLAlchemy (not the sqlite3 module) decide where transactions begin, so that
+        # DDL is transactional too; see the SQLAlchemy docs on pysqlite transactions.
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection):
+        mode = conn.get_execution_options().get("ecomops_write", True)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if mode else "BEGIN")
+
+
+def make_engine(target: Target) -> Engine:
+    if target.is_sqlite:
+        engine = create_engine(target.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(target.url, pool_pre_ping=False)
+
+
+@contextmanager
+def translate_errors(target: Target):
+    """Turn driver errors into one line that says what to do."""
+    try:
+        yield
+    except sa_exc.OperationalError as exc:
+        detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        if "locked" in detail or "busy" in detail:
+            raise DatabaseError(
+                f"database {target.display()} stayed busy for {BUSY_TIMEOUT_MS // 1000} s",
+                "try again in a moment",
+            ) from None
+        raise DatabaseError(
+            f"cannot use database {target.display()}: {detail}",
+            "check the path or URL, that the server is running, and your permissions",
+        ) from None
+    except sa_exc.DatabaseError as exc:
+        detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise DatabaseError(
+            f"cannot use database {target.display()}: {detail}",
+            "is it an ecomops database? check --db / --database-url",
+        ) from None

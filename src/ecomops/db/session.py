@@ -1,0 +1,45 @@
+"""One transaction per command: :class:`Database` opens it, commits it, or rolls it all back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy.engine import Connection, Engine
+from sqlmodel import Session
+
+from ecomops.db.engine import Target, make_engine, translate_errors
+
+
+class Database:
+    def __init__(self, target: Target) -> None:
+        self.target = target
+        self._engine: Engine | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            self._engine = make_engine(self.target)
+        return self._engine
+
+    @contextmanager
+    def connect(self, *, write: bool) -> Iterator[Connection]:
+        """A connection inside one transaction: committed on success, rolled back on error."""
+        with translate_errors(self.target):
+            with self.engine.connect() as conn:
+                if self.target.is_sqlite:
+                    conn = conn.execution_options(ecomops_write=write)
+                with conn.begin():
+                    yield conn
+
+    @contextmanager
+    def session(self, *, write: bool) -> Iterator[Session]:
+        with self.connect(write=write) as conn:
+            with Session(bind=conn, autoflush=True, expire_on_commit=False) as session:
+                yield session
+                session.flush()
+
+    def dispose(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None

@@ -1,0 +1,1 @@
+"""The handbook as data: the schema of ``seed_manual.yaml``, its loader and its checks."""

@@ -1,0 +1,386 @@
+"""The schema of the handbook file (``data/seed_manual.yaml``).
+
+Structure is checked by Pydantic (``extra="forbid"`` everywhere); the rules that span several
+parts of the file (weights, bands, shares, references, unique ids) are checked by
+:func:`semantic_problems`, which reports each problem with the key path it is about.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from ecomops.core.grades import Band, band_problems
+from ecomops.text import key as name_key
+
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+Ident = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]*$")]
+GradeId = Annotated[str, StringConstraints(pattern=r"^[A-Z]$")]
+Score = Annotated[Decimal, Field(ge=0, le=100)]
+
+Path = tuple[str | int, ...]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Strict):
+    zh: NonEmpty
+    en: NonEmpty
+
+
+class Item(Text):
+    key: Ident | None = None
+
+
+class TitledText(Strict):
+    title: Text
+    text: Text
+
+
+class ItemList(Strict):
+    title: Text
+    items: list[Item] = Field(min_length=1)
+
+
+class Calendar(Strict):
+    year: int | None = Field(default=None, ge=1900, le=2999)
+    effective_month: int = Field(ge=1, le=12)
+    effective_day: int = Field(ge=1, le=31)
+    timezone: NonEmpty = "Asia/Shanghai"
+    defaults: list[str] = []
+
+
+class Card(Strict):
+    reports_to: str | None = None
+    summary: Text
+    duties: list[Text] = Field(min_length=1)
+
+
+class Position(Strict):
+    id: Ident
+    name: Text
+    aliases: list[NonEmpty] = []
+    in_department: bool = True
+    head: bool = False
+    reports_to: Ident | None = None
+    rubric: Ident | None = None
+    raters: list[Ident] | None = None
+    defaults: list[str] = []
+    card: Card | None = None
+
+
+class Grade(Strict):
+    id: GradeId
+    name: Text
+    meaning: Text
+    share: Score
+    min: Score
+    max: Score
+    band: NonEmpty
+    points: Score
+
+
+class CycleKind(Strict):
+    id: Ident
+    name: Text
+    forced_distribution: bool
+
+
+class Quota(Strict):
+    rule: Literal["cumulative"] = "cumulative"
+    min_group_size: int = Field(default=1, ge=1)
+    strict: bool = False
+    defaults: list[str] = []
+
+
+class Criterion(Strict):
+    id: Ident
+    name: Text
+    aliases: list[NonEmpty] = []
+    weight: Annotated[Decimal, Field(gt=0, le=100)]
+    levels: dict[GradeId, Text]
+
+
+class Rubric(Strict):
+    id: Ident
+    name: Text
+    number: int | None = None
+    raters: list[Ident] = Field(min_length=1)
+    total: Text
+    criteria: list[Criterion] = Field(min_length=1)
+
+
+class Appraisal(Strict):
+    title: Text
+    purpose: Text
+    declared_levels: list[NonEmpty] = []
+    grades: list[Grade] = Field(min_length=1)
+    defaults: list[str] = []
+    cycle_kinds: list[CycleKind] = Field(min_length=1)
+    quota: Quota = Quota()
+    rubrics: list[Rubric] = Field(min_length=1)
+
+
+class GoalMonth(Strict):
+    id: Ident
+    month: int = Field(ge=1, le=12)
+    title: Text
+    items: list[Text] = Field(min_length=1)
+
+
+class Goals(Strict):
+    title: Text
+    central: Text
+    months: list[GoalMonth] = []
+
+
+class Phase(Strict):
+    id: Ident
+    name: Text
+    months_min: int = Field(ge=0, le=120)
+    months_max: int = Field(ge=1, le=120)
+    items: list[Text] = Field(min_length=1)
+
+
+class Task(Text):
+    serves: NonEmpty | None = None
+
+
+class Assignment(Strict):
+    position: Ident
+    section: NonEmpty
+    truncated: bool = False
+    defaults: list[str] = []
+    tasks: list[Task] = []
+
+
+class Workflow(Strict):
+    title: Text
+    phases: list[Phase] = []
+    assignments: list[Assignment] = []
+
+
+class Supplementary(Strict):
+    title: Text
+    truncated: bool = False
+    text: Text | None = None
+
+
+class Erratum(Text):
+    id: Ident
+    section: NonEmpty
+
+
+class Manual(Strict):
+    schema_version: Literal[1]
+    title: Text
+    dated: NonEmpty
+    company: Text
+    department: Text
+    calendar: Calendar
+    preamble: Text
+    general: TitledText
+    functions: ItemList
+    conduct: ItemList
+    daily_rules: ItemList
+    organisation: TitledText
+    positions: list[Position] = Field(min_length=1)
+    appraisal: Appraisal
+    goals: Goals
+    workflow: Workflow
+    supplementary: Supplementary
+    errata: list[Erratum] = []
+
+    # --- lookups used by the services -------------------------------------------------------
+
+    def position(self, position_id: str) -> Position:
+        return next(p for p in self.positions if p.id == position_id)
+
+    def rubric(self, rubric_id: str) -> Rubric:
+        return next(r for r in self.appraisal.rubrics if r.id == rubric_id)
+
+    def raters_of(self, position: Position) -> list[str]:
+        """Who rates a position: its own ``raters``, else its rubric's."""
+        if position.raters is not None:
+            return list(position.raters)
+        if position.rubric is None:
+            return []
+        return list(self.rubric(position.rubric).raters)
+
+    def goal_items(self) -> Iterator[tuple[str, GoalMonth, int, Text]]:
+        for month in self.goals.months:
+            for n, item in enumerate(month.items, start=1):
+                yield f"{month.id}.{n}", month, n, item
+
+    def head(self) -> Position | None:
+        return next((p for p in self.positions if p.head), None)
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    message: str
+
+
+def _duplicates(values: list[str]) -> list[str]:
+    return sorted(v for v, n in Counter(values).items() if n > 1)
+
+
+def _field_names(model: type[BaseModel]) -> set[str]:
+    """Keys a ``defaults`` list may name: fields, and ``field.sub`` for nested models."""
+    names: set[str] = set()
+    for name, info in model.model_fields.items():
+        if name == "defaults":
+            continue
+        names.add(name)
+        ann = info.annotation
+        inner = getattr(ann, "__args__", (ann,))
+        for t in inner:
+            if isinstance(t, type) and issubclass(t, BaseModel):
+                names |= {f"{name}.{sub}" for sub in t.model_fields}
+    return names
+
+
+def _check_defaults(obj: BaseModel, path: Path) -> Iterator[Problem]:
+    fields = _field_names(type(obj))
+    for i, name in enumerate(getattr(obj, "defaults", [])):
+        if name not in fields:
+            yield Problem((*path, "defaults", i), f"names {name!r}, which is not a key here")
+
+
+def semantic_problems(m: Manual) -> list[Problem]:
+    """Every rule the file breaks that its structure alone does not show."""
+    out: list[Problem] = []
+    add = out.append
+
+    try:
+        ZoneInfo(m.calendar.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        add(Problem(("calendar", "timezone"), f"unknown time zone {m.calendar.timezone!r}"))
+    import calendar as _cal
+
+    if m.calendar.effective_day > _cal.monthrange(2024, m.calendar.effective_month)[1]:
+        add(Problem(("calendar", "effective_day"), "is not a day of the effective month"))
+    out.extend(_check_defaults(m.calendar, ("calendar",)))
+
+    # Items: unique keys across the rule lists.
+    keys: list[str] = []
+    for section in ("functions", "conduct", "daily_rules"):
+        keys += [i.key for i in getattr(m, section).items if i.key]
+    for dup in _duplicates(keys):
+        add(Problem(("daily_rules",), f"duplicate item key {dup!r}"))
+
+    # Positions.
+    pos_ids = [p.id for p in m.positions]
+    rubric_ids = [r.id for r in m.appraisal.rubrics]
+    for dup in _duplicates(pos_ids):
+        add(Problem(("positions",), f"duplicate position id {dup!r}"))
+    names: dict[str, str] = {}
+    for i, p in enumerate(m.positions):
+        path: Path = ("positions", i)
+        for label in [p.id, p.name.zh, p.name.en, *p.aliases]:
+            k = name_key(label)
+            if names.setdefault(k, p.id) != p.id:
+                add(Problem((*path, "aliases"), f"name {label!r} also names position {names[k]!r}"))
+        if p.reports_to is not None and p.reports_to not in pos_ids:
+            add(Problem((*path, "reports_to"), f"unknown position {p.reports_to!r}"))
+        if p.reports_to == p.id:
+            add(Problem((*path, "reports_to"), "a position cannot report to itself"))
+        if p.rubric is not None and p.rubric not in rubric_ids:
+            add(Problem((*path, "rubric"), f"unknown rubric {p.rubric!r}"))
+        for j, r in enumerate(p.raters or []):
+            if r not in pos_ids:
+                add(Problem((*path, "raters", j), f"unknown rater position {r!r}"))
+        if p.raters is not None and p.rubric is None:
+            add(Problem((*path, "raters"), "raters given but no rubric to rate with"))
+        out.extend(_check_defaults(p, path))
+    heads = [p.id for p in m.positions if p.head]
+    if len(heads) > 1:
+        add(Problem(("positions",), f"more than one department head: {', '.join(heads)}"))
+
+    # Grades: ids, bands, shares, points.
+    ap = m.appraisal
+    grade_ids = [g.id for g in ap.grades]
+    for dup in _duplicates(grade_ids):
+        add(Problem(("appraisal", "grades"), f"duplicate grade id {dup!r}"))
+    bands = [Band(g.id, g.min, g.max) for g in ap.grades]
+    for message in band_problems(bands):
+        add(Problem(("appraisal", "grades"), message))
+    total_share = sum((g.share for g in ap.grades), Decimal(0))
+    if total_share != 100:
+        add(Problem(("appraisal", "grades"), f"shares add up to {total_share}%, not 100%"))
+    for i, g in enumerate(ap.grades):
+        upper_ok = g.points < g.max or (g.points == g.max == 100)
+        if not (g.min <= g.points and upper_ok):
+            add(
+                Problem(
+                    ("appraisal", "grades", i, "points"),
+                    f"{g.points} points fall outside grade {g.id}'s band {g.min}–{g.max}",
+                )
+            )
+    out.extend(_check_defaults(ap, ("appraisal",)))
+    out.extend(_check_defaults(ap.quota, ("appraisal", "quota")))
+    for dup in _duplicates([k.id for k in ap.cycle_kinds]):
+        add(Problem(("appraisal", "cycle_kinds"), f"duplicate cycle kind {dup!r}"))
+
+    # Rubrics.
+    for dup in _duplicates(rubric_ids):
+        add(Problem(("appraisal", "rubrics"), f"duplicate rubric id {dup!r}"))
+    for i, r in enumerate(ap.rubrics):
+        path = ("appraisal", "rubrics", i)
+        for j, rater in enumerate(r.raters):
+            if rater not in pos_ids:
+                add(Problem((*path, "raters", j), f"unknown rater position {rater!r}"))
+        for dup in _duplicates([c.id for c in r.criteria]):
+            add(Problem((*path, "criteria"), f"duplicate criterion id {dup!r}"))
+        total = sum((c.weight for c in r.criteria), Decimal(0))
+        if total != 100:
+            add(Problem((*path, "criteria"), f"weights add up to {total}, not 100"))
+        crit_names: dict[str, str] = {}
+        for j, c in enumerate(r.criteria):
+            cpath: Path = (*path, "criteria", j)
+            if sorted(c.levels) != sorted(grade_ids):
+                add(
+                    Problem(
+                        (*cpath, "levels"),
+                        f"levels {', '.join(sorted(c.levels))} do not match the grades "
+                        f"{', '.join(sorted(grade_ids))}",
+                    )
+                )
+            for label in [c.id, c.name.zh, c.name.en, *c.aliases]:
+                k = name_key(label)
+                if crit_names.setdefault(k, c.id) != c.id:
+                    add(Problem((*cpath, "aliases"), f"name {label!r} also names {crit_names[k]!r}"))
+
+    # Goals and phases.
+    for dup in _duplicates([g.id for g in m.goals.months]):
+        add(Problem(("goals", "months"), f"duplicate goal month id {dup!r}"))
+    for dup in _duplicates([str(g.month) for g in m.goals.months]):
+        add(Problem(("goals", "months"), f"month {dup} has two goal lists"))
+    for dup in _duplicates([p.id for p in m.workflow.phases]):
+        add(Problem(("workflow", "phases"), f"duplicate phase id {dup!r}"))
+    for i, ph in enumerate(m.workflow.phases):
+        if ph.months_min > ph.months_max:
+            add(Problem(("workflow", "phases", i), "months_min is larger than months_max"))
+    goal_ids = {gid for gid, *_ in m.goal_items()}
+    for dup in _duplicates([a.position for a in m.workflow.assignments]):
+        add(Problem(("workflow", "assignments"), f"position {dup!r} has two task lists"))
+    for i, a in enumerate(m.workflow.assignments):
+        path = ("workflow", "assignments", i)
+        if a.position not in pos_ids:
+            add(Problem((*path, "position"), f"unknown position {a.position!r}"))
+        for j, t in enumerate(a.tasks):
+            if t.serves is not None and t.serves not in goal_ids:
+                add(Problem((*path, "tasks", j, "serves"), f"unknown goal {t.serves!r}"))
+        out.extend(_check_defaults(a, path))
+    for dup in _duplicates([e.id for e in m.errata]):
+        add(Problem(("errata",), f"duplicate erratum id {dup!r}"))
+    return out

@@ -1,0 +1,227 @@
+"""Opening the database: find it, create or upgrade it, load the handbook."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import inspect, select
+from sqlalchemy.engine import Connection
+from sqlmodel import Session, SQLModel
+
+from ecomops import clock
+from ecomops.db import tables
+from ecomops.db.engine import resolve
+from ecomops.db.migrate import needs_upgrade, upgrade
+from ecomops.db.session import Database
+from ecomops.errors import DatabaseError, ManualError
+from ecomops.handbook.loader import LoadedManual, load_manual
+from ecomops.services.handbook_rows import ORDER, PRIMARY_KEYS, handbook_rows
+from ecomops.views import InitOut
+
+Notify = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def _is_empty(conn: Connection) -> bool:
+    return not inspect(conn).get_table_names()
+
+
+def _normalise(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return value.normalize()
+    return value
+
+
+def _sync_table(conn: Connection, name: str, rows: list[dict]) -> tuple[int, int, int, list]:
+    """Make ``name`` hold exactly ``rows``; return (added, updated, removed keys to delete)."""
+    table = SQLModel.metadata.tables[name]
+    pk = PRIMARY_KEYS[name]
+    existing = {
+        tuple(r[c] for c in pk): dict(r)
+        for r in conn.execute(select(table)).mappings()
+    }
+    desired = {tuple(r[c] for c in pk): r for r in rows}
+    inserts = [r for k, r in desired.items() if k not in existing]
+    updates = [
+        r
+        for k, r in desired.items()
+        if k in existing
+        and any(_normalise(existing[k][c]) != _normalise(v) for c, v in r.items())
+    ]
+    if inserts:
+        conn.execute(table.insert(), inserts)
+    for r in updates:
+        cond = [table.c[c] == r[c] for c in pk]
+        conn.execute(table.update().where(*cond).values(**r))
+    removed = [k for k in existing if k not in desired]
+    return len(inserts), len(updates), len(removed), removed
+
+
+def _delete_unused(conn: Connection, name: str, keys: list[tuple]) -> None:
+    """Delete handbook rows that the new handbook dropped, unless records still use them."""
+    if not keys:
+        return
+    table = SQLModel.metadata.tables[name]
+    pk = PRIMARY_KEYS[name]
+    for other in SQLModel.metadata.sorted_tables:
+        if other.name in PRIMARY_KEYS:
+            continue
+        for fk in other.foreign_key_constraints:
+            if fk.referred_table is not table:
+                continue
+            cols = [e.parent for e in fk.elements]
+            used = {tuple(r) for r in conn.execute(select(*cols).distinct())}
+            hit = sorted(set(keys) & used)
+            if hit:
+                label = ", ".join(".".join(map(str, k)) for k in hit)
+                raise ManualError(
+                    f"the handbook drops {name} {label}, which {other.name} records still use",
+                    hint="keep it in the handbook, or change those records first; "
+                    "nothing was written",
+                )
+    for k in keys:
+        conn.execute(table.delete().where(*[table.c[c] == v for c, v in zip(pk, k, strict=True)]))
+
+
+def install_manual(
+    conn: Connection, loaded: LoadedManual, *, year: int | None, now: datetime
+) -> dict[str, Any]:
+    """Load a validated handbook into the handbook tables, in the caller's transaction."""
+    mv = tables.ManualVersion.__table__
+    latest = conn.execute(select(mv).order_by(mv.c.id.desc()).limit(1)).mappings().first()
+    the_year = year or loaded.manual.calendar.year or (latest["year"] if latest else now.year)
+    rows = handbook_rows(loaded.manual, the_year)
+    added: dict[str, int] = {}
+    updated: dict[str, int] = {}
+    removed: dict[str, int] = {}
+    to_remove: dict[str, list] = {}
+    for name in ORDER:
+        a, u, r, keys = _sync_table(conn, name, rows[name])
+        added[name], updated[name], removed[name] = a, u, r
+        to_remove[name] = keys
+    for name in reversed(ORDER):
+        _delete_unused(conn, name, to_remove[name])
+    changed = latest is None or latest["sha256"] != loaded.sha256 or latest["year"] != the_year
+    if changed:
+        conn.execute(
+            mv.insert().values(
+                sha256=loaded.sha256,
+                source=str(loaded.path),
+                year=the_year,
+                document=loaded.manual.model_dump(mode="json"),
+                loaded_at=now,
+            )
+        )
+    return {
+        "year": the_year,
+        "changed": changed,
+        "added": added,
+        "updated": updated,
+        "removed": removed,
+    }
+
+
+def init_database(
+    db: str | None,
+    database_url: str | None,
+    *,
+    manual_file: str | Path | None = None,
+    year: int | None = None,
+) -> InitOut:
+    """``ecomops init``: create or upgrade the schema and load the handbook, in one transaction."""
+    loaded = load_manual(manual_file)  # a bad file fails here, before the database is touched
+    target = resolve(db, database_url)
+    created = _prepare_file(target)
+    database = Database(target)
+    try:
+        with database.connect(write=True) as conn:
+            if needs_upgrade(conn):
+                upgrade(conn)
+            result = install_manual(conn, loaded, year=year, now=clock.now(_tz(loaded)))
+    except BaseException:
+        database.dispose()
+        if created:
+            _remove_sqlite(target.sqlite_path)
+        raise
+    database.dispose()
+    return InitOut(
+        database=target.display(),
+        created=created,
+        manual=str(loaded.path),
+        sha256=loaded.sha256,
+        **result,
+    )
+
+
+def _tz(loaded: LoadedManual) -> str:
+    return loaded.manual.calendar.timezone
+
+
+def _prepare_file(target) -> bool:
+    """Create the parent folder of a new SQLite file; True when the file is new."""
+    path = target.sqlite_path
+    if path is None or path.exists():
+        return False
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(f"cannot create {path.parent}: {exc.strerror}") from None
+    return True
+
+
+def _remove_sqlite(path: Path | None) -> None:
+    if path is None:
+        return
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def open_database(
+    db: str | None = None, database_url: str | None = None, *, notify: Notify = _quiet
+) -> Database:
+    """The database a command works on, created (default only) or upgraded as needed."""
+    target = resolve(db, database_url)
+    path = target.sqlite_path
+    if path is not None and not path.exists():
+        if not target.is_default:
+            raise DatabaseError(
+                f"no database at {path}", f"create it with: ecomops init --db {path}"
+            )
+        out = init_database(None, None)
+        notify(f"created a new database at {out.database} from the bundled handbook")
+        return Database(target)
+    database = Database(target)
+    with database.connect(write=False) as conn:
+        empty = _is_empty(conn)
+        stale = not empty and needs_upgrade(conn)
+    if empty:
+        if target.is_default:
+            database.dispose()
+            out = init_database(None, None)
+            notify(f"initialised the database at {out.database} from the bundled handbook")
+            return Database(target)
+        flag = f"--db {path}" if path else "--database-url URL"
+        raise DatabaseError(
+            f"database {target.display()} has no ecomops tables",
+            f"initialise it with: ecomops init {flag}",
+        )
+    if stale:
+        with database.connect(write=True) as conn:
+            if needs_upgrade(conn):
+                upgrade(conn)
+        notify(f"upgraded the database schema of {target.display()}")
+    return database
+
+
+@contextmanager
+def transaction(database: Database, *, write: bool) -> Iterator[Session]:
+    with database.session(write=write) as session:
+        yield session
