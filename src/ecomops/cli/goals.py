@@ -9,8 +9,10 @@ import typer
 from ecomops.cli.common import DbOpt, JsonOpt, LangOpt, UrlOpt, command, lang_of, session
 from ecomops.cli.output import emit, table
 
-app = typer.Typer(help="The monthly goals (§7.2).\n\nExample: ecomops goals list --month 2026-11",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="The monthly goals (§7.2).\n\nExample: ecomops goals list --month 2026-11",
+    no_args_is_help=True,
+)
 
 
 @command(app, "list")
@@ -37,8 +39,12 @@ def list_(
         as_json=as_json,
         render=lambda rows: table(
             rows,
-            [("id", lambda g: g.id), ("month", lambda g: g.month), ("goal", lambda g: g.text, True),
-             ("due", lambda g: g.due)],
+            [
+                ("id", lambda g: g.id),
+                ("month", lambda g: g.month),
+                ("goal", lambda g: g.text, True),
+                ("due", lambda g: g.due),
+            ],
             title="Goals",
             empty=f"no goals for {month}" if month else "no goals",
         ),

@@ -15,14 +15,21 @@ def register(app: typer.Typer) -> None:
     def init(
         manual: Annotated[
             str | None,
-            typer.Option("--manual", help="Handbook YAML to load \\[default: the bundled one].",
-                         show_default=False),
+            typer.Option(
+                "--manual",
+                help="Handbook YAML to load \\[default: the bundled one].",
+                show_default=False,
+            ),
         ] = None,
         year: Annotated[
             int | None,
-            typer.Option("--year", min=1900, max=2999,
-                         help="Year of the manual's dates (it gives none) \\[default: this year].",
-                         show_default=False),
+            typer.Option(
+                "--year",
+                min=1900,
+                max=2999,
+                help="Year of the manual's dates (it gives none) \\[default: this year].",
+                show_default=False,
+            ),
         ] = None,
         db: DbOpt = None,
         database_url: UrlOpt = None,

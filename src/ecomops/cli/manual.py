@@ -9,8 +9,9 @@ import typer
 from ecomops.cli.common import DbOpt, JsonOpt, LangOpt, UrlOpt, command, lang_of, session
 from ecomops.cli.output import console, emit, table
 
-app = typer.Typer(help="Read and check the handbook.\n\nExample: ecomops manual show 6",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="Read and check the handbook.\n\nExample: ecomops manual show 6", no_args_is_help=True
+)
 
 
 def _render_sections(sections, depth: int = 0) -> None:
@@ -42,8 +43,11 @@ def _render_sections(sections, depth: int = 0) -> None:
 def show(
     section: Annotated[
         str | None,
-        typer.Argument(help="A section: 1–9, 3.1, 8.2, or a name such as functions, "
-                       "positions, appraisal, goals, phases, tasks.", show_default=False),
+        typer.Argument(
+            help="A section: 1–9, 3.1, 8.2, or a name such as functions, "
+            "positions, appraisal, goals, phases, tasks.",
+            show_default=False,
+        ),
     ] = None,
     lang: LangOpt = None,
     db: DbOpt = None,
@@ -66,8 +70,9 @@ def show(
 def check(
     file: Annotated[
         str | None,
-        typer.Argument(help="Handbook YAML to check \\[default: the bundled one].",
-                       show_default=False),
+        typer.Argument(
+            help="Handbook YAML to check \\[default: the bundled one].", show_default=False
+        ),
     ] = None,
     lang: LangOpt = None,
     as_json: JsonOpt = False,
@@ -89,8 +94,10 @@ def check(
         for e in o.errors:
             typer.echo(f"error: {e}", err=True)
         for w in o.warnings:
-            c.print(f"[yellow]warning[/] §{escape(w.section)} [dim]{escape(w.id)}[/]: "
-                    f"{escape(w.message)}")
+            c.print(
+                f"[yellow]warning[/] §{escape(w.section)} [dim]{escape(w.id)}[/]: "
+                f"{escape(w.message)}"
+            )
         verdict = "valid" if o.valid else f"not valid ({len(o.errors)} errors)"
         typer.echo(f"{o.file}: {verdict}, {len(o.warnings)} warnings", err=True)
 
@@ -120,8 +127,11 @@ def register(root: typer.Typer) -> None:
             as_json=as_json,
             render=lambda rows: table(
                 rows,
-                [("§", lambda r: f"{r.section}.{r.number}"), ("rule", lambda r: r.text, True),
-                 ("key", lambda r: r.key)],
+                [
+                    ("§", lambda r: f"{r.section}.{r.number}"),
+                    ("rule", lambda r: r.text, True),
+                    ("key", lambda r: r.key),
+                ],
                 title="Rules",
             ),
         )

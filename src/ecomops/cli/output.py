@@ -16,7 +16,7 @@ _console = None
 
 
 def console():
-    """The stdout console, built on first use (so the terminal width is read then, not at import)."""
+    """The stdout console, built on first use (the terminal width is read then)."""
     global _console
     if _console is None:
         from rich.console import Console

@@ -9,15 +9,21 @@ import typer
 from ecomops.cli.common import DbOpt, JsonOpt, LangOpt, UrlOpt, command, lang_of, session
 from ecomops.cli.output import console, emit, fmt, table
 
-app = typer.Typer(help="Positions: duties, reporting lines, raters.\n\n"
-                  "Example: ecomops roles show 策划主管", no_args_is_help=True)
-rubric_app = typer.Typer(help="Appraisal rubrics.\n\nExample: ecomops rubric show copywriter",
-                         no_args_is_help=True)
+app = typer.Typer(
+    help="Positions: duties, reporting lines, raters.\n\nExample: ecomops roles show 策划主管",
+    no_args_is_help=True,
+)
+rubric_app = typer.Typer(
+    help="Appraisal rubrics.\n\nExample: ecomops rubric show copywriter", no_args_is_help=True
+)
 
 PositionArg = Annotated[
     str,
-    typer.Argument(help="Position id or Chinese name (traditional or simplified), "
-                   "e.g. copywriter, 文案, 策劃主管, 策划主管.", show_default=False),
+    typer.Argument(
+        help="Position id or Chinese name (traditional or simplified), "
+        "e.g. copywriter, 文案, 策劃主管, 策划主管.",
+        show_default=False,
+    ),
 ]
 
 
@@ -77,8 +83,10 @@ def show(
         c.print(f"[bold]{escape(p.name)}[/] ({p.id})")
         if p.summary:
             c.print(escape(p.summary))
-        c.print(f"reports to: {fmt(p.reports_to)}"
-                + (" (tool default)" if "reports_to" in p.defaults else ""))
+        c.print(
+            f"reports to: {fmt(p.reports_to)}"
+            + (" (tool default)" if "reports_to" in p.defaults else "")
+        )
         c.print(f"rubric: {fmt(p.rubric)}; raters: {fmt(p.raters)}")
         if p.reports:
             c.print(f"direct reports: {fmt(p.reports)}")

@@ -20,8 +20,10 @@ from ecomops.cli.common import (
 )
 from ecomops.cli.output import emit, table
 
-app = typer.Typer(help="The staff roster.\n\nExample: ecomops staff add 王芳 --position 文案",
-                  no_args_is_help=True)
+app = typer.Typer(
+    help="The staff roster.\n\nExample: ecomops staff add 王芳 --position 文案",
+    no_args_is_help=True,
+)
 
 NameArg = Annotated[str, typer.Argument(help="The person's name.", show_default=False)]
 
@@ -63,8 +65,15 @@ def add(
     from ecomops.services.staff import staff_add
 
     with session(db, database_url, write=True) as s:
-        out = staff_add(s, name=name, position=position, email=email, manager=manager,
-                        now=now(), lang=lang_of(lang))
+        out = staff_add(
+            s,
+            name=name,
+            position=position,
+            email=email,
+            manager=manager,
+            now=now(),
+            lang=lang_of(lang),
+        )
     emit(out, as_json=as_json, render=lambda o: note(f"added {o.name} ({o.position_name})"))
 
 
@@ -91,8 +100,11 @@ def list_(
 def import_(
     file: Annotated[
         Path,
-        typer.Argument(help="CSV with columns name,position[,email][,manager] "
-                       "(or 姓名,岗位,邮箱,上级); UTF-8 or GB18030.", show_default=False),
+        typer.Argument(
+            help="CSV with columns name,position[,email][,manager] "
+            "(or 姓名,岗位,邮箱,上级); UTF-8 or GB18030.",
+            show_default=False,
+        ),
     ],
     lang: LangOpt = None,
     db: DbOpt = None,

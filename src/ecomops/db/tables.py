@@ -39,9 +39,7 @@ class Rubric(SQLModel, table=True):
 
 class Criterion(SQLModel, table=True):
     __tablename__ = "criterion"
-    rubric_id: str = Field(
-        sa_column=Column(String(64), ForeignKey("rubric.id"), primary_key=True)
-    )
+    rubric_id: str = Field(sa_column=Column(String(64), ForeignKey("rubric.id"), primary_key=True))
     id: str = Field(primary_key=True, max_length=64)
     seq: int
     name_zh: str = Field(max_length=200)

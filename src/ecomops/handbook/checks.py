@@ -54,7 +54,8 @@ def inconsistencies(m: Manual) -> list[Finding]:
                         f"identical_levels.{r.id}.{c.id}",
                         "6.2",
                         _t(
-                            f"{r.name.zh}中「{c.name.zh}」({c.id})與 {seen[sig]}的四級描述一字不差。",
+                            f"{r.name.zh}中「{c.name.zh}」({c.id})與 {seen[sig]}"
+                            "的四級描述一字不差。",
                             f"In the {r.id} rubric, {c.id} carries word for word the same four "
                             f"level descriptors as {seen[sig]}.",
                         ),

@@ -358,7 +358,9 @@ def semantic_problems(m: Manual) -> list[Problem]:
             for label in [c.id, c.name.zh, c.name.en, *c.aliases]:
                 k = name_key(label)
                 if crit_names.setdefault(k, c.id) != c.id:
-                    add(Problem((*cpath, "aliases"), f"name {label!r} also names {crit_names[k]!r}"))
+                    add(
+                        Problem((*cpath, "aliases"), f"name {label!r} also names {crit_names[k]!r}")
+                    )
 
     # Goals and phases.
     for dup in _duplicates([g.id for g in m.goals.months]):

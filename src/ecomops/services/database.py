@@ -44,17 +44,13 @@ def _sync_table(conn: Connection, name: str, rows: list[dict]) -> tuple[int, int
     """Make ``name`` hold exactly ``rows``; return (added, updated, removed keys to delete)."""
     table = SQLModel.metadata.tables[name]
     pk = PRIMARY_KEYS[name]
-    existing = {
-        tuple(r[c] for c in pk): dict(r)
-        for r in conn.execute(select(table)).mappings()
-    }
+    existing = {tuple(r[c] for c in pk): dict(r) for r in conn.execute(select(table)).mappings()}
     desired = {tuple(r[c] for c in pk): r for r in rows}
     inserts = [r for k, r in desired.items() if k not in existing]
     updates = [
         r
         for k, r in desired.items()
-        if k in existing
-        and any(_normalise(existing[k][c]) != _normalise(v) for c, v in r.items())
+        if k in existing and any(_normalise(existing[k][c]) != _normalise(v) for c, v in r.items())
     ]
     if inserts:
         conn.execute(table.insert(), inserts)

@@ -12,9 +12,7 @@ Rows = dict[str, list[dict[str, Any]]]
 def handbook_rows(m: Manual, year: int) -> Rows:
     ap = m.appraisal
     rows: Rows = {
-        "rubric": [
-            {"id": r.id, "name_zh": r.name.zh, "name_en": r.name.en} for r in ap.rubrics
-        ],
+        "rubric": [{"id": r.id, "name_zh": r.name.zh, "name_en": r.name.en} for r in ap.rubrics],
         "criterion": [
             {
                 "rubric_id": r.id,

@@ -41,9 +41,11 @@ class Current:
 
 def current(session: Session) -> Current:
     mv = tables.ManualVersion.__table__
-    row = session.connection().execute(
-        select(mv.c.document, mv.c.year, mv.c.sha256).order_by(mv.c.id.desc()).limit(1)
-    ).first()
+    row = (
+        session.connection()
+        .execute(select(mv.c.document, mv.c.year, mv.c.sha256).order_by(mv.c.id.desc()).limit(1))
+        .first()
+    )
     if row is None:
         raise DatabaseError("the database holds no handbook", "load one with: ecomops init")
     return Current(Manual.model_validate(row.document), row.year, row.sha256)
@@ -169,7 +171,9 @@ def parse_month(text: str) -> tuple[int, int]:
         if len(y) != 4 or not 1 <= month <= 12:
             raise ValueError
     except ValueError:
-        raise InvalidInput(f"{text!r} is not a month", "write it as YYYY-MM, e.g. 2026-11") from None
+        raise InvalidInput(
+            f"{text!r} is not a month", "write it as YYYY-MM, e.g. 2026-11"
+        ) from None
     return year, month
 
 
@@ -227,8 +231,14 @@ def _items(prefix: str, texts: list[Text], lang: str) -> list[ItemOut]:
 
 
 def _section(
-    id: str, number: str, title: Text, lang: str, *, text: Text | None = None,
-    items: list[ItemOut] | None = None, sections: list[SectionOut] | None = None,
+    id: str,
+    number: str,
+    title: Text,
+    lang: str,
+    *,
+    text: Text | None = None,
+    items: list[ItemOut] | None = None,
+    sections: list[SectionOut] | None = None,
 ) -> SectionOut:
     return SectionOut(
         id=id,
@@ -250,7 +260,11 @@ def manual_sections(m: Manual, year: int, lang: str) -> list[SectionOut]:
             continue
         cards.append(
             _section(
-                f"positions.{p.id}", "5", p.name, lang, text=p.card.summary,
+                f"positions.{p.id}",
+                "5",
+                p.name,
+                lang,
+                text=p.card.summary,
                 items=_items(f"positions.{p.id}.duties", p.card.duties, lang),
             )
         )
@@ -268,7 +282,10 @@ def manual_sections(m: Manual, year: int, lang: str) -> list[SectionOut]:
         for c in r.criteria:
             crits.append(
                 _section(
-                    f"rubrics.{r.id}.{c.id}", f"{c.weight}%", c.name, lang,
+                    f"rubrics.{r.id}.{c.id}",
+                    f"{c.weight}%",
+                    c.name,
+                    lang,
                     items=[
                         ItemOut(id=f"rubrics.{r.id}.{c.id}.{g}", number=g, text=L(t))
                         for g, t in c.levels.items()
@@ -280,14 +297,20 @@ def manual_sections(m: Manual, year: int, lang: str) -> list[SectionOut]:
         )
     goal_sections = [
         _section(
-            f"goals.{gm.id}", f"7.2.{i}", gm.title, lang,
+            f"goals.{gm.id}",
+            f"7.2.{i}",
+            gm.title,
+            lang,
             items=_items(f"goals.{gm.id}", gm.items, lang),
         )
         for i, gm in enumerate(m.goals.months, start=1)
     ]
     phase_sections = [
         _section(
-            f"phases.{ph.id}", f"8.1.{i}", ph.name, lang,
+            f"phases.{ph.id}",
+            f"8.1.{i}",
+            ph.name,
+            lang,
             text=T(
                 zh=f"{ph.months_min}~{ph.months_max}個月",
                 en=f"{ph.months_min}–{ph.months_max} months",
@@ -302,7 +325,11 @@ def manual_sections(m: Manual, year: int, lang: str) -> list[SectionOut]:
         note = T(zh="(副本中被截斷)", en="(cut off in the copy)") if a.truncated else None
         task_sections.append(
             _section(
-                f"tasks.{a.position}", a.section, pos.name, lang, text=note,
+                f"tasks.{a.position}",
+                a.section,
+                pos.name,
+                lang,
+                text=note,
                 items=_items(f"tasks.{a.position}", a.tasks, lang),
             )
         )
@@ -310,51 +337,101 @@ def manual_sections(m: Manual, year: int, lang: str) -> list[SectionOut]:
         _section("preamble", "", m.title, lang, text=m.preamble),
         _section("general", "1", m.general.title, lang, text=m.general.text),
         _section(
-            "functions", "2", m.functions.title, lang,
+            "functions",
+            "2",
+            m.functions.title,
+            lang,
             items=_items("functions", m.functions.items, lang),
         ),
         _section(
-            "conduct", "3", T(zh="行為規范", en="Code of conduct"), lang,
+            "conduct",
+            "3",
+            T(zh="行為規范", en="Code of conduct"),
+            lang,
             sections=[
-                _section("conduct.basic", "3.1", m.conduct.title, lang,
-                         items=_items("conduct", m.conduct.items, lang)),
-                _section("conduct.daily", "3.2", m.daily_rules.title, lang,
-                         items=_items("daily_rules", m.daily_rules.items, lang)),
+                _section(
+                    "conduct.basic",
+                    "3.1",
+                    m.conduct.title,
+                    lang,
+                    items=_items("conduct", m.conduct.items, lang),
+                ),
+                _section(
+                    "conduct.daily",
+                    "3.2",
+                    m.daily_rules.title,
+                    lang,
+                    items=_items("daily_rules", m.daily_rules.items, lang),
+                ),
             ],
         ),
         _section("organisation", "4", m.organisation.title, lang, text=m.organisation.text),
         _section("positions", "5", T(zh="崗位職責", en="Position cards"), lang, sections=cards),
         _section(
-            "appraisal", "6", m.appraisal.title, lang, text=m.appraisal.purpose,
-            items=grade_items, sections=rubric_sections,
+            "appraisal",
+            "6",
+            m.appraisal.title,
+            lang,
+            text=m.appraisal.purpose,
+            items=grade_items,
+            sections=rubric_sections,
         ),
+        _section("goals", "7", m.goals.title, lang, text=m.goals.central, sections=goal_sections),
         _section(
-            "goals", "7", m.goals.title, lang, text=m.goals.central, sections=goal_sections
-        ),
-        _section(
-            "workflow", "8", m.workflow.title, lang,
+            "workflow",
+            "8",
+            m.workflow.title,
+            lang,
             sections=[
-                _section("phases", "8.1", T(zh="分階段部門工作流程", en="Phases"), lang,
-                         sections=phase_sections),
-                _section("tasks", "8.2", T(zh="現階段工作任務及責任分派",
-                                           en="Current tasks and who owns them"), lang,
-                         sections=task_sections),
+                _section(
+                    "phases",
+                    "8.1",
+                    T(zh="分階段部門工作流程", en="Phases"),
+                    lang,
+                    sections=phase_sections,
+                ),
+                _section(
+                    "tasks",
+                    "8.2",
+                    T(zh="現階段工作任務及責任分派", en="Current tasks and who owns them"),
+                    lang,
+                    sections=task_sections,
+                ),
             ],
         ),
         _section(
-            "supplementary", "9", m.supplementary.title, lang,
+            "supplementary",
+            "9",
+            m.supplementary.title,
+            lang,
             text=m.supplementary.text
-            or (T(zh="(副本中被截斷)", en="(cut off in the copy)")
-                if m.supplementary.truncated else None),
+            or (
+                T(zh="(副本中被截斷)", en="(cut off in the copy)")
+                if m.supplementary.truncated
+                else None
+            ),
         ),
     ]
 
 
 SECTION_ALIASES = {
-    "1": "general", "2": "functions", "3": "conduct", "3.1": "conduct.basic",
-    "3.2": "conduct.daily", "rules": "conduct", "4": "organisation", "5": "positions",
-    "roles": "positions", "6": "appraisal", "grades": "appraisal", "rubrics": "appraisal",
-    "7": "goals", "8": "workflow", "8.1": "phases", "8.2": "tasks", "9": "supplementary",
+    "1": "general",
+    "2": "functions",
+    "3": "conduct",
+    "3.1": "conduct.basic",
+    "3.2": "conduct.daily",
+    "rules": "conduct",
+    "4": "organisation",
+    "5": "positions",
+    "roles": "positions",
+    "6": "appraisal",
+    "grades": "appraisal",
+    "rubrics": "appraisal",
+    "7": "goals",
+    "8": "workflow",
+    "8.1": "phases",
+    "8.2": "tasks",
+    "9": "supplementary",
 }
 
 

@@ -117,25 +117,29 @@ def staff_add(
     pos = find_position(m, position)
     mail = clean_email(email)
     manager_id = _row_by_name(session, manager, active_only=True)["id"] if manager else None
-    exists = session.connection().execute(
-        select(ST.c.id).where(ST.c.name_key == key(clean))
-    ).first()
+    exists = (
+        session.connection().execute(select(ST.c.id).where(ST.c.name_key == key(clean))).first()
+    )
     if exists:
         raise InvalidInput(
             f"a staff member named {clean!r} already exists",
             "names must be unique; add a distinguishing mark, e.g. 王芳(二)",
         )
-    new_id = session.connection().execute(
-        ST.insert().values(
-            name=clean,
-            name_key=key(clean),
-            position_id=pos.id,
-            email=mail,
-            manager_id=manager_id,
-            active=True,
-            created_at=now,
+    new_id = (
+        session.connection()
+        .execute(
+            ST.insert().values(
+                name=clean,
+                name_key=key(clean),
+                position_id=pos.id,
+                email=mail,
+                manager_id=manager_id,
+                active=True,
+                created_at=now,
+            )
         )
-    ).inserted_primary_key[0]
+        .inserted_primary_key[0]
+    )
     return _get(session, new_id, lang)
 
 
@@ -152,10 +156,17 @@ def staff_deactivate(session: Session, name: str, *, now: datetime, lang: str) -
 # --- CSV import ---------------------------------------------------------------------------
 
 HEADERS = {
-    "name": "name", "姓名": "name",
-    "position": "position", "岗位": "position", "职位": "position",
-    "email": "email", "e-mail": "email", "邮箱": "email",
-    "manager": "manager", "上级": "manager", "直接上级": "manager",
+    "name": "name",
+    "姓名": "name",
+    "position": "position",
+    "岗位": "position",
+    "职位": "position",
+    "email": "email",
+    "e-mail": "email",
+    "邮箱": "email",
+    "manager": "manager",
+    "上级": "manager",
+    "直接上级": "manager",
 }
 
 
@@ -174,7 +185,9 @@ def read_staff_csv(text: str, file: str) -> tuple[list[_NewStaff], list[str]]:
     try:
         header = next(reader)
     except StopIteration:
-        raise InvalidInput(f"{file} is empty", "the first line names the columns: name,position,email,manager") from None
+        raise InvalidInput(
+            f"{file} is empty", "the first line names the columns: name,position,email,manager"
+        ) from None
     except csv.Error as exc:
         raise InvalidInput(f"{file}:1: {exc}") from None
     cols = []
@@ -182,7 +195,9 @@ def read_staff_csv(text: str, file: str) -> tuple[list[_NewStaff], list[str]]:
     for h in header:
         col = HEADERS.get(key(h))
         if col is None:
-            problems.append(f"{file}:1: unknown column {h!r} (columns: name, position, email, manager)")
+            problems.append(
+                f"{file}:1: unknown column {h!r} (columns: name, position, email, manager)"
+            )
         cols.append(col)
     for need in ("name", "position"):
         if need not in cols:
@@ -242,14 +257,16 @@ def staff_import(session: Session, path: Path, *, now: datetime, lang: str) -> I
             problems.append(f"{file}:{r.line}: {exc.message}")
             continue
         records.append((r, name, k, pos.id, email))
-    for r, name, _k, _pos, _email in records:
+    for r, _name, _k, _pos, _email in records:
         if r.manager is None:
             continue
         mk = key(r.manager)
         if mk in in_file:
             continue
         if mk not in existing:
-            problems.append(f"{file}:{r.line}: manager {r.manager!r} is neither on the roster nor in the file")
+            problems.append(
+                f"{file}:{r.line}: manager {r.manager!r} is neither on the roster nor in the file"
+            )
         elif not existing[mk]["active"]:
             problems.append(f"{file}:{r.line}: manager {r.manager!r} is inactive")
     if problems:
@@ -264,15 +281,19 @@ def staff_import(session: Session, path: Path, *, now: datetime, lang: str) -> I
     conn.execute(
         ST.insert(),
         [
-            dict(name=name, name_key=k, position_id=pos, email=email, manager_id=None,
-                 active=True, created_at=now)
+            dict(
+                name=name,
+                name_key=k,
+                position_id=pos,
+                email=email,
+                manager_id=None,
+                active=True,
+                created_at=now,
+            )
             for _r, name, k, pos, email in records
         ],
     )
-    ids = {
-        r["name_key"]: r["id"]
-        for r in conn.execute(select(ST.c.id, ST.c.name_key)).mappings()
-    }
+    ids = {r["name_key"]: r["id"] for r in conn.execute(select(ST.c.id, ST.c.name_key)).mappings()}
     links = [
         {"sid": ids[k], "mid": ids[key(r.manager)]}
         for r, _n, k, _p, _e in records

@@ -82,7 +82,13 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_goal_month", table_name="goal")
     for table in (
-        "goal", "position", "cycle_kind", "grade", "criterion", "rubric", "setting",
+        "goal",
+        "position",
+        "cycle_kind",
+        "grade",
+        "criterion",
+        "rubric",
+        "setting",
         "manual_version",
     ):
         op.drop_table(table)

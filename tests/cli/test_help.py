@@ -1,0 +1,37 @@
+"""Every command has help text with an example (as sqlite-utils's test_docs does)."""
+
+from __future__ import annotations
+
+import pytest
+import typer
+import typer.main
+
+from ecomops.cli import app
+
+
+def _commands(group, prefix: tuple[str, ...] = ()):
+    for name, cmd in group.commands.items():
+        path = (*prefix, name)
+        if hasattr(cmd, "commands"):
+            yield path, cmd
+            yield from _commands(cmd, path)
+        else:
+            yield path, cmd
+
+
+ROOT = typer.main.get_command(app)
+ALL = list(_commands(ROOT))
+
+
+def test_the_command_tree_is_what_the_readme_tours():
+    names = {" ".join(p) for p, _ in ALL}
+    assert {"init", "rules", "manual show", "manual check", "roles list", "roles show",
+            "rubric show", "goals list", "staff add", "staff list", "staff import",
+            "staff deactivate"} <= names
+
+
+@pytest.mark.parametrize("path", [p for p, _ in ALL], ids=[" ".join(p) for p, _ in ALL])
+def test_every_command_has_help_with_an_example(cli, path):
+    r = cli(*path, "--help")
+    assert r.exit_code == 0
+    assert "Example: ecomops" in r.stdout, r.stdout

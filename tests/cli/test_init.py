@@ -1,0 +1,128 @@
+"""`ecomops init`: create, reload in place, never touch operational records, refuse bad files."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import SEED
+
+
+def test_init_creates_the_database_and_loads_the_handbook(backend, cli):
+    r = cli("init", "--year", "2026", "--json")
+    assert r.exit_code == 0, r.stderr
+    out = r.json()
+    assert out["created"] is (backend.kind == "sqlite")
+    assert out["year"] == 2026 and out["changed"] is True
+    assert out["added"] == {"criterion": 10, "cycle_kind": 3, "goal": 14, "grade": 4,
+                            "position": 6, "rubric": 2}
+    assert sum(out["removed"].values()) == 0
+
+
+def test_init_again_changes_nothing(db, cli):
+    out = cli("init", "--json").json()
+    assert out["changed"] is False
+    assert sum(out["added"].values()) + sum(out["updated"].values()) == 0
+    assert out["year"] == 2026  # the year stays what it was set to
+
+
+def test_the_year_defaults_to_the_year_of_initialisation(backend, cli, monkeypatch):
+    monkeypatch.setenv("ECOMOPS_NOW", "2027-03-02T10:00")
+    out = cli("init", "--json").json()
+    assert out["year"] == 2027
+    goals = cli("goals", "list", "--json").json()
+    assert {g["month"] for g in goals} == {"2027-11", "2027-12"}
+
+
+def test_an_edited_handbook_updates_in_place_and_keeps_staff(db, cli, tmp_path):
+    assert cli("staff", "add", "王芳", "--position", "copywriter").exit_code == 0
+    edited = tmp_path / "edited.yaml"
+    text = SEED.read_text(encoding="utf-8")
+    text = text.replace("name: {zh: 文案, en: Copywriter}", "name: {zh: 文案, en: Content Writer}")
+    last = "          en: Implementation plan for the Shuanglong project's micro-platform.\n"
+    text = text.replace(last, last + "        - zh: 新目標\n          en: A new goal.\n")
+    edited.write_text(text, encoding="utf-8")
+    r = cli("init", "--manual", str(edited), "--json")
+    assert r.exit_code == 0, r.stderr
+    out = r.json()
+    assert out["changed"] is True
+    assert out["updated"]["position"] == 1 and out["added"]["goal"] == 1
+    staff = cli("staff", "list", "--json").json()
+    assert [(s["name"], s["position_name"]) for s in staff] == [("王芳", "Content Writer")]
+    assert len(cli("goals", "list", "--month", "2026-12", "--json").json()) == 9
+
+
+def test_a_handbook_that_drops_a_held_position_is_refused_whole(db, cli, tmp_path):
+    assert cli("staff", "add", "陳靜", "--position", "clerk").exit_code == 0
+    text = SEED.read_text(encoding="utf-8")
+    start = text.index("  - id: clerk\n")
+    end = text.index("\nappraisal:")
+    dropped = text[:start] + text[end:]
+    dropped = dropped.replace("    - position: clerk\n      section: \"8.2.3\"\n      truncated: true\n      tasks: []\n", "")
+    # also change something else, to show that nothing at all is written
+    dropped = dropped.replace("name: {zh: 文案, en: Copywriter}", "name: {zh: 文案, en: Writer}")
+    f = tmp_path / "dropped.yaml"
+    f.write_text(dropped, encoding="utf-8")
+    r = cli("init", "--manual", str(f))
+    assert r.exit_code == 1
+    assert "drops position clerk, which staff records still use" in r.stderr
+    roles = {p["id"]: p["name"] for p in cli("roles", "list", "--json").json()}
+    assert roles["clerk"] == "Clerk" and roles["copywriter"] == "Copywriter"
+
+
+def test_a_bad_handbook_writes_nothing(backend, cli, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(SEED.read_text(encoding="utf-8").replace("      share: 5\n", "      share: 6\n"),
+                   encoding="utf-8")
+    r = cli("init", "--manual", str(bad))
+    assert r.exit_code == 1
+    assert r.stdout == ""
+    assert "the handbook is not valid (1 problem)" in r.stderr
+    assert "shares add up to 101%, not 100%" in r.stderr
+    if backend.path is not None:
+        assert not backend.path.exists()
+    else:
+        r = cli("roles", "list")
+        assert r.exit_code == 1 and "has no ecomops tables" in r.stderr
+
+
+def test_the_default_database_is_created_on_first_use_and_said_so(cli, isolated):
+    r = cli("roles", "list", "--json")
+    assert r.exit_code == 0
+    assert r.stderr.startswith("ecomops: created a new database at ")
+    assert (isolated / "ecomops" / "ecomops.db").exists()
+    assert len(r.json()) == 6
+    again = cli("roles", "list", "--json")
+    assert again.stderr == ""
+
+
+def test_an_explicit_missing_file_is_not_created(cli, tmp_path):
+    path = tmp_path / "typo.db"
+    r = cli("roles", "list", "--db", str(path))
+    assert r.exit_code == 1
+    assert r.stderr.strip() == f"error: no database at {path}; create it with: ecomops init --db {path}"
+    assert not path.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--database-url", "nonsense"], "'nonsense' is not a database URL"),
+        (["--database-url", "mysql://u@h/db"], "unsupported database 'mysql'"),
+        (["--db", "a.db", "--database-url", "sqlite:///b.db"], "--db and --database-url both given"),
+        (["--database-url", "postgresql://nobody@127.0.0.1:1/none"], "cannot use database"),
+    ],
+)
+def test_bad_database_options_are_one_clear_line(cli, args, message):
+    r = cli("roles", "list", *args)
+    assert r.exit_code == 1
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0]
+
+
+def test_a_file_that_is_not_a_database(cli, tmp_path):
+    f = tmp_path / "notes.db"
+    f.write_text("this is not sqlite " * 100)
+    r = cli("roles", "list", "--db", str(f))
+    assert r.exit_code == 1
+    assert "cannot use database" in r.stderr and "not a database" in r.stderr
+    assert "Traceback" not in r.stderr
