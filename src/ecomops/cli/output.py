@@ -5,11 +5,8 @@ JSON: sorted keys, ISO dates, decimals as numbers, ``[]`` for an empty list, UTF
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 _console = None
@@ -31,6 +28,9 @@ def reset_console() -> None:
 
 
 def _plain(value: Any) -> Any:
+    from datetime import date, datetime
+    from decimal import Decimal
+
     if hasattr(value, "model_dump"):
         return _plain(value.model_dump(mode="python"))
     if isinstance(value, dict):
@@ -45,6 +45,8 @@ def _plain(value: Any) -> Any:
 
 
 def to_json(data: Any) -> str:
+    import json
+
     return json.dumps(_plain(data), sort_keys=True, ensure_ascii=False, indent=2)
 
 
@@ -61,6 +63,9 @@ def emit(data: Any, *, as_json: bool, render: Callable[[Any], None]) -> None:
 
 
 def fmt(value: Any) -> str:
+    from datetime import date, datetime
+    from decimal import Decimal
+
     if value is None:
         return "—"
     if isinstance(value, bool):
