@@ -138,3 +138,127 @@ class ImportOut(Out):
     file: str
     added: int
     staff: list[StaffOut]
+
+
+# --- appraisals ------------------------------------------------------------------------------
+
+
+class CycleOut(Out):
+    id: str
+    kind: str
+    forced_distribution: bool
+    status: str
+    opened_at: datetime
+    closed_at: datetime | None
+    closed_by: str | None
+    close_override: str | None
+    members: int
+    complete: int
+    pending: int
+
+
+class ScoreOut(Out):
+    criterion: str
+    name: str
+    weight: Decimal
+    score: Decimal
+    given_as: str | None
+    level: str
+    descriptor: str
+
+
+class SheetOut(Out):
+    rater: str
+    rater_position: str
+    version: int
+    current: bool
+    at: datetime
+    note: str | None
+    total: Decimal
+    scores: list[ScoreOut]
+
+
+class AppraisalOut(Out):
+    employee: str
+    position: str
+    status: str
+    visible: bool
+    score: Decimal | None
+    grade: str | None
+    final_grade: str | None
+    raters_done: list[str]
+    raters_missing: list[str]
+    criteria: dict[str, Decimal]
+
+
+class CalibrationOut(Out):
+    employee: str
+    cycle: str
+    by: str
+    at: datetime
+    computed_grade: str
+    before: str
+    after: str
+    reason: str
+
+
+class AppraisalDetailOut(AppraisalOut):
+    cycle: str
+    sheets: list[SheetOut]
+    calibrations: list[CalibrationOut]
+
+
+class RatedOut(Out):
+    """What ``ecomops appraise`` wrote: the new sheet and where the appraisal now stands."""
+
+    sheet: SheetOut
+    appraisal: AppraisalOut
+
+
+class BulkRatedOut(Out):
+    cycle: str
+    file: str
+    sheets: int
+    appraisals: list[AppraisalOut]
+
+
+class MoveOut(Out):
+    employee: str
+    score: Decimal | None
+    from_: str
+    to: str
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    def model_dump(self, **kw):  # the JSON key is "from"
+        data = super().model_dump(**kw)
+        data["from"] = data.pop("from_")
+        return data
+
+
+class ViolationOut(Out):
+    grades: str
+    count: int
+    limit: int
+
+
+class QuotaGroupOut(Out):
+    group: str
+    size: int
+    pending: int
+    advisory: bool
+    counts: dict[str, int]
+    limits: dict[str, int]
+    ok: bool
+    violations: list[ViolationOut]
+    moves: list[MoveOut]
+
+
+class QuotaOut(Out):
+    cycle: str
+    exempt: bool
+    strict: bool
+    by: str
+    ok: bool
+    rule: str
+    groups: list[QuotaGroupOut]

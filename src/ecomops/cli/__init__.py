@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from ecomops import __version__
-from ecomops.cli import goals, init, manual, roles, staff
+from ecomops.cli import appraisal, goals, init, manual, roles, staff
 
 app = typer.Typer(
     name="ecomops",
@@ -43,6 +43,10 @@ app.add_typer(roles.app, name="roles")
 app.add_typer(roles.rubric_app, name="rubric")
 app.add_typer(goals.app, name="goals")
 app.add_typer(staff.app, name="staff")
+app.add_typer(appraisal.cycle_app, name="cycle")
+appraisal.register(app)
+app.add_typer(appraisal.appraisals_app, name="appraisals")
+app.add_typer(appraisal.quota_app, name="quota")
 
 
 def main() -> None:

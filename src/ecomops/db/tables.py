@@ -10,7 +10,16 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer, Numeric, String
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    Numeric,
+    String,
+)
 from sqlmodel import Field, SQLModel
 
 from ecomops.db.types import UTCDateTime
@@ -111,3 +120,80 @@ class Staff(SQLModel, table=True):
 
 
 HANDBOOK_TABLES = ("rubric", "criterion", "grade", "cycle_kind", "position", "goal")
+
+
+# --- appraisals (revision 0003) ---------------------------------------------------------------
+
+
+class Cycle(SQLModel, table=True):
+    """An appraisal cycle: a month, a quarter, or a year-end."""
+
+    __tablename__ = "cycle"
+    id: str = Field(primary_key=True, max_length=8)
+    kind_id: str = Field(sa_column=Column(String(64), ForeignKey("cycle_kind.id"), nullable=False))
+    status: str = Field(max_length=8)
+    opened_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    closed_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("staff.id"), nullable=True)
+    )
+    close_override: str | None = Field(default=None, max_length=2000)
+
+
+class CycleMember(SQLModel, table=True):
+    """Who is appraised in a cycle, with the position they held when it opened."""
+
+    __tablename__ = "cycle_member"
+    cycle_id: str = Field(sa_column=Column(String(8), ForeignKey("cycle.id"), primary_key=True))
+    staff_id: int = Field(sa_column=Column(Integer, ForeignKey("staff.id"), primary_key=True))
+    position_id: str = Field(
+        sa_column=Column(String(64), ForeignKey("position.id"), nullable=False)
+    )
+
+
+class Sheet(SQLModel, table=True):
+    """One rater's scores for one person in one cycle; a revision adds a new version."""
+
+    __tablename__ = "sheet"
+    __table_args__ = (Index("ix_sheet_cycle_employee", "cycle_id", "employee_id", "is_current"),)
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
+    cycle_id: str = Field(sa_column=Column(String(8), ForeignKey("cycle.id"), nullable=False))
+    employee_id: int = Field(sa_column=Column(Integer, ForeignKey("staff.id"), nullable=False))
+    rater_id: int = Field(sa_column=Column(Integer, ForeignKey("staff.id"), nullable=False))
+    rater_position_id: str = Field(
+        sa_column=Column(String(64), ForeignKey("position.id"), nullable=False)
+    )
+    version: int
+    is_current: bool
+    note: str | None = Field(default=None, max_length=2000)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class SheetScore(SQLModel, table=True):
+    __tablename__ = "sheet_score"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["rubric_id", "criterion_id"], ["criterion.rubric_id", "criterion.id"]
+        ),
+    )
+    sheet_id: int = Field(sa_column=Column(Integer, ForeignKey("sheet.id"), primary_key=True))
+    criterion_id: str = Field(sa_column=Column(String(64), primary_key=True))
+    rubric_id: str = Field(max_length=64)
+    score: Decimal = Field(sa_column=Column(Numeric(5, 2), nullable=False))
+    level: str | None = Field(default=None, max_length=8)
+
+
+class Calibration(SQLModel, table=True):
+    """A final grade set apart from the computed one: who, when, before, after, why."""
+
+    __tablename__ = "calibration"
+    __table_args__ = (Index("ix_calibration_cycle_employee", "cycle_id", "employee_id"),)
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
+    cycle_id: str = Field(sa_column=Column(String(8), ForeignKey("cycle.id"), nullable=False))
+    employee_id: int = Field(sa_column=Column(Integer, ForeignKey("staff.id"), nullable=False))
+    computed_grade: str = Field(max_length=8)
+    grade_before: str = Field(max_length=8)
+    grade_after: str = Field(sa_column=Column(String(8), ForeignKey("grade.id"), nullable=False))
+    reason: str = Field(max_length=2000)
+    by_id: int = Field(sa_column=Column(Integer, ForeignKey("staff.id"), nullable=False))
+    at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

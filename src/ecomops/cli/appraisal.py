@@ -1,0 +1,525 @@
+"""``ecomops cycle``, ``ecomops appraise``, ``ecomops appraisals``, ``ecomops quota``,
+``ecomops calibrate``: the appraisal at review time (§6)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ecomops.cli.common import (
+    DbOpt,
+    JsonOpt,
+    LangOpt,
+    UrlOpt,
+    command,
+    lang_of,
+    note,
+    now,
+    session,
+    stdin_is_terminal,
+)
+from ecomops.cli.output import console, emit, fmt, table
+from ecomops.errors import InvalidInput
+
+cycle_app = typer.Typer(
+    help="Appraisal cycles: a month, a quarter, or the year-end.\n\n"
+    "Example: ecomops cycle open 2026-11",
+    no_args_is_help=True,
+)
+appraisals_app = typer.Typer(
+    help="Read the appraisals of a cycle (confidential: raters only).\n\n"
+    "Example: ecomops appraisals list --cycle 2026-11 --as 张伟",
+    no_args_is_help=True,
+)
+quota_app = typer.Typer(
+    help="The forced distribution of grades (45/30/20/5 %).\n\n"
+    "Example: ecomops quota check --cycle 2026-11 --as 张伟",
+    no_args_is_help=True,
+)
+
+CycleOpt = Annotated[
+    str,
+    typer.Option(
+        "--cycle", "-c", help="Cycle id: 2026-11, 2026-Q4 or 2026 (year-end).", show_default=False
+    ),
+]
+AsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as",
+        envvar="ECOMOPS_AS",
+        show_default=False,
+        help="Who you are (a name on the roster) \\[env: ECOMOPS_AS].",
+    ),
+]
+
+
+def _me(value: str | None) -> str:
+    if not value or not value.strip():
+        raise InvalidInput("say who you are with --as NAME", "or set ECOMOPS_AS")
+    return value
+
+
+# --- cycles ---------------------------------------------------------------------------------
+
+
+def _cycle_rows(rows) -> None:
+    table(
+        rows,
+        [
+            ("cycle", lambda c: c.id),
+            ("kind", lambda c: c.kind),
+            ("quota", lambda c: "forced" if c.forced_distribution else "exempt"),
+            ("status", lambda c: c.status),
+            ("members", lambda c: c.members),
+            ("done", lambda c: c.complete),
+            ("pending", lambda c: c.pending),
+            ("opened", lambda c: c.opened_at.date()),
+        ],
+        title="Appraisal cycles",
+        empty="no cycles yet; open one with: ecomops cycle open 2026-11",
+    )
+
+
+@command(cycle_app, "open")
+def cycle_open(
+    cycle: Annotated[
+        str | None, typer.Argument(help="2026-11, 2026-Q4 or 2026.", show_default=False)
+    ] = None,
+    year_end: Annotated[
+        bool,
+        typer.Option(
+            "--year-end",
+            help="A year-end cycle (exempt from the forced distribution); ID is the year.",
+        ),
+    ] = False,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Open an appraisal cycle; everyone active in a rated position becomes a member.
+
+    Example: ecomops cycle open 2026-11
+    """
+    from ecomops.services.appraisal import cycle_open as service
+
+    stamp = now()
+    ident = cycle or (str(stamp.year) if year_end else None)
+    if ident is None:
+        raise InvalidInput("which cycle?", "give an id such as 2026-11, 2026-Q4 or 2026")
+    with session(db, database_url, write=True) as s:
+        out = service(s, ident, year_end=year_end, now=stamp)
+    emit(
+        out,
+        as_json=as_json,
+        render=lambda c: note(
+            f"opened {c.kind} cycle {c.id} with {c.members} members"
+            + ("" if c.forced_distribution else " (exempt from the forced distribution)")
+        ),
+    )
+
+
+@command(cycle_app, "list")
+def cycle_list(db: DbOpt = None, database_url: UrlOpt = None, as_json: JsonOpt = False) -> None:
+    """List the appraisal cycles with their progress.
+
+    Example: ecomops cycle list --json
+    """
+    from ecomops.services.appraisal import cycle_list as service
+
+    with session(db, database_url, write=False) as s:
+        out = service(s)
+    emit(out, as_json=as_json, render=_cycle_rows)
+
+
+@command(cycle_app, "close")
+def cycle_close(
+    cycle: Annotated[str, typer.Argument(help="The cycle to close.", show_default=False)],
+    as_: AsOpt = None,
+    override: Annotated[
+        str | None,
+        typer.Option(
+            "--override",
+            help="Close although the quota is violated; the reason is kept.",
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Close a cycle (it becomes read-only); refused while the quota is violated.
+
+    Example: ecomops cycle close 2026-11 --as 总经理甲
+    """
+    from ecomops.services.appraisal import cycle_close as service
+
+    with session(db, database_url, write=True) as s:
+        out = service(s, cycle, by=_me(as_), override=override, now=now())
+    emit(
+        out,
+        as_json=as_json,
+        render=lambda c: note(
+            f"closed cycle {c.id}"
+            + (f" (override: {c.close_override})" if c.close_override else "")
+            + (f"; {c.pending} appraisals were still pending" if c.pending else "")
+        ),
+    )
+
+
+# --- rating ---------------------------------------------------------------------------------
+
+
+def _ask(employee: str, cycle: str, db, database_url) -> tuple[list[str], list[str]]:
+    """Walk the rater through each criterion: its four descriptors, then a level or a number."""
+    from rich.markup import escape
+
+    from ecomops.services.appraisal import parse_score, rubric_of
+
+    with session(db, database_url, write=False) as s:
+        rubric, m = rubric_of(s, employee)
+    lang = lang_of(None)
+    from ecomops.text import localize
+
+    c = console()
+    points = {g.id: g.points for g in m.appraisal.grades}
+    scores, levels = [], []
+    c.print(
+        f"[bold]{escape(localize(rubric.name.zh, rubric.name.en, lang))}[/] — "
+        f"{escape(employee)}, cycle {escape(cycle)}"
+    )
+    for crit in rubric.criteria:
+        c.print(
+            f"\n[bold]{escape(localize(crit.name.zh, crit.name.en, lang))}[/] "
+            f"({crit.id}, {fmt(crit.weight)}%)"
+        )
+        for g, text in crit.levels.items():
+            c.print(f"  {g} ({fmt(points[g])}): {escape(localize(text.zh, text.en, lang))}")
+        while True:
+            answer = typer.prompt(f"{crit.id}: level {'/'.join(points)} or a score 0–100").strip()
+            if answer.upper() in points:
+                levels.append(f"{crit.id}={answer.upper()}")
+                break
+            try:
+                parse_score(answer)
+            except InvalidInput as exc:
+                typer.echo(f"  {exc}", err=True)
+                continue
+            scores.append(f"{crit.id}={answer}")
+            break
+    return scores, levels
+
+
+def register(root: typer.Typer) -> None:
+    @command(root, "appraise")
+    def appraise(
+        employee: Annotated[
+            str | None, typer.Argument(help="The person to rate.", show_default=False)
+        ] = None,
+        cycle: CycleOpt = ...,
+        as_: AsOpt = None,
+        score: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--score",
+                "-s",
+                help="CRITERION=N (0–100); repeat for each criterion.",
+                show_default=False,
+            ),
+        ] = None,
+        level: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--level",
+                "-l",
+                help="CRITERION=A|B|C|D (counts the level's points).",
+                show_default=False,
+            ),
+        ] = None,
+        note_: Annotated[
+            str | None, typer.Option("--note", help="A remark on the sheet.", show_default=False)
+        ] = None,
+        from_: Annotated[
+            Path | None,
+            typer.Option(
+                "--from",
+                help="CSV of sheets: employee,rater,<criterion ids…>[,note]; all or none.",
+                show_default=False,
+            ),
+        ] = None,
+        lang: LangOpt = None,
+        db: DbOpt = None,
+        database_url: UrlOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Rate a person on every criterion of their rubric (a revision keeps the old sheet).
+
+        Without --score/--level, on a terminal, it walks you through each criterion.
+
+        Example: ecomops appraise 李娜 -c 2026-11 --as 张伟 -l analysis=B -l execution=A
+        -s expertise=80 -s communication=88 -s collaboration=90
+        """
+        from ecomops.services.appraisal import rate, rate_from_csv
+
+        language = lang_of(lang)
+        if from_ is not None:
+            if employee or score or level:
+                raise InvalidInput(
+                    "--from takes the sheets from the file",
+                    "give no EMPLOYEE, --score or --level with it",
+                )
+            with session(db, database_url, write=True) as s:
+                bulk = rate_from_csv(s, cycle=cycle, path=from_, now=now(), lang=language)
+            emit(
+                bulk,
+                as_json=as_json,
+                render=lambda b: (
+                    _appraisal_rows(b.appraisals),
+                    note(f"imported {b.sheets} sheets into cycle {b.cycle} from {b.file}"),
+                ),
+            )
+            return
+        if not employee:
+            raise InvalidInput("whom are you rating?", "give EMPLOYEE, or --from FILE.csv")
+        rater = _me(as_)
+        scores, levels = list(score or []), list(level or [])
+        if not scores and not levels:
+            if not stdin_is_terminal():
+                raise InvalidInput(
+                    "no scores given", "give --score CRIT=N or --level CRIT=G for every criterion"
+                )
+            scores, levels = _ask(employee, cycle, db, database_url)
+        with session(db, database_url, write=True) as s:
+            out = rate(
+                s,
+                cycle=cycle,
+                employee=employee,
+                rater=rater,
+                scores=scores,
+                levels=levels,
+                note=note_,
+                now=now(),
+                lang=language,
+            )
+
+        def render(o) -> None:
+            a = o.appraisal
+            state = (
+                f"complete: {fmt(a.score)} ({a.final_grade})"
+                if a.status == "complete"
+                else f"pending: waiting for {', '.join(a.raters_missing)}"
+            )
+            note(
+                f"rated {a.employee} (sheet version {o.sheet.version}, total "
+                f"{fmt(o.sheet.total)}); appraisal {state}"
+            )
+
+        emit(out, as_json=as_json, render=render)
+
+    @command(root, "calibrate")
+    def calibrate(
+        employee: Annotated[str, typer.Argument(help="Whose grade to set.", show_default=False)],
+        cycle: CycleOpt = ...,
+        grade: Annotated[
+            str, typer.Option("--grade", "-g", help="The final grade.", show_default=False)
+        ] = ...,
+        reason: Annotated[
+            str, typer.Option("--reason", help="Why (kept in the log).", show_default=False)
+        ] = ...,
+        as_: AsOpt = None,
+        db: DbOpt = None,
+        database_url: UrlOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Set a final grade apart from the computed one; every change is logged.
+
+        Example: ecomops calibrate 李娜 --cycle 2026-11 --grade B --as 总经理甲 --reason "quota"
+        """
+        from ecomops.services.appraisal import calibrate as service
+
+        with session(db, database_url, write=True) as s:
+            out = service(
+                s,
+                cycle=cycle,
+                employee=employee,
+                grade=grade,
+                rater=_me(as_),
+                reason=reason,
+                now=now(),
+            )
+        emit(
+            out,
+            as_json=as_json,
+            render=lambda c: note(
+                f"{c.employee}: final grade {c.before} → {c.after} (computed {c.computed_grade})"
+            ),
+        )
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def _appraisal_rows(rows) -> None:
+    table(
+        rows,
+        [
+            ("employee", lambda a: a.employee),
+            ("position", lambda a: a.position),
+            ("status", lambda a: a.status),
+            ("score", lambda a: a.score if a.visible else "(confidential)"),
+            ("grade", lambda a: a.grade),
+            ("final", lambda a: a.final_grade),
+            ("waiting for", lambda a: a.raters_missing, True),
+        ],
+        title="Appraisals",
+        empty="nobody is appraised in this cycle",
+    )
+
+
+@command(appraisals_app, "list")
+def appraisals_list(
+    cycle: CycleOpt,
+    as_: AsOpt = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List a cycle's appraisals: status, score, grades, raters done and missing.
+
+    Scores show only on the appraisals you rate (or your own).
+
+    Example: ecomops appraisals list --cycle 2026-11 --as 总经理甲 --json
+    """
+    from ecomops.services.appraisal import appraisals_list as service
+
+    with session(db, database_url, write=False) as s:
+        out = service(s, cycle=cycle, viewer=_me(as_))
+    emit(out, as_json=as_json, render=_appraisal_rows)
+
+
+@command(appraisals_app, "show")
+def appraisals_show(
+    employee: Annotated[str, typer.Argument(help="Whose appraisal.", show_default=False)],
+    cycle: CycleOpt,
+    as_: AsOpt = None,
+    lang: LangOpt = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show one appraisal: every sheet (with earlier versions), the level descriptors the
+    scores stand for, and the calibration log.
+
+    Example: ecomops appraisals show 李娜 --cycle 2026-11 --as 李娜
+    """
+    from ecomops.services.appraisal import appraisal_show as service
+
+    with session(db, database_url, write=False) as s:
+        out = service(s, cycle=cycle, employee=employee, viewer=_me(as_), lang=lang_of(lang))
+
+    def render(a) -> None:
+        from rich.markup import escape
+        from rich.table import Table
+
+        c = console()
+        head = (
+            (
+                f"{fmt(a.score)} → {a.grade}"
+                + (f", final {a.final_grade}" if a.final_grade != a.grade else "")
+            )
+            if a.status == "complete"
+            else "pending"
+        )
+        c.print(f"[bold]{escape(a.employee)}[/] ({a.position}), cycle {a.cycle}: {head}")
+        if a.raters_missing:
+            c.print(f"waiting for: {', '.join(a.raters_missing)}")
+        for sh in a.sheets:
+            t = Table(
+                title=f"{sh.rater} ({sh.rater_position}), version {sh.version}"
+                + ("" if sh.current else " [superseded]")
+                + f", {fmt(sh.at)}",
+                caption=f"total {fmt(sh.total)}" + (f" — {sh.note}" if sh.note else ""),
+                header_style="bold",
+            )
+            t.add_column("criterion", no_wrap=True)
+            t.add_column("score", justify="right")
+            t.add_column("level")
+            t.add_column("descriptor", overflow="fold", ratio=1)
+            for sc in sh.scores:
+                t.add_row(
+                    sc.name,
+                    fmt(sc.score) + (f" ({sc.given_as})" if sc.given_as else ""),
+                    sc.level,
+                    sc.descriptor,
+                )
+            c.print(t)
+        for cal in a.calibrations:
+            c.print(
+                f"calibrated {fmt(cal.at)} by {escape(cal.by)}: {cal.before} → {cal.after} "
+                f"(computed {cal.computed_grade}): {escape(cal.reason)}"
+            )
+
+    emit(out, as_json=as_json, render=render)
+
+
+@command(quota_app, "check")
+def quota_check(
+    cycle: CycleOpt,
+    as_: AsOpt = None,
+    by: Annotated[str, typer.Option("--by", help="Group by department or position.")] = (
+        "department"
+    ),
+    strict: Annotated[
+        bool | None,
+        typer.Option(
+            "--strict/--no-strict",
+            help="Exact largest-remainder counts \\[default: from the handbook].",
+            show_default=False,
+        ),
+    ] = None,
+    explain: Annotated[bool, typer.Option("--explain", help="Print the rule.")] = False,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check the grades of a cycle against the forced distribution; suggest the fewest moves.
+
+    Exit status: 0 when every group is within its limits (or the cycle is exempt), 1 when not.
+
+    Example: ecomops quota check --cycle 2026-11 --as 总经理甲 --explain
+    """
+    from ecomops.services.appraisal import quota_check as service
+
+    with session(db, database_url, write=False) as s:
+        out = service(s, cycle=cycle, by=by, strict=strict, viewer=_me(as_))
+
+    def render(o) -> None:
+        from rich.markup import escape
+
+        c = console()
+        if explain:
+            c.print(escape(o.rule))
+        if o.exempt:
+            c.print(f"cycle {o.cycle} is a year-end cycle: exempt from the forced distribution")
+        for g in o.groups:
+            status = "ok" if g.ok else "[red]violated[/]"
+            c.print(
+                f"[bold]{escape(g.group)}[/]: {g.size} complete, {g.pending} pending — "
+                f"{status}" + (" (advisory: group too small)" if g.advisory else "")
+            )
+            c.print(
+                "  counts: "
+                + ", ".join(f"{k} {v}" for k, v in g.counts.items())
+                + "; limits: "
+                + ", ".join(f"{k} ≤ {v}" for k, v in g.limits.items())
+            )
+            for v in g.violations:
+                c.print(f"  [red]{v.grades}: {v.count} > {v.limit}[/]")
+            for mv in g.moves:
+                c.print(f"  move {escape(mv.employee)} ({fmt(mv.score)}) {mv.from_} → {mv.to}")
+
+    emit(out, as_json=as_json, render=render)
+    if not out.ok:
+        raise typer.Exit(code=1)
