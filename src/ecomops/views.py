@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Out(BaseModel):
@@ -223,17 +223,12 @@ class BulkRatedOut(Out):
 
 
 class MoveOut(Out):
-    employee: str
-    score: Decimal | None
-    from_: str
-    to: str
-
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    def model_dump(self, **kw):  # the JSON key is "from"
-        data = super().model_dump(**kw)
-        data["from"] = data.pop("from_")
-        return data
+    employee: str
+    score: Decimal | None
+    from_: str = Field(alias="from")  # "from" is a Python keyword
+    to: str
 
 
 class ViolationOut(Out):

@@ -32,7 +32,7 @@ def _plain(value: Any) -> Any:
     from decimal import Decimal
 
     if hasattr(value, "model_dump"):
-        return _plain(value.model_dump(mode="python"))
+        return _plain(value.model_dump(mode="python", by_alias=True))
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
