@@ -27,7 +27,8 @@ def test_the_command_tree_is_what_the_readme_tours():
     names = {" ".join(p) for p, _ in ALL}
     assert {"init", "rules", "manual show", "manual check", "roles list", "roles show",
             "rubric show", "goals list", "staff add", "staff list", "staff import",
-            "staff deactivate"} <= names
+            "staff deactivate", "cycle open", "cycle list", "cycle close", "appraise",
+            "appraisals list", "appraisals show", "quota check", "calibrate"} <= names
 
 
 @pytest.mark.parametrize("path", [p for p, _ in ALL], ids=[" ".join(p) for p, _ in ALL])
