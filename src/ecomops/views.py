@@ -257,3 +257,103 @@ class QuotaOut(Out):
     ok: bool
     rule: str
     groups: list[QuotaGroupOut]
+
+
+# --- plans, calendar, leave, handovers, visitors ----------------------------------------------
+
+
+class MailOut(Out):
+    to: str | None
+    sent_at: datetime | None
+    error: str | None
+
+
+class PlanOut(Out):
+    name: str
+    kind: str
+    period: str
+    version: int
+    versions: int
+    due_at: datetime
+    first_submitted_at: datetime
+    submitted_at: datetime
+    status: str
+    summary: str
+    plan: str
+    mail: MailOut | None
+
+
+class PlanStatusRowOut(Out):
+    name: str
+    position: str
+    due_at: datetime
+    submitted_at: datetime | None
+    status: str
+    versions: int
+
+
+class PlanStatusOut(Out):
+    kind: str
+    period: str
+    due_at: datetime
+    warnings: list[str]
+    counts: dict[str, int]
+    members: list[PlanStatusRowOut]
+
+
+class DayOut(Out):
+    date: date
+    weekday: str
+    working: bool
+    holiday: str | None
+    adjusted_workday: str | None
+    deadlines: list[str]
+
+
+class DeadlineOut(Out):
+    kind: str
+    period: str
+    due_at: datetime
+
+
+class CalendarOut(Out):
+    month: str
+    known: bool
+    warnings: list[str]
+    working_days: int
+    deadlines: list[DeadlineOut]
+    days: list[DayOut]
+
+
+class LeaveOut(Out):
+    id: int
+    name: str
+    kind: str
+    start: date
+    end: date
+    reason: str
+    special: bool
+    protected_days: list[date]
+    created_at: datetime
+
+
+class HandoverOut(Out):
+    id: int
+    name: str
+    cover: str
+    start_at: datetime
+    end_at: datetime
+    place: str
+    matter: str
+    duties: str | None
+    active: bool
+
+
+class VisitorOut(Out):
+    id: int
+    name: str
+    approved_by: str
+    escort: str
+    purpose: str | None
+    arrived_at: datetime
+    left_at: datetime | None

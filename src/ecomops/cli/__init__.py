@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from ecomops import __version__
-from ecomops.cli import appraisal, goals, init, manual, roles, staff
+from ecomops.cli import appraisal, goals, init, manual, office, plans, roles, staff
 
 app = typer.Typer(
     name="ecomops",
@@ -47,6 +47,11 @@ app.add_typer(appraisal.cycle_app, name="cycle")
 appraisal.register(app)
 app.add_typer(appraisal.appraisals_app, name="appraisals")
 app.add_typer(appraisal.quota_app, name="quota")
+app.add_typer(plans.app, name="plan")
+plans.register(app)
+app.add_typer(office.leave_app, name="leave")
+app.add_typer(office.handover_app, name="handover")
+app.add_typer(office.visitor_app, name="visitor")
 
 
 def main() -> None:

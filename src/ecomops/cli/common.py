@@ -131,6 +131,18 @@ def session(db: str | None, url: str | None, *, write: bool) -> Iterator[Session
         database.dispose()
 
 
+@contextmanager
+def database(db: str | None, url: str | None):
+    """The opened database, for services that run more than one transaction."""
+    from ecomops.services.database import open_database
+
+    opened = open_database(db, url, notify=note)
+    try:
+        yield opened
+    finally:
+        opened.dispose()
+
+
 def now():
     from ecomops import clock
 

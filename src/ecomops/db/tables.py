@@ -6,19 +6,21 @@ models and the migrated schema agree.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Column,
+    Date,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
     Integer,
     Numeric,
     String,
+    Text,
 )
 from sqlmodel import Field, SQLModel
 
@@ -197,3 +199,67 @@ class Calibration(SQLModel, table=True):
     reason: str = Field(max_length=2000)
     by_id: int = Field(sa_column=Column(Integer, ForeignKey("staff.id"), nullable=False))
     at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+# --- plans, leave, handovers, visitors (revision 0004) ----------------------------------------
+
+
+class Plan(SQLModel, table=True):
+    """A Monday plan (kind ``week``, period ``2026-W48``) or a month-end summary (kind
+    ``month``, period ``2026-11``). A resubmission adds a version; the first fixes on-time."""
+
+    __tablename__ = "plan"
+    __table_args__ = (Index("ix_plan_period", "kind", "period", "staff_id", "is_current"),)
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
+    staff_id: int = Field(sa_column=Column(Integer, ForeignKey("staff.id"), nullable=False))
+    kind: str = Field(max_length=8)
+    period: str = Field(max_length=10)
+    version: int
+    is_current: bool
+    summary: str = Field(sa_column=Column(Text, nullable=False))
+    plan: str = Field(sa_column=Column(Text, nullable=False))
+    submitted_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    due_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    sent_to: str | None = Field(default=None, max_length=254)
+    send_error: str | None = Field(default=None, max_length=2000)
+
+
+class Leave(SQLModel, table=True):
+    __tablename__ = "leave"
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
+    staff_id: int = Field(sa_column=Column(Integer, ForeignKey("staff.id"), nullable=False))
+    kind: str = Field(max_length=8)
+    start: date = Field(sa_column=Column(Date, nullable=False, index=True))
+    end: date = Field(sa_column=Column(Date, nullable=False))
+    reason: str = Field(max_length=2000)
+    special: bool
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class Handover(SQLModel, table=True):
+    """The temporary work handover form (暫時工作交接表, §3.2 rule 5)."""
+
+    __tablename__ = "handover"
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
+    staff_id: int = Field(sa_column=Column(Integer, ForeignKey("staff.id"), nullable=False))
+    cover_id: int = Field(sa_column=Column(Integer, ForeignKey("staff.id"), nullable=False))
+    start_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+    end_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    place: str = Field(max_length=500)
+    matter: str = Field(max_length=2000)
+    duties: str | None = Field(default=None, max_length=2000)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class Visitor(SQLModel, table=True):
+    """The visitor log (§3.1 rule 10)."""
+
+    __tablename__ = "visitor"
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
+    name: str = Field(max_length=200)
+    approved_by_id: int = Field(sa_column=Column(Integer, ForeignKey("staff.id"), nullable=False))
+    escort_id: int = Field(sa_column=Column(Integer, ForeignKey("staff.id"), nullable=False))
+    purpose: str | None = Field(default=None, max_length=2000)
+    arrived_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+    left_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))

@@ -7,6 +7,7 @@ parts of the file (weights, bands, shares, references, unique ids) are checked b
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -50,11 +51,20 @@ class ItemList(Strict):
     items: list[Item] = Field(min_length=1)
 
 
+class ExtraDay(Strict):
+    date: dt.date
+    name: NonEmpty
+
+
 class Calendar(Strict):
     year: int | None = Field(default=None, ge=1900, le=2999)
     effective_month: int = Field(ge=1, le=12)
     effective_day: int = Field(ge=1, le=31)
     timezone: NonEmpty = "Asia/Shanghai"
+    #: days off the library does not know (company holidays, a year not yet published)
+    extra_holidays: list[ExtraDay] = []
+    #: weekend days the company works (a 调休 the library does not know)
+    extra_workdays: list[ExtraDay] = []
     defaults: list[str] = []
 
 

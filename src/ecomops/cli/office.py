@@ -1,0 +1,324 @@
+"""``ecomops leave``, ``ecomops handover``, ``ecomops visitor``."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ecomops.cli.common import (
+    DbOpt,
+    JsonOpt,
+    LangOpt,
+    UrlOpt,
+    command,
+    lang_of,
+    note,
+    now,
+    session,
+)
+from ecomops.cli.output import emit, table
+from ecomops.errors import InvalidInput
+
+leave_app = typer.Typer(
+    help="Leave and shift swaps (none on Mondays or the month's last Friday, §3.2 rule 7).\n\n"
+    "Example: ecomops leave request --as 李娜 --from 2026-12-02 --reason 体检",
+    no_args_is_help=True,
+)
+handover_app = typer.Typer(
+    help="The temporary work handover form (§3.2 rule 5).\n\n"
+    "Example: ecomops handover list --active",
+    no_args_is_help=True,
+)
+visitor_app = typer.Typer(
+    help="The visitor log (§3.1 rule 10).\n\nExample: ecomops visitor list --date 2026-11-27",
+    no_args_is_help=True,
+)
+AsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as", envvar="ECOMOPS_AS", help="Who you are \\[env: ECOMOPS_AS].", show_default=False
+    ),
+]
+
+
+def _me(value: str | None) -> str:
+    if not value or not value.strip():
+        raise InvalidInput("say who you are with --as NAME", "or set ECOMOPS_AS")
+    return value
+
+
+LEAVE_COLUMNS = [
+    ("id", lambda r: r.id),
+    ("name", lambda r: r.name),
+    ("kind", lambda r: r.kind),
+    ("from", lambda r: r.start),
+    ("to", lambda r: r.end),
+    ("special", lambda r: r.special),
+    ("reason", lambda r: r.reason, True),
+]
+
+
+@command(leave_app, "request")
+def leave_request(
+    as_: AsOpt = None,
+    from_: Annotated[
+        str, typer.Option("--from", help="First day (YYYY-MM-DD).", show_default=False)
+    ] = ...,
+    to: Annotated[
+        str | None, typer.Option("--to", help="Last day \\[default: --from].", show_default=False)
+    ] = None,
+    kind: Annotated[str, typer.Option("--kind", help="leave or swap (调休).")] = "leave",
+    reason: Annotated[str, typer.Option("--reason", help="Why.", show_default=False)] = ...,
+    special: Annotated[
+        bool,
+        typer.Option(
+            "--special",
+            help="A special reason: allowed on a protected day, recorded as an "
+            "exception to the rule.",
+        ),
+    ] = False,
+    lang: LangOpt = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Request leave or a shift swap; refused on a Monday-plan or month-end-summary day.
+
+    Example: ecomops leave request --as 李娜 --from 2026-12-02 --to 2026-12-03 --reason 体检
+    """
+    from ecomops.services.office import leave_request as service
+
+    with session(db, database_url, write=True) as s:
+        out = service(
+            s,
+            who=_me(as_),
+            start=from_,
+            end=to,
+            kind=kind,
+            reason=reason,
+            special=special,
+            now=now(),
+            lang=lang_of(lang),
+        )
+    emit(
+        out,
+        as_json=as_json,
+        render=lambda r: note(
+            f"recorded {r.kind} for {r.name}, {r.start} to {r.end}"
+            + (
+                f" (special: exception on {', '.join(map(str, r.protected_days))})"
+                if r.protected_days
+                else ""
+            )
+        ),
+    )
+
+
+@command(leave_app, "list")
+def leave_list(
+    month: Annotated[
+        str | None, typer.Option("--month", help="Only this month (YYYY-MM).", show_default=False)
+    ] = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List leave and shift swaps.
+
+    Example: ecomops leave list --month 2026-12
+    """
+    from ecomops.services.office import leave_list as service
+
+    with session(db, database_url, write=False) as s:
+        out = service(s, month=month)
+    emit(
+        out,
+        as_json=as_json,
+        render=lambda rows: table(rows, LEAVE_COLUMNS, title="Leave", empty="no leave recorded"),
+    )
+
+
+HANDOVER_COLUMNS = [
+    ("id", lambda r: r.id),
+    ("from", lambda r: r.name),
+    ("cover", lambda r: r.cover),
+    ("start", lambda r: r.start_at),
+    ("end", lambda r: r.end_at),
+    ("place", lambda r: r.place, True),
+    ("matter", lambda r: r.matter, True),
+]
+
+
+@command(handover_app, "add")
+def handover_add(
+    as_: AsOpt = None,
+    to: Annotated[
+        str, typer.Option("--to", help="Who covers your duties.", show_default=False)
+    ] = ...,
+    start: Annotated[
+        str, typer.Option("--start", help="YYYY-MM-DDTHH:MM.", show_default=False)
+    ] = ...,
+    end: Annotated[str, typer.Option("--end", help="YYYY-MM-DDTHH:MM.", show_default=False)] = ...,
+    place: Annotated[str, typer.Option("--place", help="Where (地点).", show_default=False)] = ...,
+    matter: Annotated[str, typer.Option("--matter", help="What (事件).", show_default=False)] = ...,
+    duties: Annotated[
+        str | None, typer.Option("--duties", help="What the cover takes on.", show_default=False)
+    ] = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Fill in the temporary work handover form: time, place, matter, and who covers.
+
+    Example: ecomops handover add --as 李娜 --to 陈静 --start 2026-12-01T09:00 \
+--end 2026-12-01T17:30 --place 双龙项目现场 --matter 客户拍摄
+    """
+    from ecomops.services.office import handover_add as service
+
+    with session(db, database_url, write=True) as s:
+        out = service(
+            s,
+            who=_me(as_),
+            cover=to,
+            start=start,
+            end=end,
+            place=place,
+            matter=matter,
+            duties=duties,
+            now=now(),
+        )
+    emit(
+        out,
+        as_json=as_json,
+        render=lambda h: note(
+            f"handover {h.id}: {h.cover} covers for {h.name} until {h.end_at:%Y-%m-%d %H:%M}"
+        ),
+    )
+
+
+@command(handover_app, "list")
+def handover_list(
+    active: Annotated[bool, typer.Option("--active", help="Only those running now.")] = False,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List handover forms.
+
+    Example: ecomops handover list --active --json
+    """
+    from ecomops.services.office import handover_list as service
+
+    with session(db, database_url, write=False) as s:
+        out = service(s, active=active, now=now())
+    emit(
+        out,
+        as_json=as_json,
+        render=lambda rows: table(rows, HANDOVER_COLUMNS, title="Handovers", empty="no handovers"),
+    )
+
+
+VISITOR_COLUMNS = [
+    ("id", lambda r: r.id),
+    ("visitor", lambda r: r.name),
+    ("approved by", lambda r: r.approved_by),
+    ("escort", lambda r: r.escort),
+    ("in", lambda r: r.arrived_at),
+    ("out", lambda r: r.left_at),
+    ("purpose", lambda r: r.purpose, True),
+]
+
+
+@command(visitor_app, "add")
+def visitor_add(
+    name: Annotated[str, typer.Option("--name", help="The visitor.", show_default=False)] = ...,
+    approved_by: Annotated[
+        str,
+        typer.Option(
+            "--approved-by", help="The leader who approved the visit.", show_default=False
+        ),
+    ] = ...,
+    escort: Annotated[
+        str, typer.Option("--escort", help="The member who accompanies them.", show_default=False)
+    ] = ...,
+    purpose: Annotated[
+        str | None, typer.Option("--purpose", help="Why they came.", show_default=False)
+    ] = None,
+    at: Annotated[
+        str | None, typer.Option("--at", help="Arrival \\[default: now].", show_default=False)
+    ] = None,
+    lang: LangOpt = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record a visitor's arrival: approved by a leader, accompanied by a member.
+
+    Example: ecomops visitor add --name 刘先生 --approved-by 张伟 --escort 李娜 --purpose 供应商洽谈
+    """
+    from ecomops.services.office import visitor_add as service
+
+    with session(db, database_url, write=True) as s:
+        out = service(
+            s,
+            name=name,
+            approved_by=approved_by,
+            escort=escort,
+            purpose=purpose,
+            at=at,
+            now=now(),
+            lang=lang_of(lang),
+        )
+    emit(
+        out,
+        as_json=as_json,
+        render=lambda v: note(
+            f"visit {v.id}: {v.name}, escorted by {v.escort} (approved by {v.approved_by})"
+        ),
+    )
+
+
+@command(visitor_app, "leave")
+def visitor_leave(
+    visit: Annotated[int, typer.Argument(help="The visit id.", show_default=False)],
+    at: Annotated[
+        str | None, typer.Option("--at", help="Departure \\[default: now].", show_default=False)
+    ] = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record that a visitor left.
+
+    Example: ecomops visitor leave 3
+    """
+    from ecomops.services.office import visitor_leave as service
+
+    with session(db, database_url, write=True) as s:
+        out = service(s, visit_id=visit, at=at, now=now())
+    emit(out, as_json=as_json, render=lambda v: note(f"visit {v.id}: {v.name} left"))
+
+
+@command(visitor_app, "list")
+def visitor_list(
+    date: Annotated[
+        str | None, typer.Option("--date", help="Only this day (YYYY-MM-DD).", show_default=False)
+    ] = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List the visitor log.
+
+    Example: ecomops visitor list --date 2026-11-27 --json
+    """
+    from ecomops.services.office import visitor_list as service
+
+    with session(db, database_url, write=False) as s:
+        out = service(s, day=date)
+    emit(
+        out,
+        as_json=as_json,
+        render=lambda rows: table(rows, VISITOR_COLUMNS, title="Visitors", empty="no visitors"),
+    )

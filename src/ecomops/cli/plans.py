@@ -1,0 +1,301 @@
+"""``ecomops plan submit|status|show|send`` and ``ecomops calendar`` (§3.2 rules 6–7)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ecomops.cli.common import (
+    DbOpt,
+    JsonOpt,
+    UrlOpt,
+    command,
+    database,
+    note,
+    now,
+    session,
+    stdin_is_terminal,
+)
+from ecomops.cli.output import console, emit, fmt, table
+from ecomops.errors import InvalidInput
+
+app = typer.Typer(
+    help="The Monday plan and the month-end summary, mailed to the department head.\n\n"
+    "Example: ecomops plan submit --as 李娜 --file plan.md --send",
+    no_args_is_help=True,
+)
+
+WeekOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--week", help="ISO week, e.g. 2026-W48 \\[default: the week of now].", show_default=False
+    ),
+]
+MonthOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--month",
+        help="A month (YYYY-MM): the month-end summary and next month's plan.",
+        show_default=False,
+    ),
+]
+AsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as", envvar="ECOMOPS_AS", help="Who you are \\[env: ECOMOPS_AS].", show_default=False
+    ),
+]
+
+
+def _me(value: str | None) -> str:
+    if not value or not value.strip():
+        raise InvalidInput("say who you are with --as NAME", "or set ECOMOPS_AS")
+    return value
+
+
+def _texts(
+    file: Path | None, summary: str | None, plan: str | None, kind: str, period: str, name: str
+) -> tuple[str, str]:
+    from ecomops.core.plans import MONTH_TEMPLATE, WEEK_TEMPLATE, check_sections, parse_markdown
+
+    if file is not None:
+        if summary or plan:
+            raise InvalidInput("--file and --summary/--plan both given", "use one or the other")
+        try:
+            text = file.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise InvalidInput(f"no file at {file}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInput(f"cannot read {file}: {exc}") from None
+        return parse_markdown(text, str(file))
+    if summary is not None or plan is not None:
+        return check_sections(summary, plan)
+    if not stdin_is_terminal():
+        raise InvalidInput("no plan given", "give --file PLAN.md, or --summary TEXT --plan TEXT")
+    template = (WEEK_TEMPLATE if kind == "week" else MONTH_TEMPLATE).format(
+        period=period, name=name
+    )
+    edited = typer.edit(template, extension=".md", require_save=True)
+    if edited is None:
+        raise InvalidInput("the editor was closed without saving; nothing was submitted")
+    return parse_markdown(edited, "the edited plan")
+
+
+def _render_plan(p) -> None:
+    from rich.markup import escape
+
+    c = console()
+    what = "Monday plan" if p.kind == "week" else "Month-end summary"
+    c.print(
+        f"[bold]{what} {p.period} — {escape(p.name)}[/] (version {p.version} of "
+        f"{p.versions}; due {fmt(p.due_at)}; first in {fmt(p.first_submitted_at)}: "
+        f"{p.status.replace('_', ' ')})"
+    )
+    c.print("[bold]Summary[/]")
+    c.print(escape(p.summary))
+    c.print("[bold]Plan[/]")
+    c.print(escape(p.plan))
+    if p.mail:
+        c.print(
+            f"mailed to {p.mail.to} at {fmt(p.mail.sent_at)}"
+            if p.mail.sent_at
+            else f"[red]not mailed[/]: {escape(p.mail.error or '')}"
+        )
+
+
+@command(app, "submit")
+def submit(
+    as_: AsOpt = None,
+    week: WeekOpt = None,
+    month: MonthOpt = None,
+    file: Annotated[
+        Path | None,
+        typer.Option(
+            "--file",
+            "-f",
+            help="Markdown with a summary section and a plan section.",
+            show_default=False,
+        ),
+    ] = None,
+    summary: Annotated[
+        str | None, typer.Option("--summary", help="Last period's summary.", show_default=False)
+    ] = None,
+    plan: Annotated[
+        str | None, typer.Option("--plan", help="The plan.", show_default=False)
+    ] = None,
+    send: Annotated[
+        bool | None,
+        typer.Option(
+            "--send/--no-send",
+            help="Mail it to the department head \\[default: the plans.send "
+            "setting, ECOMOPS_SEND_PLANS].",
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Submit the Monday plan (last week's summary, this week's plan), or with --month the
+    month-end summary; a resubmission keeps every earlier version.
+
+    With no --file/--summary/--plan, on a terminal, $EDITOR opens on a template.
+
+    Example: ecomops plan submit --as 李娜 --summary "完成双龙微信文案" \
+--plan "写元旦活动文案" --send
+    """
+    from ecomops.config import send_plans_by_default
+    from ecomops.services.plans import resolve_period, send_stored, store
+
+    who = _me(as_)
+    stamp = now()
+    kind, period = resolve_period(week, month, stamp)
+    summary_text, plan_text = _texts(file, summary, plan, kind, period, who)
+    mail = send_plans_by_default() if send is None else send
+    with database(db, database_url) as opened:
+        with opened.session(write=True) as s:
+            out = store(
+                s,
+                who=who,
+                kind=kind,
+                period=period,
+                summary=summary_text,
+                plan=plan_text,
+                now=stamp,
+            )
+        what = "Monday plan" if kind == "week" else "month-end summary"
+        note(
+            f"stored {out.name}'s {what} {period} (version {out.version}; "
+            f"{out.status.replace('_', ' ')}, due {fmt(out.due_at)})"
+        )
+        if mail:
+            out = send_stored(opened, who=who, kind=kind, period=period, now_fn=now)
+            note(f"mailed it to {out.mail.to}")
+    emit(out, as_json=as_json, render=lambda _: None)
+
+
+@command(app, "send")
+def send_cmd(
+    name: Annotated[str, typer.Argument(help="Whose plan.", show_default=False)],
+    week: WeekOpt = None,
+    month: MonthOpt = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Mail a stored plan to the department head again (after a failed send).
+
+    Example: ecomops plan send 李娜 --week 2026-W48
+    """
+    from ecomops.services.plans import resolve_period, send_stored
+
+    kind, period = resolve_period(week, month, now())
+    with database(db, database_url) as opened:
+        out = send_stored(opened, who=name, kind=kind, period=period, now_fn=now)
+    emit(
+        out,
+        as_json=as_json,
+        render=lambda p: note(f"mailed {p.name}'s {p.period} plan to {p.mail.to}"),
+    )
+
+
+@command(app, "status")
+def status(
+    week: WeekOpt = None,
+    month: MonthOpt = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Who handed in the plan: on time, late, missing (past due) or open (not yet due).
+
+    Example: ecomops plan status --week 2026-W48
+    """
+    from ecomops.services.plans import plan_status, resolve_period
+
+    stamp = now()
+    kind, period = resolve_period(week, month, stamp)
+    with session(db, database_url, write=False) as s:
+        out = plan_status(s, kind=kind, period=period, now=stamp)
+
+    def render(o) -> None:
+        for w in o.warnings:
+            note(f"warning: {w}")
+        what = "Monday plan" if o.kind == "week" else "Month-end summary"
+        table(
+            o.members,
+            [
+                ("name", lambda r: r.name),
+                ("position", lambda r: r.position),
+                ("status", lambda r: r.status.replace("_", " ")),
+                ("submitted", lambda r: r.submitted_at),
+                ("versions", lambda r: r.versions),
+            ],
+            title=f"{what} {o.period}, due {fmt(o.due_at)}",
+            empty="no active department members on the roster",
+        )
+        note(", ".join(f"{v} {k.replace('_', ' ')}" for k, v in o.counts.items()))
+
+    emit(out, as_json=as_json, render=render)
+
+
+@command(app, "show")
+def show(
+    name: Annotated[str, typer.Argument(help="Whose plan.", show_default=False)],
+    week: WeekOpt = None,
+    month: MonthOpt = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Print a submitted plan (its newest version).
+
+    Example: ecomops plan show 李娜 --week 2026-W48
+    """
+    from ecomops.services.plans import plan_show, resolve_period
+
+    kind, period = resolve_period(week, month, now())
+    with session(db, database_url, write=False) as s:
+        out = plan_show(s, who=name, kind=kind, period=period)
+    emit(out, as_json=as_json, render=_render_plan)
+
+
+def register(root: typer.Typer) -> None:
+    @command(root, "calendar")
+    def calendar(
+        month: Annotated[
+            str | None,
+            typer.Option("--month", help="YYYY-MM \\[default: this month].", show_default=False),
+        ] = None,
+        db: DbOpt = None,
+        database_url: UrlOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Show a month: working days, holidays, adjusted working days, and the Monday-plan and
+        month-end deadlines.
+
+        Example: ecomops calendar --month 2026-10
+        """
+        from ecomops.services.plans import calendar_month
+
+        with session(db, database_url, write=False) as s:
+            out = calendar_month(s, month=month, now=now())
+
+        def render(o) -> None:
+            for w in o.warnings:
+                note(f"warning: {w}")
+            table(
+                o.days,
+                [
+                    ("date", lambda d: d.date),
+                    ("day", lambda d: d.weekday),
+                    ("working", lambda d: d.working),
+                    ("note", lambda d: d.holiday or d.adjusted_workday, True),
+                    ("deadline", lambda d: d.deadlines, True),
+                ],
+                title=f"{o.month}: {o.working_days} working days",
+            )
+
+        emit(out, as_json=as_json, render=render)

@@ -1,0 +1,49 @@
+"""Sending mail through the configured SMTP server (smtplib)."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import formataddr, make_msgid
+
+from ecomops.config import Smtp
+from ecomops.errors import EcomopsError
+
+TIMEOUT_S = 15
+
+
+class MailError(EcomopsError):
+    """The message could not be handed to the SMTP server."""
+
+
+def send(settings: Smtp, *, to: str, to_name: str, subject: str, body: str) -> str:
+    """Send one plain-text message; return its Message-ID."""
+    msg = EmailMessage()
+    msg["From"] = settings.sender
+    msg["To"] = formataddr((to_name, to))
+    msg["Subject"] = subject
+    msg["Message-ID"] = make_msgid(domain="ecomops")
+    msg.set_content(body)
+    where = settings.describe()
+    try:
+        with smtplib.SMTP(settings.host, settings.port, timeout=TIMEOUT_S) as smtp:
+            if settings.starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if settings.user and settings.password:
+                smtp.login(settings.user, settings.password)
+            smtp.send_message(msg)
+    except smtplib.SMTPAuthenticationError:
+        raise MailError(
+            f"the SMTP server {where} refused the login for {settings.user}",
+            "check ECOMOPS_SMTP_USER and ECOMOPS_SMTP_PASSWORD",
+        ) from None
+    except smtplib.SMTPException as exc:
+        raise MailError(f"the SMTP server {where} refused the message: {exc}") from None
+    except (TimeoutError, OSError, ssl.SSLError) as exc:
+        detail = exc.strerror or str(exc) if isinstance(exc, OSError) else str(exc)
+        raise MailError(
+            f"cannot reach the SMTP server {where}: {detail}",
+            "check ECOMOPS_SMTP_HOST and ECOMOPS_SMTP_PORT",
+        ) from None
+    return msg["Message-ID"]

@@ -1,0 +1,323 @@
+"""Leave and shift swaps (§3.2 rule 7), the temporary work handover form (§3.2 rule 5) and the
+visitor log (§3.1 rule 10)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import insert, select, update
+from sqlmodel import Session
+
+from ecomops.clock import parse_instant, zone
+from ecomops.core import calendar as cal
+from ecomops.db import tables
+from ecomops.errors import InvalidInput, NotFound
+from ecomops.handbook.model import Manual
+from ecomops.services.manual import current
+from ecomops.services.workcal import china_calendar
+from ecomops.text import key, localize
+from ecomops.views import HandoverOut, LeaveOut, VisitorOut
+
+ST = tables.Staff.__table__
+LV = tables.Leave.__table__
+HO = tables.Handover.__table__
+VI = tables.Visitor.__table__
+
+
+def _person(session: Session, name: str, *, active: bool = True):
+    row = session.connection().execute(select(ST).where(ST.c.name_key == key(name))).first()
+    if row is None:
+        raise NotFound(f"no staff member named {name!r}", "see the roster with: ecomops staff list")
+    if active and not row.active:
+        raise InvalidInput(f"{row.name} is no longer active")
+    return row
+
+
+def _names(session: Session) -> dict[int, str]:
+    return dict(session.connection().execute(select(ST.c.id, ST.c.name)).all())
+
+
+def _text(text: str | None, what: str) -> str:
+    if text is None or not text.strip():
+        raise InvalidInput(f"the {what} is empty", f"give the {what}")
+    return text.strip()
+
+
+def _rule(m: Manual, section: str, rule_key: str, lang: str) -> tuple[int, str]:
+    items = getattr(m, section).items
+    for n, item in enumerate(items, start=1):
+        if item.key == rule_key:
+            return n, localize(item.zh, item.en, lang)
+    raise InvalidInput(f"the handbook has no rule with key {rule_key!r}")
+
+
+# --- leave ----------------------------------------------------------------------------------
+
+
+def _leave_out(r, names, tz, protected) -> LeaveOut:
+    return LeaveOut(
+        id=r.id,
+        name=names[r.staff_id],
+        kind=r.kind,
+        start=r.start,
+        end=r.end,
+        reason=r.reason,
+        special=r.special,
+        protected_days=protected,
+        created_at=r.created_at.astimezone(tz),
+    )
+
+
+def leave_request(
+    session: Session,
+    *,
+    who: str,
+    start: str,
+    end: str | None,
+    kind: str,
+    reason: str,
+    special: bool,
+    now: datetime,
+    lang: str,
+) -> LeaveOut:
+    m = current(session).manual
+    if kind not in ("leave", "swap"):
+        raise InvalidInput(f"unknown kind {kind!r}", "use --kind leave or --kind swap")
+    person = _person(session, who)
+    first = cal.parse_date(start, "--from")
+    last = cal.parse_date(end, "--to") if end else first
+    if last < first:
+        raise InvalidInput(f"--to {last} is before --from {first}")
+    if (last - first).days > 366:
+        raise InvalidInput("a request spans more than a year", "split it")
+    why = _text(reason, "reason")
+    years = {first.year, last.year}
+    work, _ = china_calendar(years, m)
+    protected = [d for d, _ in cal.protected_days(first, last, work)]
+    if protected and not special:
+        n, text = _rule(m, "daily_rules", "protected_days", lang)
+        days = ", ".join(f"{d} ({cal.WEEKDAY_NAMES[d.weekday()]})" for d in protected)
+        raise InvalidInput(
+            f"§3.2 rule {n}: {text} — refused: {days} "
+            f"{'is a protected day' if len(protected) == 1 else 'are protected days'}",
+            "give --special for a special reason (it is recorded as an exception)",
+        )
+    new_id = (
+        session.connection()
+        .execute(
+            insert(LV).values(
+                staff_id=person.id,
+                kind=kind,
+                start=first,
+                end=last,
+                reason=why,
+                special=special,
+                created_at=now,
+            )
+        )
+        .inserted_primary_key[0]
+    )
+    row = session.connection().execute(select(LV).where(LV.c.id == new_id)).one()
+    return _leave_out(row, _names(session), zone(m.calendar.timezone), protected)
+
+
+def leave_list(session: Session, *, month: str | None) -> list[LeaveOut]:
+    m = current(session).manual
+    q = select(LV).order_by(LV.c.start, LV.c.id)
+    if month:
+        y, mo = cal.parse_month(month)
+        first = date(y, mo, 1)
+        nxt = date(y + (mo == 12), mo % 12 + 1, 1)
+        q = q.where(LV.c.start < nxt, LV.c.end >= first)
+    rows = session.connection().execute(q).all()
+    years = {d.year for r in rows for d in (r.start, r.end)}
+    work, _ = china_calendar(years, m) if rows else (cal.WorkCalendar(), [])
+    names = _names(session)
+    tz = zone(m.calendar.timezone)
+    return [
+        _leave_out(r, names, tz, [d for d, _ in cal.protected_days(r.start, r.end, work)])
+        for r in rows
+    ]
+
+
+# --- handover -------------------------------------------------------------------------------
+
+
+def _handover_out(r, names, tz, now) -> HandoverOut:
+    return HandoverOut(
+        id=r.id,
+        name=names[r.staff_id],
+        cover=names[r.cover_id],
+        start_at=r.start_at.astimezone(tz),
+        end_at=r.end_at.astimezone(tz),
+        place=r.place,
+        matter=r.matter,
+        duties=r.duties,
+        active=r.start_at <= now <= r.end_at,
+    )
+
+
+def _member(session: Session, m: Manual, name: str, what: str):
+    row = _person(session, name)
+    if not m.position(row.position_id).in_department:
+        raise InvalidInput(
+            f"{row.name} ({row.position_id}) is not a member of the department",
+            f"the {what} must be one",
+        )
+    return row
+
+
+def handover_add(
+    session: Session,
+    *,
+    who: str,
+    cover: str,
+    start: str,
+    end: str,
+    place: str,
+    matter: str,
+    duties: str | None,
+    now: datetime,
+) -> HandoverOut:
+    m = current(session).manual
+    tz = zone(m.calendar.timezone)
+    person = _person(session, who)
+    covering = _member(session, m, cover, "cover")
+    if covering.id == person.id:
+        raise InvalidInput("nobody covers for themselves", "--to names another member")
+    begin = parse_instant(start, tz, what="--start")
+    finish = parse_instant(end, tz, what="--end")
+    if finish <= begin:
+        raise InvalidInput(
+            f"--end {finish:%Y-%m-%d %H:%M} does not follow --start {begin:%Y-%m-%d %H:%M}"
+        )
+    new_id = (
+        session.connection()
+        .execute(
+            insert(HO).values(
+                staff_id=person.id,
+                cover_id=covering.id,
+                start_at=begin,
+                end_at=finish,
+                place=_text(place, "place"),
+                matter=_text(matter, "matter"),
+                duties=duties.strip() if duties and duties.strip() else None,
+                created_at=now,
+            )
+        )
+        .inserted_primary_key[0]
+    )
+    row = session.connection().execute(select(HO).where(HO.c.id == new_id)).one()
+    return _handover_out(row, _names(session), tz, now)
+
+
+def handover_list(session: Session, *, active: bool, now: datetime) -> list[HandoverOut]:
+    m = current(session).manual
+    q = select(HO).order_by(HO.c.start_at, HO.c.id)
+    if active:
+        q = q.where(HO.c.start_at <= now, HO.c.end_at >= now)
+    names = _names(session)
+    tz = zone(m.calendar.timezone)
+    return [_handover_out(r, names, tz, now) for r in session.connection().execute(q)]
+
+
+# --- visitors -------------------------------------------------------------------------------
+
+
+def leaders(m: Manual) -> list[str]:
+    """The department head and everyone above them (who may approve a visit)."""
+    head = m.head()
+    out: list[str] = []
+    p = head
+    while p is not None and p.id not in out:
+        out.append(p.id)
+        p = m.position(p.reports_to) if p.reports_to else None
+    return out
+
+
+def _visitor_out(r, names, tz) -> VisitorOut:
+    return VisitorOut(
+        id=r.id,
+        name=r.name,
+        approved_by=names[r.approved_by_id],
+        escort=names[r.escort_id],
+        purpose=r.purpose,
+        arrived_at=r.arrived_at.astimezone(tz),
+        left_at=r.left_at.astimezone(tz) if r.left_at else None,
+    )
+
+
+def visitor_add(
+    session: Session,
+    *,
+    name: str,
+    approved_by: str,
+    escort: str,
+    purpose: str | None,
+    at: str | None,
+    now: datetime,
+    lang: str,
+) -> VisitorOut:
+    m = current(session).manual
+    tz = zone(m.calendar.timezone)
+    visitor = _text(name, "visitor's name")
+    approver = _person(session, approved_by)
+    allowed = leaders(m)
+    if approver.position_id not in allowed:
+        n, text = _rule(m, "conduct", "visitors", lang)
+        raise InvalidInput(
+            f"{approver.name} ({approver.position_id}) is not a leader who may approve a visit "
+            f"(§3.1 rule {n}: {text})",
+            f"the approver must be one of: {', '.join(allowed)}",
+        )
+    guide = _member(session, m, escort, "escort")
+    arrived = parse_instant(at, tz, what="--at") if at else now
+    new_id = (
+        session.connection()
+        .execute(
+            insert(VI).values(
+                name=visitor,
+                approved_by_id=approver.id,
+                escort_id=guide.id,
+                purpose=purpose.strip() if purpose and purpose.strip() else None,
+                arrived_at=arrived,
+            )
+        )
+        .inserted_primary_key[0]
+    )
+    row = session.connection().execute(select(VI).where(VI.c.id == new_id)).one()
+    return _visitor_out(row, _names(session), tz)
+
+
+def visitor_leave(session: Session, *, visit_id: int, at: str | None, now: datetime) -> VisitorOut:
+    m = current(session).manual
+    tz = zone(m.calendar.timezone)
+    row = session.connection().execute(select(VI).where(VI.c.id == visit_id)).first()
+    if row is None:
+        raise NotFound(f"no visit with id {visit_id}", "see: ecomops visitor list")
+    if row.left_at is not None:
+        raise InvalidInput(
+            f"visit {visit_id} ({row.name}) already ended at "
+            f"{row.left_at.astimezone(tz):%Y-%m-%d %H:%M}"
+        )
+    left = parse_instant(at, tz, what="--at") if at else now
+    if left < row.arrived_at:
+        raise InvalidInput(
+            f"--at {left:%Y-%m-%d %H:%M} is before the arrival "
+            f"{row.arrived_at.astimezone(tz):%Y-%m-%d %H:%M}"
+        )
+    session.connection().execute(update(VI).where(VI.c.id == visit_id).values(left_at=left))
+    row = session.connection().execute(select(VI).where(VI.c.id == visit_id)).one()
+    return _visitor_out(row, _names(session), tz)
+
+
+def visitor_list(session: Session, *, day: str | None) -> list[VisitorOut]:
+    m = current(session).manual
+    tz = zone(m.calendar.timezone)
+    q = select(VI).order_by(VI.c.arrived_at, VI.c.id)
+    if day:
+        d = cal.parse_date(day, "--date")
+        start = cal.end_of(d, tz).replace(hour=0, minute=0, second=0)
+        q = q.where(VI.c.arrived_at >= start, VI.c.arrived_at <= cal.end_of(d, tz))
+    names = _names(session)
+    return [_visitor_out(r, names, tz) for r in session.connection().execute(q)]

@@ -1,0 +1,353 @@
+"""The Monday plan and the month-end summary (§3.2 rules 6 and 7), mailed to the department
+head, and the working calendar they run on."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import func, insert, select, update
+from sqlmodel import Session
+
+from ecomops.clock import zone
+from ecomops.config import Smtp, smtp_settings
+from ecomops.core import calendar as cal
+from ecomops.core.plans import check_sections
+from ecomops.db import tables
+from ecomops.db.session import Database
+from ecomops.errors import InvalidInput, NotFound
+from ecomops.handbook.model import Manual
+from ecomops.services.manual import current
+from ecomops.services.workcal import china_calendar
+from ecomops.text import key
+from ecomops.views import (
+    CalendarOut,
+    DayOut,
+    DeadlineOut,
+    MailOut,
+    PlanOut,
+    PlanStatusOut,
+    PlanStatusRowOut,
+)
+
+PL = tables.Plan.__table__
+ST = tables.Staff.__table__
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+# --- periods and deadlines ------------------------------------------------------------------
+
+
+def resolve_period(week: str | None, month: str | None, now: datetime) -> tuple[str, str]:
+    """(kind, period): a week (default: the week of now) or a month."""
+    if week and month:
+        raise InvalidInput("--week and --month both given", "a plan is for a week or a month")
+    if month:
+        y, mo = cal.parse_month(month)
+        return "month", f"{y:04d}-{mo:02d}"
+    if week:
+        y, w = cal.parse_week(week)
+        return "week", f"{y}-W{w:02d}"
+    return "week", cal.week_id(now.date())
+
+
+def due_of(kind: str, period: str, m: Manual) -> tuple[datetime, list[str]]:
+    tz = zone(m.calendar.timezone)
+    if kind == "week":
+        y, w = cal.parse_week(period)
+        years = {d.year for d in cal.week_days(y, w)} | {y}
+        work, warnings = china_calendar(years, m)
+        return cal.end_of(cal.monday_plan_day(y, w, work), tz), warnings[:1]
+    y, mo = cal.parse_month(period)
+    work, warnings = china_calendar({y}, m)
+    return cal.end_of(cal.month_end_day(y, mo, work), tz), warnings
+
+
+# --- people ------------------------------------------------------------------------------------
+
+
+def _person(session: Session, name: str):
+    row = session.connection().execute(select(ST).where(ST.c.name_key == key(name))).first()
+    if row is None:
+        raise NotFound(f"no staff member named {name!r}", "see the roster with: ecomops staff list")
+    return row
+
+
+def _members(session: Session, m: Manual):
+    inside = [p.id for p in m.positions if p.in_department]
+    return (
+        session.connection()
+        .execute(select(ST).where(ST.c.active, ST.c.position_id.in_(inside)).order_by(ST.c.id))
+        .all()
+    )
+
+
+def department_head(session: Session, m: Manual):
+    head = m.head()
+    if head is None:
+        raise InvalidInput("the handbook names no department head (a position with head: true)")
+    row = (
+        session.connection()
+        .execute(select(ST).where(ST.c.active, ST.c.position_id == head.id).order_by(ST.c.id))
+        .first()
+    )
+    if row is None:
+        raise NotFound(
+            f"nobody on the roster holds the {head.id} position",
+            f"add the department head: ecomops staff add NAME --position {head.id}",
+        )
+    if not row.email:
+        raise InvalidInput(
+            f"{row.name}, the department head, has no e-mail address",
+            "add one to the roster (staff import, or re-add with --email)",
+        )
+    return row
+
+
+# --- submitting ---------------------------------------------------------------------------------
+
+
+def _versions(session: Session, staff_id: int, kind: str, period: str):
+    return (
+        session.connection()
+        .execute(
+            select(PL)
+            .where(PL.c.staff_id == staff_id, PL.c.kind == kind, PL.c.period == period)
+            .order_by(PL.c.version)
+        )
+        .all()
+    )
+
+
+def _plan_out(rows, name: str, tz) -> PlanOut:
+    first, last = rows[0], rows[-1]
+    sent = next((r for r in reversed(rows) if r.sent_at or r.send_error), None)
+    return PlanOut(
+        name=name,
+        kind=last.kind,
+        period=last.period,
+        version=last.version,
+        versions=len(rows),
+        due_at=last.due_at.astimezone(tz),
+        first_submitted_at=first.submitted_at.astimezone(tz),
+        submitted_at=last.submitted_at.astimezone(tz),
+        status=cal.status(first.due_at, first.submitted_at, first.submitted_at),
+        summary=last.summary,
+        plan=last.plan,
+        mail=MailOut(
+            to=sent.sent_to,
+            sent_at=sent.sent_at.astimezone(tz) if sent.sent_at else None,
+            error=sent.send_error,
+        )
+        if sent
+        else None,
+    )
+
+
+def store(
+    session: Session,
+    *,
+    who: str,
+    kind: str,
+    period: str,
+    summary: str | None,
+    plan: str | None,
+    now: datetime,
+) -> PlanOut:
+    m = current(session).manual
+    person = _person(session, who)
+    if not person.active:
+        raise InvalidInput(f"{person.name} is no longer active")
+    summary, plan = check_sections(summary, plan)
+    due, _ = due_of(kind, period, m)
+    old = _versions(session, person.id, kind, period)
+    conn = session.connection()
+    if old:
+        conn.execute(update(PL).where(PL.c.id == old[-1].id).values(is_current=False))
+    conn.execute(
+        insert(PL).values(
+            staff_id=person.id,
+            kind=kind,
+            period=period,
+            version=len(old) + 1,
+            is_current=True,
+            summary=summary,
+            plan=plan,
+            submitted_at=now,
+            due_at=due,
+        )
+    )
+    return _plan_out(
+        _versions(session, person.id, kind, period), person.name, zone(m.calendar.timezone)
+    )
+
+
+def _subject(kind: str, period: str, name: str) -> str:
+    what = "周工作计划 Weekly plan" if kind == "week" else "月度总结 Month-end summary"
+    return f"[ecomops] {what} {period} — {name}"
+
+
+def _body(out: PlanOut) -> str:
+    if out.kind == "week":
+        heads = ("上周工作总结 / Last week's summary", "本周工作计划 / This week's plan")
+    else:
+        heads = ("本月总结 / This month's summary", "下月计划 / Next month's plan")
+    return (
+        f"{out.name} — {out.period} (version {out.version}, submitted "
+        f"{out.submitted_at:%Y-%m-%d %H:%M}, due {out.due_at:%Y-%m-%d %H:%M}, {out.status})\n\n"
+        f"{heads[0]}\n{'=' * 40}\n{out.summary}\n\n{heads[1]}\n{'=' * 40}\n{out.plan}\n"
+    )
+
+
+def send_stored(database: Database, *, who: str, kind: str, period: str, now_fn) -> PlanOut:
+    """Mail the newest version of a stored plan to the department head; record the outcome.
+
+    The submission stays stored whatever happens; a failure is recorded and raised."""
+    from ecomops.services.mail import MailError, send
+
+    settings: Smtp | None = smtp_settings()
+    with database.session(write=False) as s:
+        m = current(s).manual
+        person = _person(s, who)
+        rows = _versions(s, person.id, kind, period)
+        if not rows:
+            raise NotFound(
+                f"{person.name} has no {kind} plan for {period}",
+                "submit one first: ecomops plan submit",
+            )
+        head = department_head(s, m)
+        out = _plan_out(rows, person.name, zone(m.calendar.timezone))
+        latest_id = rows[-1].id
+    error: MailError | None = None
+    if settings is None:
+        error = MailError(
+            "no SMTP server is configured",
+            "set ECOMOPS_SMTP_HOST (and _PORT, _USER, _PASSWORD, _FROM)",
+        )
+    else:
+        try:
+            send(
+                settings,
+                to=head.email,
+                to_name=head.name,
+                subject=_subject(kind, period, person.name),
+                body=_body(out),
+            )
+        except MailError as exc:
+            error = exc
+    with database.session(write=True) as s:
+        s.connection().execute(
+            update(PL)
+            .where(PL.c.id == latest_id)
+            .values(
+                sent_at=None if error else now_fn(),
+                sent_to=head.email,
+                send_error=str(error) if error else None,
+            )
+        )
+        result = _plan_out(
+            _versions(s, person.id, kind, period),
+            person.name,
+            zone(current(s).manual.calendar.timezone),
+        )
+    if error is not None:
+        hint = f"the plan is stored; retry with: ecomops plan send {person.name} " + (
+            f"--week {period}" if kind == "week" else f"--month {period}"
+        )
+        raise MailError(f"sending failed: {error.message}", hint, problems=[]) from None
+    return result
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+def plan_status(session: Session, *, kind: str, period: str, now: datetime) -> PlanStatusOut:
+    m = current(session).manual
+    tz = zone(m.calendar.timezone)
+    due, warnings = due_of(kind, period, m)
+    first = {
+        r.staff_id: (r.submitted_at, r.n)
+        for r in session.connection().execute(
+            select(
+                PL.c.staff_id,
+                func.min(PL.c.submitted_at).label("submitted_at"),
+                func.count().label("n"),
+            )
+            .where(PL.c.kind == kind, PL.c.period == period)
+            .group_by(PL.c.staff_id)
+        )
+    }
+    rows = []
+    for p in _members(session, m):
+        submitted, n = first.get(p.id, (None, 0))
+        rows.append(
+            PlanStatusRowOut(
+                name=p.name,
+                position=p.position_id,
+                due_at=due,
+                submitted_at=submitted.astimezone(tz) if submitted else None,
+                status=cal.status(due, submitted, now),
+                versions=n,
+            )
+        )
+    counts = {
+        s: sum(1 for r in rows if r.status == s) for s in ("on_time", "late", "missing", "open")
+    }
+    return PlanStatusOut(
+        kind=kind, period=period, due_at=due, warnings=warnings, counts=counts, members=rows
+    )
+
+
+def plan_show(session: Session, *, who: str, kind: str, period: str) -> PlanOut:
+    m = current(session).manual
+    person = _person(session, who)
+    rows = _versions(session, person.id, kind, period)
+    if not rows:
+        what = "Monday plan" if kind == "week" else "month-end summary"
+        raise NotFound(f"{person.name} has no {what} for {period}")
+    return _plan_out(rows, person.name, zone(m.calendar.timezone))
+
+
+def calendar_month(session: Session, *, month: str | None, now: datetime) -> CalendarOut:
+    m = current(session).manual
+    tz = zone(m.calendar.timezone)
+    y, mo = cal.parse_month(month) if month else (now.year, now.month)
+    first = date(y, mo, 1)
+    last = date(y + (mo == 12), mo % 12 + 1, 1).toordinal() - 1
+    month_days = list(cal.days(first, date.fromordinal(last)))
+    weeks = sorted({d.isocalendar()[:2] for d in month_days})
+    years = {d.year for wy, ww in weeks for d in cal.week_days(wy, ww)}
+    work, warnings = china_calendar(years, m)
+    deadlines: list[DeadlineOut] = []
+    marks: dict[date, list[str]] = {}
+    for wy, ww in weeks:
+        day = cal.monday_plan_day(wy, ww, work)
+        if day.month == mo and day.year == y:
+            period = f"{wy}-W{ww:02d}"
+            deadlines.append(
+                DeadlineOut(kind="monday_plan", period=period, due_at=cal.end_of(day, tz))
+            )
+            marks.setdefault(day, []).append(f"monday_plan {period}")
+    end_day = cal.month_end_day(y, mo, work)
+    deadlines.append(
+        DeadlineOut(kind="month_end", period=f"{y:04d}-{mo:02d}", due_at=cal.end_of(end_day, tz))
+    )
+    marks.setdefault(end_day, []).append(f"month_end {y:04d}-{mo:02d}")
+    days_out = [
+        DayOut(
+            date=d,
+            weekday=WEEKDAYS[d.weekday()],
+            working=work.is_working(d),
+            holiday=work.holidays.get(d),
+            adjusted_workday=work.workdays.get(d),
+            deadlines=marks.get(d, []),
+        )
+        for d in month_days
+    ]
+    return CalendarOut(
+        month=f"{y:04d}-{mo:02d}",
+        known=work.knows(y),
+        warnings=warnings,
+        working_days=sum(1 for d in days_out if d.working),
+        deadlines=sorted(deadlines, key=lambda d: d.due_at),
+        days=days_out,
+    )

@@ -1,0 +1,47 @@
+"""Build the working calendar from the library (mainland China's statutory holidays and
+adjusted working days, via chinese-calendar) and the handbook's own extra days."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ecomops.core.calendar import WorkCalendar, days
+from ecomops.handbook.model import Manual
+
+
+def china_calendar(years: set[int], m: Manual | None = None) -> tuple[WorkCalendar, list[str]]:
+    """The calendar for ``years``; a year the library does not know gives a warning and
+    counts weekends only (plus the handbook's extra days)."""
+    import chinese_calendar as cc
+
+    holidays: dict[date, str] = {}
+    workdays: dict[date, str] = {}
+    known: set[int] = set()
+    warnings: list[str] = []
+    for y in sorted(years):
+        try:
+            cc.is_workday(date(y, 6, 1))
+        except NotImplementedError:
+            warnings.append(
+                f"the holiday calendar does not know {y} yet: counting weekends only "
+                f"(add the year's holidays under calendar.extra_holidays in the handbook, or "
+                f"upgrade chinese-calendar)"
+            )
+            continue
+        known.add(y)
+        for d in days(date(y, 1, 1), date(y, 12, 31)):
+            on_holiday, name = cc.get_holiday_detail(d)
+            if on_holiday and d.weekday() < 5:
+                holidays[d] = str(name or "holiday")
+            elif not on_holiday and d.weekday() >= 5:
+                workdays[d] = f"adjusted working day ({name})" if name else "adjusted working day"
+    if m is not None:
+        for extra in m.calendar.extra_holidays:
+            if extra.date.year in years:
+                holidays[extra.date] = extra.name
+                workdays.pop(extra.date, None)
+        for extra in m.calendar.extra_workdays:
+            if extra.date.year in years:
+                workdays[extra.date] = extra.name
+                holidays.pop(extra.date, None)
+    return WorkCalendar(holidays, workdays, frozenset(known)), warnings
