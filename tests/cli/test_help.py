@@ -28,7 +28,10 @@ def test_the_command_tree_is_what_the_readme_tours():
     assert {"init", "rules", "manual show", "manual check", "roles list", "roles show",
             "rubric show", "goals list", "staff add", "staff list", "staff import",
             "staff deactivate", "cycle open", "cycle list", "cycle close", "appraise",
-            "appraisals list", "appraisals show", "quota check", "calibrate"} <= names
+            "appraisals list", "appraisals show", "quota check", "calibrate", "calendar",
+            "plan submit", "plan status", "plan show", "plan send", "leave request",
+            "leave list", "handover add", "handover list", "visitor add", "visitor leave",
+            "visitor list"} <= names
 
 
 @pytest.mark.parametrize("path", [p for p, _ in ALL], ids=[" ".join(p) for p, _ in ALL])
