@@ -66,12 +66,19 @@ class RubricOut(Out):
     defaults: list[str]
 
 
+class GoalProgressOut(Out):
+    done: int
+    total: int
+    share: Decimal
+
+
 class GoalOut(Out):
     id: str
     month: str
     number: int
     text: str
     due: date
+    progress: GoalProgressOut | None = None
 
 
 class RuleOut(Out):
@@ -357,3 +364,137 @@ class VisitorOut(Out):
     purpose: str | None
     arrived_at: datetime
     left_at: datetime | None
+
+
+# --- tasks ----------------------------------------------------------------------------------
+
+
+class TaskOut(Out):
+    id: int
+    title: str
+    source: str
+    ref: str | None
+    goal: str | None
+    owner: str | None
+    owner_position: str | None
+    due: date
+    target: date | None
+    status: str
+    overdue: bool
+    days_overdue: int
+    done_at: datetime | None
+    note: str | None
+
+
+class TaskEventOut(Out):
+    at: datetime
+    actor: str | None
+    action: str
+    detail: str | None
+
+
+class TaskDetailOut(TaskOut):
+    history: list[TaskEventOut]
+
+
+# --- the month-end report -----------------------------------------------------------------------
+
+
+class ReportGoalOut(Out):
+    id: str
+    text: str
+    due: date
+    done: int
+    total: int
+    status: str  # done, open, overdue
+
+
+class OwnerTasksOut(Out):
+    owner: str
+    done: int
+    overdue: int
+
+
+class MemberPlansOut(Out):
+    name: str
+    position: str
+    weeks: dict[str, str]
+    month_end: str
+    on_time: int
+    late: int
+    missing: int
+    open: int
+
+
+class PlansReportOut(Out):
+    weeks: list[str]
+    month_end_due: datetime
+    members: list[MemberPlansOut]
+    totals: dict[str, int]
+
+
+class ReportPersonOut(Out):
+    employee: str
+    position: str
+    status: str
+    visible: bool
+    score: Decimal | None
+    grade: str | None
+    final_grade: str | None
+
+
+class GradeShareOut(Out):
+    grade: str
+    count: int
+    share: Decimal
+    quota_share: Decimal
+
+
+class AppraisalReportOut(Out):
+    cycle: str
+    kind: str
+    status: str
+    exempt: bool
+    complete: int
+    pending: int
+    people: list[ReportPersonOut]
+    distribution: list[GradeShareOut]
+    limits: dict[str, int]
+    ok: bool
+    violations: list[ViolationOut]
+    calibrations: list[CalibrationOut]
+
+
+class ReportOut(Out):
+    month: str
+    lang: str
+    company: str
+    department: str
+    generated_at: datetime
+    as_of: datetime
+    goals: list[ReportGoalOut]
+    next_month: str
+    next_goals: list[ReportGoalOut]
+    tasks_done: list[TaskOut]
+    tasks_overdue: list[TaskOut]
+    by_owner: list[OwnerTasksOut]
+    plans: PlansReportOut
+    appraisal: AppraisalReportOut | None
+    leave: list[LeaveOut]
+    handovers: list[HandoverOut]
+    visitors: list[VisitorOut]
+
+
+class DashboardOut(Out):
+    now: datetime
+    person: str | None
+    overdue: list[TaskOut]
+    due_this_week: list[TaskOut]
+    week: str
+    monday_plan_due: datetime
+    monday_plan_status: str | None
+    monday_plan_counts: dict[str, int]
+    month_end_due: datetime
+    month_end_near: bool
+    cycle: CycleOut | None
+    to_rate: list[str]

@@ -14,7 +14,7 @@ def test_init_creates_the_database_and_loads_the_handbook(backend, cli):
     assert out["created"] is (backend.kind == "sqlite")
     assert out["year"] == 2026 and out["changed"] is True
     assert out["added"] == {"criterion": 10, "cycle_kind": 3, "goal": 14, "grade": 4,
-                            "position": 6, "rubric": 2}
+                            "position": 6, "rubric": 2, "task": 46}
     assert sum(out["removed"].values()) == 0
 
 

@@ -5,13 +5,24 @@ from __future__ import annotations
 import typer
 
 from ecomops import __version__
-from ecomops.cli import appraisal, goals, init, manual, office, plans, roles, staff
+from ecomops.cli import (
+    appraisal,
+    goals,
+    init,
+    manual,
+    office,
+    plans,
+    report,
+    roles,
+    staff,
+    tasks,
+)
 
 app = typer.Typer(
     name="ecomops",
     help="Run the E-commerce Department by its operations manual (電商部運營管理手冊).\n\n"
     "Example: ecomops rubric show copywriter",
-    no_args_is_help=True,
+    invoke_without_command=True,
     rich_markup_mode="rich",
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -26,14 +37,19 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def root(
+    ctx: typer.Context,
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
 ) -> None:
     """Run the E-commerce Department by its operations manual (電商部運營管理手冊).
 
+    With no command: what needs doing today (ecomops today).
+
     Example: ecomops rubric show copywriter
     """
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(report.today_command)
 
 
 init.register(app)
@@ -52,6 +68,9 @@ plans.register(app)
 app.add_typer(office.leave_app, name="leave")
 app.add_typer(office.handover_app, name="handover")
 app.add_typer(office.visitor_app, name="visitor")
+app.add_typer(tasks.app, name="tasks")
+report.register(app)
+report.register_demo(app)
 
 
 def main() -> None:

@@ -44,6 +44,7 @@ def list_(
                 ("month", lambda g: g.month),
                 ("goal", lambda g: g.text, True),
                 ("due", lambda g: g.due),
+                ("done", lambda g: f"{g.progress.done}/{g.progress.total}" if g.progress else "—"),
             ],
             title="Goals",
             empty=f"no goals for {month}" if month else "no goals",

@@ -263,3 +263,51 @@ class Visitor(SQLModel, table=True):
     purpose: str | None = Field(default=None, max_length=2000)
     arrived_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
     left_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+
+
+# --- tasks (revision 0005) -----------------------------------------------------------------------
+
+
+class Task(SQLModel, table=True):
+    """Work to do: from the handbook (a goal, a phase item, a §8.2 assignment) or added by hand.
+
+    ``ref`` identifies a handbook task (``goal:nov.1``, ``phase:preparation.3``,
+    ``assigned:manager.2``) so that a reload updates it in place; ``*_by_hand`` mark what a
+    person changed, which a reload then leaves alone."""
+
+    __tablename__ = "task"
+    __table_args__ = (Index("ix_task_due", "status", "due"),)
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
+    ref: str | None = Field(default=None, max_length=100, unique=True)
+    source: str = Field(max_length=10)
+    title_zh: str = Field(max_length=2000)
+    title_en: str = Field(max_length=2000)
+    goal_id: str | None = Field(default=None, max_length=64, index=True)
+    owner_position_id: str | None = Field(
+        default=None, sa_column=Column(String(64), ForeignKey("position.id"), nullable=True)
+    )
+    owner_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("staff.id"), nullable=True, index=True)
+    )
+    due: date = Field(sa_column=Column(Date, nullable=False))
+    target: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    status: str = Field(max_length=8)
+    done_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    note: str | None = Field(default=None, max_length=2000)
+    owner_by_hand: bool = False
+    due_by_hand: bool = False
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class TaskEvent(SQLModel, table=True):
+    """A task's history: who did what, when."""
+
+    __tablename__ = "task_event"
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
+    task_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("task.id"), nullable=False, index=True)
+    )
+    at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    actor: str | None = Field(default=None, max_length=100)
+    action: str = Field(max_length=16)
+    detail: str | None = Field(default=None, max_length=2000)

@@ -21,6 +21,7 @@ from ecomops.db.session import Database
 from ecomops.errors import DatabaseError, ManualError
 from ecomops.handbook.loader import LoadedManual, load_manual
 from ecomops.services.handbook_rows import ORDER, PRIMARY_KEYS, handbook_rows
+from ecomops.services.tasks import sync_handbook_tasks
 from ecomops.views import InitOut
 
 Notify = Callable[[str], None]
@@ -141,7 +142,11 @@ def init_database(
         with database.connect(write=True) as conn:
             if needs_upgrade(conn):
                 upgrade(conn)
-            result = install_manual(conn, loaded, year=year, now=clock.now(_tz(loaded)))
+            stamp = clock.now(_tz(loaded))
+            result = install_manual(conn, loaded, year=year, now=stamp)
+            counts = sync_handbook_tasks(conn, loaded.manual, result["year"], stamp)
+            for what in ("added", "updated", "removed"):
+                result[what]["task"] = counts[what]
     except BaseException:
         database.dispose()
         if created:
@@ -213,8 +218,20 @@ def open_database(
         with database.connect(write=True) as conn:
             if needs_upgrade(conn):
                 upgrade(conn)
+                _sync_after_upgrade(conn)
         notify(f"upgraded the database schema of {target.display()}")
     return database
+
+
+def _sync_after_upgrade(conn: Connection) -> None:
+    """A schema that just gained the task table gets the handbook's tasks."""
+    from ecomops.handbook.model import Manual
+
+    mv = tables.ManualVersion.__table__
+    row = conn.execute(select(mv.c.document, mv.c.year).order_by(mv.c.id.desc()).limit(1)).first()
+    if row is not None:
+        manual = Manual.model_validate(row.document)
+        sync_handbook_tasks(conn, manual, row.year, clock.now(manual.calendar.timezone))
 
 
 @contextmanager

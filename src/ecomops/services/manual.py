@@ -178,6 +178,9 @@ def parse_month(text: str) -> tuple[int, int]:
 
 
 def goals_list(session: Session, month: str | None, lang: str) -> list[GoalOut]:
+    """The goals (of one month), each with its progress: the share of its tasks done."""
+    from ecomops.services.tasks import goal_progress
+
     cur = current(session)
     wanted = None
     if month is not None:
@@ -198,7 +201,8 @@ def goals_list(session: Session, month: str | None, lang: str) -> list[GoalOut]:
                 due=date(cur.year, gm.month, last),
             )
         )
-    return out
+    progress = goal_progress(session, [g.id for g in out])
+    return [g.model_copy(update={"progress": progress.get(g.id)}) for g in out]
 
 
 # --- rules and the whole manual ----------------------------------------------------------------

@@ -1,0 +1,244 @@
+"""``ecomops report`` (the month-end report) and ``ecomops today`` (the dashboard)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ecomops.cli.common import (
+    DbOpt,
+    JsonOpt,
+    LangOpt,
+    UrlOpt,
+    command,
+    lang_of,
+    note,
+    now,
+    session,
+)
+from ecomops.cli.output import console, emit, fmt, to_json
+from ecomops.errors import InvalidInput
+
+FORMATS = ("table", "markdown", "html", "json", "xlsx")
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write to a temporary file beside ``path`` and move it into place: never half a file."""
+    target = path.expanduser()
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise InvalidInput(f"cannot write {target}: the folder {folder} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise InvalidInput(f"cannot write {target}: {exc.strerror}") from None
+    try:
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)  # a report is for forwarding: the usual permissions
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise InvalidInput(f"cannot write {target}: {exc.strerror}") from None
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+today_command = None
+
+
+def register(root: typer.Typer) -> None:
+    global today_command
+
+    @command(root, "report")
+    def report(
+        month: Annotated[
+            str | None,
+            typer.Option(
+                "--month", help="YYYY-MM \\[default: the month of now].", show_default=False
+            ),
+        ] = None,
+        format_: Annotated[
+            str, typer.Option("--format", "-O", help="table, markdown, html, json or xlsx.")
+        ] = "table",
+        output: Annotated[
+            Path | None,
+            typer.Option(
+                "--output", "-o", help="Write to this file (required for xlsx).", show_default=False
+            ),
+        ] = None,
+        as_: Annotated[
+            str | None,
+            typer.Option(
+                "--as",
+                envvar="ECOMOPS_AS",
+                show_default=False,
+                help="Who reads it: appraisal scores show only to their raters "
+                "\\[env: ECOMOPS_AS].",
+            ),
+        ] = None,
+        lang: LangOpt = None,
+        db: DbOpt = None,
+        database_url: UrlOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """The month-end report: goals, tasks done and overdue, plan compliance, the month's
+        appraisal cycle, leave, handovers and visitors.
+
+        Example: ecomops report --month 2026-11 --format html -o report.html --as 张伟
+        """
+        from ecomops.services.report import build_report
+
+        fmt_name = "json" if as_json else format_.lower()
+        if fmt_name not in FORMATS:
+            raise InvalidInput(f"unknown format {format_!r}", f"use one of {', '.join(FORMATS)}")
+        if fmt_name == "xlsx" and output is None:
+            raise InvalidInput("an XLSX report needs a file", "add -o report.xlsx")
+        language = lang_of(lang)
+        with session(db, database_url, write=False) as s:
+            out = build_report(s, month=month, now=now(), lang=language, viewer=as_)
+        if fmt_name == "table" and output is None:
+            from ecomops.render import terminal
+
+            terminal.render(out, console())
+            return
+        if fmt_name == "json":
+            data = (to_json(out) + "\n").encode()
+        elif fmt_name == "markdown":
+            from ecomops.render import markdown
+
+            data = markdown.render(out).encode()
+        elif fmt_name == "html":
+            from ecomops.render import html
+
+            data = html.render(out).encode()
+        elif fmt_name == "xlsx":
+            from ecomops.render import xlsx
+
+            data = xlsx.render(out)
+        else:  # table to a file: the Markdown text is the plain-text table
+            from ecomops.render import markdown
+
+            data = markdown.render(out).encode()
+        if output is None:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+            return
+        write_atomically(output, data)
+        note(f"wrote the {out.month} report ({fmt_name}) to {output}")
+
+    @command(root, "today")
+    def today(
+        as_: Annotated[
+            str | None,
+            typer.Option(
+                "--as",
+                envvar="ECOMOPS_AS",
+                help="Whose day \\[env: ECOMOPS_AS].",
+                show_default=False,
+            ),
+        ] = None,
+        lang: LangOpt = None,
+        db: DbOpt = None,
+        database_url: UrlOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """What needs doing now: overdue tasks, tasks due this week, this week's Monday plan,
+        the month-end deadline when it is near, the open appraisal cycle.
+
+        Example: ecomops today --as 李娜
+        """
+        from ecomops.services.dashboard import today as service
+
+        language = lang_of(lang)
+        with session(db, database_url, write=False) as s:
+            out = service(s, who=as_, now=now(), lang=language)
+        emit(out, as_json=as_json, render=lambda d: render_dashboard(d, language))
+
+    today_command = root.registered_commands[-1].callback
+
+
+def render_dashboard(d, lang: str) -> None:
+    from rich.markup import escape
+
+    from ecomops.render.labels import labels
+
+    L = labels(lang)
+    c = console()
+    who = f" — {d.person}" if d.person else ""
+    c.print(f"[bold]{L['today']} {d.now:%Y-%m-%d %H:%M}{escape(who)}[/]")
+    for t in d.overdue:
+        c.print(
+            f"  [red]{L['my_overdue']} {t.days_overdue}d[/] #{t.id} {escape(t.title)}"
+            f" ({escape(t.owner or '—')}, {t.due})"
+        )
+    for t in d.due_this_week:
+        c.print(f"  [yellow]{L['due_this_week']}[/] #{t.id} {escape(t.title)} ({t.due})")
+    if d.person:
+        state = L["plan_in"] if d.monday_plan_status in ("on_time", "late") else L["plan_not_in"]
+        c.print(f"  {L['monday_plan']} {d.week}: {state} ({L['due']} {fmt(d.monday_plan_due)})")
+    else:
+        counts = ", ".join(f"{L[k]} {v}" for k, v in d.monday_plan_counts.items())
+        c.print(f"  {L['monday_plan']} {d.week}: {counts}")
+    if d.month_end_near:
+        c.print(f"  [yellow]{L['month_end_near']} {fmt(d.month_end_due)}[/]")
+    if d.cycle:
+        c.print(
+            f"  {L['cycle_progress']} {d.cycle.id}: {L['complete']} {d.cycle.complete}, "
+            f"{L['pending']} {d.cycle.pending}"
+        )
+        if d.to_rate:
+            c.print(f"  {L['to_rate']}: {escape(', '.join(d.to_rate))}")
+    if not (d.overdue or d.due_this_week or d.month_end_near or d.to_rate):
+        c.print(f"  {L['nothing']}")
+
+
+def register_demo(root: typer.Typer) -> None:
+    @command(root, "demo")
+    def demo(
+        db: Annotated[
+            str | None,
+            typer.Option(
+                "--db",
+                help="Where to build it \\[default: demo.db in the data directory; never "
+                "your real database].",
+                show_default=False,
+            ),
+        ] = None,
+        lang: LangOpt = None,
+    ) -> None:
+        """Build a fictional five-person department (November 2026) in its own database and
+        print its month-end report, with the commands to explore it.
+
+        Example: ecomops demo --lang zh-hans
+        """
+        from ecomops.render import terminal
+        from ecomops.services.demo import build_demo
+
+        language = lang_of(lang)
+        path, out = build_demo(db, lang=language)
+        terminal.render(out, console())
+        q = f"'{path}'" if " " in path else path
+        note(f"the demo department is in {path}; its clock stands at 2026-12-01 09:00")
+        lines = [
+            f"export ECOMOPS_DB={q} ECOMOPS_NOW=2026-12-01T09:00",
+            "ecomops today --as 张伟",
+            "ecomops tasks list --overdue",
+            "ecomops plan status --week 2026-W48",
+            "ecomops appraisals list --cycle 2026-11 --as 赵海",
+            "ecomops quota check --cycle 2026-11 --as 赵海 --explain",
+            "ecomops report --month 2026-11 --format html -o report.html --as 赵海",
+        ]
+        typer.echo("\nExplore it:", err=True)
+        for line in lines:
+            typer.echo(f"  {line}", err=True)

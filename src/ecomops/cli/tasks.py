@@ -1,0 +1,254 @@
+"""``ecomops tasks``: the handbook's goals, phases and assignments as work, plus tasks by hand."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ecomops.cli.common import (
+    DbOpt,
+    JsonOpt,
+    LangOpt,
+    UrlOpt,
+    command,
+    lang_of,
+    note,
+    now,
+    session,
+)
+from ecomops.cli.output import console, emit, fmt, table
+
+app = typer.Typer(
+    help="Tasks: from the handbook's goals (§7.2), phases (§8.1) and assignments (§8.2), "
+    "and by hand.\n\nExample: ecomops tasks list --overdue",
+    no_args_is_help=True,
+)
+IdArg = Annotated[int, typer.Argument(help="The task id (see tasks list).", show_default=False)]
+AsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as",
+        envvar="ECOMOPS_AS",
+        help="Who does it, for the history \\[env: ECOMOPS_AS; default: the OS user].",
+        show_default=False,
+    ),
+]
+
+COLUMNS = [
+    ("id", lambda t: t.id),
+    ("due", lambda t: t.due),
+    ("late", lambda t: f"{t.days_overdue}d" if t.overdue else ""),
+    ("status", lambda t: t.status),
+    ("owner", lambda t: t.owner, True),
+    ("source", lambda t: t.goal or t.source),
+    ("task", lambda t: t.title, True),
+]
+
+
+def _render_detail(t) -> None:
+    from rich.markup import escape
+
+    c = console()
+    late = f", [red]{t.days_overdue} days overdue[/]" if t.overdue else ""
+    c.print(f"[bold]#{t.id} {escape(t.title)}[/]")
+    c.print(
+        f"{t.status}; owner {escape(t.owner or '—')}; due {t.due}"
+        + (f" (target {t.target})" if t.target else "")
+        + late
+    )
+    c.print(
+        f"source: {t.source}"
+        + (f" {t.ref}" if t.ref else "")
+        + (f"; goal {t.goal}" if t.goal else "")
+    )
+    if t.note:
+        c.print(f"note: {escape(t.note)}")
+    for e in t.history:
+        c.print(
+            f"  {fmt(e.at)}  {escape(e.actor or '—')}: {e.action}"
+            + (f" — {escape(e.detail)}" if e.detail else "")
+        )
+
+
+@command(app, "list")
+def list_(
+    overdue: Annotated[
+        bool, typer.Option("--overdue", help="Only tasks past their due date and not done.")
+    ] = False,
+    due_within: Annotated[
+        int | None,
+        typer.Option(
+            "--due-within",
+            help="Only tasks due in the next DAYS days (not done).",
+            show_default=False,
+        ),
+    ] = None,
+    owner: Annotated[
+        str | None, typer.Option("--owner", help="Only this person's.", show_default=False)
+    ] = None,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help="goal, phase, assigned or manual.", show_default=False),
+    ] = None,
+    status: Annotated[
+        str | None, typer.Option("--status", help="open, doing or done.", show_default=False)
+    ] = None,
+    lang: LangOpt = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List tasks by due date; overdue ones show how many days late.
+
+    Example: ecomops tasks list --overdue --owner 张伟
+    """
+    from ecomops.services.tasks import tasks_list
+
+    with session(db, database_url, write=False) as s:
+        out = tasks_list(
+            s,
+            now=now(),
+            lang=lang_of(lang),
+            overdue=overdue,
+            due_within=due_within,
+            owner=owner,
+            source=source,
+            status=status,
+        )
+    emit(
+        out,
+        as_json=as_json,
+        render=lambda rows: table(
+            rows,
+            COLUMNS,
+            title="Overdue tasks" if overdue else "Tasks",
+            empty="no overdue tasks" if overdue else "no tasks",
+        ),
+    )
+
+
+@command(app, "show")
+def show(
+    task: IdArg,
+    lang: LangOpt = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show a task with its history.
+
+    Example: ecomops tasks show 1
+    """
+    from ecomops.services.tasks import task_show
+
+    with session(db, database_url, write=False) as s:
+        out = task_show(s, task, now=now(), lang=lang_of(lang))
+    emit(out, as_json=as_json, render=_render_detail)
+
+
+@command(app, "add")
+def add(
+    title: Annotated[str, typer.Argument(help="What to do.", show_default=False)],
+    owner: Annotated[str, typer.Option("--owner", help="Who does it.", show_default=False)],
+    due: Annotated[str, typer.Option("--due", help="Due date (YYYY-MM-DD).", show_default=False)],
+    goal: Annotated[
+        str | None,
+        typer.Option("--goal", help="The goal it serves (e.g. nov.3).", show_default=False),
+    ] = None,
+    as_: AsOpt = None,
+    lang: LangOpt = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a task by hand.
+
+    Example: ecomops tasks add "元旦活动海报" --owner 李娜 --due 2026-12-20 --goal nov.4
+    """
+    from ecomops.services.tasks import actor, task_add
+
+    with session(db, database_url, write=True) as s:
+        out = task_add(
+            s,
+            title=title,
+            owner=owner,
+            due=due,
+            goal=goal,
+            who=actor(as_),
+            now=now(),
+            lang=lang_of(lang),
+        )
+    emit(out, as_json=as_json, render=lambda t: note(f"added task {t.id}: {t.title}"))
+
+
+def _status_command(name: str, status: str, verb: str, example: str) -> None:
+    def run(
+        task: IdArg,
+        note_: Annotated[
+            str | None, typer.Option("--note", help="A remark for the history.", show_default=False)
+        ] = None,
+        as_: AsOpt = None,
+        lang: LangOpt = None,
+        db: DbOpt = None,
+        database_url: UrlOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        from ecomops.services.tasks import actor, task_set_status
+
+        with session(db, database_url, write=True) as s:
+            out = task_set_status(
+                s, task, status, who=actor(as_), now=now(), lang=lang_of(lang), note=note_
+            )
+        emit(out, as_json=as_json, render=lambda t: note(f"task {t.id} {verb}: {t.title}"))
+
+    run.__doc__ = f"Mark a task {verb}.\n\n    Example: {example}\n    "
+    run.__name__ = f"task_{name}"
+    command(app, name)(run)
+
+
+_status_command("start", "doing", "started", "ecomops tasks start 3")
+_status_command("done", "done", "done", "ecomops tasks done 3 --note 已交付")
+_status_command("reopen", "open", "reopened", "ecomops tasks reopen 3")
+
+
+@command(app, "assign")
+def assign(
+    task: IdArg,
+    owner: Annotated[str, typer.Argument(help="The new owner.", show_default=False)],
+    as_: AsOpt = None,
+    lang: LangOpt = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Give a task to a person (a handbook reload keeps this).
+
+    Example: ecomops tasks assign 7 李娜
+    """
+    from ecomops.services.tasks import actor, task_assign
+
+    with session(db, database_url, write=True) as s:
+        out = task_assign(s, task, owner, who=actor(as_), now=now(), lang=lang_of(lang))
+    emit(out, as_json=as_json, render=lambda t: note(f"task {t.id} is now {t.owner}'s"))
+
+
+@command(app, "due")
+def reschedule(
+    task: IdArg,
+    due: Annotated[str, typer.Argument(help="The new due date (YYYY-MM-DD).", show_default=False)],
+    as_: AsOpt = None,
+    lang: LangOpt = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Move a task's due date (a handbook reload keeps this).
+
+    Example: ecomops tasks due 7 2026-12-15
+    """
+    from ecomops.services.tasks import actor, task_set_due
+
+    with session(db, database_url, write=True) as s:
+        out = task_set_due(s, task, due, who=actor(as_), now=now(), lang=lang_of(lang))
+    emit(out, as_json=as_json, render=lambda t: note(f"task {t.id} is now due {t.due}"))

@@ -1,0 +1,231 @@
+"""The month-end report (§3.2 rule 7): one data structure, built once, rendered in any format."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from ecomops.clock import zone
+from ecomops.core import calendar as cal
+from ecomops.core import tasks as task_rules
+from ecomops.db import tables
+from ecomops.services import appraisal as appr
+from ecomops.services.manual import current
+from ecomops.services.office import handover_list, leave_list, visitor_list
+from ecomops.services.plans import plan_status
+from ecomops.services.tasks import goal_progress, tasks_list
+from ecomops.text import key, localize
+from ecomops.views import (
+    AppraisalReportOut,
+    GradeShareOut,
+    MemberPlansOut,
+    OwnerTasksOut,
+    PlansReportOut,
+    ReportGoalOut,
+    ReportOut,
+    ReportPersonOut,
+    ViolationOut,
+)
+
+
+def _month_bounds(year: int, month: int, tz):
+    first = date(year, month, 1)
+    last = task_rules.month_end(year, month)
+    start = datetime.combine(first, datetime.min.time(), tzinfo=tz)
+    return first, last, start, cal.end_of(last, tz)
+
+
+def _goals(session: Session, m, year: int, month: int, as_of: datetime, tz, lang: str):
+    items = [(gid, gm, item) for gid, gm, _n, item in m.goal_items() if gm.month == month]
+    progress = goal_progress(session, [gid for gid, *_ in items])
+    out = []
+    for gid, _gm, item in items:
+        due = task_rules.month_end(year, month)
+        p = progress.get(gid)
+        done, total = (p.done, p.total) if p else (0, 0)
+        finished = total > 0 and done == total
+        status = (
+            "done"
+            if finished
+            else ("overdue" if task_rules.is_overdue(due, False, as_of, tz) else "open")
+        )
+        out.append(
+            ReportGoalOut(
+                id=gid,
+                text=localize(item.zh, item.en, lang),
+                due=due,
+                done=done,
+                total=total,
+                status=status,
+            )
+        )
+    return out
+
+
+def build_report(
+    session: Session, *, month: str | None, now: datetime, lang: str, viewer: str | None = None
+) -> ReportOut:
+    cur = current(session)
+    m = cur.manual
+    tz = zone(m.calendar.timezone)
+    local_now = now.astimezone(tz)
+    y, mo = cal.parse_month(month) if month else (local_now.year, local_now.month)
+    first, last, start, end = _month_bounds(y, mo, tz)
+    # a month that is over is reported as it stood when it ended (the first second after)
+    as_of = local_now if start <= local_now <= end else end + timedelta(seconds=1)
+    ny, nmo = (y + (mo == 12), mo % 12 + 1)
+
+    # a goal's status is as it stands now: an unfinished goal of a past month is overdue
+    goals = _goals(session, m, y, mo, local_now, tz, lang) if y == cur.year else []
+    next_goals = _goals(session, m, ny, nmo, local_now, tz, lang) if ny == cur.year else []
+
+    all_tasks = tasks_list(session, now=as_of, lang=lang)
+    done = [t for t in all_tasks if t.done_at is not None and start <= t.done_at <= end]
+    overdue = [t for t in all_tasks if t.overdue]
+    owners: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for t in done:
+        owners[t.owner or "—"][0] += 1
+    for t in overdue:
+        owners[t.owner or "—"][1] += 1
+    by_owner = [OwnerTasksOut(owner=o, done=d, overdue=od) for o, (d, od) in sorted(owners.items())]
+
+    plans = _plans(session, m, y, mo, as_of)
+    appraisal = _appraisal(session, m, f"{y:04d}-{mo:02d}", viewer)
+    month_id = f"{y:04d}-{mo:02d}"
+    return ReportOut(
+        month=month_id,
+        lang=lang,
+        company=localize(m.company.zh, m.company.en, lang),
+        department=localize(m.department.zh, m.department.en, lang),
+        generated_at=local_now,
+        as_of=as_of,
+        goals=goals,
+        next_month=f"{ny:04d}-{nmo:02d}",
+        next_goals=next_goals,
+        tasks_done=done,
+        tasks_overdue=overdue,
+        by_owner=by_owner,
+        plans=plans,
+        appraisal=appraisal,
+        leave=leave_list(session, month=month_id),
+        handovers=[
+            h
+            for h in handover_list(session, active=False, now=as_of)
+            if h.start_at <= end and h.end_at >= start
+        ],
+        visitors=[v for v in visitor_list(session, day=None) if start <= v.arrived_at <= end],
+    )
+
+
+def _plans(session: Session, m, y: int, mo: int, as_of: datetime) -> PlansReportOut:
+    from ecomops.services.workcal import china_calendar
+
+    first, last = date(y, mo, 1), task_rules.month_end(y, mo)
+    weeks_all = sorted({d.isocalendar()[:2] for d in cal.days(first, last)})
+    years = {d.year for wy, ww in weeks_all for d in cal.week_days(wy, ww)}
+    work, _ = china_calendar(years, m)
+    weeks = [
+        f"{wy}-W{ww:02d}"
+        for wy, ww in weeks_all
+        if first <= cal.monday_plan_day(wy, ww, work) <= last
+    ]
+    per: dict[str, dict[str, str]] = defaultdict(dict)
+    positions: dict[str, str] = {}
+    for w in weeks:
+        for row in plan_status(session, kind="week", period=w, now=as_of).members:
+            per[row.name][w] = row.status
+            positions[row.name] = row.position
+    month_status = plan_status(session, kind="month", period=f"{y:04d}-{mo:02d}", now=as_of)
+    ends = {r.name: r.status for r in month_status.members}
+    for r in month_status.members:
+        positions[r.name] = r.position
+    members = []
+    totals = dict.fromkeys(("on_time", "late", "missing", "open"), 0)
+    for name in sorted(positions, key=lambda n: (positions[n], key(n))):
+        statuses = [*per[name].values(), ends.get(name, "missing")]
+        counts = {s: statuses.count(s) for s in totals}
+        for s, n in counts.items():
+            totals[s] += n
+        members.append(
+            MemberPlansOut(
+                name=name,
+                position=positions[name],
+                weeks=per[name],
+                month_end=ends.get(name, "missing"),
+                **counts,
+            )
+        )
+    return PlansReportOut(
+        weeks=weeks, month_end_due=month_status.due_at, members=members, totals=totals
+    )
+
+
+def _appraisal(session: Session, m, cycle_id: str, viewer: str | None):
+    row = (
+        session.connection()
+        .execute(select(tables.Cycle.__table__).where(tables.Cycle.__table__.c.id == cycle_id))
+        .first()
+    )
+    if row is None:
+        return None
+    who = None
+    if viewer:
+        who = appr._person(session, viewer, active=False)
+    state = appr.load_cycle(session, m, row.id)
+    quota = appr._quota(session, m, row, by="department", strict=None, viewer=who)
+    group = quota.groups[0] if quota.groups else None
+    grades = [g for g in m.appraisal.grades]
+    complete = [ap for ap in state.values() if ap.complete]
+    n = len(complete)
+    counts = {g.id: 0 for g in grades}
+    for ap in complete:
+        counts[ap.final_grade] += 1
+    distribution = [
+        GradeShareOut(
+            grade=g.id,
+            count=counts[g.id],
+            share=(Decimal(counts[g.id]) * 100 / n).quantize(Decimal("0.1")) if n else Decimal(0),
+            quota_share=g.share,
+        )
+        for g in grades
+    ]
+    people = []
+    for ap in sorted(state.values(), key=lambda a: (a.position, key(a.name))):
+        visible = who is not None and appr._may_see(who, ap)
+        people.append(
+            ReportPersonOut(
+                employee=ap.name,
+                position=ap.position,
+                status="complete" if ap.complete else "pending",
+                visible=visible,
+                score=ap.score if visible else None,
+                grade=ap.grade if visible else None,
+                final_grade=ap.final_grade if visible else None,
+            )
+        )
+    names = appr._names(session)
+    tz = zone(m.calendar.timezone)
+    calibrations = [
+        appr._cal_out(c, row.id, names, tz)
+        for ap in state.values()
+        for c in ap.calibrations
+        if who is not None and appr._may_see(who, ap)
+    ]
+    return AppraisalReportOut(
+        cycle=row.id,
+        kind=row.kind_id,
+        status=row.status,
+        exempt=quota.exempt,
+        complete=n,
+        pending=len(state) - n,
+        people=people,
+        distribution=distribution,
+        limits=group.limits if group else {},
+        ok=quota.ok,
+        violations=[ViolationOut(**v.model_dump()) for v in (group.violations if group else [])],
+        calibrations=sorted(calibrations, key=lambda c: c.at),
+    )
