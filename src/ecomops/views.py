@@ -470,6 +470,7 @@ class ReportOut(Out):
     lang: str
     company: str
     department: str
+    position_names: dict[str, str]
     generated_at: datetime
     as_of: datetime
     goals: list[ReportGoalOut]

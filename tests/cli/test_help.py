@@ -31,7 +31,8 @@ def test_the_command_tree_is_what_the_readme_tours():
             "appraisals list", "appraisals show", "quota check", "calibrate", "calendar",
             "plan submit", "plan status", "plan show", "plan send", "leave request",
             "leave list", "handover add", "handover list", "visitor add", "visitor leave",
-            "visitor list"} <= names
+            "visitor list", "tasks list", "tasks show", "tasks add", "tasks start", "tasks done",
+            "tasks reopen", "tasks assign", "tasks due", "report", "today", "demo"} <= names
 
 
 @pytest.mark.parametrize("path", [p for p, _ in ALL], ids=[" ".join(p) for p, _ in ALL])

@@ -8,13 +8,16 @@ from typing import Annotated
 
 import typer
 
+from ecomops.cli import complete
 from ecomops.cli.common import (
+    AsOpt,
     DbOpt,
     JsonOpt,
     LangOpt,
     UrlOpt,
     command,
     lang_of,
+    me,
     note,
     now,
     session,
@@ -42,24 +45,13 @@ quota_app = typer.Typer(
 CycleOpt = Annotated[
     str,
     typer.Option(
-        "--cycle", "-c", help="Cycle id: 2026-11, 2026-Q4 or 2026 (year-end).", show_default=False
-    ),
-]
-AsOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--as",
-        envvar="ECOMOPS_AS",
+        "--cycle",
+        "-c",
+        help="Cycle id: 2026-11, 2026-Q4 or 2026 (year-end).",
         show_default=False,
-        help="Who you are (a name on the roster) \\[env: ECOMOPS_AS].",
+        autocompletion=complete.cycles,
     ),
 ]
-
-
-def _me(value: str | None) -> str:
-    if not value or not value.strip():
-        raise InvalidInput("say who you are with --as NAME", "or set ECOMOPS_AS")
-    return value
 
 
 # --- cycles ---------------------------------------------------------------------------------
@@ -157,7 +149,7 @@ def cycle_close(
     from ecomops.services.appraisal import cycle_close as service
 
     with session(db, database_url, write=True) as s:
-        out = service(s, cycle, by=_me(as_), override=override, now=now())
+        out = service(s, cycle, by=me(as_), override=override, now=now())
     emit(
         out,
         as_json=as_json,
@@ -216,7 +208,10 @@ def register(root: typer.Typer) -> None:
     @command(root, "appraise")
     def appraise(
         employee: Annotated[
-            str | None, typer.Argument(help="The person to rate.", show_default=False)
+            str | None,
+            typer.Argument(
+                help="The person to rate.", autocompletion=complete.people, show_default=False
+            ),
         ] = None,
         cycle: CycleOpt = ...,
         as_: AsOpt = None,
@@ -283,7 +278,7 @@ def register(root: typer.Typer) -> None:
             return
         if not employee:
             raise InvalidInput("whom are you rating?", "give EMPLOYEE, or --from FILE.csv")
-        rater = _me(as_)
+        rater = me(as_)
         scores, levels = list(score or []), list(level or [])
         if not scores and not levels:
             if not stdin_is_terminal():
@@ -320,7 +315,12 @@ def register(root: typer.Typer) -> None:
 
     @command(root, "calibrate")
     def calibrate(
-        employee: Annotated[str, typer.Argument(help="Whose grade to set.", show_default=False)],
+        employee: Annotated[
+            str,
+            typer.Argument(
+                help="Whose grade to set.", autocompletion=complete.people, show_default=False
+            ),
+        ],
         cycle: CycleOpt = ...,
         grade: Annotated[
             str, typer.Option("--grade", "-g", help="The final grade.", show_default=False)
@@ -345,7 +345,7 @@ def register(root: typer.Typer) -> None:
                 cycle=cycle,
                 employee=employee,
                 grade=grade,
-                rater=_me(as_),
+                rater=me(as_),
                 reason=reason,
                 now=now(),
             )
@@ -395,13 +395,16 @@ def appraisals_list(
     from ecomops.services.appraisal import appraisals_list as service
 
     with session(db, database_url, write=False) as s:
-        out = service(s, cycle=cycle, viewer=_me(as_))
+        out = service(s, cycle=cycle, viewer=me(as_))
     emit(out, as_json=as_json, render=_appraisal_rows)
 
 
 @command(appraisals_app, "show")
 def appraisals_show(
-    employee: Annotated[str, typer.Argument(help="Whose appraisal.", show_default=False)],
+    employee: Annotated[
+        str,
+        typer.Argument(help="Whose appraisal.", autocompletion=complete.people, show_default=False),
+    ],
     cycle: CycleOpt,
     as_: AsOpt = None,
     lang: LangOpt = None,
@@ -417,7 +420,7 @@ def appraisals_show(
     from ecomops.services.appraisal import appraisal_show as service
 
     with session(db, database_url, write=False) as s:
-        out = service(s, cycle=cycle, employee=employee, viewer=_me(as_), lang=lang_of(lang))
+        out = service(s, cycle=cycle, employee=employee, viewer=me(as_), lang=lang_of(lang))
 
     def render(a) -> None:
         from rich.markup import escape
@@ -493,7 +496,7 @@ def quota_check(
     from ecomops.services.appraisal import quota_check as service
 
     with session(db, database_url, write=False) as s:
-        out = service(s, cycle=cycle, by=by, strict=strict, viewer=_me(as_))
+        out = service(s, cycle=cycle, by=by, strict=strict, viewer=me(as_))
 
     def render(o) -> None:
         from rich.markup import escape

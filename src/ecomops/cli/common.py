@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ecomops.errors import EcomopsError
+from ecomops.cli import complete
+from ecomops.errors import EcomopsError, InvalidInput
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -46,9 +47,26 @@ LangOpt = Annotated[
         show_default=False,
     ),
 ]
+AsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as",
+        envvar="ECOMOPS_AS",
+        help="Who you are (a name on the roster) \\[env: ECOMOPS_AS].",
+        show_default=False,
+        autocompletion=complete.people,
+    ),
+]
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="Print JSON instead of a table (see docs/json.md).")
 ]
+
+
+def me(value: str | None) -> str:
+    """The ``--as`` person, required."""
+    if not value or not value.strip():
+        raise InvalidInput("say who you are with --as NAME", "or set ECOMOPS_AS")
+    return value
 
 
 def note(message: str) -> None:

@@ -6,19 +6,21 @@ from typing import Annotated
 
 import typer
 
+from ecomops.cli import complete
 from ecomops.cli.common import (
+    AsOpt,
     DbOpt,
     JsonOpt,
     LangOpt,
     UrlOpt,
     command,
     lang_of,
+    me,
     note,
     now,
     session,
 )
 from ecomops.cli.output import emit, table
-from ecomops.errors import InvalidInput
 
 leave_app = typer.Typer(
     help="Leave and shift swaps (none on Mondays or the month's last Friday, §3.2 rule 7).\n\n"
@@ -34,18 +36,6 @@ visitor_app = typer.Typer(
     help="The visitor log (§3.1 rule 10).\n\nExample: ecomops visitor list --date 2026-11-27",
     no_args_is_help=True,
 )
-AsOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--as", envvar="ECOMOPS_AS", help="Who you are \\[env: ECOMOPS_AS].", show_default=False
-    ),
-]
-
-
-def _me(value: str | None) -> str:
-    if not value or not value.strip():
-        raise InvalidInput("say who you are with --as NAME", "or set ECOMOPS_AS")
-    return value
 
 
 LEAVE_COLUMNS = [
@@ -92,7 +82,7 @@ def leave_request(
     with session(db, database_url, write=True) as s:
         out = service(
             s,
-            who=_me(as_),
+            who=me(as_),
             start=from_,
             end=to,
             kind=kind,
@@ -154,7 +144,13 @@ HANDOVER_COLUMNS = [
 def handover_add(
     as_: AsOpt = None,
     to: Annotated[
-        str, typer.Option("--to", help="Who covers your duties.", show_default=False)
+        str,
+        typer.Option(
+            "--to",
+            help="Who covers your duties.",
+            autocompletion=complete.people,
+            show_default=False,
+        ),
     ] = ...,
     start: Annotated[
         str, typer.Option("--start", help="YYYY-MM-DDTHH:MM.", show_default=False)
@@ -179,7 +175,7 @@ def handover_add(
     with session(db, database_url, write=True) as s:
         out = service(
             s,
-            who=_me(as_),
+            who=me(as_),
             cover=to,
             start=start,
             end=end,
@@ -236,11 +232,20 @@ def visitor_add(
     approved_by: Annotated[
         str,
         typer.Option(
-            "--approved-by", help="The leader who approved the visit.", show_default=False
+            "--approved-by",
+            help="The leader who approved the visit.",
+            autocompletion=complete.people,
+            show_default=False,
         ),
     ] = ...,
     escort: Annotated[
-        str, typer.Option("--escort", help="The member who accompanies them.", show_default=False)
+        str,
+        typer.Option(
+            "--escort",
+            help="The member who accompanies them.",
+            autocompletion=complete.people,
+            show_default=False,
+        ),
     ] = ...,
     purpose: Annotated[
         str | None, typer.Option("--purpose", help="Why they came.", show_default=False)

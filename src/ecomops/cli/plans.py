@@ -7,12 +7,15 @@ from typing import Annotated
 
 import typer
 
+from ecomops.cli import complete
 from ecomops.cli.common import (
+    AsOpt,
     DbOpt,
     JsonOpt,
     UrlOpt,
     command,
     database,
+    me,
     note,
     now,
     session,
@@ -41,18 +44,6 @@ MonthOpt = Annotated[
         show_default=False,
     ),
 ]
-AsOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--as", envvar="ECOMOPS_AS", help="Who you are \\[env: ECOMOPS_AS].", show_default=False
-    ),
-]
-
-
-def _me(value: str | None) -> str:
-    if not value or not value.strip():
-        raise InvalidInput("say who you are with --as NAME", "or set ECOMOPS_AS")
-    return value
 
 
 def _texts(
@@ -149,7 +140,7 @@ def submit(
     from ecomops.config import send_plans_by_default
     from ecomops.services.plans import resolve_period, send_stored, store
 
-    who = _me(as_)
+    who = me(as_)
     stamp = now()
     kind, period = resolve_period(week, month, stamp)
     summary_text, plan_text = _texts(file, summary, plan, kind, period, who)
@@ -178,7 +169,9 @@ def submit(
 
 @command(app, "send")
 def send_cmd(
-    name: Annotated[str, typer.Argument(help="Whose plan.", show_default=False)],
+    name: Annotated[
+        str, typer.Argument(help="Whose plan.", autocompletion=complete.people, show_default=False)
+    ],
     week: WeekOpt = None,
     month: MonthOpt = None,
     db: DbOpt = None,
@@ -243,7 +236,9 @@ def status(
 
 @command(app, "show")
 def show(
-    name: Annotated[str, typer.Argument(help="Whose plan.", show_default=False)],
+    name: Annotated[
+        str, typer.Argument(help="Whose plan.", autocompletion=complete.people, show_default=False)
+    ],
     week: WeekOpt = None,
     month: MonthOpt = None,
     db: DbOpt = None,

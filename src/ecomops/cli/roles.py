@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from ecomops.cli import complete
 from ecomops.cli.common import DbOpt, JsonOpt, LangOpt, UrlOpt, command, lang_of, session
 from ecomops.cli.output import console, emit, fmt, table
 
@@ -22,6 +23,7 @@ PositionArg = Annotated[
     typer.Argument(
         help="Position id or Chinese name (traditional or simplified), "
         "e.g. copywriter, 文案, 策劃主管, 策划主管.",
+        autocompletion=complete.positions,
         show_default=False,
     ),
 ]

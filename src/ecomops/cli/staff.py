@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ecomops.cli import complete
 from ecomops.cli.common import (
     DbOpt,
     JsonOpt,
@@ -25,7 +26,10 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-NameArg = Annotated[str, typer.Argument(help="The person's name.", show_default=False)]
+NameArg = Annotated[
+    str,
+    typer.Argument(help="The person's name.", autocompletion=complete.people, show_default=False),
+]
 
 COLUMNS = [
     ("id", lambda s: s.id),
@@ -47,11 +51,20 @@ def add(
     name: NameArg,
     position: Annotated[
         str,
-        typer.Option("--position", "-p", help="Position id or Chinese name.", show_default=False),
+        typer.Option(
+            "--position",
+            "-p",
+            help="Position id or Chinese name.",
+            autocompletion=complete.positions,
+            show_default=False,
+        ),
     ],
     email: Annotated[str | None, typer.Option("--email", help="E-mail address.")] = None,
     manager: Annotated[
-        str | None, typer.Option("--manager", help="Name of the person's manager.")
+        str | None,
+        typer.Option(
+            "--manager", help="Name of the person's manager.", autocompletion=complete.people
+        ),
     ] = None,
     lang: LangOpt = None,
     db: DbOpt = None,

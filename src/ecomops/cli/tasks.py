@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from ecomops.cli import complete
 from ecomops.cli.common import (
     DbOpt,
     JsonOpt,
@@ -24,7 +25,12 @@ app = typer.Typer(
     "and by hand.\n\nExample: ecomops tasks list --overdue",
     no_args_is_help=True,
 )
-IdArg = Annotated[int, typer.Argument(help="The task id (see tasks list).", show_default=False)]
+IdArg = Annotated[
+    int,
+    typer.Argument(
+        help="The task id (see tasks list).", autocompletion=complete.task_ids, show_default=False
+    ),
+]
 AsOpt = Annotated[
     str | None,
     typer.Option(
@@ -32,6 +38,7 @@ AsOpt = Annotated[
         envvar="ECOMOPS_AS",
         help="Who does it, for the history \\[env: ECOMOPS_AS; default: the OS user].",
         show_default=False,
+        autocompletion=complete.people,
     ),
 ]
 
@@ -85,7 +92,13 @@ def list_(
         ),
     ] = None,
     owner: Annotated[
-        str | None, typer.Option("--owner", help="Only this person's.", show_default=False)
+        str | None,
+        typer.Option(
+            "--owner",
+            help="Only this person's.",
+            autocompletion=complete.people,
+            show_default=False,
+        ),
     ] = None,
     source: Annotated[
         str | None,
@@ -150,7 +163,12 @@ def show(
 @command(app, "add")
 def add(
     title: Annotated[str, typer.Argument(help="What to do.", show_default=False)],
-    owner: Annotated[str, typer.Option("--owner", help="Who does it.", show_default=False)],
+    owner: Annotated[
+        str,
+        typer.Option(
+            "--owner", help="Who does it.", autocompletion=complete.people, show_default=False
+        ),
+    ],
     due: Annotated[str, typer.Option("--due", help="Due date (YYYY-MM-DD).", show_default=False)],
     goal: Annotated[
         str | None,
@@ -215,7 +233,10 @@ _status_command("reopen", "open", "reopened", "ecomops tasks reopen 3")
 @command(app, "assign")
 def assign(
     task: IdArg,
-    owner: Annotated[str, typer.Argument(help="The new owner.", show_default=False)],
+    owner: Annotated[
+        str,
+        typer.Argument(help="The new owner.", autocompletion=complete.people, show_default=False),
+    ],
     as_: AsOpt = None,
     lang: LangOpt = None,
     db: DbOpt = None,

@@ -75,13 +75,23 @@ def sections(r: ReportOut) -> list[Section]:
     out.append(tasks)
     p = r.plans
     plan_rows = [
-        [m.name, m.position, *(st(m.weeks.get(w, "—")) for w in p.weeks), st(m.month_end)]
+        [
+            m.name,
+            r.position_names.get(m.position, m.position),
+            *(st(m.weeks.get(w, "—")) for w in p.weeks),
+            st(m.month_end),
+        ]
         for m in p.members
     ]
     plans = Section(
         "plans",
         L["plans"],
-        [Table([L["member"], L["position"], *p.weeks, L["month_end"]], plan_rows)]
+        [
+            Table(
+                [L["member"], L["position"], *(w.split("-")[-1] for w in p.weeks), L["month_end"]],
+                plan_rows,
+            )
+        ]
         if plan_rows
         else [],
         [] if plan_rows else [L["none"]],
@@ -106,7 +116,7 @@ def sections(r: ReportOut) -> list[Section]:
                 [
                     [
                         p.employee,
-                        p.position,
+                        r.position_names.get(p.position, p.position),
                         st(p.status),
                         num(p.score) if p.visible else L["confidential"],
                         p.grade or "—",

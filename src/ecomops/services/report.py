@@ -101,6 +101,7 @@ def build_report(
         lang=lang,
         company=localize(m.company.zh, m.company.en, lang),
         department=localize(m.department.zh, m.department.en, lang),
+        position_names={p.id: localize(p.name.zh, p.name.en, lang) for p in m.positions},
         generated_at=local_now,
         as_of=as_of,
         goals=goals,

@@ -1,0 +1,74 @@
+"""Shell completion of people, positions, task ids and cycles.
+
+This runs on every <TAB>, so it stays cheap: the standard library's sqlite3 (or psycopg for a
+PostgreSQL URL) and a few short queries, never SQLAlchemy or the handbook loader. Any failure
+completes nothing.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def _target(ctx) -> tuple[str, str] | None:
+    params = getattr(ctx, "params", {}) or {}
+    url = params.get("database_url") or os.environ.get("ECOMOPS_DATABASE_URL")
+    db = params.get("db") or os.environ.get("ECOMOPS_DB")
+    if params.get("database_url") or (url and not params.get("db")):
+        return ("postgresql", url) if url.startswith(("postgresql", "postgres")) else None
+    if db:
+        return ("sqlite", str(Path(db).expanduser()))
+    from platformdirs import user_data_path
+
+    return ("sqlite", str(user_data_path("ecomops", appauthor=False) / "ecomops.db"))
+
+
+def _query(ctx, sql: str) -> list[tuple]:
+    target = _target(ctx)
+    if target is None:
+        return []
+    kind, where = target
+    try:
+        if kind == "sqlite":
+            if not Path(where).exists():
+                return []
+            import sqlite3
+
+            with sqlite3.connect(f"file:{where}?mode=ro", uri=True, timeout=1) as conn:
+                return conn.execute(sql).fetchall()
+        import psycopg
+
+        dsn = where.replace("postgresql+psycopg://", "postgresql://", 1)
+        with psycopg.connect(dsn, connect_timeout=2) as conn:
+            return conn.execute(sql).fetchall()
+    except Exception:  # completion must never break the shell
+        return []
+
+
+def _match(values, incomplete: str) -> list[str]:
+    seen: list[str] = []
+    for v in values:
+        if v and str(v).startswith(incomplete) and str(v) not in seen:
+            seen.append(str(v))
+    return seen
+
+
+def people(ctx, incomplete: str) -> list[str]:
+    return _match(
+        (r[0] for r in _query(ctx, "SELECT name FROM staff WHERE active ORDER BY name")), incomplete
+    )
+
+
+def positions(ctx, incomplete: str) -> list[str]:
+    rows = _query(ctx, "SELECT id, name_zh FROM position ORDER BY seq")
+    return _match([r[0] for r in rows] + [r[1] for r in rows], incomplete)
+
+
+def task_ids(ctx, incomplete: str) -> list[tuple[str, str]]:
+    rows = _query(ctx, "SELECT id, title_zh FROM task WHERE status <> 'done' ORDER BY due, id")
+    return [(str(i), title[:40]) for i, title in rows if str(i).startswith(incomplete)]
+
+
+def cycles(ctx, incomplete: str) -> list[str]:
+    return _match((r[0] for r in _query(ctx, "SELECT id FROM cycle ORDER BY id DESC")), incomplete)

@@ -1,0 +1,206 @@
+"""The month-end report: JSON field by field, HTML in a real headless browser, XLSX read back,
+files written whole or not at all; the dashboard; the demo department."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+
+import pytest
+
+
+@pytest.fixture
+def demo(cli, tmp_path, monkeypatch):
+    path = tmp_path / "demo.db"
+    r = cli("demo", "--db", str(path))
+    assert r.exit_code == 0, r.stderr
+    monkeypatch.setenv("ECOMOPS_DB", str(path))
+    monkeypatch.setenv("ECOMOPS_NOW", "2026-12-01T09:00")
+    return path
+
+
+def test_demo_prints_the_report_and_how_to_explore(cli, tmp_path, isolated):
+    r = cli("demo")
+    assert r.exit_code == 0, r.stderr
+    assert (isolated / "ecomops" / "demo.db").exists()
+    assert not (isolated / "ecomops" / "ecomops.db").exists()  # never the real database
+    assert "Month-end report 2026-11" in r.stdout
+    assert "ecomops tasks list --overdue" in r.stderr
+    again = cli("demo")  # rebuilt, not doubled
+    assert again.exit_code == 0
+    assert again.stdout.count("赵海") == r.stdout.count("赵海")
+
+
+def test_report_json_field_by_field(demo, cli):
+    r = cli("report", "--month", "2026-11", "--format", "json", "--as", "赵海")
+    assert r.exit_code == 0, r.stderr
+    out = r.json()
+    assert (out["month"], out["next_month"], out["as_of"]) == (
+        "2026-11", "2026-12", "2026-12-01T00:00:00+08:00")
+    goals = {g["id"]: (g["done"], g["total"], g["status"]) for g in out["goals"]}
+    assert goals == {"nov.1": (0, 3, "overdue"), "nov.2": (1, 2, "overdue"),
+                     "nov.3": (0, 1, "overdue"), "nov.4": (1, 3, "overdue"),
+                     "nov.5": (1, 1, "done"), "nov.6": (1, 1, "done")}
+    assert [g["id"] for g in out["next_goals"]] == [f"dec.{i}" for i in range(1, 9)]
+    assert sorted(t["title"] for t in out["tasks_done"])[0] == "Collect peers' e-commerce operating data and analyse it quantitatively."
+    assert len(out["tasks_done"]) == 5 and len(out["tasks_overdue"]) == 8
+    overdue = {t["title"]: t["days_overdue"] for t in out["tasks_overdue"]}
+    assert overdue["整理双龙项目招商资料"] == 4
+    assert {o["owner"]: (o["done"], o["overdue"]) for o in out["by_owner"]} == {
+        "张伟": (4, 6), "李娜": (1, 0), "王强": (0, 1), "陈静": (0, 1)}
+    plans = out["plans"]
+    assert plans["weeks"] == ["2026-W45", "2026-W46", "2026-W47", "2026-W48", "2026-W49"]
+    members = {m["name"]: m for m in plans["members"]}
+    assert members["刘洋"]["weeks"]["2026-W48"] == "missing"
+    assert members["李娜"]["weeks"]["2026-W48"] == "on_time"  # at 23:59:59
+    assert members["王强"]["month_end"] == "late" and members["陈静"]["weeks"]["2026-W45"] == "late"
+    assert plans["totals"] == {"late": 4, "missing": 1, "on_time": 25, "open": 0}
+    a = out["appraisal"]
+    assert (a["cycle"], a["kind"], a["exempt"], a["ok"], a["complete"], a["pending"]) == (
+        "2026-11", "monthly", False, True, 5, 0)
+    people = {p["employee"]: (p["score"], p["grade"], p["final_grade"]) for p in a["people"]}
+    assert people == {"张伟": (90.8, "A", "A"), "刘洋": (84.2, "B", "B"),
+                      "王强": (76.2, "C", "B"), "李娜": (91, "A", "A"), "陈静": (68.8, "C", "C")}
+    assert [(d["grade"], d["count"], d["share"], d["quota_share"]) for d in a["distribution"]] == [
+        ("A", 2, 40, 45), ("B", 2, 40, 30), ("C", 1, 20, 20), ("D", 0, 0, 5)]
+    assert a["limits"] == {"A": 3, "A+B": 4, "A+B+C": 5}
+    assert [(c["employee"], c["before"], c["after"]) for c in a["calibrations"]] == [("王强", "C", "B")]
+    assert [(x["name"], x["start"]) for x in out["leave"]] == [("李娜", "2026-11-18")]
+    assert [(h["name"], h["cover"]) for h in out["handovers"]] == [("王强", "刘洋")]
+    assert [(v["name"], v["left_at"]) for v in out["visitors"]] == [
+        ("周女士(供应商)", "2026-11-20T15:30:00+08:00")]
+
+
+def test_report_scores_follow_confidentiality(demo, cli):
+    out = cli("report", "--month", "2026-11", "--json", "--as", "张伟").json()
+    people = {p["employee"]: p for p in out["appraisal"]["people"]}
+    assert people["李娜"]["score"] == 91 and people["王强"]["score"] is None
+    assert people["王强"]["visible"] is False
+    assert out["appraisal"]["calibrations"] == []  # 王强's calibration is not the manager's to see
+    anonymous = cli("report", "--month", "2026-11", "--json").json()
+    assert all(p["score"] is None for p in anonymous["appraisal"]["people"])
+    assert anonymous["appraisal"]["distribution"][0]["count"] == 2
+
+
+def test_report_in_chinese(demo, cli):
+    md = cli("report", "--month", "2026-11", "--format", "markdown", "--lang", "zh-hans")
+    assert md.stdout.startswith("# 电商部 — 月度总结报告 2026-11")
+    assert "## 本月目标 (2026-11)" in md.stdout
+    assert "nov.1 完善电商平台策划案及实行筹划" in md.stdout
+    zh = cli("report", "--month", "2026-11", "--format", "markdown", "--lang", "zh")
+    assert zh.stdout.startswith("# 電商部 — 月度總結報告 2026-11")
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def test_html_renders_in_a_headless_browser(demo, cli, tmp_path):
+    target = tmp_path / "report.html"
+    r = cli("report", "--month", "2026-11", "--format", "html", "-o", str(target), "--as", "赵海")
+    assert r.exit_code == 0 and target.exists()
+    html = target.read_text(encoding="utf-8")
+    assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "https://" not in html and "<script" not in html
+    browser = _chromium()
+    if browser is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must have Chromium (Debian's chromium package)")
+        pytest.skip("no Chromium on this machine")
+    flags = [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+             "--no-first-run", "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", f"--user-data-dir={tmp_path / 'chromium'}"]
+    dom = subprocess.run([*flags, "--dump-dom", target.as_uri()], capture_output=True,
+                         text=True, timeout=120)
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    for section in ("goals", "next_goals", "tasks", "plans", "appraisal", "leave", "handovers",
+                    "visitors"):
+        assert f'<section id="{section}">' in dom.stdout
+    assert '<svg role="img"' in dom.stdout and 'id="grade-chart"' in dom.stdout
+    assert dom.stdout.count('class="bar"') >= 8 + 5
+    shot = tmp_path / "report.png"
+    png = subprocess.run([*flags, "--window-size=1000,2400", f"--screenshot={shot}",
+                          target.as_uri()], capture_output=True, text=True, timeout=120)
+    assert png.returncode == 0 and shot.stat().st_size > 20_000
+
+
+def test_xlsx_has_a_sheet_per_section(demo, cli, tmp_path):
+    from openpyxl import load_workbook
+
+    target = tmp_path / "report.xlsx"
+    r = cli("report", "--month", "2026-11", "--format", "xlsx", "-o", str(target), "--as", "赵海")
+    assert r.exit_code == 0, r.stderr
+    wb = load_workbook(target)
+    assert wb.sheetnames == ["goals", "next_goals", "tasks", "plans", "appraisal", "leave",
+                             "handovers", "visitors"]
+    rows = list(wb["appraisal"].iter_rows(values_only=True))
+    scores = {row[0]: row[3] for row in rows if row and row[0] in ("李娜", "王强")}
+    assert scores == {"李娜": 91, "王强": 76.2}
+    goals = [row for row in wb["goals"].iter_rows(values_only=True) if row and row[0]
+             and str(row[0]).startswith("nov.")]
+    assert len(goals) == 6
+
+
+def test_xlsx_needs_a_file_and_bad_formats(demo, cli):
+    r = cli("report", "--format", "xlsx")
+    assert r.exit_code == 1 and "an XLSX report needs a file" in r.stderr
+    r = cli("report", "--format", "pdf")
+    assert r.exit_code == 1 and "unknown format 'pdf'" in r.stderr
+
+
+def test_an_unwritable_path_leaves_nothing_behind(demo, cli, tmp_path):
+    folder = tmp_path / "out"
+    folder.mkdir()
+    r = cli("report", "--format", "html", "-o", str(folder / "missing" / "r.html"))
+    assert r.exit_code == 1 and "does not exist" in r.stderr
+    existing = folder / "r.html"
+    existing.write_text("the previous report")
+    folder.chmod(0o500)
+    try:
+        r = cli("report", "--format", "html", "-o", str(existing))
+    finally:
+        folder.chmod(0o700)
+    if os.geteuid() != 0:  # root writes anywhere; the check is for real users
+        assert r.exit_code == 1 and "cannot write" in r.stderr
+        assert existing.read_text() == "the previous report"
+    assert [p.name for p in folder.iterdir()] == ["r.html"]
+
+
+def test_report_on_the_configured_database(db, cli, monkeypatch):
+    """The report runs on PostgreSQL too (the db fixture follows ECOMOPS_TEST_DATABASE_URL)."""
+    monkeypatch.setenv("ECOMOPS_NOW", "2026-11-23T09:00")
+    cli("staff", "add", "张伟", "-p", "manager")
+    cli("plan", "submit", "--as", "张伟", "--summary", "s", "--plan", "p")
+    monkeypatch.setenv("ECOMOPS_NOW", "2026-12-02T09:00")
+    out = cli("report", "--month", "2026-11", "--json").json()
+    weeks = out["plans"]["members"][0]["weeks"]
+    assert weeks["2026-W48"] == "on_time" and weeks["2026-W47"] == "missing"
+    assert out["appraisal"] is None and out["leave"] == []
+    assert len(out["tasks_overdue"]) == 10
+
+
+def test_dashboard(demo, cli):
+    r = cli("today", "--as", "陈静", "--json")
+    assert r.exit_code == 0, r.stderr
+    d = r.json()
+    assert d["person"] == "陈静" and d["week"] == "2026-W49"
+    assert [t["title"] for t in d["overdue"]] == ["整理双龙项目招商资料"]
+    assert d["monday_plan_status"] == "late"
+    assert d["cycle"]["id"] == "2026-11" and d["to_rate"] == []
+    gm = cli("today", "--as", "张伟", "--json").json()
+    assert len(gm["overdue"]) == 6
+    plain = cli()
+    assert plain.exit_code == 0 and "Today 2026-12-01 09:00" in plain.stdout
+
+
+def test_dashboard_in_chinese_shows_who_is_still_to_rate(db, cli, monkeypatch):
+    monkeypatch.setenv("ECOMOPS_NOW", "2026-12-28T09:00")
+    cli("staff", "add", "张伟", "-p", "manager")
+    cli("staff", "add", "李娜", "-p", "copywriter")
+    cli("cycle", "open", "2026-12")
+    d = cli("today", "--as", "张伟", "--json").json()
+    assert d["to_rate"] == ["李娜"] and d["month_end_near"] is False
+    monkeypatch.setenv("ECOMOPS_NOW", "2026-12-22T09:00")
+    near = cli("today", "--as", "张伟", "--lang", "zh-hans")
+    assert "月末总结截止 2026-12-25 23:59" in near.stdout and "尚待评分: 李娜" in near.stdout
