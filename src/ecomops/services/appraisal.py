@@ -25,7 +25,10 @@ from ecomops.core.scoring import final_score, grade_for, level_for, rater_total
 from ecomops.db import tables
 from ecomops.errors import InvalidInput, NotFound
 from ecomops.handbook.model import Manual, Rubric
+from ecomops.services.files import read_text
 from ecomops.services.manual import current, find_criterion
+from ecomops.services.people import find_person as _person
+from ecomops.services.people import names as _names
 from ecomops.text import key, localize
 from ecomops.views import (
     AppraisalDetailOut,
@@ -117,15 +120,6 @@ def _score(ap: Appraisal, m: Manual) -> None:
 # --- lookups -------------------------------------------------------------------------------------
 
 
-def _person(session: Session, name: str, *, role: str = "staff member", active: bool = True):
-    row = session.connection().execute(select(ST).where(ST.c.name_key == key(name))).first()
-    if row is None:
-        raise NotFound(f"no {role} named {name!r}", "see the roster with: ecomops staff list")
-    if active and not row.active:
-        raise InvalidInput(f"{row.name} is no longer active")
-    return row
-
-
 def _cycle(session: Session, text: str, *, year_end: bool = False, open_only: bool = False):
     cid, _ = parse_cycle_id(text, year_end=year_end)
     row = session.connection().execute(select(CY).where(CY.c.id == cid)).first()
@@ -134,10 +128,6 @@ def _cycle(session: Session, text: str, *, year_end: bool = False, open_only: bo
     if open_only and row.status != "open":
         raise InvalidInput(f"cycle {cid} is closed; a closed cycle is read-only")
     return row
-
-
-def _names(session: Session) -> dict[int, str]:
-    return dict(session.connection().execute(select(ST.c.id, ST.c.name)).all())
 
 
 def load_cycle(
@@ -558,20 +548,7 @@ def rate_from_csv(
     m = current(session).manual
     row = _cycle(session, cycle, open_only=True)
     file = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise NotFound(f"no file at {file}") from None
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {file}: {exc.strerror}") from None
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise InvalidInput(f"{file}: not UTF-8 or GB18030 text", "save the file as UTF-8 CSV")
+    text = read_text(path)
     reader = csv.reader(io.StringIO(text))
     try:
         header = [h.strip() for h in next(reader)]

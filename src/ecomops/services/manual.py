@@ -10,8 +10,9 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlmodel import Session
 
+from ecomops.core.calendar import parse_month
 from ecomops.db import tables
-from ecomops.errors import DatabaseError, InvalidInput, ManualError, NotFound
+from ecomops.errors import DatabaseError, ManualError, NotFound
 from ecomops.handbook.checks import inconsistencies
 from ecomops.handbook.loader import load_manual
 from ecomops.handbook.model import Criterion, Manual, Position, Rubric, Text
@@ -162,19 +163,6 @@ def rubric_show(session: Session, name: str, lang: str) -> RubricOut:
 
 
 # --- goals -----------------------------------------------------------------------------------
-
-
-def parse_month(text: str) -> tuple[int, int]:
-    try:
-        y, mo = text.strip().split("-")
-        year, month = int(y), int(mo)
-        if len(y) != 4 or not 1 <= month <= 12:
-            raise ValueError
-    except ValueError:
-        raise InvalidInput(
-            f"{text!r} is not a month", "write it as YYYY-MM, e.g. 2026-11"
-        ) from None
-    return year, month
 
 
 def goals_list(session: Session, month: str | None, lang: str) -> list[GoalOut]:

@@ -14,27 +14,16 @@ from ecomops.db import tables
 from ecomops.errors import InvalidInput, NotFound
 from ecomops.handbook.model import Manual
 from ecomops.services.manual import current
+from ecomops.services.people import find_person as _person
+from ecomops.services.people import names as _names
 from ecomops.services.workcal import china_calendar
-from ecomops.text import key, localize
+from ecomops.text import localize
 from ecomops.views import HandoverOut, LeaveOut, VisitorOut
 
 ST = tables.Staff.__table__
 LV = tables.Leave.__table__
 HO = tables.Handover.__table__
 VI = tables.Visitor.__table__
-
-
-def _person(session: Session, name: str, *, active: bool = True):
-    row = session.connection().execute(select(ST).where(ST.c.name_key == key(name))).first()
-    if row is None:
-        raise NotFound(f"no staff member named {name!r}", "see the roster with: ecomops staff list")
-    if active and not row.active:
-        raise InvalidInput(f"{row.name} is no longer active")
-    return row
-
-
-def _names(session: Session) -> dict[int, str]:
-    return dict(session.connection().execute(select(ST.c.id, ST.c.name)).all())
 
 
 def _text(text: str | None, what: str) -> str:

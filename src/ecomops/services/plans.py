@@ -17,8 +17,8 @@ from ecomops.db.session import Database
 from ecomops.errors import InvalidInput, NotFound
 from ecomops.handbook.model import Manual
 from ecomops.services.manual import current
+from ecomops.services.people import find_person as _person
 from ecomops.services.workcal import china_calendar
-from ecomops.text import key
 from ecomops.views import (
     CalendarOut,
     DayOut,
@@ -63,13 +63,6 @@ def due_of(kind: str, period: str, m: Manual) -> tuple[datetime, list[str]]:
 
 
 # --- people ------------------------------------------------------------------------------------
-
-
-def _person(session: Session, name: str):
-    row = session.connection().execute(select(ST).where(ST.c.name_key == key(name))).first()
-    if row is None:
-        raise NotFound(f"no staff member named {name!r}", "see the roster with: ecomops staff list")
-    return row
 
 
 def _members(session: Session, m: Manual):
@@ -155,8 +148,6 @@ def store(
 ) -> PlanOut:
     m = current(session).manual
     person = _person(session, who)
-    if not person.active:
-        raise InvalidInput(f"{person.name} is no longer active")
     summary, plan = check_sections(summary, plan)
     due, _ = due_of(kind, period, m)
     old = _versions(session, person.id, kind, period)
@@ -207,7 +198,7 @@ def send_stored(database: Database, *, who: str, kind: str, period: str, now_fn)
     settings: Smtp | None = smtp_settings()
     with database.session(write=False) as s:
         m = current(s).manual
-        person = _person(s, who)
+        person = _person(s, who, active=False)
         rows = _versions(s, person.id, kind, period)
         if not rows:
             raise NotFound(
@@ -299,7 +290,7 @@ def plan_status(session: Session, *, kind: str, period: str, now: datetime) -> P
 
 def plan_show(session: Session, *, who: str, kind: str, period: str) -> PlanOut:
     m = current(session).manual
-    person = _person(session, who)
+    person = _person(session, who, active=False)
     rows = _versions(session, person.id, kind, period)
     if not rows:
         what = "Monday plan" if kind == "week" else "month-end summary"

@@ -16,6 +16,7 @@ from ecomops.clock import zone
 from ecomops.db import tables
 from ecomops.errors import InvalidInput, NotFound
 from ecomops.handbook.model import Manual
+from ecomops.services.files import read_text
 from ecomops.services.manual import current, find_position
 from ecomops.text import key, localize
 from ecomops.views import ImportOut, StaffOut
@@ -170,15 +171,6 @@ HEADERS = {
 }
 
 
-def _decode(raw: bytes, file: str) -> str:
-    for enc in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise InvalidInput(f"{file}: not UTF-8 or GB18030 text", "save the file as UTF-8 CSV")
-
-
 def read_staff_csv(text: str, file: str) -> tuple[list[_NewStaff], list[str]]:
     """Parse the CSV; return the rows and every problem found in the file itself."""
     reader = csv.reader(io.StringIO(text))
@@ -230,13 +222,7 @@ def read_staff_csv(text: str, file: str) -> tuple[list[_NewStaff], list[str]]:
 
 def staff_import(session: Session, path: Path, *, now: datetime, lang: str) -> ImportOut:
     file = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise NotFound(f"no file at {file}") from None
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {file}: {exc.strerror}") from None
-    rows, problems = read_staff_csv(_decode(raw, file), file)
+    rows, problems = read_staff_csv(read_text(path), file)
     m = current(session).manual
     conn = session.connection()
     existing = {r["name_key"]: r for r in conn.execute(select(ST)).mappings()}

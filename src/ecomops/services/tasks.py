@@ -19,7 +19,9 @@ from ecomops.db import tables
 from ecomops.errors import InvalidInput, NotFound
 from ecomops.handbook.model import Manual
 from ecomops.services.manual import current
-from ecomops.text import key, localize
+from ecomops.services.people import find_person as _person
+from ecomops.services.people import names as _names
+from ecomops.text import localize
 from ecomops.views import GoalProgressOut, TaskDetailOut, TaskEventOut, TaskOut
 
 TK = tables.Task.__table__
@@ -191,19 +193,6 @@ def _task_out(row, m: Manual, names, holders, now: datetime, lang: str) -> TaskO
         done_at=row.done_at.astimezone(tz) if row.done_at else None,
         note=row.note,
     )
-
-
-def _names(session: Session) -> dict[int, str]:
-    return dict(session.connection().execute(select(ST.c.id, ST.c.name)).all())
-
-
-def _person(session: Session, name: str, *, active: bool = True):
-    row = session.connection().execute(select(ST).where(ST.c.name_key == key(name))).first()
-    if row is None:
-        raise NotFound(f"no staff member named {name!r}", "see the roster with: ecomops staff list")
-    if active and not row.active:
-        raise InvalidInput(f"{row.name} is no longer active")
-    return row
 
 
 def tasks_list(

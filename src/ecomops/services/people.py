@@ -1,0 +1,27 @@
+"""Finding people on the roster by name (traditional or simplified, any width or case)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from ecomops.db import tables
+from ecomops.errors import InvalidInput, NotFound
+from ecomops.text import key
+
+ST = tables.Staff.__table__
+
+
+def find_person(session: Session, name: str, *, active: bool = True, role: str = "staff member"):
+    """The roster row named ``name``; refused when unknown (or inactive, when ``active``)."""
+    row = session.connection().execute(select(ST).where(ST.c.name_key == key(name))).first()
+    if row is None:
+        raise NotFound(f"no {role} named {name!r}", "see the roster with: ecomops staff list")
+    if active and not row.active:
+        raise InvalidInput(f"{row.name} is no longer active")
+    return row
+
+
+def names(session: Session) -> dict[int, str]:
+    """Every staff id with its name."""
+    return dict(session.connection().execute(select(ST.c.id, ST.c.name)).all())
