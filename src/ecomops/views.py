@@ -226,7 +226,9 @@ class BulkRatedOut(Out):
     cycle: str
     file: str
     sheets: int
-    appraisals: list[AppraisalOut]
+    employees: int
+    complete: int
+    pending: int
 
 
 class MoveOut(Out):

@@ -188,7 +188,8 @@ def test_twenty_people_ten_a_quota_names_the_lowest_a(db, cli, tmp_path):
     assert cli("cycle", "open", "2026-12").exit_code == 0
     r = cli("appraise", "-c", "2026-12", "--from", str(f), "--json")
     assert r.exit_code == 0, r.stderr
-    assert r.json()["sheets"] == 40
+    assert r.json() == {"complete": 20, "cycle": "2026-12", "employees": 20, "file": str(f),
+                        "pending": 0, "sheets": 40}
     q = cli("quota", "check", "-c", "2026-12", "--as", "总经理乙", "--json")
     assert q.exit_code == 1
     out = q.json()

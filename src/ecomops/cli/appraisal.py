@@ -270,9 +270,9 @@ def register(root: typer.Typer) -> None:
             emit(
                 bulk,
                 as_json=as_json,
-                render=lambda b: (
-                    _appraisal_rows(b.appraisals),
-                    note(f"imported {b.sheets} sheets into cycle {b.cycle} from {b.file}"),
+                render=lambda b: note(
+                    f"imported {b.sheets} sheets for {b.employees} people into cycle {b.cycle} "
+                    f"from {b.file}; {b.complete} appraisals complete, {b.pending} pending"
                 ),
             )
             return

@@ -651,13 +651,14 @@ def rate_from_csv(
     count = _write_sheets(session, row.id, items, now) if items else 0
     touched = {e for e, *_ in items}
     state = load_cycle(session, m, row.id, employee_ids=touched) if touched else {}
+    complete = sum(1 for ap in state.values() if ap.complete)
     return BulkRatedOut(
         cycle=row.id,
         file=file,
         sheets=count,
-        appraisals=[
-            _appraisal_out(ap, True) for ap in sorted(state.values(), key=lambda a: a.name)
-        ],
+        employees=len(touched),
+        complete=complete,
+        pending=len(state) - complete,
     )
 
 
