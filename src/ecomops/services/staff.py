@@ -30,6 +30,8 @@ def clean_name(raw: str) -> str:
     name = " ".join(raw.split())
     if not name:
         raise InvalidInput("a name is empty", "give the person's name")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
+        raise InvalidInput(f"name {name!r} has control characters", "type the name plainly")
     if len(name) > MAX_NAME:
         raise InvalidInput(f"name {name[:20]!r}… is longer than {MAX_NAME} characters")
     return name
