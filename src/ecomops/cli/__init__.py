@@ -7,6 +7,7 @@ import typer
 from ecomops import __version__
 from ecomops.cli import (
     appraisal,
+    db,
     goals,
     init,
     manual,
@@ -71,6 +72,7 @@ app.add_typer(office.visitor_app, name="visitor")
 app.add_typer(tasks.app, name="tasks")
 report.register(app)
 report.register_demo(app)
+app.add_typer(db.app, name="db")
 
 
 def main() -> None:

@@ -23,12 +23,17 @@ class Database:
         return self._engine
 
     @contextmanager
-    def connect(self, *, write: bool) -> Iterator[Connection]:
-        """A connection inside one transaction: committed on success, rolled back on error."""
+    def connect(self, *, write: bool, snapshot: bool = False) -> Iterator[Connection]:
+        """A connection inside one transaction: committed on success, rolled back on error.
+
+        ``snapshot`` reads every table as of one moment (PostgreSQL REPEATABLE READ; a SQLite
+        read transaction in WAL mode is one already)."""
         with translate_errors(self.target):
             with self.engine.connect() as conn:
                 if self.target.is_sqlite:
                     conn = conn.execution_options(ecomops_write=write)
+                elif snapshot:
+                    conn = conn.execution_options(isolation_level="REPEATABLE READ")
                 with conn.begin():
                     yield conn
 

@@ -1,0 +1,132 @@
+"""``ecomops db status|backup|restore|copy``: where the data is, and keeping it safe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ecomops.cli.common import DbOpt, JsonOpt, UrlOpt, command, database, note, stdin_is_terminal
+from ecomops.cli.output import emit, table
+from ecomops.errors import InvalidInput
+
+app = typer.Typer(
+    help="Where the data is; backup, restore, and moving to PostgreSQL.\n\n"
+    "Example: ecomops db backup ecomops-2026-11-30.db",
+    no_args_is_help=True,
+)
+
+
+def _rows(out) -> None:
+    table(sorted(out["rows"].items()), [("table", lambda r: r[0]), ("rows", lambda r: r[1])])
+
+
+@command(app, "status")
+def status(db: DbOpt = None, database_url: UrlOpt = None, as_json: JsonOpt = False) -> None:
+    """Where the database is, its schema version, the handbook in force, and row counts.
+
+    Example: ecomops db status
+    """
+    from ecomops.services.dbtools import status as service
+
+    with database(db, database_url) as opened:
+        out = service(opened.target, opened)
+
+    def render(o) -> None:
+        note(f"{o['backend']} database {o['database']} (schema {o['schema']})")
+        if o["handbook"]:
+            h = o["handbook"]
+            note(f"handbook {h['source']} (year {h['year']}), loaded {h['loaded_at']:%Y-%m-%d}")
+        _rows(o)
+
+    emit(out, as_json=as_json, render=render)
+
+
+@command(app, "backup")
+def backup(
+    file: Annotated[Path, typer.Argument(help="Where to write the backup.", show_default=False)],
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Back up the database while it is in use: a SQLite file (online backup), or for
+    PostgreSQL a portable dump (gzip'd JSON lines) that restores into either.
+
+    Example: ecomops db backup backups/ecomops-2026-11-30.db
+    """
+    from ecomops.services.dbtools import backup as service
+
+    with database(db, database_url) as opened:
+        out = service(opened, file)
+    emit(
+        out,
+        as_json=as_json,
+        render=lambda o: note(
+            f"backed up {sum(o['rows'].values())} rows to {o['file']} ({o['format']})"
+        ),
+    )
+
+
+@command(app, "restore")
+def restore(
+    file: Annotated[Path, typer.Argument(help="A backup made by db backup.", show_default=False)],
+    yes: Annotated[bool, typer.Option("--yes", help="Replace the data without asking.")] = False,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Replace everything in the database with a backup, in one transaction.
+
+    Example: ecomops db restore backups/ecomops-2026-11-30.db --yes
+    """
+    from ecomops.services.dbtools import restore as service
+
+    with database(db, database_url) as opened:
+        if not yes:
+            if not stdin_is_terminal():
+                raise InvalidInput(
+                    "restore replaces every record in the database", "add --yes to confirm"
+                )
+            typer.confirm(
+                f"Replace every record in {opened.target.display()} with {file}?", abort=True
+            )
+        out = service(opened, file)
+    emit(
+        out,
+        as_json=as_json,
+        render=lambda o: note(f"restored {sum(o['rows'].values())} rows from {o['file']}"),
+    )
+
+
+@command(app, "copy")
+def copy(
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to",
+            help="The target database URL (e.g. postgresql://user:pw@host/db); it must be empty.",
+            show_default=False,
+        ),
+    ],
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Copy the whole database into another, e.g. from a SQLite file into PostgreSQL, and
+    check that every table's rows arrived unchanged.
+
+    Example: ecomops db copy --to postgresql://ecomops:secret@db.example.cn/ecomops
+    """
+    from ecomops.services.dbtools import copy_to
+
+    with database(db, database_url) as opened:
+        out = copy_to(opened, to)
+    emit(
+        out,
+        as_json=as_json,
+        render=lambda o: note(
+            f"copied {sum(o['rows'].values())} rows from {o['from']} to {o['to']}; every table "
+            f"checked"
+        ),
+    )

@@ -1,0 +1,362 @@
+"""Backup, restore, moving house (SQLite → PostgreSQL), and "where is my data?".
+
+Every ecomops table is copied in foreign-key order with SQLAlchemy Core (``executemany`` in
+batches), through the same column types on both sides, so values round-trip exactly. A
+self-referencing key (a manager on the roster) is filled in a second pass. After rows with
+explicit ids go into PostgreSQL, its id sequences are moved past them.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from sqlalchemy import Integer, func, select, text, update
+from sqlalchemy.engine import Connection
+from sqlmodel import SQLModel
+
+from ecomops.db import tables  # noqa: F401  (registers every table)
+from ecomops.db.engine import Target, resolve
+from ecomops.db.migrate import HEAD, current_revision, needs_upgrade, upgrade
+from ecomops.db.session import Database
+from ecomops.errors import DatabaseError, InvalidInput
+
+BATCH = 5000
+DUMP_FORMAT = "ecomops-dump"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _tables():
+    return [t for t in SQLModel.metadata.sorted_tables]
+
+
+def _self_refs(table) -> list[str]:
+    return [fk.parent.name for fk in table.foreign_keys if fk.column.table is table]
+
+
+# --- reading a source --------------------------------------------------------------------
+
+
+def _rows(conn: Connection, table) -> Iterator[list[dict]]:
+    pk = list(table.primary_key.columns)
+    result = conn.execution_options(stream_results=True).execute(select(table).order_by(*pk))
+    while batch := result.mappings().fetchmany(BATCH):
+        yield [dict(r) for r in batch]
+
+
+def _copy(source: Connection, target: Connection) -> dict[str, int]:
+    """Copy every table's rows from ``source`` into the (empty) ``target``."""
+    counts = {}
+    for table in _tables():
+        deferred = _self_refs(table)
+        later: list[dict] = []
+        n = 0
+        for batch in _rows(source, table):
+            if deferred:
+                for row in batch:
+                    if any(row[c] is not None for c in deferred):
+                        later.append({"_pk": row["id"], **{c: row[c] for c in deferred}})
+                        row.update(dict.fromkeys(deferred, None))
+            target.execute(table.insert(), batch)
+            n += len(batch)
+        for row in later:
+            target.execute(
+                update(table)
+                .where(table.c.id == row["_pk"])
+                .values(**{c: row[c] for c in deferred})
+            )
+        counts[table.name] = n
+    return counts
+
+
+def _reset_sequences(conn: Connection) -> None:
+    if conn.dialect.name != "postgresql":
+        return
+    for table in _tables():
+        pk = list(table.primary_key.columns)
+        if len(pk) == 1 and isinstance(pk[0].type, Integer):
+            conn.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table.name}', '{pk[0].name}'), "
+                    f"COALESCE(MAX({pk[0].name}), 1), MAX({pk[0].name}) IS NOT NULL) "
+                    f"FROM {table.name}"
+                )
+            )
+
+
+def _empty(conn: Connection) -> None:
+    for table in reversed(_tables()):
+        for c in _self_refs(table):
+            conn.execute(update(table).values(**{c: None}))
+        conn.execute(table.delete())
+
+
+def _count_all(conn: Connection) -> dict[str, int]:
+    return {t.name: conn.execute(select(func.count()).select_from(t)).scalar() for t in _tables()}
+
+
+# --- portable dump (JSON lines, gzip) --------------------------------------------------------
+
+
+def _encode(value):
+    if isinstance(value, Decimal):
+        return {"$d": str(value)}
+    if isinstance(value, datetime):
+        return {"$t": value.isoformat()}
+    if isinstance(value, date):
+        return {"$D": value.isoformat()}
+    return value
+
+
+def _decode(value):
+    if isinstance(value, dict) and len(value) == 1:
+        ((k, v),) = value.items()
+        if k == "$d":
+            return Decimal(v)
+        if k == "$t":
+            return datetime.fromisoformat(v)
+        if k == "$D":
+            return date.fromisoformat(v)
+    return value
+
+
+def _write_dump(conn: Connection, path: Path) -> dict[str, int]:
+    counts = {}
+    with gzip.open(path, "wt", encoding="utf-8") as fh:
+        fh.write(json.dumps({"format": DUMP_FORMAT, "revision": current_revision(conn)}) + "\n")
+        for table in _tables():
+            n = 0
+            for batch in _rows(conn, table):
+                for row in batch:
+                    fh.write(
+                        json.dumps(
+                            [table.name, {k: _encode(v) for k, v in row.items()}],
+                            ensure_ascii=False,
+                        )
+                        + "\n"
+                    )
+                n += len(batch)
+            counts[table.name] = n
+    return counts
+
+
+def _read_dump(path: Path, target: Connection) -> dict[str, int]:
+    by_name = {t.name: t for t in _tables()}
+    counts: dict[str, int] = dict.fromkeys(by_name, 0)
+    pending: dict[str, list[dict]] = {}
+    later: list[tuple] = []
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            head = json.loads(fh.readline())
+            if head.get("format") != DUMP_FORMAT:
+                raise InvalidInput(f"{path} is not an ecomops dump")
+            if head.get("revision") != HEAD:
+                raise InvalidInput(
+                    f"{path} holds schema {head.get('revision')}, this ecomops has {HEAD}",
+                    "restore it with the ecomops release that made it, then upgrade",
+                )
+            for line in fh:
+                name, raw = json.loads(line)
+                table = by_name[name]
+                row = {k: _decode(v) for k, v in raw.items()}
+                for c in _self_refs(table):
+                    if row.get(c) is not None:
+                        later.append((table, row["id"], c, row[c]))
+                        row[c] = None
+                pending.setdefault(name, []).append(row)
+                if len(pending[name]) >= BATCH:
+                    target.execute(table.insert(), pending.pop(name))
+                counts[name] += 1
+                # tables arrive in dependency order: flush the others before a new one starts
+                for other in [n for n in pending if n != name]:
+                    target.execute(by_name[other].insert(), pending.pop(other))
+    except (OSError, EOFError, json.JSONDecodeError, KeyError, ValueError, TypeError) as exc:
+        raise InvalidInput(f"{path} is not a readable ecomops dump ({exc})") from None
+    for name, rows in pending.items():
+        target.execute(by_name[name].insert(), rows)
+    for table, pk, column, value in later:
+        target.execute(update(table).where(table.c.id == pk).values(**{column: value}))
+    return counts
+
+
+# --- commands ----------------------------------------------------------------------------------
+
+
+def _replace_atomically(path: Path, write) -> None:
+    target = path.expanduser()
+    if not target.parent.is_dir():
+        raise InvalidInput(f"cannot write {target}: the folder {target.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def backup(database: Database, path: Path) -> dict:
+    """SQLite: an online backup (a SQLite file). PostgreSQL: a portable dump (.jsonl.gz)."""
+    counts: dict[str, int] = {}
+    if database.target.is_sqlite:
+
+        def write(tmp: Path) -> None:
+            raw = database.engine.raw_connection()
+            try:
+                dst = sqlite3.connect(tmp)
+                with dst:
+                    raw.driver_connection.backup(dst)
+                counts.update(
+                    {
+                        t.name: dst.execute(f'SELECT COUNT(*) FROM "{t.name}"').fetchone()[0]
+                        for t in _tables()
+                    }
+                )
+                dst.close()
+            finally:
+                raw.close()
+
+        kind = "sqlite"
+    else:
+
+        def write(tmp: Path) -> None:
+            with database.connect(write=False, snapshot=True) as conn:
+                counts.update(_write_dump(conn, tmp))
+
+        kind = "dump"
+    _replace_atomically(path, write)
+    return {"file": str(path), "format": kind, "rows": counts}
+
+
+class _open_backup:
+    """Open a backup for reading: a SQLite file (upgraded in a scratch copy if older)."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.scratch: Path | None = None
+        self.database: Database | None = None
+
+    def __enter__(self):
+        with open(self.path, "rb") as fh:
+            magic = fh.read(16)
+        if magic != SQLITE_MAGIC:
+            raise InvalidInput(f"{self.path} is a dump, not a SQLite file")
+        fd, tmp = tempfile.mkstemp(suffix=".db")
+        os.close(fd)
+        self.scratch = Path(tmp)
+        src = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        dst = sqlite3.connect(self.scratch)
+        with dst:
+            src.backup(dst)
+        src.close()
+        dst.close()
+        self.database = Database(resolve(db=str(self.scratch)))
+        with self.database.connect(write=True) as conn:
+            if current_revision(conn) is None:
+                raise InvalidInput(f"{self.path} is not an ecomops database")
+            if needs_upgrade(conn):
+                upgrade(conn)
+        self._cm = self.database.connect(write=False)
+        return self._cm.__enter__(), self.database
+
+    def __exit__(self, *exc):
+        self._cm.__exit__(*exc)
+        self.database.dispose()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.scratch}{suffix}").unlink(missing_ok=True)
+        return False
+
+
+def restore(database: Database, path: Path) -> dict:
+    """Replace everything in the database with the backup's rows, in one transaction."""
+    if not path.exists():
+        raise InvalidInput(f"no backup at {path}")
+    with open(path, "rb") as fh:
+        magic = fh.read(16)
+    with database.connect(write=True) as target:
+        if needs_upgrade(target):
+            upgrade(target)
+        _empty(target)
+        if magic == SQLITE_MAGIC:
+            with _open_backup(path) as (source, _):
+                counts = _copy(source, target)
+        else:
+            counts = _read_dump(path, target)
+        _reset_sequences(target)
+    return {"file": str(path), "rows": counts}
+
+
+def copy_to(database: Database, url: str) -> dict:
+    """Copy the whole database into another one (made or upgraded to this schema; it must hold
+    no ecomops records yet), checking afterwards that every table has the same rows."""
+    target = Database(resolve(database_url=url))
+    try:
+        with target.connect(write=True) as dst:
+            if needs_upgrade(dst):
+                upgrade(dst)
+            existing = {k: v for k, v in _count_all(dst).items() if v}
+            if existing:
+                raise InvalidInput(
+                    f"{target.target.display()} already holds ecomops records "
+                    f"({', '.join(f'{k} {v}' for k, v in sorted(existing.items()))})",
+                    "copy into an empty database",
+                )
+            with database.connect(write=False, snapshot=True) as src:
+                counts = _copy(src, dst)
+            _reset_sequences(dst)
+        with target.connect(write=False) as dst, database.connect(write=False) as src:
+            for table in _tables():
+                if table.name in counts and _digest(src, table) != _digest(dst, table):
+                    raise DatabaseError(f"the copy of table {table.name} differs")
+    finally:
+        target.dispose()
+    return {"from": database.target.display(), "to": target.target.display(), "rows": counts}
+
+
+def _digest(conn: Connection, table) -> list:
+    out = []
+    for batch in _rows(conn, table):
+        out.extend(tuple(sorted((k, repr(_norm(v))) for k, v in row.items())) for row in batch)
+    return out
+
+
+def _norm(value):
+    if isinstance(value, Decimal):
+        return value.normalize()
+    return value
+
+
+def status(target: Target, database: Database) -> dict:
+    with database.connect(write=False) as conn:
+        revision = current_revision(conn)
+        counts = _count_all(conn)
+        mv = tables.ManualVersion.__table__
+        latest = conn.execute(
+            select(mv.c.source, mv.c.year, mv.c.loaded_at, mv.c.sha256)
+            .order_by(mv.c.id.desc())
+            .limit(1)
+        ).first()
+    path = target.sqlite_path
+    return {
+        "database": target.display(),
+        "backend": "sqlite" if target.is_sqlite else "postgresql",
+        "size_bytes": path.stat().st_size if path is not None and path.exists() else None,
+        "schema": revision,
+        "handbook": {
+            "source": latest.source,
+            "year": latest.year,
+            "sha256": latest.sha256,
+            "loaded_at": latest.loaded_at,
+        }
+        if latest
+        else None,
+        "rows": counts,
+    }
