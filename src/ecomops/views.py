@@ -501,3 +501,11 @@ class DashboardOut(Out):
     month_end_near: bool
     cycle: CycleOut | None
     to_rate: list[str]
+
+
+class AuditOut(Out):
+    id: int
+    at: datetime
+    actor: str
+    command: str
+    details: dict

@@ -33,7 +33,7 @@ def test_the_command_tree_is_what_the_readme_tours():
             "leave list", "handover add", "handover list", "visitor add", "visitor leave",
             "visitor list", "tasks list", "tasks show", "tasks add", "tasks start", "tasks done",
             "tasks reopen", "tasks assign", "tasks due", "report", "today", "demo", "db status",
-            "db backup", "db restore", "db copy"} <= names
+            "db backup", "db restore", "db copy", "audit"} <= names
 
 
 @pytest.mark.parametrize("path", [p for p, _ in ALL], ids=[" ".join(p) for p, _ in ALL])

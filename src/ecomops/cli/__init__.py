@@ -73,6 +73,7 @@ app.add_typer(tasks.app, name="tasks")
 report.register(app)
 report.register_demo(app)
 app.add_typer(db.app, name="db")
+db.register_audit(app)
 
 
 def main() -> None:

@@ -136,27 +136,56 @@ def lang_of(value: str | None) -> str:
     return parse_lang(value) if value else default_lang()
 
 
+def _invocation() -> tuple[str, dict, str | None]:
+    """The running command's path (``staff add``), its parameters and its ``--as``."""
+    try:
+        from typer._click.globals import get_current_context
+    except ImportError:  # pragma: no cover - a Typer without its vendored Click
+        from click import get_current_context
+
+    ctx = get_current_context(silent=True)
+    if ctx is None:
+        return "?", {}, None
+    path = ctx.command_path.split(" ", 1)[1] if " " in ctx.command_path else ctx.command_path
+    params = dict(ctx.params)
+    return path, params, params.get("as_")
+
+
 @contextmanager
 def session(db: str | None, url: str | None, *, write: bool) -> Iterator[Session]:
-    """The command's one transaction: committed when the block ends, rolled back on error."""
+    """The command's one transaction: committed when the block ends, rolled back on error.
+    A write also records the command in the audit trail, in the same transaction."""
     from ecomops.services.database import open_database
 
     database = open_database(db, url, notify=note)
     try:
         with database.session(write=write) as s:
             yield s
+            if write:
+                audit(s.connection())
     finally:
         database.dispose()
 
 
+def audit(conn) -> None:
+    from ecomops.services.audit import record
+
+    command_path, params, who = _invocation()
+    record(conn, command=command_path, params=params, who=who, now=now())
+
+
 @contextmanager
-def database(db: str | None, url: str | None):
-    """The opened database, for services that run more than one transaction."""
+def database(db: str | None, url: str | None, *, write: bool = True):
+    """The opened database, for services that run more than one transaction; a write
+    command's audit entry is recorded in a transaction of its own once it succeeds."""
     from ecomops.services.database import open_database
 
     opened = open_database(db, url, notify=note)
     try:
         yield opened
+        if write:
+            with opened.connect(write=True) as conn:
+                audit(conn)
     finally:
         opened.dispose()
 

@@ -30,7 +30,7 @@ def status(db: DbOpt = None, database_url: UrlOpt = None, as_json: JsonOpt = Fal
     """
     from ecomops.services.dbtools import status as service
 
-    with database(db, database_url) as opened:
+    with database(db, database_url, write=False) as opened:
         out = service(opened.target, opened)
 
     def render(o) -> None:
@@ -57,7 +57,7 @@ def backup(
     """
     from ecomops.services.dbtools import backup as service
 
-    with database(db, database_url) as opened:
+    with database(db, database_url, write=False) as opened:
         out = service(opened, file)
     emit(
         out,
@@ -118,10 +118,11 @@ def copy(
 
     Example: ecomops db copy --to postgresql://ecomops:secret@db.example.cn/ecomops
     """
+    from ecomops.cli.common import audit
     from ecomops.services.dbtools import copy_to
 
-    with database(db, database_url) as opened:
-        out = copy_to(opened, to)
+    with database(db, database_url, write=False) as opened:
+        out = copy_to(opened, to, audit=audit)
     emit(
         out,
         as_json=as_json,
@@ -130,3 +131,44 @@ def copy(
             f"checked"
         ),
     )
+
+
+def register_audit(root: typer.Typer) -> None:
+    @command(root, "audit")
+    def audit_cmd(
+        since: Annotated[
+            str | None,
+            typer.Option("--since", help="From this day (YYYY-MM-DD).", show_default=False),
+        ] = None,
+        last: Annotated[
+            int | None, typer.Option("--last", help="Only the last N entries.", show_default=False)
+        ] = None,
+        db: DbOpt = None,
+        database_url: UrlOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """The audit trail: every write, with who (--as, else the OS user), when and what.
+
+        Example: ecomops audit --since 2026-11-01
+        """
+        from ecomops.cli.common import session
+        from ecomops.services.audit import audit_list
+
+        with session(db, database_url, write=False) as s:
+            out = audit_list(s, since=since, limit=last)
+        emit(
+            out,
+            as_json=as_json,
+            render=lambda rows: table(
+                rows,
+                [
+                    ("id", lambda a: a.id),
+                    ("at", lambda a: a.at),
+                    ("who", lambda a: a.actor),
+                    ("command", lambda a: a.command),
+                    ("what", lambda a: " ".join(f"{k}={v}" for k, v in a.details.items()), True),
+                ],
+                title="Audit trail",
+                empty="nothing recorded",
+            ),
+        )

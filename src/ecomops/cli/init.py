@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ecomops.cli.common import DbOpt, JsonOpt, UrlOpt, command, note
+from ecomops.cli.common import DbOpt, JsonOpt, UrlOpt, command, database, note
 from ecomops.cli.output import emit
 
 
@@ -45,6 +45,8 @@ def register(app: typer.Typer) -> None:
         from ecomops.services.database import init_database
 
         out = init_database(db, database_url, manual_file=manual, year=year)
+        with database(db, database_url):
+            pass  # records the audit entry
 
         def render(o) -> None:
             verb = "created" if o.created else "updated"

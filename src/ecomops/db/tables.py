@@ -311,3 +311,17 @@ class TaskEvent(SQLModel, table=True):
     actor: str | None = Field(default=None, max_length=100)
     action: str = Field(max_length=16)
     detail: str | None = Field(default=None, max_length=2000)
+
+
+# --- audit trail (revision 0006) ---------------------------------------------------------------
+
+
+class AuditEntry(SQLModel, table=True):
+    """Every write: who (``--as``, else the operating-system user), when, which command, what."""
+
+    __tablename__ = "audit"
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
+    at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+    actor: str = Field(max_length=100)
+    command: str = Field(max_length=100)
+    details: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))

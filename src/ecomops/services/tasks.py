@@ -32,7 +32,10 @@ STATUSES = ("open", "doing", "done")
 
 
 def actor(name: str | None) -> str:
-    """Who does it: ``--as``, else the operating-system user."""
+    """Who does it: ``--as``, else ``ECOMOPS_AS``, else the operating-system user."""
+    import os
+
+    name = name or os.environ.get("ECOMOPS_AS")
     if name and name.strip():
         return name.strip()
     try:
