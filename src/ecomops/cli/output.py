@@ -27,27 +27,32 @@ def reset_console() -> None:
     _console = None
 
 
-def _plain(value: Any) -> Any:
+def _encode(value: Any) -> Any:
+    """Leaves json cannot write itself: decimals as numbers, dates and times as ISO 8601."""
     from datetime import date, datetime
     from decimal import Decimal
 
-    if hasattr(value, "model_dump"):
-        return _plain(value.model_dump(mode="python", by_alias=True))
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="python", by_alias=True)
+    raise TypeError(f"cannot write {type(value).__name__} as JSON")
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "model_dump"):
+        return value.model_dump(mode="python", by_alias=True)
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
     return value
 
 
 def to_json(data: Any) -> str:
     import json
 
-    return json.dumps(_plain(data), sort_keys=True, ensure_ascii=False, indent=2)
+    return json.dumps(_plain(data), sort_keys=True, ensure_ascii=False, indent=2, default=_encode)
 
 
 def print_json(data: Any) -> None:

@@ -215,17 +215,44 @@ def register_demo(root: typer.Typer) -> None:
                 show_default=False,
             ),
         ] = None,
+        people: Annotated[
+            int | None,
+            typer.Option(
+                "--people",
+                min=20,
+                max=200_000,
+                help="Instead: a group of N people (departments of 20) for scale tests.",
+                show_default=False,
+            ),
+        ] = None,
+        months: Annotated[
+            int, typer.Option("--months", min=1, max=60, help="With --people: months of records.")
+        ] = 12,
+        seed: Annotated[int, typer.Option("--seed", help="With --people: the random seed.")] = 1,
+        database_url: Annotated[
+            str | None,
+            typer.Option(
+                "--database-url",
+                help="With --people: an empty database URL instead of a file.",
+                show_default=False,
+            ),
+        ] = None,
         lang: LangOpt = None,
     ) -> None:
         """Build a fictional five-person department (November 2026) in its own database and
-        print its month-end report, with the commands to explore it.
+        print its month-end report, with the commands to explore it. With --people, build a
+        group of that size instead (deterministic for a seed).
 
         Example: ecomops demo --lang zh-hans
         """
         from ecomops.render import terminal
-        from ecomops.services.demo import build_demo
 
         language = lang_of(lang)
+        if people is not None:
+            _generate(db, database_url, people, months, seed)
+            return
+        from ecomops.services.demo import build_demo
+
         path, out = build_demo(db, lang=language)
         terminal.render(out, console())
         q = f"'{path}'" if " " in path else path
@@ -242,3 +269,34 @@ def register_demo(root: typer.Typer) -> None:
         typer.echo("\nExplore it:", err=True)
         for line in lines:
             typer.echo(f"  {line}", err=True)
+
+
+def _generate(db, database_url, people: int, months: int, seed: int) -> None:
+    import time
+
+    from ecomops.services.demo import default_demo_path
+    from ecomops.services.generate import generate
+
+    path = None if database_url else str(db or default_demo_path())
+    start = time.perf_counter()
+    if sys.stderr.isatty():
+        from rich.progress import Progress
+
+        with Progress(transient=True) as bar:
+            task = bar.add_task("generating", total=None)
+            out = generate(
+                path,
+                database_url,
+                people=people,
+                months=months,
+                seed=seed,
+                progress=lambda t, n: bar.update(task, advance=n, description=t),
+            )
+    else:
+        out = generate(path, database_url, people=people, months=months, seed=seed)
+    took = time.perf_counter() - start
+    note(
+        f"built {people} people over {months} months in {path or database_url} "
+        f"({sum(out.values())} rows in {took:.1f} s): "
+        + ", ".join(f"{k} {v}" for k, v in out.items())
+    )

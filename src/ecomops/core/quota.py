@@ -80,16 +80,25 @@ def fewest_moves(
     A move across the boundary below grade k changes no other cumulative count, so the number
     of moves is the sum of the excesses: no fewer moves can satisfy the rule.
     """
-    current = {p.name: p for p in people}
-    index = {g: i for i, g in enumerate(grades)}
+    # people of each grade, lowest first (by score, then name); a moved person joins the
+    # next grade, where they are again ordered among its members
+    import heapq
+
+    by_grade: dict[str, list] = {g: [] for g in grades}
+    for p in people:
+        by_grade[p.grade].append((p.score, p.name))
+    for g in grades:
+        heapq.heapify(by_grade[g])
     moves: list[Move] = []
+    cumulative = 0
     for k, limit in enumerate(limits):
-        while sum(1 for p in current.values() if index[p.grade] <= k) > limit:
-            at_k = [p for p in current.values() if p.grade == grades[k]]
-            lowest = min(at_k, key=lambda p: (p.score, p.name))
-            moved = Person(lowest.name, lowest.score, grades[k + 1])
-            current[lowest.name] = moved
-            moves.append(Move(lowest.name, lowest.score, grades[k], grades[k + 1]))
+        here, below = by_grade[grades[k]], by_grade[grades[k + 1]]
+        cumulative += len(here)
+        while cumulative > limit:
+            score, name = heapq.heappop(here)
+            heapq.heappush(below, (score, name))
+            moves.append(Move(name, score, grades[k], grades[k + 1]))
+            cumulative -= 1
     return moves
 
 

@@ -137,8 +137,10 @@ def load_cycle(
     *,
     employee_ids: set[int] | None = None,
     history: bool = False,
+    detail: bool = True,
 ) -> dict[int, Appraisal]:
-    """Every member's appraisal in a cycle, scored."""
+    """Every member's appraisal in a cycle, scored (``detail``: with each sheet's time, note
+    and version, which the quota does not need)."""
     conn = session.connection()
     names = _names(session)
     rubrics = {r.id: r for r in m.appraisal.rubrics}
@@ -161,7 +163,12 @@ def load_cycle(
         cond.append(SH.c.employee_id.in_(employee_ids))
     sheets: dict[int, SheetData] = {}
     owner: dict[int, int] = {}
-    for r in conn.execute(select(SH).where(*cond).order_by(SH.c.id)):
+    columns = (
+        [SH]
+        if detail
+        else [SH.c.id, SH.c.employee_id, SH.c.rater_id, SH.c.rater_position_id, SH.c.is_current]
+    )
+    for r in conn.execute(select(*columns).where(*cond).order_by(SH.c.id)):
         if r.employee_id not in out:
             continue
         sheets[r.id] = SheetData(
@@ -169,10 +176,10 @@ def load_cycle(
             r.rater_id,
             names[r.rater_id],
             r.rater_position_id,
-            r.version,
+            r.version if detail else 0,
             r.is_current,
-            r.created_at,
-            r.note,
+            r.created_at if detail else None,  # type: ignore[arg-type]
+            r.note if detail else None,
             {},
             {},
         )
@@ -669,6 +676,16 @@ def _is_cycle_rater(viewer, state: dict[int, Appraisal]) -> bool:
     return any(viewer.position_id in ap.required for ap in state.values())
 
 
+def _rates_in_cycle(session: Session, m: Manual, viewer, cycle_id: str) -> bool:
+    """Whether the viewer's position rates anyone who is appraised in the cycle."""
+    member_positions = (
+        session.connection()
+        .execute(select(CM.c.position_id).where(CM.c.cycle_id == cycle_id).distinct())
+        .scalars()
+    )
+    return any(viewer.position_id in m.raters_of(m.position(p)) for p in member_positions)
+
+
 def appraisals_list(session: Session, *, cycle: str, viewer: str) -> list[AppraisalOut]:
     m = current(session).manual
     row = _cycle(session, cycle)
@@ -749,13 +766,23 @@ def explain(m: Manual, strict: bool) -> str:
     )
 
 
-def _quota(session: Session, m: Manual, row, *, by: str, strict: bool | None, viewer) -> QuotaOut:
+def _quota(
+    session: Session,
+    m: Manual,
+    row,
+    *,
+    by: str,
+    strict: bool | None,
+    viewer,
+    state: dict[int, Appraisal] | None = None,
+) -> QuotaOut:
     strict = m.appraisal.quota.strict if strict is None else strict
     kinds = {k.id: k for k in m.appraisal.cycle_kinds}
     exempt = not kinds[row.kind_id].forced_distribution
     grades = [g.id for g in m.appraisal.grades]
     shares = [g.share for g in m.appraisal.grades]
-    state = load_cycle(session, m, row.id)
+    if state is None:
+        state = load_cycle(session, m, row.id, detail=False)
     groups: dict[str, list[Appraisal]] = defaultdict(list)
     for ap in state.values():
         groups["department" if by == "department" else ap.position].append(ap)
@@ -825,7 +852,7 @@ def quota_check(
     m = current(session).manual
     row = _cycle(session, cycle)
     who = _person(session, viewer, active=False)
-    if not _is_cycle_rater(who, load_cycle(session, m, row.id)):
+    if not _rates_in_cycle(session, m, who, row.id):
         raise InvalidInput(
             f"{who.name} is not a rater in cycle {row.id}; the quota check "
             "shows everyone's grades (§3.1)"

@@ -176,8 +176,8 @@ def _appraisal(session: Session, m, cycle_id: str, viewer: str | None):
     who = None
     if viewer:
         who = appr._person(session, viewer, active=False)
-    state = appr.load_cycle(session, m, row.id)
-    quota = appr._quota(session, m, row, by="department", strict=None, viewer=who)
+    state = appr.load_cycle(session, m, row.id, detail=False)
+    quota = appr._quota(session, m, row, by="department", strict=None, viewer=who, state=state)
     group = quota.groups[0] if quota.groups else None
     grades = [g for g in m.appraisal.grades]
     complete = [ap for ap in state.values() if ap.complete]
