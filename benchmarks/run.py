@@ -26,9 +26,11 @@ HERE = Path(__file__).resolve().parent
 
 
 def timed(cmd: list[str], env: dict | None = None) -> float:
+    """Seconds one run takes (exit 1 is an answer too: quota check's "violated")."""
     start = time.perf_counter()
-    subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   check=True)
+    done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    if done.returncode not in (0, 1) or b"error:" in done.stderr:
+        raise SystemExit(f"{' '.join(cmd)} failed: {done.stderr.decode()[-500:]}")
     return time.perf_counter() - start
 
 
