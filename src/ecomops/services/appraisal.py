@@ -14,7 +14,7 @@ from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from sqlalchemy import String, and_, bindparam, func, insert, literal, select, update
+from sqlalchemy import Integer, String, and_, bindparam, func, insert, literal, select, update
 from sqlmodel import Session
 
 from ecomops.clock import zone
@@ -111,7 +111,8 @@ def bands_of(m: Manual) -> list[Band]:
 def _score(ap: Appraisal, m: Manual) -> None:
     weights = {c.id: c.weight for c in ap.rubric.criteria}
     for s in ap.sheets:
-        s.total = rater_total(weights, s.scores)
+        if s.scores:  # else the total was summed in the database
+            s.total = rater_total(weights, s.scores)
     if ap.complete:
         ap.score = final_score([s.total for s in ap.sheets])
         ap.grade = grade_for(ap.score, bands_of(m))
@@ -163,36 +164,64 @@ def load_cycle(
         cond.append(SH.c.employee_id.in_(employee_ids))
     sheets: dict[int, SheetData] = {}
     owner: dict[int, int] = {}
-    columns = (
-        [SH]
-        if detail
-        else [SH.c.id, SH.c.employee_id, SH.c.rater_id, SH.c.rater_position_id, SH.c.is_current]
-    )
-    for r in conn.execute(select(*columns).where(*cond).order_by(SH.c.id)):
-        if r.employee_id not in out:
-            continue
-        sheets[r.id] = SheetData(
-            r.id,
-            r.rater_id,
-            names[r.rater_id],
-            r.rater_position_id,
-            r.version if detail else 0,
-            r.is_current,
-            r.created_at if detail else None,  # type: ignore[arg-type]
-            r.note if detail else None,
-            {},
-            {},
+    if detail:
+        for r in conn.execute(select(SH).where(*cond).order_by(SH.c.id)):
+            if r.employee_id not in out:
+                continue
+            sheets[r.id] = SheetData(
+                r.id,
+                r.rater_id,
+                names[r.rater_id],
+                r.rater_position_id,
+                r.version,
+                r.is_current,
+                r.created_at,
+                r.note,
+                {},
+                {},
+            )
+            owner[r.id] = r.employee_id
+        score_rows = conn.execute(
+            select(SS.c.sheet_id, SS.c.criterion_id, SS.c.score, SS.c.level)
+            .join(SH, SH.c.id == SS.c.sheet_id)
+            .where(*cond)
         )
-        owner[r.id] = r.employee_id
-    score_rows = conn.execute(
-        select(SS.c.sheet_id, SS.c.criterion_id, SS.c.score, SS.c.level)
-        .join(SH, SH.c.id == SS.c.sheet_id)
-        .where(*cond)
-    )
-    for sheet_id, crit, score, level in score_rows:
-        if sheet_id in sheets:
-            sheets[sheet_id].scores[crit] = Decimal(score)
-            sheets[sheet_id].given[crit] = level
+        for sheet_id, crit, score, level in score_rows:
+            if sheet_id in sheets:
+                sheets[sheet_id].scores[crit] = Decimal(score)
+                sheets[sheet_id].given[crit] = level
+    else:
+        # The rater totals, summed in the database in whole hundredths (exact: no floats):
+        # Σ (100·weight)(100·score) / Σ 100·weight / 100 = Σ weight·score / Σ weight.
+        cr = tables.Criterion.__table__
+        w = func.cast(func.round(cr.c.weight * 100), Integer)
+        sc = func.cast(func.round(SS.c.score * 100), Integer)
+        totals = conn.execute(
+            select(
+                SH.c.id,
+                SH.c.employee_id,
+                SH.c.rater_id,
+                SH.c.rater_position_id,
+                SH.c.is_current,
+                func.sum(w * sc),
+                func.sum(w),
+            )
+            .join(SS, SS.c.sheet_id == SH.c.id)
+            .join(cr, and_(cr.c.rubric_id == SS.c.rubric_id, cr.c.id == SS.c.criterion_id))
+            .where(*cond)
+            .group_by(
+                SH.c.id, SH.c.employee_id, SH.c.rater_id, SH.c.rater_position_id, SH.c.is_current
+            )
+        )
+        for sid, employee, rater, rater_pos, is_current, num, den in totals:
+            if employee not in out:
+                continue
+            sheet = SheetData(
+                sid, rater, names[rater], rater_pos, 0, is_current, None, None, {}, {}
+            )  # type: ignore[arg-type]
+            sheet.total = Decimal(int(num)) / Decimal(int(den)) / 100
+            sheets[sid] = sheet
+            owner[sid] = employee
     history_sheets: dict[int, list[SheetData]] = defaultdict(list)
     for sid, s in sheets.items():
         (out[owner[sid]].sheets if s.current else history_sheets[owner[sid]]).append(s)
