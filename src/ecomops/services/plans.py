@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, tuple_, update
 from sqlmodel import Session
 
 from ecomops.clock import zone
@@ -251,41 +251,55 @@ def send_stored(database: Database, *, who: str, kind: str, period: str, now_fn)
 # --- reading -------------------------------------------------------------------------------------
 
 
-def plan_status(session: Session, *, kind: str, period: str, now: datetime) -> PlanStatusOut:
+def plan_statuses(
+    session: Session, *, periods: list[tuple[str, str]], now: datetime
+) -> dict[tuple[str, str], PlanStatusOut]:
+    """Every member's status for several (kind, period) at once: one query for the roster,
+    one grouped query for the submissions."""
     m = current(session).manual
     tz = zone(m.calendar.timezone)
-    due, warnings = due_of(kind, period, m)
-    first = {
-        r.staff_id: (r.submitted_at, r.n)
+    members = _members(session, m)
+    first: dict[tuple[str, str], dict[int, tuple]] = {key: {} for key in periods}
+    if periods:
         for r in session.connection().execute(
             select(
+                PL.c.kind,
+                PL.c.period,
                 PL.c.staff_id,
                 func.min(PL.c.submitted_at).label("submitted_at"),
                 func.count().label("n"),
             )
-            .where(PL.c.kind == kind, PL.c.period == period)
-            .group_by(PL.c.staff_id)
-        )
-    }
-    rows = []
-    for p in _members(session, m):
-        submitted, n = first.get(p.id, (None, 0))
-        rows.append(
-            PlanStatusRowOut(
-                name=p.name,
-                position=p.position_id,
-                due_at=due,
-                submitted_at=submitted.astimezone(tz) if submitted else None,
-                status=cal.status(due, submitted, now),
-                versions=n,
+            .where(tuple_(PL.c.kind, PL.c.period).in_(periods))
+            .group_by(PL.c.kind, PL.c.period, PL.c.staff_id)
+        ):
+            first[(r.kind, r.period)][r.staff_id] = (r.submitted_at, r.n)
+    out = {}
+    for kind, period in periods:
+        due, warnings = due_of(kind, period, m)
+        rows = []
+        for p in members:
+            submitted, n = first[(kind, period)].get(p.id, (None, 0))
+            rows.append(
+                PlanStatusRowOut(
+                    name=p.name,
+                    position=p.position_id,
+                    due_at=due,
+                    submitted_at=submitted.astimezone(tz) if submitted else None,
+                    status=cal.status(due, submitted, now),
+                    versions=n,
+                )
             )
+        counts = {
+            s: sum(1 for r in rows if r.status == s) for s in ("on_time", "late", "missing", "open")
+        }
+        out[(kind, period)] = PlanStatusOut(
+            kind=kind, period=period, due_at=due, warnings=warnings, counts=counts, members=rows
         )
-    counts = {
-        s: sum(1 for r in rows if r.status == s) for s in ("on_time", "late", "missing", "open")
-    }
-    return PlanStatusOut(
-        kind=kind, period=period, due_at=due, warnings=warnings, counts=counts, members=rows
-    )
+    return out
+
+
+def plan_status(session: Session, *, kind: str, period: str, now: datetime) -> PlanStatusOut:
+    return plan_statuses(session, periods=[(kind, period)], now=now)[(kind, period)]
 
 
 def plan_show(session: Session, *, who: str, kind: str, period: str) -> PlanOut:

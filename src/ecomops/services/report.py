@@ -16,7 +16,7 @@ from ecomops.db import tables
 from ecomops.services import appraisal as appr
 from ecomops.services.manual import current
 from ecomops.services.office import handover_list, leave_list, visitor_list
-from ecomops.services.plans import plan_status
+from ecomops.services.plans import plan_statuses
 from ecomops.services.tasks import goal_progress, tasks_list
 from ecomops.text import key, localize
 from ecomops.views import (
@@ -136,11 +136,13 @@ def _plans(session: Session, m, y: int, mo: int, as_of: datetime) -> PlansReport
     ]
     per: dict[str, dict[str, str]] = defaultdict(dict)
     positions: dict[str, str] = {}
+    month_key = ("month", f"{y:04d}-{mo:02d}")
+    statuses = plan_statuses(session, periods=[("week", w) for w in weeks] + [month_key], now=as_of)
     for w in weeks:
-        for row in plan_status(session, kind="week", period=w, now=as_of).members:
+        for row in statuses[("week", w)].members:
             per[row.name][w] = row.status
             positions[row.name] = row.position
-    month_status = plan_status(session, kind="month", period=f"{y:04d}-{mo:02d}", now=as_of)
+    month_status = statuses[month_key]
     ends = {r.name: r.status for r in month_status.members}
     for r in month_status.members:
         positions[r.name] = r.position
