@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import pytest
-import typer
-import typer.main
 
-from ecomops.cli import app
+from ecomops.cli import LAZY, load
 
 
 def _commands(group, prefix: tuple[str, ...] = ()):
@@ -19,8 +17,15 @@ def _commands(group, prefix: tuple[str, ...] = ()):
             yield path, cmd
 
 
-ROOT = typer.main.get_command(app)
-ALL = list(_commands(ROOT))
+def _all():
+    for name in LAZY:
+        cmd = load(name)
+        yield (name,), cmd
+        if hasattr(cmd, "commands"):
+            yield from _commands(cmd, (name,))
+
+
+ALL = list(_all())
 
 
 def test_the_command_tree_is_what_the_readme_tours():
@@ -41,3 +46,10 @@ def test_every_command_has_help_with_an_example(cli, path):
     r = cli(*path, "--help")
     assert r.exit_code == 0
     assert "Example: ecomops" in r.stdout, r.stdout
+
+
+@pytest.mark.parametrize("name", list(LAZY))
+def test_the_root_listing_shows_each_commands_own_summary(name):
+    real = load(name)
+    first = " ".join((real.help or "").strip().split("\n\n")[0].split())
+    assert LAZY[name][2] == first

@@ -1,26 +1,145 @@
-"""The ``ecomops`` command line: one Typer app, one sub-app per noun."""
+"""The ``ecomops`` command line: one Typer app, one sub-app per noun.
+
+Commands are imported and built only when used (``LazyGroup``): ``ecomops --help`` lists them
+from the table below without importing their modules, so start-up stays as cheap as a
+three-command Typer app. A test checks that each listed summary is the command's own.
+"""
 
 from __future__ import annotations
 
+import importlib
+
 import typer
+from typer.core import TyperCommand, TyperGroup
 
 from ecomops import __version__
-from ecomops.cli import (
-    appraisal,
-    db,
-    goals,
-    init,
-    manual,
-    office,
-    plans,
-    report,
-    roles,
-    staff,
-    tasks,
-)
+
+# name: (module in ecomops.cli, attribute: a Typer sub-app or a register(app) function, summary)
+LAZY: dict[str, tuple[str, str, str]] = {
+    "init": (
+        "init",
+        "register",
+        "Create the database, or update it, and load the handbook, in one transaction.",
+    ),
+    "rules": (
+        "manual",
+        "register",
+        "List the code of conduct (§3.1) and the daily work rules (§3.2).",
+    ),
+    "manual": ("manual", "app", "Read and check the handbook."),
+    "roles": ("roles", "app", "Positions: duties, reporting lines, raters."),
+    "rubric": ("roles", "rubric_app", "Appraisal rubrics."),
+    "goals": ("goals", "app", "The monthly goals (§7.2)."),
+    "staff": ("staff", "app", "The staff roster."),
+    "cycle": ("appraisal", "cycle_app", "Appraisal cycles: a month, a quarter, or the year-end."),
+    "appraise": (
+        "appraisal",
+        "register",
+        "Rate a person on every criterion of their rubric (a revision keeps the old sheet).",
+    ),
+    "calibrate": (
+        "appraisal",
+        "register",
+        "Set a final grade apart from the computed one; every change is logged.",
+    ),
+    "appraisals": (
+        "appraisal",
+        "appraisals_app",
+        "Read the appraisals of a cycle (confidential: raters only).",
+    ),
+    "quota": ("appraisal", "quota_app", "The forced distribution of grades (45/30/20/5 %)."),
+    "plan": (
+        "plans",
+        "app",
+        "The Monday plan and the month-end summary, mailed to the department head.",
+    ),
+    "calendar": (
+        "plans",
+        "register",
+        "Show a month: working days, holidays, adjusted working "
+        "days, and the Monday-plan and month-end deadlines.",
+    ),
+    "leave": (
+        "office",
+        "leave_app",
+        "Leave and shift swaps (none on Mondays or the month's last Friday, §3.2 rule 7).",
+    ),
+    "handover": ("office", "handover_app", "The temporary work handover form (§3.2 rule 5)."),
+    "visitor": ("office", "visitor_app", "The visitor log (§3.1 rule 10)."),
+    "tasks": (
+        "tasks",
+        "app",
+        "Tasks: from the handbook's goals (§7.2), phases (§8.1) and "
+        "assignments (§8.2), and by hand.",
+    ),
+    "report": (
+        "report",
+        "register",
+        "The month-end report: goals, tasks done and overdue, plan "
+        "compliance, the month's appraisal cycle, leave, handovers and visitors.",
+    ),
+    "today": (
+        "report",
+        "register",
+        "What needs doing now: overdue tasks, tasks due this week, "
+        "this week's Monday plan, the month-end deadline when it is near, the open "
+        "appraisal cycle.",
+    ),
+    "demo": (
+        "report",
+        "register_demo",
+        "Build a fictional five-person department (November 2026) in its own database and "
+        "print its month-end report, with the commands to explore it. With --people, build a "
+        "group of that size instead (deterministic for a seed).",
+    ),
+    "db": ("db", "app", "Where the data is; backup, restore, and moving to PostgreSQL."),
+    "audit": (
+        "db",
+        "register_audit",
+        "The audit trail: every write, with who (--as, else the OS user), when and what.",
+    ),
+}
+
+_LISTING = "ecomops.listing"
+
+
+def load(name: str):
+    """Import and build one top-level command (or command group)."""
+    module, attribute, _ = LAZY[name]
+    target = getattr(importlib.import_module(f"ecomops.cli.{module}"), attribute)
+    if isinstance(target, typer.Typer):  # a group, even with a single sub-command
+        command = typer.main.get_group(target)
+    else:  # a register(app) function: build its commands on a scratch app
+        scratch = typer.Typer(rich_markup_mode="rich")
+        target(scratch)
+        built = typer.main.get_command(scratch)
+        command = built.commands[name] if hasattr(built, "commands") else built
+    command.name = name
+    return command
+
+
+class LazyGroup(TyperGroup):
+    def list_commands(self, ctx) -> list[str]:
+        return list(LAZY)
+
+    def get_command(self, ctx, name: str):
+        if name not in LAZY:
+            return None
+        if ctx.meta.get(_LISTING):  # the root help lists the summaries, nothing more
+            return TyperCommand(name=name, help=LAZY[name][2])
+        return load(name)
+
+    def format_help(self, ctx, formatter) -> None:
+        ctx.meta[_LISTING] = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            ctx.meta.pop(_LISTING, None)
+
 
 app = typer.Typer(
     name="ecomops",
+    cls=LazyGroup,
     help="Run the E-commerce Department by its operations manual (電商部運營管理手冊).\n\n"
     "Example: ecomops rubric show copywriter",
     invoke_without_command=True,
@@ -50,30 +169,10 @@ def root(
     Example: ecomops rubric show copywriter
     """
     if ctx.invoked_subcommand is None:
+        load("today")  # registers the command, and with it report.today_command
+        from ecomops.cli import report
+
         ctx.invoke(report.today_command)
-
-
-init.register(app)
-manual.register(app)
-app.add_typer(manual.app, name="manual")
-app.add_typer(roles.app, name="roles")
-app.add_typer(roles.rubric_app, name="rubric")
-app.add_typer(goals.app, name="goals")
-app.add_typer(staff.app, name="staff")
-app.add_typer(appraisal.cycle_app, name="cycle")
-appraisal.register(app)
-app.add_typer(appraisal.appraisals_app, name="appraisals")
-app.add_typer(appraisal.quota_app, name="quota")
-app.add_typer(plans.app, name="plan")
-plans.register(app)
-app.add_typer(office.leave_app, name="leave")
-app.add_typer(office.handover_app, name="handover")
-app.add_typer(office.visitor_app, name="visitor")
-app.add_typer(tasks.app, name="tasks")
-report.register(app)
-report.register_demo(app)
-app.add_typer(db.app, name="db")
-db.register_audit(app)
 
 
 def main() -> None:
