@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from ecomops.cli import complete
-from ecomops.errors import EcomopsError, InvalidInput
+from ecomops.errors import DatabaseError, EcomopsError, InvalidInput
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -102,8 +102,6 @@ def command(app: typer.Typer, name: str | None = None, **kwargs) -> Callable:
             except Exception as exc:  # the last line of defence: no traceback for users
                 if _debug():
                     raise
-                from ecomops.errors import DatabaseError
-
                 mapped = _map_unexpected(exc)
                 if isinstance(mapped, DatabaseError):
                     fail(mapped)
@@ -122,9 +120,7 @@ def command(app: typer.Typer, name: str | None = None, **kwargs) -> Callable:
 
 def _map_unexpected(exc: Exception):
     mod = type(exc).__module__
-    if mod.startswith("sqlalchemy") or mod.startswith("sqlite3") or mod.startswith("psycopg"):
-        from ecomops.errors import DatabaseError
-
+    if mod.startswith(("sqlalchemy", "sqlite3", "psycopg")):
         detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         return DatabaseError(f"database error: {detail}", "nothing was written")
     return exc
@@ -194,10 +190,6 @@ def now():
     from ecomops import clock
 
     return clock.now()
-
-
-def stdout_is_terminal() -> bool:
-    return sys.stdout.isatty()
 
 
 def stdin_is_terminal() -> bool:

@@ -121,9 +121,6 @@ class Staff(SQLModel, table=True):
     deactivated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
 
 
-HANDBOOK_TABLES = ("rubric", "criterion", "grade", "cycle_kind", "position", "goal")
-
-
 # --- appraisals (revision 0003) ---------------------------------------------------------------
 
 

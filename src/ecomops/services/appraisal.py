@@ -701,10 +701,6 @@ def rate_from_csv(
 # --- reading -------------------------------------------------------------------------------------
 
 
-def _is_cycle_rater(viewer, state: dict[int, Appraisal]) -> bool:
-    return any(viewer.position_id in ap.required for ap in state.values())
-
-
 def _rates_in_cycle(session: Session, m: Manual, viewer, cycle_id: str) -> bool:
     """Whether the viewer's position rates anyone who is appraised in the cycle."""
     member_positions = (
@@ -720,7 +716,7 @@ def appraisals_list(session: Session, *, cycle: str, viewer: str) -> list[Apprai
     row = _cycle(session, cycle)
     who = _person(session, viewer, active=False)
     state = load_cycle(session, m, row.id)
-    if not _is_cycle_rater(who, state):
+    if not _rates_in_cycle(session, m, who, row.id):
         raise InvalidInput(
             f"{who.name} is not a rater in cycle {row.id}; appraisals are confidential (§3.1)",
             f"see your own with: ecomops appraisals show {who.name} --cycle {row.id} "

@@ -12,6 +12,7 @@ from ecomops.core import calendar as cal
 from ecomops.db import tables
 from ecomops.services import appraisal as appr
 from ecomops.services.manual import current
+from ecomops.services.people import find_person
 from ecomops.services.plans import plan_status
 from ecomops.services.tasks import tasks_list
 from ecomops.views import DashboardOut
@@ -23,7 +24,7 @@ def today(session: Session, *, who: str | None, now: datetime, lang: str) -> Das
     m = current(session).manual
     tz = zone(m.calendar.timezone)
     local = now.astimezone(tz)
-    person = appr._person(session, who, active=False) if who else None
+    person = find_person(session, who, active=False) if who else None
     owner = person.name if person else None
     overdue = tasks_list(session, now=now, lang=lang, overdue=True, owner=owner)
     sunday = local.date() + timedelta(days=6 - local.weekday())

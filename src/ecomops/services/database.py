@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import inspect, select
 from sqlalchemy.engine import Connection
-from sqlmodel import Session, SQLModel
+from sqlmodel import SQLModel
 
 from ecomops import clock
 from ecomops.db import tables
@@ -232,9 +231,3 @@ def _sync_after_upgrade(conn: Connection) -> None:
     if row is not None:
         manual = Manual.model_validate(row.document)
         sync_handbook_tasks(conn, manual, row.year, clock.now(manual.calendar.timezone))
-
-
-@contextmanager
-def transaction(database: Database, *, write: bool) -> Iterator[Session]:
-    with database.session(write=write) as session:
-        yield session

@@ -191,7 +191,6 @@ def _fill(s, lang: str) -> None:
     )
     # the appraisal cycle of November, rated at month end, with one calibration
     appraisal.cycle_open(s, MONTH, year_end=False, now=_at("11-25 09:00"))
-    m = appraisal.current(s).manual
     for employee, rater, values in RATINGS:
         rubric, _ = appraisal.rubric_of(s, employee)
         pairs = [f"{c.id}={v}" for c, v in zip(rubric.criteria, values, strict=True)]
@@ -206,7 +205,6 @@ def _fill(s, lang: str) -> None:
             now=_at("11-27 10:00"),
             lang=lang,
         )
-    del m
     appraisal.calibrate(
         s,
         cycle=MONTH,

@@ -284,8 +284,6 @@ def _fill(conn, m, rng, people: int, months, progress) -> dict[str, int]:
     counts["sheet_score"] = _batched(conn, tables.SheetScore.__table__, score_rows(), progress)
 
     # tasks by hand: a few per department per month, some done, some overdue
-    now_ = datetime(2026, 12, 1, 9, tzinfo=TZ)
-
     def task_rows():
         for y, mo in months:
             for d in range(departments):
@@ -333,5 +331,4 @@ def _fill(conn, m, rng, people: int, months, progress) -> dict[str, int]:
                     )
 
     counts["leave"] = _batched(conn, tables.Leave.__table__, leave_rows(), progress)
-    del now_
     return counts

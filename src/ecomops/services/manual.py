@@ -41,6 +41,10 @@ class Current:
 
 
 def current(session: Session) -> Current:
+    """The handbook in force, read and validated once per transaction (every service asks)."""
+    cached = session.info.get("ecomops.current")
+    if cached is not None:
+        return cached
     mv = tables.ManualVersion.__table__
     row = (
         session.connection()
@@ -49,7 +53,9 @@ def current(session: Session) -> Current:
     )
     if row is None:
         raise DatabaseError("the database holds no handbook", "load one with: ecomops init")
-    return Current(Manual.model_validate(row.document), row.year, row.sha256)
+    found = Current(Manual.model_validate(row.document), row.year, row.sha256)
+    session.info["ecomops.current"] = found
+    return found
 
 
 # --- lookups ---------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from ecomops.db import tables
 from ecomops.services import appraisal as appr
 from ecomops.services.manual import current
 from ecomops.services.office import handover_list, leave_list, visitor_list
+from ecomops.services.people import find_person
+from ecomops.services.people import names as staff_names
 from ecomops.services.plans import plan_statuses
 from ecomops.services.tasks import goal_progress, tasks_list
 from ecomops.text import key, localize
@@ -177,7 +179,7 @@ def _appraisal(session: Session, m, cycle_id: str, viewer: str | None):
         return None
     who = None
     if viewer:
-        who = appr._person(session, viewer, active=False)
+        who = find_person(session, viewer, active=False)
     state = appr.load_cycle(session, m, row.id, detail=False)
     quota = appr._quota(session, m, row, by="department", strict=None, viewer=who, state=state)
     group = quota.groups[0] if quota.groups else None
@@ -210,7 +212,7 @@ def _appraisal(session: Session, m, cycle_id: str, viewer: str | None):
                 final_grade=ap.final_grade if visible else None,
             )
         )
-    names = appr._names(session)
+    names = staff_names(session)
     tz = zone(m.calendar.timezone)
     calibrations = [
         appr._cal_out(c, row.id, names, tz)
