@@ -7,14 +7,31 @@ when empty; decimals are JSON numbers.
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime
 from decimal import Decimal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+
+@functools.cache
+def _list_adapter(model: type[BaseModel]) -> TypeAdapter:
+    return TypeAdapter(list[model])
+
+
+def dump_list(items: list[BaseModel]) -> list[dict] | None:
+    """Items of one model as plain data in one call; None when they are not all one model."""
+    model = type(items[0]) if items else None
+    if model is None or not isinstance(items[0], BaseModel):
+        return None
+    if any(type(i) is not model for i in items):
+        return None
+    return _list_adapter(model).dump_python(items, mode="python", by_alias=True)
 
 
 class Out(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # defer_build: a command builds the validators of the few models it uses, not of all ~90
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Named(Out):
@@ -232,7 +249,7 @@ class BulkRatedOut(Out):
 
 
 class MoveOut(Out):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, defer_build=True)
 
     employee: str
     score: Decimal | None

@@ -29,19 +29,20 @@ def test_head_constant_is_the_newest_migration():
     assert migrate.known_revisions()[-1] == migrate.HEAD
 
 
-def test_migrations_build_exactly_the_models(backend):
+@pytest.mark.parametrize("which", ["sqlmodel", "core"])
+def test_migrations_build_exactly_the_models(backend, which):
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
-    from sqlmodel import SQLModel
 
-    import ecomops.db.tables  # noqa: F401  (registers the tables)
+    from ecomops.db import codegen, schema
 
+    metadata = codegen.sqlmodel_metadata() if which == "sqlmodel" else schema.metadata
     database = _database(backend)
     with database.connect(write=True) as conn:
         migrate.upgrade(conn)
     with database.connect(write=False) as conn:
         ctx = MigrationContext.configure(conn, opts={"compare_type": False})
-        diffs = [d for d in compare_metadata(ctx, SQLModel.metadata)
+        diffs = [d for d in compare_metadata(ctx, metadata)
                  if not (isinstance(d, tuple) and d[0] == "remove_table"
                          and d[1].name == "alembic_version")]
     database.dispose()

@@ -18,7 +18,7 @@ from ecomops.cli import complete
 from ecomops.errors import DatabaseError, EcomopsError, InvalidInput
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
+    from ecomops.db.session import Session
 
 DbOpt = Annotated[
     str | None,

@@ -28,31 +28,32 @@ def reset_console() -> None:
 
 
 def _encode(value: Any) -> Any:
-    """Leaves json cannot write itself: decimals as numbers, dates and times as ISO 8601."""
-    from datetime import date, datetime
+    """Leaves orjson cannot write itself: decimals as numbers, output models as their fields."""
     from decimal import Decimal
 
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, datetime | date):
-        return value.isoformat()
     if hasattr(value, "model_dump"):
         return value.model_dump(mode="python", by_alias=True)
     raise TypeError(f"cannot write {type(value).__name__} as JSON")
 
 
-def _plain(value: Any) -> Any:
-    if hasattr(value, "model_dump"):
-        return value.model_dump(mode="python", by_alias=True)
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    return value
-
-
 def to_json(data: Any) -> str:
-    import json
+    """``data`` as indented JSON with sorted keys (orjson: the 10k-row listings in milliseconds).
 
-    return json.dumps(_plain(data), sort_keys=True, ensure_ascii=False, indent=2, default=_encode)
+    Dates and times are ISO 8601 (orjson writes them as ``date.isoformat()`` does)."""
+    import orjson
+
+    if isinstance(data, list) and data and hasattr(data[0], "model_dump"):
+        from ecomops.views import dump_list
+
+        plain = dump_list(data)
+        data = data if plain is None else plain
+    return orjson.dumps(
+        data,
+        default=_encode,
+        option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS,
+    ).decode()
 
 
 def print_json(data: Any) -> None:
@@ -76,7 +77,7 @@ def fmt(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, Decimal):
-        return str(_plain(value))
+        return str(_encode(value))
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):

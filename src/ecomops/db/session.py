@@ -6,9 +6,25 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy.engine import Connection, Engine
-from sqlmodel import Session
 
 from ecomops.db.engine import Target, make_engine, translate_errors
+
+
+class Session:
+    """One command's transaction as the services see it: its connection, and ``info`` for
+    what is worth computing once per transaction (the handbook in force).
+
+    The services read and write through SQLAlchemy Core on :meth:`connection`; nothing here
+    imports the ORM, which keeps a command's start-up inside its budget (benchmarks/)."""
+
+    __slots__ = ("_conn", "info")
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self.info: dict = {}
+
+    def connection(self) -> Connection:
+        return self._conn
 
 
 class Database:
@@ -40,9 +56,7 @@ class Database:
     @contextmanager
     def session(self, *, write: bool) -> Iterator[Session]:
         with self.connect(write=write) as conn:
-            with Session(bind=conn, autoflush=True, expire_on_commit=False) as session:
-                yield session
-                session.flush()
+            yield Session(conn)
 
     def dispose(self) -> None:
         if self._engine is not None:

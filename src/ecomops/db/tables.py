@@ -154,7 +154,17 @@ class Sheet(SQLModel, table=True):
     """One rater's scores for one person in one cycle; a revision adds a new version."""
 
     __tablename__ = "sheet"
-    __table_args__ = (Index("ix_sheet_cycle_employee", "cycle_id", "employee_id", "is_current"),)
+    # covering (revision 0007): a cycle's current sheets are read from the index alone
+    __table_args__ = (
+        Index(
+            "ix_sheet_cycle_cover",
+            "cycle_id",
+            "employee_id",
+            "is_current",
+            "rater_id",
+            "rater_position_id",
+        ),
+    )
     id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
     cycle_id: str = Field(sa_column=Column(String(8), ForeignKey("cycle.id"), nullable=False))
     employee_id: int = Field(sa_column=Column(Integer, ForeignKey("staff.id"), nullable=False))
@@ -174,6 +184,8 @@ class SheetScore(SQLModel, table=True):
         ForeignKeyConstraint(
             ["rubric_id", "criterion_id"], ["criterion.rubric_id", "criterion.id"]
         ),
+        # covering (revision 0007): the quota sums a cycle's scores without reading the table
+        Index("ix_sheet_score_cover", "sheet_id", "criterion_id", "rubric_id", "score"),
     )
     sheet_id: int = Field(sa_column=Column(Integer, ForeignKey("sheet.id"), primary_key=True))
     criterion_id: str = Field(sa_column=Column(String(64), primary_key=True))
@@ -206,7 +218,10 @@ class Plan(SQLModel, table=True):
     ``month``, period ``2026-11``). A resubmission adds a version; the first fixes on-time."""
 
     __tablename__ = "plan"
-    __table_args__ = (Index("ix_plan_period", "kind", "period", "staff_id", "is_current"),)
+    # covering (revision 0007): a month's plan statuses come from the index alone
+    __table_args__ = (
+        Index("ix_plan_period_cover", "kind", "period", "staff_id", "is_current", "submitted_at"),
+    )
     id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
     staff_id: int = Field(sa_column=Column(Integer, ForeignKey("staff.id"), nullable=False))
     kind: str = Field(max_length=8)

@@ -12,17 +12,18 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy import Integer, String, and_, bindparam, func, insert, literal, select, update
-from sqlmodel import Session
 
 from ecomops.clock import zone
 from ecomops.core import quota as q
 from ecomops.core.cycles import parse_cycle_id
 from ecomops.core.grades import Band
 from ecomops.core.scoring import final_score, grade_for, level_for, rater_total
-from ecomops.db import tables
+from ecomops.db import schema
+from ecomops.db.session import Session
 from ecomops.errors import InvalidInput, NotFound
 from ecomops.handbook.model import Manual, Rubric
 from ecomops.services.files import read_text
@@ -45,12 +46,12 @@ from ecomops.views import (
     ViolationOut,
 )
 
-CY = tables.Cycle.__table__
-CM = tables.CycleMember.__table__
-SH = tables.Sheet.__table__
-SS = tables.SheetScore.__table__
-CAL = tables.Calibration.__table__
-ST = tables.Staff.__table__
+CY = schema.cycle
+CM = schema.cycle_member
+SH = schema.sheet
+SS = schema.sheet_score
+CAL = schema.calibration
+ST = schema.staff
 MAX_SHEETS_PER_IMPORT = 1_000_000
 
 
@@ -84,16 +85,18 @@ class Appraisal:
     score: Decimal | None = None
     grade: str | None = None
 
-    @property
+    # computed once, when asked after loading (the sheets are complete by then)
+    @cached_property
     def done(self) -> list[str]:
         have = {s.rater_position for s in self.sheets}
         return [p for p in self.required if p in have]
 
-    @property
+    @cached_property
     def missing(self) -> list[str]:
-        return [p for p in self.required if p not in self.done]
+        have = {s.rater_position for s in self.sheets}
+        return [p for p in self.required if p not in have]
 
-    @property
+    @cached_property
     def complete(self) -> bool:
         return bool(self.sheets) and not self.missing
 
@@ -108,14 +111,15 @@ def bands_of(m: Manual) -> list[Band]:
     return [Band(g.id, g.min, g.max) for g in m.appraisal.grades]
 
 
-def _score(ap: Appraisal, m: Manual) -> None:
-    weights = {c.id: c.weight for c in ap.rubric.criteria}
-    for s in ap.sheets:
-        if s.scores:  # else the total was summed in the database
-            s.total = rater_total(weights, s.scores)
+def _score(ap: Appraisal, m: Manual, bands: list[Band] | None = None) -> None:
+    if any(s.scores for s in ap.sheets):  # else the totals were summed in the database
+        weights = {c.id: c.weight for c in ap.rubric.criteria}
+        for s in ap.sheets:
+            if s.scores:
+                s.total = rater_total(weights, s.scores)
     if ap.complete:
         ap.score = final_score([s.total for s in ap.sheets])
-        ap.grade = grade_for(ap.score, bands_of(m))
+        ap.grade = grade_for(ap.score, bands if bands is not None else bands_of(m))
 
 
 # --- lookups -------------------------------------------------------------------------------------
@@ -146,7 +150,10 @@ def load_cycle(
     names = _names(session)
     rubrics = {r.id: r for r in m.appraisal.rubrics}
     positions = {p.id: p for p in m.positions}
-    members = conn.execute(select(CM.c.staff_id, CM.c.position_id).where(CM.c.cycle_id == cycle_id))
+    raters = {p.id: m.raters_of(p) for p in m.positions if p.rubric is not None}
+    members = conn.execute(
+        select(CM.c.staff_id, CM.c.position_id).where(CM.c.cycle_id == cycle_id)
+    ).all()
     out: dict[int, Appraisal] = {}
     for staff_id, position_id in members:
         if employee_ids is not None and staff_id not in employee_ids:
@@ -155,7 +162,7 @@ def load_cycle(
         if pos is None or pos.rubric is None:
             continue
         out[staff_id] = Appraisal(
-            staff_id, names[staff_id], position_id, rubrics[pos.rubric], m.raters_of(pos)
+            staff_id, names[staff_id], position_id, rubrics[pos.rubric], raters[position_id]
         )
     cond = [SH.c.cycle_id == cycle_id]
     if not history:
@@ -193,7 +200,7 @@ def load_cycle(
     else:
         # The rater totals, summed in the database in whole hundredths (exact: no floats):
         # Σ (100·weight)(100·score) / Σ 100·weight / 100 = Σ weight·score / Σ weight.
-        cr = tables.Criterion.__table__
+        cr = schema.criterion
         w = func.cast(func.round(cr.c.weight * 100), Integer)
         sc = func.cast(func.round(SS.c.score * 100), Integer)
         totals = conn.execute(
@@ -212,7 +219,7 @@ def load_cycle(
             .group_by(
                 SH.c.id, SH.c.employee_id, SH.c.rater_id, SH.c.rater_position_id, SH.c.is_current
             )
-        )
+        ).all()
         for sid, employee, rater, rater_pos, is_current, num, den in totals:
             if employee not in out:
                 continue
@@ -231,8 +238,9 @@ def load_cycle(
     for r in conn.execute(select(CAL).where(*cal_cond).order_by(CAL.c.id)).mappings():
         if r["employee_id"] in out:
             out[r["employee_id"]].calibrations.append(dict(r))
+    bands = bands_of(m)
     for ap in out.values():
-        _score(ap, m)
+        _score(ap, m, bands)
         if history:
             weights = {c.id: c.weight for c in ap.rubric.criteria}
             for s in history_sheets[ap.employee_id]:
@@ -605,7 +613,12 @@ def rate_from_csv(
     if problems:
         raise InvalidInput(f"{file}: the header is wrong; nothing was imported", problems=problems)
     conn = session.connection()
-    staff = {r.name_key: r for r in conn.execute(select(ST))}
+    staff = {
+        r.name_key: r
+        for r in conn.execute(
+            select(ST.c.id, ST.c.name, ST.c.name_key, ST.c.position_id, ST.c.active)
+        )
+    }
     members = dict(
         conn.execute(select(CM.c.staff_id, CM.c.position_id).where(CM.c.cycle_id == row.id)).all()
     )
@@ -686,16 +699,32 @@ def rate_from_csv(
         )
     count = _write_sheets(session, row.id, items, now) if items else 0
     touched = {e for e, *_ in items}
-    state = load_cycle(session, m, row.id, employee_ids=touched) if touched else {}
-    complete = sum(1 for ap in state.values() if ap.complete)
+    positions = {**members, **new_members}
+    complete = _complete_count(session, m, row.id, {e: positions[e] for e in touched})
     return BulkRatedOut(
         cycle=row.id,
         file=file,
         sheets=count,
         employees=len(touched),
         complete=complete,
-        pending=len(state) - complete,
+        pending=len(touched) - complete,
     )
+
+
+def _complete_count(session: Session, m: Manual, cycle_id: str, people: dict[int, str]) -> int:
+    """How many of ``people`` (staff id → position) have a current sheet from every rater
+    position their position requires (what :attr:`Appraisal.complete` says, without scoring)."""
+    have: dict[int, set[str]] = defaultdict(set)
+    rows = session.connection().execute(
+        select(SH.c.employee_id, SH.c.rater_position_id)
+        .where(SH.c.cycle_id == cycle_id, SH.c.is_current)
+        .distinct()
+    )
+    for employee, rater_position in rows:
+        if employee in people:
+            have[employee].add(rater_position)
+    required = {p.id: set(m.raters_of(p)) for p in m.positions}
+    return sum(1 for e, pos in people.items() if have[e] and required[pos] <= have[e])
 
 
 # --- reading -------------------------------------------------------------------------------------

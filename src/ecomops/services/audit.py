@@ -7,16 +7,16 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
-from sqlmodel import Session
 
 from ecomops.clock import zone
 from ecomops.core.calendar import parse_date
-from ecomops.db import tables
+from ecomops.db import schema
+from ecomops.db.session import Session
 from ecomops.services.manual import current
 from ecomops.services.tasks import actor as default_actor
 from ecomops.views import AuditOut
 
-AU = tables.AuditEntry.__table__
+AU = schema.audit
 
 
 def _plain(value):

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlmodel import Session
 
 from ecomops.clock import zone
 from ecomops.core import calendar as cal
-from ecomops.db import tables
+from ecomops.db import schema
+from ecomops.db.session import Session
 from ecomops.services import appraisal as appr
 from ecomops.services.manual import current
 from ecomops.services.people import find_person
@@ -37,7 +37,7 @@ def today(session: Session, *, who: str | None, now: datetime, lang: str) -> Das
     mine = next((r.status for r in weekly.members if person and r.name == person.name), None)
     monthly = plan_status(session, kind="month", period=cal.month_id(local.date()), now=now)
     near = timedelta(0) <= monthly.due_at - local <= timedelta(days=MONTH_END_NEAR_DAYS)
-    cy = tables.Cycle.__table__
+    cy = schema.cycle
     row = (
         session.connection()
         .execute(select(cy).where(cy.c.status == "open").order_by(cy.c.opened_at.desc()).limit(1))

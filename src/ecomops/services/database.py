@@ -6,22 +6,23 @@ from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import inspect, select
 from sqlalchemy.engine import Connection
-from sqlmodel import SQLModel
 
 from ecomops import clock
-from ecomops.db import tables
+from ecomops.db import schema
 from ecomops.db.engine import resolve
 from ecomops.db.migrate import needs_upgrade, upgrade
 from ecomops.db.session import Database
 from ecomops.errors import DatabaseError, ManualError
-from ecomops.handbook.loader import LoadedManual, load_manual
 from ecomops.services.handbook_rows import ORDER, PRIMARY_KEYS, handbook_rows
 from ecomops.services.tasks import sync_handbook_tasks
 from ecomops.views import InitOut
+
+if TYPE_CHECKING:
+    from ecomops.handbook.loader import LoadedManual
 
 Notify = Callable[[str], None]
 
@@ -42,7 +43,7 @@ def _normalise(value: Any) -> Any:
 
 def _sync_table(conn: Connection, name: str, rows: list[dict]) -> tuple[int, int, int, list]:
     """Make ``name`` hold exactly ``rows``; return (added, updated, removed keys to delete)."""
-    table = SQLModel.metadata.tables[name]
+    table = schema.metadata.tables[name]
     pk = PRIMARY_KEYS[name]
     existing = {tuple(r[c] for c in pk): dict(r) for r in conn.execute(select(table)).mappings()}
     desired = {tuple(r[c] for c in pk): r for r in rows}
@@ -65,9 +66,9 @@ def _delete_unused(conn: Connection, name: str, keys: list[tuple]) -> None:
     """Delete handbook rows that the new handbook dropped, unless records still use them."""
     if not keys:
         return
-    table = SQLModel.metadata.tables[name]
+    table = schema.metadata.tables[name]
     pk = PRIMARY_KEYS[name]
-    for other in SQLModel.metadata.sorted_tables:
+    for other in schema.metadata.sorted_tables:
         if other.name in PRIMARY_KEYS:
             continue
         for fk in other.foreign_key_constraints:
@@ -91,7 +92,7 @@ def install_manual(
     conn: Connection, loaded: LoadedManual, *, year: int | None, now: datetime
 ) -> dict[str, Any]:
     """Load a validated handbook into the handbook tables, in the caller's transaction."""
-    mv = tables.ManualVersion.__table__
+    mv = schema.manual_version
     latest = conn.execute(select(mv).order_by(mv.c.id.desc()).limit(1)).mappings().first()
     the_year = year or loaded.manual.calendar.year or (latest["year"] if latest else now.year)
     rows = handbook_rows(loaded.manual, the_year)
@@ -133,6 +134,8 @@ def init_database(
     year: int | None = None,
 ) -> InitOut:
     """``ecomops init``: create or upgrade the schema and load the handbook, in one transaction."""
+    from ecomops.handbook.loader import load_manual  # YAML: only when loading a handbook
+
     loaded = load_manual(manual_file)  # a bad file fails here, before the database is touched
     target = resolve(db, database_url)
     created = _prepare_file(target)
@@ -226,7 +229,7 @@ def _sync_after_upgrade(conn: Connection) -> None:
     """A schema that just gained the task table gets the handbook's tasks."""
     from ecomops.handbook.model import Manual
 
-    mv = tables.ManualVersion.__table__
+    mv = schema.manual_version
     row = conn.execute(select(mv.c.document, mv.c.year).order_by(mv.c.id.desc()).limit(1)).first()
     if row is not None:
         manual = Manual.model_validate(row.document)

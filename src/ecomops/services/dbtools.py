@@ -20,9 +20,8 @@ from pathlib import Path
 
 from sqlalchemy import Integer, func, select, text, update
 from sqlalchemy.engine import Connection
-from sqlmodel import SQLModel
 
-from ecomops.db import tables  # noqa: F401  (registers every table)
+from ecomops.db import schema
 from ecomops.db.engine import Target, resolve
 from ecomops.db.migrate import HEAD, current_revision, needs_upgrade, upgrade
 from ecomops.db.session import Database
@@ -34,7 +33,7 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def _tables():
-    return [t for t in SQLModel.metadata.sorted_tables]
+    return [t for t in schema.metadata.sorted_tables]
 
 
 def _self_refs(table) -> list[str]:
@@ -342,7 +341,7 @@ def status(target: Target, database: Database) -> dict:
     with database.connect(write=False) as conn:
         revision = current_revision(conn)
         counts = _count_all(conn)
-        mv = tables.ManualVersion.__table__
+        mv = schema.manual_version
         latest = conn.execute(
             select(mv.c.source, mv.c.year, mv.c.loaded_at, mv.c.sha256)
             .order_by(mv.c.id.desc())

@@ -20,7 +20,7 @@ from sqlalchemy.engine import Connection
 
 from ecomops.core import calendar as cal
 from ecomops.core.tasks import month_end
-from ecomops.db import tables
+from ecomops.db import schema
 from ecomops.db.engine import resolve
 from ecomops.db.session import Database
 from ecomops.services.database import _remove_sqlite, init_database
@@ -115,7 +115,7 @@ def generate(
 
 
 def _fill(conn, m, rng, people: int, months, progress) -> dict[str, int]:
-    st = tables.Staff.__table__
+    st = schema.staff
     joined = datetime(2024, 1, 2, 9, tzinfo=TZ)
     departments = max(1, people // len(DEPARTMENT))
     gms = max(1, departments // 10)
@@ -194,13 +194,13 @@ def _fill(conn, m, rng, people: int, months, progress) -> dict[str, int]:
                         due_at=due,
                     )
 
-    counts["plan"] = _batched(conn, tables.Plan.__table__, plan_rows(), progress)
+    counts["plan"] = _batched(conn, schema.plan, plan_rows(), progress)
 
     # monthly appraisal cycles: members, sheets and scores
     rubrics = {r.id: [c.id for c in r.criteria] for r in m.appraisal.rubrics}
     rubric_of = {p.id: p.rubric for p in m.positions}
     raters_of = {p.id: m.raters_of(p) for p in m.positions}
-    cy = tables.Cycle.__table__
+    cy = schema.cycle
     opened = []
     for n, (y, mo) in enumerate(months):
         cid = f"{y:04d}-{mo:02d}"
@@ -218,7 +218,7 @@ def _fill(conn, m, rng, people: int, months, progress) -> dict[str, int]:
     appraised = [i for i, p in enumerate(positions) if rubric_of.get(p)]
     counts["cycle_member"] = _batched(
         conn,
-        tables.CycleMember.__table__,
+        schema.cycle_member,
         (
             dict(cycle_id=cid, staff_id=staff_ids[i], position_id=positions[i])
             for cid in opened
@@ -242,7 +242,7 @@ def _fill(conn, m, rng, people: int, months, progress) -> dict[str, int]:
                 sheet_plan.append(
                     (cid, staff_ids[i], rater, rater_pos, at, rubric_of[positions[i]])
                 )
-    sh = tables.Sheet.__table__
+    sh = schema.sheet
     sheet_ids: list[int] = []
     for start in range(0, len(sheet_plan), BATCH):
         chunk = sheet_plan[start : start + BATCH]
@@ -281,7 +281,7 @@ def _fill(conn, m, rng, people: int, months, progress) -> dict[str, int]:
                     level=None,
                 )
 
-    counts["sheet_score"] = _batched(conn, tables.SheetScore.__table__, score_rows(), progress)
+    counts["sheet_score"] = _batched(conn, schema.sheet_score, score_rows(), progress)
 
     # tasks by hand: a few per department per month, some done, some overdue
     def task_rows():
@@ -311,7 +311,7 @@ def _fill(conn, m, rng, people: int, months, progress) -> dict[str, int]:
                         created_at=datetime(y, mo, 1, 9, tzinfo=TZ),
                     )
 
-    counts["task"] = _batched(conn, tables.Task.__table__, task_rows(), progress)
+    counts["task"] = _batched(conn, schema.task, task_rows(), progress)
 
     def leave_rows():
         for y, mo in months:
@@ -330,5 +330,5 @@ def _fill(conn, m, rng, people: int, months, progress) -> dict[str, int]:
                         created_at=datetime(y, mo, 1, 9, tzinfo=TZ),
                     )
 
-    counts["leave"] = _batched(conn, tables.Leave.__table__, leave_rows(), progress)
+    counts["leave"] = _batched(conn, schema.leave, leave_rows(), progress)
     return counts

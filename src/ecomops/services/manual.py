@@ -8,13 +8,11 @@ from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
-from sqlmodel import Session
 
 from ecomops.core.calendar import parse_month
-from ecomops.db import tables
+from ecomops.db import schema
+from ecomops.db.session import Session
 from ecomops.errors import DatabaseError, ManualError, NotFound
-from ecomops.handbook.checks import inconsistencies
-from ecomops.handbook.loader import load_manual
 from ecomops.handbook.model import Criterion, Manual, Position, Rubric, Text
 from ecomops.text import key, localize
 from ecomops.views import (
@@ -45,7 +43,7 @@ def current(session: Session) -> Current:
     cached = session.info.get("ecomops.current")
     if cached is not None:
         return cached
-    mv = tables.ManualVersion.__table__
+    mv = schema.manual_version
     row = (
         session.connection()
         .execute(select(mv.c.document, mv.c.year, mv.c.sha256).order_by(mv.c.id.desc()).limit(1))
@@ -87,7 +85,7 @@ def find_criterion(rubric: Rubric, name: str) -> Criterion:
 
 
 def _staff_counts(session: Session) -> dict[str, int]:
-    st = tables.Staff.__table__
+    st = schema.staff
     rows = session.connection().execute(
         select(st.c.position_id, func.count()).where(st.c.active).group_by(st.c.position_id)
     )
@@ -455,6 +453,9 @@ def manual_show(session: Session, section: str | None, lang: str) -> list[Sectio
 
 def manual_check(file: str | Path | None, lang: str) -> CheckOut:
     """Validate a handbook file and report the manual's own inconsistencies."""
+    from ecomops.handbook.checks import inconsistencies
+    from ecomops.handbook.loader import load_manual  # YAML: only for this command
+
     try:
         loaded = load_manual(file)
     except ManualError as exc:

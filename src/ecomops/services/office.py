@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import insert, select, update
-from sqlmodel import Session
 
 from ecomops.clock import parse_instant, zone
 from ecomops.core import calendar as cal
-from ecomops.db import tables
+from ecomops.db import schema
+from ecomops.db.session import Session
 from ecomops.errors import InvalidInput, NotFound
 from ecomops.handbook.model import Manual
 from ecomops.services.manual import current
@@ -20,10 +20,10 @@ from ecomops.services.workcal import china_calendar
 from ecomops.text import localize
 from ecomops.views import HandoverOut, LeaveOut, VisitorOut
 
-ST = tables.Staff.__table__
-LV = tables.Leave.__table__
-HO = tables.Handover.__table__
-VI = tables.Visitor.__table__
+ST = schema.staff
+LV = schema.leave
+HO = schema.handover
+VI = schema.visitor
 
 
 def _text(text: str | None, what: str) -> str:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlmodel import Session
 
-from ecomops.db import tables
+from ecomops.db import schema
+from ecomops.db.session import Session
 from ecomops.errors import InvalidInput, NotFound
 from ecomops.text import key
 
-ST = tables.Staff.__table__
+ST = schema.staff
 
 
 def find_person(session: Session, name: str, *, active: bool = True, role: str = "staff member"):
@@ -22,6 +22,12 @@ def find_person(session: Session, name: str, *, active: bool = True, role: str =
     return row
 
 
-def names(session: Session) -> dict[int, str]:
-    """Every staff id with its name."""
-    return dict(session.connection().execute(select(ST.c.id, ST.c.name)).all())
+def names(session: Session, ids: set[int] | None = None) -> dict[int, str]:
+    """Every staff id with its name (only ``ids`` when given)."""
+    q = select(ST.c.id, ST.c.name)
+    if ids is not None:
+        if not ids:
+            return {}
+        if len(ids) <= 500:  # else reading the whole roster is cheaper than a long IN list
+            q = q.where(ST.c.id.in_(sorted(ids)))
+    return dict(session.connection().execute(q).all())

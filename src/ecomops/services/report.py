@@ -7,18 +7,18 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
-from sqlmodel import Session
 
 from ecomops.clock import zone
 from ecomops.core import calendar as cal
 from ecomops.core import tasks as task_rules
-from ecomops.db import tables
+from ecomops.db import schema
+from ecomops.db.session import Session
 from ecomops.services import appraisal as appr
 from ecomops.services.manual import current
 from ecomops.services.office import handover_list, leave_list, visitor_list
 from ecomops.services.people import find_person
 from ecomops.services.people import names as staff_names
-from ecomops.services.plans import plan_statuses
+from ecomops.services.plans import standings
 from ecomops.services.tasks import goal_progress, tasks_list
 from ecomops.text import key, localize
 from ecomops.views import (
@@ -85,7 +85,8 @@ def build_report(
     goals = _goals(session, m, y, mo, local_now, tz, lang) if y == cur.year else []
     next_goals = _goals(session, m, ny, nmo, local_now, tz, lang) if ny == cur.year else []
 
-    all_tasks = tasks_list(session, now=as_of, lang=lang)
+    # only the tasks the report shows: done this month, or overdue as of the report
+    all_tasks = tasks_list(session, now=as_of, lang=lang, overdue_or_done_between=(start, end))
     done = [t for t in all_tasks if t.done_at is not None and start <= t.done_at <= end]
     overdue = [t for t in all_tasks if t.overdue]
     owners: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -139,40 +140,45 @@ def _plans(session: Session, m, y: int, mo: int, as_of: datetime) -> PlansReport
     per: dict[str, dict[str, str]] = defaultdict(dict)
     positions: dict[str, str] = {}
     month_key = ("month", f"{y:04d}-{mo:02d}")
-    statuses = plan_statuses(session, periods=[("week", w) for w in weeks] + [month_key], now=as_of)
+    periods = [("week", w) for w in weeks] + [month_key]
+    statuses = standings(session, periods=periods, now=as_of, times=False)
     for w in weeks:
-        for row in statuses[("week", w)].members:
-            per[row.name][w] = row.status
-            positions[row.name] = row.position
+        for p, _, status, _ in statuses[("week", w)].members:
+            per[p.name][w] = status
+            positions[p.name] = p.position_id
     month_status = statuses[month_key]
-    ends = {r.name: r.status for r in month_status.members}
-    for r in month_status.members:
-        positions[r.name] = r.position
-    members = []
+    ends = {p.name: status for p, _, status, _ in month_status.members}
+    for p, *_ in month_status.members:
+        positions[p.name] = p.position_id
+    rows = []
     totals = dict.fromkeys(("on_time", "late", "missing", "open"), 0)
     for name in sorted(positions, key=lambda n: (positions[n], key(n))):
-        statuses = [*per[name].values(), ends.get(name, "missing")]
-        counts = {s: statuses.count(s) for s in totals}
+        end_status = ends.get(name, "missing")
+        counts = dict.fromkeys(totals, 0)
+        for s in per[name].values():
+            counts[s] += 1
+        counts[end_status] += 1
         for s, n in counts.items():
             totals[s] += n
-        members.append(
-            MemberPlansOut(
-                name=name,
-                position=positions[name],
-                weeks=per[name],
-                month_end=ends.get(name, "missing"),
+        rows.append(
+            {
+                "name": name,
+                "position": positions[name],
+                "weeks": per[name],
+                "month_end": end_status,
                 **counts,
-            )
+            }
         )
+    members = [MemberPlansOut(**r) for r in rows]
     return PlansReportOut(
-        weeks=weeks, month_end_due=month_status.due_at, members=members, totals=totals
+        weeks=weeks, month_end_due=month_status.due, members=members, totals=totals
     )
 
 
 def _appraisal(session: Session, m, cycle_id: str, viewer: str | None):
     row = (
         session.connection()
-        .execute(select(tables.Cycle.__table__).where(tables.Cycle.__table__.c.id == cycle_id))
+        .execute(select(schema.cycle).where(schema.cycle.c.id == cycle_id))
         .first()
     )
     if row is None:

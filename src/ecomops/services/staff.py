@@ -10,10 +10,10 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import bindparam, select
-from sqlmodel import Session
 
 from ecomops.clock import zone
-from ecomops.db import tables
+from ecomops.db import schema
+from ecomops.db.session import Session
 from ecomops.errors import InvalidInput, NotFound
 from ecomops.handbook.model import Manual
 from ecomops.services.files import read_text
@@ -23,7 +23,7 @@ from ecomops.views import ImportOut, StaffOut
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_NAME = 100
-ST = tables.Staff.__table__
+ST = schema.staff
 
 
 def clean_name(raw: str) -> str:

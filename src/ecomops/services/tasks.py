@@ -8,14 +8,14 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Integer, delete, func, insert, or_, select, update
+from sqlalchemy import Integer, and_, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
-from sqlmodel import Session
 
 from ecomops.clock import zone
 from ecomops.core import tasks as rules
 from ecomops.core.calendar import parse_date
-from ecomops.db import tables
+from ecomops.db import schema
+from ecomops.db.session import Session
 from ecomops.errors import InvalidInput, NotFound
 from ecomops.handbook.model import Manual
 from ecomops.services.manual import current
@@ -24,9 +24,9 @@ from ecomops.services.people import names as _names
 from ecomops.text import localize
 from ecomops.views import GoalProgressOut, TaskDetailOut, TaskEventOut, TaskOut
 
-TK = tables.Task.__table__
-TE = tables.TaskEvent.__table__
-ST = tables.Staff.__table__
+TK = schema.task
+TE = schema.task_event
+ST = schema.staff
 SOURCES = ("goal", "phase", "assigned", "manual")
 STATUSES = ("open", "doing", "done")
 
@@ -156,10 +156,16 @@ def sync_handbook_tasks(conn: Connection, m: Manual, year: int, now: datetime) -
 # --- views --------------------------------------------------------------------------------------
 
 
-def _holders(session: Session) -> dict[str, list]:
-    out: dict[str, list] = {}
-    for r in session.connection().execute(select(ST).where(ST.c.active).order_by(ST.c.id)):
-        out.setdefault(r.position_id, []).append(r)
+def _holders(session: Session, positions: set[str] | None = None) -> dict[str, list[str]]:
+    """Active holders' names by position (only ``positions`` when given)."""
+    q = select(ST.c.position_id, ST.c.name).where(ST.c.active).order_by(ST.c.id)
+    if positions is not None:
+        if not positions:
+            return {}
+        q = q.where(ST.c.position_id.in_(sorted(positions)))
+    out: dict[str, list[str]] = {}
+    for pid, name in session.connection().execute(q):
+        out.setdefault(pid, []).append(name)
     return out
 
 
@@ -172,30 +178,53 @@ def _owner_name(
         return None
     people = holders.get(row.owner_position_id, [])
     if len(people) == 1:
-        return people[0].name
+        return people[0]
     p = m.position(row.owner_position_id)
     return localize(p.name.zh, p.name.en, lang)
 
 
+def _task_fields(row, m: Manual, names, holders, lang: str, tz, late: int) -> dict:
+    """A task row as TaskOut's fields; ``late`` is its days overdue (0: not overdue)."""
+    return {
+        "id": row.id,
+        "title": localize(row.title_zh, row.title_en, lang),
+        "source": row.source,
+        "ref": row.ref,
+        "goal": row.goal_id,
+        "owner": _owner_name(row, names, holders, m, lang),
+        "owner_position": row.owner_position_id,
+        "due": row.due,
+        "target": row.target,
+        "status": row.status,
+        "overdue": late > 0,
+        "days_overdue": late,
+        "done_at": row.done_at.astimezone(tz) if row.done_at else None,
+        "note": row.note,
+    }
+
+
 def _task_out(row, m: Manual, names, holders, now: datetime, lang: str) -> TaskOut:
     tz = zone(m.calendar.timezone)
-    done = row.status == "done"
-    return TaskOut(
-        id=row.id,
-        title=localize(row.title_zh, row.title_en, lang),
-        source=row.source,
-        ref=row.ref,
-        goal=row.goal_id,
-        owner=_owner_name(row, names, holders, m, lang),
-        owner_position=row.owner_position_id,
-        due=row.due,
-        target=row.target,
-        status=row.status,
-        overdue=rules.is_overdue(row.due, done, now, tz),
-        days_overdue=rules.days_overdue(row.due, done, now, tz),
-        done_at=row.done_at.astimezone(tz) if row.done_at else None,
-        note=row.note,
-    )
+    late = rules.days_overdue(row.due, row.status == "done", now, tz)
+    return TaskOut(**_task_fields(row, m, names, holders, lang, tz, late))
+
+
+# the columns a listing shows (not the bookkeeping ones)
+_LISTED = (
+    "id",
+    "title_zh",
+    "title_en",
+    "source",
+    "ref",
+    "goal_id",
+    "owner_id",
+    "owner_position_id",
+    "due",
+    "target",
+    "status",
+    "done_at",
+    "note",
+)
 
 
 def tasks_list(
@@ -208,11 +237,14 @@ def tasks_list(
     owner: str | None = None,
     source: str | None = None,
     status: str | None = None,
+    overdue_or_done_between: tuple[datetime, datetime] | None = None,
 ) -> list[TaskOut]:
+    """Tasks, filtered; ``overdue_or_done_between`` keeps the ones the month report shows:
+    overdue as of ``now``, or done in that window."""
     m = current(session).manual
     tz = zone(m.calendar.timezone)
     today = now.astimezone(tz).date()
-    q = select(TK)
+    q = select(*(TK.c[c] for c in _LISTED))
     if source:
         if source not in SOURCES:
             raise InvalidInput(f"unknown source {source!r}", f"use one of {', '.join(SOURCES)}")
@@ -229,6 +261,14 @@ def tasks_list(
         q = q.where(
             TK.c.status != "done", TK.c.due <= date.fromordinal(today.toordinal() + due_within)
         )
+    if overdue_or_done_between is not None:
+        start, end = overdue_or_done_between
+        q = q.where(
+            or_(
+                and_(TK.c.status != "done", TK.c.due < today),
+                and_(TK.c.done_at >= start, TK.c.done_at <= end),
+            )
+        )
     if owner:
         person = _person(session, owner, active=False)
         q = q.where(
@@ -238,11 +278,21 @@ def tasks_list(
             )
         )
     rows = session.connection().execute(q.order_by(TK.c.due, TK.c.id)).all()
-    names, holders = _names(session), _holders(session)
-    out = [_task_out(r, m, names, holders, now, lang) for r in rows]
+    lateness: dict[tuple[date, bool], int] = {}  # thousands of rows share a few due dates
+    late = []
+    for r in rows:
+        k = (r.due, r.status == "done")
+        if k not in lateness:
+            lateness[k] = rules.days_overdue(r.due, k[1], now, tz)
+        late.append(lateness[k])
     if overdue:  # the SQL pre-filter works on dates; the rule itself is exact to the second
-        out = [t for t in out if t.overdue]
-    return out
+        kept = [(r, n) for r, n in zip(rows, late, strict=True) if n > 0]
+    else:
+        kept = list(zip(rows, late, strict=True))
+    owners = {r.owner_id for r, _ in kept if r.owner_id is not None}
+    names = _names(session, owners)
+    holders = _holders(session, {r.owner_position_id for r, _ in kept if r.owner_id is None})
+    return [TaskOut(**_task_fields(r, m, names, holders, lang, tz, n)) for r, n in kept]
 
 
 def _task(session: Session, task_id: int):
