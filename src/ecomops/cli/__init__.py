@@ -7,6 +7,7 @@ three-command Typer app. A test checks that each listed summary is the command's
 
 from __future__ import annotations
 
+import copy
 import importlib
 
 import typer
@@ -101,13 +102,25 @@ LAZY: dict[str, tuple[str, str, str]] = {
 }
 
 _LISTING = "ecomops.listing"
+_NEXT = "ecomops.next"
 
 
-def load(name: str):
-    """Import and build one top-level command (or command group)."""
+def _command_name(info) -> str:
+    return info.name or typer.main.get_command_name(info.callback.__name__)
+
+
+def load(name: str, sub: str | None = None):
+    """Import and build one top-level command (or command group).
+
+    ``sub``: the sub-command about to run; a group is then built with that one command only
+    (Typer builds every command of a group, ~5 ms each), and in full when it is unknown."""
     module, attribute, _ = LAZY[name]
     target = getattr(importlib.import_module(f"ecomops.cli.{module}"), attribute)
     if isinstance(target, typer.Typer):  # a group, even with a single sub-command
+        only = [c for c in target.registered_commands if _command_name(c) == sub]
+        if only and not target.registered_groups:
+            target = copy.copy(target)
+            target.registered_commands = only
         command = typer.main.get_group(target)
     else:  # a register(app) function: build its commands on a scratch app
         scratch = typer.Typer(rich_markup_mode="rich")
@@ -127,7 +140,12 @@ class LazyGroup(TyperGroup):
             return None
         if ctx.meta.get(_LISTING):  # the root help lists the summaries, nothing more
             return TyperCommand(name=name, help=LAZY[name][2])
-        return load(name)
+        return load(name, ctx.meta.get(_NEXT))
+
+    def resolve_command(self, ctx, args):
+        # remember the word after the command: the sub-command a group will run
+        ctx.meta[_NEXT] = args[1] if len(args) > 1 else None
+        return super().resolve_command(ctx, args)
 
     def format_help(self, ctx, formatter) -> None:
         ctx.meta[_LISTING] = True

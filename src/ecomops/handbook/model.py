@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -211,11 +212,20 @@ class Manual(Strict):
 
     # --- lookups used by the services -------------------------------------------------------
 
+    # lookups by id, built once per manual (a 10k-row import asks 20k times)
+    @cached_property
+    def positions_by_id(self) -> dict[str, Position]:
+        return {p.id: p for p in self.positions}
+
+    @cached_property
+    def rubrics_by_id(self) -> dict[str, Rubric]:
+        return {r.id: r for r in self.appraisal.rubrics}
+
     def position(self, position_id: str) -> Position:
-        return next(p for p in self.positions if p.id == position_id)
+        return self.positions_by_id[position_id]
 
     def rubric(self, rubric_id: str) -> Rubric:
-        return next(r for r in self.appraisal.rubrics if r.id == rubric_id)
+        return self.rubrics_by_id[rubric_id]
 
     def raters_of(self, position: Position) -> list[str]:
         """Who rates a position: its own ``raters``, else its rubric's."""

@@ -23,6 +23,7 @@ from ecomops.core.cycles import parse_cycle_id
 from ecomops.core.grades import Band
 from ecomops.core.scoring import final_score, grade_for, level_for, rater_total
 from ecomops.db import schema
+from ecomops.db.bulk import insert_rows, next_ids
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput, NotFound
 from ecomops.handbook.model import Manual, Rubric
@@ -558,30 +559,39 @@ def _write_sheets(session: Session, cycle_id: str, items: list, now: datetime) -
             .values(is_current=False),
             retire,
         )
+    sheet_cols = (
+        "cycle_id",
+        "employee_id",
+        "rater_id",
+        "rater_position_id",
+        "version",
+        "is_current",
+        "note",
+        "created_at",
+    )
     rows = [
-        dict(
-            cycle_id=cycle_id,
-            employee_id=e,
-            rater_id=r,
-            rater_position_id=rp,
-            version=latest.get((e, r), 0) + 1,
-            is_current=True,
-            note=note,
-            created_at=now,
-        )
+        (cycle_id, e, r, rp, latest.get((e, r), 0) + 1, True, note, now)
         for e, r, rp, _rub, _vals, _given, note in items
     ]
-    ids = (
-        conn.execute(insert(SH).returning(SH.c.id, sort_by_parameter_order=True), rows)
-        .scalars()
-        .all()
+    ids = next_ids(conn, SH, len(rows))
+    if ids is not None:  # SQLite: this transaction holds the write lock; the ids are ours
+        insert_rows(
+            conn, SH, ("id", *sheet_cols), [(i, *r) for i, r in zip(ids, rows, strict=True)]
+        )
+    else:
+        stmt = insert(SH).returning(SH.c.id, sort_by_parameter_order=True)
+        dicts = [dict(zip(sheet_cols, r, strict=True)) for r in rows]
+        ids = conn.execute(stmt, dicts).scalars().all()
+    insert_rows(
+        conn,
+        SS,
+        ("sheet_id", "criterion_id", "rubric_id", "score", "level"),
+        [
+            (sid, c, rub, vals[c], given.get(c))
+            for sid, (_e, _r, _rp, rub, vals, given, _n) in zip(ids, items, strict=True)
+            for c in vals
+        ],
     )
-    score_rows = [
-        dict(sheet_id=sid, criterion_id=c, rubric_id=rub, score=vals[c], level=given.get(c))
-        for sid, (_e, _r, _rp, rub, vals, given, _n) in zip(ids, items, strict=True)
-        for c in vals
-    ]
-    conn.execute(insert(SS), score_rows)
     return len(ids)
 
 
@@ -623,6 +633,8 @@ def rate_from_csv(
         conn.execute(select(CM.c.staff_id, CM.c.position_id).where(CM.c.cycle_id == row.id)).all()
     )
     points = {g.id: g.points for g in m.appraisal.grades}
+    in_header = criteria_ids & set(header)
+    parsed: dict[str, Decimal] = {}
     items = []
     seen: dict[tuple[int, int], int] = {}
     new_members: dict[int, str] = {}
@@ -653,7 +665,7 @@ def rate_from_csv(
                     )
                 rubric = m.rubric(pos.rubric)
                 mine = {c.id for c in rubric.criteria}
-                stray = [c for c in criteria_ids & set(header) if c not in mine and values[c]]
+                stray = [c for c in in_header if c not in mine and values[c]]
                 if stray:
                     raise InvalidInput(f"{', '.join(sorted(stray))} not in the {rubric.id} rubric")
                 scores: dict[str, Decimal] = {}
@@ -665,7 +677,9 @@ def rate_from_csv(
                     if v.upper() in points:
                         scores[c.id], given[c.id] = points[v.upper()], v.upper()
                     else:
-                        scores[c.id], given[c.id] = parse_score(v, f"{c.id}: "), None
+                        if v not in parsed:  # a file repeats a few dozen distinct scores
+                            parsed[v] = parse_score(v, f"{c.id}: ")
+                        scores[c.id], given[c.id] = parsed[v], None
             except (InvalidInput, NotFound) as exc:
                 problems.append(f"{file}:{line}: {exc}")
                 continue

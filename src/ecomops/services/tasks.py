@@ -244,7 +244,10 @@ def tasks_list(
     m = current(session).manual
     tz = zone(m.calendar.timezone)
     today = now.astimezone(tz).date()
-    q = select(*(TK.c[c] for c in _LISTED))
+    # the owner's name comes with the row (a join, not a read of the whole roster)
+    q = select(*(TK.c[c] for c in _LISTED), ST.c.name.label("owner_name")).select_from(
+        TK.outerjoin(ST, ST.c.id == TK.c.owner_id)
+    )
     if source:
         if source not in SOURCES:
             raise InvalidInput(f"unknown source {source!r}", f"use one of {', '.join(SOURCES)}")
@@ -289,8 +292,7 @@ def tasks_list(
         kept = [(r, n) for r, n in zip(rows, late, strict=True) if n > 0]
     else:
         kept = list(zip(rows, late, strict=True))
-    owners = {r.owner_id for r, _ in kept if r.owner_id is not None}
-    names = _names(session, owners)
+    names = {r.owner_id: r.owner_name for r, _ in kept if r.owner_id is not None}
     holders = _holders(session, {r.owner_position_id for r, _ in kept if r.owner_id is None})
     return [TaskOut(**_task_fields(r, m, names, holders, lang, tz, n)) for r, n in kept]
 

@@ -1,0 +1,70 @@
+"""Bulk inserts at the speed of the driver: thousands of rows in one statement's worth of work.
+
+``conn.execute(insert(table), rows)`` builds and type-processes a parameter dictionary per row
+in Python (about 60 % of a 60,000-row import). :func:`insert_rows` keeps the Core statement
+and the column types' own bind processing (so values are stored exactly as a Core insert
+stores them) but hands the driver plain tuples: ``executemany`` on SQLite, ``COPY`` on
+PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import Table, insert, select
+from sqlalchemy.engine import Connection
+
+
+def _processors(conn: Connection, table: Table, columns: Sequence[str]):
+    dialect = conn.dialect
+    return [table.c[c].type._cached_bind_processor(dialect) for c in columns]
+
+
+def _prepared(conn: Connection, table: Table, columns: Sequence[str], rows: list[Sequence]):
+    """The rows with each column's bind processor applied (column by column: C-speed map)."""
+    procs = _processors(conn, table, columns)
+    if not rows or not any(procs):
+        return [tuple(r) for r in rows]
+    cols = [
+        col if p is None else list(map(p, col))
+        for p, col in zip(procs, zip(*rows, strict=True), strict=True)
+    ]
+    return list(zip(*cols, strict=True))
+
+
+def insert_rows(
+    conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence]
+) -> int:
+    """Insert ``rows`` (tuples in the order of ``columns``) into ``table``; returns the count.
+
+    Runs in the caller's transaction, so an import is still all or nothing."""
+    rows = list(rows)
+    data = _prepared(conn, table, columns, rows)
+    if not data:
+        return 0
+    quote = conn.dialect.identifier_preparer.quote
+    cols = ", ".join(quote(c) for c in columns)
+    name = conn.dialect.identifier_preparer.format_table(table)
+    if conn.dialect.name == "postgresql":
+        raw = conn.connection.driver_connection
+        with raw.cursor() as cur, cur.copy(f"COPY {name} ({cols}) FROM STDIN") as copy:
+            for row in data:
+                copy.write_row(row)
+        return len(data)
+    if conn.dialect.paramstyle != "qmark":  # pragma: no cover - SQLite and PostgreSQL only
+        conn.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
+        return len(data)
+    marks = ", ".join("?" * len(columns))
+    conn.exec_driver_sql(f"INSERT INTO {name} ({cols}) VALUES ({marks})", data)
+    return len(data)
+
+
+def next_ids(conn: Connection, table: Table, count: int) -> list[int] | None:
+    """The ids the next ``count`` rows of ``table`` may take, on SQLite (a write transaction
+    there holds the database's one write lock, so nobody else can take them); None on
+    PostgreSQL, whose sequences are shared with concurrent writers (use RETURNING there)."""
+    if conn.dialect.name != "sqlite":
+        return None
+    top = conn.execute(select(table.c.id).order_by(table.c.id.desc()).limit(1)).scalar()
+    start = (top or 0) + 1
+    return list(range(start, start + count))
