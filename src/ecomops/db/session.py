@@ -17,10 +17,11 @@ class Session:
     The services read and write through SQLAlchemy Core on :meth:`connection`; nothing here
     imports the ORM, which keeps a command's start-up inside its budget (benchmarks/)."""
 
-    __slots__ = ("_conn", "info")
+    __slots__ = ("_conn", "info", "write")
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, *, write: bool = True) -> None:
         self._conn = conn
+        self.write = write  # False: nothing changes in this transaction (safe to memoise)
         self.info: dict = {}
 
     def connection(self) -> Connection:
@@ -56,7 +57,7 @@ class Database:
     @contextmanager
     def session(self, *, write: bool) -> Iterator[Session]:
         with self.connect(write=write) as conn:
-            yield Session(conn)
+            yield Session(conn, write=write)
 
     def dispose(self) -> None:
         if self._engine is not None:

@@ -109,6 +109,8 @@ def generate(
             m = current(s).manual
             conn = s.connection()
             counts.update(_fill(conn, m, rng, people, _months(months), progress))
+        with database.connect(write=True) as conn:  # planner statistics for the bulk-loaded data
+            conn.exec_driver_sql("ANALYZE")
     finally:
         database.dispose()
     return counts

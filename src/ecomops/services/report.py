@@ -18,7 +18,7 @@ from ecomops.services.manual import current
 from ecomops.services.office import handover_list, leave_list, visitor_list
 from ecomops.services.people import find_person
 from ecomops.services.people import names as staff_names
-from ecomops.services.plans import standings
+from ecomops.services.plans import status_grid
 from ecomops.services.tasks import goal_progress, tasks_list
 from ecomops.text import key, localize
 from ecomops.views import (
@@ -137,42 +137,29 @@ def _plans(session: Session, m, y: int, mo: int, as_of: datetime) -> PlansReport
         for wy, ww in weeks_all
         if first <= cal.monday_plan_day(wy, ww, work) <= last
     ]
-    per: dict[str, dict[str, str]] = defaultdict(dict)
-    positions: dict[str, str] = {}
-    month_key = ("month", f"{y:04d}-{mo:02d}")
-    periods = [("week", w) for w in weeks] + [month_key]
-    statuses = standings(session, periods=periods, now=as_of, times=False)
-    for w in weeks:
-        for p, _, status, _ in statuses[("week", w)].members:
-            per[p.name][w] = status
-            positions[p.name] = p.position_id
-    month_status = statuses[month_key]
-    ends = {p.name: status for p, _, status, _ in month_status.members}
-    for p, *_ in month_status.members:
-        positions[p.name] = p.position_id
-    rows = []
+    periods = [("week", w) for w in weeks] + [("month", f"{y:04d}-{mo:02d}")]
+    people, dues, grid = status_grid(session, periods=periods, now=as_of)
+    order = sorted(range(len(people)), key=lambda i: (people[i].position_id, key(people[i].name)))
+    members = []
     totals = dict.fromkeys(("on_time", "late", "missing", "open"), 0)
-    for name in sorted(positions, key=lambda n: (positions[n], key(n))):
-        end_status = ends.get(name, "missing")
+    for i in order:
+        p, row = people[i], grid[i]
         counts = dict.fromkeys(totals, 0)
-        for s in per[name].values():
+        for s in row:
             counts[s] += 1
-        counts[end_status] += 1
         for s, n in counts.items():
             totals[s] += n
-        rows.append(
-            {
-                "name": name,
-                "position": positions[name],
-                "weeks": per[name],
-                "month_end": end_status,
+        members.append(
+            MemberPlansOut(
+                name=p.name,
+                position=p.position_id,
+                weeks=dict(zip(weeks, row, strict=False)),
+                month_end=row[-1],
                 **counts,
-            }
+            )
         )
-    members = [MemberPlansOut(**r) for r in rows]
-    return PlansReportOut(
-        weeks=weeks, month_end_due=month_status.due, members=members, totals=totals
-    )
+    month_due = dues[-1]
+    return PlansReportOut(weeks=weeks, month_end_due=month_due, members=members, totals=totals)
 
 
 def _appraisal(session: Session, m, cycle_id: str, viewer: str | None):
