@@ -12,16 +12,26 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from functools import cached_property
 from pathlib import Path
 
-from sqlalchemy import Integer, String, and_, bindparam, func, insert, literal, select, update
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    bindparam,
+    case,
+    func,
+    insert,
+    literal,
+    select,
+    update,
+)
 
 from ecomops.clock import zone
 from ecomops.core import quota as q
 from ecomops.core.cycles import parse_cycle_id
 from ecomops.core.grades import Band
-from ecomops.core.scoring import final_score, grade_for, level_for, rater_total
+from ecomops.core.scoring import final_score, grade_for, level_for, rater_total, round_score
 from ecomops.db import schema
 from ecomops.db.bulk import insert_rows, next_ids
 from ecomops.db.session import Session
@@ -86,20 +96,31 @@ class Appraisal:
     score: Decimal | None = None
     grade: str | None = None
 
-    # computed once, when asked after loading (the sheets are complete by then)
-    @cached_property
+    # a summary load (the quota, the report) keeps no sheets: the rater positions that sent
+    # one, how many current sheets, and the score computed from the database's sums
+    have: set[str] | None = None
+    sheet_count: int = 0
+    # computed once, when first asked after loading (the sheets are all there by then)
+    _missing: list[str] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def _have(self) -> set[str]:
+        return self.have if self.have is not None else {s.rater_position for s in self.sheets}
+
+    @property
     def done(self) -> list[str]:
-        have = {s.rater_position for s in self.sheets}
+        have = self._have()
         return [p for p in self.required if p in have]
 
-    @cached_property
+    @property
     def missing(self) -> list[str]:
-        have = {s.rater_position for s in self.sheets}
-        return [p for p in self.required if p not in have]
+        if self._missing is None:
+            have = self._have()
+            self._missing = [p for p in self.required if p not in have]
+        return self._missing
 
-    @cached_property
+    @property
     def complete(self) -> bool:
-        return bool(self.sheets) and not self.missing
+        return bool(self.sheets or self.sheet_count) and not self.missing
 
     @property
     def final_grade(self) -> str | None:
@@ -118,7 +139,7 @@ def _score(ap: Appraisal, m: Manual, bands: list[Band] | None = None) -> None:
         for s in ap.sheets:
             if s.scores:
                 s.total = rater_total(weights, s.scores)
-    if ap.complete:
+    if ap.complete and ap.have is None:
         ap.score = final_score([s.total for s in ap.sheets])
         ap.grade = grade_for(ap.score, bands if bands is not None else bands_of(m))
 
@@ -134,6 +155,77 @@ def _cycle(session: Session, text: str, *, year_end: bool = False, open_only: bo
     if open_only and row.status != "open":
         raise InvalidInput(f"cycle {cid} is closed; a closed cycle is read-only")
     return row
+
+
+ONE_MILLION = Decimal(1_000_000)
+
+
+def _summaries(conn, m: Manual, out: dict[int, Appraisal], cond: list) -> set[int]:
+    """Fill in each member's rater positions, sheet count and score from one aggregate over
+    the scores (10k people: one row each); returns whom it could not (see below).
+
+    Exact, and equal to the Python path: with the rubric's weights summing to 100 (the
+    handbook says so) every complete sheet weighs Σ 100·weight = 10,000, so a sheet's total is
+    num / 10^6 exactly (num = Σ (100·weight)(100·score)), and the mean of k totals is the one
+    division Σnum / (10^6·k), rounded half-up as :func:`final_score` does. A member whose
+    weights do not add up so (a sheet short of a criterion) is left to the per-sheet path."""
+    cr = schema.criterion
+    w = func.cast(func.round(cr.c.weight * 100), Integer)
+    sc = func.cast(func.round(SS.c.score * 100), Integer)
+    raters = sorted({r for p in m.positions for r in m.raters_of(p)})
+    present = [func.sum(case((SH.c.rater_position_id == r, 1), else_=0)) for r in raters]
+    rows = conn.execute(
+        select(
+            SH.c.employee_id,
+            func.count(func.distinct(SH.c.id)),
+            func.sum(w * sc),
+            func.sum(w),
+            *present,
+        )
+        .join(SS, SS.c.sheet_id == SH.c.id)
+        .join(cr, and_(cr.c.rubric_id == SS.c.rubric_id, cr.c.id == SS.c.criterion_id))
+        .where(*cond, SH.c.is_current)
+        .group_by(SH.c.employee_id)
+    ).all()
+    bands = bands_of(m)
+    left: set[int] = set()
+    for employee, k, num, den, *counts in rows:
+        ap = out.get(employee)
+        if ap is None:
+            continue
+        if int(den) != 10_000 * k:
+            left.add(employee)
+            continue
+        ap.sheet_count = k
+        ap.have = {r for r, n in zip(raters, counts, strict=True) if n}
+        if ap.complete:
+            ap.score = round_score(Decimal(int(num)) / (ONE_MILLION * k))
+            ap.grade = grade_for(ap.score, bands)
+    return left
+
+
+def _sheet_totals(conn, cond: list) -> list:
+    """Each sheet's rater total, summed in the database in whole hundredths (exact: no
+    floats): Σ (100·weight)(100·score) / Σ 100·weight / 100 = Σ weight·score / Σ weight."""
+    cr = schema.criterion
+    w = func.cast(func.round(cr.c.weight * 100), Integer)
+    sc = func.cast(func.round(SS.c.score * 100), Integer)
+    return conn.execute(
+        select(
+            SH.c.id,
+            SH.c.employee_id,
+            SH.c.rater_id,
+            SH.c.rater_position_id,
+            SH.c.is_current,
+            func.sum(w * sc),
+            func.sum(w),
+        )
+        .join(SS, SS.c.sheet_id == SH.c.id)
+        .join(cr, and_(cr.c.rubric_id == SS.c.rubric_id, cr.c.id == SS.c.criterion_id))
+        .where(*cond)
+        .group_by(SH.c.id, SH.c.employee_id, SH.c.rater_id, SH.c.rater_position_id, SH.c.is_current)
+        .order_by(SH.c.id)
+    ).all()
 
 
 def load_cycle(
@@ -199,40 +291,33 @@ def load_cycle(
                 sheets[sheet_id].scores[crit] = Decimal(score)
                 sheets[sheet_id].given[crit] = level
     else:
-        # The rater totals, summed in the database in whole hundredths (exact: no floats):
-        # Σ (100·weight)(100·score) / Σ 100·weight / 100 = Σ weight·score / Σ weight.
-        cr = schema.criterion
-        w = func.cast(func.round(cr.c.weight * 100), Integer)
-        sc = func.cast(func.round(SS.c.score * 100), Integer)
-        totals = conn.execute(
-            select(
-                SH.c.id,
-                SH.c.employee_id,
-                SH.c.rater_id,
-                SH.c.rater_position_id,
-                SH.c.is_current,
-                func.sum(w * sc),
-                func.sum(w),
-            )
-            .join(SS, SS.c.sheet_id == SH.c.id)
-            .join(cr, and_(cr.c.rubric_id == SS.c.rubric_id, cr.c.id == SS.c.criterion_id))
-            .where(*cond)
-            .group_by(
-                SH.c.id, SH.c.employee_id, SH.c.rater_id, SH.c.rater_position_id, SH.c.is_current
-            )
-        ).all()
+        left = _summaries(conn, m, out, cond) if not history else set(out)
+        cond.append(SH.c.employee_id.in_(sorted(left)))
+        totals = _sheet_totals(conn, cond) if left else []
+    history_sheets: dict[int, list[SheetData]] = defaultdict(list)
+    if detail:
+        for sid, s in sheets.items():
+            (out[owner[sid]].sheets if s.current else history_sheets[owner[sid]]).append(s)
+    else:
+        hundred = Decimal(100)
         for sid, employee, rater, rater_pos, is_current, num, den in totals:
-            if employee not in out:
+            ap = out.get(employee)
+            if ap is None:
                 continue
             sheet = SheetData(
-                sid, rater, names[rater], rater_pos, 0, is_current, None, None, {}, {}
-            )  # type: ignore[arg-type]
-            sheet.total = Decimal(int(num)) / Decimal(int(den)) / 100
-            sheets[sid] = sheet
-            owner[sid] = employee
-    history_sheets: dict[int, list[SheetData]] = defaultdict(list)
-    for sid, s in sheets.items():
-        (out[owner[sid]].sheets if s.current else history_sheets[owner[sid]]).append(s)
+                sid,
+                rater,
+                names[rater],
+                rater_pos,
+                0,
+                is_current,
+                None,
+                None,
+                {},
+                {},  # type: ignore[arg-type]
+                Decimal(int(num)) / Decimal(int(den)) / hundred,
+            )
+            (ap.sheets if is_current else history_sheets[employee]).append(sheet)
     cal_cond = [CAL.c.cycle_id == cycle_id]
     if employee_ids is not None:
         cal_cond.append(CAL.c.employee_id.in_(employee_ids))
