@@ -22,13 +22,18 @@ REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "data" / "seed_manual.yaml"
 ZH_TEXT = Path(__file__).parent / "fixtures" / "handbook.zh.txt"
 PG_ADMIN_URL = os.environ.get("ECOMOPS_TEST_DATABASE_URL")
+# every output model the commands build without re-validation (views.trusted) is validated in
+# full under test, in this process and in the commands the tests run as subprocesses
+os.environ["ECOMOPS_STRICT_OUTPUT"] = "1"
 
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own data directory, English output and no inherited settings."""
     for var in list(os.environ):
-        if var.startswith("ECOMOPS_") and var != "ECOMOPS_TEST_DATABASE_URL":
+        if var.startswith("ECOMOPS_") and var not in (
+            "ECOMOPS_TEST_DATABASE_URL", "ECOMOPS_STRICT_OUTPUT"
+        ):
             monkeypatch.delenv(var)
     home = tmp_path / "xdg-data"
     monkeypatch.setenv("XDG_DATA_HOME", str(home))

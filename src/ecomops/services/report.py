@@ -31,6 +31,7 @@ from ecomops.views import (
     ReportOut,
     ReportPersonOut,
     ViolationOut,
+    trusted,
 )
 
 
@@ -150,12 +151,15 @@ def _plans(session: Session, m, y: int, mo: int, as_of: datetime) -> PlansReport
         for s, n in counts.items():
             totals[s] += n
         members.append(
-            MemberPlansOut(
-                name=p.name,
-                position=p.position_id,
-                weeks=dict(zip(weeks, row, strict=False)),
-                month_end=row[-1],
-                **counts,
+            trusted(
+                MemberPlansOut,
+                {
+                    "name": p.name,
+                    "position": p.position_id,
+                    "weeks": dict(zip(weeks, row, strict=False)),
+                    "month_end": row[-1],
+                    **counts,
+                },
             )
         )
     month_due = dues[-1]
@@ -195,14 +199,17 @@ def _appraisal(session: Session, m, cycle_id: str, viewer: str | None):
     for ap in sorted(state.values(), key=lambda a: (a.position, key(a.name))):
         visible = who is not None and appr._may_see(who, ap)
         people.append(
-            ReportPersonOut(
-                employee=ap.name,
-                position=ap.position,
-                status="complete" if ap.complete else "pending",
-                visible=visible,
-                score=ap.score if visible else None,
-                grade=ap.grade if visible else None,
-                final_grade=ap.final_grade if visible else None,
+            trusted(
+                ReportPersonOut,
+                {
+                    "employee": ap.name,
+                    "position": ap.position,
+                    "status": "complete" if ap.complete else "pending",
+                    "visible": visible,
+                    "score": ap.score if visible else None,
+                    "grade": ap.grade if visible else None,
+                    "final_grade": ap.final_grade if visible else None,
+                },
             )
         )
     names = staff_names(session)

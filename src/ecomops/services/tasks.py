@@ -4,6 +4,7 @@ worked through open → doing → done; overdue after the end of the due date.""
 from __future__ import annotations
 
 import getpass
+from collections import namedtuple
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
@@ -22,7 +23,7 @@ from ecomops.services.manual import current
 from ecomops.services.people import find_person as _person
 from ecomops.services.people import names as _names
 from ecomops.text import localize
-from ecomops.views import GoalProgressOut, TaskDetailOut, TaskEventOut, TaskOut
+from ecomops.views import GoalProgressOut, TaskDetailOut, TaskEventOut, TaskOut, trusted
 
 TK = schema.task
 TE = schema.task_event
@@ -226,6 +227,8 @@ _LISTED = (
     "note",
 )
 
+_Listed = namedtuple("_Listed", (*_LISTED, "owner_name"))
+
 
 def tasks_list(
     session: Session,
@@ -280,7 +283,8 @@ def tasks_list(
                 (TK.c.owner_id.is_(None)) & (TK.c.owner_position_id == person.position_id),
             )
         )
-    rows = session.connection().execute(q.order_by(TK.c.due, TK.c.id)).all()
+    # plain named tuples: a SQLAlchemy Row's attribute access costs ~1 µs, 14 per task
+    rows = [_Listed._make(r) for r in session.connection().execute(q.order_by(TK.c.due, TK.c.id))]
     lateness: dict[tuple[date, bool], int] = {}  # thousands of rows share a few due dates
     late = []
     for r in rows:
@@ -294,7 +298,7 @@ def tasks_list(
         kept = list(zip(rows, late, strict=True))
     names = {r.owner_id: r.owner_name for r, _ in kept if r.owner_id is not None}
     holders = _holders(session, {r.owner_position_id for r, _ in kept if r.owner_id is None})
-    return [TaskOut(**_task_fields(r, m, names, holders, lang, tz, n)) for r, n in kept]
+    return [trusted(TaskOut, _task_fields(r, m, names, holders, lang, tz, n)) for r, n in kept]
 
 
 def _task(session: Session, task_id: int):
