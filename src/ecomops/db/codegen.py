@@ -36,11 +36,13 @@ TARGET = Path(__file__).with_name("schema.py")
 HEADER = '''"""The tables as SQLAlchemy Core objects: what the commands read and write through.
 
 GENERATED from the SQLModel classes in ``tables.py`` by ``python -m ecomops.db.codegen``;
-do not edit (a test fails while it is stale). Importing this module costs a few milliseconds;
-importing ``tables`` maps the ORM classes (~170 ms).
+do not edit (a test fails while it is stale). ``schema.task`` builds the table on first use;
+``schema.metadata`` builds them all. Importing ``tables`` instead maps every ORM class (~170 ms).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -60,7 +62,7 @@ from sqlalchemy import (
 
 from ecomops.db.types import UTCDateTime
 
-metadata = MetaData(naming_convention={naming})
+_metadata = MetaData(naming_convention={naming})
 '''
 
 
@@ -75,12 +77,12 @@ def _q(value) -> str:
     return repr(value)
 
 
-def _call(name: str, args: list[str]) -> str:
-    """``    name(args),`` on one line when it fits in 100 columns, else one argument a line."""
-    line = f"    {name}({', '.join(args)}),"
+def _call(name: str, args: list[str], indent: str = "        ") -> str:
+    """``name(args),`` on one line when it fits in 100 columns, else one argument a line."""
+    line = f"{indent}{name}({', '.join(args)}),"
     if len(line) <= 100:
         return line
-    return "\n".join([f"    {name}(", *(f"        {a}," for a in args), "    ),"])
+    return "\n".join([f"{indent}{name}(", *(f"{indent}    {a}," for a in args), f"{indent}),"])
 
 
 def _type(column: Column) -> str:
@@ -127,7 +129,12 @@ def _column(column: Column) -> str:
 
 
 def _table(table: Table) -> str:
-    lines = [f"{table.name} = Table(", f"    {_q(table.name)},", "    metadata,"]
+    lines = [
+        f"def _build_{table.name}() -> Table:",
+        "    return Table(",
+        f"        {_q(table.name)},",
+        "        _metadata,",
+    ]
     lines += [_column(c) for c in table.columns]
     for con in sorted(table.constraints, key=lambda c: [e.name for e in c.columns]):
         if isinstance(con, ForeignKeyConstraint) and len(con.elements) > 1:
@@ -139,15 +146,41 @@ def _table(table: Table) -> str:
             continue  # rendered as index=True on the column
         args = [_q(ix.name), *(_q(c.name) for c in ix.columns)]
         lines.append(_call("Index", args + (["unique=True"] if ix.unique else [])))
-    lines.append(")")
+    lines.append("    )")
     return "\n".join(lines)
+
+
+FOOTER = '''_BUILDERS = {
+{builders}
+}
+
+
+def __getattr__(name: str) -> Any:
+    """A table is built on first use (a command builds the few it touches, not all of them);
+    ``metadata`` builds them all."""
+    if name == "metadata":
+        for table in _BUILDERS:
+            __getattr__(table)
+        globals()["metadata"] = _metadata
+        return _metadata
+    build = _BUILDERS.get(name)
+    if build is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    table = _metadata.tables.get(name)
+    if table is None:
+        table = build()
+    globals()[name] = table
+    return table
+'''
 
 
 def render(metadata: MetaData) -> str:
     naming = dict(metadata.naming_convention)
     parts = [HEADER.replace("{naming}", _q(naming))]
     parts += [_table(t) for t in metadata.tables.values()]
-    return "\n\n".join(parts) + "\n"
+    builders = "\n".join(f"    {_q(n)}: _build_{n}," for n in metadata.tables)
+    parts.append(FOOTER.replace("{builders}", builders))
+    return "\n\n\n".join(p.strip("\n") for p in parts) + "\n"
 
 
 def sqlmodel_metadata() -> MetaData:

@@ -1,11 +1,13 @@
 """The tables as SQLAlchemy Core objects: what the commands read and write through.
 
 GENERATED from the SQLModel classes in ``tables.py`` by ``python -m ecomops.db.codegen``;
-do not edit (a test fails while it is stale). Importing this module costs a few milliseconds;
-importing ``tables`` maps the ORM classes (~170 ms).
+do not edit (a test fails while it is stale). ``schema.task`` builds the table on first use;
+``schema.metadata`` builds them all. Importing ``tables`` instead maps every ORM class (~170 ms).
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -25,265 +27,352 @@ from sqlalchemy import (
 
 from ecomops.db.types import UTCDateTime
 
-metadata = MetaData(naming_convention={"ix": "ix_%(column_0_label)s"})
+_metadata = MetaData(naming_convention={"ix": "ix_%(column_0_label)s"})
 
 
-manual_version = Table(
-    "manual_version",
-    metadata,
-    Column("id", Integer(), primary_key=True, nullable=False),
-    Column("sha256", String(64), nullable=False),
-    Column("source", String(1000), nullable=False),
-    Column("year", Integer(), nullable=False),
-    Column("document", JSON(), nullable=False),
-    Column("loaded_at", UTCDateTime(), nullable=False),
-)
+def _build_manual_version() -> Table:
+    return Table(
+        "manual_version",
+        _metadata,
+        Column("id", Integer(), primary_key=True, nullable=False),
+        Column("sha256", String(64), nullable=False),
+        Column("source", String(1000), nullable=False),
+        Column("year", Integer(), nullable=False),
+        Column("document", JSON(), nullable=False),
+        Column("loaded_at", UTCDateTime(), nullable=False),
+    )
 
-rubric = Table(
-    "rubric",
-    metadata,
-    Column("id", String(64), primary_key=True, nullable=False),
-    Column("name_zh", String(200), nullable=False),
-    Column("name_en", String(200), nullable=False),
-)
 
-criterion = Table(
-    "criterion",
-    metadata,
-    Column("rubric_id", String(64), ForeignKey("rubric.id"), primary_key=True, nullable=False),
-    Column("id", String(64), primary_key=True, nullable=False),
-    Column("seq", Integer(), nullable=False),
-    Column("name_zh", String(200), nullable=False),
-    Column("name_en", String(200), nullable=False),
-    Column("weight", Numeric(6, 2), nullable=False),
-)
+def _build_rubric() -> Table:
+    return Table(
+        "rubric",
+        _metadata,
+        Column("id", String(64), primary_key=True, nullable=False),
+        Column("name_zh", String(200), nullable=False),
+        Column("name_en", String(200), nullable=False),
+    )
 
-grade = Table(
-    "grade",
-    metadata,
-    Column("id", String(8), primary_key=True, nullable=False),
-    Column("seq", Integer(), nullable=False),
-    Column("min_score", Numeric(6, 2), nullable=False),
-    Column("max_score", Numeric(6, 2), nullable=False),
-    Column("share", Numeric(6, 2), nullable=False),
-    Column("points", Numeric(6, 2), nullable=False),
-)
 
-cycle_kind = Table(
-    "cycle_kind",
-    metadata,
-    Column("id", String(64), primary_key=True, nullable=False),
-    Column("forced_distribution", Boolean(), nullable=False),
-)
+def _build_criterion() -> Table:
+    return Table(
+        "criterion",
+        _metadata,
+        Column("rubric_id", String(64), ForeignKey("rubric.id"), primary_key=True, nullable=False),
+        Column("id", String(64), primary_key=True, nullable=False),
+        Column("seq", Integer(), nullable=False),
+        Column("name_zh", String(200), nullable=False),
+        Column("name_en", String(200), nullable=False),
+        Column("weight", Numeric(6, 2), nullable=False),
+    )
 
-position = Table(
-    "position",
-    metadata,
-    Column("id", String(64), primary_key=True, nullable=False),
-    Column("seq", Integer(), nullable=False),
-    Column("name_zh", String(200), nullable=False),
-    Column("name_en", String(200), nullable=False),
-    Column("in_department", Boolean(), nullable=False),
-    Column("rubric_id", String(64), ForeignKey("rubric.id"), nullable=True),
-)
 
-goal = Table(
-    "goal",
-    metadata,
-    Column("id", String(64), primary_key=True, nullable=False),
-    Column("month", String(7), nullable=False, index=True),
-    Column("seq", Integer(), nullable=False),
-    Column("text_zh", String(2000), nullable=False),
-    Column("text_en", String(2000), nullable=False),
-)
+def _build_grade() -> Table:
+    return Table(
+        "grade",
+        _metadata,
+        Column("id", String(8), primary_key=True, nullable=False),
+        Column("seq", Integer(), nullable=False),
+        Column("min_score", Numeric(6, 2), nullable=False),
+        Column("max_score", Numeric(6, 2), nullable=False),
+        Column("share", Numeric(6, 2), nullable=False),
+        Column("points", Numeric(6, 2), nullable=False),
+    )
 
-setting = Table(
-    "setting",
-    metadata,
-    Column("key", String(64), primary_key=True, nullable=False),
-    Column("value", String(2000), nullable=False),
-)
 
-staff = Table(
-    "staff",
-    metadata,
-    Column("id", Integer(), primary_key=True, nullable=False),
-    Column("name", String(100), nullable=False),
-    Column("name_key", String(100), nullable=False, unique=True),
-    Column("position_id", String(64), ForeignKey("position.id"), nullable=False, index=True),
-    Column("email", String(254), nullable=True),
-    Column("manager_id", Integer(), ForeignKey("staff.id"), nullable=True),
-    Column("active", Boolean(), nullable=False, default=True),
-    Column("created_at", UTCDateTime(), nullable=False),
-    Column("deactivated_at", UTCDateTime(), nullable=True),
-)
+def _build_cycle_kind() -> Table:
+    return Table(
+        "cycle_kind",
+        _metadata,
+        Column("id", String(64), primary_key=True, nullable=False),
+        Column("forced_distribution", Boolean(), nullable=False),
+    )
 
-cycle = Table(
-    "cycle",
-    metadata,
-    Column("id", String(8), primary_key=True, nullable=False),
-    Column("kind_id", String(64), ForeignKey("cycle_kind.id"), nullable=False),
-    Column("status", String(8), nullable=False),
-    Column("opened_at", UTCDateTime(), nullable=False),
-    Column("closed_at", UTCDateTime(), nullable=True),
-    Column("closed_by_id", Integer(), ForeignKey("staff.id"), nullable=True),
-    Column("close_override", String(2000), nullable=True),
-)
 
-cycle_member = Table(
-    "cycle_member",
-    metadata,
-    Column("cycle_id", String(8), ForeignKey("cycle.id"), primary_key=True, nullable=False),
-    Column("staff_id", Integer(), ForeignKey("staff.id"), primary_key=True, nullable=False),
-    Column("position_id", String(64), ForeignKey("position.id"), nullable=False),
-)
+def _build_position() -> Table:
+    return Table(
+        "position",
+        _metadata,
+        Column("id", String(64), primary_key=True, nullable=False),
+        Column("seq", Integer(), nullable=False),
+        Column("name_zh", String(200), nullable=False),
+        Column("name_en", String(200), nullable=False),
+        Column("in_department", Boolean(), nullable=False),
+        Column("rubric_id", String(64), ForeignKey("rubric.id"), nullable=True),
+    )
 
-sheet = Table(
-    "sheet",
-    metadata,
-    Column("id", Integer(), primary_key=True, nullable=False),
-    Column("cycle_id", String(8), ForeignKey("cycle.id"), nullable=False),
-    Column("employee_id", Integer(), ForeignKey("staff.id"), nullable=False),
-    Column("rater_id", Integer(), ForeignKey("staff.id"), nullable=False),
-    Column("rater_position_id", String(64), ForeignKey("position.id"), nullable=False),
-    Column("version", Integer(), nullable=False),
-    Column("is_current", Boolean(), nullable=False),
-    Column("note", String(2000), nullable=True),
-    Column("created_at", UTCDateTime(), nullable=False),
-    Index(
-        "ix_sheet_cycle_cover",
-        "cycle_id",
-        "employee_id",
-        "is_current",
-        "rater_id",
-        "rater_position_id",
-    ),
-)
 
-sheet_score = Table(
-    "sheet_score",
-    metadata,
-    Column("sheet_id", Integer(), ForeignKey("sheet.id"), primary_key=True, nullable=False),
-    Column("criterion_id", String(64), primary_key=True, nullable=False),
-    Column("rubric_id", String(64), nullable=False),
-    Column("score", Numeric(5, 2), nullable=False),
-    Column("level", String(8), nullable=True),
-    ForeignKeyConstraint(["rubric_id", "criterion_id"], ["criterion.rubric_id", "criterion.id"]),
-    Index("ix_sheet_score_cover", "sheet_id", "criterion_id", "rubric_id", "score"),
-)
+def _build_goal() -> Table:
+    return Table(
+        "goal",
+        _metadata,
+        Column("id", String(64), primary_key=True, nullable=False),
+        Column("month", String(7), nullable=False, index=True),
+        Column("seq", Integer(), nullable=False),
+        Column("text_zh", String(2000), nullable=False),
+        Column("text_en", String(2000), nullable=False),
+    )
 
-calibration = Table(
-    "calibration",
-    metadata,
-    Column("id", Integer(), primary_key=True, nullable=False),
-    Column("cycle_id", String(8), ForeignKey("cycle.id"), nullable=False),
-    Column("employee_id", Integer(), ForeignKey("staff.id"), nullable=False),
-    Column("computed_grade", String(8), nullable=False),
-    Column("grade_before", String(8), nullable=False),
-    Column("grade_after", String(8), ForeignKey("grade.id"), nullable=False),
-    Column("reason", String(2000), nullable=False),
-    Column("by_id", Integer(), ForeignKey("staff.id"), nullable=False),
-    Column("at", UTCDateTime(), nullable=False),
-    Index("ix_calibration_cycle_employee", "cycle_id", "employee_id"),
-)
 
-plan = Table(
-    "plan",
-    metadata,
-    Column("id", Integer(), primary_key=True, nullable=False),
-    Column("staff_id", Integer(), ForeignKey("staff.id"), nullable=False),
-    Column("kind", String(8), nullable=False),
-    Column("period", String(10), nullable=False),
-    Column("version", Integer(), nullable=False),
-    Column("is_current", Boolean(), nullable=False),
-    Column("summary", Text(), nullable=False),
-    Column("plan", Text(), nullable=False),
-    Column("submitted_at", UTCDateTime(), nullable=False),
-    Column("due_at", UTCDateTime(), nullable=False),
-    Column("sent_at", UTCDateTime(), nullable=True),
-    Column("sent_to", String(254), nullable=True),
-    Column("send_error", String(2000), nullable=True),
-    Index("ix_plan_period_cover", "kind", "period", "staff_id", "is_current", "submitted_at"),
-)
+def _build_setting() -> Table:
+    return Table(
+        "setting",
+        _metadata,
+        Column("key", String(64), primary_key=True, nullable=False),
+        Column("value", String(2000), nullable=False),
+    )
 
-leave = Table(
-    "leave",
-    metadata,
-    Column("id", Integer(), primary_key=True, nullable=False),
-    Column("staff_id", Integer(), ForeignKey("staff.id"), nullable=False),
-    Column("kind", String(8), nullable=False),
-    Column("start", Date(), nullable=False, index=True),
-    Column("end", Date(), nullable=False),
-    Column("reason", String(2000), nullable=False),
-    Column("special", Boolean(), nullable=False),
-    Column("created_at", UTCDateTime(), nullable=False),
-)
 
-handover = Table(
-    "handover",
-    metadata,
-    Column("id", Integer(), primary_key=True, nullable=False),
-    Column("staff_id", Integer(), ForeignKey("staff.id"), nullable=False),
-    Column("cover_id", Integer(), ForeignKey("staff.id"), nullable=False),
-    Column("start_at", UTCDateTime(), nullable=False, index=True),
-    Column("end_at", UTCDateTime(), nullable=False),
-    Column("place", String(500), nullable=False),
-    Column("matter", String(2000), nullable=False),
-    Column("duties", String(2000), nullable=True),
-    Column("created_at", UTCDateTime(), nullable=False),
-)
+def _build_staff() -> Table:
+    return Table(
+        "staff",
+        _metadata,
+        Column("id", Integer(), primary_key=True, nullable=False),
+        Column("name", String(100), nullable=False),
+        Column("name_key", String(100), nullable=False, unique=True),
+        Column("position_id", String(64), ForeignKey("position.id"), nullable=False, index=True),
+        Column("email", String(254), nullable=True),
+        Column("manager_id", Integer(), ForeignKey("staff.id"), nullable=True),
+        Column("active", Boolean(), nullable=False, default=True),
+        Column("created_at", UTCDateTime(), nullable=False),
+        Column("deactivated_at", UTCDateTime(), nullable=True),
+    )
 
-visitor = Table(
-    "visitor",
-    metadata,
-    Column("id", Integer(), primary_key=True, nullable=False),
-    Column("name", String(200), nullable=False),
-    Column("approved_by_id", Integer(), ForeignKey("staff.id"), nullable=False),
-    Column("escort_id", Integer(), ForeignKey("staff.id"), nullable=False),
-    Column("purpose", String(2000), nullable=True),
-    Column("arrived_at", UTCDateTime(), nullable=False, index=True),
-    Column("left_at", UTCDateTime(), nullable=True),
-)
 
-task = Table(
-    "task",
-    metadata,
-    Column("id", Integer(), primary_key=True, nullable=False),
-    Column("ref", String(100), nullable=True, unique=True),
-    Column("source", String(10), nullable=False),
-    Column("title_zh", String(2000), nullable=False),
-    Column("title_en", String(2000), nullable=False),
-    Column("goal_id", String(64), nullable=True, index=True),
-    Column("owner_position_id", String(64), ForeignKey("position.id"), nullable=True),
-    Column("owner_id", Integer(), ForeignKey("staff.id"), nullable=True, index=True),
-    Column("due", Date(), nullable=False),
-    Column("target", Date(), nullable=True),
-    Column("status", String(8), nullable=False),
-    Column("done_at", UTCDateTime(), nullable=True),
-    Column("note", String(2000), nullable=True),
-    Column("owner_by_hand", Boolean(), nullable=False, default=False),
-    Column("due_by_hand", Boolean(), nullable=False, default=False),
-    Column("created_at", UTCDateTime(), nullable=False),
-    Index("ix_task_due", "status", "due"),
-)
+def _build_cycle() -> Table:
+    return Table(
+        "cycle",
+        _metadata,
+        Column("id", String(8), primary_key=True, nullable=False),
+        Column("kind_id", String(64), ForeignKey("cycle_kind.id"), nullable=False),
+        Column("status", String(8), nullable=False),
+        Column("opened_at", UTCDateTime(), nullable=False),
+        Column("closed_at", UTCDateTime(), nullable=True),
+        Column("closed_by_id", Integer(), ForeignKey("staff.id"), nullable=True),
+        Column("close_override", String(2000), nullable=True),
+    )
 
-task_event = Table(
-    "task_event",
-    metadata,
-    Column("id", Integer(), primary_key=True, nullable=False),
-    Column("task_id", Integer(), ForeignKey("task.id"), nullable=False, index=True),
-    Column("at", UTCDateTime(), nullable=False),
-    Column("actor", String(100), nullable=True),
-    Column("action", String(16), nullable=False),
-    Column("detail", String(2000), nullable=True),
-)
 
-audit = Table(
-    "audit",
-    metadata,
-    Column("id", Integer(), primary_key=True, nullable=False),
-    Column("at", UTCDateTime(), nullable=False, index=True),
-    Column("actor", String(100), nullable=False),
-    Column("command", String(100), nullable=False),
-    Column("details", JSON(), nullable=False),
-)
+def _build_cycle_member() -> Table:
+    return Table(
+        "cycle_member",
+        _metadata,
+        Column("cycle_id", String(8), ForeignKey("cycle.id"), primary_key=True, nullable=False),
+        Column("staff_id", Integer(), ForeignKey("staff.id"), primary_key=True, nullable=False),
+        Column("position_id", String(64), ForeignKey("position.id"), nullable=False),
+    )
+
+
+def _build_sheet() -> Table:
+    return Table(
+        "sheet",
+        _metadata,
+        Column("id", Integer(), primary_key=True, nullable=False),
+        Column("cycle_id", String(8), ForeignKey("cycle.id"), nullable=False),
+        Column("employee_id", Integer(), ForeignKey("staff.id"), nullable=False),
+        Column("rater_id", Integer(), ForeignKey("staff.id"), nullable=False),
+        Column("rater_position_id", String(64), ForeignKey("position.id"), nullable=False),
+        Column("version", Integer(), nullable=False),
+        Column("is_current", Boolean(), nullable=False),
+        Column("note", String(2000), nullable=True),
+        Column("created_at", UTCDateTime(), nullable=False),
+        Index(
+            "ix_sheet_cycle_cover",
+            "cycle_id",
+            "employee_id",
+            "is_current",
+            "rater_id",
+            "rater_position_id",
+        ),
+    )
+
+
+def _build_sheet_score() -> Table:
+    return Table(
+        "sheet_score",
+        _metadata,
+        Column("sheet_id", Integer(), ForeignKey("sheet.id"), primary_key=True, nullable=False),
+        Column("criterion_id", String(64), primary_key=True, nullable=False),
+        Column("rubric_id", String(64), nullable=False),
+        Column("score", Numeric(5, 2), nullable=False),
+        Column("level", String(8), nullable=True),
+        ForeignKeyConstraint(
+            ["rubric_id", "criterion_id"],
+            ["criterion.rubric_id", "criterion.id"],
+        ),
+        Index("ix_sheet_score_cover", "sheet_id", "criterion_id", "rubric_id", "score"),
+    )
+
+
+def _build_calibration() -> Table:
+    return Table(
+        "calibration",
+        _metadata,
+        Column("id", Integer(), primary_key=True, nullable=False),
+        Column("cycle_id", String(8), ForeignKey("cycle.id"), nullable=False),
+        Column("employee_id", Integer(), ForeignKey("staff.id"), nullable=False),
+        Column("computed_grade", String(8), nullable=False),
+        Column("grade_before", String(8), nullable=False),
+        Column("grade_after", String(8), ForeignKey("grade.id"), nullable=False),
+        Column("reason", String(2000), nullable=False),
+        Column("by_id", Integer(), ForeignKey("staff.id"), nullable=False),
+        Column("at", UTCDateTime(), nullable=False),
+        Index("ix_calibration_cycle_employee", "cycle_id", "employee_id"),
+    )
+
+
+def _build_plan() -> Table:
+    return Table(
+        "plan",
+        _metadata,
+        Column("id", Integer(), primary_key=True, nullable=False),
+        Column("staff_id", Integer(), ForeignKey("staff.id"), nullable=False),
+        Column("kind", String(8), nullable=False),
+        Column("period", String(10), nullable=False),
+        Column("version", Integer(), nullable=False),
+        Column("is_current", Boolean(), nullable=False),
+        Column("summary", Text(), nullable=False),
+        Column("plan", Text(), nullable=False),
+        Column("submitted_at", UTCDateTime(), nullable=False),
+        Column("due_at", UTCDateTime(), nullable=False),
+        Column("sent_at", UTCDateTime(), nullable=True),
+        Column("sent_to", String(254), nullable=True),
+        Column("send_error", String(2000), nullable=True),
+        Index("ix_plan_period_cover", "kind", "period", "staff_id", "is_current", "submitted_at"),
+    )
+
+
+def _build_leave() -> Table:
+    return Table(
+        "leave",
+        _metadata,
+        Column("id", Integer(), primary_key=True, nullable=False),
+        Column("staff_id", Integer(), ForeignKey("staff.id"), nullable=False),
+        Column("kind", String(8), nullable=False),
+        Column("start", Date(), nullable=False, index=True),
+        Column("end", Date(), nullable=False),
+        Column("reason", String(2000), nullable=False),
+        Column("special", Boolean(), nullable=False),
+        Column("created_at", UTCDateTime(), nullable=False),
+    )
+
+
+def _build_handover() -> Table:
+    return Table(
+        "handover",
+        _metadata,
+        Column("id", Integer(), primary_key=True, nullable=False),
+        Column("staff_id", Integer(), ForeignKey("staff.id"), nullable=False),
+        Column("cover_id", Integer(), ForeignKey("staff.id"), nullable=False),
+        Column("start_at", UTCDateTime(), nullable=False, index=True),
+        Column("end_at", UTCDateTime(), nullable=False),
+        Column("place", String(500), nullable=False),
+        Column("matter", String(2000), nullable=False),
+        Column("duties", String(2000), nullable=True),
+        Column("created_at", UTCDateTime(), nullable=False),
+    )
+
+
+def _build_visitor() -> Table:
+    return Table(
+        "visitor",
+        _metadata,
+        Column("id", Integer(), primary_key=True, nullable=False),
+        Column("name", String(200), nullable=False),
+        Column("approved_by_id", Integer(), ForeignKey("staff.id"), nullable=False),
+        Column("escort_id", Integer(), ForeignKey("staff.id"), nullable=False),
+        Column("purpose", String(2000), nullable=True),
+        Column("arrived_at", UTCDateTime(), nullable=False, index=True),
+        Column("left_at", UTCDateTime(), nullable=True),
+    )
+
+
+def _build_task() -> Table:
+    return Table(
+        "task",
+        _metadata,
+        Column("id", Integer(), primary_key=True, nullable=False),
+        Column("ref", String(100), nullable=True, unique=True),
+        Column("source", String(10), nullable=False),
+        Column("title_zh", String(2000), nullable=False),
+        Column("title_en", String(2000), nullable=False),
+        Column("goal_id", String(64), nullable=True, index=True),
+        Column("owner_position_id", String(64), ForeignKey("position.id"), nullable=True),
+        Column("owner_id", Integer(), ForeignKey("staff.id"), nullable=True, index=True),
+        Column("due", Date(), nullable=False),
+        Column("target", Date(), nullable=True),
+        Column("status", String(8), nullable=False),
+        Column("done_at", UTCDateTime(), nullable=True),
+        Column("note", String(2000), nullable=True),
+        Column("owner_by_hand", Boolean(), nullable=False, default=False),
+        Column("due_by_hand", Boolean(), nullable=False, default=False),
+        Column("created_at", UTCDateTime(), nullable=False),
+        Index("ix_task_due", "status", "due"),
+    )
+
+
+def _build_task_event() -> Table:
+    return Table(
+        "task_event",
+        _metadata,
+        Column("id", Integer(), primary_key=True, nullable=False),
+        Column("task_id", Integer(), ForeignKey("task.id"), nullable=False, index=True),
+        Column("at", UTCDateTime(), nullable=False),
+        Column("actor", String(100), nullable=True),
+        Column("action", String(16), nullable=False),
+        Column("detail", String(2000), nullable=True),
+    )
+
+
+def _build_audit() -> Table:
+    return Table(
+        "audit",
+        _metadata,
+        Column("id", Integer(), primary_key=True, nullable=False),
+        Column("at", UTCDateTime(), nullable=False, index=True),
+        Column("actor", String(100), nullable=False),
+        Column("command", String(100), nullable=False),
+        Column("details", JSON(), nullable=False),
+    )
+
+
+_BUILDERS = {
+    "manual_version": _build_manual_version,
+    "rubric": _build_rubric,
+    "criterion": _build_criterion,
+    "grade": _build_grade,
+    "cycle_kind": _build_cycle_kind,
+    "position": _build_position,
+    "goal": _build_goal,
+    "setting": _build_setting,
+    "staff": _build_staff,
+    "cycle": _build_cycle,
+    "cycle_member": _build_cycle_member,
+    "sheet": _build_sheet,
+    "sheet_score": _build_sheet_score,
+    "calibration": _build_calibration,
+    "plan": _build_plan,
+    "leave": _build_leave,
+    "handover": _build_handover,
+    "visitor": _build_visitor,
+    "task": _build_task,
+    "task_event": _build_task_event,
+    "audit": _build_audit,
+}
+
+
+def __getattr__(name: str) -> Any:
+    """A table is built on first use (a command builds the few it touches, not all of them);
+    ``metadata`` builds them all."""
+    if name == "metadata":
+        for table in _BUILDERS:
+            __getattr__(table)
+        globals()["metadata"] = _metadata
+        return _metadata
+    build = _BUILDERS.get(name)
+    if build is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    table = _metadata.tables.get(name)
+    if table is None:
+        table = build()
+    globals()[name] = table
+    return table

@@ -30,7 +30,9 @@ Path = tuple[str | int, ...]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: the validators are built when a handbook is first validated, not at import
+    # (a listing that needs only the time zone never builds them)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Text(Strict):

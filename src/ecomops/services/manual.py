@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -31,15 +30,28 @@ from ecomops.views import (
 )
 
 
-@dataclass(frozen=True)
 class Current:
-    manual: Manual
-    year: int
-    sha256: str
+    """The handbook in force: validated into :class:`Manual` on first use of ``manual``
+    (once per transaction); ``timezone`` is read from the stored document without it."""
+
+    def __init__(self, document: dict, year: int, sha256: str) -> None:
+        self.document, self.year, self.sha256 = document, year, sha256
+        self._manual: Manual | None = None
+
+    @property
+    def manual(self) -> Manual:
+        if self._manual is None:
+            self._manual = Manual.model_validate(self.document)
+        return self._manual
+
+    @property
+    def timezone(self) -> str:
+        stored = self.document.get("calendar", {}).get("timezone")
+        return stored if stored else self.manual.calendar.timezone
 
 
 def current(session: Session) -> Current:
-    """The handbook in force, read and validated once per transaction (every service asks)."""
+    """The handbook in force, read once per transaction (every service asks)."""
     cached = session.info.get("ecomops.current")
     if cached is not None:
         return cached
@@ -51,7 +63,7 @@ def current(session: Session) -> Current:
     )
     if row is None:
         raise DatabaseError("the database holds no handbook", "load one with: ecomops init")
-    found = Current(Manual.model_validate(row.document), row.year, row.sha256)
+    found = Current(row.document, row.year, row.sha256)
     session.info["ecomops.current"] = found
     return found
 

@@ -170,9 +170,7 @@ def _holders(session: Session, positions: set[str] | None = None) -> dict[str, l
     return out
 
 
-def _owner_name(
-    row, names: dict[int, str], holders: dict[str, list], m: Manual, lang: str
-) -> str | None:
+def _owner_name(row, names: dict[int, str], holders: dict[str, list], position_name) -> str | None:
     if row.owner_id is not None:
         return names.get(row.owner_id)
     if row.owner_position_id is None:
@@ -180,11 +178,27 @@ def _owner_name(
     people = holders.get(row.owner_position_id, [])
     if len(people) == 1:
         return people[0]
-    p = m.position(row.owner_position_id)
-    return localize(p.name.zh, p.name.en, lang)
+    return position_name(row.owner_position_id)
 
 
-def _task_fields(row, m: Manual, names, holders, lang: str, tz, late: int) -> dict:
+def _position_namer(session: Session, lang: str):
+    """A position's name in ``lang``, from the handbook's position table (read on first use:
+    most listings never need one)."""
+    found: dict[str, str] = {}
+
+    def name(position_id: str) -> str:
+        if not found:
+            po = schema.position
+            for pid, zh, en in session.connection().execute(
+                select(po.c.id, po.c.name_zh, po.c.name_en)
+            ):
+                found[pid] = localize(zh, en, lang)
+        return found.get(position_id, position_id)
+
+    return name
+
+
+def _task_fields(row, names, holders, position_name, tz, late: int, lang: str) -> dict:
     """A task row as TaskOut's fields; ``late`` is its days overdue (0: not overdue)."""
     return {
         "id": row.id,
@@ -192,7 +206,7 @@ def _task_fields(row, m: Manual, names, holders, lang: str, tz, late: int) -> di
         "source": row.source,
         "ref": row.ref,
         "goal": row.goal_id,
-        "owner": _owner_name(row, names, holders, m, lang),
+        "owner": _owner_name(row, names, holders, position_name),
         "owner_position": row.owner_position_id,
         "due": row.due,
         "target": row.target,
@@ -204,10 +218,12 @@ def _task_fields(row, m: Manual, names, holders, lang: str, tz, late: int) -> di
     }
 
 
-def _task_out(row, m: Manual, names, holders, now: datetime, lang: str) -> TaskOut:
-    tz = zone(m.calendar.timezone)
+def _task_out(session: Session, row, names, holders, now: datetime, lang: str) -> TaskOut:
+    cur = current(session)
+    tz = zone(cur.timezone)
     late = rules.days_overdue(row.due, row.status == "done", now, tz)
-    return TaskOut(**_task_fields(row, m, names, holders, lang, tz, late))
+    namer = _position_namer(session, lang)
+    return TaskOut(**_task_fields(row, names, holders, namer, tz, late, lang))
 
 
 # the columns a listing shows (not the bookkeeping ones)
@@ -244,8 +260,8 @@ def tasks_list(
 ) -> list[TaskOut]:
     """Tasks, filtered; ``overdue_or_done_between`` keeps the ones the month report shows:
     overdue as of ``now``, or done in that window."""
-    m = current(session).manual
-    tz = zone(m.calendar.timezone)
+    cur = current(session)  # the handbook itself only if a task's owner is a position
+    tz = zone(cur.timezone)
     today = now.astimezone(tz).date()
     # the owner's name comes with the row (a join, not a read of the whole roster)
     q = select(*(TK.c[c] for c in _LISTED), ST.c.name.label("owner_name")).select_from(
@@ -298,7 +314,8 @@ def tasks_list(
         kept = list(zip(rows, late, strict=True))
     names = {r.owner_id: r.owner_name for r, _ in kept if r.owner_id is not None}
     holders = _holders(session, {r.owner_position_id for r, _ in kept if r.owner_id is None})
-    return [trusted(TaskOut, _task_fields(r, m, names, holders, lang, tz, n)) for r, n in kept]
+    namer = _position_namer(session, lang)
+    return [trusted(TaskOut, _task_fields(r, names, holders, namer, tz, n, lang)) for r, n in kept]
 
 
 def _task(session: Session, task_id: int):
@@ -320,7 +337,7 @@ def task_show(session: Session, task_id: int, *, now: datetime, lang: str) -> Ta
     m = current(session).manual
     tz = zone(m.calendar.timezone)
     row = _task(session, task_id)
-    base = _task_out(row, m, _names(session), _holders(session), now, lang)
+    base = _task_out(session, row, _names(session), _holders(session), now, lang)
     events = (
         session.connection()
         .execute(select(TE).where(TE.c.task_id == task_id).order_by(TE.c.id))
