@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import typing
 from datetime import date, datetime
 from decimal import Decimal
 from typing import TypeVar
@@ -45,6 +46,24 @@ def _list_adapter(model: type[BaseModel]) -> TypeAdapter:
     return TypeAdapter(list[model])
 
 
+@functools.cache
+def _flat(model: type[BaseModel]) -> bool:
+    """Whether ``model``'s dump is just its fields: no aliases, nested models or serializers."""
+
+    def simple(tp) -> bool:
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            return False
+        return all(simple(a) for a in typing.get_args(tp))
+
+    decorators = model.__pydantic_decorators__
+    return (
+        not model.model_computed_fields
+        and not decorators.field_serializers
+        and not decorators.model_serializers
+        and all(f.alias is None and simple(f.annotation) for f in model.model_fields.values())
+    )
+
+
 def dump_list(items: list[BaseModel]) -> list[dict] | None:
     """Items of one model as plain data in one call; None when they are not all one model."""
     model = type(items[0]) if items else None
@@ -52,6 +71,8 @@ def dump_list(items: list[BaseModel]) -> list[dict] | None:
         return None
     if any(type(i) is not model for i in items):
         return None
+    if _flat(model):  # the fields as they are (orjson writes dates and times itself)
+        return [i.__dict__ for i in items]
     return _list_adapter(model).dump_python(items, mode="python", by_alias=True)
 
 
