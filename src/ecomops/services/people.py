@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from sqlalchemy import select
 
 from ecomops.db import schema
@@ -19,7 +21,7 @@ def find_person(session: Session, name: str, *, active: bool = True, role: str =
         raise NotFound(f"no {role} named {name!r}", "see the roster with: ecomops staff list")
     if active and not row.active:
         raise InvalidInput(f"{row.name} is no longer active")
-    return row
+    return SimpleNamespace(**row._mapping)  # plain attributes: a Row's cost ~1 µs each
 
 
 def names(session: Session, ids: set[int] | None = None) -> dict[int, str]:

@@ -3,6 +3,7 @@ head, and the working calendar they run on."""
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -65,17 +66,17 @@ def due_of(kind: str, period: str, m: Manual) -> tuple[datetime, list[str]]:
 # --- people ------------------------------------------------------------------------------------
 
 
-def _members(session: Session, m: Manual):
+Member = namedtuple("Member", "id name position_id")
+
+
+def _members(session: Session, m: Manual) -> list[Member]:
     inside = [p.id for p in m.positions if p.in_department]
-    return (
-        session.connection()
-        .execute(
-            select(ST.c.id, ST.c.name, ST.c.position_id)
-            .where(ST.c.active, ST.c.position_id.in_(inside))
-            .order_by(ST.c.id)
-        )
-        .all()
+    rows = session.connection().execute(
+        select(ST.c.id, ST.c.name, ST.c.position_id)
+        .where(ST.c.active, ST.c.position_id.in_(inside))
+        .order_by(ST.c.id)
     )
+    return [Member._make(r) for r in rows]
 
 
 def department_head(session: Session, m: Manual):
