@@ -97,21 +97,24 @@ class Backend:
     def prepare(self) -> None:
         if self.url is None:
             return
-        import psycopg
-
-        with psycopg.connect(self.url.replace("+psycopg", ""), autocommit=True) as conn:
+        conn = _pg(self.url)
+        conn.autocommit = True
+        with conn.cursor() as cur:
             for which in ("big", "small"):
-                conn.execute(f"DROP DATABASE IF EXISTS ecomops_bench_{which} WITH (FORCE)")
-                conn.execute(f"CREATE DATABASE ecomops_bench_{which}")
+                cur.execute(f"DROP DATABASE IF EXISTS ecomops_bench_{which} WITH (FORCE)")
+                cur.execute(f"CREATE DATABASE ecomops_bench_{which}")
+        conn.close()
 
     def query(self, which: str, sql: str) -> list[tuple]:
         if self.url is None:
             with sqlite3.connect(self.tmp / f"{which}.db") as conn:
                 return conn.execute(sql).fetchall()
-        import psycopg
-
-        with psycopg.connect(self._db_url(which).replace("+psycopg", "")) as conn:
-            return conn.execute(sql).fetchall()
+        conn = _pg(self._db_url(which))
+        with conn, conn.cursor() as cur:
+            cur.execute(sql)
+            rows = cur.fetchall()
+        conn.close()
+        return rows
 
 
 def main() -> None:
@@ -226,6 +229,12 @@ def _import_ratio(b: Backend, tmp: Path, env: dict, runs: int) -> None:
           f"({w:.2f} s)", flush=True)
 
 
+def _pg(url: str):
+    import psycopg2
+
+    return psycopg2.connect(url.replace("+psycopg2", ""))
+
+
 def _target(sel: list[str]) -> tuple[str | None, str | None]:
     return (sel[1], None) if sel[0] == "--db" else (None, sel[1])
 
@@ -252,15 +261,15 @@ class _fresh_copy:
 
     def __exit__(self, *exc) -> None:
         if self.b.url is not None:  # put the server database back as it was
-            import psycopg
-
-            with psycopg.connect(self.b._db_url("big").replace("+psycopg", "")) as conn:
-                conn.execute("DELETE FROM sheet_score WHERE sheet_id IN "
-                             "(SELECT id FROM sheet WHERE cycle_id = '2026-12')")
-                conn.execute("DELETE FROM sheet WHERE cycle_id = '2026-12'")
-                conn.execute("DELETE FROM audit WHERE id > %s", (self.audit,))
-                conn.execute("DELETE FROM cycle_member WHERE cycle_id = '2026-12'")
-                conn.execute("DELETE FROM cycle WHERE id = '2026-12'")
+            conn = _pg(self.b._db_url("big"))
+            with conn, conn.cursor() as cur:
+                cur.execute("DELETE FROM sheet_score WHERE sheet_id IN "
+                            "(SELECT id FROM sheet WHERE cycle_id = '2026-12')")
+                cur.execute("DELETE FROM sheet WHERE cycle_id = '2026-12'")
+                cur.execute("DELETE FROM audit WHERE id > %s", (self.audit,))
+                cur.execute("DELETE FROM cycle_member WHERE cycle_id = '2026-12'")
+                cur.execute("DELETE FROM cycle WHERE id = '2026-12'")
+            conn.close()
 
 
 def _raw_insert(sel: list[str], sheets: list[tuple], scores: list[int]) -> float:
@@ -270,23 +279,28 @@ def _raw_insert(sel: list[str], sheets: list[tuple], scores: list[int]) -> float
 
     if sel[0] == "--db":
         conn = sqlite3.connect(sel[1])
-        ph, ts = "?", lambda t: t.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+        ts = lambda t: t.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")  # noqa: E731
     else:
-        import psycopg
-
-        conn = psycopg.connect(sel[1].replace("+psycopg", ""))
-        ph, ts = "%s", lambda t: t.astimezone(UTC).replace(tzinfo=None)
-    top = conn.execute("SELECT COALESCE(MAX(id), 0) FROM sheet").fetchone()[0]
+        conn = _pg(sel[1])
+        ts = lambda t: t.astimezone(UTC).replace(tzinfo=None)  # noqa: E731
+    cur = conn.cursor()
+    cur.execute("SELECT COALESCE(MAX(id), 0) FROM sheet")
+    top = cur.fetchone()[0]
     sheet_rows = [(top + 1 + i, *s[:7], ts(s[7])) for i, s in enumerate(sheets)]
     score_rows = [(top + 1 + i, c, "supervisor", score, None)
                   for i, score in enumerate(scores) for c in CRITERIA]
-    marks = lambda n: ", ".join([ph] * n)  # noqa: E731
+    sheet_sql = ("INSERT INTO sheet (id, cycle_id, employee_id, rater_id, rater_position_id, "
+                 "version, is_current, note, created_at) VALUES ")
+    score_sql = "INSERT INTO sheet_score (sheet_id, criterion_id, rubric_id, score, level) VALUES "
     start = time.perf_counter()
-    cur = conn.cursor()
-    cur.executemany("INSERT INTO sheet (id, cycle_id, employee_id, rater_id, rater_position_id, "
-                    f"version, is_current, note, created_at) VALUES ({marks(9)})", sheet_rows)
-    cur.executemany("INSERT INTO sheet_score (sheet_id, criterion_id, rubric_id, score, level) "
-                    f"VALUES ({marks(5)})", score_rows)
+    if sel[0] == "--db":
+        cur.executemany(sheet_sql + "(?, ?, ?, ?, ?, ?, ?, ?, ?)", sheet_rows)
+        cur.executemany(score_sql + "(?, ?, ?, ?, ?)", score_rows)
+    else:  # psycopg2's fast executemany: many rows per statement
+        from psycopg2.extras import execute_values
+
+        execute_values(cur, sheet_sql + "%s", sheet_rows, page_size=1000)
+        execute_values(cur, score_sql + "%s", score_rows, page_size=1000)
     conn.commit()
     took = time.perf_counter() - start
     conn.close()

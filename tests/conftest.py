@@ -64,7 +64,7 @@ def _pg_database() -> Iterator[str]:
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
-    admin = make_url(PG_ADMIN_URL).set(drivername="postgresql+psycopg")
+    admin = make_url(PG_ADMIN_URL).set(drivername="postgresql+psycopg2")
     name = f"ecomops_test_{uuid.uuid4().hex[:12]}"
     eng = create_engine(admin, isolation_level="AUTOCOMMIT")
     with eng.connect() as conn:

@@ -1,6 +1,6 @@
 """Shell completion of people, positions, task ids and cycles.
 
-This runs on every <TAB>, so it stays cheap: the standard library's sqlite3 (or psycopg for a
+This runs on every <TAB>, so it stays cheap: the standard library's sqlite3 (or psycopg2 for a
 PostgreSQL URL) and a few short queries, never SQLAlchemy or the handbook loader. Any failure
 completes nothing.
 """
@@ -37,11 +37,16 @@ def _query(ctx, sql: str) -> list[tuple]:
 
             with sqlite3.connect(f"file:{where}?mode=ro", uri=True, timeout=1) as conn:
                 return conn.execute(sql).fetchall()
-        import psycopg
+        import psycopg2
 
-        dsn = where.replace("postgresql+psycopg://", "postgresql://", 1)
-        with psycopg.connect(dsn, connect_timeout=2) as conn:
-            return conn.execute(sql).fetchall()
+        dsn = where.replace("postgresql+psycopg2://", "postgresql://", 1)
+        conn = psycopg2.connect(dsn, connect_timeout=2)
+        try:
+            with conn.cursor() as cur:
+                cur.execute(sql)
+                return cur.fetchall()
+        finally:
+            conn.close()
     except Exception:  # completion must never break the shell
         return []
 

@@ -9,7 +9,9 @@ PostgreSQL.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 
 from sqlalchemy import Table, insert, select
 from sqlalchemy.engine import Connection
@@ -32,6 +34,26 @@ def _prepared(conn: Connection, table: Table, columns: Sequence[str], rows: list
     return list(zip(*cols, strict=True))
 
 
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_value(v) -> str:
+    """One value in COPY's text format."""
+    if v is None:
+        return "\\N"
+    if v is True or v is False:
+        return "t" if v else "f"
+    if isinstance(v, str):
+        return v.translate(_COPY_ESCAPES)
+    if isinstance(v, datetime | date):
+        return v.isoformat()
+    return str(v)  # int, Decimal
+
+
+def _copy_text(data: list[tuple]) -> io.StringIO:
+    return io.StringIO("".join("\t".join(map(_copy_value, row)) + "\n" for row in data))
+
+
 def insert_rows(
     conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence]
 ) -> int:
@@ -47,9 +69,8 @@ def insert_rows(
     name = conn.dialect.identifier_preparer.format_table(table)
     if conn.dialect.name == "postgresql":
         raw = conn.connection.driver_connection
-        with raw.cursor() as cur, cur.copy(f"COPY {name} ({cols}) FROM STDIN") as copy:
-            for row in data:
-                copy.write_row(row)
+        with raw.cursor() as cur:
+            cur.copy_expert(f"COPY {name} ({cols}) FROM STDIN", _copy_text(data))
         return len(data)
     if conn.dialect.paramstyle != "qmark":  # pragma: no cover - SQLite and PostgreSQL only
         conn.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in rows])

@@ -61,10 +61,10 @@ def _parse_url(raw: str) -> URL:
             "write it like postgresql://user:password@host/dbname or sqlite:///path/to/file.db",
         ) from None
     backend = url.get_backend_name()
-    if backend == "postgresql" and url.drivername in ("postgresql", "postgres"):
-        url = url.set(drivername="postgresql+psycopg")
-    elif backend == "postgres":
-        url = url.set(drivername="postgresql+psycopg")
+    # psycopg2, the driver we ship: it imports in ~20 ms where psycopg 3 takes ~180 ms, most
+    # of a read command's budget (benchmarks/README.md)
+    if backend in ("postgresql", "postgres"):
+        url = url.set(drivername="postgresql+psycopg2")
     if url.get_backend_name() not in ("sqlite", "postgresql"):
         raise InvalidInput(
             f"unsupported database {url.get_backend_name()!r}",
