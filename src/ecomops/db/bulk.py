@@ -61,6 +61,14 @@ def insert_rows(
 
     Runs in the caller's transaction, so an import is still all or nothing."""
     rows = list(rows)
+    # the Python-side defaults a Core insert would fill in (scalars only)
+    defaults = [c for c in table.columns if c.name not in columns and c.default is not None]
+    if any(not c.default.is_scalar for c in defaults):
+        raise ValueError(f"{table.name}: give every column with a computed default")
+    if defaults:
+        columns = (*columns, *(c.name for c in defaults))
+        extra = tuple(c.default.arg for c in defaults)
+        rows = [(*r, *extra) for r in rows]
     data = _prepared(conn, table, columns, rows)
     if not data:
         return 0
