@@ -118,7 +118,8 @@ def make_engine(target: Target) -> Engine:
         engine = create_engine(target.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine)
         return engine
-    return create_engine(target.url, pool_pre_ping=False)
+    # no hstore columns here: skip psycopg2's hstore lookup on connect (one catalog query)
+    return create_engine(target.url, pool_pre_ping=False, use_native_hstore=False)
 
 
 @contextmanager

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ecomops.handbook.model import Manual
+if TYPE_CHECKING:
+    from ecomops.handbook.model import Manual
 
 Rows = dict[str, list[dict[str, Any]]]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
@@ -12,8 +13,11 @@ from ecomops.core.calendar import parse_month
 from ecomops.db import schema
 from ecomops.db.session import Session
 from ecomops.errors import DatabaseError, ManualError, NotFound
-from ecomops.handbook.model import Criterion, Manual, Position, Rubric, Text
 from ecomops.text import key, localize
+
+if TYPE_CHECKING:
+    from ecomops.handbook.model import Criterion, Manual, Position, Rubric, Text
+
 from ecomops.views import (
     CheckOut,
     CriterionOut,
@@ -41,6 +45,8 @@ class Current:
     @property
     def manual(self) -> Manual:
         if self._manual is None:
+            from ecomops.handbook.model import Manual  # the schema: only when a command needs it
+
             self._manual = Manual.model_validate(self.document)
         return self._manual
 
@@ -261,7 +267,8 @@ def _section(
 def manual_sections(m: Manual, year: int, lang: str) -> list[SectionOut]:
     """The whole manual as a tree of sections, in the manual's order."""
     L = lambda t: localize(t.zh, t.en, lang)  # noqa: E731
-    T = Text
+    from ecomops.handbook.model import Text as T
+
     cards = []
     for p in m.positions:
         if p.card is None:

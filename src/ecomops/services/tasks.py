@@ -8,6 +8,7 @@ from collections import namedtuple
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Integer, and_, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
@@ -18,11 +19,14 @@ from ecomops.core.calendar import parse_date
 from ecomops.db import schema
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput, NotFound
-from ecomops.handbook.model import Manual
 from ecomops.services.manual import current
 from ecomops.services.people import find_person as _person
 from ecomops.services.people import names as _names
 from ecomops.text import localize
+
+if TYPE_CHECKING:
+    from ecomops.handbook.model import Manual
+
 from ecomops.views import GoalProgressOut, TaskDetailOut, TaskEventOut, TaskOut, trusted
 
 TK = schema.task
