@@ -4,7 +4,6 @@ head, and the working calendar they run on."""
 from __future__ import annotations
 
 from collections import namedtuple
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import and_, case, func, insert, select, tuple_, update
@@ -256,46 +255,6 @@ def send_stored(database: Database, *, who: str, kind: str, period: str, now_fn)
 # --- reading -------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Standing:
-    """One period's submissions: when due, and each member's (row, first submission, status,
-    versions), in roster order."""
-
-    due: datetime
-    warnings: list[str]
-    members: list[tuple]
-
-
-def standings(
-    session: Session, *, periods: list[tuple[str, str]], now: datetime
-) -> dict[tuple[str, str], Standing]:
-    """Every member's status for several (kind, period) at once: one query for the roster,
-    one grouped query per period for the submissions."""
-    m = current(session).manual
-    tz = zone(m.calendar.timezone)
-    members = _members(session, m)
-    conn = session.connection()
-    out = {}
-    for kind, period in periods:
-        due, warnings = due_of(kind, period, m)
-        got = {
-            staff_id: (when, n)
-            for staff_id, n, when in conn.execute(
-                select(PL.c.staff_id, func.count(), func.min(PL.c.submitted_at))
-                .where(PL.c.kind == kind, PL.c.period == period)
-                .group_by(PL.c.staff_id)
-            ).all()
-        }
-        rows = []
-        nothing = (None, 0)
-        for p in members:
-            when, n = got.get(p.id, nothing)
-            local = when.astimezone(tz) if when else None
-            rows.append((p, local, cal.status(due, when, now), n))
-        out[(kind, period)] = Standing(due, warnings, rows)
-    return out
-
-
 def status_grid(
     session: Session, *, periods: list[tuple[str, str]], now: datetime
 ) -> tuple[list, list[datetime], list[list[str]]]:
@@ -342,27 +301,44 @@ def status_grid(
 def plan_statuses(
     session: Session, *, periods: list[tuple[str, str]], now: datetime
 ) -> dict[tuple[str, str], PlanStatusOut]:
+    """Every member's status for several (kind, period) at once: one query for the roster,
+    one grouped query per period for the submissions."""
+    m = current(session).manual
+    tz = zone(m.calendar.timezone)
+    members = _members(session, m)
+    conn = session.connection()
     out = {}
-    for (kind, period), st in standings(session, periods=periods, now=now).items():
-        rows = [
-            PlanStatusRowOut(
-                name=p.name,
-                position=p.position_id,
-                due_at=st.due,
-                submitted_at=submitted,
-                status=status,
-                versions=n,
+    for kind, period in periods:
+        due, warnings = due_of(kind, period, m)
+        got = {
+            staff_id: (when, n)
+            for staff_id, n, when in conn.execute(
+                select(PL.c.staff_id, func.count(), func.min(PL.c.submitted_at))
+                .where(PL.c.kind == kind, PL.c.period == period)
+                .group_by(PL.c.staff_id)
+            ).all()
+        }
+        rows = []
+        for p in members:
+            when, n = got.get(p.id, (None, 0))
+            rows.append(
+                PlanStatusRowOut(
+                    name=p.name,
+                    position=p.position_id,
+                    due_at=due,
+                    submitted_at=when.astimezone(tz) if when else None,
+                    status=cal.status(due, when, now),
+                    versions=n,
+                )
             )
-            for p, submitted, status, n in st.members
-        ]
         counts = {
             s: sum(1 for r in rows if r.status == s) for s in ("on_time", "late", "missing", "open")
         }
         out[(kind, period)] = PlanStatusOut(
             kind=kind,
             period=period,
-            due_at=st.due,
-            warnings=st.warnings,
+            due_at=due,
+            warnings=warnings,
             counts=counts,
             members=rows,
         )
