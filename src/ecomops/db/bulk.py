@@ -13,7 +13,7 @@ import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection
 
 
@@ -79,9 +79,6 @@ def insert_rows(
         raw = conn.connection.driver_connection
         with raw.cursor() as cur:
             cur.copy_expert(f"COPY {name} ({cols}) FROM STDIN", _copy_text(data))
-        return len(data)
-    if conn.dialect.paramstyle != "qmark":  # pragma: no cover - SQLite and PostgreSQL only
-        conn.execute(insert(table), [dict(zip(columns, r, strict=True)) for r in rows])
         return len(data)
     marks = ", ".join("?" * len(columns))
     conn.exec_driver_sql(f"INSERT INTO {name} ({cols}) VALUES ({marks})", data)

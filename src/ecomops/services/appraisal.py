@@ -158,6 +158,21 @@ def _cycle(session: Session, text: str, *, year_end: bool = False, open_only: bo
 
 
 ONE_MILLION = Decimal(1_000_000)
+CR = schema.criterion
+
+
+def _hundredths():
+    """(Σ (100·weight)(100·score), Σ 100·weight) over a query's scores, in exact integers."""
+    w = func.cast(func.round(CR.c.weight * 100), Integer)
+    sc = func.cast(func.round(SS.c.score * 100), Integer)
+    return func.sum(w * sc), func.sum(w)
+
+
+def _with_weights(q):
+    """``q`` joined to each score and its criterion's weight."""
+    return q.join(SS, SS.c.sheet_id == SH.c.id).join(
+        CR, and_(CR.c.rubric_id == SS.c.rubric_id, CR.c.id == SS.c.criterion_id)
+    )
 
 
 def _summaries(conn, m: Manual, out: dict[int, Appraisal], cond: list) -> set[int]:
@@ -169,21 +184,12 @@ def _summaries(conn, m: Manual, out: dict[int, Appraisal], cond: list) -> set[in
     num / 10^6 exactly (num = Σ (100·weight)(100·score)), and the mean of k totals is the one
     division Σnum / (10^6·k), rounded half-up as :func:`final_score` does. A member whose
     weights do not add up so (a sheet short of a criterion) is left to the per-sheet path."""
-    cr = schema.criterion
-    w = func.cast(func.round(cr.c.weight * 100), Integer)
-    sc = func.cast(func.round(SS.c.score * 100), Integer)
     raters = sorted({r for p in m.positions for r in m.raters_of(p)})
     present = [func.sum(case((SH.c.rater_position_id == r, 1), else_=0)) for r in raters]
     rows = conn.execute(
-        select(
-            SH.c.employee_id,
-            func.count(func.distinct(SH.c.id)),
-            func.sum(w * sc),
-            func.sum(w),
-            *present,
+        _with_weights(
+            select(SH.c.employee_id, func.count(func.distinct(SH.c.id)), *_hundredths(), *present)
         )
-        .join(SS, SS.c.sheet_id == SH.c.id)
-        .join(cr, and_(cr.c.rubric_id == SS.c.rubric_id, cr.c.id == SS.c.criterion_id))
         .where(*cond, SH.c.is_current)
         .group_by(SH.c.employee_id)
     ).all()
@@ -207,21 +213,17 @@ def _summaries(conn, m: Manual, out: dict[int, Appraisal], cond: list) -> set[in
 def _sheet_totals(conn, cond: list) -> list:
     """Each sheet's rater total, summed in the database in whole hundredths (exact: no
     floats): Σ (100·weight)(100·score) / Σ 100·weight / 100 = Σ weight·score / Σ weight."""
-    cr = schema.criterion
-    w = func.cast(func.round(cr.c.weight * 100), Integer)
-    sc = func.cast(func.round(SS.c.score * 100), Integer)
     return conn.execute(
-        select(
-            SH.c.id,
-            SH.c.employee_id,
-            SH.c.rater_id,
-            SH.c.rater_position_id,
-            SH.c.is_current,
-            func.sum(w * sc),
-            func.sum(w),
+        _with_weights(
+            select(
+                SH.c.id,
+                SH.c.employee_id,
+                SH.c.rater_id,
+                SH.c.rater_position_id,
+                SH.c.is_current,
+                *_hundredths(),
+            )
         )
-        .join(SS, SS.c.sheet_id == SH.c.id)
-        .join(cr, and_(cr.c.rubric_id == SS.c.rubric_id, cr.c.id == SS.c.criterion_id))
         .where(*cond)
         .group_by(SH.c.id, SH.c.employee_id, SH.c.rater_id, SH.c.rater_position_id, SH.c.is_current)
         .order_by(SH.c.id)
