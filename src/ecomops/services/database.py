@@ -132,8 +132,10 @@ def init_database(
     *,
     manual_file: str | Path | None = None,
     year: int | None = None,
+    now: datetime | None = None,
 ) -> InitOut:
-    """``ecomops init``: create or upgrade the schema and load the handbook, in one transaction."""
+    """``ecomops init``: create or upgrade the schema and load the handbook, in one transaction.
+    ``now`` stamps what it creates (default: the clock)."""
     from ecomops.handbook.loader import load_manual  # YAML: only when loading a handbook
 
     loaded = load_manual(manual_file)  # a bad file fails here, before the database is touched
@@ -144,7 +146,7 @@ def init_database(
         with database.connect(write=True) as conn:
             if needs_upgrade(conn):
                 upgrade(conn)
-            stamp = clock.now(_tz(loaded))
+            stamp = now if now is not None else clock.now(_tz(loaded))
             result = install_manual(conn, loaded, year=year, now=stamp)
             counts = sync_handbook_tasks(conn, loaded.manual, result["year"], stamp)
             for what in ("added", "updated", "removed"):

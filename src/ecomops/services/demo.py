@@ -114,7 +114,7 @@ def build_demo(path: str | Path | None, *, lang: str) -> tuple[str, ReportOut]:
     file = Path(path) if path else default_demo_path()
     file.parent.mkdir(parents=True, exist_ok=True)
     _remove_sqlite(file)
-    init_database(str(file), None, year=2026)
+    init_database(str(file), None, year=2026, now=_at("10-08 09:00"))
     database = Database(resolve(db=str(file)))
     try:
         with database.session(write=True) as s:
