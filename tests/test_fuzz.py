@@ -13,9 +13,9 @@ from ecomops.clock import parse_instant
 from ecomops.core.calendar import parse_date, parse_month, parse_week
 from ecomops.core.cycles import parse_cycle_id
 from ecomops.core.plans import parse_markdown
+from ecomops.core.scoring import parse_score
 from ecomops.errors import EcomopsError
 from ecomops.handbook.loader import parse_manual_text
-from ecomops.services.appraisal import parse_score
 from ecomops.services.staff import read_staff_csv
 from ecomops.text import key, parse_lang
 from tests.conftest import SEED

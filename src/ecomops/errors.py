@@ -7,18 +7,26 @@ from __future__ import annotations
 
 
 class EcomopsError(Exception):
-    """Something the user can fix. ``str(err)`` is the whole message; ``hint`` says what to do."""
+    """Something the user can fix. ``str(err)`` is the whole message; ``hint`` says what to do
+    in the domain's words. ``param`` names the service parameter at fault (``"reason"``), so
+    that the command line can name its own option for it (``--reason``)."""
 
     exit_code = 1
 
     def __init__(
-        self, message: str, hint: str | None = None, problems: list[str] | None = None
+        self,
+        message: str,
+        hint: str | None = None,
+        problems: list[str] | None = None,
+        *,
+        param: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
         #: one line per problem (a bad file's lines), printed after the message
         self.problems = problems or []
+        self.param = param
 
     def __str__(self) -> str:
         return f"{self.message}; {self.hint}" if self.hint else self.message
@@ -39,6 +47,10 @@ class ManualError(EcomopsError):
         self, message: str, problems: list[str] | None = None, hint: str | None = None
     ) -> None:
         super().__init__(message, hint, problems)
+
+
+class NotAllowed(EcomopsError):
+    """An action the acting person may not take."""
 
 
 class DatabaseError(EcomopsError):

@@ -14,7 +14,6 @@ from functools import lru_cache
 
 from ecomops.errors import InvalidInput
 
-LANGS = ("en", "zh", "zh-hans")
 _ALIASES = {
     "en": "en",
     "english": "en",

@@ -268,7 +268,7 @@ def test_special_leave_is_recorded_as_an_exception(dept, cli):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--from", "2026-12-03", "--to", "2026-12-01"], "--to 2026-12-01 is before --from"),
+        (["--from", "2026-12-03", "--to", "2026-12-01"], "the last day 2026-12-01 is before the first 2026-12-03 (--to)"),
         (["--from", "2026-02-30"], "is not a date"),
         (["--from", "2026-12-01", "--kind", "holiday"], "unknown kind 'holiday'"),
     ],
@@ -301,7 +301,7 @@ def test_handover_form(dept, cli, monkeypatch):
     ("args", "message"),
     [
         (["--to", "陈静", "--start", "2026-11-24T18:00", "--end", "2026-11-24T09:00"],
-         "does not follow --start"),
+         "does not follow the start"),
         (["--to", "李娜", "--start", "2026-11-24T09:00", "--end", "2026-11-24T18:00"],
          "nobody covers for themselves"),
         (["--to", "总经理甲", "--start", "2026-11-24T09:00", "--end", "2026-11-24T18:00"],

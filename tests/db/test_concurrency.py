@@ -6,6 +6,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 from datetime import datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 PROCESSES = 8
@@ -32,10 +33,10 @@ def _worker(env: dict, index: int, queue) -> None:
                           summary=f"summary {n}", plan=f"plan {n}", now=now)
                 with database.session(write=True) as s:
                     rate(s, cycle="2026-11", employee=f"主管{n:02d}", rater=f"总经理{index}",
-                         scores=[f"{c}={60 + (n + index) % 40}" for c in (
+                         ratings={c: Decimal(60 + (n + index) % 40) for c in (
                              "organizing_planning", "leadership", "expertise",
-                             "problem_solving", "coordination")],
-                         levels=[], note=None, now=now, lang="en")
+                             "problem_solving", "coordination")},
+                         note=None, now=now, lang="en")
             except EcomopsError as exc:  # what a user would have seen
                 errors.append(str(exc))
     finally:

@@ -8,7 +8,7 @@ import random
 from ecomops.db.engine import resolve
 from ecomops.db.session import Database
 from ecomops.services.appraisal import load_cycle
-from ecomops.services.manual import current
+from ecomops.services.handbook import current
 
 COPY = ["analysis", "execution", "expertise", "communication", "collaboration"]
 

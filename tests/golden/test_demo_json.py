@@ -101,6 +101,13 @@ WRITES: list[tuple[str, list[str]]] = [
 ]
 
 
+def _bundled() -> str:
+    """Where the bundled handbook is (the checkout's data/, or the installed package's)."""
+    from ecomops.handbook.loader import bundled_manual_path
+
+    return str(bundled_manual_path())
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory):
     """The demo department, built once for the module, with its own clock."""
@@ -131,7 +138,7 @@ def _check(name: str, args: list[str], demo, monkeypatch: pytest.MonkeyPatch) ->
     argv = [a.format(plan=work / "plan.md", sheets=work / "sheets.csv") for a in args]
     r = run(*argv, "--json")
     assert r.exit_code == 0, f"{name}: {r.stderr}"
-    out = r.stdout.replace(str(work), "{work}")
+    out = r.stdout.replace(str(work), "{work}").replace(_bundled(), "{bundled}")
     path = GOLDEN / f"{name}.json"
     if UPDATE:
         GOLDEN.mkdir(exist_ok=True)

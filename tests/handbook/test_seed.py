@@ -19,7 +19,7 @@ def zh_text() -> str:
 
 
 def items(m):
-    """Every item HANDBOOK.md counts, as (label, Text)."""
+    """Every numbered item of the manual (tests/fixtures/handbook.zh.txt), as (label, Text)."""
     out = []
     out += [(f"functions.{i}", t) for i, t in enumerate(m.functions.items, 1)]
     out += [(f"conduct.{i}", t) for i, t in enumerate(m.conduct.items, 1)]

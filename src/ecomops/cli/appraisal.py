@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -20,11 +20,15 @@ from ecomops.cli.common import (
     me,
     note,
     now,
+    required_name,
     session,
     stdin_is_terminal,
 )
 from ecomops.cli.output import console, emit, fmt, table
 from ecomops.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from ecomops.core.scoring import Rating
 
 cycle_app = typer.Typer(
     help="Appraisal cycles: a month, a quarter, or the year-end.\n\n"
@@ -149,7 +153,7 @@ def cycle_close(
     from ecomops.services.appraisal import cycle_close as service
 
     with session(db, database_url, write=True) as s:
-        out = service(s, cycle, by=me(as_), override=override, now=now())
+        out = service(s, cycle, by=me(s, as_), override=override, now=now())
     emit(
         out,
         as_json=as_json,
@@ -164,11 +168,32 @@ def cycle_close(
 # --- rating ---------------------------------------------------------------------------------
 
 
-def _ask(employee: str, cycle: str, db, database_url) -> tuple[list[str], list[str]]:
+def _ratings(scores: list[str], levels: list[str]) -> dict[str, Rating]:
+    """``--score CRIT=N`` and ``--level CRIT=G`` as ratings by criterion name."""
+    from ecomops.core.scoring import parse_score
+
+    out: dict[str, Rating] = {}
+    for flag, items in (("--score", scores), ("--level", levels)):
+        for item in items:
+            name, sep, value = item.partition("=")
+            name, value = name.strip(), value.strip()
+            if not sep or not name or not value:
+                raise InvalidInput(
+                    f"{flag.lstrip('-')} {item!r} is not CRITERION=VALUE",
+                    "write it like --score analysis=85 or --level 分析能力=B",
+                )
+            if name in out:
+                raise InvalidInput(f"criterion {name} is given twice", "give each criterion once")
+            out[name] = parse_score(value, f"{name}: ") if flag == "--score" else value.upper()
+    return out
+
+
+def _ask(employee: str, cycle: str, db: str | None, database_url: str | None) -> dict[str, Rating]:
     """Walk the rater through each criterion: its four descriptors, then a level or a number."""
     from rich.markup import escape
 
-    from ecomops.services.appraisal import parse_score, rubric_of
+    from ecomops.core.scoring import parse_rating
+    from ecomops.services.appraisal import rubric_of
 
     with session(db, database_url, write=False) as s:
         rubric, m = rubric_of(s, employee)
@@ -177,7 +202,7 @@ def _ask(employee: str, cycle: str, db, database_url) -> tuple[list[str], list[s
 
     c = console()
     points = {g.id: g.points for g in m.appraisal.grades}
-    scores, levels = [], []
+    ratings: dict[str, Rating] = {}
     c.print(
         f"[bold]{escape(localize(rubric.name.zh, rubric.name.en, lang))}[/] — "
         f"{escape(employee)}, cycle {escape(cycle)}"
@@ -190,18 +215,14 @@ def _ask(employee: str, cycle: str, db, database_url) -> tuple[list[str], list[s
         for g, text in crit.levels.items():
             c.print(f"  {g} ({fmt(points[g])}): {escape(localize(text.zh, text.en, lang))}")
         while True:
-            answer = typer.prompt(f"{crit.id}: level {'/'.join(points)} or a score 0–100").strip()
-            if answer.upper() in points:
-                levels.append(f"{crit.id}={answer.upper()}")
-                break
+            answer = typer.prompt(f"{crit.id}: level {'/'.join(points)} or a score 0–100")
             try:
-                parse_score(answer)
+                ratings[crit.id] = parse_rating(answer, points)
             except InvalidInput as exc:
                 typer.echo(f"  {exc}", err=True)
                 continue
-            scores.append(f"{crit.id}={answer}")
             break
-    return scores, levels
+    return ratings
 
 
 def register(root: typer.Typer) -> None:
@@ -266,7 +287,7 @@ def register(root: typer.Typer) -> None:
                     "give no EMPLOYEE, --score or --level with it",
                 )
             with session(db, database_url, write=True) as s:
-                bulk = rate_from_csv(s, cycle=cycle, path=from_, now=now(), lang=language)
+                bulk = rate_from_csv(s, cycle=cycle, path=from_, now=now())
             emit(
                 bulk,
                 as_json=as_json,
@@ -278,22 +299,22 @@ def register(root: typer.Typer) -> None:
             return
         if not employee:
             raise InvalidInput("whom are you rating?", "give EMPLOYEE, or --from FILE.csv")
-        rater = me(as_)
-        scores, levels = list(score or []), list(level or [])
-        if not scores and not levels:
-            if not stdin_is_terminal():
-                raise InvalidInput(
-                    "no scores given", "give --score CRIT=N or --level CRIT=G for every criterion"
-                )
-            scores, levels = _ask(employee, cycle, db, database_url)
+        rater = required_name(as_)
+        if score or level:
+            ratings = _ratings(score or [], level or [])
+        elif stdin_is_terminal():
+            ratings = _ask(employee, cycle, db, database_url)
+        else:
+            raise InvalidInput(
+                "no scores given", "give --score CRIT=N or --level CRIT=G for every criterion"
+            )
         with session(db, database_url, write=True) as s:
             out = rate(
                 s,
                 cycle=cycle,
                 employee=employee,
-                rater=rater,
-                scores=scores,
-                levels=levels,
+                rater=me(s, rater),
+                ratings=ratings,
                 note=note_,
                 now=now(),
                 lang=language,
@@ -345,7 +366,7 @@ def register(root: typer.Typer) -> None:
                 cycle=cycle,
                 employee=employee,
                 grade=grade,
-                rater=me(as_),
+                rater=me(s, as_),
                 reason=reason,
                 now=now(),
             )
@@ -395,7 +416,7 @@ def appraisals_list(
     from ecomops.services.appraisal import appraisals_list as service
 
     with session(db, database_url, write=False) as s:
-        out = service(s, cycle=cycle, viewer=me(as_))
+        out = service(s, cycle=cycle, viewer=me(s, as_))
     emit(out, as_json=as_json, render=_appraisal_rows)
 
 
@@ -420,7 +441,7 @@ def appraisals_show(
     from ecomops.services.appraisal import appraisal_show as service
 
     with session(db, database_url, write=False) as s:
-        out = service(s, cycle=cycle, employee=employee, viewer=me(as_), lang=lang_of(lang))
+        out = service(s, cycle=cycle, employee=employee, viewer=me(s, as_), lang=lang_of(lang))
 
     def render(a) -> None:
         from rich.markup import escape
@@ -496,7 +517,7 @@ def quota_check(
     from ecomops.services.appraisal import quota_check as service
 
     with session(db, database_url, write=False) as s:
-        out = service(s, cycle=cycle, by=by, strict=strict, viewer=me(as_))
+        out = service(s, cycle=cycle, by=by, strict=strict, viewer=me(s, as_))
 
     def render(o) -> None:
         from rich.markup import escape

@@ -10,7 +10,8 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -19,6 +20,8 @@ from ecomops.errors import DatabaseError, EcomopsError, InvalidInput
 
 if TYPE_CHECKING:
     from ecomops.db.session import Session
+    from ecomops.identity import Actor
+    from ecomops.services.people import Person
 
 DbOpt = Annotated[
     str | None,
@@ -62,11 +65,24 @@ JsonOpt = Annotated[
 ]
 
 
-def me(value: str | None) -> str:
-    """The ``--as`` person, required."""
+def acting(s: Session, value: str | None, *, strict: bool = True) -> Actor:
+    """Who acts in this command (``--as``, which Typer fills from ``ECOMOPS_AS``), resolved
+    by :func:`ecomops.identity.acting`, the one place that decides it."""
+    from ecomops.identity import acting as resolve
+
+    return resolve(s, value, strict=strict)
+
+
+def required_name(value: str | None) -> str:
+    """The ``--as`` name, required."""
     if not value or not value.strip():
         raise InvalidInput("say who you are with --as NAME", "or set ECOMOPS_AS")
-    return value
+    return value.strip()
+
+
+def me(s: Session, value: str | None) -> Person:
+    """The ``--as`` person, required and on the roster."""
+    return acting(s, required_name(value)).required()
 
 
 def note(message: str) -> None:
@@ -74,7 +90,27 @@ def note(message: str) -> None:
     typer.echo(f"ecomops: {message}", err=True)
 
 
-def fail(exc: EcomopsError) -> None:
+def _option(param: str) -> str | None:
+    """The running command's option for a service parameter (``reason`` → ``--reason``)."""
+    ctx = _context()
+    if ctx is None:
+        return None
+    for p in ctx.command.params:
+        if p.name == param and getattr(p, "opts", None) and p.opts[0].startswith("-"):
+            return max(p.opts, key=len)
+    return None
+
+
+def fail(exc: EcomopsError, renamed: dict[str, str] | None = None) -> None:
+    """Print ``exc`` (naming the option behind the parameter it blames) and exit non-zero;
+    ``renamed`` maps a service's parameter names to the command's where they differ."""
+    param = (renamed or {}).get(exc.param, exc.param) if exc.param else None
+    flag = _option(param) if param else None
+    if flag is not None:  # the service named its parameter: name the option that sets it
+        if exc.hint:
+            exc.hint = f"{exc.hint} ({flag})"
+        else:
+            exc.message = f"{exc.message} ({flag})"
     typer.echo(f"error: {exc}", err=True)
     for line in exc.problems:
         typer.echo(f"  {line}", err=True)
@@ -85,8 +121,15 @@ def _debug() -> bool:
     return os.environ.get("ECOMOPS_DEBUG", "") not in ("", "0")
 
 
-def command(app: typer.Typer, name: str | None = None, **kwargs) -> Callable:
-    """Register ``fn`` as a command whose user errors print one line and exit non-zero."""
+def command(
+    app: typer.Typer,
+    name: str | None = None,
+    *,
+    renamed: dict[str, str] | None = None,
+    **kwargs: Any,
+) -> Callable:
+    """Register ``fn`` as a command whose user errors print one line and exit non-zero
+    (``renamed``: the service's parameter names that the command calls otherwise)."""
 
     def decorate(fn: Callable) -> Callable:
         @functools.wraps(fn)
@@ -96,7 +139,7 @@ def command(app: typer.Typer, name: str | None = None, **kwargs) -> Callable:
             except EcomopsError as exc:
                 if _debug():
                     raise
-                fail(exc)
+                fail(exc, renamed)
             except (typer.Exit, typer.Abort, KeyboardInterrupt):
                 raise
             except Exception as exc:  # the last line of defence: no traceback for users
@@ -132,14 +175,18 @@ def lang_of(value: str | None) -> str:
     return parse_lang(value) if value else default_lang()
 
 
-def _invocation() -> tuple[str, dict, str | None]:
-    """The running command's path (``staff add``), its parameters and its ``--as``."""
+def _context():
     try:
         from typer._click.globals import get_current_context
     except ImportError:  # pragma: no cover - a Typer without its vendored Click
         from click import get_current_context
 
-    ctx = get_current_context(silent=True)
+    return get_current_context(silent=True)
+
+
+def _invocation() -> tuple[str, dict, str | None]:
+    """The running command's path (``staff add``), its parameters and its ``--as``."""
+    ctx = _context()
     if ctx is None:
         return "?", {}, None
     path = ctx.command_path.split(" ", 1)[1] if " " in ctx.command_path else ctx.command_path
@@ -164,10 +211,12 @@ def session(db: str | None, url: str | None, *, write: bool) -> Iterator[Session
 
 
 def audit(conn) -> None:
+    from ecomops.identity import acting
     from ecomops.services.audit import record
 
     command_path, params, who = _invocation()
-    record(conn, command=command_path, params=params, who=who, now=now())
+    name = who or os.environ.get("ECOMOPS_AS")  # commands without --as still say who ran them
+    record(conn, command=command_path, params=params, actor=acting(None, name), now=now())
 
 
 @contextmanager
@@ -186,10 +235,26 @@ def database(db: str | None, url: str | None, *, write: bool = True):
         opened.dispose()
 
 
-def now():
+def now() -> datetime:
     from ecomops import clock
 
     return clock.now()
+
+
+def instant(s: Session, text: str, flag: str) -> datetime:
+    """A typed date or date-time (ISO 8601); a value without an offset is in the handbook's
+    time zone."""
+    from ecomops.clock import parse_instant, zone
+    from ecomops.services.handbook import current
+
+    return parse_instant(text, zone(current(s).timezone), what=flag)
+
+
+def day(text: str, flag: str) -> date:
+    """A typed date (YYYY-MM-DD)."""
+    from ecomops.core.calendar import parse_date
+
+    return parse_date(text, flag)
 
 
 def stdin_is_terminal() -> bool:

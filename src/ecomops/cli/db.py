@@ -152,10 +152,12 @@ def register_audit(root: typer.Typer) -> None:
         Example: ecomops audit --since 2026-11-01
         """
         from ecomops.cli.common import session
+        from ecomops.core.calendar import parse_date
         from ecomops.services.audit import audit_list
 
+        day = parse_date(since, "--since") if since else None
         with session(db, database_url, write=False) as s:
-            out = audit_list(s, since=since, limit=last)
+            out = audit_list(s, since=day, limit=last)
         emit(
             out,
             as_json=as_json,

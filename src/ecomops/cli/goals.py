@@ -30,10 +30,12 @@ def list_(
 
     Example: ecomops goals list --month 2026-12 --lang zh-hans
     """
-    from ecomops.services.manual import goals_list
+    from ecomops.core.calendar import parse_month
+    from ecomops.services.goals import goals_list
 
+    wanted = parse_month(month) if month is not None else None
     with session(db, database_url, write=False) as s:
-        out = goals_list(s, month, lang_of(lang))
+        out = goals_list(s, month=wanted, lang=lang_of(lang))
     emit(
         out,
         as_json=as_json,

@@ -14,6 +14,8 @@ from ecomops.cli.common import (
     LangOpt,
     UrlOpt,
     command,
+    day,
+    instant,
     lang_of,
     me,
     note,
@@ -49,7 +51,7 @@ LEAVE_COLUMNS = [
 ]
 
 
-@command(leave_app, "request")
+@command(leave_app, "request", renamed={"start": "from_", "end": "to"})
 def leave_request(
     as_: AsOpt = None,
     from_: Annotated[
@@ -79,12 +81,13 @@ def leave_request(
     """
     from ecomops.services.office import leave_request as service
 
+    first, last = day(from_, "--from"), day(to, "--to") if to else None
     with session(db, database_url, write=True) as s:
         out = service(
             s,
-            who=me(as_),
-            start=from_,
-            end=to,
+            who=me(s, as_),
+            start=first,
+            end=last,
             kind=kind,
             reason=reason,
             special=special,
@@ -118,10 +121,12 @@ def leave_list(
 
     Example: ecomops leave list --month 2026-12
     """
+    from ecomops.core.calendar import parse_month
     from ecomops.services.office import leave_list as service
 
+    wanted = parse_month(month) if month else None
     with session(db, database_url, write=False) as s:
-        out = service(s, month=month)
+        out = service(s, month=wanted)
     emit(
         out,
         as_json=as_json,
@@ -140,7 +145,7 @@ HANDOVER_COLUMNS = [
 ]
 
 
-@command(handover_app, "add")
+@command(handover_app, "add", renamed={"cover": "to"})
 def handover_add(
     as_: AsOpt = None,
     to: Annotated[
@@ -175,10 +180,10 @@ def handover_add(
     with session(db, database_url, write=True) as s:
         out = service(
             s,
-            who=me(as_),
+            who=me(s, as_),
             cover=to,
-            start=start,
-            end=end,
+            start=instant(s, start, "--start"),
+            end=instant(s, end, "--end"),
             place=place,
             matter=matter,
             duties=duties,
@@ -271,7 +276,7 @@ def visitor_add(
             approved_by=approved_by,
             escort=escort,
             purpose=purpose,
-            at=at,
+            at=instant(s, at, "--at") if at else None,
             now=now(),
             lang=lang_of(lang),
         )
@@ -301,7 +306,8 @@ def visitor_leave(
     from ecomops.services.office import visitor_leave as service
 
     with session(db, database_url, write=True) as s:
-        out = service(s, visit_id=visit, at=at, now=now())
+        left = instant(s, at, "--at") if at else None
+        out = service(s, visit_id=visit, at=left, now=now())
     emit(out, as_json=as_json, render=lambda v: note(f"visit {v.id}: {v.name} left"))
 
 
@@ -320,8 +326,9 @@ def visitor_list(
     """
     from ecomops.services.office import visitor_list as service
 
+    wanted = day(date, "--date") if date else None
     with session(db, database_url, write=False) as s:
-        out = service(s, day=date)
+        out = service(s, day=wanted)
     emit(
         out,
         as_json=as_json,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +19,7 @@ from ecomops.cli.common import (
     me,
     note,
     now,
+    required_name,
     session,
     stdin_is_terminal,
 )
@@ -96,6 +98,21 @@ def _render_plan(p) -> None:
         )
 
 
+def _period(week: str | None, month: str | None, now: datetime) -> tuple[str, str]:
+    """(kind, period): a week (default: the week of now) or a month."""
+    from ecomops.core import calendar as cal
+
+    if week and month:
+        raise InvalidInput("--week and --month both given", "a plan is for a week or a month")
+    if month:
+        y, mo = cal.parse_month(month)
+        return "month", f"{y:04d}-{mo:02d}"
+    if week:
+        y, w = cal.parse_week(week)
+        return "week", f"{y}-W{w:02d}"
+    return "week", cal.week_id(now.date())
+
+
 @command(app, "submit")
 def submit(
     as_: AsOpt = None,
@@ -138,15 +155,16 @@ def submit(
 --plan "写元旦活动文案" --send
     """
     from ecomops.config import send_plans_by_default
-    from ecomops.services.plans import resolve_period, send_stored, store
+    from ecomops.services.plans import send_stored, store
 
-    who = me(as_)
+    name = required_name(as_)
     stamp = now()
-    kind, period = resolve_period(week, month, stamp)
-    summary_text, plan_text = _texts(file, summary, plan, kind, period, who)
+    kind, period = _period(week, month, stamp)
+    summary_text, plan_text = _texts(file, summary, plan, kind, period, name)
     mail = send_plans_by_default() if send is None else send
     with database(db, database_url) as opened:
         with opened.session(write=True) as s:
+            who = me(s, name)
             out = store(
                 s,
                 who=who,
@@ -182,9 +200,9 @@ def send_cmd(
 
     Example: ecomops plan send 李娜 --week 2026-W48
     """
-    from ecomops.services.plans import resolve_period, send_stored
+    from ecomops.services.plans import send_stored
 
-    kind, period = resolve_period(week, month, now())
+    kind, period = _period(week, month, now())
     with database(db, database_url) as opened:
         out = send_stored(opened, who=name, kind=kind, period=period, now_fn=now)
     emit(
@@ -206,10 +224,10 @@ def status(
 
     Example: ecomops plan status --week 2026-W48
     """
-    from ecomops.services.plans import plan_status, resolve_period
+    from ecomops.services.plans import plan_status
 
     stamp = now()
-    kind, period = resolve_period(week, month, stamp)
+    kind, period = _period(week, month, stamp)
     with session(db, database_url, write=False) as s:
         out = plan_status(s, kind=kind, period=period, now=stamp)
 
@@ -249,9 +267,9 @@ def show(
 
     Example: ecomops plan show 李娜 --week 2026-W48
     """
-    from ecomops.services.plans import plan_show, resolve_period
+    from ecomops.services.plans import plan_show
 
-    kind, period = resolve_period(week, month, now())
+    kind, period = _period(week, month, now())
     with session(db, database_url, write=False) as s:
         out = plan_show(s, who=name, kind=kind, period=period)
     emit(out, as_json=as_json, render=_render_plan)
@@ -273,10 +291,12 @@ def register(root: typer.Typer) -> None:
 
         Example: ecomops calendar --month 2026-10
         """
+        from ecomops.core.calendar import parse_month
         from ecomops.services.plans import calendar_month
 
+        wanted = parse_month(month) if month is not None else None
         with session(db, database_url, write=False) as s:
-            out = calendar_month(s, month=month, now=now())
+            out = calendar_month(s, month=wanted, now=now())
 
         def render(o) -> None:
             for w in o.warnings:

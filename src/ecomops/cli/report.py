@@ -15,6 +15,7 @@ from ecomops.cli.common import (
     JsonOpt,
     LangOpt,
     UrlOpt,
+    acting,
     command,
     lang_of,
     note,
@@ -97,6 +98,7 @@ def register(root: typer.Typer) -> None:
 
         Example: ecomops report --month 2026-11 --format html -o report.html --as 张伟
         """
+        from ecomops.core.calendar import parse_month
         from ecomops.services.report import build_report
 
         fmt_name = "json" if as_json else format_.lower()
@@ -105,8 +107,10 @@ def register(root: typer.Typer) -> None:
         if fmt_name == "xlsx" and output is None:
             raise InvalidInput("an XLSX report needs a file", "add -o report.xlsx")
         language = lang_of(lang)
+        wanted = parse_month(month) if month else None
         with session(db, database_url, write=False) as s:
-            out = build_report(s, month=month, now=now(), lang=language, viewer=as_)
+            viewer = acting(s, as_).person
+            out = build_report(s, month=wanted, now=now(), lang=language, viewer=viewer)
         if fmt_name == "table" and output is None:
             from ecomops.render import terminal
 
@@ -162,7 +166,7 @@ def register(root: typer.Typer) -> None:
 
         language = lang_of(lang)
         with session(db, database_url, write=False) as s:
-            out = service(s, who=as_, now=now(), lang=language)
+            out = service(s, who=acting(s, as_).person, now=now(), lang=language)
         emit(out, as_json=as_json, render=lambda d: render_dashboard(d, language))
 
     today_command = root.registered_commands[-1].callback

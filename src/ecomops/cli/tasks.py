@@ -12,6 +12,7 @@ from ecomops.cli.common import (
     JsonOpt,
     LangOpt,
     UrlOpt,
+    acting,
     command,
     lang_of,
     note,
@@ -184,16 +185,18 @@ def add(
 
     Example: ecomops tasks add "元旦活动海报" --owner 李娜 --due 2026-12-20 --goal nov.4
     """
-    from ecomops.services.tasks import actor, task_add
+    from ecomops.core.calendar import parse_date
+    from ecomops.services.tasks import task_add
 
+    when = parse_date(due, "--due")
     with session(db, database_url, write=True) as s:
         out = task_add(
             s,
             title=title,
             owner=owner,
-            due=due,
+            due=when,
             goal=goal,
-            who=actor(as_),
+            actor=acting(s, as_, strict=False),
             now=now(),
             lang=lang_of(lang),
         )
@@ -212,11 +215,12 @@ def _status_command(name: str, status: str, verb: str, example: str) -> None:
         database_url: UrlOpt = None,
         as_json: JsonOpt = False,
     ) -> None:
-        from ecomops.services.tasks import actor, task_set_status
+        from ecomops.services.tasks import task_set_status
 
         with session(db, database_url, write=True) as s:
+            who = acting(s, as_, strict=False)
             out = task_set_status(
-                s, task, status, who=actor(as_), now=now(), lang=lang_of(lang), note=note_
+                s, task, status, actor=who, now=now(), lang=lang_of(lang), note=note_
             )
         emit(out, as_json=as_json, render=lambda t: note(f"task {t.id} {verb}: {t.title}"))
 
@@ -247,10 +251,11 @@ def assign(
 
     Example: ecomops tasks assign 7 李娜
     """
-    from ecomops.services.tasks import actor, task_assign
+    from ecomops.services.tasks import task_assign
 
     with session(db, database_url, write=True) as s:
-        out = task_assign(s, task, owner, who=actor(as_), now=now(), lang=lang_of(lang))
+        who = acting(s, as_, strict=False)
+        out = task_assign(s, task, owner, actor=who, now=now(), lang=lang_of(lang))
     emit(out, as_json=as_json, render=lambda t: note(f"task {t.id} is now {t.owner}'s"))
 
 
@@ -268,8 +273,11 @@ def reschedule(
 
     Example: ecomops tasks due 7 2026-12-15
     """
-    from ecomops.services.tasks import actor, task_set_due
+    from ecomops.core.calendar import parse_date
+    from ecomops.services.tasks import task_set_due
 
+    when = parse_date(due, "--due")
     with session(db, database_url, write=True) as s:
-        out = task_set_due(s, task, due, who=actor(as_), now=now(), lang=lang_of(lang))
+        who = acting(s, as_, strict=False)
+        out = task_set_due(s, task, when, actor=who, now=now(), lang=lang_of(lang))
     emit(out, as_json=as_json, render=lambda t: note(f"task {t.id} is now due {t.due}"))

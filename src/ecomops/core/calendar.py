@@ -16,6 +16,7 @@ import calendar as _cal
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
+from typing import NamedTuple
 
 from ecomops.errors import InvalidInput
 
@@ -70,7 +71,28 @@ def week_id(d: date) -> str:
     return f"{y}-W{w:02d}"
 
 
-def parse_month(text: str) -> tuple[int, int]:
+class Month(NamedTuple):
+    """A calendar month (unpacks as ``year, month``); ``str()`` is its id, ``2026-11``."""
+
+    year: int
+    month: int
+
+    def __str__(self) -> str:
+        return f"{self.year:04d}-{self.month:02d}"
+
+    @property
+    def first(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def last(self) -> date:
+        return date(self.year, self.month, _cal.monthrange(self.year, self.month)[1])
+
+    def next(self) -> Month:
+        return Month(self.year + (self.month == 12), self.month % 12 + 1)
+
+
+def parse_month(text: str) -> Month:
     try:
         y, mo = text.strip().split("-")
         year, month = int(y), int(mo)
@@ -80,7 +102,7 @@ def parse_month(text: str) -> tuple[int, int]:
         raise InvalidInput(
             f"{text!r} is not a month", "write it as YYYY-MM, e.g. 2026-11"
         ) from None
-    return year, month
+    return Month(year, month)
 
 
 def parse_date(text: str, what: str = "date") -> date:

@@ -11,12 +11,60 @@ Pure functions over plain data, ``Decimal`` throughout:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import re
+from collections.abc import Collection, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 from ecomops.core.grades import Band, grade_of
+from ecomops.errors import InvalidInput
 
 ONE_PLACE = Decimal("0.1")
+HUNDRED = Decimal(100)
+_NUMBER = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?", re.ASCII)
+
+#: what a rater gives for a criterion: a score 0–100, or a grade letter standing for its points
+Rating = Decimal | str
+
+
+def check_score(score: Decimal, where: str = "") -> Decimal:
+    """``score`` when it is a valid criterion score: 0–100 with at most two decimals."""
+    if not score.is_finite() or not Decimal(0) <= score <= HUNDRED:
+        raise InvalidInput(f"{where}score {score} is outside 0–100", "give 0–100")
+    exponent = score.as_tuple().exponent
+    if isinstance(exponent, int) and exponent < -2:
+        raise InvalidInput(f"{where}score {score} has more than two decimals")
+    return score
+
+
+def parse_score(text: str, where: str = "") -> Decimal:
+    """A typed criterion score: digits with at most one decimal point (and a sign), 0–100."""
+    raw = text.strip()
+    if not _NUMBER.fullmatch(raw):
+        raise InvalidInput(f"{where}score {text!r} is not a number", "give 0–100")
+    return check_score(Decimal(raw), where)
+
+
+def parse_rating(text: str, grades: Collection[str], where: str = "") -> Rating:
+    """What a rater typed for a criterion: a grade letter (``b`` → ``"B"``), else a score."""
+    letter = text.strip().upper()
+    if letter in grades:
+        return letter
+    return parse_score(text, where)
+
+
+def rating_points(
+    value: Rating, points: Mapping[str, Decimal], where: str = ""
+) -> tuple[Decimal, str | None]:
+    """A rating as (score, the grade letter it was given as, if any): a letter counts its
+    grade's points."""
+    if isinstance(value, str):
+        letter = value.strip().upper()
+        if letter not in points:
+            raise InvalidInput(
+                f"{where}level {value!r} is not one of {', '.join(points)}"
+            )
+        return points[letter], letter
+    return check_score(value, where), None
 
 
 def rater_total(weights: Mapping[str, Decimal], scores: Mapping[str, Decimal]) -> Decimal:

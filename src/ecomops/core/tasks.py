@@ -13,8 +13,19 @@ import calendar as _cal
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
+from typing import TYPE_CHECKING
 
 from ecomops.core.calendar import end_of
+from ecomops.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from ecomops.handbook.model import Manual
+
+SOURCES = ("goal", "phase", "assigned", "manual")
+STATUSES = ("open", "doing", "done")
+# status → the statuses a task may move to it from, and the word its history records
+_FROM = {"doing": ("open",), "done": ("open", "doing"), "open": ("done", "doing")}
+_VERB = {"doing": "started", "done": "done", "open": "reopened"}
 
 
 def add_months(d: date, months: int) -> date:
@@ -56,3 +67,73 @@ def days_overdue(due: date, done: bool, now: datetime, tz: tzinfo) -> int:
     if not is_overdue(due, done, now, tz):
         return 0
     return (now.astimezone(tz).date() - due).days
+
+
+def transition(task_id: int, current: str, target: str) -> str:
+    """The history's verb for moving task ``task_id`` from ``current`` to ``target``:
+    open → doing → done, and back to open; anything else is refused."""
+    if target not in _FROM:
+        raise InvalidInput(f"unknown status {target!r}", f"use one of {', '.join(STATUSES)}")
+    if current not in _FROM[target]:
+        raise InvalidInput(
+            f"task {task_id} is {current}; it cannot be "
+            f"{'marked ' + target if target != 'open' else 'reopened'}"
+        )
+    return _VERB[target]
+
+
+def handbook_tasks(m: Manual, year: int) -> list[dict]:
+    """The tasks the handbook implies (pure)."""
+    head = m.head()
+    owner = head.id if head else None
+    goal_due = {}
+    out = []
+    for gid, month, _n, item in m.goal_items():
+        due = month_end(year, month.month)
+        goal_due[gid] = due
+        out.append(
+            dict(
+                ref=f"goal:{gid}",
+                source="goal",
+                title_zh=item.zh,
+                title_en=item.en,
+                goal_id=gid,
+                owner_position_id=owner,
+                due=due,
+                target=None,
+            )
+        )
+    effective = date(year, m.calendar.effective_month, m.calendar.effective_day)
+    windows = phase_windows(
+        effective, [(p.id, p.months_min, p.months_max) for p in m.workflow.phases]
+    )
+    for phase, window in zip(m.workflow.phases, windows, strict=True):
+        for n, item in enumerate(phase.items, start=1):
+            out.append(
+                dict(
+                    ref=f"phase:{phase.id}.{n}",
+                    source="phase",
+                    title_zh=item.zh,
+                    title_en=item.en,
+                    goal_id=None,
+                    owner_position_id=owner,
+                    due=window.due,
+                    target=window.target,
+                )
+            )
+    for a in m.workflow.assignments:
+        for n, t in enumerate(a.tasks, start=1):
+            due = goal_due.get(t.serves) if t.serves else None
+            out.append(
+                dict(
+                    ref=f"assigned:{a.position}.{n}",
+                    source="assigned",
+                    title_zh=t.zh,
+                    title_en=t.en,
+                    goal_id=t.serves,
+                    owner_position_id=a.position,
+                    due=due or month_end(year, m.calendar.effective_month),
+                    target=None,
+                )
+            )
+    return out

@@ -1,4 +1,5 @@
-"""The manual's own inconsistencies, found in the data (see HANDBOOK.md, "Inconsistencies").
+"""The manual's own inconsistencies, found in the data (``ecomops manual check`` lists them,
+with the section of the manual each one is in).
 
 These are warnings, not errors: the file is usable, and the tool says how it handles each one.
 The inconsistencies that the data cannot show are recorded in the file's ``errata`` list and

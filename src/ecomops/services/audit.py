@@ -9,11 +9,10 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
 from ecomops.clock import zone
-from ecomops.core.calendar import parse_date
 from ecomops.db import schema
 from ecomops.db.session import Session
-from ecomops.services.manual import current
-from ecomops.services.tasks import actor as default_actor
+from ecomops.identity import Actor
+from ecomops.services.handbook import current
 from ecomops.views import AuditOut
 
 AU = schema.audit
@@ -31,23 +30,25 @@ def _plain(value):
     return str(value)
 
 
-def record(conn: Connection, *, command: str, params: dict, who: str | None, now: datetime) -> None:
+def record(conn: Connection, *, command: str, params: dict, actor: Actor, now: datetime) -> None:
+    """Record one write command: who, when, which command, and its parameters."""
     details = {
         k: _plain(v)
         for k, v in sorted(params.items())
         if v not in (None, False, [], ()) and k not in ("db", "database_url", "as_json")
     }
     conn.execute(
-        insert(AU).values(at=now, actor=default_actor(who), command=command, details=details)
+        insert(AU).values(at=now, actor=actor.name, command=command, details=details)
     )
 
 
-def audit_list(session: Session, *, since: str | None, limit: int | None) -> list[AuditOut]:
+def audit_list(session: Session, *, since: date | None, limit: int | None) -> list[AuditOut]:
+    """The audit trail, oldest first: from the day ``since``, the last ``limit`` entries."""
     m = current(session).manual
     tz = zone(m.calendar.timezone)
     q = select(AU).order_by(AU.c.id)
     if since:
-        start = datetime.combine(parse_date(since, "--since"), datetime.min.time(), tzinfo=tz)
+        start = datetime.combine(since, datetime.min.time(), tzinfo=tz)
         q = q.where(AU.c.at >= start)
     rows = session.connection().execute(q).all()
     if limit:

@@ -10,9 +10,12 @@ from ecomops.clock import zone
 from ecomops.core import calendar as cal
 from ecomops.db import schema
 from ecomops.db.session import Session
+from ecomops.handbook.model import Manual
 from ecomops.services import appraisal as appr
-from ecomops.services.manual import current
-from ecomops.services.people import find_person
+from ecomops.services.appraisal.outputs import cycle_out
+from ecomops.services.handbook import current
+from ecomops.services.people import Person, resolve
+from ecomops.services.people import names as staff_names
 from ecomops.services.plans import plan_status
 from ecomops.services.tasks import tasks_list
 from ecomops.views import DashboardOut
@@ -20,12 +23,17 @@ from ecomops.views import DashboardOut
 MONTH_END_NEAR_DAYS = 7
 
 
-def today(session: Session, *, who: str | None, now: datetime, lang: str) -> DashboardOut:
+def today(
+    session: Session, *, who: Person | str | None, now: datetime, lang: str
+) -> DashboardOut:
+    """What needs doing now, for ``who`` (or the whole department): overdue tasks, tasks due
+    this week, this week's Monday plan, the month-end deadline when near, the open cycle and
+    whom ``who`` still has to rate in it."""
     m = current(session).manual
     tz = zone(m.calendar.timezone)
     local = now.astimezone(tz)
-    person = find_person(session, who, active=False) if who else None
-    owner = person.name if person else None
+    person = resolve(session, who, active=False) if who else None
+    owner = person
     overdue = tasks_list(session, now=now, lang=lang, overdue=True, owner=owner)
     sunday = local.date() + timedelta(days=6 - local.weekday())
     soon = tasks_list(
@@ -43,20 +51,13 @@ def today(session: Session, *, who: str | None, now: datetime, lang: str) -> Das
         .execute(select(cy).where(cy.c.status == "open").order_by(cy.c.opened_at.desc()).limit(1))
         .first()
     )
-    cycle_out = None
+    open_cycle = None
     to_rate: list[str] = []
     if row is not None:
-        cycle_out = appr._cycle_out(session, m, row)
+        counted = appr.progress(session, m, [row.id])[row.id]
+        open_cycle = cycle_out(m, row, counted, staff_names(session))
         if person is not None:
-            state = appr.load_cycle(session, m, row.id)
-            for ap in sorted(state.values(), key=lambda a: a.name):
-                rated = {s.rater_id for s in ap.sheets}
-                if (
-                    person.position_id in ap.required
-                    and person.id not in rated
-                    and person.id != ap.employee_id
-                ):
-                    to_rate.append(ap.name)
+            to_rate = _to_rate(session, m, row.id, person)
     return DashboardOut(
         now=local,
         person=person.name if person else None,
@@ -68,6 +69,34 @@ def today(session: Session, *, who: str | None, now: datetime, lang: str) -> Das
         monday_plan_counts=weekly.counts,
         month_end_due=monthly.due_at,
         month_end_near=near,
-        cycle=cycle_out,
+        cycle=open_cycle,
         to_rate=to_rate,
     )
+
+
+def _to_rate(session: Session, m: Manual, cycle_id: str, person: Person) -> list[str]:
+    """Whom ``person`` still has to rate in the cycle: the members whose rubric names their
+    position, other than themselves, with no current sheet from them (one query)."""
+    rated = [p.id for p in m.positions if p.rubric and person.position_id in m.raters_of(p)]
+    if not rated:
+        return []
+    cm, sh, st = schema.cycle_member, schema.sheet, schema.staff
+    mine = select(sh.c.employee_id).where(
+        sh.c.cycle_id == cycle_id, sh.c.rater_id == person.id, sh.c.is_current
+    )
+    names = (
+        session.connection()
+        .execute(
+            select(st.c.name)
+            .join(cm, cm.c.staff_id == st.c.id)
+            .where(
+                cm.c.cycle_id == cycle_id,
+                cm.c.position_id.in_(rated),
+                cm.c.staff_id != person.id,
+                cm.c.staff_id.not_in(mine),
+            )
+        )
+        .scalars()
+        .all()
+    )
+    return sorted(names)

@@ -154,7 +154,7 @@ def init_database(
     except BaseException:
         database.dispose()
         if created:
-            _remove_sqlite(target.sqlite_path)
+            remove_sqlite(target.sqlite_path)
         raise
     database.dispose()
     return InitOut(
@@ -182,7 +182,8 @@ def _prepare_file(target) -> bool:
     return True
 
 
-def _remove_sqlite(path: Path | None) -> None:
+def remove_sqlite(path: Path | None) -> None:
+    """Delete a SQLite database file with its ``-wal`` and ``-shm`` companions."""
     if path is None:
         return
     for suffix in ("", "-wal", "-shm", "-journal"):

@@ -6,14 +6,18 @@ clock, so the demo is the same whenever it is run.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from ecomops.core.calendar import Month
+from ecomops.core.scoring import Rating
 from ecomops.db.engine import resolve
-from ecomops.db.session import Database
+from ecomops.db.session import Database, Session
+from ecomops.identity import Actor, acting
 from ecomops.services import appraisal, office, plans, staff, tasks
-from ecomops.services.database import _remove_sqlite, init_database
+from ecomops.services.database import init_database, remove_sqlite
 from ecomops.services.report import build_report
 from ecomops.views import ReportOut
 
@@ -30,7 +34,6 @@ PEOPLE = [
     ("李娜", "copywriter", "lina@huhao.example", "张伟"),
     ("陈静", "clerk", "chenjing@huhao.example", "张伟"),
 ]
-MEMBERS = ["张伟", "刘洋", "王强", "李娜", "陈静"]
 
 # When each member sent each Monday plan (None: not sent). Due: 23:59:59 on the Monday.
 MONDAYS = {
@@ -113,20 +116,24 @@ def build_demo(path: str | Path | None, *, lang: str) -> tuple[str, ReportOut]:
     """Build the demo department in ``path`` (replacing an earlier demo there)."""
     file = Path(path) if path else default_demo_path()
     file.parent.mkdir(parents=True, exist_ok=True)
-    _remove_sqlite(file)
+    remove_sqlite(file)
     init_database(str(file), None, year=2026, now=_at("10-08 09:00"))
     database = Database(resolve(db=str(file)))
     try:
         with database.session(write=True) as s:
             _fill(s, lang)
         with database.session(write=False) as s:
-            report = build_report(s, month=MONTH, now=CLOCK, lang=lang, viewer="赵海")
+            report = build_report(s, month=Month(2026, 11), now=CLOCK, lang=lang, viewer="赵海")
     finally:
         database.dispose()
     return str(file), report
 
 
-def _fill(s, lang: str) -> None:
+def _as(s: Session, name: str) -> Actor:
+    return acting(s, name)
+
+
+def _fill(s: Session, lang: str) -> None:
     joined = _at("10-08 09:00")
     for name, position, email, manager in PEOPLE:
         staff.staff_add(
@@ -160,32 +167,35 @@ def _fill(s, lang: str) -> None:
         ("phase:preparation.1", "11-26 16:30", "刘洋"),
     ]:
         tasks.task_set_status(
-            s, by_ref[ref], "done", who=who, now=_at(when), lang=lang, note="已完成"
+            s, by_ref[ref], "done", actor=_as(s, who), now=_at(when), lang=lang, note="已完成"
         )
+    manager = _as(s, "张伟")
     tasks.task_set_status(
-        s, by_ref["goal:nov.1"], "doing", who="张伟", now=_at("11-18 09:00"), lang=lang
+        s, by_ref["goal:nov.1"], "doing", actor=manager, now=_at("11-18 09:00"), lang=lang
     )
     tasks.task_assign(
-        s, by_ref["goal:nov.3"], "王强", who="张伟", now=_at("11-10 10:00"), lang=lang
+        s, by_ref["goal:nov.3"], "王强", actor=manager, now=_at("11-10 10:00"), lang=lang
     )
     added = tasks.task_add(
         s,
         title="元旦活动海报文案",
         owner="李娜",
-        due="2026-11-25",
+        due=date(2026, 11, 25),
         goal="nov.4",
-        who="张伟",
+        actor=manager,
         now=_at("11-16 10:00"),
         lang=lang,
     )
-    tasks.task_set_status(s, added.id, "done", who="李娜", now=_at("11-24 18:00"), lang=lang)
+    tasks.task_set_status(
+        s, added.id, "done", actor=_as(s, "李娜"), now=_at("11-24 18:00"), lang=lang
+    )
     tasks.task_add(
         s,
         title="整理双龙项目招商资料",
         owner="陈静",
-        due="2026-11-27",
+        due=date(2026, 11, 27),
         goal=None,
-        who="张伟",
+        actor=manager,
         now=_at("11-16 10:05"),
         lang=lang,
     )
@@ -193,14 +203,15 @@ def _fill(s, lang: str) -> None:
     appraisal.cycle_open(s, MONTH, year_end=False, now=_at("11-25 09:00"))
     for employee, rater, values in RATINGS:
         rubric, _ = appraisal.rubric_of(s, employee)
-        pairs = [f"{c.id}={v}" for c, v in zip(rubric.criteria, values, strict=True)]
+        ratings: dict[str, Rating] = {
+            c.id: Decimal(v) for c, v in zip(rubric.criteria, values, strict=True)
+        }
         appraisal.rate(
             s,
             cycle=MONTH,
             employee=employee,
             rater=rater,
-            scores=pairs,
-            levels=[],
+            ratings=ratings,
             note=None,
             now=_at("11-27 10:00"),
             lang=lang,
@@ -217,8 +228,8 @@ def _fill(s, lang: str) -> None:
     office.leave_request(
         s,
         who="李娜",
-        start="2026-11-18",
-        end="2026-11-18",
+        start=date(2026, 11, 18),
+        end=date(2026, 11, 18),
         kind="leave",
         reason="体检",
         special=False,
@@ -229,8 +240,8 @@ def _fill(s, lang: str) -> None:
         s,
         who="王强",
         cover="刘洋",
-        start="2026-11-19T13:00",
-        end="2026-11-19T18:00",
+        start=_at("11-19 13:00"),
+        end=_at("11-19 18:00"),
         place="双龙项目现场",
         matter="线下活动踩点",
         duties="微博日常运营",
@@ -242,9 +253,9 @@ def _fill(s, lang: str) -> None:
         approved_by="张伟",
         escort="李娜",
         purpose="微信推广合作洽谈",
-        at="2026-11-20T14:00",
+        at=_at("11-20 14:00"),
         now=_at("11-20 14:00"),
         lang=lang,
     )
-    last = office.visitor_list(s, day="2026-11-20")[-1]
-    office.visitor_leave(s, visit_id=last.id, at="2026-11-20T15:30", now=_at("11-20 15:30"))
+    last = office.visitor_list(s, day=date(2026, 11, 20))[-1]
+    office.visitor_leave(s, visit_id=last.id, at=_at("11-20 15:30"), now=_at("11-20 15:30"))

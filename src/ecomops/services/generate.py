@@ -23,8 +23,8 @@ from ecomops.core.tasks import month_end
 from ecomops.db import schema
 from ecomops.db.engine import resolve
 from ecomops.db.session import Database
-from ecomops.services.database import _remove_sqlite, init_database
-from ecomops.services.manual import current
+from ecomops.services.database import init_database, remove_sqlite
+from ecomops.services.handbook import current
 from ecomops.services.workcal import china_calendar
 from ecomops.text import key
 
@@ -41,11 +41,9 @@ SURNAMES = (
 )
 GIVEN = (
     "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉玲建国文斌宇浩凯鑫晨"
-    "欣悦婷雪琳佳怡子涵梓轩思雨博文"
+    "欣悦婷雪琳佳怡子涵梓轩思雨博"
 )
-
-SURNAMES = "".join(dict.fromkeys(SURNAMES))
-GIVEN = "".join(dict.fromkeys(GIVEN))
+assert len(set(SURNAMES)) == len(SURNAMES) and len(set(GIVEN)) == len(GIVEN), "no repeats"
 
 Progress = Callable[[str, int], None]
 
@@ -100,7 +98,7 @@ def generate(
     progress = progress or (lambda _t, _n: None)
     rng = random.Random(seed)
     if path:
-        _remove_sqlite(Path(path))
+        remove_sqlite(Path(path))
     init_database(path, url, year=LAST_MONTH[0])
     database = Database(resolve(path, url) if path or url else resolve())
     counts: dict[str, int] = {}

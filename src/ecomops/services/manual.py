@@ -1,28 +1,26 @@
-"""Reading the handbook in force: positions, rubrics, goals, rules, the whole manual."""
+"""Reading the handbook in force: positions, rubrics, rules, the whole manual, and checking a
+handbook file."""
 
 from __future__ import annotations
 
-import calendar
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 
-from ecomops.core.calendar import parse_month
 from ecomops.db import schema
 from ecomops.db.session import Session
-from ecomops.errors import DatabaseError, ManualError, NotFound
-from ecomops.text import key, localize
+from ecomops.errors import ManualError, NotFound
+from ecomops.services.handbook import current, find_position
+from ecomops.text import localize
 
 if TYPE_CHECKING:
-    from ecomops.handbook.model import Criterion, Manual, Position, Rubric, Text
+    from ecomops.handbook.model import Manual, Position, Text
 
 from ecomops.views import (
     CheckOut,
     CriterionOut,
     FindingOut,
-    GoalOut,
     ItemOut,
     LevelOut,
     Named,
@@ -32,72 +30,6 @@ from ecomops.views import (
     RuleOut,
     SectionOut,
 )
-
-
-class Current:
-    """The handbook in force: validated into :class:`Manual` on first use of ``manual``
-    (once per transaction); ``timezone`` is read from the stored document without it."""
-
-    def __init__(self, document: dict, year: int, sha256: str) -> None:
-        self.document, self.year, self.sha256 = document, year, sha256
-        self._manual: Manual | None = None
-
-    @property
-    def manual(self) -> Manual:
-        if self._manual is None:
-            from ecomops.handbook.model import Manual  # the schema: only when a command needs it
-
-            self._manual = Manual.model_validate(self.document)
-        return self._manual
-
-    @property
-    def timezone(self) -> str:
-        stored = self.document.get("calendar", {}).get("timezone")
-        return stored if stored else self.manual.calendar.timezone
-
-
-def current(session: Session) -> Current:
-    """The handbook in force, read once per transaction (every service asks)."""
-    cached = session.info.get("ecomops.current")
-    if cached is not None:
-        return cached
-    mv = schema.manual_version
-    row = (
-        session.connection()
-        .execute(select(mv.c.document, mv.c.year, mv.c.sha256).order_by(mv.c.id.desc()).limit(1))
-        .first()
-    )
-    if row is None:
-        raise DatabaseError("the database holds no handbook", "load one with: ecomops init")
-    found = Current(row.document, row.year, row.sha256)
-    session.info["ecomops.current"] = found
-    return found
-
-
-# --- lookups ---------------------------------------------------------------------------------
-
-
-def _names(*labels: str) -> set[str]:
-    return {key(label) for label in labels}
-
-
-def find_position(m: Manual, name: str) -> Position:
-    k = key(name)
-    for p in m.positions:
-        if k in _names(p.id, p.name.zh, p.name.en, *p.aliases):
-            return p
-    known = ", ".join(f"{p.id} ({p.name.zh})" for p in m.positions)
-    raise NotFound(f"unknown position {name!r}", f"known positions: {known}")
-
-
-def find_criterion(rubric: Rubric, name: str) -> Criterion:
-    k = key(name)
-    for c in rubric.criteria:
-        if k in _names(c.id, c.name.zh, c.name.en, *c.aliases):
-            return c
-    known = ", ".join(f"{c.id} ({c.name.zh})" for c in rubric.criteria)
-    raise NotFound(f"unknown criterion {name!r} in rubric {rubric.id}", f"known: {known}")
-
 
 # --- positions -------------------------------------------------------------------------------
 
@@ -125,12 +57,14 @@ def _position_out(m: Manual, p: Position, lang: str, staff: dict[str, int]) -> d
 
 
 def roles_list(session: Session, lang: str) -> list[PositionOut]:
+    """The positions: whom they report to, their rubric, raters and active staff."""
     m = current(session).manual
     staff = _staff_counts(session)
     return [PositionOut(**_position_out(m, p, lang, staff)) for p in m.positions]
 
 
 def role_show(session: Session, name: str, lang: str) -> PositionDetailOut:
+    """One position (by id or any of its names): its card, reporting line and raters."""
     m = current(session).manual
     p = find_position(m, name)
     card = p.card
@@ -146,6 +80,7 @@ def role_show(session: Session, name: str, lang: str) -> PositionDetailOut:
 
 
 def rubric_show(session: Session, name: str, lang: str) -> RubricOut:
+    """A position's rubric: criteria, weights, the four level descriptors, its raters."""
     m = current(session).manual
     p = find_position(m, name)
     if p.rubric is None:
@@ -184,43 +119,13 @@ def rubric_show(session: Session, name: str, lang: str) -> RubricOut:
     )
 
 
-# --- goals -----------------------------------------------------------------------------------
-
-
-def goals_list(session: Session, month: str | None, lang: str) -> list[GoalOut]:
-    """The goals (of one month), each with its progress: the share of its tasks done."""
-    from ecomops.services.tasks import goal_progress
-
-    cur = current(session)
-    wanted = None
-    if month is not None:
-        y, mo = parse_month(month)
-        wanted = f"{y:04d}-{mo:02d}"
-    out = []
-    for gid, gm, n, item in cur.manual.goal_items():
-        ym = f"{cur.year:04d}-{gm.month:02d}"
-        if wanted and ym != wanted:
-            continue
-        last = calendar.monthrange(cur.year, gm.month)[1]
-        out.append(
-            GoalOut(
-                id=gid,
-                month=ym,
-                number=n,
-                text=localize(item.zh, item.en, lang),
-                due=date(cur.year, gm.month, last),
-            )
-        )
-    progress = goal_progress(session, [g.id for g in out])
-    return [g.model_copy(update={"progress": progress.get(g.id)}) for g in out]
-
-
 # --- rules and the whole manual ----------------------------------------------------------------
 
 _RULE_SECTIONS = (("conduct", "3.1"), ("daily_rules", "3.2"))
 
 
 def rules_list(session: Session, lang: str) -> list[RuleOut]:
+    """The code of conduct (§3.1) and the daily work rules (§3.2)."""
     m = current(session).manual
     out = []
     for attr, number in _RULE_SECTIONS:
@@ -264,7 +169,7 @@ def _section(
     )
 
 
-def manual_sections(m: Manual, year: int, lang: str) -> list[SectionOut]:
+def manual_sections(m: Manual, lang: str) -> list[SectionOut]:
     """The whole manual as a tree of sections, in the manual's order."""
     L = lambda t: localize(t.zh, t.en, lang)  # noqa: E731
     from ecomops.handbook.model import Text as T
@@ -457,8 +362,10 @@ def _flatten(sections: list[SectionOut]):
 
 
 def manual_show(session: Session, section: str | None, lang: str) -> list[SectionOut]:
+    """The handbook in force as sections: whole, or the one ``section`` names (an id, a
+    number such as ``3.2``, or an alias)."""
     cur = current(session)
-    tree = manual_sections(cur.manual, cur.year, lang)
+    tree = manual_sections(cur.manual, lang)
     if section is None:
         return tree
     wanted = section.strip().lower().lstrip("§")

@@ -7,14 +7,15 @@ from datetime import date, datetime
 
 from sqlalchemy import insert, select, update
 
-from ecomops.clock import parse_instant, zone
+from ecomops.clock import zone
 from ecomops.core import calendar as cal
+from ecomops.core.calendar import Month
 from ecomops.db import schema
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput, NotFound
 from ecomops.handbook.model import Manual
-from ecomops.services.manual import current
-from ecomops.services.people import find_person as _person
+from ecomops.services.handbook import current
+from ecomops.services.people import Person, resolve
 from ecomops.services.people import names as _names
 from ecomops.services.workcal import china_calendar
 from ecomops.text import localize
@@ -60,23 +61,25 @@ def _leave_out(r, names, tz, protected) -> LeaveOut:
 def leave_request(
     session: Session,
     *,
-    who: str,
-    start: str,
-    end: str | None,
+    who: Person | str,
+    start: date,
+    end: date | None,
     kind: str,
     reason: str,
     special: bool,
     now: datetime,
     lang: str,
 ) -> LeaveOut:
+    """``who`` asks for leave or a shift swap (``kind``) from ``start`` to ``end`` (one day
+    when None); refused on a protected day (§3.2 rule 7) unless ``special``."""
     m = current(session).manual
     if kind not in ("leave", "swap"):
-        raise InvalidInput(f"unknown kind {kind!r}", "use --kind leave or --kind swap")
-    person = _person(session, who)
-    first = cal.parse_date(start, "--from")
-    last = cal.parse_date(end, "--to") if end else first
+        raise InvalidInput(f"unknown kind {kind!r}", "use leave or swap", param="kind")
+    person = resolve(session, who)
+    first = start
+    last = end if end is not None else first
     if last < first:
-        raise InvalidInput(f"--to {last} is before --from {first}")
+        raise InvalidInput(f"the last day {last} is before the first {first}", param="end")
     if (last - first).days > 366:
         raise InvalidInput("a request spans more than a year", "split it")
     why = _text(reason, "reason")
@@ -89,7 +92,8 @@ def leave_request(
         raise InvalidInput(
             f"§3.2 rule {n}: {text} — refused: {days} "
             f"{'is a protected day' if len(protected) == 1 else 'are protected days'}",
-            "give --special for a special reason (it is recorded as an exception)",
+            "ask with a special reason (it is recorded as an exception)",
+            param="special",
         )
     new_id = (
         session.connection()
@@ -110,14 +114,12 @@ def leave_request(
     return _leave_out(row, _names(session), zone(m.calendar.timezone), protected)
 
 
-def leave_list(session: Session, *, month: str | None) -> list[LeaveOut]:
+def leave_list(session: Session, *, month: Month | None) -> list[LeaveOut]:
+    """Leave and shift swaps (touching ``month``, when given), with their protected days."""
     m = current(session).manual
     q = select(LV).order_by(LV.c.start, LV.c.id)
-    if month:
-        y, mo = cal.parse_month(month)
-        first = date(y, mo, 1)
-        nxt = date(y + (mo == 12), mo % 12 + 1, 1)
-        q = q.where(LV.c.start < nxt, LV.c.end >= first)
+    if month is not None:
+        q = q.where(LV.c.start < month.next().first, LV.c.end >= month.first)
     rows = session.connection().execute(q).all()
     years = {d.year for r in rows for d in (r.start, r.end)}
     work, _ = china_calendar(years, m) if rows else (cal.WorkCalendar(), [])
@@ -146,8 +148,8 @@ def _handover_out(r, names, tz, now) -> HandoverOut:
     )
 
 
-def _member(session: Session, m: Manual, name: str, what: str):
-    row = _person(session, name)
+def _member(session: Session, m: Manual, name: Person | str, what: str) -> Person:
+    row = resolve(session, name)
     if not m.position(row.position_id).in_department:
         raise InvalidInput(
             f"{row.name} ({row.position_id}) is not a member of the department",
@@ -159,26 +161,32 @@ def _member(session: Session, m: Manual, name: str, what: str):
 def handover_add(
     session: Session,
     *,
-    who: str,
-    cover: str,
-    start: str,
-    end: str,
+    who: Person | str,
+    cover: Person | str,
+    start: datetime,
+    end: datetime,
     place: str,
     matter: str,
     duties: str | None,
     now: datetime,
 ) -> HandoverOut:
+    """``who`` hands work over to ``cover`` (a member) from ``start`` to ``end``: the
+    temporary work handover form (§3.2 rule 5)."""
     m = current(session).manual
     tz = zone(m.calendar.timezone)
-    person = _person(session, who)
+    person = resolve(session, who)
     covering = _member(session, m, cover, "cover")
     if covering.id == person.id:
-        raise InvalidInput("nobody covers for themselves", "--to names another member")
-    begin = parse_instant(start, tz, what="--start")
-    finish = parse_instant(end, tz, what="--end")
+        raise InvalidInput(
+            "nobody covers for themselves", "the cover is another member", param="cover"
+        )
+    begin = start.astimezone(tz)
+    finish = end.astimezone(tz)
     if finish <= begin:
         raise InvalidInput(
-            f"--end {finish:%Y-%m-%d %H:%M} does not follow --start {begin:%Y-%m-%d %H:%M}"
+            f"the end {finish:%Y-%m-%d %H:%M} does not follow the start "
+            f"{begin:%Y-%m-%d %H:%M}",
+            param="end",
         )
     new_id = (
         session.connection()
@@ -201,6 +209,7 @@ def handover_add(
 
 
 def handover_list(session: Session, *, active: bool, now: datetime) -> list[HandoverOut]:
+    """Handover forms (only those in force at ``now``, when ``active``)."""
     m = current(session).manual
     q = select(HO).order_by(HO.c.start_at, HO.c.id)
     if active:
@@ -240,17 +249,19 @@ def visitor_add(
     session: Session,
     *,
     name: str,
-    approved_by: str,
-    escort: str,
+    approved_by: Person | str,
+    escort: Person | str,
     purpose: str | None,
-    at: str | None,
+    at: datetime | None,
     now: datetime,
     lang: str,
 ) -> VisitorOut:
+    """Record a visitor's arrival (at ``at``, default ``now``), approved by a leader and
+    accompanied by a member (§3.1 rule 10)."""
     m = current(session).manual
     tz = zone(m.calendar.timezone)
     visitor = _text(name, "visitor's name")
-    approver = _person(session, approved_by)
+    approver = resolve(session, approved_by)
     allowed = leaders(m)
     if approver.position_id not in allowed:
         n, text = _rule(m, "conduct", "visitors", lang)
@@ -260,7 +271,7 @@ def visitor_add(
             f"the approver must be one of: {', '.join(allowed)}",
         )
     guide = _member(session, m, escort, "escort")
-    arrived = parse_instant(at, tz, what="--at") if at else now
+    arrived = at if at is not None else now
     new_id = (
         session.connection()
         .execute(
@@ -278,7 +289,10 @@ def visitor_add(
     return _visitor_out(row, _names(session), tz)
 
 
-def visitor_leave(session: Session, *, visit_id: int, at: str | None, now: datetime) -> VisitorOut:
+def visitor_leave(
+    session: Session, *, visit_id: int, at: datetime | None, now: datetime
+) -> VisitorOut:
+    """Record that visit ``visit_id``'s visitor left (at ``at``, default ``now``)."""
     m = current(session).manual
     tz = zone(m.calendar.timezone)
     row = session.connection().execute(select(VI).where(VI.c.id == visit_id)).first()
@@ -289,23 +303,25 @@ def visitor_leave(session: Session, *, visit_id: int, at: str | None, now: datet
             f"visit {visit_id} ({row.name}) already ended at "
             f"{row.left_at.astimezone(tz):%Y-%m-%d %H:%M}"
         )
-    left = parse_instant(at, tz, what="--at") if at else now
+    left = (at if at is not None else now).astimezone(tz)
     if left < row.arrived_at:
         raise InvalidInput(
-            f"--at {left:%Y-%m-%d %H:%M} is before the arrival "
-            f"{row.arrived_at.astimezone(tz):%Y-%m-%d %H:%M}"
+            f"the departure {left:%Y-%m-%d %H:%M} is before the arrival "
+            f"{row.arrived_at.astimezone(tz):%Y-%m-%d %H:%M}",
+            param="at",
         )
     session.connection().execute(update(VI).where(VI.c.id == visit_id).values(left_at=left))
     row = session.connection().execute(select(VI).where(VI.c.id == visit_id)).one()
     return _visitor_out(row, _names(session), tz)
 
 
-def visitor_list(session: Session, *, day: str | None) -> list[VisitorOut]:
+def visitor_list(session: Session, *, day: date | None) -> list[VisitorOut]:
+    """The visitor log (of one ``day``, when given)."""
     m = current(session).manual
     tz = zone(m.calendar.timezone)
     q = select(VI).order_by(VI.c.arrived_at, VI.c.id)
-    if day:
-        d = cal.parse_date(day, "--date")
+    if day is not None:
+        d = day
         start = cal.end_of(d, tz).replace(hour=0, minute=0, second=0)
         q = q.where(VI.c.arrived_at >= start, VI.c.arrived_at <= cal.end_of(d, tz))
     names = _names(session)

@@ -3,21 +3,23 @@ head, and the working calendar they run on."""
 
 from __future__ import annotations
 
-from collections import namedtuple
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import NamedTuple
 
 from sqlalchemy import and_, case, func, insert, select, tuple_, update
 
 from ecomops.clock import zone
 from ecomops.config import Smtp, smtp_settings
 from ecomops.core import calendar as cal
+from ecomops.core.calendar import Month
 from ecomops.core.plans import check_sections
 from ecomops.db import schema
 from ecomops.db.session import Database, Session
 from ecomops.errors import InvalidInput, NotFound
 from ecomops.handbook.model import Manual
-from ecomops.services.manual import current
-from ecomops.services.people import find_person as _person
+from ecomops.services.handbook import current
+from ecomops.services.people import Person, person_of, resolve
 from ecomops.services.workcal import china_calendar
 from ecomops.views import (
     CalendarOut,
@@ -37,20 +39,9 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # --- periods and deadlines ------------------------------------------------------------------
 
 
-def resolve_period(week: str | None, month: str | None, now: datetime) -> tuple[str, str]:
-    """(kind, period): a week (default: the week of now) or a month."""
-    if week and month:
-        raise InvalidInput("--week and --month both given", "a plan is for a week or a month")
-    if month:
-        y, mo = cal.parse_month(month)
-        return "month", f"{y:04d}-{mo:02d}"
-    if week:
-        y, w = cal.parse_week(week)
-        return "week", f"{y}-W{w:02d}"
-    return "week", cal.week_id(now.date())
-
-
 def due_of(kind: str, period: str, m: Manual) -> tuple[datetime, list[str]]:
+    """When a ``week``'s Monday plan or a ``month``'s summary is due, with the calendar's
+    warnings (a year the holiday calendar does not know)."""
     tz = zone(m.calendar.timezone)
     if kind == "week":
         y, w = cal.parse_week(period)
@@ -65,7 +56,12 @@ def due_of(kind: str, period: str, m: Manual) -> tuple[datetime, list[str]]:
 # --- people ------------------------------------------------------------------------------------
 
 
-Member = namedtuple("Member", "id name position_id")
+class Member(NamedTuple):
+    """A department member, as the plan rules need them."""
+
+    id: int
+    name: str
+    position_id: str
 
 
 def _members(session: Session, m: Manual) -> list[Member]:
@@ -78,7 +74,8 @@ def _members(session: Session, m: Manual) -> list[Member]:
     return [Member._make(r) for r in rows]
 
 
-def department_head(session: Session, m: Manual):
+def department_head(session: Session, m: Manual) -> Person:
+    """The department head on the roster, with an e-mail address (plans are mailed there)."""
     head = m.head()
     if head is None:
         raise InvalidInput("the handbook names no department head (a position with head: true)")
@@ -95,9 +92,9 @@ def department_head(session: Session, m: Manual):
     if not row.email:
         raise InvalidInput(
             f"{row.name}, the department head, has no e-mail address",
-            "add one to the roster (staff import, or re-add with --email)",
+            "add one to the roster (staff import, or re-add with an e-mail address)",
         )
-    return row
+    return person_of(row)
 
 
 # --- submitting ---------------------------------------------------------------------------------
@@ -143,15 +140,17 @@ def _plan_out(rows, name: str, tz) -> PlanOut:
 def store(
     session: Session,
     *,
-    who: str,
+    who: Person | str,
     kind: str,
     period: str,
     summary: str | None,
     plan: str | None,
     now: datetime,
 ) -> PlanOut:
+    """Store ``who``'s Monday plan (``kind`` week) or month-end summary (``kind`` month) for
+    ``period``, submitted at ``now``; a resubmission is a new version."""
     m = current(session).manual
-    person = _person(session, who)
+    person = resolve(session, who)
     summary, plan = check_sections(summary, plan)
     due, _ = due_of(kind, period, m)
     old = _versions(session, person.id, kind, period)
@@ -193,7 +192,14 @@ def _body(out: PlanOut) -> str:
     )
 
 
-def send_stored(database: Database, *, who: str, kind: str, period: str, now_fn) -> PlanOut:
+def send_stored(
+    database: Database,
+    *,
+    who: Person | str,
+    kind: str,
+    period: str,
+    now_fn: Callable[[], datetime],
+) -> PlanOut:
     """Mail the newest version of a stored plan to the department head; record the outcome.
 
     The submission stays stored whatever happens; a failure is recorded and raised."""
@@ -202,7 +208,7 @@ def send_stored(database: Database, *, who: str, kind: str, period: str, now_fn)
     settings: Smtp | None = smtp_settings()
     with database.session(write=False) as s:
         m = current(s).manual
-        person = _person(s, who, active=False)
+        person = resolve(s, who, active=False)
         rows = _versions(s, person.id, kind, period)
         if not rows:
             raise NotFound(
@@ -257,7 +263,7 @@ def send_stored(database: Database, *, who: str, kind: str, period: str, now_fn)
 
 def status_grid(
     session: Session, *, periods: list[tuple[str, str]], now: datetime
-) -> tuple[list, list[datetime], list[list[str]]]:
+) -> tuple[list[Member], list[datetime], list[list[str]]]:
     """The month report's plan table: the members, each period's due time, and each member's
     status per period, from ONE query over the covering index (the database decides on time
     or late, so no submission time is read: 60k statuses at 10k people)."""
@@ -298,60 +304,48 @@ def status_grid(
     return members, dues, grid
 
 
-def plan_statuses(
-    session: Session, *, periods: list[tuple[str, str]], now: datetime
-) -> dict[tuple[str, str], PlanStatusOut]:
-    """Every member's status for several (kind, period) at once: one query for the roster,
-    one grouped query per period for the submissions."""
+def plan_status(session: Session, *, kind: str, period: str, now: datetime) -> PlanStatusOut:
+    """Every member's Monday plan (``kind`` week) or month-end summary (``kind`` month) for
+    ``period``: on time, late, missing (past due) or open."""
     m = current(session).manual
     tz = zone(m.calendar.timezone)
     members = _members(session, m)
-    conn = session.connection()
-    out = {}
-    for kind, period in periods:
-        due, warnings = due_of(kind, period, m)
-        got = {
-            staff_id: (when, n)
-            for staff_id, n, when in conn.execute(
-                select(PL.c.staff_id, func.count(), func.min(PL.c.submitted_at))
-                .where(PL.c.kind == kind, PL.c.period == period)
-                .group_by(PL.c.staff_id)
-            ).all()
-        }
-        rows = []
-        for p in members:
-            when, n = got.get(p.id, (None, 0))
-            rows.append(
-                PlanStatusRowOut(
-                    name=p.name,
-                    position=p.position_id,
-                    due_at=due,
-                    submitted_at=when.astimezone(tz) if when else None,
-                    status=cal.status(due, when, now),
-                    versions=n,
-                )
-            )
-        counts = {
-            s: sum(1 for r in rows if r.status == s) for s in ("on_time", "late", "missing", "open")
-        }
-        out[(kind, period)] = PlanStatusOut(
-            kind=kind,
-            period=period,
-            due_at=due,
-            warnings=warnings,
-            counts=counts,
-            members=rows,
+    due, warnings = due_of(kind, period, m)
+    got = {
+        staff_id: (when, n)
+        for staff_id, n, when in session.connection()
+        .execute(
+            select(PL.c.staff_id, func.count(), func.min(PL.c.submitted_at))
+            .where(PL.c.kind == kind, PL.c.period == period)
+            .group_by(PL.c.staff_id)
         )
-    return out
+        .all()
+    }
+    rows = []
+    for p in members:
+        when, n = got.get(p.id, (None, 0))
+        rows.append(
+            PlanStatusRowOut(
+                name=p.name,
+                position=p.position_id,
+                due_at=due,
+                submitted_at=when.astimezone(tz) if when else None,
+                status=cal.status(due, when, now),
+                versions=n,
+            )
+        )
+    counts = {
+        s: sum(1 for r in rows if r.status == s) for s in ("on_time", "late", "missing", "open")
+    }
+    return PlanStatusOut(
+        kind=kind, period=period, due_at=due, warnings=warnings, counts=counts, members=rows
+    )
 
 
-def plan_status(session: Session, *, kind: str, period: str, now: datetime) -> PlanStatusOut:
-    return plan_statuses(session, periods=[(kind, period)], now=now)[(kind, period)]
-
-
-def plan_show(session: Session, *, who: str, kind: str, period: str) -> PlanOut:
+def plan_show(session: Session, *, who: Person | str, kind: str, period: str) -> PlanOut:
+    """``who``'s submitted plan for ``period`` (its newest version)."""
     m = current(session).manual
-    person = _person(session, who, active=False)
+    person = resolve(session, who, active=False)
     rows = _versions(session, person.id, kind, period)
     if not rows:
         what = "Monday plan" if kind == "week" else "month-end summary"
@@ -359,10 +353,12 @@ def plan_show(session: Session, *, who: str, kind: str, period: str) -> PlanOut:
     return _plan_out(rows, person.name, zone(m.calendar.timezone))
 
 
-def calendar_month(session: Session, *, month: str | None, now: datetime) -> CalendarOut:
+def calendar_month(session: Session, *, month: Month | None, now: datetime) -> CalendarOut:
+    """``month`` (default: the month of ``now``): working days, holidays, adjusted working
+    days, and the Monday-plan and month-end deadlines."""
     m = current(session).manual
     tz = zone(m.calendar.timezone)
-    y, mo = cal.parse_month(month) if month else (now.year, now.month)
+    y, mo = month if month is not None else (now.year, now.month)
     first = date(y, mo, 1)
     last = date(y + (mo == 12), mo % 12 + 1, 1).toordinal() - 1
     month_days = list(cal.days(first, date.fromordinal(last)))

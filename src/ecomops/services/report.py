@@ -11,15 +11,19 @@ from sqlalchemy import select
 from ecomops.clock import zone
 from ecomops.core import calendar as cal
 from ecomops.core import tasks as task_rules
+from ecomops.core.calendar import Month
 from ecomops.db import schema
 from ecomops.db.session import Session
+from ecomops.handbook.model import Manual
 from ecomops.services import appraisal as appr
-from ecomops.services.manual import current
+from ecomops.services.appraisal.outputs import calibration_out
+from ecomops.services.goals import goal_progress
+from ecomops.services.handbook import current
 from ecomops.services.office import handover_list, leave_list, visitor_list
-from ecomops.services.people import find_person
+from ecomops.services.people import Person, resolve
 from ecomops.services.people import names as staff_names
 from ecomops.services.plans import status_grid
-from ecomops.services.tasks import goal_progress, tasks_list
+from ecomops.services.tasks import tasks_list
 from ecomops.text import key, localize
 from ecomops.views import (
     AppraisalReportOut,
@@ -70,13 +74,21 @@ def _goals(session: Session, m, year: int, month: int, as_of: datetime, tz, lang
 
 
 def build_report(
-    session: Session, *, month: str | None, now: datetime, lang: str, viewer: str | None = None
+    session: Session,
+    *,
+    month: Month | None,
+    now: datetime,
+    lang: str,
+    viewer: Person | str | None = None,
 ) -> ReportOut:
+    """The month-end report of ``month`` (default: the month of ``now``), as ``viewer`` may
+    see it: goals, tasks done and overdue, plan compliance, the month's appraisal cycle,
+    leave, handovers and visitors."""
     cur = current(session)
     m = cur.manual
     tz = zone(m.calendar.timezone)
     local_now = now.astimezone(tz)
-    y, mo = cal.parse_month(month) if month else (local_now.year, local_now.month)
+    y, mo = month if month is not None else Month(local_now.year, local_now.month)
     first, last, start, end = _month_bounds(y, mo, tz)
     # a month that is over is reported as it stood when it ended (the first second after)
     as_of = local_now if start <= local_now <= end else end + timedelta(seconds=1)
@@ -116,7 +128,7 @@ def build_report(
         by_owner=by_owner,
         plans=plans,
         appraisal=appraisal,
-        leave=leave_list(session, month=month_id),
+        leave=leave_list(session, month=Month(y, mo)),
         handovers=[
             h
             for h in handover_list(session, active=False, now=as_of)
@@ -166,7 +178,7 @@ def _plans(session: Session, m, y: int, mo: int, as_of: datetime) -> PlansReport
     return PlansReportOut(weeks=weeks, month_end_due=month_due, members=members, totals=totals)
 
 
-def _appraisal(session: Session, m, cycle_id: str, viewer: str | None):
+def _appraisal(session: Session, m: Manual, cycle_id: str, viewer: Person | str | None):
     row = (
         session.connection()
         .execute(select(schema.cycle).where(schema.cycle.c.id == cycle_id))
@@ -174,11 +186,9 @@ def _appraisal(session: Session, m, cycle_id: str, viewer: str | None):
     )
     if row is None:
         return None
-    who = None
-    if viewer:
-        who = find_person(session, viewer, active=False)
+    who = resolve(session, viewer, active=False) if viewer else None
     state = appr.load_cycle(session, m, row.id, detail=False)
-    quota = appr._quota(session, m, row, by="department", strict=None, viewer=who, state=state)
+    quota = appr.build_quota(session, m, row, by="department", strict=None, viewer=who, state=state)
     group = quota.groups[0] if quota.groups else None
     grades = [g for g in m.appraisal.grades]
     complete = [ap for ap in state.values() if ap.complete]
@@ -197,7 +207,7 @@ def _appraisal(session: Session, m, cycle_id: str, viewer: str | None):
     ]
     people = []
     for ap in sorted(state.values(), key=lambda a: (a.position, key(a.name))):
-        visible = who is not None and appr._may_see(who, ap)
+        visible = who is not None and appr.may_see(who, ap)
         people.append(
             trusted(
                 ReportPersonOut,
@@ -215,10 +225,10 @@ def _appraisal(session: Session, m, cycle_id: str, viewer: str | None):
     names = staff_names(session)
     tz = zone(m.calendar.timezone)
     calibrations = [
-        appr._cal_out(c, row.id, names, tz)
+        calibration_out(c, row.id, names, tz)
         for ap in state.values()
         for c in ap.calibrations
-        if who is not None and appr._may_see(who, ap)
+        if who is not None and appr.may_see(who, ap)
     ]
     return AppraisalReportOut(
         cycle=row.id,

@@ -17,7 +17,7 @@ from ecomops.db.session import Session
 from ecomops.errors import InvalidInput, NotFound
 from ecomops.handbook.model import Manual
 from ecomops.services.files import read_text
-from ecomops.services.manual import current, find_position
+from ecomops.services.handbook import current, find_position
 from ecomops.text import key, localize
 from ecomops.views import ImportOut, StaffOut
 
@@ -86,6 +86,7 @@ def _all_rows(session: Session):
 
 
 def staff_list(session: Session, *, include_inactive: bool, lang: str) -> list[StaffOut]:
+    """The active staff (everyone who ever was, with ``include_inactive``)."""
     m = current(session).manual
     everyone = _out(_all_rows(session), m, lang)  # managers resolve against everyone
     return [s for s in everyone if include_inactive or s.active]
@@ -115,6 +116,8 @@ def staff_add(
     now: datetime,
     lang: str,
 ) -> StaffOut:
+    """Add ``name`` to the roster in ``position`` (any of its names), with an e-mail address
+    and a manager (an active person) when given."""
     m = current(session).manual
     clean = clean_name(name)
     pos = find_position(m, position)
@@ -147,6 +150,7 @@ def staff_add(
 
 
 def staff_deactivate(session: Session, name: str, *, now: datetime, lang: str) -> StaffOut:
+    """Mark ``name`` as no longer active from ``now``; their history stays."""
     row = _row_by_name(session, name)
     if not row["active"]:
         raise InvalidInput(f"{row['name']} is already inactive")

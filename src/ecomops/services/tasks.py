@@ -3,116 +3,43 @@ worked through open → doing → done; overdue after the end of the due date.""
 
 from __future__ import annotations
 
-import getpass
 from collections import namedtuple
-from collections.abc import Iterable
 from datetime import date, datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Integer, and_, delete, func, insert, or_, select, update
+from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
 
 from ecomops.clock import zone
 from ecomops.core import tasks as rules
-from ecomops.core.calendar import parse_date
 from ecomops.db import schema
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput, NotFound
-from ecomops.services.manual import current
-from ecomops.services.people import find_person as _person
+from ecomops.services.handbook import current
+from ecomops.services.people import Person, resolve
 from ecomops.services.people import names as _names
 from ecomops.text import localize
 
 if TYPE_CHECKING:
     from ecomops.handbook.model import Manual
+    from ecomops.identity import Actor
 
-from ecomops.views import GoalProgressOut, TaskDetailOut, TaskEventOut, TaskOut, trusted
+from ecomops.views import TaskDetailOut, TaskEventOut, TaskOut, trusted
 
 TK = schema.task
 TE = schema.task_event
 ST = schema.staff
-SOURCES = ("goal", "phase", "assigned", "manual")
-STATUSES = ("open", "doing", "done")
-
-
-def actor(name: str | None) -> str:
-    """Who does it: ``--as``, else ``ECOMOPS_AS``, else the operating-system user."""
-    import os
-
-    name = name or os.environ.get("ECOMOPS_AS")
-    if name and name.strip():
-        return name.strip()
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):  # pragma: no cover - no user database
-        return "unknown"
+SOURCES = rules.SOURCES
+STATUSES = rules.STATUSES
 
 
 # --- from the handbook -------------------------------------------------------------------------
 
 
-def handbook_tasks(m: Manual, year: int) -> list[dict]:
-    """The tasks the handbook implies (pure)."""
-    head = m.head()
-    owner = head.id if head else None
-    goal_due = {}
-    out = []
-    for gid, month, _n, item in m.goal_items():
-        due = rules.month_end(year, month.month)
-        goal_due[gid] = due
-        out.append(
-            dict(
-                ref=f"goal:{gid}",
-                source="goal",
-                title_zh=item.zh,
-                title_en=item.en,
-                goal_id=gid,
-                owner_position_id=owner,
-                due=due,
-                target=None,
-            )
-        )
-    effective = date(year, m.calendar.effective_month, m.calendar.effective_day)
-    windows = rules.phase_windows(
-        effective, [(p.id, p.months_min, p.months_max) for p in m.workflow.phases]
-    )
-    for phase, window in zip(m.workflow.phases, windows, strict=True):
-        for n, item in enumerate(phase.items, start=1):
-            out.append(
-                dict(
-                    ref=f"phase:{phase.id}.{n}",
-                    source="phase",
-                    title_zh=item.zh,
-                    title_en=item.en,
-                    goal_id=None,
-                    owner_position_id=owner,
-                    due=window.due,
-                    target=window.target,
-                )
-            )
-    for a in m.workflow.assignments:
-        for n, t in enumerate(a.tasks, start=1):
-            due = goal_due.get(t.serves) if t.serves else None
-            out.append(
-                dict(
-                    ref=f"assigned:{a.position}.{n}",
-                    source="assigned",
-                    title_zh=t.zh,
-                    title_en=t.en,
-                    goal_id=t.serves,
-                    owner_position_id=a.position,
-                    due=due or rules.month_end(year, m.calendar.effective_month),
-                    target=None,
-                )
-            )
-    return out
-
-
 def sync_handbook_tasks(conn: Connection, m: Manual, year: int, now: datetime) -> dict[str, int]:
     """Create, update or retire the handbook's tasks in place. A task's status is never reset,
     and an owner or due date changed by hand is kept."""
-    desired = {t["ref"]: t for t in handbook_tasks(m, year)}
+    desired = {t["ref"]: t for t in rules.handbook_tasks(m, year)}
     existing = {r.ref: r for r in conn.execute(select(TK).where(TK.c.ref.is_not(None)))}
     new = [
         dict(t, status="open", created_at=now, owner_by_hand=False, due_by_hand=False)
@@ -257,7 +184,7 @@ def tasks_list(
     lang: str,
     overdue: bool = False,
     due_within: int | None = None,
-    owner: str | None = None,
+    owner: Person | str | None = None,
     source: str | None = None,
     status: str | None = None,
     overdue_or_done_between: tuple[datetime, datetime] | None = None,
@@ -283,7 +210,9 @@ def tasks_list(
         q = q.where(TK.c.status != "done", TK.c.due < today)
     if due_within is not None:
         if due_within < 0:
-            raise InvalidInput("--due-within takes a number of days, 0 or more")
+            raise InvalidInput(
+                "the number of days ahead must be 0 or more", param="due_within"
+            )
         q = q.where(
             TK.c.status != "done", TK.c.due <= date.fromordinal(today.toordinal() + due_within)
         )
@@ -295,12 +224,12 @@ def tasks_list(
                 and_(TK.c.done_at >= start, TK.c.done_at <= end),
             )
         )
-    if owner:
-        person = _person(session, owner, active=False)
+    if owner is not None:
+        owner = resolve(session, owner, active=False)
         q = q.where(
             or_(
-                TK.c.owner_id == person.id,
-                (TK.c.owner_id.is_(None)) & (TK.c.owner_position_id == person.position_id),
+                TK.c.owner_id == owner.id,
+                (TK.c.owner_id.is_(None)) & (TK.c.owner_position_id == owner.position_id),
             )
         )
     # plain named tuples: a SQLAlchemy Row's attribute access costs ~1 µs, 14 per task
@@ -338,6 +267,7 @@ def _event(
 
 
 def task_show(session: Session, task_id: int, *, now: datetime, lang: str) -> TaskDetailOut:
+    """One task with its history."""
     m = current(session).manual
     tz = zone(m.calendar.timezone)
     row = _task(session, task_id)
@@ -360,19 +290,20 @@ def task_add(
     session: Session,
     *,
     title: str,
-    owner: str,
-    due: str,
+    owner: Person | str,
+    due: date,
     goal: str | None,
-    who: str,
+    actor: Actor,
     now: datetime,
     lang: str,
 ) -> TaskDetailOut:
+    """Add a task by hand for ``owner`` (active), due on ``due``, serving ``goal`` if given."""
     m = current(session).manual
     text = " ".join(title.split())
     if not text:
-        raise InvalidInput("the title is empty", "give the task's title")
-    person = _person(session, owner)
-    when = parse_date(due, "--due")
+        raise InvalidInput("the title is empty", "give the task's title", param="title")
+    person = resolve(session, owner)
+    when = due
     goal_id = None
     if goal:
         known = {gid for gid, *_ in m.goal_items()}
@@ -400,15 +331,16 @@ def task_add(
         )
         .inserted_primary_key[0]
     )
-    _event(session, new_id, now, who, "created", f"owner {person.name}, due {when}")
+    _event(session, new_id, now, actor.name, "created", f"owner {person.name}, due {when}")
     return task_show(session, new_id, now=now, lang=lang)
 
 
 def task_assign(
-    session: Session, task_id: int, owner: str, *, who: str, now: datetime, lang: str
+    session: Session, task_id: int, owner: Person | str, *, actor: Actor, now: datetime, lang: str
 ) -> TaskDetailOut:
+    """Give task ``task_id`` to ``owner`` (a handbook reload keeps this)."""
     row = _task(session, task_id)
-    person = _person(session, owner)
+    person = resolve(session, owner)
     if row.owner_id == person.id:
         raise InvalidInput(f"task {task_id} is already {person.name}'s")
     session.connection().execute(
@@ -416,7 +348,7 @@ def task_assign(
         .where(TK.c.id == task_id)
         .values(owner_id=person.id, owner_position_id=person.position_id, owner_by_hand=True)
     )
-    _event(session, task_id, now, who, "assigned", person.name)
+    _event(session, task_id, now, actor.name, "assigned", person.name)
     return task_show(session, task_id, now=now, lang=lang)
 
 
@@ -425,59 +357,32 @@ def task_set_status(
     task_id: int,
     status: str,
     *,
-    who: str,
+    actor: Actor,
     now: datetime,
     lang: str,
     note: str | None = None,
 ) -> TaskDetailOut:
+    """Move task ``task_id`` to ``status`` (open → doing → done, or back to open)."""
     row = _task(session, task_id)
-    allowed = {"doing": ("open",), "done": ("open", "doing"), "open": ("done", "doing")}
-    verbs = {"doing": "started", "done": "done", "open": "reopened"}
-    if row.status not in allowed[status]:
-        raise InvalidInput(
-            f"task {task_id} is {row.status}; it cannot be "
-            f"{'marked ' + status if status != 'open' else 'reopened'}"
-        )
-    values: dict = {"status": status}
+    verb = rules.transition(task_id, row.status, status)
+    values: dict[str, object] = {"status": status}
     if status == "done":
         values.update(done_at=now, note=note.strip() if note and note.strip() else row.note)
     elif status == "open":
         values["done_at"] = None
     session.connection().execute(update(TK).where(TK.c.id == task_id).values(**values))
-    _event(session, task_id, now, who, verbs[status], note.strip() if note else None)
+    _event(session, task_id, now, actor.name, verb, note.strip() if note else None)
     return task_show(session, task_id, now=now, lang=lang)
 
 
 def task_set_due(
-    session: Session, task_id: int, due: str, *, who: str, now: datetime, lang: str
+    session: Session, task_id: int, due: date, *, actor: Actor, now: datetime, lang: str
 ) -> TaskDetailOut:
+    """Move task ``task_id``'s due date (a handbook reload keeps this)."""
     row = _task(session, task_id)
-    when = parse_date(due, "--due")
+    when = due
     session.connection().execute(
         update(TK).where(TK.c.id == task_id).values(due=when, due_by_hand=True)
     )
-    _event(session, task_id, now, who, "rescheduled", f"{row.due} → {when}")
+    _event(session, task_id, now, actor.name, "rescheduled", f"{row.due} → {when}")
     return task_show(session, task_id, now=now, lang=lang)
-
-
-def goal_progress(session: Session, goal_ids: Iterable[str]) -> dict[str, GoalProgressOut]:
-    """Each goal's share of tasks done (its own task, the tasks serving it, and by hand)."""
-    ids = list(goal_ids)
-    rows = (
-        session.connection()
-        .execute(
-            select(TK.c.goal_id, func.count(), func.sum((TK.c.status == "done").cast(Integer)))
-            .where(TK.c.goal_id.in_(ids))
-            .group_by(TK.c.goal_id)
-        )
-        .all()
-        if ids
-        else []
-    )
-    out = {}
-    for gid, total, done in rows:
-        done = int(done or 0)
-        out[gid] = GoalProgressOut(
-            done=done, total=total, share=(Decimal(done) / total).quantize(Decimal("0.01"))
-        )
-    return out

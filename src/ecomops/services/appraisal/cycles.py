@@ -1,0 +1,89 @@
+"""Opening, listing and closing appraisal cycles (a month, a quarter, the year-end)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import String, insert, literal, select, update
+
+from ecomops.core.cycles import parse_cycle_id
+from ecomops.db.session import Session
+from ecomops.errors import InvalidInput
+from ecomops.services.appraisal.outputs import cycle_out
+from ecomops.services.appraisal.quota import build_quota
+from ecomops.services.appraisal.state import CM, CY, ST, find_cycle, progress
+from ecomops.services.handbook import current
+from ecomops.services.people import Person, resolve
+from ecomops.services.people import names as staff_names
+from ecomops.views import CycleOut
+
+
+def _one(session: Session, cycle_id: str) -> CycleOut:
+    m = current(session).manual
+    row = session.connection().execute(select(CY).where(CY.c.id == cycle_id)).one()
+    counted = progress(session, m, [cycle_id])[cycle_id]
+    return cycle_out(m, row, counted, staff_names(session))
+
+
+def cycle_open(session: Session, cycle: str, *, year_end: bool, now: datetime) -> CycleOut:
+    """Open cycle ``cycle``; everyone active in a rated position becomes a member."""
+    m = current(session).manual
+    cid, kind = parse_cycle_id(cycle, year_end=year_end)
+    conn = session.connection()
+    existing = conn.execute(select(CY.c.status).where(CY.c.id == cid)).scalar()
+    if existing is not None:
+        raise InvalidInput(f"cycle {cid} already exists ({existing})", "see: ecomops cycle list")
+    conn.execute(insert(CY).values(id=cid, kind_id=kind, status="open", opened_at=now))
+    rated = [p.id for p in m.positions if p.rubric is not None]
+    conn.execute(
+        insert(CM).from_select(
+            ["cycle_id", "staff_id", "position_id"],
+            select(literal(cid, String(8)), ST.c.id, ST.c.position_id).where(
+                ST.c.active, ST.c.position_id.in_(rated)
+            ),
+        )
+    )
+    return _one(session, cid)
+
+
+def cycle_list(session: Session) -> list[CycleOut]:
+    """Every cycle with its progress (counted in the database, not loaded)."""
+    m = current(session).manual
+    rows = session.connection().execute(select(CY).order_by(CY.c.id)).all()
+    counted = progress(session, m, [r.id for r in rows])
+    names = staff_names(session)
+    return [cycle_out(m, r, counted[r.id], names) for r in rows]
+
+
+def cycle_close(
+    session: Session, cycle: str, *, by: Person | str, override: str | None, now: datetime
+) -> CycleOut:
+    """Close cycle ``cycle``: refused while the forced distribution is broken, unless an
+    ``override`` reason is given (it is kept)."""
+    m = current(session).manual
+    row = find_cycle(session, cycle, open_only=True)
+    closer = resolve(session, by)
+    report = build_quota(session, m, row, by="department", strict=None, viewer=None)
+    if not report.ok and not (override and override.strip()):
+        broken = "; ".join(
+            f"{g.group}: {v.grades} {v.count} > {v.limit}"
+            for g in report.groups
+            for v in g.violations
+        )
+        raise InvalidInput(
+            f"cycle {row.id} breaks the forced distribution ({broken})",
+            f"calibrate grades (see: ecomops quota check --cycle {row.id}) "
+            "or close with an override reason",
+            param="override",
+        )
+    session.connection().execute(
+        update(CY)
+        .where(CY.c.id == row.id)
+        .values(
+            status="closed",
+            closed_at=now,
+            closed_by_id=closer.id,
+            close_override=override.strip() if override and not report.ok else None,
+        )
+    )
+    return _one(session, row.id)

@@ -1,0 +1,167 @@
+"""The forced distribution of grades (§6.2: 45/30/20/5 %, the year-end exempt): the check, the
+fewest moves, and the rule in words."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from sqlalchemy.engine import Row
+
+from ecomops.core import quota as q
+from ecomops.db.session import Session
+from ecomops.errors import InvalidInput
+from ecomops.handbook.model import Manual
+from ecomops.services.appraisal.state import (
+    Appraisal,
+    find_cycle,
+    load_cycle,
+    may_see,
+    rates_in_cycle,
+)
+from ecomops.services.handbook import current
+from ecomops.services.people import Person, resolve
+from ecomops.views import MoveOut, QuotaGroupOut, QuotaOut, ViolationOut
+
+_T = TypeVar("_T")
+
+
+def _scored(value: _T | None) -> _T:
+    """A complete appraisal's score or grade (never None)."""
+    assert value is not None, "a complete appraisal is scored"
+    return value
+
+
+def explain(m: Manual, strict: bool) -> str:
+    """The quota rule in words (strict: exact largest-remainder counts; else cumulative
+    caps)."""
+    grades = [g.id for g in m.appraisal.grades]
+    shares = [g.share for g in m.appraisal.grades]
+    if strict:
+        parts = ", ".join(f"{g} {s}%" for g, s in zip(grades, shares, strict=True))
+        return (
+            f"Strict: with N complete appraisals in a group, the grade counts must be exactly "
+            f"the largest-remainder shares of N ({parts}; floors first, the seats left to the "
+            f"largest remainders, ties to the higher grade). Suggested grades follow the "
+            f"ranking by score. The year-end appraisal is exempt (§6.2)."
+        )
+    caps = []
+    cum = Decimal(0)
+    for k, s in enumerate(shares[:-1]):
+        cum += s
+        caps.append(f"at most ceil({cum}%·N) {q.group_label(grades, k)}")
+    return (
+        "With N complete appraisals in a group, the favourable grades are capped cumulatively: "
+        + ", ".join(caps)
+        + f" (so at least floor({shares[-1]}%·N) {grades[-1]}), computed exactly. "
+        "Moves, top down: while a cumulative group is over its limit, the lowest-scoring person "
+        "in its lowest grade moves one grade down (ties: lower score, then name). The year-end "
+        "appraisal is exempt (§6.2)."
+        + (
+            f" Groups of fewer than {m.appraisal.quota.min_group_size} are advisory only."
+            if m.appraisal.quota.min_group_size > 1
+            else ""
+        )
+    )
+
+
+def build_quota(
+    session: Session,
+    m: Manual,
+    row: Row[Any],
+    *,
+    by: str,
+    strict: bool | None,
+    viewer: Person | None,
+    state: dict[int, Appraisal] | None = None,
+) -> QuotaOut:
+    """The quota check of cycle ``row`` grouped ``by`` department or position; a move shows
+    a score only to a ``viewer`` who may see it (everyone's when ``viewer`` is None)."""
+    strict = m.appraisal.quota.strict if strict is None else strict
+    kinds = {k.id: k for k in m.appraisal.cycle_kinds}
+    exempt = not kinds[row.kind_id].forced_distribution
+    grades = [g.id for g in m.appraisal.grades]
+    shares = [g.share for g in m.appraisal.grades]
+    if state is None:
+        state = load_cycle(session, m, row.id, detail=False)
+    groups: dict[str, list[Appraisal]] = defaultdict(list)
+    for ap in state.values():
+        groups["department" if by == "department" else ap.position].append(ap)
+    out_groups = []
+    for name in sorted(groups):
+        members = groups[name]
+        done = [ap for ap in members if ap.complete]
+        people = [q.Person(ap.name, _scored(ap.score), _scored(ap.final_grade)) for ap in done]
+        counts = q.counts_of(people, grades)
+        n = len(people)
+        if strict:
+            exact = q.largest_remainder(n, shares)
+            limits = dict(zip(grades, exact, strict=True))
+            vio = [q.Violation(g, counts[g], lim) for g, lim in limits.items() if counts[g] != lim]
+            moves = q.strict_moves(people, grades, shares)
+        else:
+            caps = q.cumulative_limits(n, shares)
+            limits = {q.group_label(grades, k): c for k, c in enumerate(caps)}
+            vio = q.violations(counts, grades, caps)
+            moves = q.fewest_moves(people, grades, caps)
+        advisory = n < m.appraisal.quota.min_group_size
+        by_name = {ap.name: ap for ap in done}
+        ok = exempt or advisory or not vio
+        out_groups.append(
+            QuotaGroupOut(
+                group=name,
+                size=n,
+                pending=len(members) - n,
+                advisory=advisory,
+                counts=counts,
+                limits=limits,
+                ok=ok,
+                violations=[]
+                if exempt
+                else [ViolationOut(grades=v.grades, count=v.count, limit=v.limit) for v in vio],
+                moves=[]
+                if exempt
+                else [
+                    MoveOut(
+                        employee=mv.name,
+                        score=mv.score
+                        if viewer is None or may_see(viewer, by_name[mv.name])
+                        else None,
+                        from_=mv.from_grade,
+                        to=mv.to_grade,
+                    )
+                    for mv in moves
+                ],
+            )
+        )
+    return QuotaOut(
+        cycle=row.id,
+        exempt=exempt,
+        strict=strict,
+        by=by,
+        ok=all(g.ok for g in out_groups),
+        rule=explain(m, strict),
+        groups=out_groups,
+    )
+
+
+def quota_check(
+    session: Session, *, cycle: str, by: str, strict: bool | None, viewer: Person | str
+) -> QuotaOut:
+    """Check cycle ``cycle``'s grades against the forced distribution, grouped ``by``
+    ``department`` or ``position``, with the fewest moves that satisfy it; for a rater in
+    the cycle."""
+    if by not in ("department", "position"):
+        raise InvalidInput(
+            f"cannot group by {by!r}", "group by department or by position", param="by"
+        )
+    m = current(session).manual
+    row = find_cycle(session, cycle)
+    who = resolve(session, viewer, active=False)
+    if not rates_in_cycle(session, m, who, row.id):
+        raise InvalidInput(
+            f"{who.name} is not a rater in cycle {row.id}; the quota check "
+            "shows everyone's grades (§3.1)"
+        )
+    return build_quota(session, m, row, by=by, strict=strict, viewer=who)

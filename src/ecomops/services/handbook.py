@@ -1,0 +1,83 @@
+"""The handbook in force (a leaf: every service asks it, it asks none of them) and lookups of
+its positions and criteria by any of their names."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from ecomops.db import schema
+from ecomops.db.session import Session
+from ecomops.errors import DatabaseError, NotFound
+from ecomops.text import key
+
+if TYPE_CHECKING:
+    from ecomops.handbook.model import Criterion, Manual, Position, Rubric
+
+
+class Current:
+    """The handbook in force: validated into :class:`Manual` on first use of ``manual``
+    (once per transaction); ``timezone`` is read from the stored document without it."""
+
+    def __init__(self, document: dict, year: int, sha256: str) -> None:
+        self.document, self.year, self.sha256 = document, year, sha256
+        self._manual: Manual | None = None
+
+    @property
+    def manual(self) -> Manual:
+        if self._manual is None:
+            from ecomops.handbook.model import Manual  # the schema: only when a command needs it
+
+            self._manual = Manual.model_validate(self.document)
+        return self._manual
+
+    @property
+    def timezone(self) -> str:
+        stored = self.document.get("calendar", {}).get("timezone")
+        return stored if stored else self.manual.calendar.timezone
+
+
+def current(session: Session) -> Current:
+    """The handbook in force, read once per transaction (every service asks)."""
+    cached = session.info.get("ecomops.current")
+    if cached is not None:
+        return cached
+    mv = schema.manual_version
+    row = (
+        session.connection()
+        .execute(select(mv.c.document, mv.c.year, mv.c.sha256).order_by(mv.c.id.desc()).limit(1))
+        .first()
+    )
+    if row is None:
+        raise DatabaseError("the database holds no handbook", "load one with: ecomops init")
+    found = Current(row.document, row.year, row.sha256)
+    session.info["ecomops.current"] = found
+    return found
+
+
+# --- lookups -----------------------------------------------------------------------------------
+
+
+def _names(*labels: str) -> set[str]:
+    return {key(label) for label in labels}
+
+
+def find_position(m: Manual, name: str) -> Position:
+    k = key(name)
+    for p in m.positions:
+        if k in _names(p.id, p.name.zh, p.name.en, *p.aliases):
+            return p
+    known = ", ".join(f"{p.id} ({p.name.zh})" for p in m.positions)
+    raise NotFound(f"unknown position {name!r}", f"known positions: {known}")
+
+
+def find_criterion(rubric: Rubric, name: str) -> Criterion:
+    k = key(name)
+    for c in rubric.criteria:
+        if k in _names(c.id, c.name.zh, c.name.en, *c.aliases):
+            return c
+    known = ", ".join(f"{c.id} ({c.name.zh})" for c in rubric.criteria)
+    raise NotFound(f"unknown criterion {name!r} in rubric {rubric.id}", f"known: {known}")
+
+
