@@ -2,11 +2,13 @@
 baseline measured in the same run, the two interleaved (ours, baseline, ours, …) so that a
 noisy neighbour slows both alike.
 
-    python benchmarks/run.py [--people 10000] [--months 12] [--runs 7]
+    python benchmarks/run.py [--people 10000] [--months 12] [--runs 7] [--only NAME[,NAME]]
 
 Builds the group-sized SQLite database once (``ecomops demo --people N``) and a 20-person one.
 When ECOMOPS_DATABASE_URL points at a PostgreSQL server, it builds both there too, in two
 databases it (re)creates on that server: ``ecomops_bench_big`` and ``ecomops_bench_small``.
+``--only`` runs the figures named (see FIGURES); the databases are built only when one of them
+needs them.
 """
 
 from __future__ import annotations
@@ -27,6 +29,17 @@ PY = sys.executable
 HERE = Path(__file__).resolve().parent
 NOW = "2026-12-01T09:00"
 CRITERIA = ["organizing_planning", "leadership", "expertise", "problem_solving", "coordination"]
+FIGURES = ("startup", "read", "quota", "today", "cycle-list", "report", "memory", "import")
+
+
+def figures(text: str) -> set[str]:
+    """``--only``'s comma-separated figure names."""
+    names = {n.strip() for n in text.split(",") if n.strip()}
+    if not names or names - set(FIGURES):
+        raise argparse.ArgumentTypeError(
+            f"unknown figure {', '.join(sorted(names - set(FIGURES))) or '(none)'}; "
+            f"choose from {', '.join(FIGURES)}")
+    return names
 
 
 def timed(cmd: list[str], env: dict) -> float:
@@ -79,6 +92,13 @@ def general_manager(b: Backend, which: str) -> str:
                    "ORDER BY id LIMIT 1")[0][0]
 
 
+def first_head(b: Backend, which: str) -> str:
+    """The first department's head (its manager): each database's own, since the generator
+    puts the general managers first and so names a different person at 20 and at 10,000."""
+    return b.query(which, "SELECT name FROM staff WHERE position_id='manager' "
+                   "ORDER BY id LIMIT 1")[0][0]
+
+
 class Backend:
     """One place the benchmark databases live: a directory of SQLite files, or a server."""
 
@@ -122,7 +142,10 @@ def main() -> None:
     ap.add_argument("--people", type=int, default=10_000)
     ap.add_argument("--months", type=int, default=12)
     ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--only", type=figures, default=set(FIGURES), metavar="NAME[,NAME]",
+                    help=f"run only these figures: {', '.join(FIGURES)}")
     opts = ap.parse_args()
+    only = opts.only
     tmp = Path(tempfile.mkdtemp(prefix="ecomops-bench-"))
     env = dict(os.environ, ECOMOPS_NOW=NOW, XDG_DATA_HOME=str(tmp))
     env.pop("ECOMOPS_DB", None)
@@ -130,12 +153,15 @@ def main() -> None:
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {opts.runs} runs each "
           f"(medians), ECOMOPS_NOW={NOW}", flush=True)
 
-    three = tmp / "three.py"
-    three.write_text((HERE / "startup.py").read_text().split("BASELINE = '''")[1]
-                     .split("'''")[0])
-    print("\n== start-up")
-    line("ecomops --help vs a 3-command Typer app --help",
-         *paired(ecomops("--help"), [PY, str(three), "--help"], opts.runs, env), 1.15)
+    if "startup" in only:
+        three = tmp / "three.py"
+        three.write_text((HERE / "startup.py").read_text().split("BASELINE = '''")[1]
+                         .split("'''")[0])
+        print("\n== start-up")
+        line("ecomops --help vs a 3-command Typer app --help",
+             *paired(ecomops("--help"), [PY, str(three), "--help"], opts.runs, env), 1.15)
+    if not only - {"startup"}:
+        return
 
     backends = [Backend("sqlite", tmp)]
     if url:
@@ -148,23 +174,39 @@ def main() -> None:
         print(f"  built in {time.perf_counter() - start:.1f} s", flush=True)
         build(20, opts.months, b.sel("small"), env)
         gm, sgm = general_manager(b, "big"), general_manager(b, "small")
-        overdue = b.query("big", "SELECT COUNT(*) FROM task WHERE status <> 'done' "
-                          "AND due < '2026-12-01'")[0][0]
-        line(f"tasks list --overdue --json ({overdue} rows) vs import typer, sqlmodel",
-             *paired(ecomops("tasks", "list", "--overdue", "--json", *b.sel("big")),
-                     [PY, "-c", "import typer, sqlmodel"], opts.runs, env), 1.25)
-        quota = ("quota", "check", "-c", "2026-11", "--json")
-        line(f"quota check, {opts.people} vs 20 people",
-             *paired(ecomops(*quota, "--as", gm, *b.sel("big")),
-                     ecomops(*quota, "--as", sgm, *b.sel("small")), opts.runs, env), 1.5)
+        head, shead = first_head(b, "big"), first_head(b, "small")
+        if "read" in only:
+            overdue = b.query("big", "SELECT COUNT(*) FROM task WHERE status <> 'done' "
+                              "AND due < '2026-12-01'")[0][0]
+            line(f"tasks list --overdue --json ({overdue} rows) vs import typer, sqlmodel",
+                 *paired(ecomops("tasks", "list", "--overdue", "--json", *b.sel("big")),
+                         [PY, "-c", "import typer, sqlmodel"], opts.runs, env), 1.25)
+        if "quota" in only:
+            quota = ("quota", "check", "-c", "2026-11", "--json")
+            line(f"quota check, {opts.people} vs 20 people",
+                 *paired(ecomops(*quota, "--as", gm, *b.sel("big")),
+                         ecomops(*quota, "--as", sgm, *b.sel("small")), opts.runs, env), 1.5)
+        if "today" in only:
+            line(f"today --as a department head, {opts.people} vs 20 people",
+                 *paired(ecomops("today", "--json", "--as", head, *b.sel("big")),
+                         ecomops("today", "--json", "--as", shead, *b.sel("small")),
+                         opts.runs, env), 1.5)
+        if "cycle-list" in only:
+            line(f"cycle list, {opts.people} vs 20 people",
+                 *paired(ecomops("cycle", "list", "--json", *b.sel("big")),
+                         ecomops("cycle", "list", "--json", *b.sel("small")), opts.runs, env),
+                 1.5)
         report = ("report", "--month", "2026-11", "--format", "json")
-        line(f"report --format json, {opts.people} vs 20 people",
-             *paired(ecomops(*report, "--as", gm, *b.sel("big")),
-                     ecomops(*report, "--as", sgm, *b.sel("small")), opts.runs, env), 3)
-        rss = peak_rss_mb(ecomops(*report, "--as", gm, *b.sel("big")), env)
-        print(f"  {'peak memory of that report':<52} {rss:7.0f} MB  (bound 250 MB: "
-              f"{'ok' if rss <= 250 else 'OVER'})", flush=True)
-        _import_ratio(b, tmp, env, opts.runs)
+        if "report" in only:
+            line(f"report --format json, {opts.people} vs 20 people",
+                 *paired(ecomops(*report, "--as", gm, *b.sel("big")),
+                         ecomops(*report, "--as", sgm, *b.sel("small")), opts.runs, env), 3)
+        if "memory" in only:
+            rss = peak_rss_mb(ecomops(*report, "--as", gm, *b.sel("big")), env)
+            print(f"  {'peak memory of that report':<52} {rss:7.0f} MB  (bound 250 MB: "
+                  f"{'ok' if rss <= 250 else 'OVER'})", flush=True)
+        if "import" in only:
+            _import_ratio(b, tmp, env, opts.runs)
 
 
 # --- bulk import ----------------------------------------------------------------------------
