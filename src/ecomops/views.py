@@ -12,7 +12,8 @@ import os
 import typing
 from datetime import date, datetime
 from decimal import Decimal
-from typing import TypeVar
+from types import GenericAlias
+from typing import Any, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -43,7 +44,7 @@ def trusted(model: type[_M], fields: dict) -> _M:
 
 @functools.cache
 def _list_adapter(model: type[BaseModel]) -> TypeAdapter:
-    return TypeAdapter(list[model])
+    return TypeAdapter(cast(Any, GenericAlias(list, (model,))))
 
 
 @functools.cache

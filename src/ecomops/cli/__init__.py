@@ -11,6 +11,7 @@ import copy
 import importlib
 
 import typer
+from typer._click.core import Command
 from typer.core import TyperCommand, TyperGroup
 
 from ecomops import __version__
@@ -121,7 +122,7 @@ def load(name: str, sub: str | None = None):
         if only and not target.registered_groups:
             target = copy.copy(target)
             target.registered_commands = only
-        command = typer.main.get_group(target)
+        command: Command = typer.main.get_group(target)
     else:  # a register(app) function: build its commands on a scratch app
         scratch = typer.Typer(rich_markup_mode="rich")
         target(scratch)
@@ -190,6 +191,7 @@ def root(
         load("today")  # registers the command, and with it report.today_command
         from ecomops.cli import report
 
+        assert report.today_command is not None, "load() registered it"
         ctx.invoke(report.today_command)
 
 

@@ -228,13 +228,13 @@ def _ask(employee: str, cycle: str, db: str | None, database_url: str | None) ->
 def register(root: typer.Typer) -> None:
     @command(root, "appraise")
     def appraise(
+        cycle: CycleOpt,
         employee: Annotated[
             str | None,
             typer.Argument(
                 help="The person to rate.", autocompletion=complete.people, show_default=False
             ),
         ] = None,
-        cycle: CycleOpt = ...,
         as_: AsOpt = None,
         score: Annotated[
             list[str] | None,
@@ -342,13 +342,13 @@ def register(root: typer.Typer) -> None:
                 help="Whose grade to set.", autocompletion=complete.people, show_default=False
             ),
         ],
-        cycle: CycleOpt = ...,
+        cycle: CycleOpt,
         grade: Annotated[
             str, typer.Option("--grade", "-g", help="The final grade.", show_default=False)
-        ] = ...,
+        ],
         reason: Annotated[
             str, typer.Option("--reason", help="Why (kept in the log).", show_default=False)
-        ] = ...,
+        ],
         as_: AsOpt = None,
         db: DbOpt = None,
         database_url: UrlOpt = None,

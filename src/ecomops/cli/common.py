@@ -19,6 +19,8 @@ from ecomops.cli import complete
 from ecomops.errors import DatabaseError, EcomopsError, InvalidInput
 
 if TYPE_CHECKING:
+    from typer._click.core import Context
+
     from ecomops.db.session import Session
     from ecomops.identity import Actor
     from ecomops.services.people import Person
@@ -175,11 +177,8 @@ def lang_of(value: str | None) -> str:
     return parse_lang(value) if value else default_lang()
 
 
-def _context():
-    try:
-        from typer._click.globals import get_current_context
-    except ImportError:  # pragma: no cover - a Typer without its vendored Click
-        from click import get_current_context
+def _context() -> Context | None:
+    from typer._click.globals import get_current_context  # Typer >= 0.26 vendors Click
 
     return get_current_context(silent=True)
 

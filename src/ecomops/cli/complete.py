@@ -15,7 +15,7 @@ def _target(ctx) -> tuple[str, str] | None:
     params = getattr(ctx, "params", {}) or {}
     url = params.get("database_url") or os.environ.get("ECOMOPS_DATABASE_URL")
     db = params.get("db") or os.environ.get("ECOMOPS_DB")
-    if params.get("database_url") or (url and not params.get("db")):
+    if url and (params.get("database_url") or not params.get("db")):
         return ("postgresql", url) if url.startswith(("postgresql", "postgres")) else None
     if db:
         return ("sqlite", str(Path(db).expanduser()))
@@ -40,13 +40,13 @@ def _query(ctx, sql: str) -> list[tuple]:
         import psycopg2
 
         dsn = where.replace("postgresql+psycopg2://", "postgresql://", 1)
-        conn = psycopg2.connect(dsn, connect_timeout=2)
+        pg = psycopg2.connect(dsn, connect_timeout=2)
         try:
-            with conn.cursor() as cur:
-                cur.execute(sql)
-                return cur.fetchall()
+            cur = pg.cursor()
+            cur.execute(sql)
+            return cur.fetchall()
         finally:
-            conn.close()
+            pg.close()
     except Exception:  # completion must never break the shell
         return []
 

@@ -22,7 +22,7 @@ from ecomops.cli.common import (
     now,
     session,
 )
-from ecomops.cli.output import emit, table
+from ecomops.cli.output import Column, emit, table
 
 leave_app = typer.Typer(
     help="Leave and shift swaps (none on Mondays or the month's last Friday, §3.2 rule 7).\n\n"
@@ -40,7 +40,7 @@ visitor_app = typer.Typer(
 )
 
 
-LEAVE_COLUMNS = [
+LEAVE_COLUMNS: list[Column] = [
     ("id", lambda r: r.id),
     ("name", lambda r: r.name),
     ("kind", lambda r: r.kind),
@@ -53,15 +53,15 @@ LEAVE_COLUMNS = [
 
 @command(leave_app, "request", renamed={"start": "from_", "end": "to"})
 def leave_request(
-    as_: AsOpt = None,
     from_: Annotated[
         str, typer.Option("--from", help="First day (YYYY-MM-DD).", show_default=False)
-    ] = ...,
+    ],
+    reason: Annotated[str, typer.Option("--reason", help="Why.", show_default=False)],
+    as_: AsOpt = None,
     to: Annotated[
         str | None, typer.Option("--to", help="Last day \\[default: --from].", show_default=False)
     ] = None,
     kind: Annotated[str, typer.Option("--kind", help="leave or swap (调休).")] = "leave",
-    reason: Annotated[str, typer.Option("--reason", help="Why.", show_default=False)] = ...,
     special: Annotated[
         bool,
         typer.Option(
@@ -134,7 +134,7 @@ def leave_list(
     )
 
 
-HANDOVER_COLUMNS = [
+HANDOVER_COLUMNS: list[Column] = [
     ("id", lambda r: r.id),
     ("from", lambda r: r.name),
     ("cover", lambda r: r.cover),
@@ -147,7 +147,6 @@ HANDOVER_COLUMNS = [
 
 @command(handover_app, "add", renamed={"cover": "to"})
 def handover_add(
-    as_: AsOpt = None,
     to: Annotated[
         str,
         typer.Option(
@@ -156,13 +155,14 @@ def handover_add(
             autocompletion=complete.people,
             show_default=False,
         ),
-    ] = ...,
+    ],
     start: Annotated[
         str, typer.Option("--start", help="YYYY-MM-DDTHH:MM.", show_default=False)
-    ] = ...,
-    end: Annotated[str, typer.Option("--end", help="YYYY-MM-DDTHH:MM.", show_default=False)] = ...,
-    place: Annotated[str, typer.Option("--place", help="Where (地点).", show_default=False)] = ...,
-    matter: Annotated[str, typer.Option("--matter", help="What (事件).", show_default=False)] = ...,
+    ],
+    end: Annotated[str, typer.Option("--end", help="YYYY-MM-DDTHH:MM.", show_default=False)],
+    place: Annotated[str, typer.Option("--place", help="Where (地点).", show_default=False)],
+    matter: Annotated[str, typer.Option("--matter", help="What (事件).", show_default=False)],
+    as_: AsOpt = None,
     duties: Annotated[
         str | None, typer.Option("--duties", help="What the cover takes on.", show_default=False)
     ] = None,
@@ -220,7 +220,7 @@ def handover_list(
     )
 
 
-VISITOR_COLUMNS = [
+VISITOR_COLUMNS: list[Column] = [
     ("id", lambda r: r.id),
     ("visitor", lambda r: r.name),
     ("approved by", lambda r: r.approved_by),
@@ -233,7 +233,7 @@ VISITOR_COLUMNS = [
 
 @command(visitor_app, "add")
 def visitor_add(
-    name: Annotated[str, typer.Option("--name", help="The visitor.", show_default=False)] = ...,
+    name: Annotated[str, typer.Option("--name", help="The visitor.", show_default=False)],
     approved_by: Annotated[
         str,
         typer.Option(
@@ -242,7 +242,7 @@ def visitor_add(
             autocompletion=complete.people,
             show_default=False,
         ),
-    ] = ...,
+    ],
     escort: Annotated[
         str,
         typer.Option(
@@ -251,7 +251,7 @@ def visitor_add(
             autocompletion=complete.people,
             show_default=False,
         ),
-    ] = ...,
+    ],
     purpose: Annotated[
         str | None, typer.Option("--purpose", help="Why they came.", show_default=False)
     ] = None,

@@ -87,9 +87,13 @@ def fmt(value: Any) -> str:
     return str(value)
 
 
+#: a table column: its header, how to get the cell from a row, and whether it may wrap
+Column = tuple[str, Callable[[Any], Any]] | tuple[str, Callable[[Any], Any], bool]
+
+
 def table(
     rows: Sequence[Any],
-    columns: Sequence[tuple[str, Callable[[Any], Any]] | tuple[str, Callable[[Any], Any], bool]],
+    columns: Sequence[Column],
     *,
     title: str | None = None,
     empty: str = "nothing to show",

@@ -70,10 +70,38 @@ def _texts(
     template = (WEEK_TEMPLATE if kind == "week" else MONTH_TEMPLATE).format(
         period=period, name=name
     )
-    edited = typer.edit(template, extension=".md", require_save=True)
+    edited = _edit(template)
     if edited is None:
         raise InvalidInput("the editor was closed without saving; nothing was submitted")
     return parse_markdown(edited, "the edited plan")
+
+
+def _edit(template: str) -> str | None:
+    """``template`` opened in ``$VISUAL`` or ``$EDITOR`` (else ``vi``) on a file only its
+    owner can read; the text saved, or None when the editor left the file unsaved."""
+    import os
+    import shlex
+    import subprocess
+    import tempfile
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    fd, name = tempfile.mkstemp(suffix=".md", prefix="ecomops-plan-")  # mode 0600
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(template)
+        before = os.stat(name).st_mtime_ns
+        try:
+            code = subprocess.call([*shlex.split(editor), name])
+        except OSError as exc:
+            raise InvalidInput(f"cannot start the editor {editor!r}: {exc.strerror}") from None
+        if code != 0:
+            raise InvalidInput(f"the editor {editor!r} exited with status {code}")
+        if os.stat(name).st_mtime_ns == before:
+            return None
+        with open(name, encoding="utf-8") as f:
+            return f.read()
+    finally:
+        os.unlink(name)
 
 
 def _render_plan(p) -> None:
@@ -181,7 +209,7 @@ def submit(
         )
         if mail:
             out = send_stored(opened, who=who, kind=kind, period=period, now_fn=now)
-            note(f"mailed it to {out.mail.to}")
+            note(f"mailed it to {out.mail.to if out.mail else '?'}")
     emit(out, as_json=as_json, render=lambda _: None)
 
 

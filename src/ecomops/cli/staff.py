@@ -19,7 +19,7 @@ from ecomops.cli.common import (
     now,
     session,
 )
-from ecomops.cli.output import emit, table
+from ecomops.cli.output import Column, emit, table
 
 app = typer.Typer(
     help="The staff roster.\n\nExample: ecomops staff add 王芳 --position 文案",
@@ -31,7 +31,7 @@ NameArg = Annotated[
     typer.Argument(help="The person's name.", autocompletion=complete.people, show_default=False),
 ]
 
-COLUMNS = [
+COLUMNS: list[Column] = [
     ("id", lambda s: s.id),
     ("name", lambda s: s.name),
     ("position", lambda s: s.position_name, True),

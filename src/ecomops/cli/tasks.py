@@ -19,7 +19,7 @@ from ecomops.cli.common import (
     now,
     session,
 )
-from ecomops.cli.output import console, emit, fmt, table
+from ecomops.cli.output import Column, console, emit, fmt, table
 
 app = typer.Typer(
     help="Tasks: from the handbook's goals (§7.2), phases (§8.1) and assignments (§8.2), "
@@ -43,7 +43,7 @@ AsOpt = Annotated[
     ),
 ]
 
-COLUMNS = [
+COLUMNS: list[Column] = [
     ("id", lambda t: t.id),
     ("due", lambda t: t.due),
     ("late", lambda t: f"{t.days_overdue}d" if t.overdue else ""),

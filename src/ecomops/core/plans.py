@@ -35,7 +35,7 @@ def _section_of(title: str) -> str | None:
         for kind, words in KEYWORDS.items()
         if any(w in t for w in words)
     }
-    return min(found, key=found.get) if found else None
+    return min(found, key=lambda kind: found[kind]) if found else None
 
 
 def parse_markdown(text: str, source: str = "the file") -> tuple[str, str]:

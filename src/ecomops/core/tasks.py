@@ -123,7 +123,7 @@ def handbook_tasks(m: Manual, year: int) -> list[dict]:
             )
     for a in m.workflow.assignments:
         for n, t in enumerate(a.tasks, start=1):
-            due = goal_due.get(t.serves) if t.serves else None
+            served = goal_due.get(t.serves) if t.serves else None
             out.append(
                 dict(
                     ref=f"assigned:{a.position}.{n}",
@@ -132,7 +132,7 @@ def handbook_tasks(m: Manual, year: int) -> list[dict]:
                     title_en=t.en,
                     goal_id=t.serves,
                     owner_position_id=a.position,
-                    due=due or month_end(year, m.calendar.effective_month),
+                    due=served or month_end(year, m.calendar.effective_month),
                     target=None,
                 )
             )

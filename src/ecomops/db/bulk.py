@@ -12,9 +12,11 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Table, select
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, CursorResult
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 
 def _processors(conn: Connection, table: Table, columns: Sequence[str]):
@@ -62,12 +64,16 @@ def insert_rows(
     Runs in the caller's transaction, so an import is still all or nothing."""
     rows = list(rows)
     # the Python-side defaults a Core insert would fill in (scalars only)
-    defaults = [c for c in table.columns if c.name not in columns and c.default is not None]
-    if any(not c.default.is_scalar for c in defaults):
+    defaults = [
+        (c.name, c.default)
+        for c in table.columns
+        if c.name not in columns and c.default is not None
+    ]
+    if any(not isinstance(d, ScalarElementColumnDefault) for _, d in defaults):
         raise ValueError(f"{table.name}: give every column with a computed default")
     if defaults:
-        columns = (*columns, *(c.name for c in defaults))
-        extra = tuple(c.default.arg for c in defaults)
+        columns = (*columns, *(name for name, _ in defaults))
+        extra = tuple(d.arg for _, d in defaults if isinstance(d, ScalarElementColumnDefault))
         rows = [(*r, *extra) for r in rows]
     data = _prepared(conn, table, columns, rows)
     if not data:
@@ -77,6 +83,7 @@ def insert_rows(
     name = conn.dialect.identifier_preparer.format_table(table)
     if conn.dialect.name == "postgresql":
         raw = conn.connection.driver_connection
+        assert raw is not None, "a connection in a transaction has its driver connection"
         with raw.cursor() as cur:
             cur.copy_expert(f"COPY {name} ({cols}) FROM STDIN", _copy_text(data))
         return len(data)
@@ -94,3 +101,10 @@ def next_ids(conn: Connection, table: Table, count: int) -> list[int] | None:
     top = conn.execute(select(table.c.id).order_by(table.c.id.desc()).limit(1)).scalar()
     start = (top or 0) + 1
     return list(range(start, start + count))
+
+
+def inserted_id(result: CursorResult[Any]) -> int:
+    """The primary key of the one row an ``insert()`` added."""
+    key = result.inserted_primary_key
+    assert key is not None, "an insert of one row"
+    return int(key[0])

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -28,6 +29,7 @@ from sqlalchemy import (
     Table,
     Text,
 )
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from ecomops.db.types import UTCDateTime
 
@@ -42,7 +44,7 @@ do not edit (a test fails while it is stale). ``schema.task`` builds the table o
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -85,7 +87,7 @@ def _call(name: str, args: list[str], indent: str = "        ") -> str:
     return "\n".join([f"{indent}{name}(", *(f"{indent}    {a}," for a in args), f"{indent}),"])
 
 
-def _type(column: Column) -> str:
+def _type(column: Column[Any]) -> str:
     t = column.type
     # order matters: Text is a String, UTCDateTime wraps a DateTime
     if isinstance(t, UTCDateTime):
@@ -94,7 +96,8 @@ def _type(column: Column) -> str:
         return "Text()"
     if isinstance(t, String) or type(t).__name__ == "AutoString":
         # sqlmodel's AutoString is VARCHAR(n) on both backends, as String(n) is
-        return f"String({t.length})" if t.length else "String()"
+        length = getattr(t, "length", None)
+        return f"String({length})" if length else "String()"
     if isinstance(t, Boolean):
         return "Boolean()"
     if isinstance(t, Integer):
@@ -108,9 +111,11 @@ def _type(column: Column) -> str:
     raise TypeError(f"{column.table.name}.{column.name}: no rendering for {t!r}")
 
 
-def _column(column: Column) -> str:
+def _column(column: Column[Any]) -> str:
     args = [_q(column.name), _type(column)]
-    simple_fks = [fk for fk in column.foreign_keys if len(fk.constraint.elements) == 1]
+    simple_fks = [
+        fk for fk in column.foreign_keys if fk.constraint and len(fk.constraint.elements) == 1
+    ]
     args += [f"ForeignKey({_q(fk.target_fullname)})" for fk in simple_fks]
     if column.primary_key:
         args.append("primary_key=True")
@@ -120,7 +125,7 @@ def _column(column: Column) -> str:
     if column.unique:
         args.append("unique=True")
     if column.default is not None:
-        if not column.default.is_scalar:
+        if not isinstance(column.default, ScalarElementColumnDefault):
             raise TypeError(f"{column.table.name}.{column.name}: only scalar defaults render")
         args.append(f"default={_q(column.default.arg)}")
     if column.server_default is not None or column.onupdate is not None:
@@ -136,12 +141,12 @@ def _table(table: Table) -> str:
         "        _metadata,",
     ]
     lines += [_column(c) for c in table.columns]
-    for con in sorted(table.constraints, key=lambda c: [e.name for e in c.columns]):
+    for con in sorted(table.constraints, key=lambda c: [e.name for e in c.columns]):  # type: ignore[attr-defined]
         if isinstance(con, ForeignKeyConstraint) and len(con.elements) > 1:
             cols = [e.parent.name for e in con.elements]
             refs = [e.target_fullname for e in con.elements]
             lines.append(_call("ForeignKeyConstraint", [_q(cols), _q(refs)]))
-    for ix in sorted(table.indexes, key=lambda i: i.name):
+    for ix in sorted(table.indexes, key=lambda i: str(i.name)):
         if len(ix.columns) == 1 and next(iter(ix.columns)).index:
             continue  # rendered as index=True on the column
         args = [_q(ix.name), *(_q(c.name) for c in ix.columns)]
@@ -154,13 +159,17 @@ FOOTER = '''_BUILDERS = {
 {builders}
 }
 
+if TYPE_CHECKING:  # what __getattr__ builds, typed for the type checker
+    metadata: MetaData
+{declarations}
+
 
 def __getattr__(name: str) -> Any:
     """A table is built on first use (a command builds the few it touches, not all of them);
     ``metadata`` builds them all."""
     if name == "metadata":
-        for table in _BUILDERS:
-            __getattr__(table)
+        for each in _BUILDERS:
+            __getattr__(each)
         globals()["metadata"] = _metadata
         return _metadata
     build = _BUILDERS.get(name)
@@ -175,15 +184,18 @@ def __getattr__(name: str) -> Any:
 
 
 def render(metadata: MetaData) -> str:
+    """The source of ``schema.py`` for ``metadata``."""
     naming = dict(metadata.naming_convention)
     parts = [HEADER.replace("{naming}", _q(naming))]
     parts += [_table(t) for t in metadata.tables.values()]
     builders = "\n".join(f"    {_q(n)}: _build_{n}," for n in metadata.tables)
-    parts.append(FOOTER.replace("{builders}", builders))
+    declarations = "\n".join(f"    {n}: Table" for n in metadata.tables)
+    parts.append(FOOTER.replace("{builders}", builders).replace("{declarations}", declarations))
     return "\n\n\n".join(p.strip("\n") for p in parts) + "\n"
 
 
 def sqlmodel_metadata() -> MetaData:
+    """The SQLModel classes' metadata (maps every ORM class)."""
     from sqlmodel import SQLModel
 
     import ecomops.db.tables  # noqa: F401  (registers the classes)

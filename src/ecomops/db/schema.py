@@ -7,7 +7,7 @@ do not edit (a test fails while it is stale). ``schema.task`` builds the table o
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -359,13 +359,37 @@ _BUILDERS = {
     "audit": _build_audit,
 }
 
+if TYPE_CHECKING:  # what __getattr__ builds, typed for the type checker
+    metadata: MetaData
+    manual_version: Table
+    rubric: Table
+    criterion: Table
+    grade: Table
+    cycle_kind: Table
+    position: Table
+    goal: Table
+    setting: Table
+    staff: Table
+    cycle: Table
+    cycle_member: Table
+    sheet: Table
+    sheet_score: Table
+    calibration: Table
+    plan: Table
+    leave: Table
+    handover: Table
+    visitor: Table
+    task: Table
+    task_event: Table
+    audit: Table
+
 
 def __getattr__(name: str) -> Any:
     """A table is built on first use (a command builds the few it touches, not all of them);
     ``metadata`` builds them all."""
     if name == "metadata":
-        for table in _BUILDERS:
-            __getattr__(table)
+        for each in _BUILDERS:
+            __getattr__(each)
         globals()["metadata"] = _metadata
         return _metadata
     build = _BUILDERS.get(name)

@@ -318,9 +318,9 @@ def semantic_problems(m: Manual) -> list[Problem]:
             add(Problem((*path, "reports_to"), "a position cannot report to itself"))
         if p.rubric is not None and p.rubric not in rubric_ids:
             add(Problem((*path, "rubric"), f"unknown rubric {p.rubric!r}"))
-        for j, r in enumerate(p.raters or []):
-            if r not in pos_ids:
-                add(Problem((*path, "raters", j), f"unknown rater position {r!r}"))
+        for j, rater_id in enumerate(p.raters or []):
+            if rater_id not in pos_ids:
+                add(Problem((*path, "raters", j), f"unknown rater position {rater_id!r}"))
         if p.raters is not None and p.rubric is None:
             add(Problem((*path, "raters"), "raters given but no rubric to rate with"))
         out.extend(_check_defaults(p, path))

@@ -53,7 +53,8 @@ def sections(r: ReportOut) -> list[Section]:
             )
         )
     done_rows = [
-        [str(t.id), t.title, t.owner or "—", t.done_at.strftime("%Y-%m-%d")] for t in r.tasks_done
+        [str(t.id), t.title, t.owner or "—", f"{t.done_at:%Y-%m-%d}" if t.done_at else "—"]
+        for t in r.tasks_done
     ]
     overdue_rows = [
         [str(t.id), t.title, t.owner or "—", t.due.isoformat(), str(t.days_overdue)]

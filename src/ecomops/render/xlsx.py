@@ -13,7 +13,8 @@ def render(r: ReportOut) -> bytes:
     from openpyxl.styles import Font
 
     wb = Workbook()
-    wb.remove(wb.active)
+    for default in wb.worksheets:
+        wb.remove(default)
     for s in sections(r):
         ws = wb.create_sheet(s.id[:31])
         ws.append([s.title])

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import Integer, func, select, text, update
+from sqlalchemy import Integer, Table, func, select, text, update
 from sqlalchemy.engine import Connection
 
 from ecomops.db import schema
@@ -98,7 +98,8 @@ def _empty(conn: Connection) -> None:
 
 
 def _count_all(conn: Connection) -> dict[str, int]:
-    return {t.name: conn.execute(select(func.count()).select_from(t)).scalar() for t in _tables()}
+    count = select(func.count())
+    return {t.name: conn.execute(count.select_from(t)).scalar_one() for t in _tables()}
 
 
 # --- portable dump (JSON lines, gzip) --------------------------------------------------------
@@ -212,7 +213,9 @@ def backup(database: Database, path: Path) -> dict:
             try:
                 dst = sqlite3.connect(tmp)
                 with dst:
-                    raw.driver_connection.backup(dst)
+                    source = raw.driver_connection
+                    assert source is not None, "an open connection has its driver connection"
+                    source.backup(dst)
                 counts.update(
                     {
                         t.name: dst.execute(f'SELECT COUNT(*) FROM "{t.name}"').fetchone()[0]
@@ -268,6 +271,7 @@ class _open_backup:
 
     def __exit__(self, *exc):
         self._cm.__exit__(*exc)
+        assert self.database is not None, "entered"
         self.database.dispose()
         for suffix in ("", "-wal", "-shm"):
             Path(f"{self.scratch}{suffix}").unlink(missing_ok=True)
@@ -324,8 +328,8 @@ def copy_to(database: Database, url: str, *, audit=None) -> dict:
     return {"from": database.target.display(), "to": target.target.display(), "rows": counts}
 
 
-def _digest(conn: Connection, table) -> list:
-    out = []
+def _digest(conn: Connection, table: Table) -> list[tuple[tuple[str, str], ...]]:
+    out: list[tuple[tuple[str, str], ...]] = []
     for batch in _rows(conn, table):
         out.extend(tuple(sorted((k, repr(_norm(v))) for k, v in row.items())) for row in batch)
     return out

@@ -25,7 +25,7 @@ TZ = ZoneInfo("Asia/Shanghai")
 MONTH = "2026-11"
 CLOCK = datetime(2026, 12, 1, 9, 0, tzinfo=TZ)
 
-PEOPLE = [
+PEOPLE: list[tuple[str, str, str, str | None]] = [
     # name, position, e-mail, manager
     ("赵海", "general_manager", "zhaohai@huhao.example", None),
     ("张伟", "manager", "zhangwei@huhao.example", "赵海"),
@@ -36,7 +36,7 @@ PEOPLE = [
 ]
 
 # When each member sent each Monday plan (None: not sent). Due: 23:59:59 on the Monday.
-MONDAYS = {
+MONDAYS: dict[str, dict[str, str | None]] = {
     "2026-W45": {
         "张伟": "11-02 09:10",
         "刘洋": "11-02 10:30",
@@ -169,12 +169,12 @@ def _fill(s: Session, lang: str) -> None:
         tasks.task_set_status(
             s, by_ref[ref], "done", actor=_as(s, who), now=_at(when), lang=lang, note="已完成"
         )
-    manager = _as(s, "张伟")
+    head = _as(s, "张伟")
     tasks.task_set_status(
-        s, by_ref["goal:nov.1"], "doing", actor=manager, now=_at("11-18 09:00"), lang=lang
+        s, by_ref["goal:nov.1"], "doing", actor=head, now=_at("11-18 09:00"), lang=lang
     )
     tasks.task_assign(
-        s, by_ref["goal:nov.3"], "王强", actor=manager, now=_at("11-10 10:00"), lang=lang
+        s, by_ref["goal:nov.3"], "王强", actor=head, now=_at("11-10 10:00"), lang=lang
     )
     added = tasks.task_add(
         s,
@@ -182,7 +182,7 @@ def _fill(s: Session, lang: str) -> None:
         owner="李娜",
         due=date(2026, 11, 25),
         goal="nov.4",
-        actor=manager,
+        actor=head,
         now=_at("11-16 10:00"),
         lang=lang,
     )
@@ -195,7 +195,7 @@ def _fill(s: Session, lang: str) -> None:
         owner="陈静",
         due=date(2026, 11, 27),
         goal=None,
-        actor=manager,
+        actor=head,
         now=_at("11-16 10:05"),
         lang=lang,
     )

@@ -3,6 +3,7 @@ handbook file."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -142,7 +143,7 @@ def rules_list(session: Session, lang: str) -> list[RuleOut]:
     return out
 
 
-def _items(prefix: str, texts: list[Text], lang: str) -> list[ItemOut]:
+def _items(prefix: str, texts: Sequence[Text], lang: str) -> list[ItemOut]:
     return [
         ItemOut(id=f"{prefix}.{n}", number=str(n), text=localize(t.zh, t.en, lang))
         for n, t in enumerate(texts, start=1)

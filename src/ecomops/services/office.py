@@ -11,6 +11,7 @@ from ecomops.clock import zone
 from ecomops.core import calendar as cal
 from ecomops.core.calendar import Month
 from ecomops.db import schema
+from ecomops.db.bulk import inserted_id
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput, NotFound
 from ecomops.handbook.model import Manual
@@ -95,7 +96,7 @@ def leave_request(
             "ask with a special reason (it is recorded as an exception)",
             param="special",
         )
-    new_id = (
+    new_id = inserted_id(
         session.connection()
         .execute(
             insert(LV).values(
@@ -108,7 +109,6 @@ def leave_request(
                 created_at=now,
             )
         )
-        .inserted_primary_key[0]
     )
     row = session.connection().execute(select(LV).where(LV.c.id == new_id)).one()
     return _leave_out(row, _names(session), zone(m.calendar.timezone), protected)
@@ -188,7 +188,7 @@ def handover_add(
             f"{begin:%Y-%m-%d %H:%M}",
             param="end",
         )
-    new_id = (
+    new_id = inserted_id(
         session.connection()
         .execute(
             insert(HO).values(
@@ -202,7 +202,6 @@ def handover_add(
                 created_at=now,
             )
         )
-        .inserted_primary_key[0]
     )
     row = session.connection().execute(select(HO).where(HO.c.id == new_id)).one()
     return _handover_out(row, _names(session), tz, now)
@@ -272,7 +271,7 @@ def visitor_add(
         )
     guide = _member(session, m, escort, "escort")
     arrived = at if at is not None else now
-    new_id = (
+    new_id = inserted_id(
         session.connection()
         .execute(
             insert(VI).values(
@@ -283,7 +282,6 @@ def visitor_add(
                 arrived_at=arrived,
             )
         )
-        .inserted_primary_key[0]
     )
     row = session.connection().execute(select(VI).where(VI.c.id == new_id)).one()
     return _visitor_out(row, _names(session), tz)

@@ -226,6 +226,7 @@ def send_stored(
         )
     else:
         try:
+            assert head.email is not None, "department_head() requires one"
             send(
                 settings,
                 to=head.email,

@@ -195,7 +195,8 @@ def _appraisal(session: Session, m: Manual, cycle_id: str, viewer: Person | str 
     n = len(complete)
     counts = {g.id: 0 for g in grades}
     for ap in complete:
-        counts[ap.final_grade] += 1
+        if ap.final_grade is not None:
+            counts[ap.final_grade] += 1
     distribution = [
         GradeShareOut(
             grade=g.id,

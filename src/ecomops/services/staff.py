@@ -13,6 +13,7 @@ from sqlalchemy import bindparam, select
 
 from ecomops.clock import zone
 from ecomops.db import schema
+from ecomops.db.bulk import inserted_id
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput, NotFound
 from ecomops.handbook.model import Manual
@@ -131,7 +132,7 @@ def staff_add(
             f"a staff member named {clean!r} already exists",
             "names must be unique; add a distinguishing mark, e.g. 王芳(二)",
         )
-    new_id = (
+    new_id = inserted_id(
         session.connection()
         .execute(
             ST.insert().values(
@@ -144,7 +145,6 @@ def staff_add(
                 created_at=now,
             )
         )
-        .inserted_primary_key[0]
     )
     return _get(session, new_id, lang)
 

@@ -3,9 +3,8 @@ worked through open → doing → done; overdue after the end of the due date.""
 
 from __future__ import annotations
 
-from collections import namedtuple
 from datetime import date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from sqlalchemy import and_, delete, func, insert, or_, select, update
 from sqlalchemy.engine import Connection
@@ -13,6 +12,7 @@ from sqlalchemy.engine import Connection
 from ecomops.clock import zone
 from ecomops.core import tasks as rules
 from ecomops.db import schema
+from ecomops.db.bulk import inserted_id
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput, NotFound
 from ecomops.services.handbook import current
@@ -77,7 +77,7 @@ def sync_handbook_tasks(conn: Connection, m: Manual, year: int, now: datetime) -
         if ref in desired:
             continue
         untouched = row.status == "open" and not (row.owner_by_hand or row.due_by_hand)
-        events = conn.execute(select(func.count()).where(TE.c.task_id == row.id)).scalar()
+        events = conn.execute(select(func.count()).where(TE.c.task_id == row.id)).scalar_one()
         if untouched and events <= 1:
             conn.execute(delete(TE).where(TE.c.task_id == row.id))
             conn.execute(delete(TK).where(TK.c.id == row.id))
@@ -174,7 +174,23 @@ _LISTED = (
     "note",
 )
 
-_Listed = namedtuple("_Listed", (*_LISTED, "owner_name"))
+class _Listed(NamedTuple):
+    """A listed task: the ``_LISTED`` columns and the owner's name."""
+
+    id: int
+    title_zh: str
+    title_en: str
+    source: str
+    ref: str | None
+    goal_id: str | None
+    owner_id: int | None
+    owner_position_id: str | None
+    due: date
+    target: date | None
+    status: str
+    done_at: datetime | None
+    note: str | None
+    owner_name: str | None
 
 
 def tasks_list(
@@ -246,7 +262,8 @@ def tasks_list(
     else:
         kept = list(zip(rows, late, strict=True))
     names = {r.owner_id: r.owner_name for r, _ in kept if r.owner_id is not None}
-    holders = _holders(session, {r.owner_position_id for r, _ in kept if r.owner_id is None})
+    unowned = {r.owner_position_id for r, _ in kept if r.owner_id is None}
+    holders = _holders(session, {p for p in unowned if p is not None})
     namer = _position_namer(session, lang)
     return [trusted(TaskOut, _task_fields(r, names, holders, namer, tz, n, lang)) for r, n in kept]
 
@@ -310,7 +327,7 @@ def task_add(
         goal_id = goal.strip().lower()
         if goal_id not in known:
             raise NotFound(f"unknown goal {goal!r}", "see the ids with: ecomops goals list")
-    new_id = (
+    new_id = inserted_id(
         session.connection()
         .execute(
             insert(TK).values(
@@ -329,7 +346,6 @@ def task_add(
                 created_at=now,
             )
         )
-        .inserted_primary_key[0]
     )
     _event(session, new_id, now, actor.name, "created", f"owner {person.name}, due {when}")
     return task_show(session, new_id, now=now, lang=lang)

@@ -7,13 +7,13 @@ the pure rules of :mod:`ecomops.core.scoring`. Other services use the public nam
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, func, select
+from sqlalchemy import Integer, and_, case, func, literal, select
 from sqlalchemy.engine import Connection, Row
 
 from ecomops.core.cycles import parse_cycle_id
@@ -175,12 +175,12 @@ def progress(
     m: Manual,
     cycle_ids: Iterable[str],
     *,
-    employees: dict[int, str] | None = None,
+    employees: Collection[int] | None = None,
 ) -> dict[str, Progress]:
     """Each cycle's members and complete appraisals, counted in the database (one grouped
     query; nothing loaded per sheet). Complete means what :attr:`Appraisal.complete` says: a
     current sheet, and one from every rater position the member's position requires.
-    ``employees`` (staff id → position) counts only those people, in their given positions."""
+    ``employees`` (staff ids) counts only those people."""
     ids = sorted(set(cycle_ids))
     if not ids:
         return {}
@@ -205,7 +205,7 @@ def progress(
     columns = [CM.c.cycle_id, CM.c.staff_id, need.label("need"), func.count(SH.c.id).label("any")]
     if required is not None:
         columns.append(func.count(func.distinct(required)).label("have"))
-    member = select(*columns).select_from(
+    query = select(*columns).select_from(
         CM.outerjoin(
             SH,
             and_(
@@ -215,11 +215,11 @@ def progress(
             ),
         )
     )
-    member = member.where(CM.c.cycle_id.in_(ids), CM.c.position_id.in_(sorted(rated)))
+    query = query.where(CM.c.cycle_id.in_(ids), CM.c.position_id.in_(sorted(rated)))
     if employees is not None:
-        member = member.where(CM.c.staff_id.in_(sorted(employees)))
-    member = member.group_by(CM.c.cycle_id, CM.c.staff_id, CM.c.position_id).subquery()
-    have = member.c.have if required is not None else 0
+        query = query.where(CM.c.staff_id.in_(sorted(employees)))
+    member = query.group_by(CM.c.cycle_id, CM.c.staff_id, CM.c.position_id).subquery()
+    have = member.c.have if required is not None else literal(0)
     done = case((and_(member.c["any"] > 0, have == member.c.need), 1), else_=0)
     rows = conn.execute(
         select(member.c.cycle_id, func.count(), func.sum(done)).group_by(member.c.cycle_id)
@@ -280,7 +280,7 @@ def _summaries(conn: Connection, m: Manual, out: dict[int, Appraisal], cond: lis
     return left
 
 
-def _sheet_totals(conn: Connection, cond: list) -> Sequence[Row[Any]]:
+def _sheet_totals(conn: Connection, cond: list) -> Sequence[Any]:
     """Each sheet's rater total, summed in the database in whole hundredths (exact: no
     floats): Σ (100·weight)(100·score) / Σ 100·weight / 100 = Σ weight·score / Σ weight."""
     return conn.execute(
