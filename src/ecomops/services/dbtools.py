@@ -342,6 +342,7 @@ def _norm(value):
 
 
 def status(target: Target, database: Database) -> dict:
+    """Where the database is, its schema version, the handbook in force and row counts."""
     with database.connect(write=False) as conn:
         revision = current_revision(conn)
         counts = _count_all(conn)

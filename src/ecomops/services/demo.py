@@ -107,6 +107,7 @@ def _at(text: str) -> datetime:
 
 
 def default_demo_path() -> Path:
+    """Where ``ecomops demo`` builds by default: demo.db in the data directory."""
     from platformdirs import user_data_path
 
     return user_data_path("ecomops", appauthor=False) / "demo.db"

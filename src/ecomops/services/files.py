@@ -8,6 +8,7 @@ from ecomops.errors import InvalidInput, NotFound
 
 
 def read_text(path: Path) -> str:
+    """A text file a user gave (UTF-8, else GB18030), refused with one line when unreadable."""
     file = str(path)
     try:
         raw = path.read_bytes()

@@ -64,6 +64,7 @@ def _names(*labels: str) -> set[str]:
 
 
 def find_position(m: Manual, name: str) -> Position:
+    """The position ``name`` names: its id, its Chinese or English name, or an alias."""
     k = key(name)
     for p in m.positions:
         if k in _names(p.id, p.name.zh, p.name.en, *p.aliases):
@@ -73,6 +74,7 @@ def find_position(m: Manual, name: str) -> Position:
 
 
 def find_criterion(rubric: Rubric, name: str) -> Criterion:
+    """The criterion of ``rubric`` that ``name`` names: its id, either name, or an alias."""
     k = key(name)
     for c in rubric.criteria:
         if k in _names(c.id, c.name.zh, c.name.en, *c.aliases):

@@ -11,6 +11,7 @@ Rows = dict[str, list[dict[str, Any]]]
 
 
 def handbook_rows(m: Manual, year: int) -> Rows:
+    """The handbook's tables (positions, rubrics, criteria, grades, …) as rows for ``year``."""
     ap = m.appraisal
     rows: Rows = {
         "rubric": [{"id": r.id, "name_zh": r.name.zh, "name_en": r.name.en} for r in ap.rubrics],

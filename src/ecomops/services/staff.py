@@ -28,6 +28,7 @@ ST = schema.staff
 
 
 def clean_name(raw: str) -> str:
+    """A typed name, trimmed; refused when empty, too long or holding control characters."""
     name = " ".join(raw.split())
     if not name:
         raise InvalidInput("a name is empty", "give the person's name")
@@ -39,6 +40,7 @@ def clean_name(raw: str) -> str:
 
 
 def clean_email(raw: str | None) -> str | None:
+    """A typed e-mail address, trimmed (None when blank); refused when it is not one."""
     if raw is None or not raw.strip():
         return None
     email = raw.strip()
@@ -227,6 +229,8 @@ def read_staff_csv(text: str, file: str) -> tuple[list[_NewStaff], list[str]]:
 
 
 def staff_import(session: Session, path: Path, *, now: datetime, lang: str) -> ImportOut:
+    """Import the staff of a CSV file (name, position, email, manager; or Chinese headers): every
+    row or none, with the line of each problem."""
     file = str(path)
     rows, problems = read_staff_csv(read_text(path), file)
     m = current(session).manual
