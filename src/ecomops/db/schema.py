@@ -149,6 +149,8 @@ def _build_cycle() -> Table:
         Column("closed_at", UTCDateTime(), nullable=True),
         Column("closed_by_id", Integer(), ForeignKey("staff.id"), nullable=True),
         Column("close_override", String(2000), nullable=True),
+        Column("closed_members", Integer(), nullable=True),
+        Column("closed_complete", Integer(), nullable=True),
     )
 
 

@@ -137,6 +137,9 @@ class Cycle(SQLModel, table=True):
         default=None, sa_column=Column(Integer, ForeignKey("staff.id"), nullable=True)
     )
     close_override: str | None = Field(default=None, max_length=2000)
+    # a closed cycle is read-only: its members and complete appraisals, counted when it closed
+    closed_members: int | None = Field(default=None)
+    closed_complete: int | None = Field(default=None)
 
 
 class CycleMember(SQLModel, table=True):

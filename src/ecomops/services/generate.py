@@ -15,14 +15,16 @@ from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Connection
 
 from ecomops.core import calendar as cal
 from ecomops.core.tasks import month_end
 from ecomops.db import schema
 from ecomops.db.engine import resolve
-from ecomops.db.session import Database
+from ecomops.db.session import Database, Session
+from ecomops.handbook.model import Manual
+from ecomops.services.appraisal.state import progress as cycle_progress
 from ecomops.services.database import init_database, remove_sqlite
 from ecomops.services.handbook import current
 from ecomops.services.workcal import china_calendar
@@ -107,11 +109,27 @@ def generate(
             m = current(s).manual
             conn = s.connection()
             counts.update(_fill(conn, m, rng, people, _months(months), progress))
+            _store_closed_counts(s, m)
         with database.connect(write=True) as conn:  # planner statistics for the bulk-loaded data
             conn.exec_driver_sql("ANALYZE")
     finally:
         database.dispose()
     return counts
+
+
+def _store_closed_counts(s: Session, m: Manual) -> None:
+    """What ``cycle close`` stores: each closed cycle's members and complete appraisals."""
+    cy = schema.cycle
+    conn = s.connection()
+    closed = conn.execute(select(cy.c.id).where(cy.c.status == "closed")).scalars().all()
+    counted = cycle_progress(s, m, closed)
+    if counted:
+        conn.execute(
+            update(cy)
+            .where(cy.c.id == bindparam("cid"))
+            .values(closed_members=bindparam("n"), closed_complete=bindparam("k")),
+            [{"cid": c, "n": p.members, "k": p.complete} for c, p in counted.items()],
+        )
 
 
 def _fill(conn, m, rng, people: int, months, progress) -> dict[str, int]:

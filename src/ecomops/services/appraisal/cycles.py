@@ -2,27 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import String, insert, literal, select, update
+from sqlalchemy.engine import Row
 
 from ecomops.core.cycles import parse_cycle_id
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput
+from ecomops.handbook.model import Manual
 from ecomops.services.appraisal.outputs import cycle_out
 from ecomops.services.appraisal.quota import build_quota
-from ecomops.services.appraisal.state import CM, CY, ST, find_cycle, progress
+from ecomops.services.appraisal.state import CM, CY, ST, Progress, find_cycle, progress
 from ecomops.services.handbook import current
 from ecomops.services.people import Person, resolve
 from ecomops.services.people import names as staff_names
 from ecomops.views import CycleOut
 
 
+def _counted(session: Session, m: Manual, rows: Sequence[Row[Any]]) -> dict[str, Progress]:
+    """Each cycle's progress: as stored when it closed (a closed cycle cannot change), else
+    counted now."""
+    out = {
+        r.id: Progress(r.closed_members, r.closed_complete)
+        for r in rows
+        if r.status == "closed" and r.closed_members is not None
+    }
+    return {**progress(session, m, [r.id for r in rows if r.id not in out]), **out}
+
+
 def _one(session: Session, cycle_id: str) -> CycleOut:
     m = current(session).manual
     row = session.connection().execute(select(CY).where(CY.c.id == cycle_id)).one()
-    counted = progress(session, m, [cycle_id])[cycle_id]
-    return cycle_out(m, row, counted, staff_names(session))
+    return cycle_out(m, row, _counted(session, m, [row])[cycle_id], staff_names(session))
 
 
 def cycle_open(session: Session, cycle: str, *, year_end: bool, now: datetime) -> CycleOut:
@@ -50,7 +64,7 @@ def cycle_list(session: Session) -> list[CycleOut]:
     """Every cycle with its progress (counted in the database, not loaded)."""
     m = current(session).manual
     rows = session.connection().execute(select(CY).order_by(CY.c.id)).all()
-    counted = progress(session, m, [r.id for r in rows])
+    counted = _counted(session, m, rows)
     names = staff_names(session)
     return [cycle_out(m, r, counted[r.id], names) for r in rows]
 
@@ -76,6 +90,7 @@ def cycle_close(
             "or close with an override reason",
             param="override",
         )
+    final = progress(session, m, [row.id])[row.id]
     session.connection().execute(
         update(CY)
         .where(CY.c.id == row.id)
@@ -84,6 +99,8 @@ def cycle_close(
             closed_at=now,
             closed_by_id=closer.id,
             close_override=override.strip() if override and not report.ok else None,
+            closed_members=final.members,
+            closed_complete=final.complete,
         )
     )
     return _one(session, row.id)
