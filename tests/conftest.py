@@ -120,6 +120,6 @@ def cli():
 @pytest.fixture
 def db(backend: Backend, cli) -> Backend:
     """A database initialised from the bundled handbook for the year 2026."""
-    r = cli("init", "--year", "2026")
+    r = cli("init", "--year", "2026", "--simulated-clock")
     assert r.exit_code == 0, r.stderr
     return backend

@@ -1,9 +1,16 @@
 """Who is acting: the one place that decides it.
 
-A command names the person it acts as (``--as NAME``, or ``ECOMOPS_AS`` read by the command
-line); what the operating system says about the caller comes from here. Services receive the
-result as an :class:`Actor` and never read the environment. (Logins bound to roster entries
-plug in here.)
+The caller is the login that runs the command: the connected role on PostgreSQL
+(``current_user``), the operating-system user on SQLite. A roster entry may carry a login.
+
+- **Bound logins.** Once any roster entry carries a login, the caller must be one of them: that
+  person acts. ``--as NAME`` then names the person acted for, accepted only when it is the
+  caller, or when the caller may act for others (the permission table's ``act_for_others``).
+- **Single-keeper mode.** While no login is bound, the database is kept by whoever can write
+  it: the keeper may do everything; with ``--as NAME`` an action is checked against NAME's
+  permissions (so nobody rates as the wrong person by accident).
+
+Services receive the result as an :class:`Actor` and never read the environment.
 """
 
 from __future__ import annotations
@@ -29,20 +36,44 @@ def os_user() -> str:
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """Who acts: ``person`` when a name on the roster was given, and always the ``login``
-    (the operating-system user) that ran the command."""
+    """Who acts: the ``login`` that ran the command; the ``caller``, the person that login is
+    bound to (None in single-keeper mode); the ``person`` acting (the caller, or the person
+    acted for; None when the keeper named nobody); ``keeper``: single-keeper mode."""
 
     login: str
-    claimed: str | None = None
+    caller: Person | None = None
     person: Person | None = None
+    keeper: bool = False
+    #: a name typed for the record that is not on the roster (lenient commands only)
+    claimed: str | None = None
 
     @property
     def name(self) -> str:
-        """The name recorded for the action: the person's, else the claimed name, else the
-        login."""
-        if self.person is not None:
-            return self.person.name
-        return self.claimed or self.login
+        """The name recorded for the action: the caller's, else the login (the keeper)."""
+        if self.caller is not None:
+            return self.caller.name
+        if self.keeper and self.person is None and self.claimed:
+            return self.claimed
+        return self.login if self.keeper or self.person is None else self.person.name
+
+    @property
+    def acted_for(self) -> Person | None:
+        """The person acted for, when that is not the caller."""
+        if self.person is None:
+            return None
+        if self.caller is not None and self.caller.id == self.person.id:
+            return None
+        return self.person
+
+    @property
+    def label(self) -> str:
+        """Who did it, as a history line shows it: the person acting (the caller's name
+        follows when acting for them), else the keeper's login or the name typed."""
+        if self.person is None:
+            return self.claimed or self.login
+        if self.caller is not None and self.caller.id != self.person.id:
+            return f"{self.person.name} (by {self.caller.name})"
+        return self.person.name
 
     def required(self) -> Person:
         """The person acting; refused when nobody was named."""
@@ -56,19 +87,62 @@ def claimed_name(value: str | None) -> str | None:
     return value.strip() if value and value.strip() else None
 
 
-def acting(session: Session | None, name: str | None, *, strict: bool = True) -> Actor:
-    """Who acts in this command: the login, and the person ``name`` names, looked up on the
-    roster when a session is given. An unknown name is refused, unless not ``strict`` (then
-    it is recorded as typed)."""
-    claimed = claimed_name(name)
-    if claimed is None or session is None:
-        return Actor(os_user(), claimed)
-    from ecomops.errors import NotFound
-    from ecomops.services.people import find_person
+def caller_login(session: Session) -> str:
+    """The login running the command: the connected role on PostgreSQL, else the OS user."""
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy import text
 
-    try:
-        return Actor(os_user(), claimed, find_person(session, claimed, active=False))
-    except NotFound:
-        if strict:
-            raise
-        return Actor(os_user(), claimed)
+        return str(conn.execute(text("SELECT current_user")).scalar_one())
+    return os_user()
+
+
+def acting(session: Session | None, name: str | None, *, strict: bool = True) -> Actor:
+    """Who acts in this command (cached for the transaction): see the module's rules. ``name``
+    is ``--as``. A name not on the roster is refused, unless not ``strict`` and no login is
+    bound (it is then only recorded as typed)."""
+    claimed = claimed_name(name)
+    if session is None:
+        return Actor(os_user(), keeper=True, claimed=claimed)
+    cache = session.info.setdefault("ecomops.actors", {})
+    key = (claimed, strict)
+    if key not in cache:
+        cache[key] = _resolve(session, claimed, strict)
+    return cache[key]
+
+
+def _resolve(session: Session, claimed: str | None, strict: bool) -> Actor:
+    from sqlalchemy import select
+
+    from ecomops.db import schema
+    from ecomops.errors import NotAllowed, NotFound
+    from ecomops.services.people import find_person, person_of
+    from ecomops.text import key
+
+    st = schema.staff
+    conn = session.connection()
+    login = caller_login(session)
+    bound = conn.execute(select(st.c.id).where(st.c.login.is_not(None)).limit(1)).first()
+    if bound is None:  # single-keeper mode
+        if claimed is None:
+            return Actor(login, keeper=True)
+        try:
+            return Actor(login, person=find_person(session, claimed, active=False), keeper=True)
+        except NotFound:
+            if strict:
+                raise
+            return Actor(login, keeper=True, claimed=claimed)
+    row = conn.execute(select(st).where(st.c.login == login)).first()
+    if row is None:
+        raise NotAllowed(
+            f"your login {login!r} is not on the roster",
+            f"ask the manager to run: ecomops staff link NAME --login {login}",
+        )
+    me = person_of(row)
+    if claimed is None or key(claimed) == me.name_key:
+        return Actor(login, caller=me, person=me)
+    other = find_person(session, claimed, active=False)
+    from ecomops.services.permissions import require
+
+    require(session, Actor(login, caller=me, person=me), "act_for_others", what=f"({other.name})")
+    return Actor(login, caller=me, person=other)

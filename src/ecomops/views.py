@@ -185,6 +185,8 @@ class CheckOut(Out):
 class InitOut(Out):
     database: str
     created: bool
+    #: ``real``, or ``simulated`` (ECOMOPS_NOW is honoured; ``init --simulated-clock``)
+    clock: str
     manual: str
     sha256: str
     year: int
@@ -204,6 +206,9 @@ class StaffOut(Out):
     active: bool
     since: datetime
     until: datetime | None
+    login: str | None = None
+    #: no manager on the roster (and not at the top): raters fall back to the position rule
+    no_manager: bool = False
 
 
 class ImportOut(Out):
@@ -572,5 +577,6 @@ class AuditOut(Out):
     id: int
     at: datetime
     actor: str
+    acted_for: str | None = None
     command: str
     details: dict

@@ -18,6 +18,7 @@ def _worker(env: dict, index: int, queue) -> None:
     from ecomops.db.engine import resolve
     from ecomops.db.session import Database
     from ecomops.errors import EcomopsError
+    from ecomops.identity import acting
     from ecomops.services.appraisal import rate
     from ecomops.services.plans import store
 
@@ -32,7 +33,8 @@ def _worker(env: dict, index: int, queue) -> None:
                     store(s, who=f"员工{index}", kind="week", period=f"2026-W{n + 1:02d}",
                           summary=f"summary {n}", plan=f"plan {n}", now=now)
                 with database.session(write=True) as s:
-                    rate(s, cycle="2026-11", employee=f"主管{n:02d}", rater=f"总经理{index}",
+                    rate(s, cycle="2026-11", employee=f"主管{n:02d}",
+                         rater=acting(s, f"总经理{index}"),
                          ratings={c: Decimal(60 + (n + index) % 40) for c in (
                              "organizing_planning", "leadership", "expertise",
                              "problem_solving", "coordination")},

@@ -98,7 +98,7 @@ LAZY: dict[str, tuple[str, str, str]] = {
     "audit": (
         "db",
         "register_audit",
-        "The audit trail: every write, with who (--as, else the OS user), when and what.",
+        "The audit trail: every write, with who, for whom, when and what it touched.",
     ),
 }
 

@@ -15,9 +15,9 @@ from ecomops.cli.common import (
     JsonOpt,
     LangOpt,
     UrlOpt,
+    actor,
     command,
     lang_of,
-    me,
     note,
     now,
     required_name,
@@ -91,6 +91,7 @@ def cycle_open(
             help="A year-end cycle (exempt from the forced distribution); ID is the year.",
         ),
     ] = False,
+    as_: AsOpt = None,
     db: DbOpt = None,
     database_url: UrlOpt = None,
     as_json: JsonOpt = False,
@@ -106,7 +107,7 @@ def cycle_open(
     if ident is None:
         raise InvalidInput("which cycle?", "give an id such as 2026-11, 2026-Q4 or 2026")
     with session(db, database_url, write=True) as s:
-        out = service(s, ident, year_end=year_end, now=stamp)
+        out = service(s, ident, actor=actor(s, as_), year_end=year_end, now=stamp)
     emit(
         out,
         as_json=as_json,
@@ -153,7 +154,7 @@ def cycle_close(
     from ecomops.services.appraisal import cycle_close as service
 
     with session(db, database_url, write=True) as s:
-        out = service(s, cycle, by=me(s, as_), override=override, now=now())
+        out = service(s, cycle, actor=actor(s, as_), override=override, now=now())
     emit(
         out,
         as_json=as_json,
@@ -163,6 +164,26 @@ def cycle_close(
             + (f"; {c.pending} appraisals were still pending" if c.pending else "")
         ),
     )
+
+
+@command(cycle_app, "reopen")
+def cycle_reopen(
+    cycle: Annotated[str, typer.Argument(help="The closed cycle to reopen.", show_default=False)],
+    reason: Annotated[str, typer.Option("--reason", help="Why (kept with the cycle).")],
+    as_: AsOpt = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Reopen a closed cycle, so its sheets can be revised and grades calibrated again.
+
+    Example: ecomops cycle reopen 2026-11 --reason "a sheet was entered for the wrong person"
+    """
+    from ecomops.services.appraisal import cycle_reopen as service
+
+    with session(db, database_url, write=True) as s:
+        out = service(s, cycle, actor=actor(s, as_), reason=reason, now=now())
+    emit(out, as_json=as_json, render=lambda c: note(f"reopened cycle {c.id}"))
 
 
 # --- rating ---------------------------------------------------------------------------------
@@ -287,7 +308,7 @@ def register(root: typer.Typer) -> None:
                     "give no EMPLOYEE, --score or --level with it",
                 )
             with session(db, database_url, write=True) as s:
-                bulk = rate_from_csv(s, cycle=cycle, path=from_, now=now())
+                bulk = rate_from_csv(s, cycle=cycle, path=from_, actor=actor(s, as_), now=now())
             emit(
                 bulk,
                 as_json=as_json,
@@ -313,7 +334,7 @@ def register(root: typer.Typer) -> None:
                 s,
                 cycle=cycle,
                 employee=employee,
-                rater=me(s, rater),
+                rater=actor(s, rater, person=True),
                 ratings=ratings,
                 note=note_,
                 now=now(),
@@ -366,7 +387,7 @@ def register(root: typer.Typer) -> None:
                 cycle=cycle,
                 employee=employee,
                 grade=grade,
-                rater=me(s, as_),
+                actor=actor(s, as_, person=True),
                 reason=reason,
                 now=now(),
             )
@@ -416,7 +437,7 @@ def appraisals_list(
     from ecomops.services.appraisal import appraisals_list as service
 
     with session(db, database_url, write=False) as s:
-        out = service(s, cycle=cycle, viewer=me(s, as_))
+        out = service(s, cycle=cycle, viewer=actor(s, as_, person=True))
     emit(out, as_json=as_json, render=_appraisal_rows)
 
 
@@ -441,7 +462,8 @@ def appraisals_show(
     from ecomops.services.appraisal import appraisal_show as service
 
     with session(db, database_url, write=False) as s:
-        out = service(s, cycle=cycle, employee=employee, viewer=me(s, as_), lang=lang_of(lang))
+        who = actor(s, as_, person=True)
+        out = service(s, cycle=cycle, employee=employee, viewer=who, lang=lang_of(lang))
 
     def render(a) -> None:
         from rich.markup import escape
@@ -517,7 +539,7 @@ def quota_check(
     from ecomops.services.appraisal import quota_check as service
 
     with session(db, database_url, write=False) as s:
-        out = service(s, cycle=cycle, by=by, strict=strict, viewer=me(s, as_))
+        out = service(s, cycle=cycle, by=by, strict=strict, viewer=actor(s, as_, person=True))
 
     def render(o) -> None:
         from rich.markup import escape

@@ -21,7 +21,7 @@ from ecomops.errors import DatabaseError, EcomopsError, InvalidInput
 if TYPE_CHECKING:
     from typer._click.core import Context
 
-    from ecomops.db.session import Session
+    from ecomops.db.session import Database, Session
     from ecomops.identity import Actor
     from ecomops.services.people import Person
 
@@ -83,8 +83,17 @@ def required_name(value: str | None) -> str:
 
 
 def me(s: Session, value: str | None) -> Person:
-    """The ``--as`` person, required and on the roster."""
-    return acting(s, required_name(value)).required()
+    """The person acting, required: the caller (bound logins) or the ``--as`` person."""
+    return actor(s, value, person=True).required()
+
+
+def actor(s: Session, value: str | None, *, person: bool = False) -> Actor:
+    """Who acts (``--as``); with ``person``, a person must be named (single-keeper mode: by
+    ``--as``)."""
+    found = acting(s, value)
+    if person and found.person is None:
+        required_name(value)
+    return found
 
 
 def note(message: str) -> None:
@@ -197,47 +206,85 @@ def _invocation() -> tuple[str, dict, str | None]:
 def session(db: str | None, url: str | None, *, write: bool) -> Iterator[Session]:
     """The command's one transaction: committed when the block ends, rolled back on error.
     A write also records the command in the audit trail, in the same transaction."""
-    from ecomops.services.database import open_database
-
-    database = open_database(db, url, notify=note)
+    database = _open(db, url)
     try:
         with database.session(write=write) as s:
             yield s
             if write:
-                audit(s.connection())
+                audit(s)
     finally:
-        database.dispose()
+        _closed(database)
 
 
-def audit(conn) -> None:
+def audit(s: Session) -> None:
+    """Record the running command in the audit trail, at the real time (the server's on
+    PostgreSQL), whatever clock the database keeps."""
+    from ecomops.clock import real_now
     from ecomops.identity import acting
     from ecomops.services.audit import record
 
     command_path, params, who = _invocation()
     name = who or os.environ.get("ECOMOPS_AS")  # commands without --as still say who ran them
-    record(conn, command=command_path, params=params, actor=acting(None, name), now=now())
+    who_acts = acting(s, name, strict=False)
+    record(
+        s.connection(), command=command_path, params=params, actor=who_acts, now=real_now(s)
+    )
 
 
 @contextmanager
 def database(db: str | None, url: str | None, *, write: bool = True):
     """The opened database, for services that run more than one transaction; a write
     command's audit entry is recorded in a transaction of its own once it succeeds."""
-    from ecomops.services.database import open_database
-
-    opened = open_database(db, url, notify=note)
+    opened = _open(db, url)
     try:
         yield opened
         if write:
-            with opened.connect(write=True) as conn:
-                audit(conn)
+            with opened.session(write=True) as s:
+                audit(s)
     finally:
-        opened.dispose()
+        _closed(opened)
+
+
+#: the database the running command works on, and whether its clock is simulated
+_OPEN: dict[str, Any] = {}
+
+
+def _open(db: str | None, url: str | None) -> Database:
+    """Open the command's database; refuse ``ECOMOPS_NOW`` unless its clock is simulated."""
+    from ecomops.clock import check_clock
+    from ecomops.services.database import clock_mode, open_database
+
+    _OPEN.clear()
+    database = open_database(db, url, notify=note)
+    try:
+        mode = clock_mode(database)
+        check_clock(mode, database.target.display())
+    except BaseException:
+        database.dispose()
+        raise
+    _OPEN.update(database=database, mode=mode)
+    return database
+
+
+def _closed(database: Database) -> None:
+    _OPEN.clear()
+    database.dispose()
 
 
 def now() -> datetime:
+    """Now, by the clock of the command's database: ``ECOMOPS_NOW`` on a simulated-clock one,
+    the server's on PostgreSQL, else the system's."""
     from ecomops import clock
 
-    return clock.now()
+    database = _OPEN.get("database")
+    if database is None or _OPEN.get("mode") == clock.SIMULATED or database.target.is_sqlite:
+        return clock.now()
+
+    def server() -> datetime:
+        with database.engine.connect() as conn:
+            return clock.server_clock(conn)()
+
+    return clock.now(server=server)
 
 
 def instant(s: Session, text: str, flag: str) -> datetime:

@@ -7,7 +7,16 @@ from typing import Annotated
 
 import typer
 
-from ecomops.cli.common import DbOpt, JsonOpt, UrlOpt, command, database, note, stdin_is_terminal
+from ecomops.cli.common import (
+    AsOpt,
+    DbOpt,
+    JsonOpt,
+    UrlOpt,
+    command,
+    database,
+    note,
+    stdin_is_terminal,
+)
 from ecomops.cli.output import emit, table
 from ecomops.errors import InvalidInput
 
@@ -143,21 +152,22 @@ def register_audit(root: typer.Typer) -> None:
         last: Annotated[
             int | None, typer.Option("--last", help="Only the last N entries.", show_default=False)
         ] = None,
+        as_: AsOpt = None,
         db: DbOpt = None,
         database_url: UrlOpt = None,
         as_json: JsonOpt = False,
     ) -> None:
-        """The audit trail: every write, with who (--as, else the OS user), when and what.
+        """The audit trail: every write, with who, for whom, when and what it touched.
 
         Example: ecomops audit --since 2026-11-01
         """
-        from ecomops.cli.common import session
+        from ecomops.cli.common import actor, session
         from ecomops.core.calendar import parse_date
         from ecomops.services.audit import audit_list
 
         day = parse_date(since, "--since") if since else None
         with session(db, database_url, write=False) as s:
-            out = audit_list(s, since=day, limit=last)
+            out = audit_list(s, actor=actor(s, as_), since=day, limit=last)
         emit(
             out,
             as_json=as_json,
@@ -167,6 +177,7 @@ def register_audit(root: typer.Typer) -> None:
                     ("id", lambda a: a.id),
                     ("at", lambda a: a.at),
                     ("who", lambda a: a.actor),
+                    ("for", lambda a: a.acted_for),
                     ("command", lambda a: a.command),
                     ("what", lambda a: " ".join(f"{k}={v}" for k, v in a.details.items()), True),
                 ],

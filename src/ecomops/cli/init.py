@@ -31,6 +31,14 @@ def register(app: typer.Typer) -> None:
                 show_default=False,
             ),
         ] = None,
+        simulated_clock: Annotated[
+            bool,
+            typer.Option(
+                "--simulated-clock",
+                help="Make a database whose clock ECOMOPS_NOW sets (training, tests); any "
+                "other database records real time and refuses ECOMOPS_NOW.",
+            ),
+        ] = False,
         db: DbOpt = None,
         database_url: UrlOpt = None,
         as_json: JsonOpt = False,
@@ -44,7 +52,9 @@ def register(app: typer.Typer) -> None:
         """
         from ecomops.services.database import init_database
 
-        out = init_database(db, database_url, manual_file=manual, year=year)
+        out = init_database(
+            db, database_url, manual_file=manual, year=year, simulated=simulated_clock
+        )
         with database(db, database_url):
             pass  # records the audit entry
 
@@ -52,7 +62,7 @@ def register(app: typer.Typer) -> None:
             verb = "created" if o.created else "updated"
             changes = sum(o.added.values()) + sum(o.updated.values()) + sum(o.removed.values())
             note(
-                f"{verb} {o.database}: handbook {o.manual} (year {o.year}); "
+                f"{verb} {o.database}: handbook {o.manual} (year {o.year}, {o.clock} clock); "
                 f"{sum(o.added.values())} added, {sum(o.updated.values())} updated, "
                 f"{sum(o.removed.values())} removed"
                 + ("" if changes or o.changed or o.created else " — already up to date")

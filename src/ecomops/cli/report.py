@@ -109,8 +109,7 @@ def register(root: typer.Typer) -> None:
         language = lang_of(lang)
         wanted = parse_month(month) if month else None
         with session(db, database_url, write=False) as s:
-            viewer = acting(s, as_).person
-            out = build_report(s, month=wanted, now=now(), lang=language, viewer=viewer)
+            out = build_report(s, month=wanted, now=now(), lang=language, viewer=acting(s, as_))
         if fmt_name == "table" and output is None:
             from ecomops.render import terminal
 

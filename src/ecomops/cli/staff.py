@@ -1,4 +1,4 @@
-"""``ecomops staff add|list|import|deactivate``."""
+"""``ecomops staff add|list|import|link|deactivate``."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ import typer
 
 from ecomops.cli import complete
 from ecomops.cli.common import (
+    AsOpt,
     DbOpt,
     JsonOpt,
     LangOpt,
     UrlOpt,
+    actor,
     command,
     lang_of,
     note,
@@ -66,6 +68,15 @@ def add(
             "--manager", help="Name of the person's manager.", autocompletion=complete.people
         ),
     ] = None,
+    login: Annotated[
+        str | None,
+        typer.Option(
+            "--login",
+            help="The login that acts as them (a PostgreSQL role, or an OS user on SQLite).",
+            show_default=False,
+        ),
+    ] = None,
+    as_: AsOpt = None,
     lang: LangOpt = None,
     db: DbOpt = None,
     database_url: UrlOpt = None,
@@ -86,8 +97,46 @@ def add(
             manager=manager,
             now=now(),
             lang=lang_of(lang),
+            actor=actor(s, as_),
+            login=login,
         )
     emit(out, as_json=as_json, render=lambda o: note(f"added {o.name} ({o.position_name})"))
+
+
+@command(app, "link")
+def link(
+    name: NameArg,
+    login: Annotated[
+        str,
+        typer.Option(
+            "--login",
+            help="The login that acts as them (moved from whoever held it).",
+            show_default=False,
+        ),
+    ],
+    as_: AsOpt = None,
+    lang: LangOpt = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Bind a login to a person: that login then acts as them. Binding the first login ends
+    single-keeper mode (from then on only bound logins act).
+
+    Example: ecomops staff link 张伟 --login zhangwei
+    """
+    from ecomops.services.staff import staff_link
+
+    with session(db, database_url, write=True) as s:
+        who = actor(s, as_)
+        out = staff_link(s, name, login=login, actor=who, lang=lang_of(lang))
+    emit(out, as_json=as_json, render=lambda o: note(f"{o.login} now acts as {o.name}"))
+    if who.keeper and who.login != out.login:
+        note(
+            f"single-keeper mode has ended: only bound logins act now, and yours "
+            f"({who.login}) is not bound to anyone; bind it with: ecomops staff link NAME "
+            f"--login {who.login}"
+        )
 
 
 @command(app, "list")
@@ -119,6 +168,7 @@ def import_(
             show_default=False,
         ),
     ],
+    as_: AsOpt = None,
     lang: LangOpt = None,
     db: DbOpt = None,
     database_url: UrlOpt = None,
@@ -131,7 +181,7 @@ def import_(
     from ecomops.services.staff import staff_import
 
     with session(db, database_url, write=True) as s:
-        out = staff_import(s, file, now=now(), lang=lang_of(lang))
+        out = staff_import(s, file, actor=actor(s, as_), now=now(), lang=lang_of(lang))
 
     def render(o) -> None:
         _show(o.staff, title=f"Imported from {o.file}")
@@ -143,6 +193,7 @@ def import_(
 @command(app, "deactivate")
 def deactivate(
     name: NameArg,
+    as_: AsOpt = None,
     lang: LangOpt = None,
     db: DbOpt = None,
     database_url: UrlOpt = None,
@@ -155,5 +206,5 @@ def deactivate(
     from ecomops.services.staff import staff_deactivate
 
     with session(db, database_url, write=True) as s:
-        out = staff_deactivate(s, name, now=now(), lang=lang_of(lang))
+        out = staff_deactivate(s, name, actor=actor(s, as_), now=now(), lang=lang_of(lang))
     emit(out, as_json=as_json, render=lambda o: note(f"deactivated {o.name}"))

@@ -113,6 +113,15 @@ def _build_goal() -> Table:
     )
 
 
+def _build_database_option() -> Table:
+    return Table(
+        "database_option",
+        _metadata,
+        Column("key", String(64), primary_key=True, nullable=False),
+        Column("value", String(200), nullable=False),
+    )
+
+
 def _build_setting() -> Table:
     return Table(
         "setting",
@@ -135,6 +144,7 @@ def _build_staff() -> Table:
         Column("active", Boolean(), nullable=False, default=True),
         Column("created_at", UTCDateTime(), nullable=False),
         Column("deactivated_at", UTCDateTime(), nullable=True),
+        Column("login", String(100), nullable=True, unique=True),
     )
 
 
@@ -151,6 +161,9 @@ def _build_cycle() -> Table:
         Column("close_override", String(2000), nullable=True),
         Column("closed_members", Integer(), nullable=True),
         Column("closed_complete", Integer(), nullable=True),
+        Column("reopened_at", UTCDateTime(), nullable=True),
+        Column("reopened_by_id", Integer(), ForeignKey("staff.id"), nullable=True),
+        Column("reopen_reason", String(2000), nullable=True),
     )
 
 
@@ -177,6 +190,7 @@ def _build_sheet() -> Table:
         Column("is_current", Boolean(), nullable=False),
         Column("note", String(2000), nullable=True),
         Column("created_at", UTCDateTime(), nullable=False),
+        Column("entered_by_id", Integer(), ForeignKey("staff.id"), nullable=True),
         Index(
             "ix_sheet_cycle_cover",
             "cycle_id",
@@ -239,6 +253,8 @@ def _build_plan() -> Table:
         Column("sent_at", UTCDateTime(), nullable=True),
         Column("sent_to", String(254), nullable=True),
         Column("send_error", String(2000), nullable=True),
+        Column("recorded_at", UTCDateTime(), nullable=True),
+        Column("entered_by_id", Integer(), ForeignKey("staff.id"), nullable=True),
         Index("ix_plan_period_cover", "kind", "period", "staff_id", "is_current", "submitted_at"),
     )
 
@@ -332,6 +348,7 @@ def _build_audit() -> Table:
         Column("id", Integer(), primary_key=True, nullable=False),
         Column("at", UTCDateTime(), nullable=False, index=True),
         Column("actor", String(100), nullable=False),
+        Column("acted_for", String(100), nullable=True),
         Column("command", String(100), nullable=False),
         Column("details", JSON(), nullable=False),
     )
@@ -345,6 +362,7 @@ _BUILDERS = {
     "cycle_kind": _build_cycle_kind,
     "position": _build_position,
     "goal": _build_goal,
+    "database_option": _build_database_option,
     "setting": _build_setting,
     "staff": _build_staff,
     "cycle": _build_cycle,
@@ -370,6 +388,7 @@ if TYPE_CHECKING:  # what __getattr__ builds, typed for the type checker
     cycle_kind: Table
     position: Table
     goal: Table
+    database_option: Table
     setting: Table
     staff: Table
     cycle: Table

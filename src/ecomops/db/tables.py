@@ -95,6 +95,15 @@ class Goal(SQLModel, table=True):
     text_en: str = Field(max_length=2000)
 
 
+class DatabaseOption(SQLModel, table=True):
+    """How this database was made: ``clock`` is ``real`` or ``simulated`` (``ECOMOPS_NOW``
+    is honoured only by a simulated-clock database)."""
+
+    __tablename__ = "database_option"
+    key: str = Field(primary_key=True, max_length=64)
+    value: str = Field(max_length=200)
+
+
 class Setting(SQLModel, table=True):
     __tablename__ = "setting"
     key: str = Field(primary_key=True, max_length=64)
@@ -119,6 +128,8 @@ class Staff(SQLModel, table=True):
     active: bool = True
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     deactivated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    #: the login (PostgreSQL role, or operating-system user on SQLite) that acts as this person
+    login: str | None = Field(default=None, max_length=100, unique=True)
 
 
 # --- appraisals (revision 0003) ---------------------------------------------------------------
@@ -140,6 +151,11 @@ class Cycle(SQLModel, table=True):
     # a closed cycle is read-only: its members and complete appraisals, counted when it closed
     closed_members: int | None = Field(default=None)
     closed_complete: int | None = Field(default=None)
+    reopened_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    reopened_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("staff.id"), nullable=True)
+    )
+    reopen_reason: str | None = Field(default=None, max_length=2000)
 
 
 class CycleMember(SQLModel, table=True):
@@ -179,6 +195,10 @@ class Sheet(SQLModel, table=True):
     is_current: bool
     note: str | None = Field(default=None, max_length=2000)
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    #: who entered it on the rater's behalf (a bulk import by someone who may act for others)
+    entered_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("staff.id"), nullable=True)
+    )
 
 
 class SheetScore(SQLModel, table=True):
@@ -238,6 +258,12 @@ class Plan(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     sent_to: str | None = Field(default=None, max_length=254)
     send_error: str | None = Field(default=None, max_length=2000)
+    #: when the row was written (the real clock); ``submitted_at`` is when the plan was
+    #: received, which a head entering a plan handed in on paper gives
+    recorded_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    entered_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("staff.id"), nullable=True)
+    )
 
 
 class Leave(SQLModel, table=True):
@@ -338,5 +364,7 @@ class AuditEntry(SQLModel, table=True):
     id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
     at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
     actor: str = Field(max_length=100)
+    #: the person acted for (``--as`` someone else), when not the actor
+    acted_for: str | None = Field(default=None, max_length=100)
     command: str = Field(max_length=100)
     details: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))

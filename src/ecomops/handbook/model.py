@@ -192,6 +192,50 @@ class Erratum(Text):
     section: NonEmpty
 
 
+#: what the permission table rules on, and what each means (``roles permissions`` shows them)
+ACTIONS: dict[str, tuple[str, str]] = {
+    "open_cycle": ("開啟考核周期", "open an appraisal cycle"),
+    "close_cycle": ("關閉考核周期", "close an appraisal cycle"),
+    "reopen_cycle": ("重開考核周期", "reopen a closed cycle"),
+    "calibrate": ("校準等級", "calibrate a final grade"),
+    "override_quota": ("不顧比例關閉周期", "close a cycle despite the quota or pending appraisals"),
+    "rate": ("評分", "rate a person"),
+    "read_appraisal": ("查看個人考核", "read a person's scores and sheets"),
+    "read_cycle": ("查看周期分布", "read a cycle's grade counts and quota moves"),
+    "read_audit": ("查看審計記錄", "read the audit trail"),
+    "manage_staff": ("管理人員名冊", "add, edit or deactivate staff; bind logins"),
+    "act_for_others": ("代他人操作", "act for another person (--as someone else)"),
+    "work_task": ("開始/完成任務", "start, finish or reopen a task"),
+    "assign_task": ("指派任務", "add a task for someone else, assign it, change its due date"),
+}
+#: who a permission may name besides positions: words for relations to the person concerned
+RELATIONS: dict[str, tuple[str, str]] = {
+    "self": ("本人", "the person concerned"),
+    "reporting_line": (
+        "匯報線上的評分人",
+        "a rater position the rubric names, in the person's reporting line (their manager, "
+        "that manager's manager, …; the top of the organisation is above everyone)",
+    ),
+    "cycle_rater": ("周期內的評分人", "someone who rates a member of the cycle"),
+    "task_owner": ("任務負責人", "the task's owner"),
+}
+DEFAULT_PERMISSIONS: dict[str, list[str]] = {
+    "open_cycle": ["general_manager", "manager"],
+    "close_cycle": ["general_manager", "manager"],
+    "reopen_cycle": ["general_manager", "manager"],
+    "calibrate": ["general_manager"],
+    "override_quota": ["general_manager"],
+    "rate": ["reporting_line"],
+    "read_appraisal": ["self", "reporting_line", "general_manager"],
+    "read_cycle": ["cycle_rater"],
+    "read_audit": ["general_manager", "manager"],
+    "manage_staff": ["general_manager", "manager"],
+    "act_for_others": ["general_manager", "manager"],
+    "work_task": ["task_owner", "general_manager", "manager"],
+    "assign_task": ["general_manager", "manager"],
+}
+
+
 class Manual(Strict):
     schema_version: Literal[1]
     title: Text
@@ -211,6 +255,10 @@ class Manual(Strict):
     workflow: Workflow
     supplementary: Supplementary
     errata: list[Erratum] = []
+    #: who may do what, by action: position ids and relations (``RELATIONS``). The manual says
+    #: who rates whom (§6) and who approves a visit (§3.1); the rest is the tool's default.
+    permissions: dict[str, list[Ident]] = Field(default_factory=lambda: dict(DEFAULT_PERMISSIONS))
+    defaults: list[str] = []
 
     # --- lookups used by the services -------------------------------------------------------
 
@@ -407,4 +455,21 @@ def semantic_problems(m: Manual) -> list[Problem]:
         out.extend(_check_defaults(a, path))
     for dup in _duplicates([e.id for e in m.errata]):
         add(Problem(("errata",), f"duplicate erratum id {dup!r}"))
+
+    # The permission table: known actions, each naming known positions or relations.
+    out.extend(_check_defaults(m, ()))
+    for action, who in m.permissions.items():
+        if action not in ACTIONS:
+            add(Problem(("permissions", action), f"unknown action; known: {', '.join(ACTIONS)}"))
+        for j, name in enumerate(who):
+            if name not in pos_ids and name not in RELATIONS:
+                add(
+                    Problem(
+                        ("permissions", action, j),
+                        f"{name!r} is neither a position nor one of {', '.join(RELATIONS)}",
+                    )
+                )
+    for action in ACTIONS:
+        if action not in m.permissions:
+            add(Problem(("permissions",), f"says nothing of {action!r}"))
     return out

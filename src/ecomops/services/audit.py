@@ -1,4 +1,9 @@
-"""The audit trail: one entry per write command, in the command's own transaction."""
+"""The audit trail: one entry per write command, in the command's own transaction.
+
+An entry holds who (the caller, and the person acted for), the real time, the command and the
+identifiers it touched, taken from an allow-list per command: never a score, level, note,
+reason or password (a database URL is kept with its password hidden).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from ecomops.db import schema
 from ecomops.db.session import Session
 from ecomops.identity import Actor
 from ecomops.services.handbook import current
+from ecomops.services.permissions import require
 from ecomops.views import AuditOut
 
 AU = schema.audit
@@ -30,20 +36,85 @@ def _plain(value):
     return str(value)
 
 
-def record(conn: Connection, *, command: str, params: dict, actor: Actor, now: datetime) -> None:
-    """Record one write command: who, when, which command, and its parameters."""
-    details = {
-        k: _plain(v)
-        for k, v in sorted(params.items())
-        if v not in (None, False, [], ()) and k not in ("db", "database_url", "as_json")
+#: the parameters each write command's entry keeps: what it touched, nothing it was told
+ALLOWED: dict[str, tuple[str, ...]] = {
+    "init": ("manual", "year", "simulated_clock"),
+    "demo": ("people", "months", "seed"),
+    "staff add": ("name", "position", "manager", "login"),
+    "staff import": ("file",),
+    "staff link": ("name", "login"),
+    "staff deactivate": ("name",),
+    "cycle open": ("cycle", "year_end"),
+    "cycle close": ("cycle",),
+    "cycle reopen": ("cycle",),
+    "appraise": ("employee", "cycle", "from_"),
+    "calibrate": ("employee", "cycle"),
+    "plan submit": ("week", "month", "received_at"),
+    "plan send": ("name", "week", "month"),
+    "leave request": ("from_", "to", "kind", "special"),
+    "handover add": ("to", "start", "end"),
+    "visitor add": ("approved_by", "escort", "at"),
+    "visitor leave": ("visit", "at"),
+    "tasks add": ("owner", "due", "goal"),
+    "tasks start": ("task",),
+    "tasks done": ("task",),
+    "tasks reopen": ("task",),
+    "tasks assign": ("task", "owner"),
+    "tasks due": ("task", "due"),
+    "db backup": ("path",),
+    "db restore": ("path",),
+    "db copy": ("to",),
+    "db grant": ("name", "login"),
+}
+
+
+def _safe(value: object) -> object:
+    """A parameter as stored: plain JSON, a database URL with its password hidden."""
+    plain = _plain(value)
+    if isinstance(plain, str) and "://" in plain:
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            return make_url(plain).render_as_string(hide_password=True)
+        except (ArgumentError, ValueError):
+            return "(a URL)"
+    return plain
+
+
+def details_of(command: str, params: dict[str, object]) -> dict[str, object]:
+    """What an entry keeps of a command's parameters (``ALLOWED``; nothing for others)."""
+    return {
+        k: _safe(params[k])
+        for k in sorted(ALLOWED.get(command, ()))
+        if params.get(k) not in (None, False, [], ())
     }
+
+
+def record(
+    conn: Connection, *, command: str, params: dict[str, object], actor: Actor, now: datetime
+) -> None:
+    """Record one write command: who (and for whom), when, which command, what it touched."""
+    acted_for = actor.acted_for
+    if actor.keeper and actor.person is not None:  # the keeper, acting as someone
+        acted_for = actor.person
     conn.execute(
-        insert(AU).values(at=now, actor=actor.name, command=command, details=details)
+        insert(AU).values(
+            at=now,
+            actor=actor.name,
+            acted_for=acted_for.name if acted_for is not None else None,
+            command=command,
+            details=details_of(command, params),
+        )
     )
 
 
-def audit_list(session: Session, *, since: date | None, limit: int | None) -> list[AuditOut]:
-    """The audit trail, oldest first: from the day ``since``, the last ``limit`` entries."""
+def audit_list(
+    session: Session, *, actor: Actor, since: date | None, limit: int | None
+) -> list[AuditOut]:
+    """The audit trail, oldest first: from the day ``since``, the last ``limit`` entries; for
+    those who may read it (``read_audit``)."""
+    require(session, actor, "read_audit")
     m = current(session).manual
     tz = zone(m.calendar.timezone)
     q = select(AU).order_by(AU.c.id)
@@ -55,7 +126,12 @@ def audit_list(session: Session, *, since: date | None, limit: int | None) -> li
         rows = rows[-limit:]
     return [
         AuditOut(
-            id=r.id, at=r.at.astimezone(tz), actor=r.actor, command=r.command, details=r.details
+            id=r.id,
+            at=r.at.astimezone(tz),
+            actor=r.actor,
+            acted_for=r.acted_for,
+            command=r.command,
+            details=r.details,
         )
         for r in rows
     ]

@@ -8,15 +8,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import insert, inspect, select
 from sqlalchemy.engine import Connection
 
 from ecomops import clock
 from ecomops.db import schema
 from ecomops.db.engine import resolve
-from ecomops.db.migrate import needs_upgrade, upgrade
+from ecomops.db.migrate import current_revision, needs_upgrade, upgrade
 from ecomops.db.session import Database
-from ecomops.errors import DatabaseError, ManualError
+from ecomops.errors import DatabaseError, InvalidInput, ManualError
 from ecomops.services.handbook_rows import ORDER, PRIMARY_KEYS, handbook_rows
 from ecomops.services.tasks import sync_handbook_tasks
 from ecomops.views import InitOut
@@ -133,9 +133,11 @@ def init_database(
     manual_file: str | Path | None = None,
     year: int | None = None,
     now: datetime | None = None,
+    simulated: bool = False,
 ) -> InitOut:
     """``ecomops init``: create or upgrade the schema and load the handbook, in one transaction.
-    ``now`` stamps what it creates (default: the clock)."""
+    ``simulated``: a new database keeps a simulated clock (``ECOMOPS_NOW``); any other keeps
+    real time. ``now`` stamps what it creates (default: the database's clock)."""
     from ecomops.handbook.loader import load_manual  # YAML: only when loading a handbook
 
     loaded = load_manual(manual_file)  # a bad file fails here, before the database is touched
@@ -144,9 +146,17 @@ def init_database(
     database = Database(target)
     try:
         with database.connect(write=True) as conn:
+            fresh = current_revision(conn) is None
             if needs_upgrade(conn):
                 upgrade(conn)
-            stamp = now if now is not None else clock.now(_tz(loaded))
+            mode = _settle_clock(conn, simulated=simulated, fresh=fresh or created)
+            clock.check_clock(mode, target.display())
+            if now is not None:
+                stamp = now
+            elif mode == clock.SIMULATED:
+                stamp = clock.now(_tz(loaded))
+            else:
+                stamp = clock.server_clock(conn)().astimezone(clock.zone(_tz(loaded)))
             result = install_manual(conn, loaded, year=year, now=stamp)
             counts = sync_handbook_tasks(conn, loaded.manual, result["year"], stamp)
             for what in ("added", "updated", "removed"):
@@ -160,10 +170,42 @@ def init_database(
     return InitOut(
         database=target.display(),
         created=created,
+        clock=mode,
         manual=str(loaded.path),
         sha256=loaded.sha256,
         **result,
     )
+
+
+def _settle_clock(conn: Connection, *, simulated: bool, fresh: bool) -> str:
+    """The database's clock: chosen when it is made (``simulated``), kept after that."""
+    opt = schema.database_option
+    stored = conn.execute(select(opt.c.value).where(opt.c.key == "clock")).scalar()
+    if stored is None:
+        if simulated and not fresh:
+            raise InvalidInput(
+                "this database already holds records kept in real time",
+                "a simulated clock is chosen when a database is made: "
+                "ecomops init --simulated-clock --db NEW.db",
+            )
+        stored = clock.SIMULATED if simulated else clock.REAL
+        conn.execute(insert(opt).values(key="clock", value=stored))
+    elif simulated and stored != clock.SIMULATED:
+        raise InvalidInput(
+            "this database records real time",
+            "a simulated clock is chosen when a database is made: "
+            "ecomops init --simulated-clock --db NEW.db",
+        )
+    return str(stored)
+
+
+def clock_mode(database: Database) -> str:
+    """How ``database`` keeps time: ``real`` or ``simulated`` (``ecomops init
+    --simulated-clock``)."""
+    opt = schema.database_option
+    with database.connect(write=False) as conn:
+        stored = conn.execute(select(opt.c.value).where(opt.c.key == "clock")).scalar()
+    return str(stored) if stored else clock.REAL
 
 
 def _tz(loaded: LoadedManual) -> str:
@@ -236,4 +278,5 @@ def _sync_after_upgrade(conn: Connection) -> None:
     row = conn.execute(select(mv.c.document, mv.c.year).order_by(mv.c.id.desc()).limit(1)).first()
     if row is not None:
         manual = Manual.model_validate(row.document)
-        sync_handbook_tasks(conn, manual, row.year, clock.now(manual.calendar.timezone))
+        stamp = clock.server_clock(conn)().astimezone(clock.zone(manual.calendar.timezone))
+        sync_handbook_tasks(conn, manual, row.year, stamp)

@@ -118,19 +118,20 @@ def build_demo(path: str | Path | None, *, lang: str) -> tuple[str, ReportOut]:
     file = Path(path) if path else default_demo_path()
     file.parent.mkdir(parents=True, exist_ok=True)
     remove_sqlite(file)
-    init_database(str(file), None, year=2026, now=_at("10-08 09:00"))
+    init_database(str(file), None, year=2026, now=_at("10-08 09:00"), simulated=True)
     database = Database(resolve(db=str(file)))
     try:
         with database.session(write=True) as s:
             _fill(s, lang)
         with database.session(write=False) as s:
-            report = build_report(s, month=Month(2026, 11), now=CLOCK, lang=lang, viewer="赵海")
+            gm = _as(s, "赵海")
+            report = build_report(s, month=Month(2026, 11), now=CLOCK, lang=lang, viewer=gm)
     finally:
         database.dispose()
     return str(file), report
 
 
-def _as(s: Session, name: str) -> Actor:
+def _as(s: Session, name: str | None) -> Actor:
     return acting(s, name)
 
 
@@ -138,7 +139,14 @@ def _fill(s: Session, lang: str) -> None:
     joined = _at("10-08 09:00")
     for name, position, email, manager in PEOPLE:
         staff.staff_add(
-            s, name=name, position=position, email=email, manager=manager, now=joined, lang=lang
+            s,
+            name=name,
+            position=position,
+            email=email,
+            manager=manager,
+            now=joined,
+            lang=lang,
+            actor=_as(s, None),
         )
     for week, sent in MONDAYS.items():
         for name, when in sent.items():
@@ -201,7 +209,7 @@ def _fill(s: Session, lang: str) -> None:
         lang=lang,
     )
     # the appraisal cycle of November, rated at month end, with one calibration
-    appraisal.cycle_open(s, MONTH, year_end=False, now=_at("11-25 09:00"))
+    appraisal.cycle_open(s, MONTH, actor=_as(s, "张伟"), year_end=False, now=_at("11-25 09:00"))
     for employee, rater, values in RATINGS:
         rubric, _ = appraisal.rubric_of(s, employee)
         ratings: dict[str, Rating] = {
@@ -211,7 +219,7 @@ def _fill(s: Session, lang: str) -> None:
             s,
             cycle=MONTH,
             employee=employee,
-            rater=rater,
+            rater=_as(s, rater),
             ratings=ratings,
             note=None,
             now=_at("11-27 10:00"),
@@ -222,7 +230,7 @@ def _fill(s: Session, lang: str) -> None:
         cycle=MONTH,
         employee="王强",
         grade="B",
-        rater="赵海",
+        actor=_as(s, "赵海"),
         reason="双十一活动超额完成,上调一级",
         now=_at("11-28 15:00"),
     )

@@ -101,7 +101,7 @@ def generate(
     rng = random.Random(seed)
     if path:
         remove_sqlite(Path(path))
-    init_database(path, url, year=LAST_MONTH[0])
+    init_database(path, url, year=LAST_MONTH[0], simulated=True)
     database = Database(resolve(path, url) if path or url else resolve())
     counts: dict[str, int] = {}
     try:

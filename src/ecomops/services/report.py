@@ -15,12 +15,13 @@ from ecomops.core.calendar import Month
 from ecomops.db import schema
 from ecomops.db.session import Session
 from ecomops.handbook.model import Manual
+from ecomops.identity import Actor
 from ecomops.services import appraisal as appr
 from ecomops.services.appraisal.outputs import calibration_out
+from ecomops.services.appraisal.state import may_read_cycle
 from ecomops.services.goals import goal_progress
 from ecomops.services.handbook import current
 from ecomops.services.office import handover_list, leave_list, visitor_list
-from ecomops.services.people import Person, resolve
 from ecomops.services.people import names as staff_names
 from ecomops.services.plans import status_grid
 from ecomops.services.tasks import tasks_list
@@ -79,7 +80,7 @@ def build_report(
     month: Month | None,
     now: datetime,
     lang: str,
-    viewer: Person | str | None = None,
+    viewer: Actor | None = None,
 ) -> ReportOut:
     """The month-end report of ``month`` (default: the month of ``now``), as ``viewer`` may
     see it: goals, tasks done and overdue, plan compliance, the month's appraisal cycle,
@@ -178,7 +179,7 @@ def _plans(session: Session, m, y: int, mo: int, as_of: datetime) -> PlansReport
     return PlansReportOut(weeks=weeks, month_end_due=month_due, members=members, totals=totals)
 
 
-def _appraisal(session: Session, m: Manual, cycle_id: str, viewer: Person | str | None):
+def _appraisal(session: Session, m: Manual, cycle_id: str, viewer: Actor | None):
     row = (
         session.connection()
         .execute(select(schema.cycle).where(schema.cycle.c.id == cycle_id))
@@ -186,9 +187,11 @@ def _appraisal(session: Session, m: Manual, cycle_id: str, viewer: Person | str 
     )
     if row is None:
         return None
-    who = resolve(session, viewer, active=False) if viewer else None
+    who = viewer or Actor("", keeper=False)  # nobody: sees no one's scores
     state = appr.load_cycle(session, m, row.id, detail=False)
     quota = appr.build_quota(session, m, row, by="department", strict=None, viewer=who, state=state)
+    # the grade counts are the cycle's raters' to read (in a small cycle they name grades)
+    counts_visible = may_read_cycle(session, m, who, row.id)
     group = quota.groups[0] if quota.groups else None
     grades = [g for g in m.appraisal.grades]
     complete = [ap for ap in state.values() if ap.complete]
@@ -208,7 +211,7 @@ def _appraisal(session: Session, m: Manual, cycle_id: str, viewer: Person | str 
     ]
     people = []
     for ap in sorted(state.values(), key=lambda a: (a.position, key(a.name))):
-        visible = who is not None and appr.may_see(who, ap)
+        visible = appr.may_see(session, m, who, ap)
         people.append(
             trusted(
                 ReportPersonOut,
@@ -229,7 +232,7 @@ def _appraisal(session: Session, m: Manual, cycle_id: str, viewer: Person | str 
         calibration_out(c, row.id, names, tz)
         for ap in state.values()
         for c in ap.calibrations
-        if who is not None and appr.may_see(who, ap)
+        if appr.may_see(session, m, who, ap)
     ]
     return AppraisalReportOut(
         cycle=row.id,
@@ -239,9 +242,12 @@ def _appraisal(session: Session, m: Manual, cycle_id: str, viewer: Person | str 
         complete=n,
         pending=len(state) - n,
         people=people,
-        distribution=distribution,
-        limits=group.limits if group else {},
+        distribution=distribution if counts_visible else [],
+        limits=group.limits if group and counts_visible else {},
         ok=quota.ok,
-        violations=[ViolationOut(**v.model_dump()) for v in (group.violations if group else [])],
+        violations=[
+            ViolationOut(**v.model_dump())
+            for v in (group.violations if group and counts_visible else [])
+        ],
         calibrations=sorted(calibrations, key=lambda c: c.at),
     )

@@ -17,8 +17,10 @@ from ecomops.db.bulk import inserted_id
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput, NotFound
 from ecomops.handbook.model import Manual
+from ecomops.identity import Actor
 from ecomops.services.files import read_text
 from ecomops.services.handbook import current, find_position
+from ecomops.services.permissions import require, tops
 from ecomops.text import key, localize
 from ecomops.views import ImportOut, StaffOut
 
@@ -37,6 +39,23 @@ def clean_name(raw: str) -> str:
     if len(name) > MAX_NAME:
         raise InvalidInput(f"name {name[:20]!r}… is longer than {MAX_NAME} characters")
     return name
+
+
+LOGIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.@-]{0,99}")
+
+
+def clean_login(raw: str | None) -> str | None:
+    """A login (a PostgreSQL role or an operating-system user name), trimmed; None when blank."""
+    if raw is None or not raw.strip():
+        return None
+    login = raw.strip()
+    if not LOGIN.fullmatch(login):
+        raise InvalidInput(
+            f"{login!r} is not a login name",
+            "letters, digits and _ . @ -, starting with a letter or _, at most 100",
+            param="login",
+        )
+    return login
 
 
 def clean_email(raw: str | None) -> str | None:
@@ -65,6 +84,7 @@ def _out(rows, m: Manual, lang: str) -> list[StaffOut]:
     rows = list(rows)
     names = {r["id"]: r["name"] for r in rows}
     positions = {p.id: p for p in m.positions}
+    top = tops(m)
     out = []
     for r in rows:
         p = positions.get(r["position_id"])
@@ -79,6 +99,8 @@ def _out(rows, m: Manual, lang: str) -> list[StaffOut]:
                 active=r["active"],
                 since=r["created_at"].astimezone(tz),
                 until=r["deactivated_at"].astimezone(tz) if r["deactivated_at"] else None,
+                login=r["login"],
+                no_manager=r["manager_id"] is None and r["position_id"] not in top,
             )
         )
     return out
@@ -118,10 +140,14 @@ def staff_add(
     manager: str | None,
     now: datetime,
     lang: str,
+    actor: Actor,
+    login: str | None = None,
 ) -> StaffOut:
-    """Add ``name`` to the roster in ``position`` (any of its names), with an e-mail address
-    and a manager (an active person) when given."""
+    """Add ``name`` to the roster in ``position`` (any of its names), with an e-mail address,
+    a manager (an active person) and a login when given."""
+    require(session, actor, "manage_staff")
     m = current(session).manual
+    account = clean_login(login)
     clean = clean_name(name)
     pos = find_position(m, position)
     mail = clean_email(email)
@@ -134,6 +160,16 @@ def staff_add(
             f"a staff member named {clean!r} already exists",
             "names must be unique; add a distinguishing mark, e.g. 王芳(二)",
         )
+    if account is not None:
+        holder = (
+            session.connection().execute(select(ST.c.name).where(ST.c.login == account)).first()
+        )
+        if holder is not None:
+            raise InvalidInput(
+                f"the login {account!r} is already {holder.name}'s",
+                f"move it with: ecomops staff link {clean} --login {account}",
+                param="login",
+            )
     new_id = inserted_id(
         session.connection()
         .execute(
@@ -145,14 +181,18 @@ def staff_add(
                 manager_id=manager_id,
                 active=True,
                 created_at=now,
+                login=account,
             )
         )
     )
     return _get(session, new_id, lang)
 
 
-def staff_deactivate(session: Session, name: str, *, now: datetime, lang: str) -> StaffOut:
+def staff_deactivate(
+    session: Session, name: str, *, actor: Actor, now: datetime, lang: str
+) -> StaffOut:
     """Mark ``name`` as no longer active from ``now``; their history stays."""
+    require(session, actor, "manage_staff")
     row = _row_by_name(session, name)
     if not row["active"]:
         raise InvalidInput(f"{row['name']} is already inactive")
@@ -228,9 +268,12 @@ def read_staff_csv(text: str, file: str) -> tuple[list[_NewStaff], list[str]]:
     return rows, problems
 
 
-def staff_import(session: Session, path: Path, *, now: datetime, lang: str) -> ImportOut:
+def staff_import(
+    session: Session, path: Path, *, actor: Actor, now: datetime, lang: str
+) -> ImportOut:
     """Import the staff of a CSV file (name, position, email, manager; or Chinese headers): every
     row or none, with the line of each problem."""
+    require(session, actor, "manage_staff")
     file = str(path)
     rows, problems = read_staff_csv(read_text(path), file)
     m = current(session).manual
@@ -311,3 +354,19 @@ def _line_number(problem: str) -> int:
         if p.isdigit():
             return int(p)
     return 0
+
+
+def staff_link(
+    session: Session, name: str, *, login: str, actor: Actor, lang: str
+) -> StaffOut:
+    """Bind ``login`` to ``name`` (moved from whoever held it): that login then acts as them.
+    Binding the first login ends single-keeper mode."""
+    require(session, actor, "manage_staff")
+    account = clean_login(login)
+    if account is None:
+        raise InvalidInput("the login is empty", "give the login name", param="login")
+    row = _row_by_name(session, name, active_only=True)
+    conn = session.connection()
+    conn.execute(ST.update().where(ST.c.login == account).values(login=None))
+    conn.execute(ST.update().where(ST.c.id == row["id"]).values(login=account))
+    return _get(session, row["id"], lang)

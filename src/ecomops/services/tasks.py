@@ -11,6 +11,7 @@ from sqlalchemy.engine import Connection
 
 from ecomops.clock import zone
 from ecomops.core import tasks as rules
+from ecomops.core.permissions import About
 from ecomops.db import schema
 from ecomops.db.bulk import inserted_id
 from ecomops.db.session import Session
@@ -18,6 +19,7 @@ from ecomops.errors import InvalidInput, NotFound
 from ecomops.services.handbook import current
 from ecomops.services.people import Person, resolve
 from ecomops.services.people import names as _names
+from ecomops.services.permissions import require
 from ecomops.text import localize
 
 if TYPE_CHECKING:
@@ -320,6 +322,8 @@ def task_add(
     if not text:
         raise InvalidInput("the title is empty", "give the task's title", param="title")
     person = resolve(session, owner)
+    if actor.person is None or actor.person.id != person.id:  # one's own task is one's own
+        require(session, actor, "assign_task", what=f"(a task for {person.name})")
     when = due
     goal_id = None
     if goal:
@@ -347,7 +351,7 @@ def task_add(
             )
         )
     )
-    _event(session, new_id, now, actor.name, "created", f"owner {person.name}, due {when}")
+    _event(session, new_id, now, actor.label, "created", f"owner {person.name}, due {when}")
     return task_show(session, new_id, now=now, lang=lang)
 
 
@@ -355,6 +359,7 @@ def task_assign(
     session: Session, task_id: int, owner: Person | str, *, actor: Actor, now: datetime, lang: str
 ) -> TaskDetailOut:
     """Give task ``task_id`` to ``owner`` (a handbook reload keeps this)."""
+    require(session, actor, "assign_task", what=f"(task {task_id})")
     row = _task(session, task_id)
     person = resolve(session, owner)
     if row.owner_id == person.id:
@@ -364,7 +369,7 @@ def task_assign(
         .where(TK.c.id == task_id)
         .values(owner_id=person.id, owner_position_id=person.position_id, owner_by_hand=True)
     )
-    _event(session, task_id, now, actor.name, "assigned", person.name)
+    _event(session, task_id, now, actor.label, "assigned", person.name)
     return task_show(session, task_id, now=now, lang=lang)
 
 
@@ -380,6 +385,8 @@ def task_set_status(
 ) -> TaskDetailOut:
     """Move task ``task_id`` to ``status`` (open → doing → done, or back to open)."""
     row = _task(session, task_id)
+    about = About(task_owner_id=row.owner_id, task_owner_position=row.owner_position_id)
+    require(session, actor, "work_task", about, what=f"(task {task_id})")
     verb = rules.transition(task_id, row.status, status)
     values: dict[str, object] = {"status": status}
     if status == "done":
@@ -387,7 +394,7 @@ def task_set_status(
     elif status == "open":
         values["done_at"] = None
     session.connection().execute(update(TK).where(TK.c.id == task_id).values(**values))
-    _event(session, task_id, now, actor.name, verb, note.strip() if note else None)
+    _event(session, task_id, now, actor.label, verb, note.strip() if note else None)
     return task_show(session, task_id, now=now, lang=lang)
 
 
@@ -395,10 +402,11 @@ def task_set_due(
     session: Session, task_id: int, due: date, *, actor: Actor, now: datetime, lang: str
 ) -> TaskDetailOut:
     """Move task ``task_id``'s due date (a handbook reload keeps this)."""
+    require(session, actor, "assign_task", what=f"(task {task_id})")
     row = _task(session, task_id)
     when = due
     session.connection().execute(
         update(TK).where(TK.c.id == task_id).values(due=when, due_by_hand=True)
     )
-    _event(session, task_id, now, actor.name, "rescheduled", f"{row.due} → {when}")
+    _event(session, task_id, now, actor.label, "rescheduled", f"{row.due} → {when}")
     return task_show(session, task_id, now=now, lang=lang)

@@ -8,7 +8,7 @@ package's public use cases.
 
 from ecomops.services.appraisal.bulk import rate_from_csv
 from ecomops.services.appraisal.calibration import calibrate
-from ecomops.services.appraisal.cycles import cycle_close, cycle_list, cycle_open
+from ecomops.services.appraisal.cycles import cycle_close, cycle_list, cycle_open, cycle_reopen
 from ecomops.services.appraisal.quota import build_quota, explain, quota_check
 from ecomops.services.appraisal.rating import rate, rubric_of
 from ecomops.services.appraisal.reading import appraisal_show, appraisals_list
@@ -33,6 +33,7 @@ __all__ = [
     "cycle_close",
     "cycle_list",
     "cycle_open",
+    "cycle_reopen",
     "explain",
     "find_cycle",
     "load_cycle",

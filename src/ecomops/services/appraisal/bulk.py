@@ -12,20 +12,30 @@ from sqlalchemy import insert, select
 
 from ecomops.core.scoring import parse_rating, rating_points
 from ecomops.db.session import Session
-from ecomops.errors import InvalidInput, NotFound
+from ecomops.errors import InvalidInput, NotAllowed, NotFound
+from ecomops.identity import Actor
 from ecomops.services.appraisal.rating import SheetItem, check_rater, write_sheets
 from ecomops.services.appraisal.state import CM, ST, find_cycle, progress
 from ecomops.services.files import read_text
 from ecomops.services.handbook import current
 from ecomops.services.people import person_of
+from ecomops.services.permissions import may
 from ecomops.text import key
 from ecomops.views import BulkRatedOut
 
 
-def rate_from_csv(session: Session, *, cycle: str, path: Path, now: datetime) -> BulkRatedOut:
+def rate_from_csv(
+    session: Session, *, cycle: str, path: Path, actor: Actor, now: datetime
+) -> BulkRatedOut:
     """All sheets of a CSV file or none: columns employee, rater, one per criterion id (a
-    score 0–100 or a grade letter), and an optional note."""
+    score 0–100 or a grade letter), and an optional note. Every row's rater must be the person
+    ``actor`` acts as, unless they may act for others: the rows are then recorded as entered on
+    the raters' behalf. Each rater must be one the handbook lets rate that person."""
     m = current(session).manual
+    entering = actor.caller or actor.person  # who types the rows in (None: the keeper)
+    for_others = entering is None or may(
+        session, Actor(actor.login, person=entering), "act_for_others"
+    )
     row = find_cycle(session, cycle, open_only=True)
     file = str(path)
     text = read_text(path)
@@ -79,7 +89,13 @@ def rate_from_csv(session: Session, *, cycle: str, path: Path, now: datetime) ->
                 pos = m.position(position)
                 if pos.rubric is None:
                     raise InvalidInput(f"{emp.name} ({pos.id}) is not appraised")
-                check_rater(m, position, emp, who)
+                if not for_others and entering is not None and who.id != entering.id:
+                    raise NotAllowed(
+                        f"the rater is {who.name}, not {entering.name}",
+                        f"{entering.name} may enter only their own ratings (the handbook's "
+                        "permissions.act_for_others)",
+                    )
+                check_rater(session, m, position, emp, who)
                 if (emp.id, who.id) in seen:
                     raise InvalidInput(
                         f"{who.name} rates {emp.name} also on line {seen[(emp.id, who.id)]}"
@@ -99,7 +115,7 @@ def rate_from_csv(session: Session, *, cycle: str, path: Path, now: datetime) ->
                         rating = parse_rating(v, points, f"{c.id}: ")
                         parsed[v] = rating_points(rating, points, f"{c.id}: ")
                     scores[c.id], given[c.id] = parsed[v]
-            except (InvalidInput, NotFound) as exc:
+            except (InvalidInput, NotFound, NotAllowed) as exc:
                 problems.append(f"{file}:{line}: {exc}")
                 continue
             seen[(emp.id, who.id)] = line
@@ -114,6 +130,7 @@ def rate_from_csv(session: Session, *, cycle: str, path: Path, now: datetime) ->
                     scores,
                     given,
                     values.get("note") or None,
+                    entering.id if entering is not None and entering.id != who.id else None,
                 )
             )
     except csv.Error as exc:

@@ -9,12 +9,13 @@ from sqlalchemy import insert
 from ecomops.clock import zone
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput, NotFound
+from ecomops.identity import Actor
 from ecomops.services.appraisal.outputs import calibration_out
-from ecomops.services.appraisal.rating import check_rater
 from ecomops.services.appraisal.state import CAL, find_cycle, load_cycle
 from ecomops.services.handbook import current
 from ecomops.services.people import Person, resolve
 from ecomops.services.people import names as staff_names
+from ecomops.services.permissions import require
 from ecomops.views import CalibrationOut
 
 
@@ -24,16 +25,20 @@ def calibrate(
     cycle: str,
     employee: Person | str,
     grade: str,
-    rater: Person | str,
+    actor: Actor,
     reason: str,
     now: datetime,
 ) -> CalibrationOut:
-    """``rater`` sets ``employee``'s final grade in an open cycle to ``grade`` (a letter),
-    apart from the computed one, for ``reason``; every change is logged."""
+    """The person ``actor`` acts as sets ``employee``'s final grade in an open cycle to
+    ``grade`` (a letter), apart from the computed one, for ``reason``; every change is
+    logged."""
     m = current(session).manual
     row = find_cycle(session, cycle, open_only=True)
     emp = resolve(session, employee, active=False)
-    who = resolve(session, rater, role="rater")
+    who = actor.required()
+    require(session, actor, "calibrate")
+    if who.id == emp.id:
+        raise InvalidInput("nobody calibrates their own grade")
     if not reason.strip():
         raise InvalidInput("a calibration needs a reason", "give the reason", param="reason")
     target = grade.strip().upper()
@@ -46,7 +51,6 @@ def calibrate(
     if emp.id not in state:
         raise NotFound(f"{emp.name} is not appraised in cycle {row.id}")
     ap = state[emp.id]
-    check_rater(m, ap.position, emp, who)
     if not ap.complete:
         raise InvalidInput(
             f"{emp.name}'s appraisal is pending (missing: {', '.join(ap.missing)})",

@@ -13,12 +13,13 @@ from ecomops.core.cycles import parse_cycle_id
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput
 from ecomops.handbook.model import Manual
+from ecomops.identity import Actor
 from ecomops.services.appraisal.outputs import cycle_out
 from ecomops.services.appraisal.quota import build_quota
 from ecomops.services.appraisal.state import CM, CY, ST, Progress, find_cycle, progress
 from ecomops.services.handbook import current
-from ecomops.services.people import Person, resolve
 from ecomops.services.people import names as staff_names
+from ecomops.services.permissions import require
 from ecomops.views import CycleOut
 
 
@@ -39,8 +40,11 @@ def _one(session: Session, cycle_id: str) -> CycleOut:
     return cycle_out(m, row, _counted(session, m, [row])[cycle_id], staff_names(session))
 
 
-def cycle_open(session: Session, cycle: str, *, year_end: bool, now: datetime) -> CycleOut:
+def cycle_open(
+    session: Session, cycle: str, *, actor: Actor, year_end: bool, now: datetime
+) -> CycleOut:
     """Open cycle ``cycle``; everyone active in a rated position becomes a member."""
+    require(session, actor, "open_cycle")
     m = current(session).manual
     cid, kind = parse_cycle_id(cycle, year_end=year_end)
     conn = session.connection()
@@ -70,37 +74,74 @@ def cycle_list(session: Session) -> list[CycleOut]:
 
 
 def cycle_close(
-    session: Session, cycle: str, *, by: Person | str, override: str | None, now: datetime
+    session: Session, cycle: str, *, actor: Actor, override: str | None, now: datetime
 ) -> CycleOut:
-    """Close cycle ``cycle``: refused while the forced distribution is broken, unless an
-    ``override`` reason is given (it is kept)."""
+    """Close cycle ``cycle``: refused while the forced distribution is broken or an appraisal
+    is pending, unless an ``override`` reason is given by someone who may override (kept)."""
+    require(session, actor, "close_cycle")
     m = current(session).manual
     row = find_cycle(session, cycle, open_only=True)
-    closer = resolve(session, by)
     report = build_quota(session, m, row, by="department", strict=None, viewer=None)
-    if not report.ok and not (override and override.strip()):
-        broken = "; ".join(
-            f"{g.group}: {v.grades} {v.count} > {v.limit}"
-            for g in report.groups
-            for v in g.violations
-        )
-        raise InvalidInput(
-            f"cycle {row.id} breaks the forced distribution ({broken})",
-            f"calibrate grades (see: ecomops quota check --cycle {row.id}) "
-            "or close with an override reason",
-            param="override",
-        )
     final = progress(session, m, [row.id])[row.id]
+    reason = override.strip() if override and override.strip() else None
+    if not report.ok or final.pending:
+        if reason is None:
+            broken = "; ".join(
+                f"{g.group}: {v.grades} {v.count} > {v.limit}"
+                for g in report.groups
+                for v in g.violations
+            )
+            problem = (
+                f"breaks the forced distribution ({broken})"
+                if not report.ok
+                else f"has {final.pending} appraisal{'s' if final.pending > 1 else ''} pending"
+            )
+            raise InvalidInput(
+                f"cycle {row.id} {problem}",
+                f"calibrate grades or finish the ratings (see: ecomops quota check --cycle "
+                f"{row.id}; ecomops appraisals list --cycle {row.id}), or close with an "
+                "override reason",
+                param="override",
+            )
+        require(session, actor, "override_quota")
+    else:
+        reason = None  # nothing to override
     session.connection().execute(
         update(CY)
         .where(CY.c.id == row.id)
         .values(
             status="closed",
             closed_at=now,
-            closed_by_id=closer.id,
-            close_override=override.strip() if override and not report.ok else None,
+            closed_by_id=actor.person.id if actor.person else None,
+            close_override=reason,
             closed_members=final.members,
             closed_complete=final.complete,
+        )
+    )
+    return _one(session, row.id)
+
+
+def cycle_reopen(
+    session: Session, cycle: str, *, actor: Actor, reason: str, now: datetime
+) -> CycleOut:
+    """Reopen closed cycle ``cycle`` for ``reason`` (kept with who and when): its sheets can be
+    revised and its grades calibrated again."""
+    require(session, actor, "reopen_cycle")
+    if not reason.strip():
+        raise InvalidInput("reopening a cycle needs a reason", "give the reason", param="reason")
+    row = find_cycle(session, cycle)
+    if row.status != "closed":
+        raise InvalidInput(f"cycle {row.id} is open", "only a closed cycle can be reopened")
+    session.connection().execute(
+        update(CY)
+        .where(CY.c.id == row.id)
+        .values(
+            status="open",
+            reopened_at=now,
+            reopened_by_id=actor.person.id if actor.person else None,
+            reopen_reason=reason.strip(),
+            closed_members=None,
+            closed_complete=None,
         )
     )
     return _one(session, row.id)

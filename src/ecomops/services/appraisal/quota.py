@@ -13,15 +13,15 @@ from ecomops.core import quota as q
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput
 from ecomops.handbook.model import Manual
+from ecomops.identity import Actor
 from ecomops.services.appraisal.state import (
     Appraisal,
     find_cycle,
     load_cycle,
     may_see,
-    rates_in_cycle,
+    require_cycle_reader,
 )
 from ecomops.services.handbook import current
-from ecomops.services.people import Person, resolve
 from ecomops.views import MoveOut, QuotaGroupOut, QuotaOut, ViolationOut
 
 _T = TypeVar("_T")
@@ -73,11 +73,12 @@ def build_quota(
     *,
     by: str,
     strict: bool | None,
-    viewer: Person | None,
+    viewer: Actor | None,
     state: dict[int, Appraisal] | None = None,
 ) -> QuotaOut:
-    """The quota check of cycle ``row`` grouped ``by`` department or position; a move shows
-    a score only to a ``viewer`` who may see it (everyone's when ``viewer`` is None)."""
+    """The quota check of cycle ``row`` grouped ``by`` department or position; a move is
+    shown only to a ``viewer`` who may read that person (every move when ``viewer`` is
+    None: the check behind ``cycle close``)."""
     strict = m.appraisal.quota.strict if strict is None else strict
     kinds = {k.id: k for k in m.appraisal.cycle_kinds}
     exempt = not kinds[row.kind_id].forced_distribution
@@ -123,15 +124,9 @@ def build_quota(
                 moves=[]
                 if exempt
                 else [
-                    MoveOut(
-                        employee=mv.name,
-                        score=mv.score
-                        if viewer is None or may_see(viewer, by_name[mv.name])
-                        else None,
-                        from_=mv.from_grade,
-                        to=mv.to_grade,
-                    )
+                    MoveOut(employee=mv.name, score=mv.score, from_=mv.from_grade, to=mv.to_grade)
                     for mv in moves
+                    if viewer is None or may_see(session, m, viewer, by_name[mv.name])
                 ],
             )
         )
@@ -147,7 +142,7 @@ def build_quota(
 
 
 def quota_check(
-    session: Session, *, cycle: str, by: str, strict: bool | None, viewer: Person | str
+    session: Session, *, cycle: str, by: str, strict: bool | None, viewer: Actor
 ) -> QuotaOut:
     """Check cycle ``cycle``'s grades against the forced distribution, grouped ``by``
     ``department`` or ``position``, with the fewest moves that satisfy it; for a rater in
@@ -158,10 +153,5 @@ def quota_check(
         )
     m = current(session).manual
     row = find_cycle(session, cycle)
-    who = resolve(session, viewer, active=False)
-    if not rates_in_cycle(session, m, who, row.id):
-        raise InvalidInput(
-            f"{who.name} is not a rater in cycle {row.id}; the quota check "
-            "shows everyone's grades (§3.1)"
-        )
-    return build_quota(session, m, row, by=by, strict=strict, viewer=who)
+    require_cycle_reader(session, m, viewer, row.id)
+    return build_quota(session, m, row, by=by, strict=strict, viewer=viewer)

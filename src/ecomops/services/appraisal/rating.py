@@ -11,31 +11,38 @@ from sqlalchemy import and_, bindparam, func, insert, select, update
 from ecomops.core.scoring import Rating, rating_points
 from ecomops.db.bulk import insert_rows, next_ids
 from ecomops.db.session import Session
-from ecomops.errors import InvalidInput
+from ecomops.errors import InvalidInput, NotAllowed
 from ecomops.handbook.model import Manual, Rubric
+from ecomops.identity import Actor
 from ecomops.services.appraisal.outputs import appraisal_out, sheet_out
 from ecomops.services.appraisal.state import CM, SH, SS, find_cycle, load_cycle
 from ecomops.services.handbook import current, find_criterion
 from ecomops.services.people import Person, resolve
+from ecomops.services.permissions import about_person, require
 from ecomops.views import RatedOut
 
 #: one sheet to write: (employee id, rater id, rater position, rubric id, scores, given as,
-#: note)
+#: note, entered by (None: by the rater))
 SheetItem = tuple[
-    int, int, str, str, dict[str, Decimal], dict[str, str | None], str | None
+    int, int, str, str, dict[str, Decimal], dict[str, str | None], str | None, int | None
 ]
 
 
-def check_rater(m: Manual, position: str, employee: Person, rater: Person) -> None:
-    """Refuse a rater who is the person rated, or whose position the rubric does not name."""
+def check_rater(
+    session: Session, m: Manual, position: str, employee: Person, rater: Person
+) -> None:
+    """Refuse a rater who is the person rated, whose position the rubric does not name, or
+    who is not in the person's reporting line (the permission table's ``rate``)."""
     if rater.id == employee.id:
         raise InvalidInput("nobody rates themselves", "ask one of your raters")
     allowed = m.raters_of(m.position(position))
     if rater.position_id not in allowed:
-        raise InvalidInput(
+        raise NotAllowed(
             f"{rater.name} ({rater.position_id}) does not rate {position}s",
             f"the handbook names: {', '.join(allowed) or 'nobody'}",
         )
+    about = about_person(session, m, employee, position)
+    require(session, Actor("", person=rater), "rate", about, what=employee.name)
 
 
 def scores_for(
@@ -91,27 +98,31 @@ def rate(
     *,
     cycle: str,
     employee: Person | str,
-    rater: Person | str,
+    rater: Actor,
     ratings: Mapping[str, Rating],
     note: str | None,
     now: datetime,
     lang: str,
 ) -> RatedOut:
-    """``rater`` rates ``employee`` in an open cycle: a rating (a score 0–100 or a grade
-    letter) for every criterion of the rubric, by criterion id or name. A second sheet from
-    the same rater is a new version; the old one is kept."""
+    """The person ``rater`` acts as rates ``employee`` in an open cycle: a rating (a score
+    0–100 or a grade letter) for every criterion of the rubric, by criterion id or name. A
+    second sheet from the same rater is a new version; the old one is kept."""
     m = current(session).manual
     row = find_cycle(session, cycle, open_only=True)
     emp = resolve(session, employee)
-    who = resolve(session, rater, role="rater")
+    who = resolve(session, rater.required(), role="rater")
     position = _ensure_member(session, m, row.id, emp)
-    check_rater(m, position, emp, who)
+    check_rater(session, m, position, emp, who)
+    entered_by = rater.caller.id if rater.caller and rater.caller.id != who.id else None
     rubric_id = m.position(position).rubric
     assert rubric_id is not None, "a member's position has a rubric"
     rubric = m.rubric(rubric_id)
     values, given = scores_for(m, rubric, ratings)
     write_sheets(
-        session, row.id, [(emp.id, who.id, who.position_id, rubric.id, values, given, note)], now
+        session,
+        row.id,
+        [(emp.id, who.id, who.position_id, rubric.id, values, given, note, entered_by)],
+        now,
     )
     ap = load_cycle(session, m, row.id, employee_ids={emp.id})[emp.id]
     mine = next(s for s in ap.sheets if s.rater_id == who.id)
@@ -156,10 +167,11 @@ def write_sheets(
         "is_current",
         "note",
         "created_at",
+        "entered_by_id",
     )
     rows = [
-        (cycle_id, e, r, rp, latest.get((e, r), 0) + 1, True, note, now)
-        for e, r, rp, _rub, _vals, _given, note in items
+        (cycle_id, e, r, rp, latest.get((e, r), 0) + 1, True, note, now, by)
+        for e, r, rp, _rub, _vals, _given, note, by in items
     ]
     ids = next_ids(conn, SH, len(rows))
     if ids is not None:  # SQLite: this transaction holds the write lock; the ids are ours
@@ -176,7 +188,7 @@ def write_sheets(
         ("sheet_id", "criterion_id", "rubric_id", "score", "level"),
         [
             (sid, c, rub, vals[c], given.get(c))
-            for sid, (_e, _r, _rp, rub, vals, given, _n) in zip(ids, items, strict=True)
+            for sid, (_e, _r, _rp, rub, vals, given, _n, _by) in zip(ids, items, strict=True)
             for c in vals
         ],
     )

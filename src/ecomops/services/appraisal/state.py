@@ -18,13 +18,16 @@ from sqlalchemy.engine import Connection, Row
 
 from ecomops.core.cycles import parse_cycle_id
 from ecomops.core.grades import Band
+from ecomops.core.permissions import About, line_of
 from ecomops.core.scoring import final_score, grade_for, rater_total, round_score
 from ecomops.db import schema
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput, NotFound
 from ecomops.handbook.model import Manual, Rubric
+from ecomops.identity import Actor
 from ecomops.services.people import Person
 from ecomops.services.people import names as staff_names
+from ecomops.services.permissions import managers, may, require
 
 CY = schema.cycle
 CM = schema.cycle_member
@@ -123,9 +126,33 @@ def _score(ap: Appraisal, bands: Sequence[Band]) -> None:
         ap.grade = grade_for(ap.score, bands)
 
 
-def may_see(viewer: Person, ap: Appraisal) -> bool:
-    """Whether ``viewer`` may read ``ap``'s scores: the person appraised and their raters."""
-    return viewer.id == ap.employee_id or viewer.position_id in ap.required
+def may_see(session: Session, m: Manual, viewer: Actor, ap: Appraisal) -> bool:
+    """Whether ``viewer`` may read ``ap``'s scores (the permission table's
+    ``read_appraisal``: the person appraised, their raters in their reporting line, the
+    general manager)."""
+    if viewer.person is None:
+        return viewer.keeper
+    chain = line_of(ap.employee_id, managers(session))
+    about = About(
+        person_id=ap.employee_id, raters=tuple(ap.required), line=chain, has_manager=bool(chain)
+    )
+    return may(session, viewer, "read_appraisal", about)
+
+
+def _as_cycle_reader(session: Session, m: Manual, viewer: Actor, cycle_id: str) -> About:
+    rater = viewer.person is not None and rates_in_cycle(session, m, viewer.person, cycle_id)
+    return About(cycle_rater=rater)
+
+
+def may_read_cycle(session: Session, m: Manual, viewer: Actor, cycle_id: str) -> bool:
+    """Whether ``viewer`` may read the cycle's grade counts (``read_cycle``: its raters)."""
+    return may(session, viewer, "read_cycle", _as_cycle_reader(session, m, viewer, cycle_id))
+
+
+def require_cycle_reader(session: Session, m: Manual, viewer: Actor, cycle_id: str) -> None:
+    """Refuse a viewer who may not read the cycle's counts (``read_cycle``: its raters)."""
+    about = _as_cycle_reader(session, m, viewer, cycle_id)
+    require(session, viewer, "read_cycle", about, what=cycle_id)
 
 
 # --- lookups -------------------------------------------------------------------------------------
