@@ -3,13 +3,16 @@
 Read from ``config.toml`` in the user's config directory (or the file ``ECOMOPS_CONFIG`` names)
 and overridden by environment variables::
 
-    [smtp]                      # ECOMOPS_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM, _STARTTLS
-    host = "smtp.example.cn"
+    [smtp]                      # ECOMOPS_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM, _STARTTLS,
+    host = "smtp.example.cn"    # _TLS, _INSECURE, _CAFILE
     port = 587
     user = "plans@example.cn"
     password = "…"
     from = "plans@example.cn"
-    starttls = true
+    starttls = true             # default: on whenever a user or password is set
+    tls = false                 # implicit TLS from the first byte (port 465)
+    insecure = false            # allow a login over an unencrypted connection (never do)
+    cafile = "/etc/ssl/company-ca.pem"   # a company's own certificate authority
 
     [plans]                     # ECOMOPS_SEND_PLANS
     send = true                 # mail every submitted plan to the department head
@@ -66,6 +69,15 @@ class Smtp:
     sender: str
     starttls: bool
     password: str | None = field(default=None, repr=False)  # never printed
+    #: implicit TLS (SMTPS, port 465) instead of plain SMTP
+    tls: bool = False
+    #: a login over an unencrypted connection is allowed (ECOMOPS_SMTP_INSECURE=1)
+    insecure: bool = False
+    cafile: str | None = None
+
+    @property
+    def encrypted(self) -> bool:
+        return self.tls or self.starttls
 
     def describe(self) -> str:
         return f"{self.host}:{self.port}"
@@ -77,18 +89,27 @@ def smtp_settings(environ=None) -> Smtp | None:
     host = env.get("ECOMOPS_SMTP_HOST") or section.get("host")
     if not host:
         return None
-    raw_port = env.get("ECOMOPS_SMTP_PORT") or section.get("port") or 25
+    tls = _flag(env.get("ECOMOPS_SMTP_TLS", section.get("tls", False)), "ECOMOPS_SMTP_TLS")
+    raw_port = env.get("ECOMOPS_SMTP_PORT") or section.get("port") or (465 if tls else 25)
     try:
         port = int(raw_port)
+        if not 0 < port < 65536:
+            raise ValueError
     except ValueError:
         raise InvalidInput(f"ECOMOPS_SMTP_PORT={raw_port!r} is not a port number") from None
     user = env.get("ECOMOPS_SMTP_USER") or section.get("user") or None
     sender = env.get("ECOMOPS_SMTP_FROM") or section.get("from") or user or f"ecomops@{host}"
-    starttls = _flag(
-        env.get("ECOMOPS_SMTP_STARTTLS", section.get("starttls", False)), "ECOMOPS_SMTP_STARTTLS"
-    )
     password = env.get("ECOMOPS_SMTP_PASSWORD") or section.get("password") or None
-    return Smtp(host, port, user, sender, starttls, password)
+    # a login is never sent in the clear unless asked: STARTTLS is on by default with one
+    starttls = not tls and _flag(
+        env.get("ECOMOPS_SMTP_STARTTLS", section.get("starttls", bool(user or password))),
+        "ECOMOPS_SMTP_STARTTLS",
+    )
+    insecure = _flag(
+        env.get("ECOMOPS_SMTP_INSECURE", section.get("insecure", False)), "ECOMOPS_SMTP_INSECURE"
+    )
+    cafile = env.get("ECOMOPS_SMTP_CAFILE") or section.get("cafile") or None
+    return Smtp(host, port, user, sender, starttls, password, tls, insecure, cafile)
 
 
 def send_plans_by_default(environ=None) -> bool:

@@ -27,8 +27,8 @@ def test_init_again_changes_nothing(db, cli):
 
 def test_the_year_defaults_to_the_year_of_initialisation(backend, cli, monkeypatch):
     monkeypatch.setenv("ECOMOPS_NOW", "2027-03-02T10:00")
-    out = cli("init", "--json").json()
-    assert out["year"] == 2027
+    out = cli("init", "--simulated-clock", "--json").json()
+    assert (out["year"], out["clock"]) == (2027, "simulated")
     goals = cli("goals", "list", "--json").json()
     assert {g["month"] for g in goals} == {"2027-11", "2027-12"}
 
@@ -126,3 +126,26 @@ def test_a_file_that_is_not_a_database(cli, tmp_path):
     assert r.exit_code == 1
     assert "cannot use database" in r.stderr and "not a database" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_a_real_database_refuses_ecomops_now(backend, cli, monkeypatch):
+    made = cli("init", "--json")
+    assert made.exit_code == 0 and made.json()["clock"] == "real"
+    assert cli("staff", "add", "张伟", "-p", "manager").exit_code == 0
+    monkeypatch.setenv("ECOMOPS_NOW", "2026-11-30T09:00")
+    for args in (["staff", "add", "李娜", "-p", "copywriter"], ["tasks", "list"], ["init"]):
+        refused = cli(*args)
+        assert refused.exit_code == 1, args
+        assert refused.stderr.count("\n") == 1 and "ECOMOPS_NOW is set" in refused.stderr
+        assert "records real time" in refused.stderr
+    monkeypatch.delenv("ECOMOPS_NOW")
+    names = [s["name"] for s in cli("staff", "list", "--json").json()]
+    assert names == ["张伟"]  # nothing was written
+
+
+def test_a_simulated_clock_is_chosen_when_the_database_is_made(backend, cli, monkeypatch):
+    assert cli("init").exit_code == 0
+    refused = cli("init", "--simulated-clock")
+    assert refused.exit_code == 1 and "records real time" in refused.stderr
+    status = cli("db", "status", "--json").json()
+    assert status["clock"] == "real"

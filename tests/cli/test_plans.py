@@ -3,43 +3,28 @@ handover forms and the visitor log."""
 
 from __future__ import annotations
 
-import socket
-from email import message_from_bytes
 from email.header import decode_header, make_header
 
 import pytest
 
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # aiosmtpd handler hook
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
-        return "250 OK"
+from tests.mailserver import PASSWORD, USER, free_port, serve
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp(monkeypatch):
-    """A real SMTP server on 127.0.0.1, started and stopped by the test."""
-    from aiosmtpd.controller import Controller
-
-    inbox = Inbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
+def _mail_settings(monkeypatch, port: int, cafile) -> None:
     monkeypatch.setenv("ECOMOPS_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("ECOMOPS_SMTP_PORT", str(port))
     monkeypatch.setenv("ECOMOPS_SMTP_FROM", "plans@huhao.example")
-    monkeypatch.setenv("ECOMOPS_SMTP_PASSWORD", "s3cret-pw")
-    yield inbox
-    controller.stop()
+    monkeypatch.setenv("ECOMOPS_SMTP_USER", USER)
+    monkeypatch.setenv("ECOMOPS_SMTP_PASSWORD", PASSWORD)
+    monkeypatch.setenv("ECOMOPS_SMTP_CAFILE", str(cafile))
+
+
+@pytest.fixture
+def smtp(monkeypatch, tmp_path):
+    """A real SMTP server on 127.0.0.1 that wants STARTTLS and a login (a throwaway CA)."""
+    with serve(tmp_path) as (inbox, port, cafile):
+        _mail_settings(monkeypatch, port, cafile)
+        yield inbox
 
 
 @pytest.fixture
@@ -170,7 +155,9 @@ def test_sending_by_setting(dept, cli, smtp, monkeypatch):
     assert r.exit_code == 0 and len(smtp.messages) == 1
 
 
-def test_a_refused_connection_leaves_the_plan_stored_and_send_retries(dept, cli, monkeypatch):
+def test_a_refused_connection_leaves_the_plan_stored_and_send_retries(
+    dept, cli, monkeypatch, tmp_path
+):
     port = free_port()  # nothing listens there
     monkeypatch.setenv("ECOMOPS_SMTP_HOST", "127.0.0.1")
     monkeypatch.setenv("ECOMOPS_SMTP_PORT", str(port))
@@ -183,15 +170,9 @@ def test_a_refused_connection_leaves_the_plan_stored_and_send_retries(dept, cli,
     assert shown["status"] == "on_time" and shown["mail"]["sent_at"] is None
     assert "cannot reach the SMTP server" in shown["mail"]["error"]
 
-    from aiosmtpd.controller import Controller
-
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
+    with serve(tmp_path, port=port) as (inbox, _port, cafile):
+        _mail_settings(monkeypatch, port, cafile)
         retry = cli("plan", "send", "李娜", "--week", "2026-W48", "--json")
-    finally:
-        controller.stop()
     assert retry.exit_code == 0, retry.stderr
     assert retry.json()["mail"]["error"] is None and len(inbox.messages) == 1
 

@@ -34,7 +34,7 @@ def test_commands_run_on_core_tables_without_the_orm_or_yaml(tmp_path):
     budget of issue 6 (``import typer, sqlmodel`` × 1.25 for a whole 10k-row listing)."""
     env = {"ECOMOPS_NOW": "2026-11-20T10:00", "PATH": "/usr/bin:/bin"}
     db = tmp_path / "d.db"
-    subprocess.run([sys.executable, "-m", "ecomops", "init", "--db", str(db)], env=env,
+    subprocess.run([sys.executable, "-m", "ecomops", "init", "--simulated-clock", "--db", str(db)], env=env,
                    capture_output=True, check=True)
     for args in (["tasks", "list", "--overdue", "--json"],
                  ["staff", "add", "王芳", "--position", "文案"]):

@@ -44,6 +44,9 @@ def status(db: DbOpt = None, database_url: UrlOpt = None, as_json: JsonOpt = Fal
 
     def render(o) -> None:
         note(f"{o['backend']} database {o['database']} (schema {o['schema']})")
+        note(f"{o['clock']} clock; {o['mode']} ({o['logins']} logins bound)")
+        for w in o["warnings"]:
+            note(f"warning: {w}")
         if o["handbook"]:
             h = o["handbook"]
             note(f"handbook {h['source']} (year {h['year']}), loaded {h['loaded_at']:%Y-%m-%d}")

@@ -14,9 +14,10 @@ from ecomops.cli.common import (
     DbOpt,
     JsonOpt,
     UrlOpt,
+    actor,
     command,
     database,
-    me,
+    instant,
     note,
     now,
     required_name,
@@ -170,6 +171,15 @@ def submit(
             show_default=False,
         ),
     ] = None,
+    received_at: Annotated[
+        str | None,
+        typer.Option(
+            "--received-at",
+            help="When a plan handed in on paper was received (the head enters it for the "
+            "member with --as): it counts as submitted then.",
+            show_default=False,
+        ),
+    ] = None,
     db: DbOpt = None,
     database_url: UrlOpt = None,
     as_json: JsonOpt = False,
@@ -192,7 +202,8 @@ def submit(
     mail = send_plans_by_default() if send is None else send
     with database(db, database_url) as opened:
         with opened.session(write=True) as s:
-            who = me(s, name)
+            acts = actor(s, name, person=True)
+            who = acts.required()
             out = store(
                 s,
                 who=who,
@@ -200,7 +211,9 @@ def submit(
                 period=period,
                 summary=summary_text,
                 plan=plan_text,
-                now=stamp,
+                now=now(),
+                received_at=instant(s, received_at, "--received-at") if received_at else None,
+                actor=acts,
             )
         what = "Monday plan" if kind == "week" else "month-end summary"
         note(

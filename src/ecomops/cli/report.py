@@ -38,10 +38,7 @@ def write_atomically(path: Path, data: bytes) -> None:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:
         raise InvalidInput(f"cannot write {target}: {exc.strerror}") from None
-    try:
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)  # a report is for forwarding: the usual permissions
+    try:  # mkstemp made it 0600: a report holds scores, its owner forwards it
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

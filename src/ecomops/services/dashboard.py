@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ecomops.clock import zone
 from ecomops.core import calendar as cal
+from ecomops.core.permissions import About, Party, in_reporting_line, line_of
 from ecomops.db import schema
 from ecomops.db.session import Session
 from ecomops.handbook.model import Manual
@@ -16,6 +17,7 @@ from ecomops.services.appraisal.outputs import cycle_out
 from ecomops.services.handbook import current
 from ecomops.services.people import Person, resolve
 from ecomops.services.people import names as staff_names
+from ecomops.services.permissions import managers, tops
 from ecomops.services.plans import plan_status
 from ecomops.services.tasks import tasks_list
 from ecomops.views import DashboardOut
@@ -76,7 +78,8 @@ def today(
 
 def _to_rate(session: Session, m: Manual, cycle_id: str, person: Person) -> list[str]:
     """Whom ``person`` still has to rate in the cycle: the members whose rubric names their
-    position, other than themselves, with no current sheet from them (one query)."""
+    position and whose reporting line they are in (the permission table's ``rate``), other
+    than themselves, with no current sheet from them."""
     rated = [p.id for p in m.positions if p.rubric and person.position_id in m.raters_of(p)]
     if not rated:
         return []
@@ -84,10 +87,10 @@ def _to_rate(session: Session, m: Manual, cycle_id: str, person: Person) -> list
     mine = select(sh.c.employee_id).where(
         sh.c.cycle_id == cycle_id, sh.c.rater_id == person.id, sh.c.is_current
     )
-    names = (
+    rows = (
         session.connection()
         .execute(
-            select(st.c.name)
+            select(st.c.id, st.c.name, cm.c.position_id)
             .join(cm, cm.c.staff_id == st.c.id)
             .where(
                 cm.c.cycle_id == cycle_id,
@@ -96,7 +99,14 @@ def _to_rate(session: Session, m: Manual, cycle_id: str, person: Person) -> list
                 cm.c.staff_id.not_in(mine),
             )
         )
-        .scalars()
         .all()
     )
+    who, top, bosses = Party(person.id, person.position_id), tops(m), managers(session)
+    raters = {p: tuple(m.raters_of(m.position(p))) for p in rated}
+    names = []
+    for staff_id, name, position in rows:
+        line = line_of(staff_id, bosses)
+        about = About(raters=raters[position], line=line, has_manager=bool(line))
+        if in_reporting_line(who, about, top):
+            names.append(name)
     return sorted(names)

@@ -17,6 +17,7 @@ from ecomops.db.engine import resolve
 from ecomops.db.migrate import current_revision, needs_upgrade, upgrade
 from ecomops.db.session import Database
 from ecomops.errors import DatabaseError, InvalidInput, ManualError
+from ecomops.services.files import private_file, private_folder
 from ecomops.services.handbook_rows import ORDER, PRIMARY_KEYS, handbook_rows
 from ecomops.services.tasks import sync_handbook_tasks
 from ecomops.views import InitOut
@@ -218,9 +219,13 @@ def _prepare_file(target) -> bool:
     if path is None or path.exists():
         return False
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)
     except OSError as exc:
         raise DatabaseError(f"cannot create {path.parent}: {exc.strerror}") from None
+    try:
+        private_file(path)  # 0600 whatever the umask; SQLite's -wal and -shm follow it
+    except OSError as exc:
+        raise DatabaseError(f"cannot create {path}: {exc.strerror}") from None
     return True
 
 

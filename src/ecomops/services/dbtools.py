@@ -352,8 +352,32 @@ def status(target: Target, database: Database) -> dict:
             .order_by(mv.c.id.desc())
             .limit(1)
         ).first()
+        st, opt = schema.staff, schema.database_option
+        logins = conn.execute(select(func.count()).where(st.c.login.is_not(None))).scalar_one()
+        clock = conn.execute(select(opt.c.value).where(opt.c.key == "clock")).scalar() or "real"
     path = target.sqlite_path
+    warnings = []
+    if logins == 0:
+        warnings.append(
+            "single-keeper mode: no login is bound to anyone on the roster, so anyone who can "
+            "write this database can act as anyone (bind logins with: ecomops staff link NAME "
+            "--login LOGIN)"
+        )
+    if path is not None:
+        from ecomops.services.files import readable_by_others
+
+        loose = [p for p in readable_by_others(path) if p.exists()]
+        if loose:
+            warnings.append(
+                "readable by other users: "
+                + ", ".join(str(p) for p in loose)
+                + " (make it private: chmod 600 FILE, chmod 700 FOLDER)"
+            )
     return {
+        "mode": "single-keeper" if logins == 0 else "bound logins",
+        "logins": logins,
+        "clock": clock,
+        "warnings": warnings,
         "database": target.display(),
         "backend": "sqlite" if target.is_sqlite else "postgresql",
         "size_bytes": path.stat().st_size if path is not None and path.exists() else None,

@@ -169,6 +169,12 @@ def _fill(s: Session, lang: str) -> None:
         )
     # tasks: some done in November, one in progress, the rest overdue by 1 December
     by_ref = {t.ref: t.id for t in tasks.tasks_list(s, now=CLOCK, lang="en")}
+    head = _as(s, "张伟")  # the department head hands out the work
+    for ref, who, when in [
+        ("goal:nov.6", "王强", "11-02 10:00"),
+        ("phase:preparation.1", "刘洋", "11-02 10:05"),
+    ]:
+        tasks.task_assign(s, by_ref[ref], who, actor=head, now=_at(when), lang=lang)
     for ref, when, who in [
         ("goal:nov.6", "11-12 15:00", "王强"),
         ("goal:nov.5", "11-20 17:00", "张伟"),
@@ -178,7 +184,6 @@ def _fill(s: Session, lang: str) -> None:
         tasks.task_set_status(
             s, by_ref[ref], "done", actor=_as(s, who), now=_at(when), lang=lang, note="已完成"
         )
-    head = _as(s, "张伟")
     tasks.task_set_status(
         s, by_ref["goal:nov.1"], "doing", actor=head, now=_at("11-18 09:00"), lang=lang
     )

@@ -26,11 +26,33 @@ def send(settings: Smtp, *, to: str, to_name: str, subject: str, body: str) -> s
     msg["Message-ID"] = make_msgid(domain="ecomops")
     msg.set_content(body)
     where = settings.describe()
+    login = bool(settings.user and settings.password)
+    if login and not settings.encrypted and not settings.insecure:
+        raise MailError(
+            f"refusing to send the SMTP password to {where} over an unencrypted connection",
+            "use STARTTLS (ECOMOPS_SMTP_STARTTLS=1, the default with a login) or implicit TLS "
+            "(ECOMOPS_SMTP_TLS=1, port 465); ECOMOPS_SMTP_INSECURE=1 allows it",
+        )
     try:
-        with smtplib.SMTP(settings.host, settings.port, timeout=TIMEOUT_S) as smtp:
+        context = ssl.create_default_context(cafile=settings.cafile)
+    except (OSError, ssl.SSLError) as exc:
+        raise MailError(
+            f"cannot use the certificate authority file {settings.cafile}: {exc}",
+            "check ECOMOPS_SMTP_CAFILE",
+        ) from None
+    try:
+        smtp: smtplib.SMTP
+        if settings.tls:
+            smtp = smtplib.SMTP_SSL(
+                settings.host, settings.port, timeout=TIMEOUT_S, context=context
+            )
+        else:
+            smtp = smtplib.SMTP(settings.host, settings.port, timeout=TIMEOUT_S)
+        with smtp:
             if settings.starttls:
-                smtp.starttls(context=ssl.create_default_context())
-            if settings.user and settings.password:
+                smtp.starttls(context=context)
+            if login:
+                assert settings.user and settings.password
                 smtp.login(settings.user, settings.password)
             smtp.send_message(msg)
     except smtplib.SMTPAuthenticationError:

@@ -4,6 +4,8 @@ shown by ``ecomops roles permissions``) applied to the person acting, through th
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import select
 
 from ecomops.core.permissions import About, Party, allowed, line_of
@@ -11,9 +13,11 @@ from ecomops.db import schema
 from ecomops.db.session import Session
 from ecomops.errors import NotAllowed
 from ecomops.handbook.model import ACTIONS, RELATIONS, Manual
-from ecomops.identity import Actor
 from ecomops.services.handbook import current
 from ecomops.services.people import Person
+
+if TYPE_CHECKING:
+    from ecomops.identity import Actor
 
 ST = schema.staff
 

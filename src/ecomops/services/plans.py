@@ -18,8 +18,10 @@ from ecomops.db import schema
 from ecomops.db.session import Database, Session
 from ecomops.errors import InvalidInput, NotFound
 from ecomops.handbook.model import Manual
+from ecomops.identity import Actor
 from ecomops.services.handbook import current
 from ecomops.services.people import Person, person_of, resolve
+from ecomops.services.permissions import require
 from ecomops.services.workcal import china_calendar
 from ecomops.views import (
     CalendarOut,
@@ -146,11 +148,26 @@ def store(
     summary: str | None,
     plan: str | None,
     now: datetime,
+    received_at: datetime | None = None,
+    actor: Actor | None = None,
 ) -> PlanOut:
     """Store ``who``'s Monday plan (``kind`` week) or month-end summary (``kind`` month) for
-    ``period``, submitted at ``now``; a resubmission is a new version."""
+    ``period``, submitted at ``now``; a resubmission is a new version. ``received_at``: a plan
+    handed in on paper, entered by ``actor`` (who must be allowed to act for others), counts
+    as submitted then; the row records ``now`` beside it."""
     m = current(session).manual
     person = resolve(session, who)
+    entering = (actor.caller or actor.person) if actor is not None else None
+    if received_at is not None:
+        if actor is not None:
+            as_entering = Actor(actor.login, person=entering, keeper=actor.keeper)
+            require(session, as_entering, "act_for_others", what="(a plan received on paper)")
+        if received_at > now:
+            raise InvalidInput(
+                f"the plan cannot have been received at {received_at:%Y-%m-%d %H:%M}, "
+                "which is later than now",
+                param="received_at",
+            )
     summary, plan = check_sections(summary, plan)
     due, _ = due_of(kind, period, m)
     old = _versions(session, person.id, kind, period)
@@ -166,8 +183,10 @@ def store(
             is_current=True,
             summary=summary,
             plan=plan,
-            submitted_at=now,
+            submitted_at=received_at or now,
             due_at=due,
+            recorded_at=now,
+            entered_by_id=entering.id if entering and entering.id != person.id else None,
         )
     )
     return _plan_out(
