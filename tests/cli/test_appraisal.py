@@ -132,7 +132,9 @@ def test_a_revision_keeps_every_earlier_version(team, cli, monkeypatch):
 
 
 def test_a_closed_cycle_is_read_only(team, cli):
-    assert cli("cycle", "close", "2026-11", "--as", "总经理甲").exit_code == 0
+    pending = cli("cycle", "close", "2026-11", "--as", "总经理甲")
+    assert pending.exit_code == 1 and "has 4 appraisals pending" in pending.stderr
+    assert cli("cycle", "close", "2026-11", "--as", "总经理甲", "--override", "缺席").exit_code == 0
     r = cli("appraise", "李娜", "-c", "2026-11", "--as", "张伟", *scores(1, 2, 3, 4, 5))
     assert r.exit_code == 1 and "cycle 2026-11 is closed; a closed cycle is read-only" in r.stderr
     r = cli("calibrate", "李娜", "-c", "2026-11", "-g", "A", "--as", "张伟", "--reason", "x")
@@ -213,8 +215,10 @@ def test_twenty_people_ten_a_quota_names_the_lowest_a(db, cli, tmp_path):
     shown = cli("appraisals", "show", "员工09", "-c", "2026-12", "--as", "经理乙", "--json").json()
     assert (shown["grade"], shown["final_grade"]) == ("A", "B")
     assert shown["calibrations"][0]["reason"] == "forced distribution"
-    closed = cli("cycle", "close", "2026-12", "--as", "总经理乙", "--json").json()
-    assert closed["status"] == "closed" and closed["close_override"] is None
+    # the manager's own appraisal is still pending: closing needs the general manager's word
+    closed = cli("cycle", "close", "2026-12", "--as", "总经理乙", "--override", "经理另行考核",
+                 "--json").json()
+    assert closed["status"] == "closed" and closed["close_override"] == "经理另行考核"
 
 
 def test_the_same_people_in_a_year_end_cycle_pass(db, cli, tmp_path):
@@ -285,25 +289,30 @@ def test_bulk_import_is_all_or_nothing(team, cli, tmp_path):
 
 
 def test_calibration_rules(team, cli):
-    r = cli("calibrate", "李娜", "-c", "2026-11", "-g", "A", "--as", "张伟", "--reason", "x")
+    gm = ("--as", "总经理甲")
+    r = cli("calibrate", "李娜", "-c", "2026-11", "-g", "A", *gm, "--reason", "x")
     assert r.exit_code == 1 and "李娜's appraisal is pending" in r.stderr
     cli("appraise", "李娜", "-c", "2026-11", "--as", "张伟", *scores(80, 80, 80, 80, 80))
-    cli("appraise", "李娜", "-c", "2026-11", "--as", "总经理甲", *scores(80, 80, 80, 80, 80))
-    assert cli("calibrate", "李娜", "-c", "2026-11", "-g", "B", "--as", "张伟", "--reason",
+    cli("appraise", "李娜", "-c", "2026-11", *gm, *scores(80, 80, 80, 80, 80))
+    assert cli("calibrate", "李娜", "-c", "2026-11", "-g", "B", *gm, "--reason",
                "x").exit_code == 1  # already B
-    bad = cli("calibrate", "李娜", "-c", "2026-11", "-g", "E", "--as", "张伟", "--reason", "x")
+    bad = cli("calibrate", "李娜", "-c", "2026-11", "-g", "E", *gm, "--reason", "x")
     assert bad.exit_code == 1 and "'E' is not a grade" in bad.stderr
-    no = cli("calibrate", "李娜", "-c", "2026-11", "-g", "A", "--as", "陈静", "--reason", "x")
-    assert no.exit_code == 1 and "does not rate copywriters" in no.stderr
-    empty = cli("calibrate", "李娜", "-c", "2026-11", "-g", "A", "--as", "张伟", "--reason", " ")
+    # the handbook's defaults: only the general manager calibrates
+    for who, position in (("张伟", "manager"), ("陈静", "clerk")):
+        no = cli("calibrate", "李娜", "-c", "2026-11", "-g", "A", "--as", who, "--reason", "x")
+        assert no.exit_code == 1
+        assert f"{who} ({position}) may not calibrate a final grade" in no.stderr
+        assert "who may: general_manager" in no.stderr
+    empty = cli("calibrate", "李娜", "-c", "2026-11", "-g", "A", *gm, "--reason", " ")
     assert empty.exit_code == 1 and "needs a reason" in empty.stderr
-    assert cli("calibrate", "李娜", "-c", "2026-11", "-g", "A", "--as", "张伟", "--reason",
+    assert cli("calibrate", "李娜", "-c", "2026-11", "-g", "A", *gm, "--reason",
                "project win").exit_code == 0
-    assert cli("calibrate", "李娜", "-c", "2026-11", "-g", "C", "--as", "总经理甲", "--reason",
+    assert cli("calibrate", "李娜", "-c", "2026-11", "-g", "C", *gm, "--reason",
                "complaint").exit_code == 0
     shown = cli("appraisals", "show", "李娜", "-c", "2026-11", "--as", "李娜", "--json").json()
     assert [(c["before"], c["after"], c["by"]) for c in shown["calibrations"]] == [
-        ("B", "A", "张伟"), ("A", "C", "总经理甲")]
+        ("B", "A", "总经理甲"), ("A", "C", "总经理甲")]
     assert (shown["grade"], shown["final_grade"]) == ("B", "C")
 
 

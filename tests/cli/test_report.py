@@ -48,7 +48,8 @@ def test_report_json_field_by_field(demo, cli):
     overdue = {t["title"]: t["days_overdue"] for t in out["tasks_overdue"]}
     assert overdue["整理双龙项目招商资料"] == 4
     assert {o["owner"]: (o["done"], o["overdue"]) for o in out["by_owner"]} == {
-        "张伟": (4, 6), "李娜": (1, 0), "王强": (0, 1), "陈静": (0, 1)}
+        # the head handed goal nov.6 to 王强 and phase item preparation.1 to 刘洋, who did them
+        "张伟": (2, 6), "刘洋": (1, 0), "李娜": (1, 0), "王强": (1, 1), "陈静": (0, 1)}
     plans = out["plans"]
     assert plans["weeks"] == ["2026-W45", "2026-W46", "2026-W47", "2026-W48", "2026-W49"]
     members = {m["name"]: m for m in plans["members"]}
@@ -78,9 +79,15 @@ def test_report_scores_follow_confidentiality(demo, cli):
     assert people["李娜"]["score"] == 91 and people["王强"]["score"] is None
     assert people["王强"]["visible"] is False
     assert out["appraisal"]["calibrations"] == []  # 王强's calibration is not the manager's to see
-    anonymous = cli("report", "--month", "2026-11", "--json").json()
-    assert all(p["score"] is None for p in anonymous["appraisal"]["people"])
-    assert anonymous["appraisal"]["distribution"][0]["count"] == 2
+    member = cli("report", "--month", "2026-11", "--json", "--as", "李娜").json()["appraisal"]
+    assert [p["employee"] for p in member["people"] if p["visible"]] == ["李娜"]
+    assert all(p["score"] is None for p in member["people"] if p["employee"] != "李娜")
+    # the grade counts of a cycle are its raters' to read (a small cycle's counts name grades)
+    assert (member["distribution"], member["limits"], member["violations"]) == ([], {}, [])
+    # single-keeper mode (no login bound): whoever keeps the file sees everything
+    keeper = cli("report", "--month", "2026-11", "--json").json()["appraisal"]
+    assert all(p["score"] is not None for p in keeper["people"])
+    assert keeper["distribution"][0]["count"] == 2
 
 
 def test_report_in_chinese(demo, cli):

@@ -35,7 +35,7 @@ def test_sigkill_mid_import_leaves_all_or_nothing(tmp_path, cli):
     env.update(ECOMOPS_DB=str(db), ECOMOPS_NOW="2026-11-27T10:00")
     os.environ.update(ECOMOPS_DB=str(db), ECOMOPS_NOW="2026-11-27T10:00")
     os.environ.pop("ECOMOPS_DATABASE_URL", None)
-    assert cli("init", "--year", "2026").exit_code == 0
+    assert cli("init", "--year", "2026", "--simulated-clock").exit_code == 0
     roster = tmp_path / "roster.csv"
     roster.write_text("name,position\n经理,manager\n总经理,general_manager\n"
                       + "".join(f"文案{i:05d},copywriter\n" for i in range(PEOPLE)),

@@ -66,7 +66,7 @@ def test_a_closed_cycle_keeps_its_counts(db, cli, tmp_path):
     sheets = tmp_path / "s.csv"
     sheets.write_text("\n".join(sup) + "\n", encoding="utf-8")
     assert cli("appraise", "-c", "2026-11", "--from", str(sheets)).exit_code == 0
-    closed = cli("cycle", "close", "2026-11", "--as", "总经理", "--json")
+    closed = cli("cycle", "close", "2026-11", "--as", "总经理", "--override", "试行", "--json")
     assert closed.exit_code == 0, closed.stderr
     assert (closed.json()["members"], closed.json()["complete"]) == (9, 1)
     database = Database(resolve())

@@ -13,7 +13,7 @@ import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection
 from ecomops.db import schema
 from ecomops.db.engine import Target, resolve
 from ecomops.db.migrate import HEAD, current_revision, needs_upgrade, upgrade
-from ecomops.db.session import Database
+from ecomops.db.session import Database, Session
 from ecomops.errors import DatabaseError, InvalidInput
 
 BATCH = 5000
@@ -297,7 +297,9 @@ def restore(database: Database, path: Path) -> dict:
     return {"file": str(path), "rows": counts}
 
 
-def copy_to(database: Database, url: str, *, audit=None) -> dict:
+def copy_to(
+    database: Database, url: str, *, audit: Callable[[Session], None] | None = None
+) -> dict:
     """Copy the whole database into another one (made or upgraded to this schema; it must hold
     no ecomops records yet), checking afterwards that every table has the same rows."""
     target = Database(resolve(database_url=url))
@@ -316,7 +318,7 @@ def copy_to(database: Database, url: str, *, audit=None) -> dict:
                 counts = _copy(src, dst)
             _reset_sequences(dst)
             if audit is not None:
-                audit(dst)
+                audit(Session(dst))
         with target.connect(write=False) as dst, database.connect(write=False) as src:
             for table in _tables():
                 if table.name == "audit":
