@@ -123,3 +123,15 @@ def db(backend: Backend, cli) -> Backend:
     r = cli("init", "--year", "2026", "--simulated-clock")
     assert r.exit_code == 0, r.stderr
     return backend
+
+
+@pytest.fixture
+def caller(backend: Backend) -> str:
+    """The login the tests run as: the connected role on PostgreSQL, the OS user on SQLite."""
+    if backend.kind == "postgresql":
+        from sqlalchemy.engine import make_url
+
+        return str(make_url(backend.url).username)
+    import getpass
+
+    return getpass.getuser()

@@ -104,18 +104,49 @@ def acting(session: Session | None, name: str | None, *, strict: bool = True) ->
     claimed = claimed_name(name)
     if session is None:
         return Actor(os_user(), keeper=True, claimed=claimed)
+    # once per transaction: the audit entry then names who acted even after the command bound
+    # the first login (which ends single-keeper mode within this very transaction)
     cache = session.info.setdefault("ecomops.actors", {})
-    key = (claimed, strict)
-    if key not in cache:
-        cache[key] = _resolve(session, claimed, strict)
-    return cache[key]
+    if claimed not in cache:
+        cache[claimed] = _resolve(session, claimed, strict)
+    return cache[claimed]
+
+
+def _owns_the_database(session: Session) -> bool:
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        return False
+    from sqlalchemy import text
+
+    return bool(
+        conn.execute(
+            text(
+                "SELECT pg_has_role(current_user, c.relowner, 'MEMBER') FROM pg_class c "
+                "WHERE c.oid = 'staff'::regclass"
+            )
+        ).scalar()
+    )
+
+
+def _named(session: Session, claimed: str | None, strict: bool) -> Person | None:
+    from ecomops.errors import NotFound
+    from ecomops.services.people import find_person
+
+    if claimed is None:
+        return None
+    try:
+        return find_person(session, claimed, active=False)
+    except NotFound:
+        if strict:
+            raise
+        return None
 
 
 def _resolve(session: Session, claimed: str | None, strict: bool) -> Actor:
     from sqlalchemy import select
 
     from ecomops.db import schema
-    from ecomops.errors import NotAllowed, NotFound
+    from ecomops.errors import NotAllowed
     from ecomops.services.people import find_person, person_of
     from ecomops.text import key
 
@@ -124,15 +155,13 @@ def _resolve(session: Session, claimed: str | None, strict: bool) -> Actor:
     login = caller_login(session)
     bound = conn.execute(select(st.c.id).where(st.c.login.is_not(None)).limit(1)).first()
     if bound is None:  # single-keeper mode
-        if claimed is None:
-            return Actor(login, keeper=True)
-        try:
-            return Actor(login, person=find_person(session, claimed, active=False), keeper=True)
-        except NotFound:
-            if strict:
-                raise
-            return Actor(login, keeper=True, claimed=claimed)
+        person = _named(session, claimed, strict)
+        return Actor(login, person=person, keeper=True, claimed=None if person else claimed)
     row = conn.execute(select(st).where(st.c.login == login)).first()
+    if row is None and _owns_the_database(session):
+        # PostgreSQL: the role that owns the tables (it made the database, runs `db grant`)
+        # is the keeper; the server lets it do anything anyway
+        return Actor(login, person=_named(session, claimed, strict), keeper=True)
     if row is None:
         raise NotAllowed(
             f"your login {login!r} is not on the roster",

@@ -175,6 +175,14 @@ class FindingOut(Out):
     message: str
 
 
+class PermissionOut(Out):
+    action: str
+    description: str
+    who: list[str]
+    who_text: list[str]
+    default: bool
+
+
 class CheckOut(Out):
     file: str
     valid: bool

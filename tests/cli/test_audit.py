@@ -3,12 +3,11 @@ touched from an allow-list per command: never a score, note, reason or password.
 
 from __future__ import annotations
 
-import getpass
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 
-def test_writes_are_audited_reads_are_not(db, cli, monkeypatch):
+def test_writes_are_audited_reads_are_not(db, cli, monkeypatch, caller):
     monkeypatch.setenv("ECOMOPS_NOW", "2026-11-23T09:00")
     cli("staff", "add", "张伟", "-p", "manager")
     cli("staff", "add", "李娜", "-p", "copywriter", "--manager", "张伟")
@@ -28,13 +27,13 @@ def test_writes_are_audited_reads_are_not(db, cli, monkeypatch):
     assert commands == ["init", "staff add", "staff add", "cycle open", "appraise", "plan submit"]
     rating = entries[4]
     # the keeper (single-keeper mode: nobody's login is bound) acted for 张伟
-    assert (rating["actor"], rating["acted_for"]) == (getpass.getuser(), "张伟")
+    assert (rating["actor"], rating["acted_for"]) == (caller, "张伟")
     assert rating["details"] == {"cycle": "2026-11", "employee": "李娜"}
-    assert (entries[5]["actor"], entries[5]["acted_for"]) == (getpass.getuser(), "李娜")
+    assert (entries[5]["actor"], entries[5]["acted_for"]) == (caller, "李娜")
     assert entries[1]["acted_for"] is None
     # the real time, not ECOMOPS_NOW's: the audit is the record of when things happened
     at = datetime.fromisoformat(rating["at"])
-    assert abs(at - datetime.now(timezone.utc)) < timedelta(minutes=5)
+    assert abs(at - datetime.now(UTC)) < timedelta(minutes=5)
     assert [e["command"] for e in cli("audit", "--last", "2", "--json").json()] == [
         "appraise", "plan submit"]
 
@@ -44,18 +43,19 @@ def test_the_audit_holds_no_score_note_reason_or_password(db, cli, tmp_path):
     cli("staff", "add", "张伟", "-p", "manager", "--manager", "总经理")
     cli("cycle", "open", "2026-11")
     r = cli("appraise", "张伟", "-c", "2026-11", "--as", "总经理", "-l", "organizing_planning=A",
-            "-s", "leadership=91", "-s", "expertise=92", "-s", "problem_solving=93",
-            "-s", "coordination=94", "--note", "SECRET-NOTE")
+            "-s", "leadership=91.37", "-s", "expertise=92.41", "-s", "problem_solving=93.53",
+            "-s", "coordination=94.69", "--note", "SECRET-NOTE")
     assert r.exit_code == 0, r.stderr
     r = cli("calibrate", "张伟", "-c", "2026-11", "--as", "总经理", "--grade", "B",
             "--reason", "SECRET-REASON")
     assert r.exit_code == 0, r.stderr
     target = tmp_path / "copy.db"
-    r = cli("db", "copy", "--to", f"postgresql://u:SECRET-PASSWORD@127.0.0.1:1/none")
+    r = cli("db", "copy", "--to", "postgresql://u:SECRET-PASSWORD@127.0.0.1:1/none")
     assert r.exit_code != 0  # nobody listens there: refused, and not audited
     entries = cli("audit", "--json").json()
     text = json.dumps(entries, ensure_ascii=False)
-    for secret in ("SECRET-NOTE", "SECRET-REASON", "SECRET-PASSWORD", "91", "94", '"A"', '"B"'):
+    for secret in ("SECRET-NOTE", "SECRET-REASON", "SECRET-PASSWORD", "91.37", "94.69",
+                   '"A"', '"B"', "grade", "score", "level"):
         assert secret not in text, secret
     assert entries[-1]["details"] == {"cycle": "2026-11", "employee": "张伟"}
     assert not target.exists()

@@ -209,6 +209,7 @@ def session(db: str | None, url: str | None, *, write: bool) -> Iterator[Session
     database = _open(db, url)
     try:
         with database.session(write=write) as s:
+            acting(s, None)  # an unbound caller of a database with bound logins stops here
             yield s
             if write:
                 audit(s)

@@ -61,6 +61,38 @@ def list_(
     )
 
 
+@command(app, "permissions")
+def permissions(
+    lang: LangOpt = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Who may do what: the handbook's permission table (positions, and relations such as the
+    reporting line), marked where it is the tool's default.
+
+    Example: ecomops roles permissions --lang zh-hans
+    """
+    from ecomops.services.manual import permissions_list
+
+    with session(db, database_url, write=False) as s:
+        out = permissions_list(s, lang_of(lang))
+    emit(
+        out,
+        as_json=as_json,
+        render=lambda rows: table(
+            rows,
+            [
+                ("action", lambda r: r.action),
+                ("what", lambda r: r.description, True),
+                ("who may", lambda r: r.who_text, True),
+                ("default", lambda r: "tool's default" if r.default else "handbook"),
+            ],
+            title="Permissions",
+        ),
+    )
+
+
 @command(app, "show")
 def show(
     position: PositionArg,

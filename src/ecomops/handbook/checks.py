@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ecomops.handbook.model import Manual, Text
+from ecomops.handbook.model import ACTIONS, RELATIONS, Manual, Text
 
 
 @dataclass(frozen=True)
@@ -133,4 +133,30 @@ def inconsistencies(m: Manual) -> list[Finding]:
         )
     for e in m.errata:
         out.append(Finding(e.id, e.section, Text(zh=e.zh, en=e.en)))
+    return out
+
+
+def assumptions(m: Manual) -> list[Finding]:
+    """The tool's own rules that the handbook does not state: each permission the table
+    holds as a default (``defaults: [permissions]``)."""
+    if "permissions" not in m.defaults:
+        return []
+    out = []
+    for action, who in m.permissions.items():
+        zh_action, en_action = ACTIONS.get(action, (action, action))
+        zh_who = "、".join(
+            RELATIONS[w][0] if w in RELATIONS else m.position(w).name.zh for w in who
+        )
+        en_who = "; ".join(RELATIONS[w][1] if w in RELATIONS else w for w in who)
+        out.append(
+            Finding(
+                f"assumption.permissions.{action}",
+                "defaults",
+                _t(
+                    f"手冊未規定誰可以{zh_action};本工具默認:{zh_who or '無人'}。",
+                    f"The manual does not say who may {en_action}; ecomops assumes: "
+                    f"{en_who or 'nobody'}.",
+                ),
+            )
+        )
     return out

@@ -25,6 +25,7 @@ from ecomops.views import (
     ItemOut,
     LevelOut,
     Named,
+    PermissionOut,
     PositionDetailOut,
     PositionOut,
     RubricOut,
@@ -380,7 +381,7 @@ def manual_show(session: Session, section: str | None, lang: str) -> list[Sectio
 
 def manual_check(file: str | Path | None, lang: str) -> CheckOut:
     """Validate a handbook file and report the manual's own inconsistencies."""
-    from ecomops.handbook.checks import inconsistencies
+    from ecomops.handbook.checks import assumptions, inconsistencies
     from ecomops.handbook.loader import load_manual  # YAML: only for this command
 
     try:
@@ -398,6 +399,37 @@ def manual_check(file: str | Path | None, lang: str) -> CheckOut:
         errors=[],
         warnings=[
             FindingOut(id=f.id, section=f.section, message=localize(f.text.zh, f.text.en, lang))
-            for f in inconsistencies(loaded.manual)
+            for f in [*inconsistencies(loaded.manual), *assumptions(loaded.manual)]
         ],
     )
+
+
+def permissions_list(session: Session, lang: str) -> list[PermissionOut]:
+    """The permission table in force: each action, who may take it, and whether that is the
+    tool's default rather than the manual's word."""
+    from ecomops.handbook.model import ACTIONS, RELATIONS
+
+    m = current(session).manual
+    default = "permissions" in m.defaults
+    out = []
+    for action, who in m.permissions.items():
+        zh, en = ACTIONS.get(action, (action, action))
+        words = [
+            localize(*RELATIONS[w], lang) if w in RELATIONS else _position_name(m, w, lang)
+            for w in who
+        ]
+        out.append(
+            PermissionOut(
+                action=action,
+                description=localize(zh, en, lang),
+                who=list(who),
+                who_text=words,
+                default=default,
+            )
+        )
+    return out
+
+
+def _position_name(m: Manual, position_id: str, lang: str) -> str:
+    p = m.position(position_id)
+    return localize(p.name.zh, p.name.en, lang)
