@@ -13,6 +13,7 @@ from ecomops.cli.common import (
     JsonOpt,
     LangOpt,
     UrlOpt,
+    actor,
     command,
     day,
     instant,
@@ -113,11 +114,12 @@ def leave_list(
     month: Annotated[
         str | None, typer.Option("--month", help="Only this month (YYYY-MM).", show_default=False)
     ] = None,
+    as_: AsOpt = None,
     db: DbOpt = None,
     database_url: UrlOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """List leave and shift swaps.
+    """List leave and shift swaps (a member sees their own).
 
     Example: ecomops leave list --month 2026-12
     """
@@ -126,7 +128,7 @@ def leave_list(
 
     wanted = parse_month(month) if month else None
     with session(db, database_url, write=False) as s:
-        out = service(s, month=wanted)
+        out = service(s, month=wanted, viewer=actor(s, as_))
     emit(
         out,
         as_json=as_json,

@@ -257,6 +257,7 @@ def send_cmd(
 def status(
     week: WeekOpt = None,
     month: MonthOpt = None,
+    as_: AsOpt = None,
     db: DbOpt = None,
     database_url: UrlOpt = None,
     as_json: JsonOpt = False,
@@ -267,10 +268,10 @@ def status(
     """
     from ecomops.services.plans import plan_status
 
-    stamp = now()
-    kind, period = _period(week, month, stamp)
     with session(db, database_url, write=False) as s:
-        out = plan_status(s, kind=kind, period=period, now=stamp)
+        stamp = now()
+        kind, period = _period(week, month, stamp)
+        out = plan_status(s, kind=kind, period=period, now=stamp, viewer=actor(s, as_))
 
     def render(o) -> None:
         for w in o.warnings:
@@ -300,6 +301,7 @@ def show(
     ],
     week: WeekOpt = None,
     month: MonthOpt = None,
+    as_: AsOpt = None,
     db: DbOpt = None,
     database_url: UrlOpt = None,
     as_json: JsonOpt = False,
@@ -312,7 +314,7 @@ def show(
 
     kind, period = _period(week, month, now())
     with session(db, database_url, write=False) as s:
-        out = plan_show(s, who=name, kind=kind, period=period)
+        out = plan_show(s, who=name, kind=kind, period=period, viewer=actor(s, as_))
     emit(out, as_json=as_json, render=_render_plan)
 
 

@@ -162,7 +162,8 @@ def register(root: typer.Typer) -> None:
 
         language = lang_of(lang)
         with session(db, database_url, write=False) as s:
-            out = service(s, who=acting(s, as_).person, now=now(), lang=language)
+            who = acting(s, as_)
+            out = service(s, who=who.person, now=now(), lang=language, viewer=who)
         emit(out, as_json=as_json, render=lambda d: render_dashboard(d, language))
 
     today_command = root.registered_commands[-1].callback

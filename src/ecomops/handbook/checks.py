@@ -142,7 +142,7 @@ def assumptions(m: Manual) -> list[Finding]:
     if "permissions" not in m.defaults:
         return []
     out = []
-    for action, who in m.permissions.items():
+    for action, who in m.permission_table.items():
         zh_action, en_action = ACTIONS.get(action, (action, action))
         zh_who = "、".join(
             RELATIONS[w][0] if w in RELATIONS else m.position(w).name.zh for w in who

@@ -12,6 +12,7 @@ from ecomops.core.permissions import About, Party, in_reporting_line, line_of
 from ecomops.db import schema
 from ecomops.db.session import Session
 from ecomops.handbook.model import Manual
+from ecomops.identity import Actor
 from ecomops.services import appraisal as appr
 from ecomops.services.appraisal.outputs import cycle_out
 from ecomops.services.handbook import current
@@ -26,7 +27,12 @@ MONTH_END_NEAR_DAYS = 7
 
 
 def today(
-    session: Session, *, who: Person | str | None, now: datetime, lang: str
+    session: Session,
+    *,
+    who: Person | str | None,
+    now: datetime,
+    lang: str,
+    viewer: Actor | None = None,
 ) -> DashboardOut:
     """What needs doing now, for ``who`` (or the whole department): overdue tasks, tasks due
     this week, this week's Monday plan, the month-end deadline when near, the open cycle and
@@ -43,9 +49,11 @@ def today(
     )
     soon = [t for t in soon if not t.overdue]
     week = cal.week_id(local.date())
-    weekly = plan_status(session, kind="week", period=week, now=now)
+    weekly = plan_status(session, kind="week", period=week, now=now, viewer=viewer)
     mine = next((r.status for r in weekly.members if person and r.name == person.name), None)
-    monthly = plan_status(session, kind="month", period=cal.month_id(local.date()), now=now)
+    monthly = plan_status(
+        session, kind="month", period=cal.month_id(local.date()), now=now, viewer=viewer
+    )
     near = timedelta(0) <= monthly.due_at - local <= timedelta(days=MONTH_END_NEAR_DAYS)
     cy = schema.cycle
     row = (

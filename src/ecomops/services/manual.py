@@ -412,7 +412,7 @@ def permissions_list(session: Session, lang: str) -> list[PermissionOut]:
     m = current(session).manual
     default = "permissions" in m.defaults
     out = []
-    for action, who in m.permissions.items():
+    for action, who in m.permission_table.items():
         zh, en = ACTIONS.get(action, (action, action))
         words = [
             localize(*RELATIONS[w], lang) if w in RELATIONS else _position_name(m, w, lang)

@@ -15,9 +15,11 @@ from ecomops.db.bulk import inserted_id
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput, NotFound
 from ecomops.handbook.model import Manual
+from ecomops.identity import Actor
 from ecomops.services.handbook import current
 from ecomops.services.people import Person, resolve
 from ecomops.services.people import names as _names
+from ecomops.services.permissions import may
 from ecomops.services.workcal import china_calendar
 from ecomops.text import localize
 from ecomops.views import HandoverOut, LeaveOut, VisitorOut
@@ -114,10 +116,16 @@ def leave_request(
     return _leave_out(row, _names(session), zone(m.calendar.timezone), protected)
 
 
-def leave_list(session: Session, *, month: Month | None) -> list[LeaveOut]:
-    """Leave and shift swaps (touching ``month``, when given), with their protected days."""
+def leave_list(
+    session: Session, *, month: Month | None, viewer: Actor | None = None
+) -> list[LeaveOut]:
+    """Leave and shift swaps (touching ``month``, when given), with their protected days;
+    only those ``viewer`` may read (``read_records``: a member sees their own)."""
     m = current(session).manual
     q = select(LV).order_by(LV.c.start, LV.c.id)
+    if viewer is not None and not may(session, viewer, "read_records"):
+        me = viewer.person.id if viewer.person else -1
+        q = q.where(LV.c.staff_id == me)
     if month is not None:
         q = q.where(LV.c.start < month.next().first, LV.c.end >= month.first)
     rows = session.connection().execute(q).all()

@@ -54,7 +54,7 @@ def about_person(
 def who_may(m: Manual, action: str) -> str:
     """The table's entry for ``action`` in words."""
     names = []
-    for name in m.permissions.get(action, []):
+    for name in m.permission_table.get(action, []):
         names.append(RELATIONS[name][1] if name in RELATIONS else name)
     return "; ".join(names) or "nobody"
 
@@ -65,7 +65,7 @@ def may(session: Session, actor: Actor, action: str, about: About | None = None)
         return actor.keeper
     m = current(session).manual
     who = Party(actor.person.id, actor.person.position_id)
-    return allowed(m.permissions, action, who, about or About(), tops(m))
+    return allowed(m.permission_table, action, who, about or About(), tops(m))
 
 
 def require(

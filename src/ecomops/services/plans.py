@@ -13,6 +13,7 @@ from ecomops.clock import zone
 from ecomops.config import Smtp, smtp_settings
 from ecomops.core import calendar as cal
 from ecomops.core.calendar import Month
+from ecomops.core.permissions import About
 from ecomops.core.plans import check_sections
 from ecomops.db import schema
 from ecomops.db.session import Database, Session
@@ -21,7 +22,7 @@ from ecomops.handbook.model import Manual
 from ecomops.identity import Actor
 from ecomops.services.handbook import current
 from ecomops.services.people import Person, person_of, resolve
-from ecomops.services.permissions import require
+from ecomops.services.permissions import may, require
 from ecomops.services.workcal import china_calendar
 from ecomops.views import (
     CalendarOut,
@@ -66,14 +67,24 @@ class Member(NamedTuple):
     position_id: str
 
 
-def _members(session: Session, m: Manual) -> list[Member]:
+def _members(session: Session, m: Manual, viewer: Actor | None = None) -> list[Member]:
+    """The department's members; only those whose records ``viewer`` may read (the
+    permission table's ``read_records``: a member sees their own)."""
     inside = [p.id for p in m.positions if p.in_department]
     rows = session.connection().execute(
         select(ST.c.id, ST.c.name, ST.c.position_id)
         .where(ST.c.active, ST.c.position_id.in_(inside))
         .order_by(ST.c.id)
     )
-    return [Member._make(r) for r in rows]
+    members = [Member._make(r) for r in rows]
+    if viewer is None or may(session, viewer, "read_records"):
+        return members
+    return [p for p in members if may_read_records(session, viewer, p.id)]
+
+
+def may_read_records(session: Session, viewer: Actor, staff_id: int) -> bool:
+    """Whether ``viewer`` may read the plans and leave of the person ``staff_id``."""
+    return may(session, viewer, "read_records", About(person_id=staff_id))
 
 
 def department_head(session: Session, m: Manual) -> Person:
@@ -282,13 +293,18 @@ def send_stored(
 
 
 def status_grid(
-    session: Session, *, periods: list[tuple[str, str]], now: datetime
+    session: Session,
+    *,
+    periods: list[tuple[str, str]],
+    now: datetime,
+    viewer: Actor | None = None,
 ) -> tuple[list[Member], list[datetime], list[list[str]]]:
-    """The month report's plan table: the members, each period's due time, and each member's
-    status per period, from ONE query over the covering index (the database decides on time
-    or late, so no submission time is read: 60k statuses at 10k people)."""
+    """The month report's plan table: the members (``viewer`` may read), each period's due
+    time, and each member's status per period, from ONE query over the covering index (the
+    database decides on time or late, so no submission time is read: 60k statuses at 10k
+    people)."""
     m = current(session).manual
-    members = _members(session, m)
+    members = _members(session, m, viewer)
     dues = [due_of(kind, period, m)[0] for kind, period in periods]
     unsent = [cal.status(due, None, now) for due in dues]
     if not periods:
@@ -324,12 +340,15 @@ def status_grid(
     return members, dues, grid
 
 
-def plan_status(session: Session, *, kind: str, period: str, now: datetime) -> PlanStatusOut:
+def plan_status(
+    session: Session, *, kind: str, period: str, now: datetime, viewer: Actor | None = None
+) -> PlanStatusOut:
     """Every member's Monday plan (``kind`` week) or month-end summary (``kind`` month) for
-    ``period``: on time, late, missing (past due) or open."""
+    ``period``: on time, late, missing (past due) or open; of the members ``viewer`` may
+    read."""
     m = current(session).manual
     tz = zone(m.calendar.timezone)
-    members = _members(session, m)
+    members = _members(session, m, viewer)
     due, warnings = due_of(kind, period, m)
     got = {
         staff_id: (when, n)
@@ -362,10 +381,15 @@ def plan_status(session: Session, *, kind: str, period: str, now: datetime) -> P
     )
 
 
-def plan_show(session: Session, *, who: Person | str, kind: str, period: str) -> PlanOut:
-    """``who``'s submitted plan for ``period`` (its newest version)."""
+def plan_show(
+    session: Session, *, who: Person | str, kind: str, period: str, viewer: Actor | None = None
+) -> PlanOut:
+    """``who``'s submitted plan for ``period`` (its newest version), if ``viewer`` may read
+    it."""
     m = current(session).manual
     person = resolve(session, who, active=False)
+    if viewer is not None:
+        require(session, viewer, "read_records", About(person_id=person.id), what=person.name)
     rows = _versions(session, person.id, kind, period)
     if not rows:
         what = "Monday plan" if kind == "week" else "month-end summary"

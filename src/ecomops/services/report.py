@@ -110,7 +110,7 @@ def build_report(
         owners[t.owner or "—"][1] += 1
     by_owner = [OwnerTasksOut(owner=o, done=d, overdue=od) for o, (d, od) in sorted(owners.items())]
 
-    plans = _plans(session, m, y, mo, as_of)
+    plans = _plans(session, m, y, mo, as_of, viewer)
     appraisal = _appraisal(session, m, f"{y:04d}-{mo:02d}", viewer)
     month_id = f"{y:04d}-{mo:02d}"
     return ReportOut(
@@ -129,7 +129,7 @@ def build_report(
         by_owner=by_owner,
         plans=plans,
         appraisal=appraisal,
-        leave=leave_list(session, month=Month(y, mo)),
+        leave=leave_list(session, month=Month(y, mo), viewer=viewer),
         handovers=[
             h
             for h in handover_list(session, active=False, now=as_of)
@@ -139,7 +139,9 @@ def build_report(
     )
 
 
-def _plans(session: Session, m, y: int, mo: int, as_of: datetime) -> PlansReportOut:
+def _plans(
+    session: Session, m: Manual, y: int, mo: int, as_of: datetime, viewer: Actor | None
+) -> PlansReportOut:
     from ecomops.services.workcal import china_calendar
 
     first, last = date(y, mo, 1), task_rules.month_end(y, mo)
@@ -152,7 +154,7 @@ def _plans(session: Session, m, y: int, mo: int, as_of: datetime) -> PlansReport
         if first <= cal.monday_plan_day(wy, ww, work) <= last
     ]
     periods = [("week", w) for w in weeks] + [("month", f"{y:04d}-{mo:02d}")]
-    people, dues, grid = status_grid(session, periods=periods, now=as_of)
+    people, dues, grid = status_grid(session, periods=periods, now=as_of, viewer=viewer)
     order = sorted(range(len(people)), key=lambda i: (people[i].position_id, key(people[i].name)))
     members = []
     totals = dict.fromkeys(("on_time", "late", "missing", "open"), 0)
