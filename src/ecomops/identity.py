@@ -112,7 +112,9 @@ def acting(session: Session | None, name: str | None, *, strict: bool = True) ->
     return cache[claimed]
 
 
-def _owns_the_database(session: Session) -> bool:
+def owns_the_database(session: Session) -> bool:
+    """Whether the connected PostgreSQL role owns the tables (or is a member of the role that
+    does): the keeper of a shared database."""
     conn = session.connection()
     if conn.dialect.name != "postgresql":
         return False
@@ -158,7 +160,7 @@ def _resolve(session: Session, claimed: str | None, strict: bool) -> Actor:
         person = _named(session, claimed, strict)
         return Actor(login, person=person, keeper=True, claimed=None if person else claimed)
     row = conn.execute(select(st).where(st.c.login == login)).first()
-    if row is None and _owns_the_database(session):
+    if row is None and owns_the_database(session):
         # PostgreSQL: the role that owns the tables (it made the database, runs `db grant`)
         # is the keeper; the server lets it do anything anyway
         return Actor(login, person=_named(session, claimed, strict), keeper=True)

@@ -20,7 +20,6 @@ from ecomops.cli.common import (
     lang_of,
     note,
     now,
-    required_name,
     session,
     stdin_is_terminal,
 )
@@ -320,7 +319,6 @@ def register(root: typer.Typer) -> None:
             return
         if not employee:
             raise InvalidInput("whom are you rating?", "give EMPLOYEE, or --from FILE.csv")
-        rater = required_name(as_)
         if score or level:
             ratings = _ratings(score or [], level or [])
         elif stdin_is_terminal():
@@ -334,7 +332,7 @@ def register(root: typer.Typer) -> None:
                 s,
                 cycle=cycle,
                 employee=employee,
-                rater=actor(s, rater, person=True),
+                rater=actor(s, as_, person=True),
                 ratings=ratings,
                 note=note_,
                 now=now(),

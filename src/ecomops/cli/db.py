@@ -1,12 +1,14 @@
-"""``ecomops db status|backup|restore|copy``: where the data is, and keeping it safe."""
+"""``ecomops db status|backup|restore|copy|grant``: where the data is, and keeping it safe."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from ecomops.cli import complete
 from ecomops.cli.common import (
     AsOpt,
     DbOpt,
@@ -141,6 +143,52 @@ def copy(
         render=lambda o: note(
             f"copied {sum(o['rows'].values())} rows from {o['from']} to {o['to']}; every table "
             f"checked"
+        ),
+    )
+
+
+@command(app, "grant")
+def grant(
+    name: Annotated[
+        str,
+        typer.Argument(
+            help="The person on the roster.", autocompletion=complete.people, show_default=False
+        ),
+    ],
+    login: Annotated[
+        str, typer.Option("--login", help="The PostgreSQL role to make (or reuse) for them.")
+    ],
+    password_stdin: Annotated[
+        bool,
+        typer.Option(
+            "--password-stdin", help="Read the role's password from standard input (one line)."
+        ),
+    ] = False,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """PostgreSQL: give a person a login role that sees and changes only what the handbook
+    lets them (row-level security); run by the role that owns the database.
+
+    Example: printf '%s\\n' "$PW" | ecomops db grant 李娜 --login lina --password-stdin
+    """
+    from ecomops.cli.common import actor, session
+    from ecomops.services.dbtools import grant as service
+
+    password = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        if not password:
+            raise InvalidInput("no password on standard input", "pipe it in, one line")
+    with session(db, database_url, write=True) as s:
+        role = service(s, name=name, login=login, password=password, actor=actor(s, None))
+    emit(
+        {"name": name, "login": role},
+        as_json=as_json,
+        render=lambda o: note(
+            f"{o['login']} may now connect and acts as {o['name']}; it sees only what the "
+            "handbook lets them"
         ),
     )
 

@@ -20,7 +20,6 @@ from ecomops.cli.common import (
     instant,
     note,
     now,
-    required_name,
     session,
     stdin_is_terminal,
 )
@@ -195,7 +194,7 @@ def submit(
     from ecomops.config import send_plans_by_default
     from ecomops.services.plans import send_stored, store
 
-    name = required_name(as_)
+    name = as_.strip() if as_ else ""
     stamp = now()
     kind, period = _period(week, month, stamp)
     summary_text, plan_text = _texts(file, summary, plan, kind, period, name)

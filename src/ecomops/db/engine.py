@@ -140,6 +140,12 @@ def translate_errors(target: Target):
         ) from None
     except sa_exc.DatabaseError as exc:
         detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        if getattr(exc.orig, "pgcode", None) == "42501":  # insufficient privilege / RLS
+            raise DatabaseError(
+                f"the database refused it: {detail}",
+                "your role may not do this (row-level security follows the handbook's "
+                "permission table; see: ecomops roles permissions); nothing was written",
+            ) from None
         raise DatabaseError(
             f"cannot use database {target.display()}: {detail}",
             "is it an ecomops database? check --db / --database-url",

@@ -25,7 +25,8 @@ from ecomops.db import schema
 from ecomops.db.engine import Target, resolve
 from ecomops.db.migrate import HEAD, current_revision, needs_upgrade, upgrade
 from ecomops.db.session import Database, Session
-from ecomops.errors import DatabaseError, InvalidInput
+from ecomops.errors import DatabaseError, InvalidInput, NotAllowed
+from ecomops.identity import Actor
 
 BATCH = 5000
 DUMP_FORMAT = "ecomops-dump"
@@ -394,3 +395,81 @@ def status(target: Target, database: Database) -> dict:
         else None,
         "rows": counts,
     }
+
+
+# --- PostgreSQL: a login role for a person on the roster -------------------------------------
+
+#: what a staff role may write (row-level security and the permission table decide the rest);
+#: the handbook's tables, the clock setting and the schema version stay read-only
+_INSERT = (
+    "sheet", "sheet_score", "calibration", "plan", "leave", "handover", "visitor", "task",
+    "task_event", "audit", "cycle", "cycle_member", "staff",
+)
+_UPDATE = {
+    "sheet": "(is_current)",
+    "plan": "(is_current, sent_at, sent_to, send_error)",
+    "task": "",
+    "cycle": "",
+    "staff": "",
+    "visitor": "(left_at)",
+}
+
+
+def grant(session: Session, *, name: str, login: str, password: str | None, actor: Actor) -> str:
+    """Give the person ``name`` a PostgreSQL login role ``login`` (made, or reused) holding only
+    what the tool needs: no superuser, no ``BYPASSRLS``, not the tables' owner; row-level
+    security then shows that role what the person may see. Run by the role that owns the
+    database. Returns the role's name."""
+    from sqlalchemy import text
+
+    from ecomops.identity import owns_the_database
+    from ecomops.services.staff import clean_login, staff_link
+
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        raise InvalidInput(
+            "db grant gives PostgreSQL roles; a SQLite file is shared by its file permissions",
+            "share a department's database on PostgreSQL (see README: sharing one database)",
+        )
+    if not owns_the_database(session):
+        raise NotAllowed(
+            f"only the role that owns the database may grant access, not {actor.login!r}",
+            "connect as the owner (the role that ran ecomops init)",
+        )
+    role = clean_login(login)
+    if role is None:
+        raise InvalidInput("the login is empty", "give the role's name", param="login")
+    quote = conn.dialect.identifier_preparer.quote
+    found = conn.execute(
+        text("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = :r"), {"r": role}
+    ).first()
+    if found is None:
+        conn.execute(text(f"CREATE ROLE {quote(role)} LOGIN"))
+    elif found.rolsuper or found.rolbypassrls:
+        raise InvalidInput(
+            f"the role {role!r} is a superuser or bypasses row-level security",
+            "a staff member's role must see only what the handbook lets them: use another",
+        )
+    else:
+        conn.execute(text(f"ALTER ROLE {quote(role)} LOGIN"))
+    owner = conn.execute(
+        text("SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = 'staff'::regclass")
+    ).scalar_one()
+    if owner == role:
+        raise InvalidInput(f"the role {role!r} owns the database", "give the person another role")
+    if password is not None:
+        conn.execute(text(f"ALTER ROLE {quote(role)} PASSWORD :pw"), {"pw": password})
+    database = conn.execute(text("SELECT current_database(), current_schema()")).one()
+    who = quote(role)
+    schema_name = quote(database[1])
+    for sql in (
+        f"GRANT CONNECT ON DATABASE {quote(database[0])} TO {who}",
+        f"GRANT USAGE ON SCHEMA {schema_name} TO {who}",
+        f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema_name} TO {who}",
+        f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema_name} TO {who}",
+        f"GRANT INSERT ON {', '.join(_INSERT)} TO {who}",
+        *(f"GRANT UPDATE {cols} ON {table} TO {who}" for table, cols in _UPDATE.items()),
+    ):
+        conn.execute(text(sql))
+    staff_link(session, name, login=role, actor=actor, lang="en")
+    return role
