@@ -225,3 +225,11 @@ def test_permissions_are_shown_and_listed_as_assumptions(db, cli):
     check = cli("manual", "check", "--json").json()
     ids = {w["id"] for w in check["warnings"]}
     assert "assumption.permissions.calibrate" in ids
+
+
+def test_db_grant_is_for_postgresql(db, cli):
+    r = cli("db", "grant", "张伟", "--login", "zhangwei")
+    if db.kind == "postgresql":
+        assert r.exit_code == 1 and "no staff member named '张伟'" in r.stderr
+    else:
+        assert r.exit_code == 1 and "db grant gives PostgreSQL roles" in r.stderr

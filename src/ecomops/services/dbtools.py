@@ -423,6 +423,7 @@ def grant(session: Session, *, name: str, login: str, password: str | None, acto
     from sqlalchemy import text
 
     from ecomops.identity import owns_the_database
+    from ecomops.services.people import find_person
     from ecomops.services.staff import clean_login, staff_link
 
     conn = session.connection()
@@ -439,6 +440,7 @@ def grant(session: Session, *, name: str, login: str, password: str | None, acto
     role = clean_login(login)
     if role is None:
         raise InvalidInput("the login is empty", "give the role's name", param="login")
+    find_person(session, name)  # before any role is made
     quote = conn.dialect.identifier_preparer.quote
     found = conn.execute(
         text("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = :r"), {"r": role}
