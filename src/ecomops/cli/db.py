@@ -171,7 +171,7 @@ def grant(
     """PostgreSQL: give a person a login role that sees and changes only what the handbook
     lets them (row-level security); run by the role that owns the database.
 
-    Example: printf '%s\\n' "$PW" | ecomops db grant 李娜 --login lina --password-stdin
+    Example: ecomops db grant 李娜 --login lina --password-stdin < lina-password.txt
     """
     from ecomops.cli.common import actor, session
     from ecomops.services.dbtools import grant as service
