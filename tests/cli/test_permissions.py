@@ -233,3 +233,22 @@ def test_db_grant_is_for_postgresql(db, cli):
         assert r.exit_code == 1 and "no staff member named '张伟'" in r.stderr
     else:
         assert r.exit_code == 1 and "db grant gives PostgreSQL roles" in r.stderr
+
+
+def test_a_plan_received_on_paper(org, cli, caller, monkeypatch):
+    monkeypatch.setenv("ECOMOPS_NOW", "2026-11-24T10:00")  # the day after Monday's deadline
+    # the keeper enters 李娜's paper plan, received on time
+    r = cli("plan", "submit", "--as", "李娜", "--summary", "s", "--plan", "p",
+            "--received-at", "2026-11-23T09:10", "--json")
+    assert r.exit_code == 0, r.stderr
+    assert (r.json()["status"], r.json()["submitted_at"]) == ("on_time", "2026-11-23T09:10:00+08:00")
+    later = cli("plan", "submit", "--as", "李娜", "--summary", "s", "--plan", "p",
+                "--received-at", "2026-11-25T09:00")
+    assert later.exit_code == 1 and "later than now" in later.stderr
+    # once logins are bound, only someone who may act for others enters one
+    assert cli("staff", "link", "陈静", "--login", caller).exit_code == 0
+    own = cli("plan", "submit", "--summary", "s", "--plan", "p", "--received-at",
+              "2026-11-23T09:00")
+    assert own.exit_code == 1 and "permissions.act_for_others" in own.stderr
+    assert cli("plan", "submit", "--summary", "s", "--plan", "p", "--json").json()[
+        "status"] == "late"

@@ -168,10 +168,11 @@ def store(
     as submitted then; the row records ``now`` beside it."""
     m = current(session).manual
     person = resolve(session, who)
-    entering = (actor.caller or actor.person) if actor is not None else None
+    # who types it in: the caller (None: the keeper of a single-keeper database)
+    entering = actor.caller if actor is not None else None
     if received_at is not None:
-        if actor is not None:
-            as_entering = Actor(actor.login, person=entering, keeper=actor.keeper)
+        if actor is not None and not actor.keeper:
+            as_entering = Actor(actor.login, person=entering)
             require(session, as_entering, "act_for_others", what="(a plan received on paper)")
         if received_at > now:
             raise InvalidInput(
