@@ -35,6 +35,8 @@ READS: list[tuple[str, list[str]]] = [
     ("roles-list", ["roles", "list"]),
     ("roles-show", ["roles", "show", "策划主管"]),
     ("rubric-show", ["rubric", "show", "copywriter"]),
+    ("roles-permissions", ["roles", "permissions"]),
+    ("roles-permissions-zh-hans", ["roles", "permissions", "--lang", "zh-hans"]),
     ("goals-list", ["goals", "list"]),
     ("goals-list-month", ["goals", "list", "--month", "2026-11"]),
     ("staff-list", ["staff", "list"]),
