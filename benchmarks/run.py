@@ -239,6 +239,7 @@ def _import_ratio(b: Backend, tmp: Path, env: dict, runs: int) -> None:
     from ecomops import clock
     from ecomops.db.engine import resolve
     from ecomops.db.session import Database
+    from ecomops.identity import acting
     from ecomops.services.appraisal import rate_from_csv
 
     path, rows = _sheets_csv(b, tmp)
@@ -252,7 +253,8 @@ def _import_ratio(b: Backend, tmp: Path, env: dict, runs: int) -> None:
             db = Database(resolve(*_target(sel)))
             start = time.perf_counter()
             with db.session(write=True) as s:
-                out = rate_from_csv(s, cycle="2026-12", path=path, now=now, lang="en")
+                keeper = acting(s, None)  # single-keeper mode: the generated group binds no login
+                out = rate_from_csv(s, cycle="2026-12", path=path, actor=keeper, now=now)
             ours.append(time.perf_counter() - start)
             db.dispose()
             assert out.sheets == len(rows), out
