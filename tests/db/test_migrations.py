@@ -89,3 +89,59 @@ def test_a_database_from_a_newer_release_is_refused(db):
     with database.connect(write=False) as conn, pytest.raises(DatabaseError, match="newer"):
         migrate.needs_upgrade(conn)
     database.dispose()
+
+
+def test_upgrade_of_a_populated_database_keeps_every_record(backend, cli):
+    """A database at revision 0007 holding people, an appraisal cycle with sheets, plans and
+    an audit trail upgrades to head: new columns and tables, no table rebuilt under rows that
+    other rows refer to."""
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    from sqlalchemy import insert
+
+    from ecomops.db import schema
+    from ecomops.handbook.loader import load_manual
+    from ecomops.services.database import install_manual
+
+    at = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
+    database = _database(backend)
+    with database.connect(write=True) as conn:
+        migrate.upgrade(conn, "0007")
+        install_manual(conn, load_manual(), year=2026, now=at)
+        st = schema.staff
+        for i, (name, pos, boss) in enumerate(
+                [("总经理", "general_manager", None), ("张伟", "manager", 1)], start=1):
+            conn.execute(insert(st).values(id=i, name=name, name_key=name, position_id=pos,
+                                           manager_id=boss, active=True, created_at=at))
+        conn.execute(insert(schema.cycle).values(id="2026-11", kind_id="monthly",
+                                                 status="open", opened_at=at))
+        conn.execute(insert(schema.cycle_member).values(cycle_id="2026-11", staff_id=2,
+                                                        position_id="manager"))
+        conn.execute(insert(schema.sheet).values(
+            id=1, cycle_id="2026-11", employee_id=2, rater_id=1,
+            rater_position_id="general_manager", version=1, is_current=True, created_at=at))
+        for c in ("organizing_planning", "leadership", "expertise", "problem_solving",
+                  "coordination"):
+            conn.execute(insert(schema.sheet_score).values(
+                sheet_id=1, criterion_id=c, rubric_id="supervisor", score=Decimal(90)))
+        conn.execute(insert(schema.plan).values(
+            staff_id=2, kind="week", period="2026-W47", version=1, is_current=True,
+            summary="s", plan="p", submitted_at=at, due_at=at))
+        conn.execute(insert(schema.audit).values(at=at, actor="keeper", command="init",
+                                                 details={}))
+    database.dispose()
+
+    listed = cli("cycle", "list", "--json")
+    assert listed.exit_code == 0, listed.stderr
+    assert "upgraded the database schema" in listed.stderr
+    assert (listed.json()[0]["members"], listed.json()[0]["complete"]) == (1, 1)
+    database = _database(backend)
+    with database.connect(write=False) as conn:
+        assert migrate.current_revision(conn) == migrate.HEAD
+        counts = {t: conn.execute(text(f"SELECT COUNT(*) FROM {t}")).scalar()
+                  for t in ("staff", "sheet", "sheet_score", "plan", "audit")}
+    database.dispose()
+    assert counts["staff"] == 2 and counts["sheet"] == 1 and counts["sheet_score"] == 5
+    assert counts["plan"] == 1 and counts["audit"] >= 1
+    assert cli("staff", "link", "张伟", "--login", "zhangwei").exit_code == 0  # the new column

@@ -144,7 +144,8 @@ def _build_staff() -> Table:
         Column("active", Boolean(), nullable=False, default=True),
         Column("created_at", UTCDateTime(), nullable=False),
         Column("deactivated_at", UTCDateTime(), nullable=True),
-        Column("login", String(100), nullable=True, unique=True),
+        Column("login", String(100), nullable=True),
+        Index("uq_staff_login", "login", unique=True),
     )
 
 

@@ -115,6 +115,7 @@ class Setting(SQLModel, table=True):
 
 class Staff(SQLModel, table=True):
     __tablename__ = "staff"
+    __table_args__ = (Index("uq_staff_login", "login", unique=True),)
     id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
     name: str = Field(max_length=100)
     name_key: str = Field(max_length=100, unique=True)
@@ -129,7 +130,7 @@ class Staff(SQLModel, table=True):
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
     deactivated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     #: the login (PostgreSQL role, or operating-system user on SQLite) that acts as this person
-    login: str | None = Field(default=None, max_length=100, unique=True)
+    login: str | None = Field(default=None, max_length=100)
 
 
 # --- appraisals (revision 0003) ---------------------------------------------------------------

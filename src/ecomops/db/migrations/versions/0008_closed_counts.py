@@ -19,9 +19,10 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("cycle") as batch:
-        batch.add_column(sa.Column("closed_members", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("closed_complete", sa.Integer(), nullable=True))
+    # plain ADD COLUMN (no table rebuild: a rebuild of a table other rows refer to breaks
+    # their foreign keys on SQLite, inside the one transaction the upgrade runs in)
+    op.add_column("cycle", sa.Column("closed_members", sa.Integer(), nullable=True))
+    op.add_column("cycle", sa.Column("closed_complete", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
