@@ -49,9 +49,14 @@ def parse_instant(text: str, tz: ZoneInfo, *, what: str = "time") -> datetime:
             f"{what} {text!r} is not an ISO 8601 date or date-time",
             "write it like 2026-11-30 or 2026-11-30T09:00",
         ) from None
-    if value.tzinfo is None:
-        return value.replace(tzinfo=tz)
-    return value.astimezone(tz)
+    if not 1900 <= value.year <= 2999:
+        raise InvalidInput(f"{what} {text!r} is out of range", "give a year from 1900 to 2999")
+    try:
+        if value.tzinfo is None:
+            return value.replace(tzinfo=tz)
+        return value.astimezone(tz)
+    except OverflowError:
+        raise InvalidInput(f"{what} {text!r} is out of range") from None
 
 
 REAL = "real"

@@ -16,6 +16,7 @@ Services receive the result as an :class:`Actor` and never read the environment.
 from __future__ import annotations
 
 import getpass
+import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -27,11 +28,14 @@ if TYPE_CHECKING:
 
 
 def os_user() -> str:
-    """The operating-system user running the command."""
+    """The operating-system user running the command: the process's own user id (not
+    LOGNAME or USER, which anyone can set)."""
     try:
+        import pwd
+
+        return pwd.getpwuid(os.geteuid()).pw_name
+    except (ImportError, KeyError, OSError):  # pragma: no cover - no user database
         return getpass.getuser()
-    except (KeyError, OSError):  # pragma: no cover - no user database
-        return "unknown"
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,10 +174,16 @@ def _resolve(session: Session, claimed: str | None, strict: bool) -> Actor:
             f"ask the manager to run: ecomops staff link NAME --login {login}",
         )
     me = person_of(row)
+    if not me.active:
+        raise NotAllowed(
+            f"your login {login!r} belongs to {me.name}, who is no longer active",
+            "ask the manager to bind it to someone on the roster, or to nobody",
+        )
     if claimed is None or key(claimed) == me.name_key:
         return Actor(login, caller=me, person=me)
     other = find_person(session, claimed, active=False)
-    from ecomops.services.permissions import require
+    from ecomops.services.permissions import require, require_below
 
     require(session, Actor(login, caller=me, person=me), "act_for_others", what=f"({other.name})")
+    require_below(session, me, other)
     return Actor(login, caller=me, person=other)

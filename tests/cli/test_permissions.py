@@ -170,10 +170,28 @@ def test_a_bound_login_acts_as_its_person(org, cli, caller):
 def test_a_manager_acts_for_others_and_both_are_recorded(org, cli, caller):
     assert cli("staff", "link", "张伟", "--login", caller).exit_code == 0
     assert cli("cycle", "open", "2026-11").exit_code == 0
-    r = cli("appraise", "李娜", "-c", "2026-11", "--as", "总经理", *scores(85, 85, 85, 85, 85))
+    r = cli("plan", "submit", "--as", "李娜", "--summary", "s", "--plan", "p")
     assert r.exit_code == 0, r.stderr
     last = cli("audit", "--json").json()[-1]
-    assert (last["command"], last["actor"], last["acted_for"]) == ("appraise", "张伟", "总经理")
+    assert (last["command"], last["actor"], last["acted_for"]) == ("plan submit", "张伟", "李娜")
+    # never for someone above: a manager does not act as the general manager ...
+    up = cli("appraise", "李娜", "-c", "2026-11", "--as", "总经理", *scores(85, 85, 85, 85, 85))
+    assert up.exit_code == 1 and "may act only for people under them" in up.stderr
+    # ... nor for another department's people, nor binds a login to his superior
+    assert cli("plan", "submit", "--as", "孙悦", "--summary", "s", "--plan", "p").exit_code == 1
+    r = cli("staff", "link", "总经理", "--login", "someone")
+    assert r.exit_code == 1 and "may act only for people under them" in r.stderr
+
+
+def test_an_inactive_callers_login_no_longer_acts(org, cli, caller):
+    assert cli("staff", "link", "张伟", "--login", caller).exit_code == 0
+    assert cli("staff", "deactivate", "陈静").exit_code == 0
+    assert cli("staff", "link", "陈静", "--login", "chenjing").exit_code == 1  # inactive
+    if org.kind == "postgresql":
+        return  # the owner role stays the keeper; the SQLite pass checks the refusal
+    assert cli("staff", "deactivate", "张伟").exit_code == 0
+    r = cli("tasks", "list")
+    assert r.exit_code == 1 and "no longer active" in r.stderr
 
 
 def test_an_unbound_login_is_refused_once_logins_are_bound(org, cli, caller):

@@ -127,6 +127,15 @@ def test_a_copywriter_role_changes_nothing_of_anyone(shared, db):
         "INSERT INTO sheet (cycle_id, employee_id, rater_id, rater_position_id, version, "
         "is_current, created_at) SELECT '2026-11', id, id, 'copywriter', 9, true, now() "
         "FROM staff WHERE name = '李娜'",
+        # another's name in the audit trail, a closed cycle, a task done for someone else
+        "INSERT INTO audit (at, actor, command, details) VALUES (now(), '总经理', 'x', '{}')",
+        "UPDATE cycle SET status = 'closed'",
+        "INSERT INTO cycle (id, kind_id, status, opened_at) VALUES ('2026-12', 'monthly', "
+        "'open', now())",
+        "UPDATE task SET status = 'done'",
+        # a score added to a sheet about herself
+        "INSERT INTO sheet_score (sheet_id, criterion_id, rubric_id, score) SELECT s.id, "
+        "'analysis', 'copywriter', 100 FROM sheet s",
     ]
     for sql in attempts:
         conn = _psycopg(lina)
@@ -180,4 +189,37 @@ def test_db_grant_is_the_owners_and_never_a_superuser_role(shared, cli, monkeypa
     assert r.exit_code == 1 and "only the role that owns the database may grant" in r.stderr
     superuser = make_url(db.url).username
     r = cli("db", "grant", "陈静", "--login", superuser, "--database-url", db.url)
-    assert r.exit_code == 1 and "is a superuser or bypasses row-level security" in r.stderr
+    assert r.exit_code == 1 and "is a superuser, bypasses row-level security" in r.stderr
+
+
+def test_a_temporary_table_cannot_stand_in_for_the_roster(shared, db):
+    """A role's own temporary ``staff`` (searched first by default) changes nothing the
+    policies decide: their functions search the database's schema, pg_temp last."""
+    conn = _psycopg(shared["李娜"])
+    try:
+        with conn.cursor() as cur:
+            cur.execute("CREATE TEMP TABLE staff (id int, login text, position_id text, "
+                        "manager_id int, active bool, name text)")
+            cur.execute("INSERT INTO staff VALUES (1, current_user, 'general_manager', NULL, "
+                        "true, 'x')")
+            cur.execute("CREATE TEMP TABLE database_option (key text, value text)")
+            cur.execute("INSERT INTO database_option VALUES ('clock', 'simulated')")
+            cur.execute("SELECT ecomops_keeper(), count(*) FROM public.sheet")
+            keeper, sheets = cur.fetchone()
+            cur.execute("SELECT count(*) FROM public.audit")
+            (audits,) = cur.fetchone()
+    finally:
+        conn.close()
+    assert (keeper, sheets, audits) == (False, 2, 0)
+
+
+def test_rating_through_a_managers_own_role(shared, cli, monkeypatch):
+    """The manager's role writes sheets itself (no COPY, which row-level security refuses)."""
+    monkeypatch.delenv("ECOMOPS_DATABASE_URL")
+    zhang = ["--database-url", shared["张伟"]]
+    r = cli("appraise", "李娜", "-c", "2026-11", *zhang,
+            *[a for c in COPY for a in ("-s", f"{c}=77")])
+    assert r.exit_code == 0, r.stderr
+    shown = cli("appraisals", "show", "李娜", "-c", "2026-11", "--json", *zhang).json()
+    assert [(s["rater"], s["version"], s["total"]) for s in shown["sheets"] if s["current"]] == [
+        ("张伟", 2, 77), ("总经理", 1, 82)]

@@ -238,6 +238,8 @@ def database(db: str | None, url: str | None, *, write: bool = True):
     command's audit entry is recorded in a transaction of its own once it succeeds."""
     opened = _open(db, url)
     try:
+        with opened.session(write=False) as s:
+            acting(s, None)  # an unbound caller of a database with bound logins stops here
         yield opened
         if write:
             with opened.session(write=True) as s:

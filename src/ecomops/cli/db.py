@@ -201,7 +201,8 @@ def register_audit(root: typer.Typer) -> None:
             typer.Option("--since", help="From this day (YYYY-MM-DD).", show_default=False),
         ] = None,
         last: Annotated[
-            int | None, typer.Option("--last", help="Only the last N entries.", show_default=False)
+            int | None,
+            typer.Option("--last", min=1, help="Only the last N entries.", show_default=False),
         ] = None,
         as_: AsOpt = None,
         db: DbOpt = None,

@@ -6,8 +6,25 @@ from typing import Annotated
 
 import typer
 
-from ecomops.cli.common import DbOpt, JsonOpt, UrlOpt, command, database, note
+from ecomops.cli.common import DbOpt, JsonOpt, UrlOpt, acting, command, database, note
 from ecomops.cli.output import emit
+from ecomops.errors import DatabaseError
+
+
+def _may_load(db: str | None, url: str | None) -> None:
+    """An existing database takes a handbook only from its keeper or the top of the
+    organisation (the handbook holds the permission table); a new one from anyone."""
+    from ecomops.db.engine import resolve
+    from ecomops.services.permissions import require_handbook_keeper
+
+    target = resolve(db, url)
+    if target.sqlite_path is not None and not target.sqlite_path.exists():
+        return
+    try:
+        with database(db, url, write=False) as opened, opened.session(write=False) as s:
+            require_handbook_keeper(s, acting(s, None))
+    except DatabaseError:
+        return  # nothing there yet (no tables): init makes it
 
 
 def register(app: typer.Typer) -> None:
@@ -52,6 +69,7 @@ def register(app: typer.Typer) -> None:
         """
         from ecomops.services.database import init_database
 
+        _may_load(db, database_url)
         out = init_database(
             db, database_url, manual_file=manual, year=year, simulated=simulated_clock
         )

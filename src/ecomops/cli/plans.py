@@ -220,7 +220,9 @@ def submit(
             f"{out.status.replace('_', ' ')}, due {fmt(out.due_at)})"
         )
         if mail:
-            out = send_stored(opened, who=who, kind=kind, period=period, now_fn=now)
+            out = send_stored(
+                opened, who=who, kind=kind, period=period, now_fn=now, viewer=acts
+            )
             note(f"mailed it to {out.mail.to if out.mail else '?'}")
     emit(out, as_json=as_json, render=lambda _: None)
 
@@ -232,6 +234,7 @@ def send_cmd(
     ],
     week: WeekOpt = None,
     month: MonthOpt = None,
+    as_: AsOpt = None,
     db: DbOpt = None,
     database_url: UrlOpt = None,
     as_json: JsonOpt = False,
@@ -244,7 +247,11 @@ def send_cmd(
 
     kind, period = _period(week, month, now())
     with database(db, database_url) as opened:
-        out = send_stored(opened, who=name, kind=kind, period=period, now_fn=now)
+        with opened.session(write=False) as s:
+            viewer = actor(s, as_)
+        out = send_stored(
+            opened, who=name, kind=kind, period=period, now_fn=now, viewer=viewer
+        )
     emit(
         out,
         as_json=as_json,

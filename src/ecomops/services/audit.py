@@ -76,9 +76,11 @@ def _safe(value: object) -> object:
         from sqlalchemy.exc import ArgumentError
 
         try:
-            return make_url(plain).render_as_string(hide_password=True)
+            url = make_url(plain)
         except (ArgumentError, ValueError):
             return "(a URL)"
+        query = {k: ("***" if "pass" in k.lower() else v) for k, v in url.query.items()}
+        return url.set(query=query).render_as_string(hide_password=True)
     return plain
 
 

@@ -288,14 +288,25 @@ def restore(database: Database, path: Path) -> dict:
     with database.connect(write=True) as target:
         if needs_upgrade(target):
             upgrade(target)
+        opt = schema.database_option
+        kept = conn_options(target)  # how this database keeps time is its own, not the backup's
         _empty(target)
         if magic == SQLITE_MAGIC:
             with _open_backup(path) as (source, _):
                 counts = _copy(source, target)
         else:
             counts = _read_dump(path, target)
+        target.execute(opt.delete())
+        if kept:
+            target.execute(opt.insert(), [{"key": k, "value": v} for k, v in kept.items()])
         _reset_sequences(target)
     return {"file": str(path), "rows": counts}
+
+
+def conn_options(conn: Connection) -> dict[str, str]:
+    """The database's own options (its clock)."""
+    opt = schema.database_option
+    return {k: v for k, v in conn.execute(select(opt.c.key, opt.c.value))}
 
 
 def copy_to(
@@ -442,23 +453,28 @@ def grant(session: Session, *, name: str, login: str, password: str | None, acto
         raise InvalidInput("the login is empty", "give the role's name", param="login")
     find_person(session, name)  # before any role is made
     quote = conn.dialect.identifier_preparer.quote
+    owner = conn.execute(
+        text("SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = 'staff'::regclass")
+    ).scalar_one()
     found = conn.execute(
-        text("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = :r"), {"r": role}
+        text(
+            "SELECT rolsuper OR rolbypassrls OR rolcreaterole OR rolcreatedb AS mighty, "
+            "pg_has_role(oid, :owner, 'MEMBER') AS owns FROM pg_roles WHERE rolname = :r"
+        ),
+        {"r": role, "owner": owner},
     ).first()
+    if role.startswith("pg_"):
+        raise InvalidInput(f"{role!r} is a name PostgreSQL keeps for itself", param="login")
     if found is None:
         conn.execute(text(f"CREATE ROLE {quote(role)} LOGIN"))
-    elif found.rolsuper or found.rolbypassrls:
+    elif found.mighty or found.owns:
         raise InvalidInput(
-            f"the role {role!r} is a superuser or bypasses row-level security",
+            f"the role {role!r} is a superuser, bypasses row-level security, makes roles or "
+            "databases, or owns (or belongs to the owner of) this database",
             "a staff member's role must see only what the handbook lets them: use another",
         )
     else:
         conn.execute(text(f"ALTER ROLE {quote(role)} LOGIN"))
-    owner = conn.execute(
-        text("SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = 'staff'::regclass")
-    ).scalar_one()
-    if owner == role:
-        raise InvalidInput(f"the role {role!r} owns the database", "give the person another role")
     if password is not None:
         conn.execute(text(f"ALTER ROLE {quote(role)} PASSWORD :pw"), {"pw": password})
     database = conn.execute(text("SELECT current_database(), current_schema()")).one()

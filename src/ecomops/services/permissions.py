@@ -82,3 +82,55 @@ def require(
         f"{who} may not {doing}{' ' + what if what else ''}",
         f"who may: {who_may(m, action)} (the handbook's permissions.{action})",
     )
+
+
+def below(session: Session, m: Manual, boss: Person, other: Person) -> bool:
+    """Whether ``other`` is under ``boss``: ``boss`` is in their reporting line, or holds a
+    position at the top; for someone with no manager on the roster, ``boss``'s position is
+    above theirs in the handbook's "reports to" chain."""
+    if boss.id == other.id:
+        return False
+    if boss.position_id in tops(m):
+        return other.position_id not in tops(m)
+    chain = line_of(other.id, managers(session))
+    if chain:
+        return boss.id in chain
+    seen: set[str] = set()
+    position = m.position(other.position_id).reports_to
+    while position is not None and position not in seen:
+        if position == boss.position_id:
+            return True
+        seen.add(position)
+        position = m.position(position).reports_to
+    return False
+
+
+def require_below(session: Session, boss: Person, other: Person) -> None:
+    """Refuse acting for, or binding a login to, someone who is not under ``boss`` (a
+    manager does not act as the general manager, or as themselves through someone else)."""
+    m = current(session).manual
+    if not below(session, m, boss, other):
+        raise NotAllowed(
+            f"{boss.name} ({boss.position_id}) may act only for people under them, "
+            f"not for {other.name} ({other.position_id})",
+            "ask someone above them, or the keeper",
+        )
+
+
+def require_handbook_keeper(session: Session, actor: Actor) -> None:
+    """Refuse loading a handbook into a database unless ``actor`` is its keeper or holds a
+    position at the top: the handbook holds the permission table itself."""
+    if actor.keeper and actor.person is None:
+        return
+    m = current(session).manual
+    if actor.caller is None and actor.keeper:  # the keeper naming someone: as them
+        person = actor.person
+    else:
+        person = actor.caller
+    if person is not None and person.position_id in tops(m):
+        return
+    who = f"{person.name} ({person.position_id})" if person else actor.login
+    raise NotAllowed(
+        f"{who} may not load a handbook into this database: it holds who may do what",
+        f"the keeper or the {', '.join(sorted(tops(m)))} may (ecomops init --manual)",
+    )

@@ -174,6 +174,12 @@ def store(
         if actor is not None and not actor.keeper:
             as_entering = Actor(actor.login, person=entering)
             require(session, as_entering, "act_for_others", what="(a plan received on paper)")
+            if entering is not None and entering.id == person.id:
+                raise InvalidInput(
+                    "a plan received on paper is entered by someone else",
+                    "one's own plan is submitted now",
+                    param="received_at",
+                )
         if received_at > now:
             raise InvalidInput(
                 f"the plan cannot have been received at {received_at:%Y-%m-%d %H:%M}, "
@@ -230,6 +236,7 @@ def send_stored(
     kind: str,
     period: str,
     now_fn: Callable[[], datetime],
+    viewer: Actor | None = None,
 ) -> PlanOut:
     """Mail the newest version of a stored plan to the department head; record the outcome.
 
@@ -240,6 +247,8 @@ def send_stored(
     with database.session(write=False) as s:
         m = current(s).manual
         person = resolve(s, who, active=False)
+        if viewer is not None:
+            require(s, viewer, "read_records", About(person_id=person.id), what=person.name)
         rows = _versions(s, person.id, kind, period)
         if not rows:
             raise NotFound(

@@ -15,12 +15,13 @@ from ecomops.clock import zone
 from ecomops.db import schema
 from ecomops.db.bulk import inserted_id
 from ecomops.db.session import Session
-from ecomops.errors import InvalidInput, NotFound
+from ecomops.errors import InvalidInput, NotAllowed, NotFound
 from ecomops.handbook.model import Manual
 from ecomops.identity import Actor
 from ecomops.services.files import read_text
 from ecomops.services.handbook import current, find_position
-from ecomops.services.permissions import require, tops
+from ecomops.services.people import person_by_id
+from ecomops.services.permissions import require, require_below, tops
 from ecomops.text import key, localize
 from ecomops.views import ImportOut, StaffOut
 
@@ -366,7 +367,11 @@ def staff_link(
     if account is None:
         raise InvalidInput("the login is empty", "give the login name", param="login")
     row = _row_by_name(session, name, active_only=True)
+    if actor.caller is not None and not actor.keeper:  # never to someone above oneself
+        require_below(session, actor.caller, person_by_id(session, row["id"]))
     conn = session.connection()
     conn.execute(ST.update().where(ST.c.login == account).values(login=None))
-    conn.execute(ST.update().where(ST.c.id == row["id"]).values(login=account))
+    done = conn.execute(ST.update().where(ST.c.id == row["id"]).values(login=account))
+    if done.rowcount != 1:  # PostgreSQL's row-level security filtered it out
+        raise NotAllowed(f"the login could not be bound to {row['name']}", "nothing was changed")
     return _get(session, row["id"], lang)

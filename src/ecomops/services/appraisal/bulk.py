@@ -95,6 +95,8 @@ def rate_from_csv(
                         f"{entering.name} may enter only their own ratings (the handbook's "
                         "permissions.act_for_others)",
                     )
+                if entering is not None and entering.id == emp.id:
+                    raise InvalidInput("nobody rates themselves, not even on another's behalf")
                 check_rater(session, m, position, emp, who)
                 if (emp.id, who.id) in seen:
                     raise InvalidInput(

@@ -37,7 +37,7 @@ def calibrate(
     emp = resolve(session, employee, active=False)
     who = actor.required()
     require(session, actor, "calibrate")
-    if who.id == emp.id:
+    if who.id == emp.id or (actor.caller is not None and actor.caller.id == emp.id):
         raise InvalidInput("nobody calibrates their own grade")
     if not reason.strip():
         raise InvalidInput("a calibration needs a reason", "give the reason", param="reason")

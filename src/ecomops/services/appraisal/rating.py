@@ -112,6 +112,8 @@ def rate(
     emp = resolve(session, employee)
     who = resolve(session, rater.required(), role="rater")
     position = _ensure_member(session, m, row.id, emp)
+    if rater.caller is not None and rater.caller.id == emp.id:
+        raise InvalidInput("nobody rates themselves", "not even on another's behalf")
     check_rater(session, m, position, emp, who)
     entered_by = rater.caller.id if rater.caller and rater.caller.id != who.id else None
     rubric_id = m.position(position).rubric

@@ -49,7 +49,7 @@ FUNCTIONS = [
     """,
     """
     CREATE OR REPLACE FUNCTION ecomops_me() RETURNS integer LANGUAGE sql STABLE AS $$
-        SELECT id FROM staff WHERE login = current_user
+        SELECT id FROM staff WHERE login = current_user AND active
     $$
     """,
     """
@@ -107,7 +107,7 @@ FUNCTIONS = [
         person staff%ROWTYPE;
         entry text;
     BEGIN
-        SELECT * INTO me FROM staff WHERE login = current_user;
+        SELECT * INTO me FROM staff WHERE login = current_user AND active;
         IF NOT FOUND THEN
             RETURN false;
         END IF;
@@ -152,7 +152,21 @@ FUNCTIONS = [
 
 KEEPER = "(SELECT ecomops_keeper())"
 ME = "(SELECT ecomops_me())"
+SIMULATED = "(SELECT ecomops_simulated())"
 ACT_FOR = "(SELECT ecomops_allowed('act_for_others', NULL))"
+
+
+def _now(column: str) -> str:
+    """``column`` holds the server's now (within minutes), unless the clock is simulated."""
+    return (
+        f"({SIMULATED} OR ({column} >= now() - interval '15 minutes' "
+        f"AND {column} <= now() + interval '1 minute'))"
+    )
+
+
+def _may(action: str) -> str:
+    return f"(SELECT ecomops_allowed('{action}', NULL))"
+
 
 #: table -> {command: (USING, WITH CHECK)}; a command not named is refused to all but the keeper
 POLICIES: dict[str, dict[str, tuple[str | None, str | None]]] = {
@@ -161,23 +175,32 @@ POLICIES: dict[str, dict[str, tuple[str | None, str | None]]] = {
             f"{KEEPER} OR rater_id = {ME} OR ecomops_allowed('read_appraisal', employee_id)",
             None,
         ),
+        # one's own sheet about someone one may rate, written now; or entered on a rater's
+        # behalf by someone who may act for others, never about themselves
         "INSERT": (
             None,
-            f"{KEEPER} OR (rater_id = {ME} AND employee_id <> rater_id "
-            f"AND ecomops_allowed('rate', employee_id)) OR {ACT_FOR}",
+            f"{KEEPER} OR (rater_id = {ME} AND employee_id <> rater_id AND entered_by_id IS NULL"
+            f" AND ecomops_allowed('rate', employee_id) AND {_now('created_at')}) OR ("
+            f"{ACT_FOR} AND entered_by_id = {ME} AND employee_id <> {ME} "
+            f"AND employee_id <> rater_id AND {_now('created_at')})",
         ),
         "UPDATE": (f"{KEEPER} OR rater_id = {ME} OR {ACT_FOR}", None),
     },
     "sheet_score": {
         "SELECT": (f"{KEEPER} OR EXISTS (SELECT 1 FROM sheet s WHERE s.id = sheet_id)", None),
-        "INSERT": (None, f"{KEEPER} OR EXISTS (SELECT 1 FROM sheet s WHERE s.id = sheet_id)"),
+        # only to a sheet one wrote (or entered), never to a sheet about oneself
+        "INSERT": (
+            None,
+            f"{KEEPER} OR EXISTS (SELECT 1 FROM sheet s WHERE s.id = sheet_id "
+            f"AND s.employee_id <> {ME} AND (s.rater_id = {ME} OR s.entered_by_id = {ME}))",
+        ),
     },
     "calibration": {
         "SELECT": (f"{KEEPER} OR ecomops_allowed('read_appraisal', employee_id)", None),
         "INSERT": (
             None,
-            f"{KEEPER} OR (by_id = {ME} AND ecomops_allowed('calibrate', NULL) "
-            f"AND employee_id <> by_id)",
+            f"{KEEPER} OR (by_id = {ME} AND {_may('calibrate')} AND employee_id <> by_id "
+            f"AND {_now('at')})",
         ),
     },
     "plan": {
@@ -188,9 +211,9 @@ POLICIES: dict[str, dict[str, tuple[str | None, str | None]]] = {
         # database keeps a simulated clock (a training database)
         "INSERT": (
             None,
-            f"{KEEPER} OR (staff_id = {ME} AND ((SELECT ecomops_simulated()) OR ("
-            f"submitted_at >= now() - interval '15 minutes' "
-            f"AND submitted_at <= now() + interval '1 minute'))) OR {ACT_FOR}",
+            f"{KEEPER} OR (staff_id = {ME} AND entered_by_id IS NULL AND {_now('submitted_at')}"
+            f" AND {_now('recorded_at')}) OR ({ACT_FOR} AND staff_id <> {ME} "
+            f"AND entered_by_id = {ME} AND {_now('recorded_at')})",
         ),
         "UPDATE": (f"{KEEPER} OR staff_id = {ME} OR {ACT_FOR}", None),
     },
@@ -198,27 +221,71 @@ POLICIES: dict[str, dict[str, tuple[str | None, str | None]]] = {
         "SELECT": (
             f"{KEEPER} OR staff_id = {ME} OR ecomops_allowed('read_records', staff_id)", None
         ),
-        "INSERT": (None, f"{KEEPER} OR staff_id = {ME} OR {ACT_FOR}"),
+        "INSERT": (None, f"{KEEPER} OR ((staff_id = {ME} OR {ACT_FOR}) AND {_now('created_at')})"),
     },
     "audit": {
-        "SELECT": (f"{KEEPER} OR (SELECT ecomops_allowed('read_audit', NULL))", None),
-        "INSERT": (None, "true"),  # every command records its own entry
+        "SELECT": (f"{KEEPER} OR {_may('read_audit')}", None),
+        # every command records its own entry: in its caller's name, at the server's time
+        "INSERT": (
+            None,
+            f"{KEEPER} OR (actor = (SELECT name FROM staff WHERE id = {ME}) "
+            f"AND at >= now() - interval '15 minutes' AND at <= now() + interval '1 minute')",
+        ),
     },
-    # the roster: anyone reads it; only those who manage staff change it (a role cannot make
-    # itself a general manager, or take another person's login)
+    # the roster: anyone reads it; those who manage staff change others' entries, never their
+    # own, and never put anyone at the top (a role cannot make itself a general manager)
     "staff": {
         "SELECT": ("true", None),
-        "INSERT": (None, f"{KEEPER} OR (SELECT ecomops_allowed('manage_staff', NULL))"),
-        "UPDATE": (f"{KEEPER} OR (SELECT ecomops_allowed('manage_staff', NULL))", None),
+        "INSERT": (
+            None,
+            f"{KEEPER} OR ({_may('manage_staff')} AND NOT position_id = ANY (ecomops_tops()))",
+        ),
+        "UPDATE": (
+            f"{KEEPER} OR ({_may('manage_staff')} AND id <> {ME})",
+            f"{KEEPER} OR ({_may('manage_staff')} AND id <> {ME} "
+            f"AND NOT position_id = ANY (ecomops_tops()))",
+        ),
+    },
+    "cycle": {
+        "SELECT": ("true", None),
+        "INSERT": (None, f"{KEEPER} OR {_may('open_cycle')}"),
+        "UPDATE": (f"{KEEPER} OR {_may('close_cycle')} OR {_may('reopen_cycle')}", None),
+    },
+    "cycle_member": {
+        "SELECT": ("true", None),
+        "INSERT": (
+            None,
+            f"{KEEPER} OR {_may('open_cycle')} OR ecomops_allowed('rate', staff_id)",
+        ),
+    },
+    "task": {
+        "SELECT": ("true", None),
+        "INSERT": (None, f"{KEEPER} OR {_may('assign_task')} OR owner_id = {ME}"),
+        "UPDATE": (
+            f"{KEEPER} OR {_may('assign_task')} OR {_may('work_task')} OR owner_id = {ME} "
+            f"OR (owner_id IS NULL AND owner_position_id = "
+            f"(SELECT position_id FROM staff WHERE id = {ME}))",
+            None,
+        ),
+    },
+    "task_event": {
+        "SELECT": ("true", None),
+        "INSERT": (None, f"{KEEPER} OR ({ME} IS NOT NULL AND {_now('at')})"),
     },
 }
 
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name != "postgresql":
+    bind = op.get_bind()
+    if bind.dialect.name != "postgresql":
         return
+    # every function names its schema and searches pg_temp last: a role cannot shadow
+    # staff, manual_version or database_option with temporary tables of its own
+    schema = bind.dialect.identifier_preparer.quote(
+        bind.exec_driver_sql("SELECT current_schema()").scalar_one()
+    )
     for sql in FUNCTIONS:
-        op.execute(sql)
+        op.execute(sql.replace(" AS $$", f" SET search_path = {schema}, pg_temp AS $$", 1))
     for table, commands in POLICIES.items():
         op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
         op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
