@@ -172,6 +172,25 @@ def _fill(conn, m, rng, people: int, months, progress) -> dict[str, int]:
     staff_ids = [ids[key(n)] for n in names]
     managers = {dept_of[i]: staff_ids[i] for i, p in enumerate(positions) if p == "manager"}
     gm_of = {d: staff_ids[(d // 10) % gms] for d in range(departments)}
+    # reporting lines as the handbook draws them: to the department's manager, or to the
+    # general manager over the department
+    lines = []
+    for i, p in enumerate(positions):
+        above = m.position(p).reports_to
+        boss = (
+            managers.get(dept_of[i])
+            if above == "manager"
+            else gm_of.get(dept_of[i])
+            if above == "general_manager"
+            else None
+        )
+        if boss is not None and boss != staff_ids[i]:
+            lines.append({"sid": staff_ids[i], "mid": boss})
+    if lines:
+        conn.execute(
+            update(st).where(st.c.id == bindparam("sid")).values(manager_id=bindparam("mid")),
+            lines,
+        )
 
     # Monday plans and month-end summaries
     years = {y for y, _ in months} | {y + 1 for y, _ in months} | {y - 1 for y, _ in months}
