@@ -144,4 +144,4 @@ def test_upgrade_of_a_populated_database_keeps_every_record(backend, cli):
     database.dispose()
     assert counts["staff"] == 2 and counts["sheet"] == 1 and counts["sheet_score"] == 5
     assert counts["plan"] == 1 and counts["audit"] >= 1
-    assert cli("staff", "link", "张伟", "--login", "zhangwei").exit_code == 0  # the new column
+    assert cli("staff", "link", "张伟", "--login", "zhangwei", "--force").exit_code == 0

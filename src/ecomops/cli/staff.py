@@ -114,6 +114,10 @@ def link(
             show_default=False,
         ),
     ],
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Bind the first login to someone else all the same."),
+    ] = False,
     as_: AsOpt = None,
     lang: LangOpt = None,
     db: DbOpt = None,
@@ -129,7 +133,7 @@ def link(
 
     with session(db, database_url, write=True) as s:
         who = actor(s, as_)
-        out = staff_link(s, name, login=login, actor=who, lang=lang_of(lang))
+        out = staff_link(s, name, login=login, actor=who, lang=lang_of(lang), force=force)
     emit(out, as_json=as_json, render=lambda o: note(f"{o.login} now acts as {o.name}"))
     if who.keeper and who.login != out.login:
         note(

@@ -13,8 +13,10 @@ from zoneinfo import ZoneInfo
 
 from ecomops.core.calendar import Month
 from ecomops.core.scoring import Rating
+from ecomops.db import schema
 from ecomops.db.engine import resolve
 from ecomops.db.session import Database, Session
+from ecomops.errors import InvalidInput
 from ecomops.identity import Actor, acting
 from ecomops.services import appraisal, office, plans, staff, tasks
 from ecomops.services.database import init_database, remove_sqlite
@@ -113,15 +115,37 @@ def default_demo_path() -> Path:
     return user_data_path("ecomops", appauthor=False) / "demo.db"
 
 
+def is_demo(file: Path) -> bool:
+    """Whether ``file`` is a database ``ecomops demo`` made (read-only look, no change)."""
+    import sqlite3
+
+    try:
+        with sqlite3.connect(f"file:{file}?mode=ro", uri=True) as conn:
+            row = conn.execute(
+                "SELECT value FROM database_option WHERE key = 'demo'"
+            ).fetchone()
+    except sqlite3.Error:
+        return False
+    return row is not None and row[0] == "1"
+
+
 def build_demo(path: str | Path | None, *, lang: str) -> tuple[str, ReportOut]:
-    """Build the demo department in ``path`` (replacing an earlier demo there)."""
+    """Build the demo department in ``path`` (replacing an earlier demo there, and nothing
+    else: a file that is not a demo database is refused, untouched)."""
     file = Path(path) if path else default_demo_path()
+    if file.exists() and not is_demo(file):
+        raise InvalidInput(
+            f"{file} exists and is not a demo database; the demo replaces only its own",
+            "give a new path: ecomops demo --db demo.db",
+        )
     file.parent.mkdir(parents=True, exist_ok=True)
     remove_sqlite(file)
     init_database(str(file), None, year=2026, now=_at("10-08 09:00"), simulated=True)
     database = Database(resolve(db=str(file)))
     try:
         with database.session(write=True) as s:
+            opt = schema.database_option
+            s.connection().execute(opt.insert().values(key="demo", value="1"))
             _fill(s, lang)
         with database.session(write=False) as s:
             gm = _as(s, "赵海")

@@ -143,12 +143,15 @@ def staff_add(
     lang: str,
     actor: Actor,
     login: str | None = None,
+    force: bool = False,
 ) -> StaffOut:
     """Add ``name`` to the roster in ``position`` (any of its names), with an e-mail address,
     a manager (an active person) and a login when given."""
     require(session, actor, "manage_staff")
     m = current(session).manual
     account = clean_login(login)
+    if account is not None:
+        _first_login_guard(session, actor, account, force)
     clean = clean_name(name)
     pos = find_position(m, position)
     mail = clean_email(email)
@@ -357,15 +360,35 @@ def _line_number(problem: str) -> int:
     return 0
 
 
+def _first_login_guard(session: Session, actor: Actor, account: str, force: bool) -> None:
+    """Binding the first login to someone else would lock the keeper of a SQLite file out:
+    refused unless ``force``."""
+    if force or not actor.keeper or actor.caller is not None or account == actor.login:
+        return
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        return  # on PostgreSQL the owner role stays the keeper
+    bound = conn.execute(select(ST.c.id).where(ST.c.login.is_not(None)).limit(1)).first()
+    if bound is None:
+        raise InvalidInput(
+            f"binding the first login ({account}) ends single-keeper mode, and yours "
+            f"({actor.login}) is bound to nobody: you would be locked out",
+            f"bind your own first: ecomops staff link YOUR-NAME --login {actor.login} "
+            "(or give --force)",
+        )
+
+
 def staff_link(
-    session: Session, name: str, *, login: str, actor: Actor, lang: str
+    session: Session, name: str, *, login: str, actor: Actor, lang: str, force: bool = False
 ) -> StaffOut:
     """Bind ``login`` to ``name`` (moved from whoever held it): that login then acts as them.
-    Binding the first login ends single-keeper mode."""
+    Binding the first login ends single-keeper mode (refused, unless ``force``, when it would
+    lock the keeper out)."""
     require(session, actor, "manage_staff")
     account = clean_login(login)
     if account is None:
         raise InvalidInput("the login is empty", "give the login name", param="login")
+    _first_login_guard(session, actor, account, force)
     row = _row_by_name(session, name, active_only=True)
     if actor.caller is not None and not actor.keeper:  # never to someone above oneself
         require_below(session, actor.caller, person_by_id(session, row["id"]))
