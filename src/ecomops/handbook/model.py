@@ -265,6 +265,11 @@ class Manual(Strict):
     # --- lookups used by the services -------------------------------------------------------
 
     @cached_property
+    def top_positions(self) -> frozenset[str]:
+        """The positions that report to nobody: the top of the organisation."""
+        return frozenset(p.id for p in self.positions if p.reports_to is None)
+
+    @cached_property
     def permission_table(self) -> dict[str, list[str]]:
         """Who may do what: the file's ``permissions``, the defaults for actions it omits."""
         return {**DEFAULT_PERMISSIONS, **self.permissions}

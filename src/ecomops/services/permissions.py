@@ -12,11 +12,11 @@ from ecomops.core.permissions import About, Party, allowed, line_of
 from ecomops.db import schema
 from ecomops.db.session import Session
 from ecomops.errors import NotAllowed
-from ecomops.handbook.model import ACTIONS, RELATIONS, Manual
 from ecomops.services.handbook import current
 from ecomops.services.people import Person
 
 if TYPE_CHECKING:
+    from ecomops.handbook.model import Manual
     from ecomops.identity import Actor
 
 ST = schema.staff
@@ -24,7 +24,7 @@ ST = schema.staff
 
 def tops(m: Manual) -> frozenset[str]:
     """The positions at the top of the organisation (reporting to nobody): above everyone."""
-    return frozenset(p.id for p in m.positions if p.reports_to is None)
+    return m.top_positions
 
 
 def managers(session: Session) -> dict[int, int | None]:
@@ -53,6 +53,8 @@ def about_person(
 
 def who_may(m: Manual, action: str) -> str:
     """The table's entry for ``action`` in words."""
+    from ecomops.handbook.model import RELATIONS  # the schema: only when words are needed
+
     names = []
     for name in m.permission_table.get(action, []):
         names.append(RELATIONS[name][1] if name in RELATIONS else name)
@@ -74,6 +76,8 @@ def require(
     """Refuse ``action`` unless ``actor`` may take it: one line naming the rule and who may."""
     if may(session, actor, action, about):
         return
+    from ecomops.handbook.model import ACTIONS
+
     m = current(session).manual
     person = actor.person
     who = f"{person.name} ({person.position_id})" if person else actor.login
