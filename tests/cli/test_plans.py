@@ -168,6 +168,8 @@ def test_a_refused_connection_leaves_the_plan_stored_and_send_retries(
     assert "retry with: ecomops plan send 李娜 --week 2026-W48" in r.stderr
     shown = cli("plan", "show", "李娜", "--week", "2026-W48", "--json").json()
     assert shown["status"] == "on_time" and shown["mail"]["sent_at"] is None
+    # the stored plan is in the audit trail although the mail failed afterwards
+    assert cli("audit", "--json").json()[-1]["command"] == "plan submit"
     assert "cannot reach the SMTP server" in shown["mail"]["error"]
 
     with serve(tmp_path, port=port) as (inbox, _port, cafile):

@@ -15,6 +15,7 @@ from ecomops.cli.common import (
     JsonOpt,
     UrlOpt,
     actor,
+    audit,
     command,
     database,
     instant,
@@ -199,7 +200,8 @@ def submit(
     kind, period = _period(week, month, stamp)
     summary_text, plan_text = _texts(file, summary, plan, kind, period, name)
     mail = send_plans_by_default() if send is None else send
-    with database(db, database_url) as opened:
+    # the plan and its audit entry in one transaction: a failing mail afterwards leaves both
+    with database(db, database_url, write=False) as opened:
         with opened.session(write=True) as s:
             acts = actor(s, name, person=True)
             who = acts.required()
@@ -214,6 +216,7 @@ def submit(
                 received_at=instant(s, received_at, "--received-at") if received_at else None,
                 actor=acts,
             )
+            audit(s)
         what = "Monday plan" if kind == "week" else "month-end summary"
         note(
             f"stored {out.name}'s {what} {period} (version {out.version}; "
