@@ -144,10 +144,11 @@ def init_database(
     loaded = load_manual(manual_file)  # a bad file fails here, before the database is touched
     target = resolve(db, database_url)
     created = _prepare_file(target)
+    fresh = created
     database = Database(target)
     try:
         with database.connect(write=True) as conn:
-            fresh = current_revision(conn) is None
+            fresh = fresh or current_revision(conn) is None
             if needs_upgrade(conn):
                 upgrade(conn)
             mode = _settle_clock(conn, simulated=simulated, fresh=fresh or created)
@@ -170,7 +171,7 @@ def init_database(
     database.dispose()
     return InitOut(
         database=target.display(),
-        created=created,
+        created=fresh,  # a new file, or a database that held no ecomops schema yet
         clock=mode,
         manual=str(loaded.path),
         sha256=loaded.sha256,
