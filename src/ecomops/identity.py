@@ -91,14 +91,27 @@ def claimed_name(value: str | None) -> str | None:
     return value.strip() if value and value.strip() else None
 
 
-def caller_login(session: Session) -> str:
-    """The login running the command: the connected role on PostgreSQL, else the OS user."""
-    conn = session.connection()
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy import text
+def session_facts(session: Session) -> tuple[str, bool, str]:
+    """(the caller's login, whether any login is bound, the database's clock), read with one
+    query when a command's transaction starts (cached for it)."""
+    cached = session.info.get("ecomops.facts")
+    if cached is not None:
+        return cached
+    from sqlalchemy import text
 
-        return str(conn.execute(text("SELECT current_user")).scalar_one())
-    return os_user()
+    conn = session.connection()
+    facts = (
+        "(SELECT value FROM database_option WHERE key = 'clock'), "
+        "EXISTS (SELECT 1 FROM staff WHERE login IS NOT NULL)"
+    )
+    if conn.dialect.name == "postgresql":
+        login, clock, bound = conn.execute(text(f"SELECT current_user, {facts}")).one()
+    else:
+        clock, bound = conn.execute(text(f"SELECT {facts}")).one()
+        login = os_user()
+    found = (str(login), bool(bound), str(clock or "real"))
+    session.info["ecomops.facts"] = found
+    return found
 
 
 def acting(session: Session | None, name: str | None, *, strict: bool = True) -> Actor:
@@ -158,9 +171,8 @@ def _resolve(session: Session, claimed: str | None, strict: bool) -> Actor:
 
     st = schema.staff
     conn = session.connection()
-    login = caller_login(session)
-    bound = conn.execute(select(st.c.id).where(st.c.login.is_not(None)).limit(1)).first()
-    if bound is None:  # single-keeper mode
+    login, bound, _clock = session_facts(session)
+    if not bound:  # single-keeper mode
         person = _named(session, claimed, strict)
         return Actor(login, person=person, keeper=True, claimed=None if person else claimed)
     row = conn.execute(select(st).where(st.c.login == login)).first()

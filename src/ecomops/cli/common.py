@@ -209,10 +209,14 @@ def session(db: str | None, url: str | None, *, write: bool) -> Iterator[Session
     database = _open(db, url)
     try:
         with database.session(write=write) as s:
-            acting(s, None)  # an unbound caller of a database with bound logins stops here
-            yield s
-            if write:
-                audit(s)
+            _start(s, database)
+            _OPEN["session"] = s  # now() asks this transaction's server for the time
+            try:
+                yield s
+                if write:
+                    audit(s)
+            finally:
+                _OPEN.pop("session", None)
     finally:
         _closed(database)
 
@@ -239,7 +243,7 @@ def database(db: str | None, url: str | None, *, write: bool = True):
     opened = _open(db, url)
     try:
         with opened.session(write=False) as s:
-            acting(s, None)  # an unbound caller of a database with bound logins stops here
+            _start(s, opened)
         yield opened
         if write:
             with opened.session(write=True) as s:
@@ -253,20 +257,26 @@ _OPEN: dict[str, Any] = {}
 
 
 def _open(db: str | None, url: str | None) -> Database:
-    """Open the command's database; refuse ``ECOMOPS_NOW`` unless its clock is simulated."""
-    from ecomops.clock import check_clock
-    from ecomops.services.database import clock_mode, open_database
+    """Open the command's database (created or upgraded as needed)."""
+    from ecomops.services.database import open_database
 
     _OPEN.clear()
     database = open_database(db, url, notify=note)
-    try:
-        mode = clock_mode(database)
-        check_clock(mode, database.target.display())
-    except BaseException:
-        database.dispose()
-        raise
-    _OPEN.update(database=database, mode=mode)
+    _OPEN.update(database=database)
     return database
+
+
+def _start(s: Session, database: Database) -> None:
+    """At the start of the command's first transaction, from one query: refuse
+    ``ECOMOPS_NOW`` unless the database's clock is simulated, and an unbound caller of a
+    database with bound logins."""
+    from ecomops.clock import check_clock
+    from ecomops.identity import session_facts
+
+    _login, _bound, mode = session_facts(s)
+    check_clock(mode, database.target.display())
+    _OPEN["mode"] = mode
+    acting(s, None)
 
 
 def _closed(database: Database) -> None:
@@ -282,8 +292,11 @@ def now() -> datetime:
     database = _OPEN.get("database")
     if database is None or _OPEN.get("mode") == clock.SIMULATED or database.target.is_sqlite:
         return clock.now()
+    session = _OPEN.get("session")
 
     def server() -> datetime:
+        if session is not None:
+            return clock.server_clock(session.connection())()
         with database.engine.connect() as conn:
             return clock.server_clock(conn)()
 

@@ -201,15 +201,6 @@ def _settle_clock(conn: Connection, *, simulated: bool, fresh: bool) -> str:
     return str(stored)
 
 
-def clock_mode(database: Database) -> str:
-    """How ``database`` keeps time: ``real`` or ``simulated`` (``ecomops init
-    --simulated-clock``)."""
-    opt = schema.database_option
-    with database.connect(write=False) as conn:
-        stored = conn.execute(select(opt.c.value).where(opt.c.key == "clock")).scalar()
-    return str(stored) if stored else clock.REAL
-
-
 def _tz(loaded: LoadedManual) -> str:
     return loaded.manual.calendar.timezone
 
