@@ -79,6 +79,12 @@ class Actor:
             return f"{self.person.name} (by {self.caller.name})"
         return self.person.name
 
+    @classmethod
+    def of(cls, person: Person) -> Actor:
+        """``person`` as the one acting, whoever runs the command: for asking what *they* may
+        do (the rater of a row, the one entering a record on another's behalf)."""
+        return cls("", person=person)
+
     def required(self) -> Person:
         """The person acting; refused when nobody was named."""
         if self.person is None:
@@ -196,6 +202,6 @@ def _resolve(session: Session, claimed: str | None, strict: bool) -> Actor:
     other = find_person(session, claimed, active=False)
     from ecomops.services.permissions import require, require_below
 
-    require(session, Actor(login, caller=me, person=me), "act_for_others", what=f"({other.name})")
+    require(session, Actor.of(me), "act_for_others", what=f"({other.name})")
     require_below(session, me, other)
     return Actor(login, caller=me, person=other)

@@ -98,8 +98,6 @@ def record(
 ) -> None:
     """Record one write command: who (and for whom), when, which command, what it touched."""
     acted_for = actor.acted_for
-    if actor.keeper and actor.person is not None:  # the keeper, acting as someone
-        acted_for = actor.person
     entry = dict(
         at=now,
         actor=actor.name,

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ecomops.clock import zone
 from ecomops.core import calendar as cal
-from ecomops.core.permissions import About, Party, in_reporting_line, line_of
+from ecomops.core.permissions import Party, in_reporting_line
 from ecomops.db import schema
 from ecomops.db.session import Session
 from ecomops.handbook.model import Manual
@@ -18,7 +18,7 @@ from ecomops.services.appraisal.outputs import cycle_out
 from ecomops.services.handbook import current
 from ecomops.services.people import Person, resolve
 from ecomops.services.people import names as staff_names
-from ecomops.services.permissions import managers, tops
+from ecomops.services.permissions import about_rated, tops
 from ecomops.services.plans import due_of, status_grid
 from ecomops.services.tasks import tasks_list
 from ecomops.views import DashboardOut
@@ -115,12 +115,10 @@ def _to_rate(session: Session, m: Manual, cycle_id: str, person: Person) -> list
         )
         .all()
     )
-    who, top, bosses = Party(person.id, person.position_id), tops(m), managers(session)
-    raters = {p: tuple(m.raters_of(m.position(p))) for p in rated}
-    names = []
-    for staff_id, name, position in rows:
-        line = line_of(staff_id, bosses)
-        about = About(raters=raters[position], line=line, has_manager=bool(line))
-        if in_reporting_line(who, about, top):
-            names.append(name)
-    return sorted(names)
+    who, top = Party(person.id, person.position_id), tops(m)
+    raters = {p: m.raters_of(m.position(p)) for p in rated}
+    return sorted(
+        name
+        for staff_id, name, position in rows
+        if in_reporting_line(who, about_rated(session, staff_id, raters[position]), top)
+    )

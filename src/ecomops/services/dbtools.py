@@ -289,7 +289,7 @@ def restore(database: Database, path: Path) -> dict:
         if needs_upgrade(target):
             upgrade(target)
         opt = schema.database_option
-        kept = conn_options(target)  # how this database keeps time is its own, not the backup's
+        kept = _options(target)  # how this database keeps time is its own, not the backup's
         _empty(target)
         if magic == SQLITE_MAGIC:
             with _open_backup(path) as (source, _):
@@ -303,7 +303,7 @@ def restore(database: Database, path: Path) -> dict:
     return {"file": str(path), "rows": counts}
 
 
-def conn_options(conn: Connection) -> dict[str, str]:
+def _options(conn: Connection) -> dict[str, str]:
     """The database's own options (its clock)."""
     opt = schema.database_option
     return {k: v for k, v in conn.execute(select(opt.c.key, opt.c.value))}

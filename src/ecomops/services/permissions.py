@@ -4,6 +4,7 @@ shown by ``ecomops roles permissions``) applied to the person acting, through th
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -36,19 +37,19 @@ def managers(session: Session) -> dict[int, int | None]:
     return cached
 
 
+def about_rated(session: Session, person_id: int, raters: Iterable[str]) -> About:
+    """What an action on the person ``person_id``, rated by the positions ``raters``,
+    concerns: those raters and the person's reporting line."""
+    chain = line_of(person_id, managers(session))
+    return About(person_id=person_id, raters=tuple(raters), line=chain, has_manager=bool(chain))
+
+
 def about_person(
     session: Session, m: Manual, person: Person, position: str | None = None
 ) -> About:
     """What an action on ``person`` (appraised in ``position``, default their own) concerns:
     who rates them and their reporting line."""
-    pos = m.position(position or person.position_id)
-    chain = line_of(person.id, managers(session))
-    return About(
-        person_id=person.id,
-        raters=tuple(m.raters_of(pos)),
-        line=chain,
-        has_manager=bool(chain),
-    )
+    return about_rated(session, person.id, m.raters_of(m.position(position or person.position_id)))
 
 
 def who_may(m: Manual, action: str) -> str:

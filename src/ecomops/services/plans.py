@@ -87,6 +87,10 @@ def may_read_records(session: Session, viewer: Actor, staff_id: int) -> bool:
     return may(session, viewer, "read_records", About(person_id=staff_id))
 
 
+def _require_records(session: Session, viewer: Actor, person: Person) -> None:
+    require(session, viewer, "read_records", About(person_id=person.id), what=person.name)
+
+
 def department_head(session: Session, m: Manual) -> Person:
     """The department head on the roster, with an e-mail address (plans are mailed there)."""
     head = m.head()
@@ -172,9 +176,11 @@ def store(
     entering = actor.caller if actor is not None else None
     if received_at is not None:
         if actor is not None and not actor.keeper:
-            as_entering = Actor(actor.login, person=entering)
-            require(session, as_entering, "act_for_others", what="(a plan received on paper)")
-            if entering is not None and entering.id == person.id:
+            assert entering is not None, "a caller outside single-keeper mode is bound"
+            require(
+                session, Actor.of(entering), "act_for_others", what="(a plan received on paper)"
+            )
+            if entering.id == person.id:
                 raise InvalidInput(
                     "a plan received on paper is entered by someone else",
                     "one's own plan is submitted now",
@@ -248,7 +254,7 @@ def send_stored(
         m = current(s).manual
         person = resolve(s, who, active=False)
         if viewer is not None:
-            require(s, viewer, "read_records", About(person_id=person.id), what=person.name)
+            _require_records(s, viewer, person)
         rows = _versions(s, person.id, kind, period)
         if not rows:
             raise NotFound(
@@ -399,7 +405,7 @@ def plan_show(
     m = current(session).manual
     person = resolve(session, who, active=False)
     if viewer is not None:
-        require(session, viewer, "read_records", About(person_id=person.id), what=person.name)
+        _require_records(session, viewer, person)
     rows = _versions(session, person.id, kind, period)
     if not rows:
         what = "Monday plan" if kind == "week" else "month-end summary"

@@ -33,9 +33,7 @@ def rate_from_csv(
     the raters' behalf. Each rater must be one the handbook lets rate that person."""
     m = current(session).manual
     entering = actor.caller or actor.person  # who types the rows in (None: the keeper)
-    for_others = entering is None or may(
-        session, Actor(actor.login, person=entering), "act_for_others"
-    )
+    for_others = entering is None or may(session, Actor.of(entering), "act_for_others")
     row = find_cycle(session, cycle, open_only=True)
     file = str(path)
     text = read_text(path)

@@ -42,7 +42,7 @@ def check_rater(
             f"the handbook names: {', '.join(allowed) or 'nobody'}",
         )
     about = about_person(session, m, employee, position)
-    require(session, Actor("", person=rater), "rate", about, what=employee.name)
+    require(session, Actor.of(rater), "rate", about, what=employee.name)
 
 
 def scores_for(

@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection, Row
 
 from ecomops.core.cycles import parse_cycle_id
 from ecomops.core.grades import Band
-from ecomops.core.permissions import About, line_of
+from ecomops.core.permissions import About
 from ecomops.core.scoring import final_score, grade_for, rater_total, round_score
 from ecomops.db import schema
 from ecomops.db.session import Session
@@ -27,7 +27,7 @@ from ecomops.handbook.model import Manual, Rubric
 from ecomops.identity import Actor
 from ecomops.services.people import Person
 from ecomops.services.people import names as staff_names
-from ecomops.services.permissions import managers, may, require
+from ecomops.services.permissions import about_rated, may, require
 
 CY = schema.cycle
 CM = schema.cycle_member
@@ -132,11 +132,7 @@ def may_see(session: Session, m: Manual, viewer: Actor, ap: Appraisal) -> bool:
     general manager)."""
     if viewer.person is None:
         return viewer.keeper
-    chain = line_of(ap.employee_id, managers(session))
-    about = About(
-        person_id=ap.employee_id, raters=tuple(ap.required), line=chain, has_manager=bool(chain)
-    )
-    return may(session, viewer, "read_appraisal", about)
+    return may(session, viewer, "read_appraisal", about_rated(session, ap.employee_id, ap.required))
 
 
 def _as_cycle_reader(session: Session, m: Manual, viewer: Actor, cycle_id: str) -> About:
