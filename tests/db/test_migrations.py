@@ -145,3 +145,57 @@ def test_upgrade_of_a_populated_database_keeps_every_record(backend, cli):
     assert counts["staff"] == 2 and counts["sheet"] == 1 and counts["sheet_score"] == 5
     assert counts["plan"] == 1 and counts["audit"] >= 1
     assert cli("staff", "link", "张伟", "--login", "zhangwei", "--force").exit_code == 0
+
+
+def test_upgrade_repairs_versions_that_forked_before_0011(backend, cli):
+    """A database at 0010 where racing revisions left duplicate version numbers and several
+    current rows (PostgreSQL before 0011): the upgrade renumbers each record's versions in
+    the order they were written, keeps the newest current, and loses no row."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import insert
+
+    from ecomops.db import schema
+    from ecomops.handbook.loader import load_manual
+    from ecomops.services.database import install_manual
+
+    at = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
+    database = _database(backend)
+    with database.connect(write=True) as conn:
+        migrate.upgrade(conn, "0010")
+        install_manual(conn, load_manual(), year=2026, now=at)
+        for i, (name, pos, boss) in enumerate(
+                [("总经理", "general_manager", None), ("张伟", "manager", 1)], start=1):
+            conn.execute(insert(schema.staff).values(
+                id=i, name=name, name_key=name, position_id=pos, manager_id=boss, active=True,
+                created_at=at))
+        conn.execute(insert(schema.cycle).values(id="2026-11", kind_id="monthly",
+                                                 status="open", opened_at=at))
+        # seven sheets from one rater: versions 1, 1, 2, 2, 3, 3, 4; four of them current
+        for sid, (version, current) in enumerate(
+                [(1, False), (1, True), (2, False), (2, True), (3, True), (3, False), (4, True)],
+                start=1):
+            conn.execute(insert(schema.sheet).values(
+                id=sid, cycle_id="2026-11", employee_id=2, rater_id=1,
+                rater_position_id="general_manager", version=version, is_current=current,
+                note=f"sheet {sid}", created_at=at))
+        # a plan whose two versions are both current, and one that is fine
+        for pid, (period, version, current) in enumerate(
+                [("2026-W47", 1, True), ("2026-W47", 1, True), ("2026-W48", 1, True)], start=1):
+            conn.execute(insert(schema.plan).values(
+                id=pid, staff_id=2, kind="week", period=period, version=version,
+                is_current=current, summary=f"s{pid}", plan="p", submitted_at=at, due_at=at))
+    database.dispose()
+
+    assert cli("cycle", "list", "--json").exit_code == 0  # opens and upgrades the database
+    database = _database(backend)
+    with database.connect(write=False) as conn:
+        assert migrate.current_revision(conn) == migrate.HEAD
+        sheets = conn.execute(text(
+            "SELECT id, version, is_current FROM sheet ORDER BY id")).all()
+        plans = conn.execute(text(
+            "SELECT id, period, version, is_current FROM plan ORDER BY id")).all()
+    database.dispose()
+    assert [tuple(r) for r in sheets] == [(i, i, i == 7) for i in range(1, 8)]
+    assert [tuple(r) for r in plans] == [(1, "2026-W47", 1, False), (2, "2026-W47", 2, True),
+                                         (3, "2026-W48", 1, True)]

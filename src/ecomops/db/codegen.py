@@ -60,6 +60,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 
 from ecomops.db.types import UTCDateTime
@@ -150,7 +151,12 @@ def _table(table: Table) -> str:
         if len(ix.columns) == 1 and next(iter(ix.columns)).index:
             continue  # rendered as index=True on the column
         args = [_q(ix.name), *(_q(c.name) for c in ix.columns)]
-        lines.append(_call("Index", args + (["unique=True"] if ix.unique else [])))
+        args += ["unique=True"] if ix.unique else []
+        for dialect in ("sqlite", "postgresql"):  # a partial index's condition
+            where = ix.dialect_options[dialect]["where"]
+            if where is not None:
+                args.append(f"{dialect}_where=text({_q(str(where))})")
+        lines.append(_call("Index", args))
     lines.append("    )")
     return "\n".join(lines)
 

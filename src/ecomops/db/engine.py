@@ -140,6 +140,9 @@ def translate_errors(target: Target):
         ) from None
     except sa_exc.DatabaseError as exc:
         detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raced = conflict(exc)
+        if raced is not None:
+            raise DatabaseError(raced, "nothing was written; run the command again") from None
         if getattr(exc.orig, "pgcode", None) == "42501":  # insufficient privilege / RLS
             raise DatabaseError(
                 f"the database refused it: {detail}",
@@ -150,3 +153,20 @@ def translate_errors(target: Target):
             f"cannot use database {target.display()}: {detail}",
             "is it an ecomops database? check --db / --database-url",
         ) from None
+
+
+#: PostgreSQL's codes for a write that lost a race: unique violation, serialization failure,
+#: deadlock detected
+_RACE_CODES = {"23505", "40001", "40P01"}
+
+
+def conflict(exc: BaseException) -> str | None:
+    """What went wrong, when ``exc`` is a write that collided with another writer's (a unique
+    index, a serialization failure or a deadlock); None for any other error."""
+    orig = getattr(exc, "orig", None) or exc
+    code = getattr(orig, "pgcode", None)
+    text = str(orig).strip().splitlines()[0] if str(orig).strip() else ""
+    if code in _RACE_CODES or text.startswith("UNIQUE constraint failed"):
+        where = getattr(getattr(orig, "diag", None), "constraint_name", None) or text
+        return f"another command has written the same record ({where})"
+    return None

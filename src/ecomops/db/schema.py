@@ -23,6 +23,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 
 from ecomops.db.types import UTCDateTime
@@ -200,6 +201,16 @@ def _build_sheet() -> Table:
             "rater_id",
             "rater_position_id",
         ),
+        Index(
+            "uq_sheet_current",
+            "cycle_id",
+            "employee_id",
+            "rater_id",
+            unique=True,
+            sqlite_where=text("is_current"),
+            postgresql_where=text("is_current"),
+        ),
+        Index("uq_sheet_version", "cycle_id", "employee_id", "rater_id", "version", unique=True),
     )
 
 
@@ -257,6 +268,16 @@ def _build_plan() -> Table:
         Column("recorded_at", UTCDateTime(), nullable=True),
         Column("entered_by_id", Integer(), ForeignKey("staff.id"), nullable=True),
         Index("ix_plan_period_cover", "kind", "period", "staff_id", "is_current", "submitted_at"),
+        Index(
+            "uq_plan_current",
+            "staff_id",
+            "kind",
+            "period",
+            unique=True,
+            sqlite_where=text("is_current"),
+            postgresql_where=text("is_current"),
+        ),
+        Index("uq_plan_version", "staff_id", "kind", "period", "version", unique=True),
     )
 
 

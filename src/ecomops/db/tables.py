@@ -21,6 +21,7 @@ from sqlalchemy import (
     Numeric,
     String,
     Text,
+    text,
 )
 from sqlmodel import Field, SQLModel
 
@@ -184,6 +185,17 @@ class Sheet(SQLModel, table=True):
             "rater_id",
             "rater_position_id",
         ),
+        # revision 0011: versions cannot fork, even with writers racing on PostgreSQL
+        Index("uq_sheet_version", "cycle_id", "employee_id", "rater_id", "version", unique=True),
+        Index(
+            "uq_sheet_current",
+            "cycle_id",
+            "employee_id",
+            "rater_id",
+            unique=True,
+            sqlite_where=text("is_current"),
+            postgresql_where=text("is_current"),
+        ),
     )
     id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
     cycle_id: str = Field(sa_column=Column(String(8), ForeignKey("cycle.id"), nullable=False))
@@ -245,6 +257,17 @@ class Plan(SQLModel, table=True):
     # covering (revision 0007): a month's plan statuses come from the index alone
     __table_args__ = (
         Index("ix_plan_period_cover", "kind", "period", "staff_id", "is_current", "submitted_at"),
+        # revision 0011: one version number and one current version per person and period
+        Index("uq_plan_version", "staff_id", "kind", "period", "version", unique=True),
+        Index(
+            "uq_plan_current",
+            "staff_id",
+            "kind",
+            "period",
+            unique=True,
+            sqlite_where=text("is_current"),
+            postgresql_where=text("is_current"),
+        ),
     )
     id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
     staff_id: int = Field(sa_column=Column(Integer, ForeignKey("staff.id"), nullable=False))

@@ -15,7 +15,7 @@ from ecomops.core import calendar as cal
 from ecomops.core.calendar import Month
 from ecomops.core.permissions import About
 from ecomops.core.plans import check_sections
-from ecomops.db import schema
+from ecomops.db import locks, schema
 from ecomops.db.session import Database, Session
 from ecomops.errors import InvalidInput, NotFound
 from ecomops.handbook.model import Manual
@@ -194,8 +194,9 @@ def store(
             )
     summary, plan = check_sections(summary, plan)
     due, _ = due_of(kind, period, m)
-    old = _versions(session, person.id, kind, period)
     conn = session.connection()
+    locks.plan(conn, person.id, kind, period)  # a concurrent resubmission waits its turn
+    old = _versions(session, person.id, kind, period)
     if old:
         conn.execute(update(PL).where(PL.c.id == old[-1].id).values(is_current=False))
     conn.execute(

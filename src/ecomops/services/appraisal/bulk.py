@@ -34,7 +34,7 @@ def rate_from_csv(
     m = current(session).manual
     entering = actor.caller or actor.person  # who types the rows in (None: the keeper)
     for_others = entering is None or may(session, Actor.of(entering), "act_for_others")
-    row = find_cycle(session, cycle, open_only=True)
+    row = find_cycle(session, cycle, open_only=True, lock=True)
     file = str(path)
     text = read_text(path)
     reader = csv.reader(io.StringIO(text))

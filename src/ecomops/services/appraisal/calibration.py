@@ -33,7 +33,7 @@ def calibrate(
     ``grade`` (a letter), apart from the computed one, for ``reason``; every change is
     logged."""
     m = current(session).manual
-    row = find_cycle(session, cycle, open_only=True)
+    row = find_cycle(session, cycle, open_only=True, lock=True)
     emp = resolve(session, employee, active=False)
     who = actor.required()
     require(session, actor, "calibrate")

@@ -10,6 +10,7 @@ from sqlalchemy import String, insert, literal, select, update
 from sqlalchemy.engine import Row
 
 from ecomops.core.cycles import parse_cycle_id
+from ecomops.db import locks
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput
 from ecomops.handbook.model import Manual
@@ -48,6 +49,7 @@ def cycle_open(
     m = current(session).manual
     cid, kind = parse_cycle_id(cycle, year_end=year_end)
     conn = session.connection()
+    locks.cycle(conn, cid)  # a second opener waits, then finds it open
     existing = conn.execute(select(CY.c.status).where(CY.c.id == cid)).scalar()
     if existing is not None:
         raise InvalidInput(f"cycle {cid} already exists ({existing})", "see: ecomops cycle list")
@@ -80,7 +82,7 @@ def cycle_close(
     is pending, unless an ``override`` reason is given by someone who may override (kept)."""
     require(session, actor, "close_cycle")
     m = current(session).manual
-    row = find_cycle(session, cycle, open_only=True)
+    row = find_cycle(session, cycle, open_only=True, lock=True)
     report = build_quota(session, m, row, by="department", strict=None, viewer=None)
     final = progress(session, m, [row.id])[row.id]
     reason = override.strip() if override and override.strip() else None
@@ -129,7 +131,7 @@ def cycle_reopen(
     require(session, actor, "reopen_cycle")
     if not reason.strip():
         raise InvalidInput("reopening a cycle needs a reason", "give the reason", param="reason")
-    row = find_cycle(session, cycle)
+    row = find_cycle(session, cycle, lock=True)
     if row.status != "closed":
         raise InvalidInput(f"cycle {row.id} is open", "only a closed cycle can be reopened")
     session.connection().execute(

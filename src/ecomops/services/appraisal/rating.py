@@ -108,7 +108,7 @@ def rate(
     0–100 or a grade letter) for every criterion of the rubric, by criterion id or name. A
     second sheet from the same rater is a new version; the old one is kept."""
     m = current(session).manual
-    row = find_cycle(session, cycle, open_only=True)
+    row = find_cycle(session, cycle, open_only=True, lock=True)
     emp = resolve(session, employee)
     who = resolve(session, rater.required(), role="rater")
     position = _ensure_member(session, m, row.id, emp)

@@ -20,7 +20,7 @@ from ecomops.core.cycles import parse_cycle_id
 from ecomops.core.grades import Band
 from ecomops.core.permissions import About
 from ecomops.core.scoring import final_score, grade_for, rater_total, round_score
-from ecomops.db import schema
+from ecomops.db import locks, schema
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput, NotFound
 from ecomops.handbook.model import Manual, Rubric
@@ -155,11 +155,19 @@ def require_cycle_reader(session: Session, m: Manual, viewer: Actor, cycle_id: s
 
 
 def find_cycle(
-    session: Session, cycle: str, *, year_end: bool = False, open_only: bool = False
+    session: Session,
+    cycle: str,
+    *,
+    year_end: bool = False,
+    open_only: bool = False,
+    lock: bool = False,
 ) -> Row[Any]:
     """The cycle ``cycle`` (``2026-11``, ``2026-Q4``, ``2026``); ``open_only``: refused when
-    it is closed."""
+    it is closed. ``lock``: for a write to the cycle or its sheets, hold the cycle's lock
+    first, so that the row read is the one the last writer committed."""
     cid, _ = parse_cycle_id(cycle, year_end=year_end)
+    if lock:
+        locks.cycle(session.connection(), cid)
     row = session.connection().execute(select(CY).where(CY.c.id == cid)).first()
     if row is None:
         raise NotFound(f"no appraisal cycle {cid}", f"open it with: ecomops cycle open {cid}")
