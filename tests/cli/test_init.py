@@ -124,8 +124,9 @@ def test_a_file_that_is_not_a_database(cli, tmp_path):
     f.write_text("this is not sqlite " * 100)
     r = cli("roles", "list", "--db", str(f))
     assert r.exit_code == 1
-    assert "cannot use database" in r.stderr and "not a database" in r.stderr
+    assert "notes.db is not a SQLite database; nothing was changed" in r.stderr
     assert "Traceback" not in r.stderr
+    assert f.read_text() == "this is not sqlite " * 100
 
 
 def test_a_real_database_refuses_ecomops_now(backend, cli, monkeypatch):

@@ -35,6 +35,8 @@ def default_db_path() -> Path:
 class Target:
     url: URL
     is_default: bool
+    #: a SQLite file this user may read but not write: opened read-only, writes refused
+    read_only: bool = False
 
     @property
     def is_sqlite(self) -> bool:
@@ -53,13 +55,32 @@ class Target:
 
 
 def _parse_url(raw: str) -> URL:
+    """The URL typed (``--database-url``, ``ECOMOPS_DATABASE_URL``), refused with one line that
+    never shows its password: a URL that parses is shown by SQLAlchemy with ``***`` for it, one
+    that does not with whatever stands between ``://user:`` and ``@`` (and any ``password=``)
+    masked."""
+    import re
+
+    def masked(text: str) -> str:
+        text = re.sub(r"(?s)(://[^:/@]*:).*@", r"\1***@", text)
+        text = re.sub(r"(?i)(password=)[^&;\s]*", r"\1***", text)
+        return repr(text if len(text) <= 80 else text[:80] + "…")
+
+    how = "write it like postgresql://user:password@host:5432/dbname or sqlite:///path/to/file.db"
     try:
         url = make_url(raw)
     except sa_exc.ArgumentError:
+        raise InvalidInput(f"{masked(raw)} is not a database URL", how) from None
+    except ValueError:  # make_url reads the port with int(): postgresql://u@h:abc/db
         raise InvalidInput(
-            f"{raw!r} is not a database URL",
-            "write it like postgresql://user:password@host/dbname or sqlite:///path/to/file.db",
+            f"{masked(raw)} is not a database URL: its port is not a number", how
         ) from None
+    if url.port is not None and not 0 < url.port < 65536:
+        raise InvalidInput(
+            f"{masked(url.render_as_string(hide_password=True))} is not a database URL: "
+            f"port {url.port} is out of range",
+            "a port is a number from 1 to 65535",
+        )
     backend = url.get_backend_name()
     # psycopg2, the driver we ship: it imports in ~20 ms where psycopg 3 takes ~180 ms, most
     # of a read command's budget (benchmarks/README.md)
@@ -79,6 +100,14 @@ def _sqlite_url(path: str | Path) -> URL:
 
 
 def resolve(db: str | None = None, database_url: str | None = None) -> Target:
+    if db is not None and not db.strip():
+        raise InvalidInput(
+            "--db is empty: no file name", "give the database file, or leave --db out"
+        )
+    if database_url is not None and not database_url.strip():
+        raise InvalidInput(
+            "--database-url is empty", "give the URL, or leave --database-url out"
+        )
     if db and database_url:
         raise InvalidInput("--db and --database-url both given", "use one of them")
     if database_url:
@@ -94,7 +123,7 @@ def resolve(db: str | None = None, database_url: str | None = None) -> Target:
     return Target(_sqlite_url(default_db_path()), True)
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, read_only: bool) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
         # Let SQLAlchemy (not the sqlite3 module) decide where transactions begin, so that
@@ -103,20 +132,39 @@ def _configure_sqlite(engine: Engine) -> None:
         cur = dbapi_conn.cursor()
         cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cur.execute("PRAGMA foreign_keys = ON")
-        cur.execute("PRAGMA journal_mode = WAL")
-        cur.execute("PRAGMA synchronous = NORMAL")
+        if not read_only:  # a read-only file keeps the journal mode its owner gave it
+            cur.execute("PRAGMA journal_mode = WAL")
+            cur.execute("PRAGMA synchronous = NORMAL")
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection):
         mode = conn.get_execution_options().get("ecomops_write", True)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if mode else "BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if mode and not read_only else "BEGIN")
+
+
+def sqlite_uri(path: Path) -> str:
+    """``path`` as a read-only SQLite URI (any character in the name quoted).
+
+    A WAL database is read through its ``-shm`` file, which a reader makes when it is
+    missing; where it is missing and cannot be made (a folder this user may not write), the
+    file is read as immutable: its owner is not writing it either, or the ``-shm`` would be
+    there."""
+    import os
+    from urllib.parse import quote
+
+    shm = Path(f"{path}-shm")
+    readable = shm.exists() or os.access(path.parent, os.W_OK | os.X_OK, effective_ids=True)
+    return f"file:{quote(str(path))}" + ("?mode=ro" if readable else "?immutable=1")
 
 
 def make_engine(target: Target) -> Engine:
     if target.is_sqlite:
-        engine = create_engine(target.url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-        _configure_sqlite(engine)
+        url: URL | str = target.url
+        if target.read_only and target.sqlite_path is not None:
+            url = "sqlite:///" + sqlite_uri(target.sqlite_path) + "&uri=true"
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        _configure_sqlite(engine, read_only=target.read_only)
         return engine
     # no hstore columns here: skip psycopg2's hstore lookup on connect (one catalog query)
     return create_engine(target.url, pool_pre_ping=False, use_native_hstore=False)

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from sqlalchemy.engine import Connection, Engine
 
 from ecomops.db.engine import Target, make_engine, translate_errors
+from ecomops.errors import DatabaseError
 
 
 class Session:
@@ -45,6 +46,11 @@ class Database:
 
         ``snapshot`` reads every table as of one moment (PostgreSQL REPEATABLE READ; a SQLite
         read transaction in WAL mode is one already)."""
+        if write and self.target.read_only:
+            raise DatabaseError(
+                f"database {self.target.display()} is read-only to you; nothing was written",
+                "read commands work; ask its owner for write access to the file and its folder",
+            )
         with translate_errors(self.target):
             with self.engine.connect() as conn:
                 if self.target.is_sqlite:

@@ -143,6 +143,8 @@ def init_database(
 
     loaded = load_manual(manual_file)  # a bad file fails here, before the database is touched
     target = resolve(db, database_url)
+    if target.sqlite_path is not None and target.sqlite_path.exists():
+        refuse_foreign(target.sqlite_path)  # only an ecomops database, or an empty file
     created = _prepare_file(target)
     fresh = created
     database = Database(target)
@@ -229,10 +231,87 @@ def remove_sqlite(path: Path | None) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
+#: the first bytes of every SQLite database file
+SQLITE_HEADER = b"SQLite format 3\x00"
+#: tables every ecomops database has, whatever its revision
+ECOMOPS_TABLES = {"alembic_version", "manual_version"}
+
+
+def sqlite_kind(path: Path) -> tuple[str, list[str]]:
+    """What the file at ``path`` is, looked at read-only (nothing in it changes): ``empty``
+    (no bytes, or a SQLite database without tables), ``ecomops``, ``other`` (a SQLite
+    database of another application: its tables) or ``not-sqlite``."""
+    import sqlite3
+
+    from ecomops.db.engine import sqlite_uri
+
+    try:
+        with path.open("rb") as f:
+            head = f.read(len(SQLITE_HEADER))
+    except IsADirectoryError:
+        return "not-sqlite", []
+    except OSError as exc:
+        raise DatabaseError(f"cannot read {path}: {exc.strerror}") from None
+    if not head:
+        return "empty", []
+    if head != SQLITE_HEADER:
+        return "not-sqlite", []
+    try:
+        conn = sqlite3.connect(sqlite_uri(path), uri=True)
+        try:
+            names = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' "
+                    "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                )
+            ]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"cannot read {path}: {exc}", "is it a SQLite database?") from None
+    if not names:
+        return "empty", []
+    return ("ecomops" if ECOMOPS_TABLES <= set(names) else "other"), names
+
+
+def refuse_foreign(path: Path) -> str:
+    """Refuse a file that is not an ecomops database (left byte for byte as it was); return
+    its kind, ``empty`` or ``ecomops``."""
+    kind, names = sqlite_kind(path)
+    if kind == "not-sqlite":
+        raise DatabaseError(
+            f"{path} is not a SQLite database; nothing was changed",
+            "give the path of an ecomops database, or a new path to: ecomops init --db PATH",
+        )
+    if kind == "other":
+        shown = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
+        raise DatabaseError(
+            f"{path} is another application's SQLite database (tables: {shown}); "
+            "nothing was changed",
+            "ecomops keeps its own file: give a new path to: ecomops init --db PATH",
+        )
+    return kind
+
+
+def _writable(path: Path) -> bool:
+    """Whether this user may write the SQLite file (and make its -wal and -shm beside it)."""
+    import os
+
+    mine = os.W_OK, os.W_OK | os.X_OK
+    return os.access(path, mine[0], effective_ids=True) and os.access(
+        path.parent, mine[1], effective_ids=True
+    )
+
+
 def open_database(
     db: str | None = None, database_url: str | None = None, *, notify: Notify = _quiet
 ) -> Database:
-    """The database a command works on, created (default only) or upgraded as needed."""
+    """The database a command works on, created (default only) or upgraded as needed. A
+    SQLite file that is not an ecomops database is refused and left unchanged; one this user
+    may not write is opened read-only (a write command is then refused)."""
+    import dataclasses
+
     target = resolve(db, database_url)
     path = target.sqlite_path
     if path is not None and not path.exists():
@@ -243,6 +322,15 @@ def open_database(
         out = init_database(None, None)
         notify(f"created a new database at {out.database} from the bundled handbook")
         return Database(target)
+    if path is not None:
+        kind = refuse_foreign(path)
+        if kind == "empty" and not target.is_default:
+            raise DatabaseError(
+                f"database {path} has no ecomops tables",
+                f"initialise it with: ecomops init --db {path}",
+            )
+        if not _writable(path):
+            target = dataclasses.replace(target, read_only=True)
     database = Database(target)
     with database.connect(write=False) as conn:
         empty = _is_empty(conn)
@@ -259,6 +347,11 @@ def open_database(
             f"initialise it with: ecomops init {flag}",
         )
     if stale:
+        if target.read_only:
+            raise DatabaseError(
+                f"database {target.display()} needs a schema upgrade, and is read-only to you",
+                "ask its owner to run any ecomops command on it once",
+            )
         with database.connect(write=True) as conn:
             if needs_upgrade(conn):
                 upgrade(conn)

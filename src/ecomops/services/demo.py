@@ -119,27 +119,64 @@ def is_demo(file: Path) -> bool:
     """Whether ``file`` is a database ``ecomops demo`` made (read-only look, no change)."""
     import sqlite3
 
+    from ecomops.db.engine import sqlite_uri
+
+    if not file.is_file():
+        return False
     try:
-        with sqlite3.connect(f"file:{file}?mode=ro", uri=True) as conn:
+        conn = sqlite3.connect(sqlite_uri(file), uri=True)
+        try:
             row = conn.execute(
                 "SELECT value FROM database_option WHERE key = 'demo'"
             ).fetchone()
+        finally:
+            conn.close()
     except sqlite3.Error:
         return False
     return row is not None and row[0] == "1"
 
 
-def build_demo(path: str | Path | None, *, lang: str) -> tuple[str, ReportOut]:
-    """Build the demo department in ``path`` (replacing an earlier demo there, and nothing
-    else: a file that is not a demo database is refused, untouched)."""
+def claim(path: str | Path | None, url: str | None = None) -> Path | None:
+    """Make room for a demo: a path that does not exist, or a database an earlier demo made
+    (removed here); anything else is refused and left untouched. A database URL must name an
+    empty database. Returns the file to build (None for a URL)."""
+    if url:
+        _require_empty(url)
+        return None
     file = Path(path) if path else default_demo_path()
-    if file.exists() and not is_demo(file):
+    if file.is_symlink() or (file.exists() and not is_demo(file)):
         raise InvalidInput(
             f"{file} exists and is not a demo database; the demo replaces only its own",
             "give a new path: ecomops demo --db demo.db",
         )
     file.parent.mkdir(parents=True, exist_ok=True)
     remove_sqlite(file)
+    return file
+
+
+def _require_empty(url: str) -> None:
+    from sqlalchemy import inspect
+
+    target = resolve(database_url=url)
+    database = Database(target)
+    try:
+        with database.connect(write=False) as conn:
+            tables = inspect(conn).get_table_names()
+    finally:
+        database.dispose()
+    if tables:
+        raise InvalidInput(
+            f"database {target.display()} is not empty ({len(tables)} tables); "
+            "the demo builds only into an empty database",
+            "create one for it: createdb ecomops_demo",
+        )
+
+
+def build_demo(path: str | Path | None, *, lang: str) -> tuple[str, ReportOut]:
+    """Build the demo department in ``path`` (replacing an earlier demo there, and nothing
+    else: a file that is not a demo database is refused, untouched)."""
+    file = claim(path)
+    assert file is not None, "a demo department is built in a file"
     init_database(str(file), None, year=2026, now=_at("10-08 09:00"), simulated=True)
     database = Database(resolve(db=str(file)))
     try:

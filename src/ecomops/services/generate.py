@@ -12,7 +12,6 @@ import random
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, insert, select, update
@@ -25,7 +24,7 @@ from ecomops.db.engine import resolve
 from ecomops.db.session import Database, Session
 from ecomops.handbook.model import Manual
 from ecomops.services.appraisal.state import progress as cycle_progress
-from ecomops.services.database import init_database, remove_sqlite
+from ecomops.services.database import init_database
 from ecomops.services.handbook import current
 from ecomops.services.workcal import china_calendar
 from ecomops.text import key
@@ -98,16 +97,18 @@ def generate(
 ) -> dict[str, int]:
     """Build the organisation in a new SQLite file (or an empty PostgreSQL database)."""
     progress = progress or (lambda _t, _n: None)
+    from ecomops.services.demo import claim
+
     rng = random.Random(seed)
-    if path:
-        remove_sqlite(Path(path))
-    init_database(path, url, year=LAST_MONTH[0], simulated=True)
-    database = Database(resolve(path, url) if path or url else resolve())
+    file = claim(path, url)  # a new path, an earlier demo's file, or an empty database
+    init_database(str(file) if file else None, url, year=LAST_MONTH[0], simulated=True)
+    database = Database(resolve(str(file), None) if file else resolve(None, url))
     counts: dict[str, int] = {}
     try:
         with database.session(write=True) as s:
             m = current(s).manual
             conn = s.connection()
+            conn.execute(schema.database_option.insert().values(key="demo", value="1"))
             counts.update(_fill(conn, m, rng, people, _months(months), progress))
             _store_closed_counts(s, m)
         with database.connect(write=True) as conn:  # planner statistics for the bulk-loaded data
