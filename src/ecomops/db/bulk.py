@@ -18,6 +18,8 @@ from sqlalchemy import Table, select
 from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
+from ecomops.db.limits import check_columns
+
 
 def _processors(conn: Connection, table: Table, columns: Sequence[str]):
     dialect = conn.dialect
@@ -63,6 +65,7 @@ def insert_rows(
 
     Runs in the caller's transaction, so an import is still all or nothing."""
     rows = list(rows)
+    check_columns(table.name, columns, rows)  # the same text limits on both backends
     # the Python-side defaults a Core insert would fill in (scalars only)
     defaults = [
         (c.name, c.default)

@@ -56,13 +56,13 @@ class Target:
 
 def _parse_url(raw: str) -> URL:
     """The URL typed (``--database-url``, ``ECOMOPS_DATABASE_URL``), refused with one line that
-    never shows its password: a URL that parses is shown by SQLAlchemy with ``***`` for it, one
-    that does not with whatever stands between ``://user:`` and ``@`` (and any ``password=``)
-    masked."""
+    never shows its password: whatever stands between ``://user:`` and the last ``@`` (or, with
+    no ``@``, the next ``/``) is shown as ``***``, and so is any ``password=`` in the query."""
     import re
 
     def masked(text: str) -> str:
         text = re.sub(r"(?s)(://[^:/@]*:).*@", r"\1***@", text)
+        text = re.sub(r"(://[^:/@]*:)(?!\*\*\*@)[^/@]*(?=/|$)", r"\1***", text)
         text = re.sub(r"(?i)(password=)[^&;\s]*", r"\1***", text)
         return repr(text if len(text) <= 80 else text[:80] + "…")
 
@@ -77,8 +77,7 @@ def _parse_url(raw: str) -> URL:
         ) from None
     if url.port is not None and not 0 < url.port < 65536:
         raise InvalidInput(
-            f"{masked(url.render_as_string(hide_password=True))} is not a database URL: "
-            f"port {url.port} is out of range",
+            f"{masked(raw)} is not a database URL: its port {url.port} is out of range",
             "a port is a number from 1 to 65535",
         )
     backend = url.get_backend_name()
@@ -165,9 +164,13 @@ def make_engine(target: Target) -> Engine:
             url = "sqlite:///" + sqlite_uri(target.sqlite_path) + "&uri=true"
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine, read_only=target.read_only)
-        return engine
-    # no hstore columns here: skip psycopg2's hstore lookup on connect (one catalog query)
-    return create_engine(target.url, pool_pre_ping=False, use_native_hstore=False)
+    else:
+        # no hstore columns here: skip psycopg2's hstore lookup on connect (one catalog query)
+        engine = create_engine(target.url, pool_pre_ping=False, use_native_hstore=False)
+    from ecomops.db.limits import guard
+
+    guard(engine)  # the same text limits on both backends
+    return engine
 
 
 @contextmanager
