@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ecomops.core.calendar import FIRST_YEAR, LAST_YEAR, YEARS, check_year, shown, typed_year
 from ecomops.errors import InvalidInput
 
 if TYPE_CHECKING:
@@ -37,7 +38,9 @@ def zone(name: str = DEFAULT_TIMEZONE) -> ZoneInfo:
 
 
 def parse_instant(text: str, tz: ZoneInfo, *, what: str = "time") -> datetime:
-    """Parse an ISO 8601 date or date-time; a naive value is taken in ``tz``."""
+    """Parse an ISO 8601 date or date-time; a naive value is taken in ``tz``. The instant must
+    fall in the years the calendar works with (1900–2999, in ``tz``): anything else is refused
+    with one line naming ``what`` (the option, or ``ECOMOPS_NOW``)."""
     raw = text.strip()
     try:
         if len(raw) == 10:
@@ -45,18 +48,26 @@ def parse_instant(text: str, tz: ZoneInfo, *, what: str = "time") -> datetime:
         else:
             value = datetime.fromisoformat(raw.replace("z", "Z"))
     except ValueError:
+        year = typed_year(raw)
+        if year is not None:
+            check_year(year, text, what)  # 0000-01-01: say so rather than "not ISO 8601"
         raise InvalidInput(
-            f"{what} {text!r} is not an ISO 8601 date or date-time",
+            f"{what} {shown(text)} is not an ISO 8601 date or date-time",
             "write it like 2026-11-30 or 2026-11-30T09:00",
         ) from None
-    if not 1900 <= value.year <= 2999:
-        raise InvalidInput(f"{what} {text!r} is out of range", "give a year from 1900 to 2999")
     try:
-        if value.tzinfo is None:
-            return value.replace(tzinfo=tz)
-        return value.astimezone(tz)
-    except OverflowError:
-        raise InvalidInput(f"{what} {text!r} is out of range") from None
+        local = value.replace(tzinfo=tz) if value.tzinfo is None else value.astimezone(tz)
+    except (OverflowError, ValueError):
+        raise InvalidInput(
+            f"{what} {shown(text)} is out of range", f"give a year from {YEARS}"
+        ) from None
+    if local.year != value.year and not FIRST_YEAR <= local.year <= LAST_YEAR:
+        raise InvalidInput(
+            f"{what} {shown(text)} is out of range (it is {local:%Y-%m-%d %H:%M} in {tz.key})",
+            f"give a year from {YEARS}",
+        )
+    check_year(local.year, text, what)
+    return local
 
 
 REAL = "real"

@@ -80,3 +80,69 @@ def key(name: str) -> str:
     if any(ord(ch) > 0x2E7F for ch in norm):
         norm = to_simplified(norm)
     return norm.casefold()
+
+
+# Characters that must never reach an output as they are: C0 controls (ESC starts a terminal
+# escape sequence), DEL, C1 controls (0x9B is a one-byte CSI to some terminals), the line and
+# paragraph separators, and the bidirectional embeddings, overrides and isolates, which reorder
+# the text around them on screen ("Trojan Source").
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+#: the same, less the tab and the line feed (which ``lines`` keeps)
+_UNSAFE_IN_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAKS = re.compile("\r\n?|[\u2028\u2029]")
+_TO_SPACE = str.maketrans(dict.fromkeys("\t\n\r\x0b\x0c\x85\u2028\u2029", " "))
+
+
+def _visible(match: re.Match[str]) -> str:
+    o = ord(match.group())
+    if o < 0x20:
+        return chr(0x2400 + o)  # the Control Pictures: ␀ … ␛ (ESC) … ␟
+    if o == 0x7F:
+        return "\u2421"  # ␡
+    return f"\\x{o:02x}" if o <= 0xFF else f"\\u{o:04x}"
+
+
+def safe(text: str, *, lines: bool = False) -> str:
+    """``text`` as data any output can carry: every control character (ESC, BEL, NUL, DEL, the
+    C1 controls) and every bidirectional override is replaced by a visible stand-in (ESC → ␛,
+    U+202E → ``\\u202e``), so it can neither drive a terminal nor break a file.
+
+    Tabs and line breaks become spaces; with ``lines`` (a plan's text, a message) line breaks
+    stay, as ``\\n``, and so do tabs."""
+    if text.isprintable():  # the usual case, in C: nothing to replace
+        return text
+    if lines:
+        text = _LINE_BREAKS.sub("\n", text)
+        return _UNSAFE_IN_LINES.sub(_visible, text)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n")
+    return _UNSAFE.sub(_visible, text.translate(_TO_SPACE))
+
+
+# Invisible characters a name may not hold beyond the Cc/Cf/Cs categories: the combining
+# grapheme joiner, the Hangul fillers, the Khmer inherent vowels (all render as nothing).
+_INVISIBLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0")
+
+
+def _hidden(ch: str) -> bool:
+    return unicodedata.category(ch) in ("Cc", "Cf", "Cs") or ch in _INVISIBLE
+
+
+def check_name(value: str, what: str = "name", *, param: str | None = None) -> str:
+    """``value`` unchanged, or :class:`InvalidInput` when it holds a control, zero-width or
+    bidirectional-override character (anything of category Cc, Cf or Cs, e.g. U+200B…U+200F,
+    U+202A…U+202E, U+2060…U+2064, U+2066…U+2069, U+FEFF; or another character that shows as
+    nothing): "赵\\u200b海" would pass for "赵海" in every list while being someone else."""
+    for i, ch in enumerate(value, start=1):
+        if _hidden(ch):
+            kind = "a control" if unicodedata.category(ch) == "Cc" else "an invisible"
+            label = unicodedata.name(ch, "")
+            shown = value if len(value) <= 40 else value[:40] + "…"
+            raise InvalidInput(
+                f"the {what} {shown!r} holds {kind} character, U+{ord(ch):04X}"
+                + (f" {label}" if label else "")
+                + f" (character {i})",
+                f"type the {what} plainly",
+                param=param,
+            )
+    return value

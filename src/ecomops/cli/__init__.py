@@ -8,7 +8,10 @@ three-command Typer app. A test checks that each listed summary is the command's
 from __future__ import annotations
 
 import copy
+import errno
 import importlib
+import os
+import sys
 
 import typer
 from typer._click.core import Command
@@ -195,5 +198,80 @@ def root(
         ctx.invoke(report.today_command)
 
 
+#: the exit status when whoever reads stdout stops reading (``ecomops tasks list | head -1``):
+#: success, quietly, as they had what they wanted (no SIGPIPE death, no traceback, and a
+#: ``set -o pipefail`` script carries on). A failed write (a full disk) exits 1 with one line.
+CLOSED_PIPE_EXIT = 0
+
+
 def main() -> None:
-    app(prog_name="ecomops")
+    """Run the command; then flush stdout, so that a write that fails late is reported too."""
+    code: int | str | None
+    stdout_was = _stdout_file()
+    try:
+        app(prog_name="ecomops")
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+        if _gave_up_on_stdout(stdout_was):  # their exit status (1) says only the pipe closed
+            code = _output_failed(BrokenPipeError(errno.EPIPE, "Broken pipe"), 0)
+    except OSError as exc:  # outside a command (help, --version): a stream failed
+        if exc.filename is not None:
+            raise
+        code = _output_failed(exc, 0)
+    except BaseException as exc:
+        from ecomops.cli.output import OutputFailed
+
+        if not isinstance(exc, OutputFailed):
+            raise
+        code = _output_failed(exc.error, 0)
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except OSError as exc:
+        code = _output_failed(exc, code)
+    sys.exit(code)
+
+
+def _stdout_file() -> tuple[int, int] | None:
+    try:
+        st = os.fstat(1)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+def _gave_up_on_stdout(stdout_was: tuple[int, int] | None) -> bool:
+    """Whether Click or Rich met a closed pipe and exited: Click swaps stdout for a wrapper that
+    ignores the broken pipe, Rich (ours, or Typer's help) points stdout at /dev/null."""
+    if type(sys.stdout).__name__ == "PacifyFlushWrapper":
+        return True
+    now = _stdout_file()
+    if now == stdout_was:
+        return False
+    try:
+        null = os.stat(os.devnull)
+    except OSError:
+        return False
+    return now == (null.st_dev, null.st_ino)
+
+
+def _output_failed(error: OSError, code: int | str | None) -> int | str | None:
+    """Stdout cannot be written: say why in one line (nothing for a closed pipe), send what is
+    left to /dev/null (so that the interpreter's own flush at exit neither fails nor prints
+    "Exception ignored"), and return the exit status: ``code`` if it already is a failure."""
+    try:  # later writes, and the interpreter's flush at exit, go nowhere instead of failing
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.__stdout__.fileno() if sys.__stdout__ else 1)
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+    failed = code not in (0, None)
+    if error.errno == errno.EPIPE:
+        return code if failed else CLOSED_PIPE_EXIT
+    try:
+        sys.stderr.write(f"error: cannot write the output: {error.strerror or error}\n")
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
+    return code if failed else 1

@@ -210,8 +210,7 @@ def _ratings(scores: list[str], levels: list[str]) -> dict[str, Rating]:
 
 def _ask(employee: str, cycle: str, db: str | None, database_url: str | None) -> dict[str, Rating]:
     """Walk the rater through each criterion: its four descriptors, then a level or a number."""
-    from rich.markup import escape
-
+    from ecomops.cli.output import esc
     from ecomops.core.scoring import parse_rating
     from ecomops.services.appraisal import rubric_of
 
@@ -224,16 +223,16 @@ def _ask(employee: str, cycle: str, db: str | None, database_url: str | None) ->
     points = {g.id: g.points for g in m.appraisal.grades}
     ratings: dict[str, Rating] = {}
     c.print(
-        f"[bold]{escape(localize(rubric.name.zh, rubric.name.en, lang))}[/] — "
-        f"{escape(employee)}, cycle {escape(cycle)}"
+        f"[bold]{esc(localize(rubric.name.zh, rubric.name.en, lang))}[/] — "
+        f"{esc(employee)}, cycle {esc(cycle)}"
     )
     for crit in rubric.criteria:
         c.print(
-            f"\n[bold]{escape(localize(crit.name.zh, crit.name.en, lang))}[/] "
+            f"\n[bold]{esc(localize(crit.name.zh, crit.name.en, lang))}[/] "
             f"({crit.id}, {fmt(crit.weight)}%)"
         )
         for g, text in crit.levels.items():
-            c.print(f"  {g} ({fmt(points[g])}): {escape(localize(text.zh, text.en, lang))}")
+            c.print(f"  {g} ({fmt(points[g])}): {esc(localize(text.zh, text.en, lang))}")
         while True:
             answer = typer.prompt(f"{crit.id}: level {'/'.join(points)} or a score 0–100")
             try:
@@ -285,6 +284,15 @@ def register(root: typer.Typer) -> None:
                 show_default=False,
             ),
         ] = None,
+        encoding: Annotated[
+            str | None,
+            typer.Option(
+                "--encoding",
+                help="With --from: the file's encoding (utf-8, gb18030, big5, latin-1 …) "
+                "\\[default: UTF-8, or GB18030 when it reads as Chinese].",
+                show_default=False,
+            ),
+        ] = None,
         lang: LangOpt = None,
         db: DbOpt = None,
         database_url: UrlOpt = None,
@@ -307,7 +315,9 @@ def register(root: typer.Typer) -> None:
                     "give no EMPLOYEE, --score or --level with it",
                 )
             with session(db, database_url, write=True) as s:
-                bulk = rate_from_csv(s, cycle=cycle, path=from_, actor=actor(s, as_), now=now())
+                bulk = rate_from_csv(
+                    s, cycle=cycle, path=from_, actor=actor(s, as_), now=now(), encoding=encoding
+                )
             emit(
                 bulk,
                 as_json=as_json,
@@ -464,8 +474,9 @@ def appraisals_show(
         out = service(s, cycle=cycle, employee=employee, viewer=who, lang=lang_of(lang))
 
     def render(a) -> None:
-        from rich.markup import escape
         from rich.table import Table
+
+        from ecomops.cli.output import cell, esc
 
         c = console()
         head = (
@@ -476,15 +487,21 @@ def appraisals_show(
             if a.status == "complete"
             else "pending"
         )
-        c.print(f"[bold]{escape(a.employee)}[/] ({a.position}), cycle {a.cycle}: {head}")
+        c.print(f"[bold]{esc(a.employee)}[/] ({esc(a.position)}), cycle {a.cycle}: {head}")
         if a.raters_missing:
-            c.print(f"waiting for: {', '.join(a.raters_missing)}")
+            c.print(f"waiting for: {esc(a.raters_missing)}")
         for sh in a.sheets:
             t = Table(
-                title=f"{sh.rater} ({sh.rater_position}), version {sh.version}"
-                + ("" if sh.current else " [superseded]")
-                + f", {fmt(sh.at)}",
-                caption=f"total {fmt(sh.total)}" + (f" — {sh.note}" if sh.note else ""),
+                title=cell(
+                    f"{sh.rater} ({sh.rater_position}), version {sh.version}"
+                    + ("" if sh.current else " [superseded]")
+                    + f", {fmt(sh.at)}",
+                    "table.title",
+                ),
+                caption=cell(
+                    f"total {fmt(sh.total)}" + (f" — {sh.note}" if sh.note else ""),
+                    "table.caption",
+                ),
                 header_style="bold",
             )
             t.add_column("criterion", no_wrap=True)
@@ -493,16 +510,16 @@ def appraisals_show(
             t.add_column("descriptor", overflow="fold", ratio=1)
             for sc in sh.scores:
                 t.add_row(
-                    sc.name,
-                    fmt(sc.score) + (f" ({sc.given_as})" if sc.given_as else ""),
-                    sc.level,
-                    sc.descriptor,
+                    cell(sc.name),
+                    cell(fmt(sc.score) + (f" ({sc.given_as})" if sc.given_as else "")),
+                    cell(sc.level),
+                    cell(sc.descriptor),
                 )
             c.print(t)
         for cal in a.calibrations:
             c.print(
-                f"calibrated {fmt(cal.at)} by {escape(cal.by)}: {cal.before} → {cal.after} "
-                f"(computed {cal.computed_grade}): {escape(cal.reason)}"
+                f"calibrated {fmt(cal.at)} by {esc(cal.by)}: {cal.before} → {cal.after} "
+                f"(computed {cal.computed_grade}): {esc(cal.reason)}"
             )
 
     emit(out, as_json=as_json, render=render)
@@ -540,17 +557,17 @@ def quota_check(
         out = service(s, cycle=cycle, by=by, strict=strict, viewer=actor(s, as_, person=True))
 
     def render(o) -> None:
-        from rich.markup import escape
+        from ecomops.cli.output import esc
 
         c = console()
         if explain:
-            c.print(escape(o.rule))
+            c.print(esc(o.rule))
         if o.exempt:
             c.print(f"cycle {o.cycle} is a year-end cycle: exempt from the forced distribution")
         for g in o.groups:
             status = "ok" if g.ok else "[red]violated[/]"
             c.print(
-                f"[bold]{escape(g.group)}[/]: {g.size} complete, {g.pending} pending — "
+                f"[bold]{esc(g.group)}[/]: {g.size} complete, {g.pending} pending — "
                 f"{status}" + (" (advisory: group too small)" if g.advisory else "")
             )
             c.print(
@@ -562,7 +579,7 @@ def quota_check(
             for v in g.violations:
                 c.print(f"  [red]{v.grades}: {v.count} > {v.limit}[/]")
             for mv in g.moves:
-                c.print(f"  move {escape(mv.employee)} ({fmt(mv.score)}) {mv.from_} → {mv.to}")
+                c.print(f"  move {esc(mv.employee)} ({fmt(mv.score)}) {mv.from_} → {mv.to}")
 
     emit(out, as_json=as_json, render=render)
     if not out.ok:

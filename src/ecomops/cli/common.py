@@ -97,8 +97,11 @@ def actor(s: Session, value: str | None, *, person: bool = False) -> Actor:
 
 
 def note(message: str) -> None:
-    """A message for the person at the terminal (stderr, never mixed with data)."""
-    typer.echo(f"ecomops: {message}", err=True)
+    """A message for the person at the terminal (stderr, never mixed with data); the data it
+    echoes cannot drive the terminal (text.safe: ESC → ␛)."""
+    from ecomops.text import safe
+
+    typer.echo(f"ecomops: {safe(message, lines=True)}", err=True)
 
 
 def _option(param: str) -> str | None:
@@ -122,9 +125,11 @@ def fail(exc: EcomopsError, renamed: dict[str, str] | None = None) -> None:
             exc.hint = f"{exc.hint} ({flag})"
         else:
             exc.message = f"{exc.message} ({flag})"
-    typer.echo(f"error: {exc}", err=True)
+    from ecomops.text import safe
+
+    typer.echo(f"error: {safe(str(exc), lines=True)}", err=True)
     for line in exc.problems:
-        typer.echo(f"  {line}", err=True)
+        typer.echo(f"  {safe(line, lines=True)}", err=True)
     raise typer.Exit(code=exc.exit_code)
 
 
@@ -175,6 +180,11 @@ def command(
 def _map_unexpected(exc: Exception):
     mod = type(exc).__module__
     if mod.startswith(("sqlalchemy", "sqlite3", "psycopg")):
+        from ecomops.db.engine import conflict
+
+        raced = conflict(exc)
+        if raced is not None:
+            return DatabaseError(raced, "nothing was written; run the command again")
         detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         return DatabaseError(f"database error: {detail}", "nothing was written")
     return exc

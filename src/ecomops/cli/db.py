@@ -59,20 +59,31 @@ def status(db: DbOpt = None, database_url: UrlOpt = None, as_json: JsonOpt = Fal
 
 @command(app, "backup")
 def backup(
-    file: Annotated[Path, typer.Argument(help="Where to write the backup.", show_default=False)],
+    file: Annotated[
+        str,
+        typer.Argument(
+            help="Where to write the backup (a link: the file it points to).",
+            show_default=False,
+        ),
+    ],
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Replace the file if it exists (never the database itself)."),
+    ] = False,
     db: DbOpt = None,
     database_url: UrlOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Back up the database while it is in use: a SQLite file (online backup), or for
-    PostgreSQL a portable dump (gzip'd JSON lines) that restores into either.
+    PostgreSQL a portable dump (gzip'd JSON lines) that restores into either. An existing
+    file is replaced only with --force.
 
     Example: ecomops db backup backups/ecomops-2026-11-30.db
     """
     from ecomops.services.dbtools import backup as service
 
     with database(db, database_url, write=False) as opened:
-        out = service(opened, file)
+        out = service(opened, file, force=force)
     emit(
         out,
         as_json=as_json,
@@ -202,7 +213,7 @@ def register_audit(root: typer.Typer) -> None:
         ] = None,
         last: Annotated[
             int | None,
-            typer.Option("--last", min=1, help="Only the last N entries.", show_default=False),
+            typer.Option("--last", help="Only the last N entries (1 or more).", show_default=False),
         ] = None,
         as_: AsOpt = None,
         db: DbOpt = None,
@@ -218,6 +229,8 @@ def register_audit(root: typer.Typer) -> None:
         from ecomops.services.audit import audit_list
 
         day = parse_date(since, "--since") if since else None
+        if last is not None and last < 1:  # a one-line error (exit 1), not a usage error
+            raise InvalidInput("--last must be 1 or more", "the number of entries to show")
         with session(db, database_url, write=False) as s:
             out = audit_list(s, actor=actor(s, as_), since=day, limit=last)
         emit(

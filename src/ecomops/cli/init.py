@@ -42,9 +42,8 @@ def register(app: typer.Typer) -> None:
             int | None,
             typer.Option(
                 "--year",
-                min=1900,
-                max=2999,
-                help="Year of the manual's dates (it gives none) \\[default: this year].",
+                help="Year of the manual's dates (it gives none), 1900 to 2999 "
+                "\\[default: this year].",
                 show_default=False,
             ),
         ] = None,
@@ -67,8 +66,11 @@ def register(app: typer.Typer) -> None:
 
         Example: ecomops init --manual data/seed_manual.yaml --year 2026
         """
+        from ecomops.core.calendar import check_year
         from ecomops.services.database import init_database
 
+        if year is not None:  # a one-line error (exit 1), not a usage error
+            check_year(year, param="year")
         _may_load(db, database_url)
         out = init_database(
             db, database_url, manual_file=manual, year=year, simulated=simulated_clock

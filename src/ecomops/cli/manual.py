@@ -15,24 +15,25 @@ app = typer.Typer(
 
 
 def _render_sections(sections, depth: int = 0) -> None:
-    from rich.markup import escape
     from rich.padding import Padding
     from rich.table import Table
+
+    from ecomops.cli.output import cell, esc
 
     out = console()
     for s in sections:
         head = f"§{s.number} " if s.number and s.number[0].isdigit() else ""
         style = "bold underline" if depth == 0 else "bold"
         label = f"{head}{s.title}" if not s.number or head else f"{s.title} ({s.number})"
-        out.print(Padding(f"[{style}]{escape(label)}[/]", (0, 0, 0, 2 * depth)))
+        out.print(Padding(f"[{style}]{esc(label)}[/]", (0, 0, 0, 2 * depth)))
         if s.text:
-            out.print(Padding(escape(s.text), (0, 0, 0, 2 * depth)))
+            out.print(Padding(esc(s.text, lines=True), (0, 0, 0, 2 * depth)))
         if s.items:
             grid = Table.grid(padding=(0, 1))
             grid.add_column(justify="right", no_wrap=True)
             grid.add_column(overflow="fold")
             for item in s.items:
-                grid.add_row(f"{item.number}.", item.text)
+                grid.add_row(cell(f"{item.number}."), cell(item.text))
             out.print(Padding(grid, (0, 0, 0, 2 * depth + 2)))
         _render_sections(s.sections, depth + 1)
         if depth == 0:
@@ -88,18 +89,16 @@ def check(
     out = manual_check(file, lang_of(lang))
 
     def render(o) -> None:
-        from rich.markup import escape
+        from ecomops.cli.output import esc
+        from ecomops.text import safe
 
         c = console()
         for e in o.errors:
-            typer.echo(f"error: {e}", err=True)
+            typer.echo(f"error: {safe(str(e), lines=True)}", err=True)
         for w in o.warnings:
-            c.print(
-                f"[yellow]warning[/] §{escape(w.section)} [dim]{escape(w.id)}[/]: "
-                f"{escape(w.message)}"
-            )
+            c.print(f"[yellow]warning[/] §{esc(w.section)} [dim]{esc(w.id)}[/]: {esc(w.message)}")
         verdict = "valid" if o.valid else f"not valid ({len(o.errors)} errors)"
-        typer.echo(f"{o.file}: {verdict}, {len(o.warnings)} warnings", err=True)
+        typer.echo(f"{safe(o.file)}: {verdict}, {len(o.warnings)} warnings", err=True)
 
     emit(out, as_json=as_json, render=render)
     if not out.valid:

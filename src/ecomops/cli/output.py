@@ -6,7 +6,8 @@ JSON: sorted keys, ISO dates, decimals as numbers, ``[]`` for an empty list, UTF
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 _console = None
@@ -18,7 +19,7 @@ def console():
     if _console is None:
         from rich.console import Console
 
-        _console = Console(highlight=False, soft_wrap=False)
+        _console = Console(highlight=False, soft_wrap=False, emoji=False)
     return _console
 
 
@@ -56,16 +57,40 @@ def to_json(data: Any) -> str:
     ).decode()
 
 
+class OutputFailed(BaseException):
+    """Standard output could not be written (a full disk, a closed pipe). A BaseException, as
+    SystemExit is, so that it passes the commands' error edge (which reports any Exception as
+    an internal error) up to :func:`ecomops.cli.main`, which says so in one line (nothing for
+    a closed pipe) and exits."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+@contextmanager
+def writing_stdout() -> Iterator[None]:
+    """Around writing data to stdout: a failed write raises :class:`OutputFailed`."""
+    try:
+        yield
+    except OSError as exc:
+        raise OutputFailed(exc) from exc
+
+
 def print_json(data: Any) -> None:
-    sys.stdout.write(to_json(data) + "\n")
-    sys.stdout.flush()
+    text = to_json(data) + "\n"
+    with writing_stdout():
+        sys.stdout.write(text)
+        sys.stdout.flush()
 
 
 def emit(data: Any, *, as_json: bool, render: Callable[[Any], None]) -> None:
     if as_json:
         print_json(data)
     else:
-        render(data)
+        with writing_stdout():
+            render(data)
+            sys.stdout.flush()
 
 
 def fmt(value: Any) -> str:
@@ -84,7 +109,28 @@ def fmt(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, list | tuple):
         return ", ".join(fmt(v) for v in value) or "—"
-    return str(value)
+    from ecomops.text import safe
+
+    return safe(str(value))
+
+
+def esc(value: Any, *, lines: bool = False) -> str:
+    """``value`` (as :func:`fmt` shows it) for a Rich markup string: shown as typed, never as
+    markup (``[/red]``, ``[link=…]``) nor as terminal codes (ESC → ␛); ``lines`` keeps line
+    breaks (a plan's text)."""
+    from rich.markup import escape
+
+    from ecomops.text import safe
+
+    return escape(safe(value, lines=True) if lines and isinstance(value, str) else fmt(value))
+
+
+def cell(value: Any, style: str = ""):
+    """A table cell (or title: ``style="table.title"``): :func:`fmt`'s text as a Rich ``Text``,
+    never parsed as markup or emoji."""
+    from rich.text import Text
+
+    return Text(fmt(value), style=style)
 
 
 #: a table column: its header, how to get the cell from a row, and whether it may wrap
@@ -109,7 +155,11 @@ def table(
         return
     from rich.table import Table
 
-    t = Table(title=title, show_lines=False, header_style="bold")
+    t = Table(
+        title=None if title is None else cell(title, "table.title"),
+        show_lines=False,
+        header_style="bold",
+    )
     for header, *rest in columns:
         wraps = rest[1] if len(rest) > 1 else False
         if wraps:
@@ -117,5 +167,5 @@ def table(
         else:
             t.add_column(header, no_wrap=True, overflow="ellipsis")
     for row in rows:
-        t.add_row(*(fmt(col[1](row)) for col in columns))
+        t.add_row(*(cell(col[1](row)) for col in columns))
     console().print(t)

@@ -50,19 +50,22 @@ MonthOpt = Annotated[
 
 
 def _texts(
-    file: Path | None, summary: str | None, plan: str | None, kind: str, period: str, name: str
+    file: Path | None,
+    summary: str | None,
+    plan: str | None,
+    kind: str,
+    period: str,
+    name: str,
+    encoding: str | None = None,
 ) -> tuple[str, str]:
     from ecomops.core.plans import MONTH_TEMPLATE, WEEK_TEMPLATE, check_sections, parse_markdown
 
     if file is not None:
+        from ecomops.services.files import read_text
+
         if summary or plan:
             raise InvalidInput("--file and --summary/--plan both given", "use one or the other")
-        try:
-            text = file.read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise InvalidInput(f"no file at {file}") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InvalidInput(f"cannot read {file}: {exc}") from None
+        text = read_text(file, encoding)  # UTF-8, Chinese GB18030, or --encoding
         return parse_markdown(text, str(file))
     if summary is not None or plan is not None:
         return check_sections(summary, plan)
@@ -106,24 +109,24 @@ def _edit(template: str) -> str | None:
 
 
 def _render_plan(p) -> None:
-    from rich.markup import escape
+    from ecomops.cli.output import esc
 
     c = console()
     what = "Monday plan" if p.kind == "week" else "Month-end summary"
     c.print(
-        f"[bold]{what} {p.period} — {escape(p.name)}[/] (version {p.version} of "
+        f"[bold]{what} {p.period} — {esc(p.name)}[/] (version {p.version} of "
         f"{p.versions}; due {fmt(p.due_at)}; first in {fmt(p.first_submitted_at)}: "
         f"{p.status.replace('_', ' ')})"
     )
     c.print("[bold]Summary[/]")
-    c.print(escape(p.summary))
+    c.print(esc(p.summary, lines=True))
     c.print("[bold]Plan[/]")
-    c.print(escape(p.plan))
+    c.print(esc(p.plan, lines=True))
     if p.mail:
         c.print(
-            f"mailed to {p.mail.to} at {fmt(p.mail.sent_at)}"
+            f"mailed to {esc(p.mail.to)} at {fmt(p.mail.sent_at)}"
             if p.mail.sent_at
-            else f"[red]not mailed[/]: {escape(p.mail.error or '')}"
+            else f"[red]not mailed[/]: {esc(p.mail.error or '', lines=True)}"
         )
 
 
@@ -153,6 +156,15 @@ def submit(
             "--file",
             "-f",
             help="Markdown with a summary section and a plan section.",
+            show_default=False,
+        ),
+    ] = None,
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            help="With --file: the file's encoding (utf-8, gb18030, big5, latin-1 …) "
+            "\\[default: UTF-8, or GB18030 when it reads as Chinese].",
             show_default=False,
         ),
     ] = None,
@@ -198,7 +210,7 @@ def submit(
     name = as_.strip() if as_ else ""
     stamp = now()
     kind, period = _period(week, month, stamp)
-    summary_text, plan_text = _texts(file, summary, plan, kind, period, name)
+    summary_text, plan_text = _texts(file, summary, plan, kind, period, name, encoding)
     mail = send_plans_by_default() if send is None else send
     # the plan and its audit entry in one transaction: a failing mail afterwards leaves both
     with database(db, database_url, write=False) as opened:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -22,34 +20,10 @@ from ecomops.cli.common import (
     now,
     session,
 )
-from ecomops.cli.output import console, emit, fmt, to_json
+from ecomops.cli.output import console, emit, fmt, to_json, writing_stdout
 from ecomops.errors import InvalidInput
 
 FORMATS = ("table", "markdown", "html", "json", "xlsx")
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``path`` and move it into place: never half a file."""
-    target = path.expanduser()
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise InvalidInput(f"cannot write {target}: the folder {folder} does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise InvalidInput(f"cannot write {target}: {exc.strerror}") from None
-    try:  # mkstemp made it 0600: a report holds scores, its owner forwards it
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise InvalidInput(f"cannot write {target}: {exc.strerror}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 today_command = None
@@ -70,9 +44,12 @@ def register(root: typer.Typer) -> None:
             str, typer.Option("--format", "-O", help="table, markdown, html, json or xlsx.")
         ] = "table",
         output: Annotated[
-            Path | None,
+            str | None,
             typer.Option(
-                "--output", "-o", help="Write to this file (required for xlsx).", show_default=False
+                "--output",
+                "-o",
+                help="Write to this file (required for xlsx); a link writes the file it points to.",
+                show_default=False,
             ),
         ] = None,
         as_: Annotated[
@@ -103,6 +80,10 @@ def register(root: typer.Typer) -> None:
             raise InvalidInput(f"unknown format {format_!r}", f"use one of {', '.join(FORMATS)}")
         if fmt_name == "xlsx" and output is None:
             raise InvalidInput("an XLSX report needs a file", "add -o report.xlsx")
+        if output is not None:
+            from ecomops.services.files import output_path
+
+            output_path(output)  # refused before the work: no name, a folder, a device …
         language = lang_of(lang)
         wanted = parse_month(month) if month else None
         with session(db, database_url, write=False) as s:
@@ -110,7 +91,8 @@ def register(root: typer.Typer) -> None:
         if fmt_name == "table" and output is None:
             from ecomops.render import terminal
 
-            terminal.render(out, console())
+            with writing_stdout():
+                terminal.render(out, console())
             return
         if fmt_name == "json":
             data = (to_json(out) + "\n").encode()
@@ -131,11 +113,16 @@ def register(root: typer.Typer) -> None:
 
             data = markdown.render(out).encode()
         if output is None:
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
+            with writing_stdout():
+                sys.stdout.flush()
+                sys.stdout.buffer.write(data)
+                sys.stdout.buffer.flush()
             return
-        write_atomically(output, data)
-        note(f"wrote the {out.month} report ({fmt_name}) to {output}")
+        from ecomops.services.files import write_output
+
+        written = write_output(output, data)
+        shown = f"{output} (→ {written})" if os.path.islink(os.path.expanduser(output)) else output
+        note(f"wrote the {out.month} report ({fmt_name}) to {shown}")
 
     @command(root, "today")
     def today(
@@ -170,21 +157,20 @@ def register(root: typer.Typer) -> None:
 
 
 def render_dashboard(d, lang: str) -> None:
-    from rich.markup import escape
-
+    from ecomops.cli.output import esc
     from ecomops.render.labels import labels
 
     L = labels(lang)
     c = console()
     who = f" — {d.person}" if d.person else ""
-    c.print(f"[bold]{L['today']} {d.now:%Y-%m-%d %H:%M}{escape(who)}[/]")
+    c.print(f"[bold]{L['today']} {d.now:%Y-%m-%d %H:%M}{esc(who)}[/]")
     for t in d.overdue:
         c.print(
-            f"  [red]{L['my_overdue']} {t.days_overdue}d[/] #{t.id} {escape(t.title)}"
-            f" ({escape(t.owner or '—')}, {t.due})"
+            f"  [red]{L['my_overdue']} {t.days_overdue}d[/] #{t.id} {esc(t.title)}"
+            f" ({esc(t.owner or '—')}, {t.due})"
         )
     for t in d.due_this_week:
-        c.print(f"  [yellow]{L['due_this_week']}[/] #{t.id} {escape(t.title)} ({t.due})")
+        c.print(f"  [yellow]{L['due_this_week']}[/] #{t.id} {esc(t.title)} ({t.due})")
     if d.person:
         state = L["plan_in"] if d.monday_plan_status in ("on_time", "late") else L["plan_not_in"]
         c.print(f"  {L['monday_plan']} {d.week}: {state} ({L['due']} {fmt(d.monday_plan_due)})")
@@ -199,7 +185,7 @@ def render_dashboard(d, lang: str) -> None:
             f"{L['pending']} {d.cycle.pending}"
         )
         if d.to_rate:
-            c.print(f"  {L['to_rate']}: {escape(', '.join(d.to_rate))}")
+            c.print(f"  {L['to_rate']}: {esc(', '.join(d.to_rate))}")
     if not (d.overdue or d.due_this_week or d.month_end_near or d.to_rate):
         c.print(f"  {L['nothing']}")
 
@@ -220,14 +206,13 @@ def register_demo(root: typer.Typer) -> None:
             int | None,
             typer.Option(
                 "--people",
-                min=20,
-                max=200_000,
-                help="Instead: a group of N people (departments of 20) for scale tests.",
+                help="Instead: a group of N people (departments of 20; 20 to 200000) for "
+                "scale tests.",
                 show_default=False,
             ),
         ] = None,
         months: Annotated[
-            int, typer.Option("--months", min=1, max=60, help="With --people: months of records.")
+            int, typer.Option("--months", help="With --people: months of records (1 to 60).")
         ] = 12,
         seed: Annotated[int, typer.Option("--seed", help="With --people: the random seed.")] = 1,
         database_url: Annotated[
@@ -249,13 +234,19 @@ def register_demo(root: typer.Typer) -> None:
         from ecomops.render import terminal
 
         language = lang_of(lang)
+        # ranges checked here: a one-line error (exit 1), not a usage error
+        if people is not None and not 20 <= people <= 200_000:
+            raise InvalidInput("--people must be from 20 to 200000", "the size of the group")
+        if not 1 <= months <= 60:
+            raise InvalidInput("--months must be from 1 to 60", "the months of records")
         if people is not None:
             _generate(db, database_url, people, months, seed)
             return
         from ecomops.services.demo import build_demo
 
         path, out = build_demo(db, lang=language)
-        terminal.render(out, console())
+        with writing_stdout():
+            terminal.render(out, console())
         q = f"'{path}'" if " " in path else path
         note(f"the demo department is in {path}; its clock stands at 2026-12-01 09:00")
         lines = [

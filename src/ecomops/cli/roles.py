@@ -111,23 +111,23 @@ def show(
         out = role_show(s, position, lang_of(lang))
 
     def render(p) -> None:
-        from rich.markup import escape
+        from ecomops.cli.output import esc
 
         c = console()
-        c.print(f"[bold]{escape(p.name)}[/] ({p.id})")
+        c.print(f"[bold]{esc(p.name)}[/] ({p.id})")
         if p.summary:
-            c.print(escape(p.summary))
+            c.print(esc(p.summary))
         c.print(
-            f"reports to: {fmt(p.reports_to)}"
+            f"reports to: {esc(p.reports_to)}"
             + (" (tool default)" if "reports_to" in p.defaults else "")
         )
-        c.print(f"rubric: {fmt(p.rubric)}; raters: {fmt(p.raters)}")
+        c.print(f"rubric: {esc(p.rubric)}; raters: {esc(p.raters)}")
         if p.reports:
-            c.print(f"direct reports: {fmt(p.reports)}")
+            c.print(f"direct reports: {esc(p.reports)}")
         if not p.card:
             c.print("[dim]no position card in §5[/]")
         for n, d in enumerate(p.duties, start=1):
-            c.print(f"  {n}. {escape(d)}")
+            c.print(f"  {n}. {esc(d)}")
 
     emit(out, as_json=as_json, render=render)
 
@@ -152,10 +152,15 @@ def rubric_show(
     def render(r) -> None:
         from rich.table import Table
 
+        from ecomops.cli.output import cell
+
         t = Table(
-            title=f"{r.rubric.name} — {r.position.name}",
-            caption=f"rated by: {', '.join(q.name for q in r.raters)}"
-            + (" (tool default)" if r.defaults else ""),
+            title=cell(f"{r.rubric.name} — {r.position.name}", "table.title"),
+            caption=cell(
+                f"rated by: {', '.join(q.name for q in r.raters)}"
+                + (" (tool default)" if r.defaults else ""),
+                "table.caption",
+            ),
             show_lines=True,
             header_style="bold",
         )
@@ -166,12 +171,12 @@ def rubric_show(
         for crit in r.criteria:
             for i, lv in enumerate(crit.levels):
                 t.add_row(
-                    f"{crit.name}\n[dim]{crit.id}[/]" if i == 0 else "",
+                    (cell(crit.name) + "\n" + cell(crit.id, "dim")) if i == 0 else "",
                     f"{fmt(crit.weight)}%" if i == 0 else "",
                     f"{lv.grade} ({fmt(lv.points)})",
-                    lv.text,
+                    cell(lv.text),
                 )
-        t.add_row(r.total, f"{fmt(r.total_weight)}%", "", "")
+        t.add_row(cell(r.total), f"{fmt(r.total_weight)}%", "", "")
         console().print(t)
 
     emit(out, as_json=as_json, render=render)

@@ -172,6 +172,15 @@ def import_(
             show_default=False,
         ),
     ],
+    encoding: Annotated[
+        str | None,
+        typer.Option(
+            "--encoding",
+            help="The file's encoding: utf-8, gb18030, big5, latin-1 … \\[default: UTF-8, "
+            "or GB18030 when it reads as Chinese].",
+            show_default=False,
+        ),
+    ] = None,
     as_: AsOpt = None,
     lang: LangOpt = None,
     db: DbOpt = None,
@@ -185,7 +194,9 @@ def import_(
     from ecomops.services.staff import staff_import
 
     with session(db, database_url, write=True) as s:
-        out = staff_import(s, file, actor=actor(s, as_), now=now(), lang=lang_of(lang))
+        out = staff_import(
+            s, file, actor=actor(s, as_), now=now(), lang=lang_of(lang), encoding=encoding
+        )
 
     def render(o) -> None:
         _show(o.staff, title=f"Imported from {o.file}")

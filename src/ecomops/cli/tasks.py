@@ -55,13 +55,13 @@ COLUMNS: list[Column] = [
 
 
 def _render_detail(t) -> None:
-    from rich.markup import escape
+    from ecomops.cli.output import esc
 
     c = console()
     late = f", [red]{t.days_overdue} days overdue[/]" if t.overdue else ""
-    c.print(f"[bold]#{t.id} {escape(t.title)}[/]")
+    c.print(f"[bold]#{t.id} {esc(t.title)}[/]")
     c.print(
-        f"{t.status}; owner {escape(t.owner or '—')}; due {t.due}"
+        f"{t.status}; owner {esc(t.owner or '—')}; due {t.due}"
         + (f" (target {t.target})" if t.target else "")
         + late
     )
@@ -71,11 +71,11 @@ def _render_detail(t) -> None:
         + (f"; goal {t.goal}" if t.goal else "")
     )
     if t.note:
-        c.print(f"note: {escape(t.note)}")
+        c.print(f"note: {esc(t.note, lines=True)}")
     for e in t.history:
         c.print(
-            f"  {fmt(e.at)}  {escape(e.actor or '—')}: {e.action}"
-            + (f" — {escape(e.detail)}" if e.detail else "")
+            f"  {fmt(e.at)}  {esc(e.actor or '—')}: {e.action}"
+            + (f" — {esc(e.detail)}" if e.detail else "")
         )
 
 

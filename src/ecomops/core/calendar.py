@@ -23,6 +23,41 @@ from ecomops.errors import InvalidInput
 END_OF_DAY = time(23, 59, 59)
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
+#: The years a typed date, week, month or "now" may fall in. Python's dates end at 9999-12-31,
+#: and a week, a month or a deadline reaches past the day typed (a week's Sunday, the next
+#: month, the working day after a holiday), so the edges of that range cannot be worked with;
+#: 1900–2999 leaves room on both sides and is the range ``init --year`` takes.
+FIRST_YEAR = 1900
+LAST_YEAR = 2999
+YEARS = f"{FIRST_YEAR} to {LAST_YEAR}"
+
+
+def shown(text: str, limit: int = 40) -> str:
+    """A typed value for a one-line message: quoted, cut short when long."""
+    return repr(text if len(text) <= limit else text[:limit] + "…")
+
+
+def check_year(
+    year: int, text: str | None = None, what: str = "year", *, param: str | None = None
+) -> int:
+    """``year`` when the calendar can work with it (``FIRST_YEAR``–``LAST_YEAR``), else
+    :class:`InvalidInput` naming ``what`` and the value typed (``text``); ``param``: the
+    parameter at fault, for the command line to name its option."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        typed = shown(text) if text is not None else str(year)
+        raise InvalidInput(
+            f"{what} {typed} is out of range", f"give a year from {YEARS}", param=param
+        )
+    return year
+
+
+def typed_year(text: str) -> int | None:
+    """The year a value typed as YYYY-… starts with (``None`` when it does not)."""
+    head = text.strip()[:5]
+    if len(head) >= 4 and head[:4].isdecimal() and head[:4].isascii() and head[4:] in ("", "-"):
+        return int(head[:4])
+    return None
+
 
 @dataclass(frozen=True)
 class WorkCalendar:
@@ -51,18 +86,28 @@ def days(start: date, end: date) -> Iterator[date]:
 # --- periods ----------------------------------------------------------------------------------
 
 
+def _number(digits: str, width: tuple[int, ...]) -> int:
+    """A field of a typed period: ASCII (or full-width) decimal digits of one of ``width``."""
+    if len(digits) not in width or not digits.isdecimal():
+        raise ValueError(digits)
+    return int(digits)
+
+
 def parse_week(text: str) -> tuple[int, int]:
-    raw = text.strip().upper()
+    """An ISO week, ``2026-W48``: ``(year, week)``, the year within ``FIRST_YEAR``–``LAST_YEAR``."""
+    how = "write it like 2026-W48 (year, W, week number)"
     try:
-        y, w = raw.split("-W")
-        year, week = int(y), int(w)
-        date.fromisocalendar(year, week, 1)
-        if len(y) != 4:
-            raise ValueError
+        y, w = text.strip().upper().split("-W")
+        year, week = _number(y, (4,)), _number(w, (1, 2))
     except ValueError:
+        raise InvalidInput(f"{shown(text)} is not an ISO week", how, param="week") from None
+    if not (year == LAST_YEAR + 1 and week == 1):  # 3000-W01 holds 2999-12-30 and 31
+        check_year(year, text, "week", param="week")
+    weeks = date(year, 12, 28).isocalendar()[1]  # 28 December is always in the last week
+    if not 1 <= week <= weeks:
         raise InvalidInput(
-            f"{text!r} is not an ISO week", "write it like 2026-W48 (year, W, week number)"
-        ) from None
+            f"{shown(text)} is not an ISO week ({year} has weeks 1 to {weeks})", how, param="week"
+        )
     return year, week
 
 
@@ -82,34 +127,60 @@ class Month(NamedTuple):
 
     @property
     def first(self) -> date:
-        return date(self.year, self.month, 1)
+        return self._day(1)
 
     @property
     def last(self) -> date:
-        return date(self.year, self.month, _cal.monthrange(self.year, self.month)[1])
+        return self._day(None)
 
     def next(self) -> Month:
         return Month(self.year + (self.month == 12), self.month % 12 + 1)
 
+    def _day(self, day: int | None) -> date:
+        # parse_month bounds what is typed; this guards months reached by arithmetic
+        try:
+            if day is None:
+                day = _cal.monthrange(self.year, self.month)[1]
+            return date(self.year, self.month, day)
+        except (ValueError, OverflowError):
+            raise InvalidInput(
+                f"month {self} is out of range", f"give a year from {YEARS}"
+            ) from None
+
 
 def parse_month(text: str) -> Month:
+    """A month, ``2026-11``, the year within ``FIRST_YEAR``–``LAST_YEAR``."""
     try:
         y, mo = text.strip().split("-")
-        year, month = int(y), int(mo)
-        if len(y) != 4 or not 1 <= month <= 12:
-            raise ValueError
+        year, month = _number(y, (4,)), _number(mo, (1, 2))
     except ValueError:
         raise InvalidInput(
-            f"{text!r} is not a month", "write it as YYYY-MM, e.g. 2026-11"
+            f"{shown(text)} is not a month", "write it as YYYY-MM, e.g. 2026-11", param="month"
         ) from None
+    if not 1 <= month <= 12:
+        raise InvalidInput(
+            f"{shown(text)} is not a month",
+            "write it as YYYY-MM with a month from 01 to 12, e.g. 2026-11",
+            param="month",
+        )
+    check_year(year, text, "month", param="month")
     return Month(year, month)
 
 
 def parse_date(text: str, what: str = "date") -> date:
+    """A day, ``2026-11-30`` (ISO 8601), the year within ``FIRST_YEAR``–``LAST_YEAR``;
+    ``what`` names it in a message (the option, ``--due``)."""
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
-        raise InvalidInput(f"{what} {text!r} is not a date", "write it as YYYY-MM-DD") from None
+        year = typed_year(text)
+        if year is not None:
+            check_year(year, text, what)  # 0000-01-01: say so rather than "not a date"
+        raise InvalidInput(
+            f"{what} {shown(text)} is not a date", "write it as YYYY-MM-DD"
+        ) from None
+    check_year(day.year, text, what)
+    return day
 
 
 def month_id(d: date) -> str:

@@ -3,11 +3,19 @@ no fonts or images from the network, so it can be forwarded and opened anywhere.
 
 from __future__ import annotations
 
-from html import escape
+import html
 
 from ecomops.render.document import sections, subtitle, title
 from ecomops.render.labels import labels
+from ecomops.text import safe
 from ecomops.views import ReportOut
+
+
+def escape(text: str) -> str:
+    """``text`` as HTML text: markup shown, not run (``<script>`` → ``&lt;script&gt;``), and
+    control characters shown (text.safe: ESC → ␛)."""
+    return html.escape(safe(text))
+
 
 CSS = """
 body{font-family:"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",system-ui,sans-serif;

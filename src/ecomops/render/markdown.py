@@ -1,21 +1,36 @@
-"""The report as Markdown (GitHub tables)."""
+"""The report as Markdown (GitHub tables).
+
+Every text is data: raw HTML is shown, not run (``<script>`` → ``&lt;script&gt;``), a pipe
+cannot end a table cell, and control characters are shown (text.safe: ESC → ␛)."""
 
 from __future__ import annotations
 
 from ecomops.render.document import sections, subtitle, title
+from ecomops.text import safe
 from ecomops.views import ReportOut
+
+#: HTML's three, and a backslash before what Markdown would read as emphasis, code or a link
+#: (``![x](http://…)`` would fetch an image when the report is opened)
+_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;"} | {ch: "\\" + ch for ch in "\\`*_[]~"}
+)
+
+
+def _text(text: str) -> str:
+    """One line of text: no HTML, no Markdown, no control characters, no line break."""
+    return safe(text).translate(_ESCAPES)
 
 
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return _text(text).replace("|", "\\|")
 
 
 def render(r: ReportOut) -> str:
-    lines = [f"# {title(r)}", "", subtitle(r), ""]
+    lines = [f"# {_text(title(r))}", "", _text(subtitle(r)), ""]
     for s in sections(r):
-        lines += [f"## {s.title}", ""]
+        lines += [f"## {_text(s.title)}", ""]
         for n in s.notes:
-            lines += [n, ""]
+            lines += [_text(n), ""]
         for t in s.tables:
             lines.append("| " + " | ".join(_cell(h) for h in t.headers) + " |")
             lines.append("|" + "|".join("---" for _ in t.headers) + "|")

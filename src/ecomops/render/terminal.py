@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from ecomops.render.document import sections, subtitle, title
 from ecomops.render.labels import labels
+from ecomops.text import safe
 from ecomops.views import ReportOut
 
 
+def escape(text: str) -> str:
+    """``text`` for a Rich markup string: shown as typed, never as markup (``[/red]``) nor as
+    terminal codes (text.safe: ESC → ␛)."""
+    from rich.markup import escape as markup_escape
+
+    return markup_escape(safe(text))
+
+
 def render(r: ReportOut, console) -> None:
-    from rich.markup import escape
     from rich.table import Table
 
     L = labels(r.lang)

@@ -14,6 +14,7 @@ import os
 import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -190,22 +191,47 @@ def _read_dump(path: Path, target: Connection) -> dict[str, int]:
 # --- commands ----------------------------------------------------------------------------------
 
 
-def _replace_atomically(path: Path, write) -> None:
-    target = path.expanduser()
-    if not target.parent.is_dir():
-        raise InvalidInput(f"cannot write {target}: the folder {target.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+_COMPANIONS = ("", "-wal", "-shm", "-journal")
 
 
-def backup(database: Database, path: Path) -> dict:
-    """SQLite: an online backup (a SQLite file). PostgreSQL: a portable dump (.jsonl.gz)."""
+def _live_file(database: Database, target: Path) -> str | None:
+    """Whether ``target`` is a file of the SQLite database being backed up, by any name (the
+    one it was opened with, the file a link names, a hard link): ``""`` for the database,
+    ``"-wal"``, ``"-shm"`` or ``"-journal"`` for the files SQLite keeps beside it."""
+    path = database.target.sqlite_path
+    if path is None:
+        return None
+    names = {Path(path).expanduser().absolute(), Path(os.path.realpath(path))}
+    for suffix in _COMPANIONS:
+        for name in names:
+            live = Path(f"{name}{suffix}")
+            if Path(os.path.realpath(live)) == target:
+                return suffix
+            try:
+                if os.path.samefile(live, target):
+                    return suffix
+            except OSError:  # either is missing
+                continue
+    return None
+
+
+def backup(database: Database, path: str | os.PathLike[str], *, force: bool = False) -> dict:
+    """SQLite: an online backup (a SQLite file). PostgreSQL: a portable dump (.jsonl.gz).
+
+    Written beside ``path`` and moved into place (a link: the file it points to). An existing
+    file is replaced only with ``force``; the database being backed up (or its -wal, -shm),
+    under any name, never."""
+    from ecomops.services.files import output_path, replace_atomically
+
+    target = output_path(path)
+    live = _live_file(database, target)
+    if live is not None:
+        what = f"the {live} file of " if live else ""
+        raise InvalidInput(
+            f"{os.fspath(path)} is {what}the database being backed up",
+            "back it up into another file",
+        )
+    output_path(path, force=force)  # and now: an existing file only with --force
     counts: dict[str, int] = {}
     if database.target.is_sqlite:
 
@@ -213,17 +239,19 @@ def backup(database: Database, path: Path) -> dict:
             raw = database.engine.raw_connection()
             try:
                 dst = sqlite3.connect(tmp)
-                with dst:
-                    source = raw.driver_connection
-                    assert source is not None, "an open connection has its driver connection"
-                    source.backup(dst)
-                counts.update(
-                    {
-                        t.name: dst.execute(f'SELECT COUNT(*) FROM "{t.name}"').fetchone()[0]
-                        for t in _tables()
-                    }
-                )
-                dst.close()
+                try:
+                    with dst:
+                        source = raw.driver_connection
+                        assert source is not None, "an open connection has its driver connection"
+                        source.backup(dst)
+                    counts.update(
+                        {
+                            t.name: dst.execute(f'SELECT COUNT(*) FROM "{t.name}"').fetchone()[0]
+                            for t in _tables()
+                        }
+                    )
+                finally:
+                    dst.close()
             finally:
                 raw.close()
 
@@ -235,48 +263,75 @@ def backup(database: Database, path: Path) -> dict:
                 counts.update(_write_dump(conn, tmp))
 
         kind = "dump"
-    _replace_atomically(path, write)
-    return {"file": str(path), "format": kind, "rows": counts}
+    replace_atomically(target, write)
+    return {"file": os.fspath(path), "format": kind, "rows": counts}
 
 
 class _open_backup:
-    """Open a backup for reading: a SQLite file (upgraded in a scratch copy if older)."""
+    """Open a backup for reading: a SQLite file (upgraded in a scratch copy if older). The
+    scratch copy (a whole database, in the temporary folder) is removed however it ends: the
+    read done, or the backup refused or unreadable halfway through opening it."""
 
     def __init__(self, path: Path):
         self.path = path
         self.scratch: Path | None = None
         self.database: Database | None = None
+        self._cm: AbstractContextManager[Connection] | None = None
 
     def __enter__(self):
         with open(self.path, "rb") as fh:
             magic = fh.read(16)
         if magic != SQLITE_MAGIC:
             raise InvalidInput(f"{self.path} is a dump, not a SQLite file")
-        fd, tmp = tempfile.mkstemp(suffix=".db")
+        fd, tmp = tempfile.mkstemp(suffix=".db", prefix="ecomops-restore-")
         os.close(fd)
         self.scratch = Path(tmp)
-        src = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
-        dst = sqlite3.connect(self.scratch)
-        with dst:
-            src.backup(dst)
-        src.close()
-        dst.close()
-        self.database = Database(resolve(db=str(self.scratch)))
-        with self.database.connect(write=True) as conn:
-            if current_revision(conn) is None:
-                raise InvalidInput(f"{self.path} is not an ecomops database")
-            if needs_upgrade(conn):
-                upgrade(conn)
-        self._cm = self.database.connect(write=False)
-        return self._cm.__enter__(), self.database
+        try:
+            src = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            try:
+                dst = sqlite3.connect(self.scratch)
+                try:
+                    with dst:
+                        src.backup(dst)
+                finally:
+                    dst.close()
+            finally:
+                src.close()
+            self.database = Database(resolve(db=str(self.scratch)))
+            with self.database.connect(write=True) as conn:
+                if current_revision(conn) is None:
+                    raise InvalidInput(f"{self.path} is not an ecomops database")
+                if needs_upgrade(conn):
+                    upgrade(conn)
+            self._cm = self.database.connect(write=False)
+            return self._cm.__enter__(), self.database
+        except (sqlite3.DatabaseError, DatabaseError) as exc:  # truncated, not a database …
+            # the driver's words, without the scratch copy's name (it is gone)
+            detail = str(exc).split(f"{self.scratch}: ", 1)[-1].split("; ")[0]
+            self._cm = None
+            self._remove()
+            raise InvalidInput(f"cannot read {self.path} as a backup: {detail}") from None
+        except BaseException:
+            self._cm = None  # not entered (or failed entering): nothing to leave
+            self._remove()
+            raise
 
     def __exit__(self, *exc):
-        self._cm.__exit__(*exc)
-        assert self.database is not None, "entered"
-        self.database.dispose()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{self.scratch}{suffix}").unlink(missing_ok=True)
+        try:
+            if self._cm is not None:
+                self._cm.__exit__(*exc)
+        finally:
+            self._remove()
         return False
+
+    def _remove(self) -> None:
+        if self.database is not None:
+            self.database.dispose()
+            self.database = None
+        if self.scratch is not None:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{self.scratch}{suffix}").unlink(missing_ok=True)
+            self.scratch = None
 
 
 def restore(database: Database, path: Path) -> dict:

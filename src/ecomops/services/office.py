@@ -21,7 +21,7 @@ from ecomops.services.people import Person, resolve
 from ecomops.services.people import names as _names
 from ecomops.services.permissions import may
 from ecomops.services.workcal import china_calendar
-from ecomops.text import localize
+from ecomops.text import check_name, localize
 from ecomops.views import HandoverOut, LeaveOut, VisitorOut
 
 ST = schema.staff
@@ -267,7 +267,7 @@ def visitor_add(
     accompanied by a member (§3.1 rule 10)."""
     m = current(session).manual
     tz = zone(m.calendar.timezone)
-    visitor = _text(name, "visitor's name")
+    visitor = check_name(_text(name, "visitor's name"), "visitor's name", param="name")
     approver = resolve(session, approved_by)
     allowed = leaders(m)
     if approver.position_id not in allowed:
@@ -301,9 +301,12 @@ def visitor_leave(
     """Record that visit ``visit_id``'s visitor left (at ``at``, default ``now``)."""
     m = current(session).manual
     tz = zone(m.calendar.timezone)
-    row = session.connection().execute(select(VI).where(VI.c.id == visit_id)).first()
+    row = None
+    if 0 < visit_id < 2**63:  # no id is ever outside the database's integers
+        row = session.connection().execute(select(VI).where(VI.c.id == visit_id)).first()
     if row is None:
-        raise NotFound(f"no visit with id {visit_id}", "see: ecomops visitor list")
+        which = visit_id if abs(visit_id) < 2**63 else "that large"
+        raise NotFound(f"no visit with id {which}", "see: ecomops visitor list")
     if row.left_at is not None:
         raise InvalidInput(
             f"visit {visit_id} ({row.name}) already ended at "

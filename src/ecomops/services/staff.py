@@ -22,7 +22,7 @@ from ecomops.services.files import read_text
 from ecomops.services.handbook import current, find_position
 from ecomops.services.people import person_by_id
 from ecomops.services.permissions import require, require_below, tops
-from ecomops.text import key, localize
+from ecomops.text import check_name, key, localize
 from ecomops.views import ImportOut, StaffOut
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -31,12 +31,11 @@ ST = schema.staff
 
 
 def clean_name(raw: str) -> str:
-    """A typed name, trimmed; refused when empty, too long or holding control characters."""
-    name = " ".join(raw.split())
+    """A typed name, trimmed; refused when empty, too long or holding a control, zero-width or
+    bidirectional-override character (text.check_name: "赵\\u200b海" is not "赵海")."""
+    name = " ".join(check_name(raw.strip()).split())
     if not name:
         raise InvalidInput("a name is empty", "give the person's name")
-    if any(ord(ch) < 32 or ord(ch) == 127 for ch in name):
-        raise InvalidInput(f"name {name!r} has control characters", "type the name plainly")
     if len(name) > MAX_NAME:
         raise InvalidInput(f"name {name[:20]!r}… is longer than {MAX_NAME} characters")
     return name
@@ -49,7 +48,7 @@ def clean_login(raw: str | None) -> str | None:
     """A login (a PostgreSQL role or an operating-system user name), trimmed; None when blank."""
     if raw is None or not raw.strip():
         return None
-    login = raw.strip()
+    login = check_name(raw.strip(), "login", param="login")
     if not LOGIN.fullmatch(login):
         raise InvalidInput(
             f"{login!r} is not a login name",
@@ -273,13 +272,20 @@ def read_staff_csv(text: str, file: str) -> tuple[list[_NewStaff], list[str]]:
 
 
 def staff_import(
-    session: Session, path: Path, *, actor: Actor, now: datetime, lang: str
+    session: Session,
+    path: Path,
+    *,
+    actor: Actor,
+    now: datetime,
+    lang: str,
+    encoding: str | None = None,
 ) -> ImportOut:
     """Import the staff of a CSV file (name, position, email, manager; or Chinese headers): every
-    row or none, with the line of each problem."""
+    row or none, with the line of each problem. ``encoding``: the file's, when it is not UTF-8
+    or Chinese GB18030 (see files.read_text)."""
     require(session, actor, "manage_staff")
     file = str(path)
-    rows, problems = read_staff_csv(read_text(path), file)
+    rows, problems = read_staff_csv(read_text(path, encoding), file)
     m = current(session).manual
     conn = session.connection()
     existing = {r["name_key"]: r for r in conn.execute(select(ST)).mappings()}

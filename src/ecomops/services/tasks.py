@@ -231,9 +231,10 @@ def tasks_list(
             raise InvalidInput(
                 "the number of days ahead must be 0 or more", param="due_within"
             )
-        q = q.where(
-            TK.c.status != "done", TK.c.due <= date.fromordinal(today.toordinal() + due_within)
-        )
+        # any horizon past the last date there is means "every task not done"
+        ahead = min(due_within, date.max.toordinal() - today.toordinal())
+        horizon = date.fromordinal(today.toordinal() + ahead)
+        q = q.where(TK.c.status != "done", TK.c.due <= horizon)
     if overdue_or_done_between is not None:
         start, end = overdue_or_done_between
         q = q.where(
@@ -271,6 +272,9 @@ def tasks_list(
 
 
 def _task(session: Session, task_id: int):
+    if not 0 < task_id < 2**63:  # no id is ever outside the database's integers
+        which = task_id if abs(task_id) < 2**63 else "that large"
+        raise NotFound(f"no task with id {which}", "see: ecomops tasks list")
     row = session.connection().execute(select(TK).where(TK.c.id == task_id)).first()
     if row is None:
         raise NotFound(f"no task with id {task_id}", "see: ecomops tasks list")

@@ -25,18 +25,25 @@ from ecomops.views import BulkRatedOut
 
 
 def rate_from_csv(
-    session: Session, *, cycle: str, path: Path, actor: Actor, now: datetime
+    session: Session,
+    *,
+    cycle: str,
+    path: Path,
+    actor: Actor,
+    now: datetime,
+    encoding: str | None = None,
 ) -> BulkRatedOut:
     """All sheets of a CSV file or none: columns employee, rater, one per criterion id (a
     score 0–100 or a grade letter), and an optional note. Every row's rater must be the person
     ``actor`` acts as, unless they may act for others: the rows are then recorded as entered on
-    the raters' behalf. Each rater must be one the handbook lets rate that person."""
+    the raters' behalf. Each rater must be one the handbook lets rate that person.
+    ``encoding``: the file's, when it is not UTF-8 or Chinese GB18030 (see files.read_text)."""
     m = current(session).manual
     entering = actor.caller or actor.person  # who types the rows in (None: the keeper)
     for_others = entering is None or may(session, Actor.of(entering), "act_for_others")
     row = find_cycle(session, cycle, open_only=True, lock=True)
     file = str(path)
-    text = read_text(path)
+    text = read_text(path, encoding)
     reader = csv.reader(io.StringIO(text))
     try:
         header = [h.strip() for h in next(reader)]
