@@ -483,3 +483,10 @@ def test_appraise_from_and_plan_file_take_encoding(dept):
                       "latin-1", "--json"])
     assert r.exit_code == 0, r.stderr
     assert json.loads(r.stdout)["summary"] == "Résumé du mois"
+
+
+def test_a_valid_url_with_its_password_in_the_query_never_shows_it(dept):
+    url = f"postgresql://u@127.0.0.1:1/db?password={SECRET}&connect_timeout=2"
+    r = invoke(dept, ["staff", "list", "--database-url", url])
+    assert r.exit_code == 1
+    assert SECRET not in r.output and "password=***" in error_line(r)

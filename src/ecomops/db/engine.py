@@ -51,7 +51,10 @@ class Target:
     def display(self) -> str:
         if self.sqlite_path is not None:
             return str(self.sqlite_path)
-        return self.url.render_as_string(hide_password=True)
+        import re
+
+        shown = self.url.render_as_string(hide_password=True)
+        return re.sub(r"([?&]password=)[^&]*", r"\1***", shown)  # libpq's ?password= too
 
 
 def _parse_url(raw: str) -> URL:
