@@ -146,7 +146,25 @@ def _build_staff() -> Table:
         Column("created_at", UTCDateTime(), nullable=False),
         Column("deactivated_at", UTCDateTime(), nullable=True),
         Column("login", String(100), nullable=True),
+        Column("joined_on", Date(), nullable=True),
+        Column("left_on", Date(), nullable=True),
         Index("uq_staff_login", "login", unique=True),
+    )
+
+
+def _build_staff_change() -> Table:
+    return Table(
+        "staff_change",
+        _metadata,
+        Column("id", Integer(), primary_key=True, nullable=False),
+        Column("staff_id", Integer(), ForeignKey("staff.id"), nullable=False),
+        Column("field", String(16), nullable=False),
+        Column("old_value", String(254), nullable=True),
+        Column("new_value", String(254), nullable=True),
+        Column("effective", Date(), nullable=False),
+        Column("recorded_at", UTCDateTime(), nullable=False),
+        Column("by_id", Integer(), ForeignKey("staff.id"), nullable=True),
+        Index("ix_staff_change_staff", "staff_id", "effective"),
     )
 
 
@@ -293,6 +311,10 @@ def _build_leave() -> Table:
         Column("reason", String(2000), nullable=False),
         Column("special", Boolean(), nullable=False),
         Column("created_at", UTCDateTime(), nullable=False),
+        Column("status", String(10), nullable=False, default="approved"),
+        Column("decided_by_id", Integer(), ForeignKey("staff.id"), nullable=True),
+        Column("decided_at", UTCDateTime(), nullable=True),
+        Column("decision_reason", String(2000), nullable=True),
     )
 
 
@@ -309,6 +331,8 @@ def _build_handover() -> Table:
         Column("matter", String(2000), nullable=False),
         Column("duties", String(2000), nullable=True),
         Column("created_at", UTCDateTime(), nullable=False),
+        Column("acked_at", UTCDateTime(), nullable=True),
+        Column("acked_by_id", Integer(), ForeignKey("staff.id"), nullable=True),
     )
 
 
@@ -387,6 +411,7 @@ _BUILDERS = {
     "database_option": _build_database_option,
     "setting": _build_setting,
     "staff": _build_staff,
+    "staff_change": _build_staff_change,
     "cycle": _build_cycle,
     "cycle_member": _build_cycle_member,
     "sheet": _build_sheet,
@@ -413,6 +438,7 @@ if TYPE_CHECKING:  # what __getattr__ builds, typed for the type checker
     database_option: Table
     setting: Table
     staff: Table
+    staff_change: Table
     cycle: Table
     cycle_member: Table
     sheet: Table

@@ -132,6 +132,27 @@ class Staff(SQLModel, table=True):
     deactivated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     #: the login (PostgreSQL role, or operating-system user on SQLite) that acts as this person
     login: str | None = Field(default=None, max_length=100)
+    #: revision 0012: the day the person joined the department, and the day they left
+    joined_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+    left_on: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
+
+
+class StaffChange(SQLModel, table=True):
+    """A change to a person's record (revision 0012): position, manager, e-mail, login, joined,
+    active; from the day it takes effect, with who recorded it and when."""
+
+    __tablename__ = "staff_change"
+    __table_args__ = (Index("ix_staff_change_staff", "staff_id", "effective"),)
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
+    staff_id: int = Field(sa_column=Column(Integer, ForeignKey("staff.id"), nullable=False))
+    field: str = Field(max_length=16)
+    old_value: str | None = Field(default=None, max_length=254)
+    new_value: str | None = Field(default=None, max_length=254)
+    effective: date = Field(sa_column=Column(Date, nullable=False))
+    recorded_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("staff.id"), nullable=True)
+    )
 
 
 # --- appraisals (revision 0003) ---------------------------------------------------------------
@@ -300,6 +321,15 @@ class Leave(SQLModel, table=True):
     reason: str = Field(max_length=2000)
     special: bool
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    #: revision 0012: pending, approved or declined; who decided, when, and a decline's reason
+    status: str = Field(
+        default="approved", sa_column=Column(String(10), nullable=False, default="approved")
+    )
+    decided_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("staff.id"), nullable=True)
+    )
+    decided_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    decision_reason: str | None = Field(default=None, max_length=2000)
 
 
 class Handover(SQLModel, table=True):
@@ -315,6 +345,11 @@ class Handover(SQLModel, table=True):
     matter: str = Field(max_length=2000)
     duties: str | None = Field(default=None, max_length=2000)
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    #: revision 0012: when the department head recorded that the form was handed in, and who
+    acked_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    acked_by_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("staff.id"), nullable=True)
+    )
 
 
 class Visitor(SQLModel, table=True):

@@ -1,0 +1,94 @@
+"""People over time: join and leaving dates, a history of changes to a person's record, leave
+that waits for approval, and the head's acknowledgement of a handover form.
+
+Existing people joined on the day they were added (``created_at``, in UTC) and left on the day
+they were deactivated; existing leave counts as approved (nothing asked for approval before).
+
+Revision ID: 0012
+Revises: 0011
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+from ecomops.db.types import UTCDateTime
+
+revision = "0012"
+down_revision = "0011"
+branch_labels = None
+depends_on = None
+
+
+def _add_reference(table: str, column: str) -> None:
+    """A nullable column referring to a staff member (see revision 0009)."""
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(f"ALTER TABLE {table} ADD COLUMN {column} INTEGER REFERENCES staff (id)")
+    else:
+        op.add_column(table, sa.Column(column, sa.Integer(), nullable=True))
+        op.create_foreign_key(None, table, "staff", [column], ["id"])
+
+
+def upgrade() -> None:
+    op.add_column("staff", sa.Column("joined_on", sa.Date(), nullable=True))
+    op.add_column("staff", sa.Column("left_on", sa.Date(), nullable=True))
+    staff = sa.table(
+        "staff",
+        sa.column("created_at", UTCDateTime()),
+        sa.column("deactivated_at", UTCDateTime()),
+        sa.column("joined_on", sa.Date()),
+        sa.column("left_on", sa.Date()),
+        sa.column("id", sa.Integer()),
+    )
+    conn = op.get_bind()
+    rows = conn.execute(sa.select(staff.c.id, staff.c.created_at, staff.c.deactivated_at)).all()
+    if rows:
+        conn.execute(
+            sa.update(staff)
+            .where(staff.c.id == sa.bindparam("sid"))
+            .values(joined_on=sa.bindparam("j"), left_on=sa.bindparam("l")),
+            [
+                {
+                    "sid": r.id,
+                    "j": r.created_at.date(),
+                    "l": r.deactivated_at.date() if r.deactivated_at else None,
+                }
+                for r in rows
+            ],
+        )
+    op.create_table(
+        "staff_change",
+        sa.Column("id", sa.Integer(), primary_key=True, nullable=False),
+        sa.Column("staff_id", sa.Integer(), sa.ForeignKey("staff.id"), nullable=False),
+        sa.Column("field", sa.String(16), nullable=False),
+        sa.Column("old_value", sa.String(254), nullable=True),
+        sa.Column("new_value", sa.String(254), nullable=True),
+        sa.Column("effective", sa.Date(), nullable=False),
+        sa.Column("recorded_at", UTCDateTime(), nullable=False),
+        sa.Column("by_id", sa.Integer(), sa.ForeignKey("staff.id"), nullable=True),
+    )
+    op.create_index("ix_staff_change_staff", "staff_change", ["staff_id", "effective"])
+    op.add_column(
+        "leave",
+        sa.Column("status", sa.String(10), nullable=False, server_default="approved"),
+    )
+    _add_reference("leave", "decided_by_id")
+    op.add_column("leave", sa.Column("decided_at", UTCDateTime(), nullable=True))
+    op.add_column("leave", sa.Column("decision_reason", sa.String(2000), nullable=True))
+    op.add_column("handover", sa.Column("acked_at", UTCDateTime(), nullable=True))
+    _add_reference("handover", "acked_by_id")
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("handover") as batch:
+        batch.drop_column("acked_by_id")
+        batch.drop_column("acked_at")
+    with op.batch_alter_table("leave") as batch:
+        batch.drop_column("decision_reason")
+        batch.drop_column("decided_at")
+        batch.drop_column("decided_by_id")
+        batch.drop_column("status")
+    op.drop_index("ix_staff_change_staff", table_name="staff_change")
+    op.drop_table("staff_change")
+    with op.batch_alter_table("staff") as batch:
+        batch.drop_column("left_on")
+        batch.drop_column("joined_on")
