@@ -1,11 +1,13 @@
 """Deadlines on real 2026 and 2027 dates (mainland China's calendar)."""
 
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from ecomops.core import calendar as cal
+from ecomops.core.calendar import parse_date
 from ecomops.errors import InvalidInput
 from ecomops.services.workcal import china_calendar
 
@@ -100,3 +102,39 @@ def test_week_id_and_last_friday():
 def test_times_are_shanghai():
     assert cal.end_of(date(2026, 1, 1), TZ) == datetime(2026, 1, 1, 15, 59, 59,
                                                         tzinfo=ZoneInfo("UTC"))
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("2026-11-30", date(2026, 11, 30)),
+        ("2026/11/30", date(2026, 11, 30)),
+        ("2026.11.30", date(2026, 11, 30)),
+        ("2026年11月30日", date(2026, 11, 30)),
+        ("2026年1月5日", date(2026, 1, 5)),
+        ("2026-1-5", date(2026, 1, 5)),
+        ("２０２６年１１月３０日", date(2026, 11, 30)),
+        (" 2026 / 11 / 30 ", date(2026, 11, 30)),
+        ("11-30", date(2027, 11, 30)),  # this year: the caller's
+        ("11/30", date(2027, 11, 30)),
+        ("11月30日", date(2027, 11, 30)),
+        ("11月30号", date(2027, 11, 30)),
+    ],
+)
+def test_dates_as_people_write_them(typed, expected):
+    assert parse_date(typed, "--due", year=2027) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("2026-02-30", "--due '2026-02-30' is not a day of the calendar"),
+        ("2026/13/01", "--due '2026/13/01' is not a day of the calendar"),
+        ("30/11/2026", "--due '30/11/2026' is not a date"),
+        ("tomorrow", "--due 'tomorrow' is not a date"),
+        ("11-30", "--due '11-30' has no year"),
+    ],
+)
+def test_what_is_not_a_date_says_so(typed, message):
+    with pytest.raises(InvalidInput, match=re.escape(message)):
+        parse_date(typed, "--due")

@@ -323,10 +323,11 @@ def instant(s: Session, text: str, flag: str) -> datetime:
 
 
 def day(text: str, flag: str) -> date:
-    """A typed date (YYYY-MM-DD)."""
+    """A typed date: 2026-11-30, 2026/11/30, 2026年11月30日, or without the year (11月30日,
+    11/30) in this year by the database's clock."""
     from ecomops.core.calendar import parse_date
 
-    return parse_date(text, flag)
+    return parse_date(text, flag, year=now().year)
 
 
 def stdin_is_terminal() -> bool:

@@ -17,6 +17,7 @@ from ecomops.cli.common import (
     command,
     database,
     note,
+    now,
     stdin_is_terminal,
 )
 from ecomops.cli.output import emit, table
@@ -228,7 +229,7 @@ def register_audit(root: typer.Typer) -> None:
         from ecomops.core.calendar import parse_date
         from ecomops.services.audit import audit_list
 
-        day = parse_date(since, "--since") if since else None
+        day = parse_date(since, "--since", year=now().year) if since else None
         if last is not None and last < 1:  # a one-line error (exit 1), not a usage error
             raise InvalidInput("--last must be 1 or more", "the number of entries to show")
         with session(db, database_url, write=False) as s:

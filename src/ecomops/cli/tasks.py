@@ -14,6 +14,7 @@ from ecomops.cli.common import (
     UrlOpt,
     acting,
     command,
+    day,
     lang_of,
     note,
     now,
@@ -185,10 +186,9 @@ def add(
 
     Example: ecomops tasks add "元旦活动海报" --owner 李娜 --due 2026-12-20 --goal nov.4
     """
-    from ecomops.core.calendar import parse_date
     from ecomops.services.tasks import task_add
 
-    when = parse_date(due, "--due")
+    when = day(due, "--due")
     with session(db, database_url, write=True) as s:
         out = task_add(
             s,
@@ -273,10 +273,9 @@ def reschedule(
 
     Example: ecomops tasks due 7 2026-12-15
     """
-    from ecomops.core.calendar import parse_date
     from ecomops.services.tasks import task_set_due
 
-    when = parse_date(due, "--due")
+    when = day(due, "--due")
     with session(db, database_url, write=True) as s:
         who = acting(s, as_, strict=False)
         out = task_set_due(s, task, when, actor=who, now=now(), lang=lang_of(lang))

@@ -13,6 +13,8 @@ zone:
 from __future__ import annotations
 
 import calendar as _cal
+import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -167,20 +169,36 @@ def parse_month(text: str) -> Month:
     return Month(year, month)
 
 
-def parse_date(text: str, what: str = "date") -> date:
-    """A day, ``2026-11-30`` (ISO 8601), the year within ``FIRST_YEAR``–``LAST_YEAR``;
-    ``what`` names it in a message (the option, ``--due``)."""
+#: the ways people write a day: 2026-11-30, 2026/11/30, 2026.11.30, 2026年11月30日 (one-digit
+#: months and days too); without the year, 11-30, 11/30, 11.30, 11月30日
+_DAY = re.compile(r"(?:(\d{4})\s*[-/.年]\s*)?(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号號]?")
+
+
+def parse_date(text: str, what: str = "date", *, year: int | None = None) -> date:
+    """A day as people type it: ``2026-11-30`` (ISO 8601), ``2026/11/30``, ``2026.11.30``,
+    ``2026年11月30日``, full-width digits too; without a year (``11-30``, ``11/30``,
+    ``11月30日``) in ``year`` (this year, which the caller knows; refused without it). The year
+    is within ``FIRST_YEAR``–``LAST_YEAR``; ``what`` names the value in a message (``--due``)."""
+    typed = unicodedata.normalize("NFKC", text).strip()
+    found = _DAY.fullmatch(typed)
+    hint = "write it as YYYY-MM-DD (2026-11-30, 2026/11/30, 2026年11月30日 or 11月30日)"
+    if found is None:
+        start = typed_year(typed)
+        if start is not None:
+            check_year(start, text, what)  # 0000-01-01: say so rather than "not a date"
+        raise InvalidInput(f"{what} {shown(text)} is not a date", hint)
+    y, m, d = found.groups()
+    if y is None:
+        if year is None:
+            raise InvalidInput(f"{what} {shown(text)} has no year", hint)
+        y = str(year)
+    check_year(int(y), text, what)
     try:
-        day = date.fromisoformat(text.strip())
+        return date(int(y), int(m), int(d))
     except ValueError:
-        year = typed_year(text)
-        if year is not None:
-            check_year(year, text, what)  # 0000-01-01: say so rather than "not a date"
         raise InvalidInput(
-            f"{what} {shown(text)} is not a date", "write it as YYYY-MM-DD"
+            f"{what} {shown(text)} is not a day of the calendar", hint
         ) from None
-    check_year(day.year, text, what)
-    return day
 
 
 def month_id(d: date) -> str:
