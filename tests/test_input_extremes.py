@@ -490,3 +490,12 @@ def test_a_valid_url_with_its_password_in_the_query_never_shows_it(dept):
     r = invoke(dept, ["staff", "list", "--database-url", url])
     assert r.exit_code == 1
     assert SECRET not in r.output and "password=***" in error_line(r)
+
+
+@pytest.mark.parametrize("encoding", [None, "gb18030"])
+def test_a_gb18030_file_with_a_byte_order_mark_reads_without_it(tmp_path, encoding):
+    from ecomops.services.files import read_text
+
+    f = tmp_path / "roster.csv"
+    f.write_bytes("\ufeff姓名,职位\n王芳,文案\n".encode("gb18030"))
+    assert read_text(f, encoding).splitlines()[0] == "姓名,职位"

@@ -13,6 +13,8 @@ from ecomops.errors import InvalidInput, NotFound
 #: the largest text file read (a roster or a cycle's sheets is a few KB)
 MAX_TEXT_BYTES = 32 * 2**20
 ENCODINGS = "utf-8, gb18030, big5 or latin-1"
+#: the byte-order mark some editors put first, in whatever encoding
+BOM = "\ufeff"
 
 
 def read_text(path: Path, encoding: str | None = None) -> str:
@@ -51,7 +53,7 @@ def read_text(path: Path, encoding: str | None = None) -> str:
         )
     if codec is not None:
         try:
-            return raw.decode(codec)
+            return raw.decode(codec).removeprefix(BOM)
         except UnicodeDecodeError as exc:
             raise InvalidInput(
                 f"{file}: not {name} text ({_bad_byte(raw, exc)})",
@@ -66,8 +68,8 @@ def read_text(path: Path, encoding: str | None = None) -> str:
         text = raw.decode("gb18030")
     except UnicodeDecodeError:
         text = None
-    if text is not None and _reads_as_chinese(text):
-        return text
+    if text is not None and _reads_as_chinese(text.removeprefix(BOM)):
+        return text.removeprefix(BOM)  # GB18030's byte-order mark (84 31 95 33) is no text
     raise InvalidInput(
         f"{file}: not UTF-8 text ({_bad_byte(raw, not_utf8)}), nor Chinese text in GB18030",
         "save it as UTF-8 CSV, or name its encoding with --encoding "
