@@ -93,8 +93,20 @@ class Actor:
 
 
 def claimed_name(value: str | None) -> str | None:
-    """A typed name, trimmed; ``None`` when blank."""
-    return value.strip() if value and value.strip() else None
+    """A typed name, trimmed; ``None`` when blank. One holding a control or invisible
+    character is refused (it would go into the history and the audit trail as typed)."""
+    if not value or not value.strip():
+        return None
+    from ecomops.text import check_name
+
+    name = check_name(value.strip(), "name given with --as", param="as_")
+    if len(name) > 100:
+        raise InvalidInput(
+            f"the name given with --as is {len(name)} characters long; the most is 100",
+            "give a name on the roster",
+            param="as_",
+        )
+    return name
 
 
 def session_facts(session: Session) -> tuple[str, bool, str]:

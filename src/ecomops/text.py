@@ -125,7 +125,15 @@ _INVISIBLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0")
 
 
 def _hidden(ch: str) -> bool:
-    return unicodedata.category(ch) in ("Cc", "Cf", "Cs") or ch in _INVISIBLE
+    """Whether ``ch`` shows as nothing (or breaks the line): controls, format characters, line
+    and paragraph separators, variation selectors and a few blank letters."""
+    code = ord(ch)
+    return (
+        unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp")
+        or ch in _INVISIBLE
+        or 0xFE00 <= code <= 0xFE0F  # variation selectors: "Q\ufe0fZ" looks like "QZ"
+        or 0xE0100 <= code <= 0xE01EF
+    )
 
 
 def check_name(value: str, what: str = "name", *, param: str | None = None) -> str:

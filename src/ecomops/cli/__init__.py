@@ -77,6 +77,12 @@ LAZY: dict[str, tuple[str, str, str]] = {
         "Tasks: from the handbook's goals (§7.2), phases (§8.1) and "
         "assignments (§8.2), and by hand.",
     ),
+    "phases": (
+        "phases",
+        "register",
+        "The build-up phases (§8.1): each phase's window from the effective date, its items "
+        "done, the current phase and what is overdue.",
+    ),
     "report": (
         "report",
         "register",
@@ -208,6 +214,14 @@ def main() -> None:
     """Run the command; then flush stdout, so that a write that fails late is reported too."""
     code: int | str | None
     stdout_was = _stdout_file()
+    _terminate_cleanly()
+    bad = _undecodable_argument()
+    if bad is not None:
+        sys.stderr.write(
+            f"error: argument {bad} is not valid UTF-8 text; "
+            "type it again (or set a UTF-8 locale, e.g. LANG=zh_CN.UTF-8)\n"
+        )
+        sys.exit(1)
     try:
         app(prog_name="ecomops")
         code = 0
@@ -231,6 +245,34 @@ def main() -> None:
     except OSError as exc:
         code = _output_failed(exc, code)
     sys.exit(code)
+
+
+def _undecodable_argument() -> int | None:
+    """The position of the first argument that is not valid text in the locale's encoding
+    (Python keeps its bytes as lone surrogates, which nothing can store or print)."""
+    for i, arg in enumerate(sys.argv[1:], start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            return i
+    return None
+
+
+def _terminate_cleanly() -> None:
+    """SIGTERM and SIGHUP end the command as Ctrl-C does: the transaction rolls back and
+    temporary files (a restore's scratch copy) are removed on the way out."""
+    import signal
+
+    def stop(signum, _frame):
+        raise SystemExit(128 + signum)
+
+    for name in ("SIGTERM", "SIGHUP"):
+        sig = getattr(signal, name, None)
+        if sig is not None:
+            try:
+                signal.signal(sig, stop)
+            except (ValueError, OSError):  # not the main thread
+                pass
 
 
 def _stdout_file() -> tuple[int, int] | None:

@@ -40,6 +40,16 @@ def register(root: typer.Typer) -> None:
                 "--month", help="YYYY-MM \\[default: the month of now].", show_default=False
             ),
         ] = None,
+        year: Annotated[
+            int | None,
+            typer.Option(
+                "--year",
+                help="Add the year's appraisals (YYYY): each person's final grades across the "
+                "year's cycles, and who was graded A or D more than once; the month is then "
+                "--month, else the month of now in that year, else its December.",
+                show_default=False,
+            ),
+        ] = None,
         format_: Annotated[
             str, typer.Option("--format", "-O", help="table, markdown, html, json or xlsx.")
         ] = "table",
@@ -70,6 +80,10 @@ def register(root: typer.Typer) -> None:
         """The month-end report: goals, tasks done and overdue, plan compliance, the month's
         appraisal cycle, leave, handovers and visitors.
 
+        With --year YYYY it ends with the year's appraisals as well (§6.1): each person's final
+        grades across the year's monthly, quarterly and year-end cycles, and who was graded A
+        or D more than once; only what --as may read.
+
         Example: ecomops report --month 2026-11 --format html -o report.html --as 张伟
         """
         from ecomops.core.calendar import parse_month
@@ -87,7 +101,14 @@ def register(root: typer.Typer) -> None:
         language = lang_of(lang)
         wanted = parse_month(month) if month else None
         with session(db, database_url, write=False) as s:
-            out = build_report(s, month=wanted, now=now(), lang=language, viewer=acting(s, as_))
+            if year is None:
+                out = build_report(s, month=wanted, now=now(), lang=language, viewer=acting(s, as_))
+            else:
+                from ecomops.services.report import build_year_report
+
+                out = build_year_report(
+                    s, year=year, month=wanted, now=now(), lang=language, viewer=acting(s, as_)
+                )
         if fmt_name == "table" and output is None:
             from ecomops.render import terminal
 
@@ -171,12 +192,10 @@ def render_dashboard(d, lang: str) -> None:
         )
     for t in d.due_this_week:
         c.print(f"  [yellow]{L['due_this_week']}[/] #{t.id} {esc(t.title)} ({t.due})")
-    if d.person:
-        state = L["plan_in"] if d.monday_plan_status in ("on_time", "late") else L["plan_not_in"]
-        c.print(f"  {L['monday_plan']} {d.week}: {state} ({L['due']} {fmt(d.monday_plan_due)})")
-    else:
-        counts = ", ".join(f"{L[k]} {v}" for k, v in d.monday_plan_counts.items())
-        c.print(f"  {L['monday_plan']} {d.week}: {counts}")
+    from ecomops.render.dashboard import plan_lines
+
+    for line in plan_lines(d, L):  # not_expected: "—"; the head's department summary
+        c.print(line)
     if d.month_end_near:
         c.print(f"  [yellow]{L['month_end_near']} {fmt(d.month_end_due)}[/]")
     if d.cycle:
@@ -269,7 +288,7 @@ def _generate(db, database_url, people: int, months: int, seed: int) -> None:
     from ecomops.services.demo import default_demo_path
     from ecomops.services.generate import generate
 
-    path = None if database_url else str(db or default_demo_path())
+    path = None if database_url else str(db if db is not None else default_demo_path())
     start = time.perf_counter()
     if sys.stderr.isatty():
         from rich.progress import Progress

@@ -1,4 +1,4 @@
-"""One set of text limits on both backends.
+"""One set of text limits on both backends (lengths, and no NUL character).
 
 PostgreSQL refuses a value longer than its ``varchar(n)`` column; SQLite stores any length. So
 that whatever SQLite accepts PostgreSQL accepts too (and ``db copy`` never stops half-way on a
@@ -56,6 +56,14 @@ def check(table: str, values: Mapping[str, Any]) -> None:
     limits = _limits(table)
     for key, value in values.items():
         most = limits.get(key)
+        if most is not None and isinstance(value, str) and "\x00" in value:
+            raise InvalidInput(  # SQLite would keep it; PostgreSQL refuses it in any text
+                f"the {_label(table, key)} holds a NUL character "
+                f"(character {value.index(chr(0)) + 1})",
+                "remove it (a file saved as UTF-16 shows this: save it as UTF-8); "
+                "nothing was written",
+                param=key,
+            )
         if most is not None and isinstance(value, str) and len(value) > most:
             raise InvalidInput(
                 f"the {_label(table, key)} is {len(value):,} characters long; "
@@ -74,7 +82,7 @@ def check_columns(table: str, columns: Sequence[str], rows: Iterable[Sequence]) 
     for row in rows:
         for i, c, most in watched:
             v = row[i]
-            if isinstance(v, str) and len(v) > most:
+            if isinstance(v, str) and (len(v) > most or "\x00" in v):
                 check(table, {c: v})
 
 

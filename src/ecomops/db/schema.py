@@ -381,7 +381,7 @@ def _build_task_event() -> Table:
         Column("id", Integer(), primary_key=True, nullable=False),
         Column("task_id", Integer(), ForeignKey("task.id"), nullable=False, index=True),
         Column("at", UTCDateTime(), nullable=False),
-        Column("actor", String(100), nullable=True),
+        Column("actor", String(210), nullable=True),
         Column("action", String(16), nullable=False),
         Column("detail", String(2000), nullable=True),
     )

@@ -408,7 +408,8 @@ class TaskEvent(SQLModel, table=True):
         sa_column=Column(Integer, ForeignKey("task.id"), nullable=False, index=True)
     )
     at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
-    actor: str | None = Field(default=None, max_length=100)
+    #: who did it: a name, or "PERSON (by CALLER)" (revision 0012: two names' length)
+    actor: str | None = Field(default=None, max_length=210)
     action: str = Field(max_length=16)
     detail: str | None = Field(default=None, max_length=2000)
 

@@ -36,6 +36,21 @@ def _is_empty(conn: Connection) -> bool:
     return not inspect(conn).get_table_names()
 
 
+def refuse_other_tables(conn: Connection, shown: str) -> None:
+    """Refuse a database that holds tables but no ecomops schema (another application's),
+    before anything is written to it."""
+    if current_revision(conn) is not None:
+        return
+    names = sorted(inspect(conn).get_table_names())
+    if names:
+        listed = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
+        raise DatabaseError(
+            f"database {shown} holds another application's tables ({listed}); "
+            "nothing was changed",
+            "ecomops keeps a database of its own: create an empty one for it",
+        )
+
+
 def _normalise(value: Any) -> Any:
     if isinstance(value, Decimal):
         return value.normalize()
@@ -150,6 +165,7 @@ def init_database(
     database = Database(target)
     try:
         with database.connect(write=True) as conn:
+            refuse_other_tables(conn, target.display())
             fresh = fresh or current_revision(conn) is None
             if needs_upgrade(conn):
                 upgrade(conn)
@@ -238,18 +254,22 @@ ECOMOPS_TABLES = {"alembic_version", "manual_version"}
 
 
 def sqlite_kind(path: Path) -> tuple[str, list[str]]:
-    """What the file at ``path`` is, looked at read-only (nothing in it changes): ``empty``
-    (no bytes, or a SQLite database without tables), ``ecomops``, ``other`` (a SQLite
-    database of another application: its tables) or ``not-sqlite``."""
+    """What the file at ``path`` is, looked at read-only (nothing in it or beside it changes):
+    ``empty`` (no bytes, or a SQLite database with nothing in it), ``ecomops``, ``other`` (a
+    SQLite database of another application: its tables, views and other objects) or
+    ``not-sqlite`` (a text file), ``not-a-file`` (a folder, a FIFO, a device …)."""
     import sqlite3
+    import stat
 
-    from ecomops.db.engine import sqlite_uri
-
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise DatabaseError(f"cannot read {path}: {exc.strerror}") from None
+    if not stat.S_ISREG(mode):  # never opened: a FIFO would block, /dev/null gets a journal
+        return "not-a-file", []
     try:
         with path.open("rb") as f:
             head = f.read(len(SQLITE_HEADER))
-    except IsADirectoryError:
-        return "not-sqlite", []
     except OSError as exc:
         raise DatabaseError(f"cannot read {path}: {exc.strerror}") from None
     if not head:
@@ -257,28 +277,50 @@ def sqlite_kind(path: Path) -> tuple[str, list[str]]:
     if head != SQLITE_HEADER:
         return "not-sqlite", []
     try:
-        conn = sqlite3.connect(sqlite_uri(path), uri=True)
+        conn = sqlite3.connect(probe_uri(path), uri=True)
         try:
             names = [
                 r[0]
                 for r in conn.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table' "
-                    "AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                    "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
+                    "ORDER BY type = 'table' DESC, name"
                 )
             ]
+            marked = any(conn.execute(f"PRAGMA {p}").fetchone()[0] for p in _MARKS)
         finally:
             conn.close()
     except sqlite3.Error as exc:
         raise DatabaseError(f"cannot read {path}: {exc}", "is it a SQLite database?") from None
     if not names:
-        return "empty", []
+        return ("other" if marked else "empty"), (["(no tables, an application's mark)"]
+                                                   if marked else [])
     return ("ecomops" if ECOMOPS_TABLES <= set(names) else "other"), names
+
+
+def probe_uri(path: Path) -> str:
+    """A URI to look into the SQLite file ``path`` leaving no trace: with no ``-wal`` beside
+    it, everything is in the file, read as immutable (a read-only open of a WAL database would
+    make a ``-wal`` and a ``-shm``)."""
+    import os
+    from urllib.parse import quote
+
+    wal = os.path.exists(f"{path}-wal")
+    return f"file:{quote(str(path))}?" + ("mode=ro" if wal else "immutable=1")
+
+
+#: what an application may set in a SQLite file it made, before any table
+_MARKS = ("application_id", "user_version")
 
 
 def refuse_foreign(path: Path) -> str:
     """Refuse a file that is not an ecomops database (left byte for byte as it was); return
     its kind, ``empty`` or ``ecomops``."""
     kind, names = sqlite_kind(path)
+    if kind == "not-a-file":
+        raise DatabaseError(
+            f"{path} is not a file (a folder, a pipe or a device); nothing was changed",
+            "give the path of an ecomops database file",
+        )
     if kind == "not-sqlite":
         raise DatabaseError(
             f"{path} is not a SQLite database; nothing was changed",
@@ -334,6 +376,8 @@ def open_database(
     database = Database(target)
     with database.connect(write=False) as conn:
         empty = _is_empty(conn)
+        if not empty:
+            refuse_other_tables(conn, target.display())
         stale = not empty and needs_upgrade(conn)
     if empty:
         if target.is_default:

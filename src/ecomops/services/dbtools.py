@@ -223,7 +223,7 @@ def backup(database: Database, path: str | os.PathLike[str], *, force: bool = Fa
     under any name, never."""
     from ecomops.services.files import output_path, replace_atomically
 
-    target = output_path(path)
+    target = output_path(path, database_ok=True)
     live = _live_file(database, target)
     if live is not None:
         what = f"the {live} file of " if live else ""
@@ -231,7 +231,7 @@ def backup(database: Database, path: str | os.PathLike[str], *, force: bool = Fa
             f"{os.fspath(path)} is {what}the database being backed up",
             "back it up into another file",
         )
-    output_path(path, force=force)  # and now: an existing file only with --force
+    output_path(path, force=force, database_ok=True)  # an existing file only with --force
     counts: dict[str, int] = {}
     if database.target.is_sqlite:
 
@@ -244,6 +244,8 @@ def backup(database: Database, path: str | os.PathLike[str], *, force: bool = Fa
                         source = raw.driver_connection
                         assert source is not None, "an open connection has its driver connection"
                         source.backup(dst)
+                    # one self-contained file: reading it later leaves no -wal or -shm beside it
+                    dst.execute("PRAGMA journal_mode = DELETE")
                     counts.update(
                         {
                             t.name: dst.execute(f'SELECT COUNT(*) FROM "{t.name}"').fetchone()[0]
@@ -287,7 +289,9 @@ class _open_backup:
         os.close(fd)
         self.scratch = Path(tmp)
         try:
-            src = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+            from ecomops.services.database import probe_uri
+
+            src = sqlite3.connect(probe_uri(self.path), uri=True)  # no -wal, -shm beside it
             try:
                 dst = sqlite3.connect(self.scratch)
                 try:
@@ -338,6 +342,10 @@ def restore(database: Database, path: Path) -> dict:
     """Replace everything in the database with the backup's rows, in one transaction."""
     if not path.exists():
         raise InvalidInput(f"no backup at {path}")
+    if not path.is_file():
+        raise InvalidInput(
+            f"{path} is not a file (a folder, a pipe or a device)", "give a backup file"
+        )
     with open(path, "rb") as fh:
         magic = fh.read(16)
     with database.connect(write=True) as target:
@@ -369,9 +377,15 @@ def copy_to(
 ) -> dict:
     """Copy the whole database into another one (made or upgraded to this schema; it must hold
     no ecomops records yet), checking afterwards that every table has the same rows."""
+    from ecomops.services.database import refuse_foreign, refuse_other_tables
+
     target = Database(resolve(database_url=url))
+    path = target.target.sqlite_path
+    if path is not None and path.exists():
+        refuse_foreign(path)  # not another application's file, nor a FIFO or a device
     try:
         with target.connect(write=True) as dst:
+            refuse_other_tables(dst, target.target.display())
             if needs_upgrade(dst):
                 upgrade(dst)
             existing = {k: v for k, v in _count_all(dst).items() if v}
@@ -478,6 +492,8 @@ _UPDATE = {
     "cycle": "",
     "staff": "",
     "visitor": "(left_at)",
+    "leave": "(status, decided_by_id, decided_at, decision_reason)",
+    "handover": "(acked_at, acked_by_id)",
 }
 
 

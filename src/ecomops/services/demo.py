@@ -119,12 +119,12 @@ def is_demo(file: Path) -> bool:
     """Whether ``file`` is a database ``ecomops demo`` made (read-only look, no change)."""
     import sqlite3
 
-    from ecomops.db.engine import sqlite_uri
+    from ecomops.services.database import probe_uri, sqlite_kind
 
-    if not file.is_file():
+    if not file.is_file() or sqlite_kind(file)[0] != "ecomops":
         return False
     try:
-        conn = sqlite3.connect(sqlite_uri(file), uri=True)
+        conn = sqlite3.connect(probe_uri(file), uri=True)
         try:
             row = conn.execute(
                 "SELECT value FROM database_option WHERE key = 'demo'"
@@ -143,6 +143,8 @@ def claim(path: str | Path | None, url: str | None = None) -> Path | None:
     if url:
         _require_empty(url)
         return None
+    if path is not None and not str(path).strip():
+        raise InvalidInput("--db is empty: no file name", "give the demo's file, or leave --db out")
     file = Path(path) if path else default_demo_path()
     if file.is_symlink() or (file.exists() and not is_demo(file)):
         raise InvalidInput(

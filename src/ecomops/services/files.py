@@ -163,11 +163,33 @@ _KINDS = (
 )
 
 
-def output_path(path: str | os.PathLike[str], *, force: bool = True) -> Path:
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _is_database(path: Path) -> bool:
+    """Whether ``path`` is a SQLite database, or a ``-wal``/``-shm``/``-journal`` file beside
+    one (opened only to read its first bytes)."""
+    for suffix in ("-wal", "-shm", "-journal"):
+        if path.name.endswith(suffix):
+            base = path.with_name(path.name[: -len(suffix)])
+            if base.is_file() and _is_database(base):
+                return True
+    try:
+        with path.open("rb") as fh:
+            return fh.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
+    except OSError:
+        return False
+
+
+def output_path(
+    path: str | os.PathLike[str], *, force: bool = True, database_ok: bool = False
+) -> Path:
     """Where to write the file the user named: the path itself, or for a symbolic link the file
     it points to (the link stays a link; a dangling one gets its file). Refused with one line:
     no name, a missing folder, a loop of links, anything but a regular file (a folder, a
-    device such as /dev/null, a FIFO), and without ``force`` a file that exists."""
+    device such as /dev/null, a FIFO), a SQLite database or its ``-wal``/``-shm`` (unless
+    ``database_ok``: a backup replacing an older backup), and without ``force`` a file that
+    exists."""
     name = os.fspath(path)
     if not name.strip():
         raise InvalidInput("no file name", "name the file to write")
@@ -184,6 +206,11 @@ def output_path(path: str | os.PathLike[str], *, force: bool = True) -> Path:
             kind = next((what for test, what in _KINDS if test(mode)), "not a regular file")
             shown = f"{given} (→ {target})" if given.is_symlink() and target.exists() else given
             raise InvalidInput(f"cannot write {shown}: it is {kind}", "give the name of a file")
+        if not database_ok and _is_database(target):  # the live one, say, by any name
+            raise InvalidInput(
+                f"{given} is a database; a report or export never replaces one",
+                "give another file name",
+            )
         if not force:
             raise InvalidInput(f"{given} already exists", "add --force to replace it")
     if not target.parent.is_dir():

@@ -8,6 +8,8 @@ Revision ID: 0012
 Revises: 0011
 """
 
+import json
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -76,9 +78,83 @@ def upgrade() -> None:
     op.add_column("leave", sa.Column("decision_reason", sa.String(2000), nullable=True))
     op.add_column("handover", sa.Column("acked_at", UTCDateTime(), nullable=True))
     _add_reference("handover", "acked_by_id")
+    # a task's history names "PERSON (by CALLER)": two names of up to 100 characters
+    with op.batch_alter_table("task_event") as batch:
+        batch.alter_column(
+            "actor", type_=sa.String(210), existing_type=sa.String(100), existing_nullable=True
+        )
+    _leave_decided_by_the_head()
+
+
+#: the server's copy of the permission table's defaults (revision 0010's), with the actions
+#: this revision adds: deciding leave and acknowledging a handover form
+_DEFAULTS_0012 = json.dumps(
+    {
+        "act_for_others": ["general_manager", "manager"],
+        "assign_task": ["general_manager", "manager"],
+        "calibrate": ["general_manager"],
+        "close_cycle": ["general_manager", "manager"],
+        "manage_staff": ["general_manager", "manager"],
+        "open_cycle": ["general_manager", "manager"],
+        "override_quota": ["general_manager"],
+        "rate": ["reporting_line"],
+        "read_appraisal": ["self", "reporting_line", "general_manager"],
+        "read_audit": ["general_manager", "manager"],
+        "read_cycle": ["cycle_rater"],
+        "read_records": ["self", "general_manager", "manager"],
+        "reopen_cycle": ["general_manager", "manager"],
+        "work_task": ["task_owner", "general_manager", "manager"],
+        "approve_leave": ["general_manager", "manager"],
+        "ack_handover": ["general_manager", "manager"],
+    }
+)
+_KEEPER = "(SELECT ecomops_keeper())"
+_ME = "(SELECT ecomops_me())"
+_HEAD = "(SELECT ecomops_allowed('approve_leave', NULL))"
+
+
+def _leave_decided_by_the_head() -> None:
+    """PostgreSQL: a role allowed ``approve_leave`` updates someone else's request, recording
+    itself as the decider at the server's time (row-level security of revision 0010 let only
+    the keeper update leave); a handbook stored before this revision gets the new actions'
+    defaults. (``db grant`` grants the columns.)"""
+    bind = op.get_bind()
+    if bind.dialect.name != "postgresql":
+        return
+    schema = bind.dialect.identifier_preparer.quote(
+        bind.exec_driver_sql("SELECT current_schema()").scalar_one()
+    )
+    op.execute(
+        f"""
+        CREATE OR REPLACE FUNCTION ecomops_permitted(action text) RETURNS text[]
+        LANGUAGE sql STABLE SET search_path = {schema}, pg_temp AS $$
+            SELECT ARRAY(SELECT jsonb_array_elements_text(COALESCE(
+                ecomops_handbook()->'permissions'->action, '{_DEFAULTS_0012}'::jsonb->action,
+                '[]'::jsonb)))
+        $$
+        """
+    )
+    now = (
+        "((SELECT ecomops_simulated()) OR (decided_at >= now() - interval '15 minutes' "
+        "AND decided_at <= now() + interval '1 minute'))"
+    )
+    op.execute("DROP POLICY IF EXISTS ecomops_update ON leave")
+    op.execute(
+        f"CREATE POLICY ecomops_update ON leave FOR UPDATE "
+        f"USING ({_KEEPER} OR ({_HEAD} AND staff_id <> {_ME})) "
+        f"WITH CHECK ({_KEEPER} OR ({_HEAD} AND staff_id <> {_ME} "
+        f"AND decided_by_id = {_ME} AND {now}))"
+    )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("task_event") as batch:
+        batch.alter_column(
+            "actor", type_=sa.String(100), existing_type=sa.String(210), existing_nullable=True
+        )
+    if op.get_bind().dialect.name == "postgresql":  # leave is updated by the keeper alone
+        op.execute("DROP POLICY IF EXISTS ecomops_update ON leave")
+        op.execute(f"CREATE POLICY ecomops_update ON leave FOR UPDATE USING ({_KEEPER})")
     with op.batch_alter_table("handover") as batch:
         batch.drop_column("acked_by_id")
         batch.drop_column("acked_at")
