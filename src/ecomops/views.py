@@ -217,12 +217,23 @@ class StaffOut(Out):
     login: str | None = None
     #: no manager on the roster (and not at the top): raters fall back to the position rule
     no_manager: bool = False
+    #: the day they joined the department, and the day they left (None while active)
+    joined: date | None = None
+    left: date | None = None
 
 
 class ImportOut(Out):
     file: str
     added: int
+    #: with --update: people whose record changed, people the file leaves as they were, and
+    #: people deactivated because the file leaves them out (--deactivate-missing)
+    changed: int = 0
+    unchanged: int = 0
+    deactivated: int = 0
+    #: the people added, changed or deactivated, as they are now
     staff: list[StaffOut]
+    #: every change recorded (a row of a person's history)
+    changes: list[StaffChangeOut] = []
 
 
 # --- appraisals ------------------------------------------------------------------------------
@@ -365,6 +376,7 @@ class PlanOut(Out):
     first_submitted_at: datetime
     submitted_at: datetime
     status: str
+    expected: bool
     summary: str
     plan: str
     mail: MailOut | None
@@ -386,6 +398,7 @@ class PlanStatusOut(Out):
     warnings: list[str]
     counts: dict[str, int]
     members: list[PlanStatusRowOut]
+    department: list[PlanStatusRowOut]
 
 
 class DayOut(Out):
@@ -422,6 +435,12 @@ class LeaveOut(Out):
     special: bool
     protected_days: list[date]
     created_at: datetime
+    #: pending (a special request on a protected day, until the head decides), approved or
+    #: declined; who decided, when, and why (a decline's reason)
+    status: str
+    decided_by: str | None
+    decided_at: datetime | None
+    decision_reason: str | None
 
 
 class HandoverOut(Out):
@@ -434,6 +453,9 @@ class HandoverOut(Out):
     matter: str
     duties: str | None
     active: bool
+    #: when the department head recorded that the form was handed in, and who
+    acked_at: datetime | None
+    acked_by: str | None
 
 
 class VisitorOut(Out):
@@ -504,6 +526,7 @@ class MemberPlansOut(Out):
     late: int
     missing: int
     open: int
+    not_expected: int
 
 
 class PlansReportOut(Out):
@@ -511,6 +534,7 @@ class PlansReportOut(Out):
     month_end_due: datetime
     members: list[MemberPlansOut]
     totals: dict[str, int]
+    department: list[DepartmentPlansOut]
 
 
 class ReportPersonOut(Out):
@@ -575,6 +599,7 @@ class DashboardOut(Out):
     monday_plan_due: datetime
     monday_plan_status: str | None
     monday_plan_counts: dict[str, int]
+    department_summary_status: str | None
     month_end_due: datetime
     month_end_near: bool
     cycle: CycleOut | None
@@ -588,3 +613,145 @@ class AuditOut(Out):
     acted_for: str | None = None
     command: str
     details: dict
+
+
+# --- grades over time (§6.1), the year's appraisals, the phases (§8.1) ------------------------
+
+
+class HistoryCycleOut(Out):
+    """One cycle of a person's appraisal history."""
+
+    cycle: str
+    kind: str
+    forced_distribution: bool
+    cycle_status: str
+    position: str
+    status: str
+    score: Decimal | None
+    grade: str | None
+    final_grade: str | None
+    calibrations: list[CalibrationOut]
+
+
+class AppraisalHistoryOut(Out):
+    employee: str
+    position: str
+    active: bool
+    cycles: list[HistoryCycleOut]
+    hidden: int
+    final_grades: dict[str, int]
+
+
+class YearCycleOut(Out):
+    id: str
+    kind: str
+    status: str
+
+
+class YearPersonOut(Out):
+    employee: str
+    position: str
+    visible: bool
+    grades: dict[str, str | None]
+
+
+class RepeatedGradeOut(Out):
+    employee: str
+    grade: str
+    count: int
+    cycles: list[str]
+
+
+class YearAppraisalOut(Out):
+    year: int
+    cycles: list[YearCycleOut]
+    people: list[YearPersonOut]
+    repeated: list[RepeatedGradeOut]
+
+
+class YearReportOut(ReportOut):
+    """``ecomops report --year YYYY``: the month's report and the year's appraisals."""
+
+    year_appraisal: YearAppraisalOut
+
+
+class PhaseOut(Out):
+    id: str
+    number: str
+    name: str
+    months_min: int
+    months_max: int
+    start: date
+    latest_start: date
+    target: date
+    due: date
+    done: int
+    total: int
+    overdue: int
+    current: bool
+    status: str
+
+
+class PhasesOut(Out):
+    effective: date
+    as_of: datetime
+    stage: str
+    current: str | None
+    phases: list[PhaseOut]
+    overdue: list[TaskOut]
+
+
+class DepartmentPlansOut(Out):
+    """The department head's weekly summary of the department, week by week (§3.2 rules
+    6–7): one row per head of the month."""
+
+    name: str
+    position: str
+    weeks: dict[str, str]
+    on_time: int
+    late: int
+    missing: int
+    open: int
+    not_expected: int
+
+
+# --- the roster over time (issue 13) -----------------------------------------------------------
+
+
+class StaffChangeOut(Out):
+    """One change to a person's record: ``position`` (ids), ``manager`` (names), ``email``,
+    ``login``, ``joined`` (dates) or ``active`` (``true``/``false``: left, came back)."""
+
+    id: int
+    name: str
+    field: str
+    old: str | None
+    new: str | None
+    effective: date
+    recorded_at: datetime
+    by: str | None
+
+
+class StaffDetailOut(StaffOut):
+    """``staff show``: the person and every change to their record, oldest first."""
+
+    changes: list[StaffChangeOut]
+
+
+class StaffEditOut(Out):
+    """``staff edit``: the person as they are now and the changes this edit recorded."""
+
+    staff: StaffOut
+    changes: list[StaffChangeOut]
+
+
+class CompanyMailOut(Out):
+    """``staff company-mail``: the company's mail domain (§3.2 rule 3) and from when only
+    addresses there are accepted."""
+
+    domain: str | None
+    applies_from: date | None
+    in_force: bool
+    rule: str
+    #: active people whose address is outside the domain
+    outside: list[str]

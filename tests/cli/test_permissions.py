@@ -18,7 +18,7 @@ def org(db, cli, monkeypatch):
     monkeypatch.setenv("ECOMOPS_NOW", "2026-11-27T10:00")
     for args in (["总经理", "-p", "general_manager"],
                  ["张伟", "-p", "manager", "--manager", "总经理"],
-                 ["周敏", "-p", "manager", "--manager", "总经理"],
+                 ["周敏", "-p", "manager", "--manager", "总经理", "--force"],  # a second head
                  ["李娜", "-p", "copywriter", "--manager", "张伟"],
                  ["陈静", "-p", "clerk", "--manager", "张伟"],
                  ["孙悦", "-p", "copywriter", "--manager", "周敏"],

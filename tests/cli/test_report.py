@@ -56,7 +56,10 @@ def test_report_json_field_by_field(demo, cli):
     assert members["刘洋"]["weeks"]["2026-W48"] == "missing"
     assert members["李娜"]["weeks"]["2026-W48"] == "on_time"  # at 23:59:59
     assert members["王强"]["month_end"] == "late" and members["陈静"]["weeks"]["2026-W45"] == "late"
-    assert plans["totals"] == {"late": 4, "missing": 1, "on_time": 25, "open": 0}
+    assert plans["totals"] == {"late": 4, "missing": 1, "on_time": 25, "open": 0,
+                               "not_expected": 0}
+    # the head's weekly summary of the department: the demo's head never handed one in
+    assert [(d["name"], d["missing"]) for d in plans["department"]] == [("张伟", 5)]
     a = out["appraisal"]
     assert (a["cycle"], a["kind"], a["exempt"], a["ok"], a["complete"], a["pending"]) == (
         "2026-11", "monthly", False, True, 5, 0)
@@ -182,7 +185,9 @@ def test_report_on_the_configured_database(db, cli, monkeypatch):
     monkeypatch.setenv("ECOMOPS_NOW", "2026-12-02T09:00")
     out = cli("report", "--month", "2026-11", "--json").json()
     weeks = out["plans"]["members"][0]["weeks"]
-    assert weeks["2026-W48"] == "on_time" and weeks["2026-W47"] == "missing"
+    # 张伟 joined on 11-23: W47's plan (due 11-16) was not his to hand in; W49's (11-30) was
+    assert weeks["2026-W48"] == "on_time" and weeks["2026-W47"] == "not_expected"
+    assert weeks["2026-W49"] == "missing"
     assert out["appraisal"] is None and out["leave"] == []
     assert len(out["tasks_overdue"]) == 10
 

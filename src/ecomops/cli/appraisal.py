@@ -525,6 +525,72 @@ def appraisals_show(
     emit(out, as_json=as_json, render=render)
 
 
+@command(appraisals_app, "history")
+def appraisals_history(
+    employee: Annotated[
+        str,
+        typer.Argument(help="Whose history.", autocompletion=complete.people, show_default=False),
+    ],
+    as_: AsOpt = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show a person's grades over time: every cycle they were a member of (monthly,
+    quarterly, year-end) with the score, the computed and the final grade, and the
+    calibrations.
+
+    Confidential as `appraisals show` is: the person, their raters in their reporting line
+    and the general manager; a cycle you may not read is left out.
+
+    Example: ecomops appraisals history 李娜 --as 李娜
+    """
+    from ecomops.services.appraisal import appraisal_history as service
+
+    with session(db, database_url, write=False) as s:
+        out = service(s, employee=employee, viewer=actor(s, as_, person=True))
+
+    def render(h) -> None:
+        from ecomops.cli.output import esc
+
+        c = console()
+        counts = ", ".join(f"{g} {n}" for g, n in h.final_grades.items())
+        c.print(
+            f"[bold]{esc(h.employee)}[/] ({esc(h.position)}"
+            + ("" if h.active else ", no longer active")
+            + f"): {len(h.cycles)} cycle{'' if len(h.cycles) == 1 else 's'}; "
+            f"final grades: {counts}"
+        )
+        table(
+            h.cycles,
+            [
+                ("cycle", lambda x: x.cycle),
+                ("kind", lambda x: x.kind),
+                ("cycle status", lambda x: x.cycle_status),
+                ("position", lambda x: x.position),
+                ("status", lambda x: x.status),
+                ("score", lambda x: x.score),
+                ("grade", lambda x: x.grade),
+                ("final", lambda x: x.final_grade),
+            ],
+            title="Appraisal history",
+            empty=f"{h.employee} has not been appraised in any cycle yet",
+        )
+        for x in h.cycles:
+            for cal in x.calibrations:
+                c.print(
+                    f"{x.cycle}: calibrated {fmt(cal.at)} by {esc(cal.by)}: {cal.before} → "
+                    f"{cal.after} (computed {cal.computed_grade}): {esc(cal.reason)}"
+                )
+        if h.hidden:
+            note(
+                f"{h.hidden} cycle{'' if h.hidden == 1 else 's'} left out: you may not read "
+                f"{h.employee}'s appraisal there"
+            )
+
+    emit(out, as_json=as_json, render=render)
+
+
 @command(quota_app, "check")
 def quota_check(
     cycle: CycleOpt,

@@ -14,7 +14,26 @@ app = typer.Typer(
 )
 
 
-def _render_sections(sections, depth: int = 0) -> None:
+_WEIGHT = {"en": "weight", "zh": "權重", "zh-hans": "权重"}
+
+
+def _label(s, lang: str) -> str:
+    """A section's heading: ``§3.2 Title`` for a section of the manual; a rubric's criterion
+    with its weight (``Analysis (weight 20%)``), a rubric with its own number in the grade
+    table (``3. Title``): neither is a section."""
+    number = s.number
+    if not number:
+        return s.title
+    if s.id.startswith("rubrics."):
+        if number.endswith("%"):
+            return f"{s.title} ({_WEIGHT.get(lang, _WEIGHT['en'])} {number})"
+        return f"{number}. {s.title}"
+    if number[0].isdigit():
+        return f"§{number} {s.title}"
+    return f"{s.title} ({number})"
+
+
+def _render_sections(sections, depth: int = 0, lang: str = "en") -> None:
     from rich.padding import Padding
     from rich.table import Table
 
@@ -22,9 +41,8 @@ def _render_sections(sections, depth: int = 0) -> None:
 
     out = console()
     for s in sections:
-        head = f"§{s.number} " if s.number and s.number[0].isdigit() else ""
         style = "bold underline" if depth == 0 else "bold"
-        label = f"{head}{s.title}" if not s.number or head else f"{s.title} ({s.number})"
+        label = _label(s, lang)
         out.print(Padding(f"[{style}]{esc(label)}[/]", (0, 0, 0, 2 * depth)))
         if s.text:
             out.print(Padding(esc(s.text, lines=True), (0, 0, 0, 2 * depth)))
@@ -35,7 +53,7 @@ def _render_sections(sections, depth: int = 0) -> None:
             for item in s.items:
                 grid.add_row(cell(f"{item.number}."), cell(item.text))
             out.print(Padding(grid, (0, 0, 0, 2 * depth + 2)))
-        _render_sections(s.sections, depth + 1)
+        _render_sections(s.sections, depth + 1, lang)
         if depth == 0:
             out.print()
 
@@ -64,7 +82,7 @@ def show(
     language = lang_of(lang)
     with session(db, database_url, write=False) as s:
         out = manual_show(s, section, language)
-    emit(out, as_json=as_json, render=_render_sections)
+    emit(out, as_json=as_json, render=lambda secs: _render_sections(secs, lang=language))
 
 
 @command(app, "check")
@@ -96,7 +114,8 @@ def check(
         for e in o.errors:
             typer.echo(f"error: {safe(str(e), lines=True)}", err=True)
         for w in o.warnings:
-            c.print(f"[yellow]warning[/] §{esc(w.section)} [dim]{esc(w.id)}[/]: {esc(w.message)}")
+            where = f"§{w.section}" if w.section[:1].isdigit() else w.section
+            c.print(f"[yellow]warning[/] {esc(where)} [dim]{esc(w.id)}[/]: {esc(w.message)}")
         verdict = "valid" if o.valid else f"not valid ({len(o.errors)} errors)"
         typer.echo(f"{safe(o.file)}: {verdict}, {len(o.warnings)} warnings", err=True)
 

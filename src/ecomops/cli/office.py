@@ -35,6 +35,12 @@ handover_app = typer.Typer(
     "Example: ecomops handover list --active",
     no_args_is_help=True,
 )
+LeaveIdArg = Annotated[
+    int,
+    typer.Argument(
+        help="The request's id (see: ecomops leave list --pending).", show_default=False
+    ),
+]
 visitor_app = typer.Typer(
     help="The visitor log (§3.1 rule 10).\n\nExample: ecomops visitor list --date 2026-11-27",
     no_args_is_help=True,
@@ -48,8 +54,19 @@ LEAVE_COLUMNS: list[Column] = [
     ("from", lambda r: r.start),
     ("to", lambda r: r.end),
     ("special", lambda r: r.special),
-    ("reason", lambda r: r.reason, True),
+    ("status", lambda r: r.status),
+    (
+        "reason",
+        lambda r: f"{r.reason} (declined: {r.decision_reason})" if r.decision_reason else r.reason,
+        True,
+    ),
 ]
+
+
+def _decided(r) -> str:
+    if r.status == "pending":
+        return f"; pending until a department head decides (ecomops leave approve {r.id})"
+    return ""
 
 
 @command(leave_app, "request", renamed={"start": "from_", "end": "to"})
@@ -62,13 +79,15 @@ def leave_request(
     to: Annotated[
         str | None, typer.Option("--to", help="Last day \\[default: --from].", show_default=False)
     ] = None,
-    kind: Annotated[str, typer.Option("--kind", help="leave or swap (调休).")] = "leave",
+    kind: Annotated[
+        str, typer.Option("--kind", help="leave (请假) or swap (调休), in either script.")
+    ] = "leave",
     special: Annotated[
         bool,
         typer.Option(
             "--special",
             help="A special reason: allowed on a protected day, recorded as an "
-            "exception to the rule.",
+            "exception to the rule, and pending until a department head approves it.",
         ),
     ] = False,
     lang: LangOpt = None,
@@ -76,7 +95,9 @@ def leave_request(
     database_url: UrlOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Request leave or a shift swap; refused on a Monday-plan or month-end-summary day.
+    """Request leave or a shift swap; refused on a Monday-plan or month-end-summary day
+    (unless --special: then pending until approved), on days with no working day, and over
+    another request of yours.
 
     Example: ecomops leave request --as 李娜 --from 2026-12-02 --to 2026-12-03 --reason 体检
     """
@@ -105,6 +126,7 @@ def leave_request(
                 if r.protected_days
                 else ""
             )
+            + _decided(r)
         ),
     )
 
@@ -114,25 +136,90 @@ def leave_list(
     month: Annotated[
         str | None, typer.Option("--month", help="Only this month (YYYY-MM).", show_default=False)
     ] = None,
+    pending: Annotated[
+        bool, typer.Option("--pending", help="Only requests awaiting a decision.")
+    ] = False,
     as_: AsOpt = None,
     db: DbOpt = None,
     database_url: UrlOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """List leave and shift swaps (a member sees their own).
+    """List leave and shift swaps with their status (a member sees their own).
 
-    Example: ecomops leave list --month 2026-12
+    Example: ecomops leave list --pending --as 张伟
     """
     from ecomops.core.calendar import parse_month
     from ecomops.services.office import leave_list as service
 
     wanted = parse_month(month) if month else None
     with session(db, database_url, write=False) as s:
-        out = service(s, month=wanted, viewer=actor(s, as_))
+        out = service(s, month=wanted, viewer=actor(s, as_), pending=pending)
     emit(
         out,
         as_json=as_json,
-        render=lambda rows: table(rows, LEAVE_COLUMNS, title="Leave", empty="no leave recorded"),
+        render=lambda rows: table(
+            rows,
+            LEAVE_COLUMNS,
+            title="Leave awaiting a decision" if pending else "Leave",
+            empty="no leave awaiting a decision" if pending else "no leave recorded",
+        ),
+    )
+
+
+@command(leave_app, "approve", renamed={"leave_id": "leave"})
+def leave_approve(
+    leave: LeaveIdArg,
+    as_: AsOpt = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Approve a pending request (a department head or above; never your own).
+
+    Example: ecomops leave approve 3 --as 张伟
+    """
+    from ecomops.services.office import leave_decide
+
+    with session(db, database_url, write=True) as s:
+        out = leave_decide(
+            s, leave_id=leave, approve=True, reason=None, actor=actor(s, as_), now=now()
+        )
+    emit(
+        out,
+        as_json=as_json,
+        render=lambda r: note(
+            f"leave {r.id} of {r.name}, {r.start} to {r.end}: approved by {r.decided_by}"
+        ),
+    )
+
+
+@command(leave_app, "decline", renamed={"leave_id": "leave"})
+def leave_decline(
+    leave: LeaveIdArg,
+    reason: Annotated[
+        str, typer.Option("--reason", help="Why it is declined.", show_default=False)
+    ],
+    as_: AsOpt = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Decline a pending request, saying why (a department head or above; never your own).
+
+    Example: ecomops leave decline 3 --reason 月末总结日需到岗 --as 张伟
+    """
+    from ecomops.services.office import leave_decide
+
+    with session(db, database_url, write=True) as s:
+        out = leave_decide(
+            s, leave_id=leave, approve=False, reason=reason, actor=actor(s, as_), now=now()
+        )
+    emit(
+        out,
+        as_json=as_json,
+        render=lambda r: note(
+            f"leave {r.id} of {r.name}, {r.start} to {r.end}: declined by {r.decided_by}"
+        ),
     )
 
 
@@ -144,6 +231,7 @@ HANDOVER_COLUMNS: list[Column] = [
     ("end", lambda r: r.end_at),
     ("place", lambda r: r.place, True),
     ("matter", lambda r: r.matter, True),
+    ("handed in", lambda r: f"{r.acked_at:%Y-%m-%d %H:%M} {r.acked_by}" if r.acked_at else None),
 ]
 
 
@@ -172,7 +260,8 @@ def handover_add(
     database_url: UrlOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Fill in the temporary work handover form: time, place, matter, and who covers.
+    """Fill in the temporary work handover form: time, place, matter, and who covers (another
+    active member, not on approved leave then, not covering for someone else then).
 
     Example: ecomops handover add --as 李娜 --to 陈静 --start 2026-12-01T09:00 \
 --end 2026-12-01T17:30 --place 双龙项目现场 --matter 客户拍摄
@@ -207,7 +296,7 @@ def handover_list(
     database_url: UrlOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """List handover forms.
+    """List handover forms, with when the department head acknowledged each.
 
     Example: ecomops handover list --active --json
     """
@@ -219,6 +308,34 @@ def handover_list(
         out,
         as_json=as_json,
         render=lambda rows: table(rows, HANDOVER_COLUMNS, title="Handovers", empty="no handovers"),
+    )
+
+
+@command(handover_app, "ack", renamed={"handover_id": "handover"})
+def handover_ack(
+    handover: Annotated[
+        int,
+        typer.Argument(help="The form's id (see: ecomops handover list).", show_default=False),
+    ],
+    as_: AsOpt = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record that a handover form was handed in (a department head or above).
+
+    Example: ecomops handover ack 2 --as 张伟
+    """
+    from ecomops.services.office import handover_ack as service
+
+    with session(db, database_url, write=True) as s:
+        out = service(s, handover_id=handover, actor=actor(s, as_), now=now())
+    emit(
+        out,
+        as_json=as_json,
+        render=lambda h: note(
+            f"handover {h.id} of {h.name}: handed in, acknowledged by {h.acked_by}"
+        ),
     )
 
 

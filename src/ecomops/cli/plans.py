@@ -47,6 +47,15 @@ MonthOpt = Annotated[
         show_default=False,
     ),
 ]
+DeptOpt = Annotated[
+    bool,
+    typer.Option(
+        "--department",
+        help="The department head's weekly summary of the department (§3.2 rule 7), due with "
+        "the Monday plans.",
+    ),
+]
+WHAT = {"week": "Monday plan", "month": "month-end summary", "dept": "department summary"}
 
 
 def _texts(
@@ -58,7 +67,13 @@ def _texts(
     name: str,
     encoding: str | None = None,
 ) -> tuple[str, str]:
-    from ecomops.core.plans import MONTH_TEMPLATE, WEEK_TEMPLATE, check_sections, parse_markdown
+    from ecomops.core.plans import (
+        DEPT_TEMPLATE,
+        MONTH_TEMPLATE,
+        WEEK_TEMPLATE,
+        check_sections,
+        parse_markdown,
+    )
 
     if file is not None:
         from ecomops.services.files import read_text
@@ -71,9 +86,8 @@ def _texts(
         return check_sections(summary, plan)
     if not stdin_is_terminal():
         raise InvalidInput("no plan given", "give --file PLAN.md, or --summary TEXT --plan TEXT")
-    template = (WEEK_TEMPLATE if kind == "week" else MONTH_TEMPLATE).format(
-        period=period, name=name
-    )
+    template = {"week": WEEK_TEMPLATE, "dept": DEPT_TEMPLATE}.get(kind, MONTH_TEMPLATE)
+    template = template.format(period=period, name=name)
     edited = _edit(template)
     if edited is None:
         raise InvalidInput("the editor was closed without saving; nothing was submitted")
@@ -112,11 +126,11 @@ def _render_plan(p) -> None:
     from ecomops.cli.output import esc
 
     c = console()
-    what = "Monday plan" if p.kind == "week" else "Month-end summary"
+    what = WHAT[p.kind].capitalize()
     c.print(
         f"[bold]{what} {p.period} — {esc(p.name)}[/] (version {p.version} of "
         f"{p.versions}; due {fmt(p.due_at)}; first in {fmt(p.first_submitted_at)}: "
-        f"{p.status.replace('_', ' ')})"
+        f"{p.status.replace('_', ' ')}{'' if p.expected else '; not expected of them'})"
     )
     c.print("[bold]Summary[/]")
     c.print(esc(p.summary, lines=True))
@@ -130,12 +144,22 @@ def _render_plan(p) -> None:
         )
 
 
-def _period(week: str | None, month: str | None, now: datetime) -> tuple[str, str]:
-    """(kind, period): a week (default: the week of now) or a month."""
+def _period(
+    week: str | None, month: str | None, now: datetime, department: bool = False
+) -> tuple[str, str]:
+    """(kind, period): a week (default: the week of now) or a month; with ``department``,
+    the department summary of a week."""
     from ecomops.core import calendar as cal
 
     if week and month:
         raise InvalidInput("--week and --month both given", "a plan is for a week or a month")
+    if department:
+        if month:
+            raise InvalidInput(
+                "--department and --month both given",
+                "the department's summary is weekly, due with the Monday plans",
+            )
+        return "dept", _period(week, None, now)[1]
     if month:
         y, mo = cal.parse_month(month)
         return "month", f"{y:04d}-{mo:02d}"
@@ -145,11 +169,12 @@ def _period(week: str | None, month: str | None, now: datetime) -> tuple[str, st
     return "week", cal.week_id(now.date())
 
 
-@command(app, "submit")
+@command(app, "submit", renamed={"who": "as_", "kind": "department"})
 def submit(
     as_: AsOpt = None,
     week: WeekOpt = None,
     month: MonthOpt = None,
+    department: DeptOpt = False,
     file: Annotated[
         Path | None,
         typer.Option(
@@ -197,9 +222,14 @@ def submit(
     as_json: JsonOpt = False,
 ) -> None:
     """Submit the Monday plan (last week's summary, this week's plan), or with --month the
-    month-end summary; a resubmission keeps every earlier version.
+    month-end summary, or (the department head) with --department the department's weekly
+    summary; a resubmission keeps every earlier version. Only the department's members hand
+    them in (not the general manager); a period in which one was not yet (or no longer) a
+    member is stored but not counted.
 
-    With no --file/--summary/--plan, on a terminal, $EDITOR opens on a template.
+    With --file: the headings "Last week"/"上周"/"Summary" and "This week"/"本周"/"Plan"
+    open the two sections. With no --file/--summary/--plan, on a terminal, $EDITOR opens on
+    a template.
 
     Example: ecomops plan submit --as 李娜 --summary "完成双龙微信文案" \
 --plan "写元旦活动文案" --send
@@ -209,7 +239,7 @@ def submit(
 
     name = as_.strip() if as_ else ""
     stamp = now()
-    kind, period = _period(week, month, stamp)
+    kind, period = _period(week, month, stamp, department)
     summary_text, plan_text = _texts(file, summary, plan, kind, period, name, encoding)
     mail = send_plans_by_default() if send is None else send
     # the plan and its audit entry in one transaction: a failing mail afterwards leaves both
@@ -229,11 +259,15 @@ def submit(
                 actor=acts,
             )
             audit(s)
-        what = "Monday plan" if kind == "week" else "month-end summary"
         note(
-            f"stored {out.name}'s {what} {period} (version {out.version}; "
+            f"stored {out.name}'s {WHAT[kind]} {period} (version {out.version}; "
             f"{out.status.replace('_', ' ')}, due {fmt(out.due_at)})"
         )
+        if not out.expected:
+            note(
+                f"not expected of {out.name}: not a member of the department on "
+                f"{out.due_at:%Y-%m-%d}, its deadline's day; it does not count in the record"
+            )
         if mail:
             out = send_stored(
                 opened, who=who, kind=kind, period=period, now_fn=now, viewer=acts
@@ -249,6 +283,7 @@ def send_cmd(
     ],
     week: WeekOpt = None,
     month: MonthOpt = None,
+    department: DeptOpt = False,
     as_: AsOpt = None,
     db: DbOpt = None,
     database_url: UrlOpt = None,
@@ -260,7 +295,7 @@ def send_cmd(
     """
     from ecomops.services.plans import send_stored
 
-    kind, period = _period(week, month, now())
+    kind, period = _period(week, month, now(), department)
     with database(db, database_url) as opened:
         with opened.session(write=False) as s:
             viewer = actor(s, as_)
@@ -283,7 +318,9 @@ def status(
     database_url: UrlOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Who handed in the plan: on time, late, missing (past due) or open (not yet due).
+    """Who handed in the plan: on time, late, missing (past due), open (not yet due) or —
+    (not expected: not a member of the department on the deadline's day). A week's status
+    also shows the department head's summary of the department.
 
     Example: ecomops plan status --week 2026-W48
     """
@@ -297,20 +334,26 @@ def status(
     def render(o) -> None:
         for w in o.warnings:
             note(f"warning: {w}")
-        what = "Monday plan" if o.kind == "week" else "Month-end summary"
+        columns = [
+            ("name", lambda r: r.name),
+            ("position", lambda r: r.position),
+            ("status", lambda r: _status_text(r.status)),
+            ("submitted", lambda r: r.submitted_at),
+            ("versions", lambda r: r.versions),
+        ]
         table(
             o.members,
-            [
-                ("name", lambda r: r.name),
-                ("position", lambda r: r.position),
-                ("status", lambda r: r.status.replace("_", " ")),
-                ("submitted", lambda r: r.submitted_at),
-                ("versions", lambda r: r.versions),
-            ],
-            title=f"{what} {o.period}, due {fmt(o.due_at)}",
+            columns,
+            title=f"{WHAT[o.kind].capitalize()} {o.period}, due {fmt(o.due_at)}",
             empty="no active department members on the roster",
         )
         note(", ".join(f"{v} {k.replace('_', ' ')}" for k, v in o.counts.items()))
+        if o.department:
+            table(
+                o.department,
+                columns,
+                title=f"The department's summary {o.period} (the head's), due {fmt(o.due_at)}",
+            )
 
     emit(out, as_json=as_json, render=render)
 
@@ -322,6 +365,7 @@ def show(
     ],
     week: WeekOpt = None,
     month: MonthOpt = None,
+    department: DeptOpt = False,
     as_: AsOpt = None,
     db: DbOpt = None,
     database_url: UrlOpt = None,
@@ -333,10 +377,15 @@ def show(
     """
     from ecomops.services.plans import plan_show
 
-    kind, period = _period(week, month, now())
+    kind, period = _period(week, month, now(), department)
     with session(db, database_url, write=False) as s:
         out = plan_show(s, who=name, kind=kind, period=period, viewer=actor(s, as_))
     emit(out, as_json=as_json, render=_render_plan)
+
+
+def _status_text(status: str) -> str:
+    """A status as the tables show it: ``not_expected`` is a dash."""
+    return "—" if status == "not_expected" else status.replace("_", " ")
 
 
 def register(root: typer.Typer) -> None:

@@ -89,6 +89,8 @@ def register(root: typer.Typer) -> None:
         from ecomops.core.calendar import parse_month
         from ecomops.services.report import build_report
 
+        if output == "-":  # the usual name for standard output
+            output = None
         fmt_name = "json" if as_json else format_.lower()
         if fmt_name not in FORMATS:
             raise InvalidInput(f"unknown format {format_!r}", f"use one of {', '.join(FORMATS)}")

@@ -1,4 +1,4 @@
-"""``ecomops staff add|list|import|link|deactivate``."""
+"""``ecomops staff add|edit|list|show|import|link|deactivate|reactivate|company-mail``."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from ecomops.cli.common import (
     UrlOpt,
     actor,
     command,
+    day,
     lang_of,
     note,
     now,
@@ -32,6 +33,14 @@ NameArg = Annotated[
     str,
     typer.Argument(help="The person's name.", autocompletion=complete.people, show_default=False),
 ]
+ForceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help='Record a second department head, or a manager the handbook\'s "reports to" '
+        "does not name, all the same.",
+    ),
+]
 
 COLUMNS: list[Column] = [
     ("id", lambda s: s.id),
@@ -40,12 +49,28 @@ COLUMNS: list[Column] = [
     ("email", lambda s: s.email, True),
     ("manager", lambda s: s.manager),
     ("active", lambda s: s.active),
-    ("since", lambda s: s.since),
+    ("joined", lambda s: s.joined),
+    ("left", lambda s: s.left),
 ]
+CHANGES: list[Column] = [
+    ("effective", lambda c: c.effective),
+    ("name", lambda c: c.name),
+    ("field", lambda c: c.field),
+    ("old", lambda c: c.old, True),
+    ("new", lambda c: c.new, True),
+    ("recorded", lambda c: c.recorded_at),
+    ("by", lambda c: c.by),
+]
+#: the most rows an import shows on the terminal (--json lists them all)
+SHOWN = 50
 
 
 def _show(rows, title: str = "Staff") -> None:
     table(rows, COLUMNS, title=title, empty="no staff yet; add someone with: ecomops staff add")
+
+
+def _date(text: str | None, flag: str):
+    return day(text, flag) if text is not None else None
 
 
 @command(app, "add")
@@ -56,7 +81,7 @@ def add(
         typer.Option(
             "--position",
             "-p",
-            help="Position id or Chinese name.",
+            help="Position id or Chinese name (exactly; part of a name is refused).",
             autocompletion=complete.positions,
             show_default=False,
         ),
@@ -76,6 +101,15 @@ def add(
             show_default=False,
         ),
     ] = None,
+    joined: Annotated[
+        str | None,
+        typer.Option(
+            "--joined",
+            help="The day they joined the department \\[default: today].",
+            show_default=False,
+        ),
+    ] = None,
+    force: ForceOpt = False,
     as_: AsOpt = None,
     lang: LangOpt = None,
     db: DbOpt = None,
@@ -99,8 +133,120 @@ def add(
             lang=lang_of(lang),
             actor=actor(s, as_),
             login=login,
+            joined=_date(joined, "--joined"),
+            force=force,
         )
     emit(out, as_json=as_json, render=lambda o: note(f"added {o.name} ({o.position_name})"))
+
+
+@command(app, "edit")
+def edit(
+    name: NameArg,
+    position: Annotated[
+        str | None,
+        typer.Option(
+            "--position",
+            "-p",
+            help="The new position (id or Chinese name, exactly).",
+            autocompletion=complete.positions,
+            show_default=False,
+        ),
+    ] = None,
+    manager: Annotated[
+        str | None,
+        typer.Option(
+            "--manager",
+            help='The new manager\'s name ("" for none).',
+            autocompletion=complete.people,
+            show_default=False,
+        ),
+    ] = None,
+    email: Annotated[
+        str | None,
+        typer.Option("--email", help='The new e-mail address ("" for none).', show_default=False),
+    ] = None,
+    login: Annotated[
+        str | None,
+        typer.Option(
+            "--login",
+            help='The login that acts as them ("" for none; `staff link` moves one).',
+            show_default=False,
+        ),
+    ] = None,
+    joined: Annotated[
+        str | None,
+        typer.Option("--joined", help="The day they joined the department.", show_default=False),
+    ] = None,
+    effective: Annotated[
+        str | None,
+        typer.Option(
+            "--effective",
+            help="The day the change took effect \\[default: today].",
+            show_default=False,
+        ),
+    ] = None,
+    force: ForceOpt = False,
+    as_: AsOpt = None,
+    lang: LangOpt = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change a person's record; each change is kept in their history (`staff show`). A
+    cycle already open keeps the position they held when it opened.
+
+    Example: ecomops staff edit 李娜 --position 策划主管 --manager 赵海 --effective 2026-12-01
+    """
+    from ecomops.services.staff import staff_edit
+
+    with session(db, database_url, write=True) as s:
+        out = staff_edit(
+            s,
+            name,
+            position=position,
+            manager=manager,
+            email=email,
+            login=login,
+            joined=_date(joined, "--joined"),
+            effective=_date(effective, "--effective"),
+            force=force,
+            actor=actor(s, as_),
+            now=now(),
+            lang=lang_of(lang),
+        )
+
+    def render(o) -> None:
+        if not o.changes:
+            note(f"nothing changed: {o.staff.name}'s record already says so")
+        for c in o.changes:
+            note(f"{o.staff.name}: {c.field} {c.old or '—'} → {c.new or '—'} from {c.effective}")
+
+    emit(out, as_json=as_json, render=render)
+
+
+@command(app, "show")
+def show(
+    name: NameArg,
+    lang: LangOpt = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show a person's record and its history: every change, when it took effect, when it
+    was recorded and by whom.
+
+    Example: ecomops staff show 李娜
+    """
+    from ecomops.services.staff import staff_show
+
+    with session(db, database_url, write=False) as s:
+        out = staff_show(s, name, lang=lang_of(lang))
+
+    def render(o) -> None:
+        _show([o], title=o.name)
+        table(o.changes, CHANGES, title="History", empty=f"no changes to {o.name}'s record")
+
+    emit(out, as_json=as_json, render=render)
 
 
 @command(app, "link")
@@ -133,7 +279,9 @@ def link(
 
     with session(db, database_url, write=True) as s:
         who = actor(s, as_)
-        out = staff_link(s, name, login=login, actor=who, lang=lang_of(lang), force=force)
+        out = staff_link(
+            s, name, login=login, actor=who, lang=lang_of(lang), force=force, now=now()
+        )
     emit(out, as_json=as_json, render=lambda o: note(f"{o.login} now acts as {o.name}"))
     if who.keeper and who.login != out.login:
         note(
@@ -167,11 +315,27 @@ def import_(
     file: Annotated[
         Path,
         typer.Argument(
-            help="CSV with columns name,position[,email][,manager] "
-            "(or 姓名,岗位,邮箱,上级); UTF-8 or GB18030.",
+            help="CSV with columns name,position[,email][,manager][,joined] "
+            "(or 姓名,岗位,邮箱,上级,入职日期); UTF-8 or GB18030.",
             show_default=False,
         ),
     ],
+    update: Annotated[
+        bool,
+        typer.Option(
+            "--update",
+            help="The file is the roster: add the new, change the changed (kept in their "
+            "history), leave the rest.",
+        ),
+    ] = False,
+    deactivate_missing: Annotated[
+        bool,
+        typer.Option(
+            "--deactivate-missing",
+            help="With --update: deactivate the department's people the file leaves out.",
+        ),
+    ] = False,
+    force: ForceOpt = False,
     encoding: Annotated[
         str | None,
         typer.Option(
@@ -187,20 +351,44 @@ def import_(
     database_url: UrlOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Import staff from a CSV file: all rows or none; every bad line is reported.
+    """Import staff from a CSV file: all rows or none; every bad line is reported. With
+    --update, re-import a roster: only what changed changes.
 
-    Example: ecomops staff import roster.csv
+    Example: ecomops staff import roster.csv --update --deactivate-missing
     """
     from ecomops.services.staff import staff_import
 
     with session(db, database_url, write=True) as s:
         out = staff_import(
-            s, file, actor=actor(s, as_), now=now(), lang=lang_of(lang), encoding=encoding
+            s,
+            file,
+            actor=actor(s, as_),
+            now=now(),
+            lang=lang_of(lang),
+            encoding=encoding,
+            update=update,
+            deactivate_missing=deactivate_missing,
+            force=force,
+            show=None if as_json else SHOWN,
         )
 
     def render(o) -> None:
-        _show(o.staff, title=f"Imported from {o.file}")
-        note(f"imported {o.added} staff from {o.file}")
+        if o.staff:
+            _show(o.staff, title=f"Imported from {o.file}")
+        touched = o.added + o.changed + o.deactivated
+        if touched > len(o.staff):
+            note(f"the first {len(o.staff)} of {touched} people shown (--json lists everyone)")
+        if o.changes:
+            table(o.changes, CHANGES, title=f"Changed by {o.file}")
+        if len(o.changes) == SHOWN:
+            note(f"the first {SHOWN} changes shown (--json lists them all)")
+        if update:
+            note(
+                f"{o.file}: {o.added} added, {o.changed} changed, {o.unchanged} unchanged, "
+                f"{o.deactivated} deactivated"
+            )
+        else:
+            note(f"imported {o.added} staff from {o.file}")
 
     emit(out, as_json=as_json, render=render)
 
@@ -208,18 +396,120 @@ def import_(
 @command(app, "deactivate")
 def deactivate(
     name: NameArg,
+    left: Annotated[
+        str | None,
+        typer.Option("--left", help="The day they left \\[default: today].", show_default=False),
+    ] = None,
     as_: AsOpt = None,
     lang: LangOpt = None,
     db: DbOpt = None,
     database_url: UrlOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Mark a person as no longer active; their history stays.
+    """Mark a person as no longer active; their history stays (`staff reactivate` brings them
+    back).
 
-    Example: ecomops staff deactivate 王芳
+    Example: ecomops staff deactivate 王芳 --left 2026-11-30
     """
     from ecomops.services.staff import staff_deactivate
 
     with session(db, database_url, write=True) as s:
-        out = staff_deactivate(s, name, actor=actor(s, as_), now=now(), lang=lang_of(lang))
-    emit(out, as_json=as_json, render=lambda o: note(f"deactivated {o.name}"))
+        out = staff_deactivate(
+            s,
+            name,
+            actor=actor(s, as_),
+            now=now(),
+            lang=lang_of(lang),
+            left=_date(left, "--left"),
+        )
+    emit(out, as_json=as_json, render=lambda o: note(f"deactivated {o.name} (left {o.left})"))
+
+
+@command(app, "reactivate")
+def reactivate(
+    name: NameArg,
+    effective: Annotated[
+        str | None,
+        typer.Option(
+            "--effective", help="The day they came back \\[default: today].", show_default=False
+        ),
+    ] = None,
+    force: ForceOpt = False,
+    as_: AsOpt = None,
+    lang: LangOpt = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Bring back a person who left, with the record they had (the return is kept in their
+    history). A name stays with its person: re-adding it is refused, this is the way back.
+
+    Example: ecomops staff reactivate 王芳
+    """
+    from ecomops.services.staff import staff_reactivate
+
+    with session(db, database_url, write=True) as s:
+        out = staff_reactivate(
+            s,
+            name,
+            actor=actor(s, as_),
+            now=now(),
+            lang=lang_of(lang),
+            effective=_date(effective, "--effective"),
+            force=force,
+        )
+    emit(out, as_json=as_json, render=lambda o: note(f"{o.name} is active again"))
+
+
+@command(app, "company-mail")
+def company_mail(
+    domain: Annotated[
+        str | None,
+        typer.Argument(
+            help="The company's mail domain, e.g. example.cn (omit it to show the setting).",
+            show_default=False,
+        ),
+    ] = None,
+    from_: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="The day from which only addresses there are accepted \\[default: today].",
+            show_default=False,
+        ),
+    ] = None,
+    as_: AsOpt = None,
+    lang: LangOpt = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Set or show the company's mail domain (§3.2 rule 3: once the company has e-mail, only
+    company e-mail): from that day, an address outside it is refused by staff add, edit and
+    import. Lists the active people whose address is outside it.
+
+    Example: ecomops staff company-mail example.cn --from 2026-12-01
+    """
+    from ecomops.services.staff import company_mail as service
+
+    since = _date(from_, "--from")
+    with session(db, database_url, write=domain is not None) as s:
+        out = service(
+            s,
+            now=now(),
+            lang=lang_of(lang),
+            actor=actor(s, as_) if domain is not None else None,
+            domain=domain,
+            applies_from=since,
+        )
+
+    def render(o) -> None:
+        if o.domain is None:
+            note("no company mail domain is set; set one with: ecomops staff company-mail DOMAIN")
+            return
+        state = "applies" if o.in_force else "will apply"
+        note(f"company mail: @{o.domain}, {state} from {o.applies_from} ({o.rule})")
+        if o.outside:
+            note(f"addresses outside @{o.domain}: {', '.join(o.outside)}")
+
+    emit(out, as_json=as_json, render=render)

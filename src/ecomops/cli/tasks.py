@@ -176,13 +176,17 @@ def add(
         str | None,
         typer.Option("--goal", help="The goal it serves (e.g. nov.3).", show_default=False),
     ] = None,
+    past: Annotated[
+        bool,
+        typer.Option("--past", help="Allow a due date before today (recorded after the fact)."),
+    ] = False,
     as_: AsOpt = None,
     lang: LangOpt = None,
     db: DbOpt = None,
     database_url: UrlOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Add a task by hand.
+    """Add a task by hand (a due date before today only with --past).
 
     Example: ecomops tasks add "元旦活动海报" --owner 李娜 --due 2026-12-20 --goal nov.4
     """
@@ -199,6 +203,7 @@ def add(
             actor=acting(s, as_, strict=False),
             now=now(),
             lang=lang_of(lang),
+            past=past,
         )
     emit(out, as_json=as_json, render=lambda t: note(f"added task {t.id}: {t.title}"))
 
@@ -263,13 +268,17 @@ def assign(
 def reschedule(
     task: IdArg,
     due: Annotated[str, typer.Argument(help="The new due date (YYYY-MM-DD).", show_default=False)],
+    past: Annotated[
+        bool,
+        typer.Option("--past", help="Allow a due date before today (recorded after the fact)."),
+    ] = False,
     as_: AsOpt = None,
     lang: LangOpt = None,
     db: DbOpt = None,
     database_url: UrlOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Move a task's due date (a handbook reload keeps this).
+    """Move a task's due date (a handbook reload keeps this; before today only with --past).
 
     Example: ecomops tasks due 7 2026-12-15
     """
@@ -278,5 +287,7 @@ def reschedule(
     when = day(due, "--due")
     with session(db, database_url, write=True) as s:
         who = acting(s, as_, strict=False)
-        out = task_set_due(s, task, when, actor=who, now=now(), lang=lang_of(lang))
+        out = task_set_due(
+            s, task, when, actor=who, now=now(), lang=lang_of(lang), past=past
+        )
     emit(out, as_json=as_json, render=lambda t: note(f"task {t.id} is now due {t.due}"))

@@ -1,15 +1,108 @@
-"""The Monday plan's text: a Markdown file with two sections (pure)."""
+"""The Monday plan's rules (pure): its text, a Markdown file with two sections, and whom a
+period's plan is expected of."""
 
 from __future__ import annotations
 
 import re
+from datetime import date, datetime, tzinfo
 
 from ecomops.errors import InvalidInput
 
+# --- kinds and statuses -------------------------------------------------------------------------
+
+#: what a plan is: a member's Monday plan (``week``), a member's month-end summary (``month``),
+#: the department head's weekly summary of the department (``dept``, due with the Monday plans)
+KINDS = ("week", "month", "dept")
+#: a period's status for someone it was expected of, then for someone it was not
+EXPECTED_STATUSES = ("on_time", "late", "missing", "open")
+NOT_EXPECTED = "not_expected"
+STATUSES = (*EXPECTED_STATUSES, NOT_EXPECTED)
+
+
+# --- whom a plan is expected of -----------------------------------------------------------------
+
+
+def joined_day(joined_on: date | None, created_at: datetime, tz: tzinfo) -> date:
+    """The day someone joined the department: ``joined_on``, or else (a roster entry made
+    before join dates were recorded) the day their entry was made, in the handbook's zone."""
+    return joined_on if joined_on is not None else created_at.astimezone(tz).date()
+
+
+def left_day(
+    left_on: date | None, active: bool, deactivated_at: datetime | None, tz: tzinfo
+) -> date | None:
+    """The day someone left the department (None: not yet): ``left_on``, or else, for someone
+    deactivated without one, the day they were deactivated, in the handbook's zone."""
+    if left_on is not None:
+        return left_on
+    if active or deactivated_at is None:
+        return None
+    return deactivated_at.astimezone(tz).date()
+
+
+def member_on(day: date, joined: date, left: date | None) -> bool:
+    """Whether someone who joined on ``joined`` and left on ``left`` (None: not yet) is a
+    member of the department on ``day``: joined on or before it, and not yet left (left after
+    it). A plan is expected of whoever is a member on its deadline's day."""
+    return joined <= day and (left is None or left > day)
+
+
+def cell(expected: bool, submitted: str | None, unsent: str) -> str:
+    """One person's status for one period: ``not_expected`` when it was not expected of them
+    (whatever they handed in: nothing counts against them, nor for them), else the status of
+    their first submission (``on_time``/``late``), else ``unsent`` (``missing``/``open``)."""
+    if not expected:
+        return NOT_EXPECTED
+    return submitted or unsent
+
+
+# --- the plan's text ----------------------------------------------------------------------------
+
 HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+#: the words that make a heading open a section; a heading naming both kinds opens the one named
+#: first ("Last week's summary / This week's plan" is the summary)
 KEYWORDS = {
-    "summary": ("summary", "review", "总结", "總結"),
-    "plan": ("plan", "计划", "計劃", "筹划", "籌劃"),
+    "summary": (
+        "summary",
+        "review",
+        "总结",
+        "總結",
+        "回顾",
+        "回顧",
+        "last week",
+        "previous week",
+        "上周",
+        "上週",
+        "上星期",
+        "上礼拜",
+        "上禮拜",
+        "last month",
+        "上月",
+        "上个月",
+        "上個月",
+    ),
+    "plan": (
+        "plan",
+        "计划",
+        "計劃",
+        "筹划",
+        "籌劃",
+        "安排",
+        "this week",
+        "next week",
+        "本周",
+        "本週",
+        "这周",
+        "這週",
+        "下周",
+        "下週",
+        "本星期",
+        "下星期",
+        "next month",
+        "下月",
+        "下个月",
+        "下個月",
+    ),
 }
 
 WEEK_TEMPLATE = """# {period} {name}
@@ -24,6 +117,13 @@ MONTH_TEMPLATE = """# {period} {name}
 ## This month's summary / 本月总结
 
 ## Next month's plan / 下月计划
+"""
+
+DEPT_TEMPLATE = """# {period} {name}: the department / 电商部
+
+## Last week: the department / 上周部门工作总结
+
+## This week: the department's plan / 本周部门工作计划
 """
 
 
@@ -58,7 +158,8 @@ def parse_markdown(text: str, source: str = "the file") -> tuple[str, str]:
     if missing:
         raise InvalidInput(
             f"{source} has no {' and no '.join(missing)} section",
-            "write a '## Summary' (上周总结) and a '## Plan' (本周计划) heading",
+            "write a '## Last week' (上周总结, Summary) and a '## This week' (本周计划, Plan) "
+            "heading",
         )
     summary, plan = ("\n".join(sections[k]).strip() for k in ("summary", "plan"))
     check_sections(summary, plan)

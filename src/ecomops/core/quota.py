@@ -1,10 +1,12 @@
 """The forced distribution (§6.2): limits, violations, and the fewest moves that satisfy it.
 
-Grades run best first (A, B, C, D) with shares (45, 30, 20, 5). With N complete appraisals in a
-group, the favourable grades are capped cumulatively: at most ceil(45%·N) A, at most
-ceil(75%·N) A or B, at most ceil(95%·N) A, B or C — computed exactly with fractions, so N = 20
-allows 9 A, not 10. Strict mode asks instead for the exact largest-remainder counts (ties to the
-higher grade).
+The handbook's part: grades run best first (A, B, C, D) with shares (45, 30, 20, 5), and the
+year-end appraisal is exempt. The rest is the tool's reading of it (``ecomops manual check``
+lists it as assumptions): with N complete appraisals in a group, the favourable grades are
+capped cumulatively: at most ceil(45%·N) A, at most ceil(75%·N) A or B, at most ceil(95%·N) A,
+B or C — computed exactly with fractions, so N = 20 allows 9 A, not 10; and the suggested moves
+are the fewest one-grade moves, top down. Strict mode asks instead for the exact
+largest-remainder counts (ties to the higher grade).
 """
 
 from __future__ import annotations

@@ -137,3 +137,15 @@ def handbook_tasks(m: Manual, year: int) -> list[dict]:
                 )
             )
     return out
+
+
+def check_due(due: date, today: date, past: bool) -> date:
+    """``due``, unless it is before ``today`` and ``past`` (a date in the past on purpose: a
+    task recorded after the fact) was not given."""
+    if due < today and not past:
+        raise InvalidInput(
+            f"the due date {due} is before today ({today})",
+            "to set a date in the past on purpose, say so",
+            param="past",
+        )
+    return due

@@ -208,6 +208,8 @@ ACTIONS: dict[str, tuple[str, str]] = {
     "act_for_others": ("代他人操作", "act for another person (--as someone else)"),
     "work_task": ("開始/完成任務", "start, finish or reopen a task"),
     "assign_task": ("指派任務", "add a task for someone else, assign it, change its due date"),
+    "approve_leave": ("批准請假與調休", "approve or decline a leave or shift-swap request"),
+    "ack_handover": ("確認收到交接表", "acknowledge that a handover form was handed in"),
 }
 #: who a permission may name besides positions: words for relations to the person concerned
 RELATIONS: dict[str, tuple[str, str]] = {
@@ -235,6 +237,8 @@ DEFAULT_PERMISSIONS: dict[str, list[str]] = {
     "act_for_others": ["general_manager", "manager"],
     "work_task": ["task_owner", "general_manager", "manager"],
     "assign_task": ["general_manager", "manager"],
+    "approve_leave": ["general_manager", "manager"],
+    "ack_handover": ["general_manager", "manager"],
 }
 
 

@@ -75,14 +75,28 @@ def sections(r: ReportOut) -> list[Section]:
         )
     out.append(tasks)
     p = r.plans
+
+    def plan_st(s: str) -> str:  # a period not expected of the person is a dash
+        return "—" if s == "not_expected" else st(s)
+
     plan_rows = [
         [
             m.name,
             r.position_names.get(m.position, m.position),
-            *(st(m.weeks.get(w, "—")) for w in p.weeks),
-            st(m.month_end),
+            *(plan_st(m.weeks.get(w, "not_expected")) for w in p.weeks),
+            plan_st(m.month_end),
         ]
         for m in p.members
+    ]
+    # the head's weekly summary of the department: due with the Monday plans, no month-end
+    plan_rows += [
+        [
+            d.name,
+            L["dept_summary"],
+            *(plan_st(d.weeks.get(w, "not_expected")) for w in p.weeks),
+            "—",
+        ]
+        for d in p.department
     ]
     plans = Section(
         "plans",
@@ -98,6 +112,12 @@ def sections(r: ReportOut) -> list[Section]:
         [] if plan_rows else [L["none"]],
     )
     plans.notes.append(", ".join(f"{st(k)} {v}" for k, v in p.totals.items()))
+    for d in p.department:
+        counts = ", ".join(
+            f"{st(k)} {getattr(d, k)}"
+            for k in ("on_time", "late", "missing", "open", "not_expected")
+        )
+        plans.notes.append(f"{L['dept_summary']} ({d.name}): {counts}")
     out.append(plans)
     a = r.appraisal
     if a is not None:
@@ -157,11 +177,12 @@ def sections(r: ReportOut) -> list[Section]:
     leave_rows = [
         [
             x.name,
-            st(x.kind) if x.kind in L else x.kind,
+            L.get(f"kind_{x.kind}", x.kind),
             x.start.isoformat(),
             x.end.isoformat(),
             x.reason,
             L["yes"] if x.special else L["no"],
+            L.get(f"leave_{x.status}", x.status),
         ]
         for x in r.leave
     ]
@@ -171,7 +192,15 @@ def sections(r: ReportOut) -> list[Section]:
             L["leave"],
             [
                 Table(
-                    [L["member"], L["kind"], L["from"], L["to"], L["reason"], L["special"]],
+                    [
+                        L["member"],
+                        L["kind"],
+                        L["from"],
+                        L["to"],
+                        L["reason"],
+                        L["special"],
+                        L["status"],
+                    ],
                     leave_rows,
                 )
             ]
@@ -234,6 +263,7 @@ def sections(r: ReportOut) -> list[Section]:
             [] if vi_rows else [L["none"]],
         )
     )
+    out.extend(year_sections(r))
     return out
 
 
@@ -245,3 +275,77 @@ def title(r: ReportOut) -> str:
 def subtitle(r: ReportOut) -> str:
     L = labels(r.lang)
     return f"{r.company} · {L['as_of']} {r.as_of:%Y-%m-%d %H:%M}"
+
+
+# --- the year's appraisals (``report --year``) ----------------------------------------------------
+
+_YEAR_LABELS = {
+    "en": {
+        "year_appraisal": "Appraisals of the year",
+        "year_cycles": "cycles",
+        "repeated": "Graded A or D more than once",
+        "times": "Times",
+        "none_graded": "No grades to show.",
+    },
+    "zh-hans": {
+        "year_appraisal": "年度绩效考核",
+        "year_cycles": "考核周期",
+        "repeated": "多次获评 A 或 D",
+        "times": "次数",
+        "none_graded": "没有可显示的级别。",
+    },
+    # written out in the manual's own characters (OpenCC would write 考覈 for its 考核)
+    "zh": {
+        "year_appraisal": "年度績效考核",
+        "year_cycles": "考核周期",
+        "repeated": "多次獲評 A 或 D",
+        "times": "次數",
+        "none_graded": "沒有可顯示的級別。",
+    },
+}
+
+
+def _year_labels(lang: str) -> dict[str, str]:
+    return _YEAR_LABELS.get(lang, _YEAR_LABELS["en"])
+
+
+def year_sections(r: ReportOut) -> list[Section]:
+    """The year's appraisals, when the report has them (``report --year``): each person's
+    final grade per cycle, and who was graded A or D more than once."""
+    from ecomops.views import YearReportOut
+
+    if not isinstance(r, YearReportOut):
+        return []
+    L, Y = labels(r.lang), _year_labels(r.lang)
+    y = r.year_appraisal
+    sec = Section("year_appraisal", f"{Y['year_appraisal']} {y.year}")
+    sec.notes.append(f"{Y['year_cycles']}: {', '.join(c.id for c in y.cycles) or '—'}")
+    if y.people:
+        sec.tables.append(
+            Table(
+                [L["employee"], L["position"], *(c.id for c in y.cycles)],
+                [
+                    [
+                        p.employee,
+                        r.position_names.get(p.position, p.position),
+                        *(
+                            (p.grades.get(c.id) or (L["pending"] if c.id in p.grades else "—"))
+                            if p.visible
+                            else L["confidential"]
+                            for c in y.cycles
+                        ),
+                    ]
+                    for p in y.people
+                ],
+            )
+        )
+    else:
+        sec.notes.append(Y["none_graded"])
+    if y.repeated:
+        sec.tables.append(
+            Table(
+                [Y["repeated"], L["grade"], Y["times"], L["cycle"]],
+                [[x.employee, x.grade, str(x.count), ", ".join(x.cycles)] for x in y.repeated],
+            )
+        )
+    return [sec]

@@ -37,12 +37,13 @@ def render(r: ReportOut, console) -> None:
                     + "█" * m.missing
                     + "[/][dim]"
                     + "░" * m.open
+                    + "·" * m.not_expected
                     + "[/]"
                 )
                 console.print(f"  {escape(m.name):<8} {bar}")
             console.print(
                 f"  [green]█[/] {L['on_time']}  [yellow]█[/] {L['late']}  "
-                f"[red]█[/] {L['missing']}  [dim]░[/] {L['open']}"
+                f"[red]█[/] {L['missing']}  [dim]░[/] {L['open']}  [dim]·[/] {L['not_expected']}"
             )
         if s.id == "appraisal" and r.appraisal is not None:
             for d in r.appraisal.distribution:

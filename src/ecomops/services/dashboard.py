@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ecomops.clock import zone
 from ecomops.core import calendar as cal
+from ecomops.core import plans as plan_rules
 from ecomops.core.permissions import Party, in_reporting_line
 from ecomops.db import schema
 from ecomops.db.session import Session
@@ -35,8 +36,9 @@ def today(
     viewer: Actor | None = None,
 ) -> DashboardOut:
     """What needs doing now, for ``who`` (or the whole department): overdue tasks, tasks due
-    this week, this week's Monday plan, the month-end deadline when near, the open cycle and
-    whom ``who`` still has to rate in it."""
+    this week, this week's Monday plan (``not_expected`` for someone who was not a member on
+    its deadline's day) and, for the department head, the department's weekly summary, the
+    month-end deadline when near, the open cycle and whom ``who`` still has to rate in it."""
     m = current(session).manual
     tz = zone(m.calendar.timezone)
     local = now.astimezone(tz)
@@ -49,16 +51,20 @@ def today(
     )
     soon = [t for t in soon if not t.overdue]
     week = cal.week_id(local.date())
-    # the week's statuses from one grouped query (no output row per member: 10k people)
-    members, (week_due,), grid = status_grid(
-        session, periods=[("week", week)], now=now, viewer=viewer
+    # the week's Monday plans and the head's department summary from one grouped query (no
+    # output row per member: 10k people); not_expected where the week's plan was not theirs
+    members, (week_due, _), grid = status_grid(
+        session, periods=[("week", week), ("dept", week)], now=now, viewer=viewer
     )
-    counts = dict.fromkeys(("on_time", "late", "missing", "open"), 0)
-    mine = None
-    for member, (status,) in zip(members, grid, strict=True):
+    counts = dict.fromkeys(plan_rules.STATUSES, 0)
+    mine = department = None
+    head = m.head()
+    for member, (status, summary) in zip(members, grid, strict=True):
         counts[status] += 1
         if person is not None and member.id == person.id:
             mine = status
+            if head is not None and member.position_id == head.id:
+                department = summary
     month_due, _ = due_of("month", cal.month_id(local.date()), m)
     near = timedelta(0) <= month_due - local <= timedelta(days=MONTH_END_NEAR_DAYS)
     cy = schema.cycle
@@ -83,6 +89,7 @@ def today(
         monday_plan_due=week_due,
         monday_plan_status=mine,
         monday_plan_counts=counts,
+        department_summary_status=department,
         month_end_due=month_due,
         month_end_near=near,
         cycle=open_cycle,

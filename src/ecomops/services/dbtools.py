@@ -480,10 +480,12 @@ def status(target: Target, database: Database) -> dict:
 # --- PostgreSQL: a login role for a person on the roster -------------------------------------
 
 #: what a staff role may write (row-level security and the permission table decide the rest);
-#: the handbook's tables, the clock setting and the schema version stay read-only
+#: the handbook's tables, the clock setting and the schema version stay read-only (of
+#: database_option, row-level security lets only the company_mail_* keys be written, by those
+#: who may manage staff)
 _INSERT = (
     "sheet", "sheet_score", "calibration", "plan", "leave", "handover", "visitor", "task",
-    "task_event", "audit", "cycle", "cycle_member", "staff",
+    "task_event", "audit", "cycle", "cycle_member", "staff", "staff_change", "database_option",
 )
 _UPDATE = {
     "sheet": "(is_current)",
@@ -494,6 +496,7 @@ _UPDATE = {
     "visitor": "(left_at)",
     "leave": "(status, decided_by_id, decided_at, decision_reason)",
     "handover": "(acked_at, acked_by_id)",
+    "database_option": "(value)",
 }
 
 

@@ -1,9 +1,11 @@
 """A group-sized organisation for scale tests and benchmarks (``ecomops demo --people N``).
 
 Deterministic for a given seed; written with SQLAlchemy Core bulk inserts in batches, in one
-transaction. Departments of 20 follow the handbook: a manager, a planning supervisor, two
-supervisors, twelve copywriters and four clerks; one general manager per ten departments rates
-the supervisors, the managers, and (with the manager) the copywriters and clerks.
+transaction. The handbook names the positions but sets no department size, nor how many
+people hold each post: departments of 20 (a manager, a planning supervisor, two supervisors,
+twelve copywriters and four clerks) and one general manager per ten departments are this
+generator's own choice. The general manager rates the supervisors, the managers, and (with the
+manager) the copywriters and clerks, as the handbook's rubrics (and the tool's defaults) say.
 """
 
 from __future__ import annotations

@@ -1,25 +1,27 @@
-"""Leave and shift swaps (§3.2 rule 7), the temporary work handover form (§3.2 rule 5) and the
-visitor log (§3.1 rule 10)."""
+"""Leave and shift swaps (§3.2 rule 7) and their approval, the temporary work handover form
+(§3.2 rule 5) and its acknowledgement, and the visitor log (§3.1 rule 10). The rules are
+:mod:`ecomops.core.leave`'s."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, or_, select, update
 
 from ecomops.clock import zone
 from ecomops.core import calendar as cal
+from ecomops.core import leave as rules
 from ecomops.core.calendar import Month
-from ecomops.db import schema
+from ecomops.db import locks, schema
 from ecomops.db.bulk import inserted_id
 from ecomops.db.session import Session
-from ecomops.errors import InvalidInput, NotFound
+from ecomops.errors import InvalidInput, NotAllowed, NotFound
 from ecomops.handbook.model import Manual
 from ecomops.identity import Actor
 from ecomops.services.handbook import current
 from ecomops.services.people import Person, resolve
 from ecomops.services.people import names as _names
-from ecomops.services.permissions import may
+from ecomops.services.permissions import may, require
 from ecomops.services.workcal import china_calendar
 from ecomops.text import check_name, localize
 from ecomops.views import HandoverOut, LeaveOut, VisitorOut
@@ -30,9 +32,9 @@ HO = schema.handover
 VI = schema.visitor
 
 
-def _text(text: str | None, what: str) -> str:
+def _text(text: str | None, what: str, param: str | None = None) -> str:
     if text is None or not text.strip():
-        raise InvalidInput(f"the {what} is empty", f"give the {what}")
+        raise InvalidInput(f"the {what} is empty", f"give the {what}", param=param)
     return text.strip()
 
 
@@ -58,6 +60,19 @@ def _leave_out(r, names, tz, protected) -> LeaveOut:
         special=r.special,
         protected_days=protected,
         created_at=r.created_at.astimezone(tz),
+        status=r.status,
+        decided_by=names[r.decided_by_id] if r.decided_by_id is not None else None,
+        decided_at=r.decided_at.astimezone(tz) if r.decided_at else None,
+        decision_reason=r.decision_reason,
+    )
+
+
+def _off(days: list[date], work: cal.WorkCalendar) -> str:
+    """Why days are not working days, for a message: each day's holiday or weekday."""
+    if len(days) > 7:
+        return f"{len(days)} days of weekends and holidays"
+    return ", ".join(
+        f"{d} {work.holidays.get(d) or cal.WEEKDAY_NAMES[d.weekday()]}" for d in days
     )
 
 
@@ -73,11 +88,13 @@ def leave_request(
     now: datetime,
     lang: str,
 ) -> LeaveOut:
-    """``who`` asks for leave or a shift swap (``kind``) from ``start`` to ``end`` (one day
-    when None); refused on a protected day (§3.2 rule 7) unless ``special``."""
+    """``who`` asks for leave or a shift swap (``kind``: leave or swap, or 请假/调休) from
+    ``start`` to ``end`` (one day when None). Refused when the span holds no working day,
+    overlaps another pending or approved request of theirs, or touches a protected day
+    (§3.2 rule 7) without ``special``; a special request on a protected day is ``pending``
+    until the department head decides (:func:`leave_decide`), any other is ``approved``."""
     m = current(session).manual
-    if kind not in ("leave", "swap"):
-        raise InvalidInput(f"unknown kind {kind!r}", "use leave or swap", param="kind")
+    kind_id = rules.parse_kind(kind)
     person = resolve(session, who)
     first = start
     last = end if end is not None else first
@@ -88,6 +105,13 @@ def leave_request(
     why = _text(reason, "reason")
     years = {first.year, last.year}
     work, _ = china_calendar(years, m)
+    if not rules.working_days(first, last, work):
+        span = f"{first}" if first == last else f"{first} to {last}"
+        raise InvalidInput(
+            f"{span} holds no working day ({_off(list(cal.days(first, last)), work)})",
+            "ask for working days only (see: ecomops calendar)",
+            param="start",
+        )
     protected = [d for d, _ in cal.protected_days(first, last, work)]
     if protected and not special:
         n, text = _rule(m, "daily_rules", "protected_days", lang)
@@ -95,32 +119,52 @@ def leave_request(
         raise InvalidInput(
             f"§3.2 rule {n}: {text} — refused: {days} "
             f"{'is a protected day' if len(protected) == 1 else 'are protected days'}",
-            "ask with a special reason (it is recorded as an exception)",
+            "ask with a special reason (it is recorded as an exception, and waits for the "
+            "department head's approval)",
             param="special",
         )
+    conn = session.connection()
+    locks.hold(conn, f"ecomops.leave:{person.id}")  # one person's requests, one at a time
+    others = conn.execute(
+        select(LV.c.id, LV.c.start, LV.c.end, LV.c.status).where(
+            LV.c.staff_id == person.id,
+            LV.c.start <= last,
+            LV.c.end >= first,
+            LV.c.status.in_(rules.HOLDING),
+        )
+    ).all()
+    clash = rules.overlapping(first, last, [rules.Span(*r) for r in others])
+    if clash is not None:
+        raise InvalidInput(
+            f"{person.name} already asked for {clash.start} to {clash.end} (leave {clash.id}, "
+            f"{clash.status}), which overlaps {first} to {last}",
+            "ask only for days not asked for yet",
+            param="start",
+        )
     new_id = inserted_id(
-        session.connection()
-        .execute(
+        conn.execute(
             insert(LV).values(
                 staff_id=person.id,
-                kind=kind,
+                kind=kind_id,
                 start=first,
                 end=last,
                 reason=why,
                 special=special,
                 created_at=now,
+                status=rules.initial_status(protected),
             )
         )
     )
-    row = session.connection().execute(select(LV).where(LV.c.id == new_id)).one()
+    row = conn.execute(select(LV).where(LV.c.id == new_id)).one()
     return _leave_out(row, _names(session), zone(m.calendar.timezone), protected)
 
 
 def leave_list(
-    session: Session, *, month: Month | None, viewer: Actor | None = None
+    session: Session, *, month: Month | None, viewer: Actor | None = None, pending: bool = False
 ) -> list[LeaveOut]:
-    """Leave and shift swaps (touching ``month``, when given), with their protected days;
-    only those ``viewer`` may read (``read_records``: a member sees their own)."""
+    """Leave and shift swaps (touching ``month``, when given; only those awaiting a decision,
+    when ``pending``), with their protected days; only those ``viewer`` may read
+    (``read_records``: a member sees their own)."""
     m = current(session).manual
     q = select(LV).order_by(LV.c.start, LV.c.id)
     if viewer is not None and not may(session, viewer, "read_records"):
@@ -128,6 +172,8 @@ def leave_list(
         q = q.where(LV.c.staff_id == me)
     if month is not None:
         q = q.where(LV.c.start < month.next().first, LV.c.end >= month.first)
+    if pending:
+        q = q.where(LV.c.status == rules.PENDING)
     rows = session.connection().execute(q).all()
     years = {d.year for r in rows for d in (r.start, r.end)}
     work, _ = china_calendar(years, m) if rows else (cal.WorkCalendar(), [])
@@ -137,6 +183,55 @@ def leave_list(
         _leave_out(r, names, tz, [d for d, _ in cal.protected_days(r.start, r.end, work)])
         for r in rows
     ]
+
+
+def _record(session: Session, table, record_id: int, what: str, listing: str):
+    """Row ``record_id`` of ``table``, or :class:`NotFound` naming ``what``."""
+    row = None
+    if 0 < record_id < 2**63:  # no id is ever outside the database's integers
+        row = session.connection().execute(select(table).where(table.c.id == record_id)).first()
+    if row is None:
+        which = record_id if abs(record_id) < 2**63 else "that large"
+        raise NotFound(f"no {what} with id {which}", f"see: {listing}")
+    return row
+
+
+def leave_decide(
+    session: Session,
+    *,
+    leave_id: int,
+    approve: bool,
+    reason: str | None,
+    actor: Actor,
+    now: datetime,
+) -> LeaveOut:
+    """The department head or above (``approve_leave``) approves or declines (with a
+    ``reason``) the pending request ``leave_id``; never their own. Records who decided, when,
+    and a decline's reason."""
+    m = current(session).manual
+    tz = zone(m.calendar.timezone)
+    row = _record(session, LV, leave_id, "leave request", "ecomops leave list --pending")
+    names = _names(session)
+    require(
+        session, actor, "approve_leave", what=f"(leave {leave_id} of {names[row.staff_id]})"
+    )
+    decider = resolve(session, actor.required())
+    status = rules.decision(row.status, leave_id, row.staff_id, decider.id, approve)
+    why = None if approve else _text(reason, "reason", param="reason")
+    done = session.connection().execute(
+        update(LV)
+        .where(LV.c.id == leave_id, LV.c.status == rules.PENDING)
+        .values(status=status, decided_by_id=decider.id, decided_at=now, decision_reason=why)
+    )
+    if done.rowcount != 1:  # PostgreSQL: another head decided it since it was read
+        raise InvalidInput(
+            f"leave {leave_id} was decided by another command meanwhile",
+            "see: ecomops leave list",
+        )
+    row = session.connection().execute(select(LV).where(LV.c.id == leave_id)).one()
+    work, _ = china_calendar({row.start.year, row.end.year}, m)
+    protected = [d for d, _ in cal.protected_days(row.start, row.end, work)]
+    return _leave_out(row, names, tz, protected)
 
 
 # --- handover -------------------------------------------------------------------------------
@@ -153,6 +248,8 @@ def _handover_out(r, names, tz, now) -> HandoverOut:
         matter=r.matter,
         duties=r.duties,
         active=r.start_at <= now <= r.end_at,
+        acked_at=r.acked_at.astimezone(tz) if r.acked_at else None,
+        acked_by=names[r.acked_by_id] if r.acked_by_id is not None else None,
     )
 
 
@@ -164,6 +261,58 @@ def _member(session: Session, m: Manual, name: Person | str, what: str) -> Perso
             f"the {what} must be one",
         )
     return row
+
+
+def _span(begin: datetime, finish: datetime) -> str:
+    return f"{begin:%Y-%m-%d %H:%M} to {finish:%Y-%m-%d %H:%M}"
+
+
+def _cover_free(
+    session: Session, covering: Person, begin: datetime, finish: datetime, tz
+) -> None:
+    """Refuse a cover who is on approved leave during [``begin``, ``finish``), already covers
+    for someone else then, or hands over their own work then (§3.2 rule 5: the cover does the
+    duties)."""
+    conn = session.connection()
+    on_leave = conn.execute(
+        select(LV.c.id, LV.c.start, LV.c.end)
+        .where(
+            LV.c.staff_id == covering.id,
+            LV.c.status == rules.APPROVED,
+            LV.c.start <= finish.date(),
+            LV.c.end >= begin.date(),
+        )
+        .order_by(LV.c.start, LV.c.id)
+    ).all()
+    for lv in on_leave:
+        if rules.windows_overlap(*rules.day_window(lv.start, lv.end, tz), begin, finish):
+            raise InvalidInput(
+                f"{covering.name} is on approved leave from {lv.start} to {lv.end} "
+                f"(leave {lv.id}) during {_span(begin, finish)}",
+                "choose another cover",
+                param="cover",
+            )
+    clash = conn.execute(
+        select(HO)
+        .where(
+            or_(HO.c.cover_id == covering.id, HO.c.staff_id == covering.id),
+            HO.c.start_at < finish,
+            HO.c.end_at > begin,
+        )
+        .order_by(HO.c.start_at, HO.c.id)
+    ).first()
+    if clash is not None:
+        names = _names(session)
+        when = _span(clash.start_at.astimezone(tz), clash.end_at.astimezone(tz))
+        if clash.cover_id == covering.id:
+            said = f"already covers for {names[clash.staff_id]} from {when}"
+        else:
+            said = f"is away then: handing over to {names[clash.cover_id]} from {when}"
+        raise InvalidInput(
+            f"{covering.name} {said} (handover {clash.id})",
+            "choose another cover, or another time",
+            param="cover",
+        )
 
 
 def handover_add(
@@ -178,8 +327,10 @@ def handover_add(
     duties: str | None,
     now: datetime,
 ) -> HandoverOut:
-    """``who`` hands work over to ``cover`` (a member) from ``start`` to ``end``: the
-    temporary work handover form (§3.2 rule 5)."""
+    """``who`` hands work over to ``cover`` from ``start`` to ``end``: the temporary work
+    handover form (§3.2 rule 5). The cover is another active member of the department, not on
+    approved leave then, and neither covering for someone else nor away themselves in an
+    overlapping window."""
     m = current(session).manual
     tz = zone(m.calendar.timezone)
     person = resolve(session, who)
@@ -196,6 +347,9 @@ def handover_add(
             f"{begin:%Y-%m-%d %H:%M}",
             param="end",
         )
+    place_text, matter_text = _text(place, "place"), _text(matter, "matter")
+    locks.hold(session.connection(), "ecomops.handover")  # covers are checked one at a time
+    _cover_free(session, covering, begin, finish, tz)
     new_id = inserted_id(
         session.connection()
         .execute(
@@ -204,8 +358,8 @@ def handover_add(
                 cover_id=covering.id,
                 start_at=begin,
                 end_at=finish,
-                place=_text(place, "place"),
-                matter=_text(matter, "matter"),
+                place=place_text,
+                matter=matter_text,
                 duties=duties.strip() if duties and duties.strip() else None,
                 created_at=now,
             )
@@ -215,8 +369,46 @@ def handover_add(
     return _handover_out(row, _names(session), tz, now)
 
 
+def handover_ack(
+    session: Session, *, handover_id: int, actor: Actor, now: datetime
+) -> HandoverOut:
+    """The department head or above (``ack_handover``) records that handover form
+    ``handover_id`` was handed in (§3.2 rule 5), once; never for their own form."""
+    m = current(session).manual
+    tz = zone(m.calendar.timezone)
+    row = _record(session, HO, handover_id, "handover form", "ecomops handover list")
+    names = _names(session)
+    require(
+        session, actor, "ack_handover", what=f"(handover {handover_id} of {names[row.staff_id]})"
+    )
+    head = resolve(session, actor.required())
+    if head.id == row.staff_id:
+        raise NotAllowed(
+            f"nobody acknowledges their own handover form (handover {handover_id})",
+            "another department head or the general manager does",
+        )
+    if row.acked_at is not None:
+        raise InvalidInput(
+            f"handover {handover_id} was already acknowledged by "
+            f"{names.get(row.acked_by_id, '—')} at {row.acked_at.astimezone(tz):%Y-%m-%d %H:%M}"
+        )
+    done = session.connection().execute(
+        update(HO)
+        .where(HO.c.id == handover_id, HO.c.acked_at.is_(None))
+        .values(acked_at=now, acked_by_id=head.id)
+    )
+    if done.rowcount != 1:  # PostgreSQL: acknowledged by another command since it was read
+        raise InvalidInput(
+            f"handover {handover_id} was acknowledged by another command meanwhile",
+            "see: ecomops handover list",
+        )
+    row = session.connection().execute(select(HO).where(HO.c.id == handover_id)).one()
+    return _handover_out(row, names, tz, now)
+
+
 def handover_list(session: Session, *, active: bool, now: datetime) -> list[HandoverOut]:
-    """Handover forms (only those in force at ``now``, when ``active``)."""
+    """Handover forms (only those in force at ``now``, when ``active``), with the head's
+    acknowledgement."""
     m = current(session).manual
     q = select(HO).order_by(HO.c.start_at, HO.c.id)
     if active:

@@ -1,23 +1,40 @@
 """The Monday plan and the month-end summary (§3.2 rules 6 and 7), mailed to the department
-head, and the working calendar they run on."""
+head, the head's weekly summary of the department, and the working calendar they run on.
+
+A plan is expected of whoever is a member of the department on its deadline's day
+(core.plans.member_on); the roster's join and leaving dates decide it, in SQL, for every
+member at once."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta, tzinfo
 from typing import NamedTuple
 
-from sqlalchemy import and_, case, func, insert, select, tuple_, update
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    case,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+    tuple_,
+    update,
+)
 
 from ecomops.clock import zone
 from ecomops.config import Smtp, smtp_settings
 from ecomops.core import calendar as cal
+from ecomops.core import plans as rules
 from ecomops.core.calendar import Month
 from ecomops.core.permissions import About
 from ecomops.core.plans import check_sections
 from ecomops.db import locks, schema
 from ecomops.db.session import Database, Session
-from ecomops.errors import InvalidInput, NotFound
+from ecomops.errors import InvalidInput, NotAllowed, NotFound
 from ecomops.handbook.model import Manual
 from ecomops.identity import Actor
 from ecomops.services.handbook import current
@@ -43,10 +60,11 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def due_of(kind: str, period: str, m: Manual) -> tuple[datetime, list[str]]:
-    """When a ``week``'s Monday plan or a ``month``'s summary is due, with the calendar's
-    warnings (a year the holiday calendar does not know)."""
+    """When a ``week``'s Monday plan (and the head's ``dept`` summary of that week) or a
+    ``month``'s summary is due, with the calendar's warnings (a year the holiday calendar does
+    not know)."""
     tz = zone(m.calendar.timezone)
-    if kind == "week":
+    if kind in ("week", "dept"):
         y, w = cal.parse_week(period)
         years = {d.year for d in cal.week_days(y, w)} | {y}
         work, warnings = china_calendar(years, m)
@@ -67,19 +85,105 @@ class Member(NamedTuple):
     position_id: str
 
 
-def _members(session: Session, m: Manual, viewer: Actor | None = None) -> list[Member]:
-    """The department's members; only those whose records ``viewer`` may read (the
-    permission table's ``read_records``: a member sees their own)."""
+def member_on_sql(day: date, tz: tzinfo) -> ColumnElement[bool]:
+    """Whether a ``staff`` row is a member of the department on ``day``: core.plans.member_on
+    of its joined_day and left_day, in SQL (a NULL join date: the day the entry was made; no
+    leaving date but deactivated: the day of the deactivation; both in ``tz``)."""
+    after = datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)  # day's end
+    joined = case((ST.c.joined_on.is_(None), ST.c.created_at < after), else_=ST.c.joined_on <= day)
+    left = case(
+        (ST.c.left_on.is_not(None), ST.c.left_on > day),
+        (or_(ST.c.active, ST.c.deactivated_at.is_(None)), true()),
+        else_=ST.c.deactivated_at >= after,
+    )
+    return and_(joined, left)
+
+
+def _expected_sql(kind: str, due: datetime, m: Manual) -> ColumnElement[bool]:
+    """Whether a plan of ``kind`` due at ``due`` is expected of a ``staff`` row of a
+    department position: of a member on the deadline's day; the department summary, of the
+    head among them."""
+    tz = zone(m.calendar.timezone)
+    expected = member_on_sql(due.astimezone(tz).date(), tz)
+    if kind == "dept":
+        head = m.head()
+        return and_(expected, ST.c.position_id == head.id) if head is not None else false()
+    return expected
+
+
+def _roster(
+    session: Session, m: Manual, expected: list[ColumnElement[bool]], viewer: Actor | None
+) -> list[tuple[Member, tuple[bool, ...]]]:
+    """The people of the department's positions (the positions ``in_department``: the plan
+    rule's; the general manager's is not) who are active or of whom one of ``expected`` holds,
+    each with ``expected`` evaluated for them, from one query; only those whose records
+    ``viewer`` may read (the permission table's ``read_records``: a member sees their own)."""
     inside = [p.id for p in m.positions if p.in_department]
+    flags = [e.label(f"expected_{i}") for i, e in enumerate(expected)]
     rows = session.connection().execute(
-        select(ST.c.id, ST.c.name, ST.c.position_id)
-        .where(ST.c.active, ST.c.position_id.in_(inside))
+        select(ST.c.id, ST.c.name, ST.c.position_id, *flags)
+        .where(ST.c.position_id.in_(inside), or_(ST.c.active, *expected))
         .order_by(ST.c.id)
     )
-    members = [Member._make(r) for r in rows]
+    n = len(expected)
+    roster = [(Member(r[0], r[1], r[2]), tuple(bool(f) for f in r[3 : 3 + n])) for r in rows]
     if viewer is None or may(session, viewer, "read_records"):
-        return members
-    return [p for p in members if may_read_records(session, viewer, p.id)]
+        return roster
+    return [(p, f) for p, f in roster if may_read_records(session, viewer, p.id)]
+
+
+def _expected_of(session: Session, m: Manual, staff_id: int, kind: str, due: datetime) -> bool:
+    """Whether the plan of ``kind`` due at ``due`` was expected of the person ``staff_id``."""
+    tz = zone(m.calendar.timezone)
+    row = (
+        session.connection()
+        .execute(
+            select(
+                ST.c.position_id,
+                ST.c.joined_on,
+                ST.c.left_on,
+                ST.c.created_at,
+                ST.c.active,
+                ST.c.deactivated_at,
+            ).where(ST.c.id == staff_id)
+        )
+        .one()
+    )
+    position = m.position(row.position_id)
+    head = m.head()
+    if not position.in_department or (kind == "dept" and (head is None or head.id != position.id)):
+        return False
+    return rules.member_on(
+        due.astimezone(tz).date(),
+        rules.joined_day(row.joined_on, row.created_at, tz),
+        rules.left_day(row.left_on, row.active, row.deactivated_at, tz),
+    )
+
+
+def _require_plan_rule(m: Manual, person: Person, kind: str) -> None:
+    """Refuse a plan the handbook does not ask of ``person``: any, of someone outside the
+    department (the general manager); the department's summary, of anyone but its head."""
+    position = m.position(person.position_id)
+    if not position.in_department:
+        raise NotAllowed(
+            f"{person.name} is the {position.name.en}, outside the department: the Monday plan "
+            "and the month-end summary (§3.2 rules 6–7) are its members' to hand in to the "
+            "department head; nothing was stored",
+            "the department's own weekly summary is the head's: ecomops plan submit "
+            "--department --as HEAD",
+            param="who",
+        )
+    if kind == "dept":
+        head = m.head()
+        if head is None:
+            raise InvalidInput("the handbook names no department head (a position with head: true)")
+        if position.id != head.id:
+            raise NotAllowed(
+                f"the department's weekly summary is the department head's ({head.name.en}) "
+                f"to hand in; {person.name} is the {position.name.en}",
+                "submit your own Monday plan, without --department",
+                param="kind",
+            )
 
 
 def may_read_records(session: Session, viewer: Actor, staff_id: int) -> bool:
@@ -129,7 +233,7 @@ def _versions(session: Session, staff_id: int, kind: str, period: str):
     )
 
 
-def _plan_out(rows, name: str, tz) -> PlanOut:
+def _plan_out(rows, name: str, tz, expected: bool) -> PlanOut:
     first, last = rows[0], rows[-1]
     sent = next((r for r in reversed(rows) if r.sent_at or r.send_error), None)
     return PlanOut(
@@ -142,6 +246,7 @@ def _plan_out(rows, name: str, tz) -> PlanOut:
         first_submitted_at=first.submitted_at.astimezone(tz),
         submitted_at=last.submitted_at.astimezone(tz),
         status=cal.status(first.due_at, first.submitted_at, first.submitted_at),
+        expected=expected,
         summary=last.summary,
         plan=last.plan,
         mail=MailOut(
@@ -166,12 +271,16 @@ def store(
     received_at: datetime | None = None,
     actor: Actor | None = None,
 ) -> PlanOut:
-    """Store ``who``'s Monday plan (``kind`` week) or month-end summary (``kind`` month) for
-    ``period``, submitted at ``now``; a resubmission is a new version. ``received_at``: a plan
-    handed in on paper, entered by ``actor`` (who must be allowed to act for others), counts
-    as submitted then; the row records ``now`` beside it."""
+    """Store ``who``'s Monday plan (``kind`` week), month-end summary (``kind`` month) or,
+    by the department head, weekly summary of the department (``kind`` dept) for ``period``,
+    submitted at ``now``; a resubmission is a new version. ``received_at``: a plan handed in
+    on paper, entered by ``actor`` (who must be allowed to act for others), counts as
+    submitted then; the row records ``now`` beside it. Refused for someone outside the
+    department (the general manager). A plan for a period in which ``who`` was not a member
+    (before joining, after leaving) is stored but not expected of them: it does not count."""
     m = current(session).manual
     person = resolve(session, who)
+    _require_plan_rule(m, person, kind)
     # who types it in: the caller (None: the keeper of a single-keeper database)
     entering = actor.caller if actor is not None else None
     if received_at is not None:
@@ -215,18 +324,29 @@ def store(
         )
     )
     return _plan_out(
-        _versions(session, person.id, kind, period), person.name, zone(m.calendar.timezone)
+        _versions(session, person.id, kind, period),
+        person.name,
+        zone(m.calendar.timezone),
+        _expected_of(session, m, person.id, kind, due),
     )
 
 
 def _subject(kind: str, period: str, name: str) -> str:
-    what = "周工作计划 Weekly plan" if kind == "week" else "月度总结 Month-end summary"
+    what = {
+        "week": "周工作计划 Weekly plan",
+        "dept": "部门周总结 Department's weekly summary",
+    }.get(kind, "月度总结 Month-end summary")
     return f"[ecomops] {what} {period} — {name}"
 
 
 def _body(out: PlanOut) -> str:
     if out.kind == "week":
         heads = ("上周工作总结 / Last week's summary", "本周工作计划 / This week's plan")
+    elif out.kind == "dept":
+        heads = (
+            "上周部门工作总结 / Last week: the department",
+            "本周部门工作计划 / This week: the department's plan",
+        )
     else:
         heads = ("本月总结 / This month's summary", "下月计划 / Next month's plan")
     return (
@@ -263,7 +383,8 @@ def send_stored(
                 "submit one first: ecomops plan submit",
             )
         head = department_head(s, m)
-        out = _plan_out(rows, person.name, zone(m.calendar.timezone))
+        expected = _expected_of(s, m, person.id, kind, rows[-1].due_at)
+        out = _plan_out(rows, person.name, zone(m.calendar.timezone), expected)
         latest_id = rows[-1].id
     error: MailError | None = None
     if settings is None:
@@ -297,10 +418,13 @@ def send_stored(
             _versions(s, person.id, kind, period),
             person.name,
             zone(current(s).manual.calendar.timezone),
+            expected,
         )
     if error is not None:
         hint = f"the plan is stored; retry with: ecomops plan send {person.name} " + (
-            f"--week {period}" if kind == "week" else f"--month {period}"
+            f"--month {period}"
+            if kind == "month"
+            else f"--week {period}" + (" --department" if kind == "dept" else "")
         )
         raise MailError(f"sending failed: {error.message}", hint, problems=[]) from None
     return result
@@ -316,14 +440,23 @@ def status_grid(
     now: datetime,
     viewer: Actor | None = None,
 ) -> tuple[list[Member], list[datetime], list[list[str]]]:
-    """The month report's plan table: the members (``viewer`` may read), each period's due
-    time, and each member's status per period, from ONE query over the covering index (the
-    database decides on time or late, so no submission time is read: 60k statuses at 10k
-    people)."""
+    """The month report's plan table: the members (``viewer`` may read; the active ones, and
+    whoever else was a member on one of the deadlines), each period's due time, and each
+    member's status per period (``not_expected`` where the period's plan was not theirs to
+    hand in: before they joined, after they left, a department summary of someone not its
+    head), from two queries over the roster and the covering index (the database decides on
+    time or late, and who was a member when, so no submission time or date of joining is
+    read: 60k statuses at 10k people)."""
     m = current(session).manual
-    members = _members(session, m, viewer)
     dues = [due_of(kind, period, m)[0] for kind, period in periods]
     unsent = [cal.status(due, None, now) for due in dues]
+    roster = _roster(
+        session,
+        m,
+        [_expected_sql(kind, due, m) for (kind, _), due in zip(periods, dues, strict=True)],
+        viewer,
+    )
+    members = [p for p, _ in roster]
     if not periods:
         return members, dues, [[] for _ in members]
     # per period: NULL = nothing in, 1 = first version late, 2 = first version on time
@@ -350,10 +483,11 @@ def status_grid(
     }
     none = [None] * len(periods)
     names = {None: None, 1: "late", 2: "on_time"}
+    cell = rules.cell
     grid = []
-    for p in members:
+    for p, expected in roster:
         codes = got.get(p.id, none)
-        grid.append([names[c] or unsent[i] for i, c in enumerate(codes)])
+        grid.append([cell(expected[i], names[c], unsent[i]) for i, c in enumerate(codes)])
     return members, dues, grid
 
 
@@ -361,40 +495,52 @@ def plan_status(
     session: Session, *, kind: str, period: str, now: datetime, viewer: Actor | None = None
 ) -> PlanStatusOut:
     """Every member's Monday plan (``kind`` week) or month-end summary (``kind`` month) for
-    ``period``: on time, late, missing (past due) or open; of the members ``viewer`` may
-    read."""
+    ``period``: on time, late, missing (past due), open, or not expected (not a member on the
+    deadline's day); of the members ``viewer`` may read. A week's also lists the department
+    head's summary of the department."""
     m = current(session).manual
     tz = zone(m.calendar.timezone)
-    members = _members(session, m, viewer)
     due, warnings = due_of(kind, period, m)
+    kinds = [kind, "dept"] if kind == "week" else [kind]
+    head = m.head()
+    roster = _roster(session, m, [_expected_sql(k, due, m) for k in kinds], viewer)
     got = {
-        staff_id: (when, n)
-        for staff_id, n, when in session.connection()
+        (staff_id, k): (when, n)
+        for staff_id, k, n, when in session.connection()
         .execute(
-            select(PL.c.staff_id, func.count(), func.min(PL.c.submitted_at))
-            .where(PL.c.kind == kind, PL.c.period == period)
-            .group_by(PL.c.staff_id)
+            select(PL.c.staff_id, PL.c.kind, func.count(), func.min(PL.c.submitted_at))
+            .where(PL.c.kind.in_(kinds), PL.c.period == period)
+            .group_by(PL.c.staff_id, PL.c.kind)
         )
         .all()
     }
-    rows = []
-    for p in members:
-        when, n = got.get(p.id, (None, 0))
-        rows.append(
-            PlanStatusRowOut(
-                name=p.name,
-                position=p.position_id,
-                due_at=due,
-                submitted_at=when.astimezone(tz) if when else None,
-                status=cal.status(due, when, now),
-                versions=n,
+    unsent = cal.status(due, None, now)
+    rows: list[PlanStatusRowOut] = []
+    department: list[PlanStatusRowOut] = []
+    for p, expected in roster:
+        for k, flag, out in zip(kinds, expected, (rows, department), strict=False):
+            if k == "dept" and (head is None or p.position_id != head.id):
+                continue
+            when, n = got.get((p.id, k), (None, 0))
+            out.append(
+                PlanStatusRowOut(
+                    name=p.name,
+                    position=p.position_id,
+                    due_at=due,
+                    submitted_at=when.astimezone(tz) if when else None,
+                    status=rules.cell(flag, cal.status(due, when, now) if when else None, unsent),
+                    versions=n,
+                )
             )
-        )
-    counts = {
-        s: sum(1 for r in rows if r.status == s) for s in ("on_time", "late", "missing", "open")
-    }
+    counts = {s: sum(1 for r in rows if r.status == s) for s in rules.STATUSES}
     return PlanStatusOut(
-        kind=kind, period=period, due_at=due, warnings=warnings, counts=counts, members=rows
+        kind=kind,
+        period=period,
+        due_at=due,
+        warnings=warnings,
+        counts=counts,
+        members=rows,
+        department=department,
     )
 
 
@@ -409,9 +555,14 @@ def plan_show(
         _require_records(session, viewer, person)
     rows = _versions(session, person.id, kind, period)
     if not rows:
-        what = "Monday plan" if kind == "week" else "month-end summary"
+        what = {"week": "Monday plan", "dept": "department summary"}.get(kind, "month-end summary")
         raise NotFound(f"{person.name} has no {what} for {period}")
-    return _plan_out(rows, person.name, zone(m.calendar.timezone))
+    return _plan_out(
+        rows,
+        person.name,
+        zone(m.calendar.timezone),
+        _expected_of(session, m, person.id, kind, rows[-1].due_at),
+    )
 
 
 def calendar_month(session: Session, *, month: Month | None, now: datetime) -> CalendarOut:

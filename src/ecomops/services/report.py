@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ecomops.clock import zone
 from ecomops.core import calendar as cal
+from ecomops.core import plans as plan_rules
 from ecomops.core import tasks as task_rules
 from ecomops.core.calendar import Month
 from ecomops.db import schema
@@ -28,6 +29,7 @@ from ecomops.services.tasks import tasks_list
 from ecomops.text import key, localize
 from ecomops.views import (
     AppraisalReportOut,
+    DepartmentPlansOut,
     GradeShareOut,
     MemberPlansOut,
     OwnerTasksOut,
@@ -153,15 +155,24 @@ def _plans(
         for wy, ww in weeks_all
         if first <= cal.monday_plan_day(wy, ww, work) <= last
     ]
-    periods = [("week", w) for w in weeks] + [("month", f"{y:04d}-{mo:02d}")]
+    # the members' Monday plans and month-end summary, then the head's department summaries
+    periods = (
+        [("week", w) for w in weeks]
+        + [("month", f"{y:04d}-{mo:02d}")]
+        + [("dept", w) for w in weeks]
+    )
     people, dues, grid = status_grid(session, periods=periods, now=as_of, viewer=viewer)
     order = sorted(range(len(people)), key=lambda i: (people[i].position_id, key(people[i].name)))
+    head = m.head()
+    n_own = len(weeks) + 1
     members = []
-    totals = dict.fromkeys(("on_time", "late", "missing", "open"), 0)
+    department = []
+    totals = dict.fromkeys(plan_rules.STATUSES, 0)
     for i in order:
         p, row = people[i], grid[i]
+        own = row[:n_own]
         counts = dict.fromkeys(totals, 0)
-        for s in row:
+        for s in own:
             counts[s] += 1
         for s, n in counts.items():
             totals[s] += n
@@ -171,14 +182,32 @@ def _plans(
                 {
                     "name": p.name,
                     "position": p.position_id,
-                    "weeks": dict(zip(weeks, row, strict=False)),
-                    "month_end": row[-1],
+                    "weeks": dict(zip(weeks, own, strict=False)),
+                    "month_end": own[-1],
                     **counts,
                 },
             )
         )
-    month_due = dues[-1]
-    return PlansReportOut(weeks=weeks, month_end_due=month_due, members=members, totals=totals)
+        if head is not None and p.position_id == head.id:
+            summaries = row[n_own:]
+            department.append(
+                trusted(
+                    DepartmentPlansOut,
+                    {
+                        "name": p.name,
+                        "position": p.position_id,
+                        "weeks": dict(zip(weeks, summaries, strict=True)),
+                        **{s: summaries.count(s) for s in plan_rules.STATUSES},
+                    },
+                )
+            )
+    return PlansReportOut(
+        weeks=weeks,
+        month_end_due=dues[len(weeks)],
+        members=members,
+        totals=totals,
+        department=department,
+    )
 
 
 def _appraisal(session: Session, m: Manual, cycle_id: str, viewer: Actor | None):
@@ -253,3 +282,33 @@ def _appraisal(session: Session, m: Manual, cycle_id: str, viewer: Actor | None)
         ],
         calibrations=sorted(calibrations, key=lambda c: c.at),
     )
+
+
+# --- the year's appraisals (``report --year``) ------------------------------------------------
+
+
+def build_year_report(
+    session: Session,
+    *,
+    year: int,
+    month: Month | None,
+    now: datetime,
+    lang: str,
+    viewer: Actor | None = None,
+) -> ReportOut:
+    """The report of ``month`` with the appraisals of ``year`` added (``report --year``, a
+    :class:`~ecomops.views.YearReportOut`):
+    everyone's final grades across the year's cycles (months, quarters, year-end), as
+    ``viewer`` may read them, and who was graded A or D more than once. ``month`` defaults to
+    the month of ``now`` when it falls in ``year``, else the year's December."""
+    from ecomops.core.calendar import check_year
+    from ecomops.views import YearReportOut
+
+    check_year(year, param="year")
+    m = current(session).manual
+    if month is None:
+        local = now.astimezone(zone(m.calendar.timezone))
+        month = Month(year, local.month if local.year == year else 12)
+    base = build_report(session, month=month, now=now, lang=lang, viewer=viewer)
+    section = appr.year_appraisal(session, m, year, viewer)
+    return trusted(YearReportOut, {**base.__dict__, "year_appraisal": section})

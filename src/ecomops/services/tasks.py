@@ -319,8 +319,10 @@ def task_add(
     actor: Actor,
     now: datetime,
     lang: str,
+    past: bool = False,
 ) -> TaskDetailOut:
-    """Add a task by hand for ``owner`` (active), due on ``due``, serving ``goal`` if given."""
+    """Add a task by hand for ``owner`` (active), due on ``due``, serving ``goal`` if given; a
+    due date before today is refused unless ``past`` (recorded after the fact)."""
     m = current(session).manual
     text = " ".join(title.split())
     if not text:
@@ -328,7 +330,7 @@ def task_add(
     person = resolve(session, owner)
     if actor.person is None or actor.person.id != person.id:  # one's own task is one's own
         require(session, actor, "assign_task", what=f"(a task for {person.name})")
-    when = due
+    when = rules.check_due(due, now.astimezone(zone(m.calendar.timezone)).date(), past)
     goal_id = None
     if goal:
         known = {gid for gid, *_ in m.goal_items()}
@@ -403,12 +405,21 @@ def task_set_status(
 
 
 def task_set_due(
-    session: Session, task_id: int, due: date, *, actor: Actor, now: datetime, lang: str
+    session: Session,
+    task_id: int,
+    due: date,
+    *,
+    actor: Actor,
+    now: datetime,
+    lang: str,
+    past: bool = False,
 ) -> TaskDetailOut:
-    """Move task ``task_id``'s due date (a handbook reload keeps this)."""
+    """Move task ``task_id``'s due date (a handbook reload keeps this); a date before today is
+    refused unless ``past``."""
     require(session, actor, "assign_task", what=f"(task {task_id})")
     row = _task(session, task_id)
-    when = due
+    today = now.astimezone(zone(current(session).manual.calendar.timezone)).date()
+    when = rules.check_due(due, today, past)
     session.connection().execute(
         update(TK).where(TK.c.id == task_id).values(due=when, due_by_hand=True)
     )

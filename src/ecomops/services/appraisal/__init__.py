@@ -2,13 +2,14 @@
 
 The modules, each over the one before: ``state`` (a cycle's members, sheets and scores as
 plain data, and the counts), ``outputs`` (their output models), ``quota``, ``cycles``,
-``rating``, ``bulk`` (a CSV of sheets), ``calibration``, ``reading``. The names below are the
-package's public use cases.
+``rating``, ``bulk`` (a CSV of sheets), ``calibration``, ``reading``, ``history`` (grades
+over time, a year's grades). The names below are the package's public use cases.
 """
 
 from ecomops.services.appraisal.bulk import rate_from_csv
 from ecomops.services.appraisal.calibration import calibrate
 from ecomops.services.appraisal.cycles import cycle_close, cycle_list, cycle_open, cycle_reopen
+from ecomops.services.appraisal.history import appraisal_history, year_appraisal
 from ecomops.services.appraisal.quota import build_quota, explain, quota_check
 from ecomops.services.appraisal.rating import rate, rubric_of
 from ecomops.services.appraisal.reading import appraisal_show, appraisals_list
@@ -26,6 +27,7 @@ __all__ = [
     "Appraisal",
     "Progress",
     "SheetData",
+    "appraisal_history",
     "appraisal_show",
     "appraisals_list",
     "build_quota",
@@ -43,4 +45,5 @@ __all__ = [
     "rate",
     "rate_from_csv",
     "rubric_of",
+    "year_appraisal",
 ]

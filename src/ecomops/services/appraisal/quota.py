@@ -34,17 +34,32 @@ def _scored(value: _T | None) -> _T:
 
 
 def explain(m: Manual, strict: bool) -> str:
-    """The quota rule in words (strict: exact largest-remainder counts; else cumulative
-    caps)."""
+    """The quota rule in words, the handbook's part told apart from the tool's: the shares and
+    the year-end exemption are §6.2's; how they apply to a group of N (cumulative ceilings, or
+    with ``strict`` exact largest-remainder counts) and the suggested moves are ecomops's."""
     grades = [g.id for g in m.appraisal.grades]
     shares = [g.share for g in m.appraisal.grades]
+    parts = ", ".join(f"{g} {s}%" for g, s in zip(grades, shares, strict=True))
+    exempt = [k.id for k in m.appraisal.cycle_kinds if not k.forced_distribution]
+    forced = [k.id for k in m.appraisal.cycle_kinds if k.forced_distribution]
+    handbook = (
+        f"The handbook's (§6.2): the shares {parts}"
+        + (", and the year-end appraisal is exempt" if exempt else "")
+        + ". "
+    )
+    cycles = (
+        f" The {' and '.join(forced)} cycles the rule applies to are the tool's too (§6.2 "
+        "names only the year-end appraisal)."
+        if forced and exempt
+        else ""
+    )
     if strict:
-        parts = ", ".join(f"{g} {s}%" for g, s in zip(grades, shares, strict=True))
-        return (
-            f"Strict: with N complete appraisals in a group, the grade counts must be exactly "
-            f"the largest-remainder shares of N ({parts}; floors first, the seats left to the "
-            f"largest remainders, ties to the higher grade). Suggested grades follow the "
-            f"ranking by score. The year-end appraisal is exempt (§6.2)."
+        return handbook + (
+            "The tool's (strict, set by --strict or the handbook file's quota.strict): with N "
+            "complete appraisals in a group, the grade counts must be exactly the "
+            "largest-remainder shares of N (floors first, the seats left to the largest "
+            "remainders, ties to the higher grade); the suggested grades follow the ranking by "
+            "score." + cycles
         )
     caps = []
     cum = Decimal(0)
@@ -52,17 +67,19 @@ def explain(m: Manual, strict: bool) -> str:
         cum += s
         caps.append(f"at most ceil({cum}%·N) {q.group_label(grades, k)}")
     return (
-        "With N complete appraisals in a group, the favourable grades are capped cumulatively: "
+        handbook
+        + "The tool's (ecomops manual check lists them as assumptions): with N complete "
+        "appraisals in a group, the favourable grades are capped cumulatively: "
         + ", ".join(caps)
-        + f" (so at least floor({shares[-1]}%·N) {grades[-1]}), computed exactly. "
-        "Moves, top down: while a cumulative group is over its limit, the lowest-scoring person "
-        "in its lowest grade moves one grade down (ties: lower score, then name). The year-end "
-        "appraisal is exempt (§6.2)."
+        + f" (so at least floor({shares[-1]}%·N) {grades[-1]}), computed exactly; the "
+        "moves, top down: while a cumulative group is over its limit, the lowest-scoring "
+        "person in its lowest grade moves one grade down (ties: lower score, then name)."
         + (
             f" Groups of fewer than {m.appraisal.quota.min_group_size} are advisory only."
             if m.appraisal.quota.min_group_size > 1
             else ""
         )
+        + cycles
     )
 
 

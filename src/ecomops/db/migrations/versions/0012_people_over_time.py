@@ -30,6 +30,66 @@ def _add_reference(table: str, column: str) -> None:
         op.create_foreign_key(None, table, "staff", [column], ["id"])
 
 
+# PostgreSQL row-level security (the pattern and functions of revision 0010): anyone reads a
+# person's history, as anyone reads the roster; those who may manage staff add to others'
+# histories, in their own name, at the server's time; nobody changes or deletes a line of it.
+# The company mail setting (database_option's company_mail_* keys) is written by those who may
+# manage staff; the database's other options (its clock) stay the keeper's.
+_KEEPER = "(SELECT ecomops_keeper())"
+_ME = "(SELECT ecomops_me())"
+_MANAGE = "(SELECT ecomops_allowed('manage_staff', NULL))"
+_RECORDED_NOW = (
+    "((SELECT ecomops_simulated()) OR (recorded_at >= now() - interval '15 minutes' "
+    "AND recorded_at <= now() + interval '1 minute'))"
+)
+_MAIL_KEYS = "key IN ('company_mail_domain', 'company_mail_from')"
+_POLICIES: dict[str, dict[str, tuple[str | None, str | None]]] = {
+    "staff_change": {
+        "SELECT": ("true", None),
+        "INSERT": (
+            None,
+            f"{_KEEPER} OR ({_MANAGE} AND staff_id <> {_ME} AND by_id = {_ME} "
+            f"AND {_RECORDED_NOW})",
+        ),
+    },
+    "database_option": {
+        "SELECT": ("true", None),
+        "INSERT": (None, f"{_KEEPER} OR ({_MAIL_KEYS} AND {_MANAGE})"),
+        "UPDATE": (
+            f"{_KEEPER} OR ({_MAIL_KEYS} AND {_MANAGE})",
+            f"{_KEEPER} OR ({_MAIL_KEYS} AND {_MANAGE})",
+        ),
+    },
+}
+
+
+def _row_level_security() -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    for table, commands in _POLICIES.items():
+        op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+        op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+        for command in ("SELECT", "INSERT", "UPDATE", "DELETE"):
+            default = (None, _KEEPER) if command == "INSERT" else (_KEEPER, None)
+            using, check = commands.get(command, default)
+            clause = f"FOR {command}"
+            if using is not None:
+                clause += f" USING ({using})"
+            if check is not None:
+                clause += f" WITH CHECK ({check})"
+            op.execute(f"CREATE POLICY ecomops_{command.lower()} ON {table} {clause}")
+
+
+def _no_row_level_security() -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    for table in _POLICIES:
+        for command in ("select", "insert", "update", "delete"):
+            op.execute(f"DROP POLICY IF EXISTS ecomops_{command} ON {table}")
+        op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
+        op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
+
+
 def upgrade() -> None:
     op.add_column("staff", sa.Column("joined_on", sa.Date(), nullable=True))
     op.add_column("staff", sa.Column("left_on", sa.Date(), nullable=True))
@@ -69,6 +129,7 @@ def upgrade() -> None:
         sa.Column("by_id", sa.Integer(), sa.ForeignKey("staff.id"), nullable=True),
     )
     op.create_index("ix_staff_change_staff", "staff_change", ["staff_id", "effective"])
+    _row_level_security()
     op.add_column(
         "leave",
         sa.Column("status", sa.String(10), nullable=False, server_default="approved"),
@@ -163,6 +224,7 @@ def downgrade() -> None:
         batch.drop_column("decided_at")
         batch.drop_column("decided_by_id")
         batch.drop_column("status")
+    _no_row_level_security()
     op.drop_index("ix_staff_change_staff", table_name="staff_change")
     op.drop_table("staff_change")
     with op.batch_alter_table("staff") as batch:
