@@ -277,7 +277,7 @@ CASES = [
 
 def test_the_sql_rule_agrees_with_the_core_rule(db, cli, monkeypatch):
     from ecomops.core.plans import joined_day, left_day, member_on
-    from ecomops.services.plans import member_on_sql
+    from ecomops.services.plans import membership_sql
 
     def local(text: str) -> datetime:
         return datetime.fromisoformat(text).replace(tzinfo=TZ)
@@ -289,19 +289,22 @@ def test_the_sql_rule_agrees_with_the_core_rule(db, cli, monkeypatch):
              left_on=date.fromisoformat(left_on) if left_on else None,
              created_at=local(created), active=off is None,
              deactivated_at=local(off) if off else None)
-    days = [date(2026, 11, 14) + timedelta(days=n) for n in range(24)]
-    database = _database(db)
-    try:
-        with database.connect(write=False) as conn:
-            st = schema.staff
-            rows = conn.execute(
-                select(st.c.name, st.c.joined_on, st.c.left_on, st.c.created_at, st.c.active,
-                       st.c.deactivated_at, *(member_on_sql(d, TZ) for d in days))
-                .where(st.c.name.like("员工%")).order_by(st.c.id)).all()
-    finally:
-        database.dispose()
-    assert len(rows) == len(CASES)
-    for name, joined_on, left_on, created, active, off, *sql in rows:
-        joined, left = joined_day(joined_on, created, TZ), left_day(left_on, active, off, TZ)
-        core = [member_on(d, joined, left) for d in days]
-        assert [bool(v) for v in sql] == core, name
+    every_day = [date(2026, 11, 14) + timedelta(days=n) for n in range(24)]
+    # the report's deadline days (W45–W49 and the month-end), and every day around them
+    for days in ([date(2026, 11, d) for d in (2, 9, 16, 23, 27, 30)], every_day):
+        lo, hi = membership_sql(days, TZ)
+        database = _database(db)
+        try:
+            with database.connect(write=False) as conn:
+                st = schema.staff
+                rows = conn.execute(
+                    select(st.c.name, st.c.joined_on, st.c.left_on, st.c.created_at,
+                           st.c.active, st.c.deactivated_at, lo, hi)
+                    .where(st.c.name.like("员工%")).order_by(st.c.id)).all()
+        finally:
+            database.dispose()
+        assert len(rows) == len(CASES)
+        for name, joined_on, left_on, created, active, off, low, high in rows:
+            joined, left = joined_day(joined_on, created, TZ), left_day(left_on, active, off, TZ)
+            core = [member_on(d, joined, left) for d in days]
+            assert [low <= j < high for j in range(len(days))] == core, (name, low, high)

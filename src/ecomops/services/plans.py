@@ -3,7 +3,7 @@ head, the head's weekly summary of the department, and the working calendar they
 
 A plan is expected of whoever is a member of the department on its deadline's day
 (core.plans.member_on); the roster's join and leaving dates decide it, in SQL, for every
-member at once."""
+member at once (:func:`membership_sql`)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from sqlalchemy import (
     ColumnElement,
     and_,
     case,
-    false,
     func,
     insert,
+    literal,
     or_,
     select,
     true,
@@ -54,6 +54,7 @@ from ecomops.views import (
 PL = schema.plan
 ST = schema.staff
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+NE = rules.NOT_EXPECTED
 
 
 # --- periods and deadlines ------------------------------------------------------------------
@@ -85,51 +86,71 @@ class Member(NamedTuple):
     position_id: str
 
 
-def member_on_sql(day: date, tz: tzinfo) -> ColumnElement[bool]:
-    """Whether a ``staff`` row is a member of the department on ``day``: core.plans.member_on
-    of its joined_day and left_day, in SQL (a NULL join date: the day the entry was made; no
-    leaving date but deactivated: the day of the deactivation; both in ``tz``)."""
+def _joined_by(day: date, tz: tzinfo) -> ColumnElement[bool]:
+    """Whether a ``staff`` row had joined on or before ``day`` (core.plans.joined_day: a NULL
+    join date is the day the entry was made, in ``tz``)."""
     after = datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)  # day's end
-    joined = case((ST.c.joined_on.is_(None), ST.c.created_at < after), else_=ST.c.joined_on <= day)
-    left = case(
+    return case((ST.c.joined_on.is_(None), ST.c.created_at < after), else_=ST.c.joined_on <= day)
+
+
+def _not_left_by(day: date, tz: tzinfo) -> ColumnElement[bool]:
+    """Whether a ``staff`` row had not left by ``day``: left after it, or not at all
+    (core.plans.left_day: no leaving date but deactivated is the day of the deactivation)."""
+    after = datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
+    return case(
         (ST.c.left_on.is_not(None), ST.c.left_on > day),
         (or_(ST.c.active, ST.c.deactivated_at.is_(None)), true()),
         else_=ST.c.deactivated_at >= after,
     )
-    return and_(joined, left)
 
 
-def _expected_sql(kind: str, due: datetime, m: Manual) -> ColumnElement[bool]:
-    """Whether a plan of ``kind`` due at ``due`` is expected of a ``staff`` row of a
-    department position: of a member on the deadline's day; the department summary, of the
-    head among them."""
-    tz = zone(m.calendar.timezone)
-    expected = member_on_sql(due.astimezone(tz).date(), tz)
-    if kind == "dept":
-        head = m.head()
-        return and_(expected, ST.c.position_id == head.id) if head is not None else false()
-    return expected
+def membership_sql(days: list[date], tz: tzinfo) -> tuple[ColumnElement[int], ColumnElement[int]]:
+    """For each ``staff`` row, ``(lo, hi)`` over the ascending ``days``: the row is a member of
+    the department (core.plans.member_on) on ``days[j]`` exactly when ``lo <= j < hi``, since
+    membership is one stretch of days. Each CASE stops at its first true test: for the usual
+    member, one test each."""
+    k = len(days)
+    lo = case(*((_joined_by(d, tz), j) for j, d in enumerate(days)), else_=k)
+    hi = case(*((_not_left_by(days[j], tz), j + 1) for j in reversed(range(k))), else_=0)
+    return lo, hi
 
 
 def _roster(
-    session: Session, m: Manual, expected: list[ColumnElement[bool]], viewer: Actor | None
-) -> list[tuple[Member, tuple[bool, ...]]]:
+    session: Session, m: Manual, days: list[date], viewer: Actor | None
+) -> list[tuple[Member, int, int]]:
     """The people of the department's positions (the positions ``in_department``: the plan
-    rule's; the general manager's is not) who are active or of whom one of ``expected`` holds,
-    each with ``expected`` evaluated for them, from one query; only those whose records
-    ``viewer`` may read (the permission table's ``read_records``: a member sees their own)."""
+    rule's; the general manager's is not) who are active or a member on one of the ascending
+    ``days``, each with their ``(lo, hi)`` over ``days`` (:func:`membership_sql`), from one
+    query; only those whose records ``viewer`` may read (the permission table's
+    ``read_records``: a member sees their own)."""
     inside = [p.id for p in m.positions if p.in_department]
-    flags = [e.label(f"expected_{i}") for i, e in enumerate(expected)]
-    rows = session.connection().execute(
-        select(ST.c.id, ST.c.name, ST.c.position_id, *flags)
-        .where(ST.c.position_id.in_(inside), or_(ST.c.active, *expected))
-        .order_by(ST.c.id)
-    )
-    n = len(expected)
-    roster = [(Member(r[0], r[1], r[2]), tuple(bool(f) for f in r[3 : 3 + n])) for r in rows]
+    if days:
+        lo, hi = membership_sql(days, zone(m.calendar.timezone))
+        rows = (
+            select(
+                ST.c.id, ST.c.name, ST.c.position_id, ST.c.active, lo.label("lo"), hi.label("hi")
+            )
+            .where(ST.c.position_id.in_(inside))
+            .subquery()
+        )
+        query = (
+            select(rows.c.id, rows.c.name, rows.c.position_id, rows.c.lo, rows.c.hi)
+            .where(or_(rows.c.active, rows.c.lo < rows.c.hi))
+            .order_by(rows.c.id)
+        )
+    else:
+        query = (
+            select(ST.c.id, ST.c.name, ST.c.position_id, literal(0), literal(0))
+            .where(ST.c.active, ST.c.position_id.in_(inside))
+            .order_by(ST.c.id)
+        )
+    roster = [
+        (Member(i, name, position), lo, hi)
+        for i, name, position, lo, hi in session.connection().execute(query).all()
+    ]
     if viewer is None or may(session, viewer, "read_records"):
         return roster
-    return [(p, f) for p, f in roster if may_read_records(session, viewer, p.id)]
+    return [r for r in roster if may_read_records(session, viewer, r[0].id)]
 
 
 def _expected_of(session: Session, m: Manual, staff_id: int, kind: str, due: datetime) -> bool:
@@ -169,8 +190,8 @@ def _require_plan_rule(m: Manual, person: Person, kind: str) -> None:
             f"{person.name} is the {position.name.en}, outside the department: the Monday plan "
             "and the month-end summary (§3.2 rules 6–7) are its members' to hand in to the "
             "department head; nothing was stored",
-            "the department's own weekly summary is the head's: ecomops plan submit "
-            "--department --as HEAD",
+            "plans are handed in by the people of the department's positions (ecomops roles "
+            "list: in_department)",
             param="who",
         )
     if kind == "dept":
@@ -444,50 +465,84 @@ def status_grid(
     whoever else was a member on one of the deadlines), each period's due time, and each
     member's status per period (``not_expected`` where the period's plan was not theirs to
     hand in: before they joined, after they left, a department summary of someone not its
-    head), from two queries over the roster and the covering index (the database decides on
-    time or late, and who was a member when, so no submission time or date of joining is
-    read: 60k statuses at 10k people)."""
+    head), from three queries: the roster, the members' plans over the covering index, the
+    department's summaries (the database decides who was a member when, and on time or late,
+    so no date of joining nor submission time of a member is read: 60k statuses at 10k
+    people)."""
     m = current(session).manual
+    tz = zone(m.calendar.timezone)
     dues = [due_of(kind, period, m)[0] for kind, period in periods]
     unsent = [cal.status(due, None, now) for due in dues]
-    roster = _roster(
-        session,
-        m,
-        [_expected_sql(kind, due, m) for (kind, _), due in zip(periods, dues, strict=True)],
-        viewer,
-    )
-    members = [p for p, _ in roster]
+    # each period's deadline day, as an index into the distinct days, ascending
+    deadline_days = [due.astimezone(tz).date() for due in dues]
+    days = sorted(set(deadline_days))
+    at = [days.index(d) for d in deadline_days]
+    roster = _roster(session, m, days, viewer)
+    members = [p for p, _, _ in roster]
     if not periods:
         return members, dues, [[] for _ in members]
-    # per period: NULL = nothing in, 1 = first version late, 2 = first version on time
+    # per period: NULL = nothing in, 1 = first version late, 2 = first version on time; the
+    # members' plans from one grouped query over the covering index (the database decides on
+    # time or late), the few department summaries from a second
+    own_periods = [(i, p) for i, p in enumerate(periods) if p[0] != "dept"]
     cells = [
         func.max(
             case(
                 (
                     and_(PL.c.kind == kind, PL.c.period == period),
-                    case((PL.c.submitted_at <= due, 2), else_=1),
+                    case((PL.c.submitted_at <= dues[i], 2), else_=1),
                 ),
             )
         )
-        for (kind, period), due in zip(periods, dues, strict=True)
+        for i, (kind, period) in own_periods
     ]
-    got = {
-        staff_id: codes
-        for staff_id, *codes in session.connection()
-        .execute(
-            select(PL.c.staff_id, *cells)
-            .where(tuple_(PL.c.kind, PL.c.period).in_(periods))
-            .group_by(PL.c.staff_id)
-        )
-        .all()
-    }
+    got: dict[int, list[int | None]] = {}
+    prefix = [i for i, _ in own_periods] == list(range(len(own_periods)))
+    pad = [None] * (len(periods) - len(own_periods))
+    if own_periods:
+        for staff_id, *codes in (
+            session.connection()
+            .execute(
+                select(PL.c.staff_id, *cells)
+                .where(tuple_(PL.c.kind, PL.c.period).in_([p for _, p in own_periods]))
+                .group_by(PL.c.staff_id)
+            )
+            .all()
+        ):
+            if prefix:  # the usual order: the members' periods, then the summaries
+                got[staff_id] = [*codes, *pad]
+            else:
+                row = got[staff_id] = [None] * len(periods)
+                for (i, _), code in zip(own_periods, codes, strict=True):
+                    row[i] = code
+    summaries = {period: i for i, (kind, period) in enumerate(periods) if kind == "dept"}
+    if summaries:
+        for staff_id, period, first in session.connection().execute(
+            select(PL.c.staff_id, PL.c.period, func.min(PL.c.submitted_at))
+            .where(PL.c.kind == "dept", PL.c.period.in_(list(summaries)))
+            .group_by(PL.c.staff_id, PL.c.period)
+        ):
+            i = summaries[period]
+            got.setdefault(staff_id, [None] * len(periods))[i] = 2 if first <= dues[i] else 1
     none = [None] * len(periods)
     names = {None: None, 1: "late", 2: "on_time"}
-    cell = rules.cell
+    head = m.head()
+    head_id = head.id if head is not None else None
+    dept = [kind == "dept" for kind, _ in periods]
+    # which periods are someone's who was a member on every one of the days: all of them for
+    # the head, all but the department's summaries for anyone else
+    everything, own = [True] * len(periods), [not d for d in dept]
+    k, n = len(days), len(periods)
     grid = []
-    for p, expected in roster:
+    for p, lo, hi in roster:
         codes = got.get(p.id, none)
-        grid.append([cell(expected[i], names[c], unsent[i]) for i, c in enumerate(codes)])
+        heads = p.position_id == head_id
+        if lo == 0 and hi == k:
+            expected = everything if heads else own
+        else:
+            expected = [lo <= at[i] < hi and (heads or not dept[i]) for i in range(n)]
+        # core.plans.cell, inlined: 60k cells at 10k people
+        grid.append([(names[c] or unsent[i]) if expected[i] else NE for i, c in enumerate(codes)])
     return members, dues, grid
 
 
@@ -503,7 +558,7 @@ def plan_status(
     due, warnings = due_of(kind, period, m)
     kinds = [kind, "dept"] if kind == "week" else [kind]
     head = m.head()
-    roster = _roster(session, m, [_expected_sql(k, due, m) for k in kinds], viewer)
+    roster = _roster(session, m, [due.astimezone(tz).date()], viewer)
     got = {
         (staff_id, k): (when, n)
         for staff_id, k, n, when in session.connection()
@@ -517,10 +572,11 @@ def plan_status(
     unsent = cal.status(due, None, now)
     rows: list[PlanStatusRowOut] = []
     department: list[PlanStatusRowOut] = []
-    for p, expected in roster:
-        for k, flag, out in zip(kinds, expected, (rows, department), strict=False):
+    for p, lo, hi in roster:
+        member = lo == 0 and hi == 1  # a member on the deadline's day
+        for k, out in zip(kinds, (rows, department), strict=False):
             if k == "dept" and (head is None or p.position_id != head.id):
-                continue
+                continue  # the department's summary is its head's alone
             when, n = got.get((p.id, k), (None, 0))
             out.append(
                 PlanStatusRowOut(
@@ -528,7 +584,7 @@ def plan_status(
                     position=p.position_id,
                     due_at=due,
                     submitted_at=when.astimezone(tz) if when else None,
-                    status=rules.cell(flag, cal.status(due, when, now) if when else None, unsent),
+                    status=rules.cell(member, cal.status(due, when, now) if when else None, unsent),
                     versions=n,
                 )
             )
