@@ -45,13 +45,22 @@ SECONDS, MEGABYTES = 10.0, 300.0
 
 def roster_csv(path: Path, rows: int) -> None:
     """``rows`` people (see the module's doc), written to ``path``."""
-    people = [("员工000001", "general_manager", "e000001@example.cn", "", "2026-01-05"),
-              ("员工000002", "manager", "e000002@example.cn", "员工000001", "2026-01-05")]
+    people = [
+        ("员工000001", "general_manager", "e000001@example.cn", "", "2026-01-05"),
+        ("员工000002", "manager", "e000002@example.cn", "员工000001", "2026-01-05"),
+    ]
     for i in range(3, rows + 1):
         position = CYCLE[i % len(CYCLE)]
         boss = "员工000002" if position in ("copywriter", "clerk") else "员工000001"
-        people.append((f"员工{i:06d}", position, f"e{i:06d}@example.cn", boss,
-                       f"2026-{1 + i % 11:02d}-{1 + i % 28:02d}"))
+        people.append(
+            (
+                f"员工{i:06d}",
+                position,
+                f"e{i:06d}@example.cn",
+                boss,
+                f"2026-{1 + i % 11:02d}-{1 + i % 28:02d}",
+            )
+        )
     with path.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["name", "position", "email", "manager", "joined"])
@@ -89,8 +98,12 @@ class Target:
         self.tmp, self.env, self.url = tmp, env, url
         if url is None:
             self.template = tmp / "template.db"
-            subprocess.run(ecomops("init", "--db", str(self.template), "--year", "2026",
-                                   "--simulated-clock"), env=env, check=True, capture_output=True)
+            subprocess.run(
+                ecomops("init", "--db", str(self.template), "--year", "2026", "--simulated-clock"),
+                env=env,
+                check=True,
+                capture_output=True,
+            )
         else:
             base, _, _ = url.rpartition("/")
             self.db_url = f"{base}/ecomops_bench_staff"
@@ -112,8 +125,12 @@ class Target:
             cur.execute("DROP DATABASE IF EXISTS ecomops_bench_staff WITH (FORCE)")
             cur.execute("CREATE DATABASE ecomops_bench_staff")
         conn.close()
-        subprocess.run(ecomops("init", "--database-url", self.db_url, "--year", "2026",
-                               "--simulated-clock"), env=self.env, check=True, capture_output=True)
+        subprocess.run(
+            ecomops("init", "--database-url", self.db_url, "--year", "2026", "--simulated-clock"),
+            env=self.env,
+            check=True,
+            capture_output=True,
+        )
         return ["--database-url", self.db_url]
 
 
@@ -148,10 +165,14 @@ def raw(sel: list[str], people: list[tuple[str, ...]]) -> float:
 
     ids = {p[0]: i for i, p in enumerate(people, start=1)}
     now = datetime(2026, 12, 1, 1, 0, tzinfo=UTC).replace(tzinfo=None)
-    rows = [(ids[n], n, n, pos, mail, ids.get(boss), True, now, joined)
-            for n, pos, mail, boss, joined in people]
-    sql = ("INSERT INTO staff (id, name, name_key, position_id, email, manager_id, active, "
-           "created_at, joined_on) VALUES ")
+    rows = [
+        (ids[n], n, n, pos, mail, ids.get(boss), True, now, joined)
+        for n, pos, mail, boss, joined in people
+    ]
+    sql = (
+        "INSERT INTO staff (id, name, name_key, position_id, email, manager_id, active, "
+        "created_at, joined_on) VALUES "
+    )
     if sel[0] == "--db":
         conn = sqlite3.connect(sel[1])
         rows = [(*r[:7], str(r[7]), r[8]) for r in rows]
@@ -173,8 +194,11 @@ def raw(sel: list[str], people: list[tuple[str, ...]]) -> float:
 def report(name: str, seconds: list[float], megabytes: list[float]) -> None:
     s, mb = statistics.median(seconds), statistics.median(megabytes)
     ok = "ok" if s < SECONDS and mb < MEGABYTES else "OVER"
-    print(f"  {name:<58} {s:6.2f} s  {mb:6.0f} MB  (bound < {SECONDS:.0f} s, "
-          f"< {MEGABYTES:.0f} MB: {ok})", flush=True)
+    print(
+        f"  {name:<58} {s:6.2f} s  {mb:6.0f} MB  (bound < {SECONDS:.0f} s, "
+        f"< {MEGABYTES:.0f} MB: {ok})",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -187,14 +211,18 @@ def main() -> None:
     env.pop("ECOMOPS_DB", None)
     url = env.pop("ECOMOPS_DATABASE_URL", None)
     os.environ.pop("ECOMOPS_DATABASE_URL", None)
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {opts.runs} runs each "
-          f"(medians), {opts.rows:,} rows, {'PostgreSQL' if url else 'SQLite'}", flush=True)
+    print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {opts.runs} runs each "
+        f"(medians), {opts.rows:,} rows, {'PostgreSQL' if url else 'SQLite'}",
+        flush=True,
+    )
     path = tmp / "roster.csv"
     roster_csv(path, opts.rows)
     changed = tmp / "roster-one-change.csv"
     middle = f"e{opts.rows // 2:06d}@example.cn"
-    changed.write_text(path.read_text(encoding="utf-8").replace(f",{middle},", f",x{middle},"),
-                       encoding="utf-8")
+    changed.write_text(
+        path.read_text(encoding="utf-8").replace(f",{middle},", f",x{middle},"), encoding="utf-8"
+    )
     target = Target(tmp, env, url)
 
     # the whole commands first, while this process holds nothing (see whole())
@@ -212,9 +240,11 @@ def main() -> None:
         ours.append(in_process(target.fresh(), path))
         base.append(raw(target.fresh(), people))
     o, b = statistics.median(ours), statistics.median(base)
-    print(f"  {'in-process import vs the driver inserting the same rows':<58} "
-          f"{len(people) / o:7.0f}/s vs {len(people) / b:7.0f}/s raw = {b / o:4.2f} of raw",
-          flush=True)
+    print(
+        f"  {'in-process import vs the driver inserting the same rows':<58} "
+        f"{len(people) / o:7.0f}/s vs {len(people) / b:7.0f}/s raw = {b / o:4.2f} of raw",
+        flush=True,
+    )
 
 
 if __name__ == "__main__":

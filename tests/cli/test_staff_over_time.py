@@ -546,3 +546,25 @@ def test_the_server_keeps_the_history_and_the_setting_to_those_who_manage_staff(
         ("login", role, None),  # `db grant` bound it (the keeper: nobody on the roster)
         ("position", "clerk", "张伟"),
     ]
+
+
+def test_a_bound_manager_changes_only_the_records_of_people_under_them(imported, cli, caller,
+                                                                      tmp_path):
+    assert cli("staff", "link", "张伟", "--login", caller).exit_code == 0
+    assert refused(cli("staff", "edit", "赵海", "--email", "boss@huhao.cn"),
+                   "张伟 (manager) may act only for people under them, not for 赵海 "
+                   "(general_manager); ask someone above them, or the keeper")
+    assert refused(cli("staff", "edit", "李娜", "--position", "general_manager", "--force"),
+                   "张伟 (manager) may not put anyone in a position at the top (general_manager); "
+                   "ask the general manager, or the keeper")
+    f = tmp_path / "r.csv"
+    f.write_text(ROSTER.replace("zh@huhao.cn", "boss@huhao.cn").replace("zw@huhao.cn", "me@huhao.cn")
+                 + "钱总,general_manager,,,\n", encoding="utf-8")
+    r = cli("staff", "import", str(f), "--update")
+    assert r.exit_code == 1 and r.stderr.splitlines()[1:] == [
+        f"  {f}:2: 赵海 is not under you (张伟): ask someone above them",
+        f"  {f}:3: 张伟 is not under you (张伟): ask someone above them",
+        f"  {f}:7: 张伟 (manager) may not put anyone at the top (general_manager)",
+    ]
+    ok = cli("staff", "edit", "李娜", "--position", "clerk", "--json")
+    assert ok.exit_code == 0 and ok.json()["changes"][0]["by"] == "张伟"

@@ -6,7 +6,7 @@ clock, so the demo is the same whenever it is run.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -218,6 +218,18 @@ def _fill(s: Session, lang: str) -> None:
             summary, plan = SUMMARIES[name]
             plans.store(
                 s, who=name, kind="week", period=week, summary=summary, plan=plan, now=_at(when)
+            )
+    for week, sent in MONDAYS.items():  # the head's weekly summary of the department
+        when = sent.get("张伟")
+        if when is not None:
+            plans.store(
+                s,
+                who="张伟",
+                kind="dept",
+                period=week,
+                summary="部门:各岗位按计划推进,见各人周报。",
+                plan="部门:跟进逾期任务,准备月末总结。",
+                now=_at(when) + timedelta(minutes=5),
             )
     for name, when in MONTH_END.items():
         summary, plan = SUMMARIES[name]

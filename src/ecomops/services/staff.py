@@ -51,8 +51,8 @@ from ecomops.handbook.model import Manual, Position
 from ecomops.identity import Actor
 from ecomops.services.files import read_text
 from ecomops.services.handbook import current
-from ecomops.services.people import person_by_id
-from ecomops.services.permissions import require, require_below, tops
+from ecomops.services.people import Person, person_by_id
+from ecomops.services.permissions import below, require, require_below, tops
 from ecomops.text import check_name, key, localize, to_simplified
 from ecomops.views import (
     CompanyMailOut,
@@ -1230,6 +1230,7 @@ def staff_import(
             written.append(e)
 
     # the rules, on what the file writes
+    _check_reach(session, m, actor, file, written, leaving, bad, problems)
     mail = _mail_setting(session)
     holders: dict[str, list[str]] = {}
     for p in roster:
@@ -1410,6 +1411,43 @@ def staff_import(
             "changes": [out.change(c) for c in recorded],
         },
     )
+
+
+def _check_reach(
+    session: Session,
+    m: Manual,
+    actor: Actor,
+    file: str,
+    written: Sequence[_Entry],
+    leaving: Sequence[_Rec],
+    bad,
+    problems: list[str],
+) -> None:
+    """A caller bound to someone (not the keeper) changes only the records of people under
+    them, as ``staff edit`` does, and puts nobody at the top (PostgreSQL's row-level security
+    says the same)."""
+    me = actor.caller
+    if me is None or actor.keeper:
+        return
+    top = tops(m)
+
+    def under(r: _Rec) -> bool:
+        return below(session, m, me, Person(*r[:9]))
+
+    for e in written:
+        if e.old is not None and not under(e.old):
+            bad(e.line, f"{e.name} is not under you ({me.name}): ask someone above them")
+        moved = e.old is None or any(f == "position" for f, _, _ in e.diffs)
+        if moved and e.position in top and me.position_id not in top:
+            bad(
+                e.line, f"{me.name} ({me.position_id}) may not put anyone at the top ({e.position})"
+            )
+    for r in leaving:
+        if r.id != me.id and not under(r):
+            problems.append(
+                f"{file}: --deactivate-missing would deactivate {r.name}, who is not under you "
+                f"({me.name})"
+            )
 
 
 def _line_number(problem: str) -> int:
