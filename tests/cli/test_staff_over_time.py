@@ -568,3 +568,28 @@ def test_a_bound_manager_changes_only_the_records_of_people_under_them(imported,
     ]
     ok = cli("staff", "edit", "李娜", "--position", "clerk", "--json")
     assert ok.exit_code == 0 and ok.json()["changes"][0]["by"] == "张伟"
+
+
+def test_what_excel_saves_is_read_as_meant(db, cli, tmp_path, monkeypatch):
+    """A GB18030 file with a byte-order mark, Excel's empty trailing columns, dates as people
+    write them; a file with only the line of column names says so."""
+    monkeypatch.setenv("ECOMOPS_NOW", "2026-11-27T10:00")
+    f = tmp_path / "roster.csv"
+    f.write_bytes(
+        "\ufeff姓名,职位,入职日期,,\r\n王芳,copywriter,2026年11月2日,,\r\n李娜,copywriter,11/3,,\r\n"
+        .encode("gb18030")
+    )
+    r = cli("staff", "import", str(f), "--json")
+    assert r.exit_code == 0, r.stderr
+    assert {p["name"]: p["joined"] for p in r.json()["staff"]} == {
+        "王芳": "2026-11-02", "李娜": "2026-11-03"}
+    empty = tmp_path / "empty.csv"
+    empty.write_text("姓名,职位\n", encoding="utf-8")
+    r = cli("staff", "import", str(empty))
+    assert r.exit_code == 1
+    assert "has the line of column names and no rows; nothing was imported" in r.stderr
+    stray = tmp_path / "stray.csv"
+    stray.write_text("name,,position\n王五,x,copywriter\n", encoding="utf-8")
+    r = cli("staff", "import", str(stray))
+    assert r.exit_code == 1 and "stray.csv:2: a value in column 2" in r.stderr
+    assert [p["name"] for p in cli("staff", "list", "--json").json()] == ["王芳", "李娜"]

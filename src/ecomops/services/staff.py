@@ -996,9 +996,14 @@ def _read(text: str, file: str) -> tuple[list[_NewStaff], list[str], set[str]]:
         raise InvalidInput(f"{file}:1: {exc}") from None
     cols: list[str | None] = []
     problems = []
-    for h in header:
+    while header and not header[-1].strip():  # Excel's empty columns after the last one
+        header.pop()
+    unnamed: list[int] = []  # empty headers between named columns: ignored while empty
+    for i, h in enumerate(header):
         col = HEADERS.get(key(h))
-        if col is None:
+        if col is None and not h.strip():
+            unnamed.append(i)
+        elif col is None:
             problems.append(f"{file}:1: unknown column {h!r} (columns: {COLUMNS})")
         cols.append(col)
     for need in ("name", "position"):
@@ -1013,6 +1018,10 @@ def _read(text: str, file: str) -> tuple[list[_NewStaff], list[str], set[str]]:
     rows = []
     try:
         for record in reader:
+            while len(record) > n_cols and not record[-1].strip():
+                record.pop()  # the empty cells of Excel's trailing columns
+            if len(record) < n_cols and len(record) > max(where.values()):
+                record += [""] * (n_cols - len(record))
             if len(record) != n_cols:
                 if not any(cell.strip() for cell in record):
                     continue
@@ -1021,6 +1030,13 @@ def _read(text: str, file: str) -> tuple[list[_NewStaff], list[str], set[str]]:
                 )
                 continue
             if not any(record) or not any(cell.strip() for cell in record):
+                continue
+            stray = [i + 1 for i in unnamed if record[i].strip()]
+            if stray:
+                problems.append(
+                    f"{file}:{reader.line_num}: a value in column {stray[0]}, which has no "
+                    "name in the first line"
+                )
                 continue
             boss = record[i_boss].strip() if i_boss is not None else ""
             joined = record[i_join].strip() if i_join is not None else ""
@@ -1036,6 +1052,11 @@ def _read(text: str, file: str) -> tuple[list[_NewStaff], list[str], set[str]]:
             )
     except csv.Error as exc:
         problems.append(f"{file}:{reader.line_num}: {exc}")
+    if not rows and not problems:
+        raise InvalidInput(
+            f"{file} has the line of column names and no rows; nothing was imported",
+            "add one line per person below it",
+        )
     return rows, problems, set(where)
 
 
