@@ -222,6 +222,20 @@ class StaffOut(Out):
     left: date | None = None
 
 
+class StaffChangeOut(Out):
+    """One change to a person's record: ``position`` (ids), ``manager`` (names), ``email``,
+    ``login``, ``joined`` (dates) or ``active`` (``true``/``false``: left, came back)."""
+
+    id: int
+    name: str
+    field: str
+    old: str | None
+    new: str | None
+    effective: date
+    recorded_at: datetime
+    by: str | None
+
+
 class ImportOut(Out):
     file: str
     added: int
@@ -529,6 +543,20 @@ class MemberPlansOut(Out):
     not_expected: int
 
 
+class DepartmentPlansOut(Out):
+    """The department head's weekly summary of the department, week by week (§3.2 rules
+    6–7): one row per head of the month."""
+
+    name: str
+    position: str
+    weeks: dict[str, str]
+    on_time: int
+    late: int
+    missing: int
+    open: int
+    not_expected: int
+
+
 class PlansReportOut(Out):
     weeks: list[str]
     month_end_due: datetime
@@ -701,35 +729,7 @@ class PhasesOut(Out):
     overdue: list[TaskOut]
 
 
-class DepartmentPlansOut(Out):
-    """The department head's weekly summary of the department, week by week (§3.2 rules
-    6–7): one row per head of the month."""
-
-    name: str
-    position: str
-    weeks: dict[str, str]
-    on_time: int
-    late: int
-    missing: int
-    open: int
-    not_expected: int
-
-
 # --- the roster over time (issue 13) -----------------------------------------------------------
-
-
-class StaffChangeOut(Out):
-    """One change to a person's record: ``position`` (ids), ``manager`` (names), ``email``,
-    ``login``, ``joined`` (dates) or ``active`` (``true``/``false``: left, came back)."""
-
-    id: int
-    name: str
-    field: str
-    old: str | None
-    new: str | None
-    effective: date
-    recorded_at: datetime
-    by: str | None
 
 
 class StaffDetailOut(StaffOut):

@@ -58,8 +58,9 @@ def test_report_json_field_by_field(demo, cli):
     assert members["王强"]["month_end"] == "late" and members["陈静"]["weeks"]["2026-W45"] == "late"
     assert plans["totals"] == {"late": 4, "missing": 1, "on_time": 25, "open": 0,
                                "not_expected": 0}
-    # the head's weekly summary of the department: the demo's head never handed one in
-    assert [(d["name"], d["missing"]) for d in plans["department"]] == [("张伟", 5)]
+    # the head's weekly summary of the department: the demo's head sends one each Monday
+    assert [(d["name"], d["on_time"], d["missing"]) for d in plans["department"]] == [
+        ("张伟", 5, 0)]
     a = out["appraisal"]
     assert (a["cycle"], a["kind"], a["exempt"], a["ok"], a["complete"], a["pending"]) == (
         "2026-11", "monthly", False, True, 5, 0)

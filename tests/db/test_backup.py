@@ -57,7 +57,8 @@ def test_backup_and_restore_round_trip(demo_db, backend, cli, tmp_path, monkeypa
     first = tmp_path / "first.db"
     r = cli("db", "backup", str(first), "--db", str(demo_db), "--json")
     assert r.exit_code == 0 and r.json()["format"] == "sqlite"
-    assert r.json()["rows"]["plan"] == 5 * 5 - 1 + 5  # Monday plans (one missing) + month-end
+    # Monday plans (one missing), month-end summaries, the head's five department summaries
+    assert r.json()["rows"]["plan"] == 5 * 5 - 1 + 5 + 5
     # into the configured backend (which holds something else already)
     args = backend.args
     assert cli("init", *args).exit_code == 0
