@@ -317,6 +317,8 @@ def test_the_heads_role_decides_and_acknowledges_under_row_level_security(dept, 
     asked = ask(cli, "李娜", "2026-11-30", "--special", "--json").json()
     other = ask(cli, "王强", "2026-11-30", "--special", "--json").json()
     form = hand(cli, "李娜", "陈静", "2026-12-02T09:00", "2026-12-02T17:00", "--json").json()
+    away = ask(cli, "王强", "2026-12-03", "--json").json()
+    assert away["status"] == "approved"
     suffix = uuid.uuid4().hex[:8]
     logins = {"李娜": f"lina_{suffix}", "张伟": f"zhangwei_{suffix}"}
     base = make_url(dept.url)
@@ -352,6 +354,11 @@ def test_the_heads_role_decides_and_acknowledges_under_row_level_security(dept, 
         assert acked.json()["acked_by"] == "张伟"
         mine = cli("leave", "list", "--json", *lina).json()
         assert [(x["id"], x["status"]) for x in mine] == [(asked["id"], "approved")]
+        # she cannot read 王强's leave, yet her form cannot name him as cover while he is away
+        r = hand(cli, "李娜", "王强", "2026-12-03T09:00", "2026-12-03T17:00", *lina)
+        assert r.exit_code == 1
+        assert f"王强 is on approved leave from 2026-12-03 to 2026-12-03 (leave {away['id']})" \
+            in r.stderr
     finally:
         admin = psycopg2.connect(host=base.host, port=base.port, dbname=base.database,
                                  user=base.username, password=base.password)

@@ -199,6 +199,20 @@ def _leave_decided_by_the_head() -> None:
         "((SELECT ecomops_simulated()) OR (decided_at >= now() - interval '15 minutes' "
         "AND decided_at <= now() + interval '1 minute'))"
     )
+    # a handover's cover may not be on approved leave (§3.2 rule 5), which the member filling
+    # in the form must be able to check without reading anyone's leave: the dates only
+    op.execute(
+        f"""
+        CREATE OR REPLACE FUNCTION ecomops_leave_dates(person integer, first date, last date)
+        RETURNS TABLE (id integer, start date, "end" date)
+        LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+            SELECT l.id, l.start, l."end" FROM leave l
+            WHERE l.staff_id = person AND l.status = 'approved'
+              AND l.start <= last AND l."end" >= first
+            ORDER BY l.start, l.id
+        $$
+        """
+    )
     op.execute("DROP POLICY IF EXISTS ecomops_update ON leave")
     op.execute(
         f"CREATE POLICY ecomops_update ON leave FOR UPDATE "
@@ -214,6 +228,7 @@ def downgrade() -> None:
             "actor", type_=sa.String(100), existing_type=sa.String(210), existing_nullable=True
         )
     if op.get_bind().dialect.name == "postgresql":  # leave is updated by the keeper alone
+        op.execute("DROP FUNCTION IF EXISTS ecomops_leave_dates(integer, date, date)")
         op.execute("DROP POLICY IF EXISTS ecomops_update ON leave")
         op.execute(f"CREATE POLICY ecomops_update ON leave FOR UPDATE USING ({_KEEPER})")
     with op.batch_alter_table("handover") as batch:
