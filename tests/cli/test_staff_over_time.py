@@ -593,3 +593,41 @@ def test_what_excel_saves_is_read_as_meant(db, cli, tmp_path, monkeypatch):
     r = cli("staff", "import", str(stray))
     assert r.exit_code == 1 and "stray.csv:2: a value in column 2" in r.stderr
     assert [p["name"] for p in cli("staff", "list", "--json").json()] == ["王芳", "李娜"]
+
+
+def test_a_manager_cannot_touch_the_general_manager_nor_make_another(db, cli, monkeypatch,
+                                                                    caller, tmp_path):
+    """The head (--as, and bound to the login) may not deactivate, edit or replace the general
+    manager; the roster holds one general manager unless --force says otherwise."""
+    monkeypatch.setenv("ECOMOPS_NOW", "2026-11-27T10:00")
+    assert cli("staff", "add", "赵海", "-p", "general_manager").exit_code == 0
+    assert cli("staff", "add", "张伟", "-p", "manager", "--manager", "赵海").exit_code == 0
+    for bound in (False, True):
+        if bound:
+            linked = cli("staff", "link", "张伟", "--login", caller, "--force")
+            assert linked.exit_code == 0, linked.stderr
+        as_ = [] if bound else ["--as", "张伟"]
+        r = cli("staff", "deactivate", "赵海", *as_)
+        assert r.exit_code == 1 and "may act only for people under them" in r.stderr
+        r = cli("staff", "edit", "赵海", "--email", "x@example.cn", *as_)
+        assert r.exit_code == 1 and "may act only for people under them" in r.stderr
+        r = cli("staff", "add", "钱总", "-p", "总经理", *as_)
+        assert r.exit_code == 1
+        assert "may not put anyone in a position at the top (general_manager)" in r.stderr
+        f = tmp_path / "top.csv"
+        f.write_text("name,position\n钱总,general_manager\n", encoding="utf-8")
+        r = cli("staff", "import", str(f), *as_)
+        assert r.exit_code == 1
+        assert "张伟 (manager) may not put anyone at the top (general_manager)" in r.stderr
+    gm = next(p for p in cli("staff", "list", "--json").json() if p["name"] == "赵海")
+    assert gm["active"] and gm["email"] is None
+    assert [p["name"] for p in cli("staff", "list", "--json").json()] == ["赵海", "张伟"]
+
+
+def test_one_general_manager_unless_forced(db, cli, monkeypatch):
+    monkeypatch.setenv("ECOMOPS_NOW", "2026-11-27T10:00")
+    assert cli("staff", "add", "赵海", "-p", "general_manager").exit_code == 0
+    r = cli("staff", "add", "钱总", "-p", "general_manager")
+    assert r.exit_code == 1
+    assert "钱总 would be a second general_manager beside 赵海" in r.stderr
+    assert cli("staff", "add", "钱总", "-p", "general_manager", "--force").exit_code == 0

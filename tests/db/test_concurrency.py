@@ -49,7 +49,7 @@ def _worker(env: dict, index: int, queue) -> None:
 def test_eight_writers_lose_nothing(db, cli):
     for i in range(PROCESSES):
         assert cli("staff", "add", f"员工{i}", "-p", "copywriter").exit_code == 0
-        assert cli("staff", "add", f"总经理{i}", "-p", "general_manager").exit_code == 0
+        assert cli("staff", "add", f"总经理{i}", "-p", "general_manager", "--force").exit_code == 0
     rows = "name,position\n" + "".join(f"主管{n:02d},supervisor\n" for n in range(EACH))
     import tempfile
 

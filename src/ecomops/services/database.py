@@ -36,13 +36,11 @@ def _is_empty(conn: Connection) -> bool:
     return not inspect(conn).get_table_names()
 
 
-def refuse_other_tables(conn: Connection, shown: str) -> None:
+def refuse_other_tables(conn: Connection, shown: str, names: list[str] | None = None) -> None:
     """Refuse a database that holds tables but no ecomops schema (another application's),
-    before anything is written to it."""
-    if current_revision(conn) is not None:
-        return
-    names = sorted(inspect(conn).get_table_names())
-    if names:
+    before anything is written to it. ``names``: its tables, when already read."""
+    names = sorted(inspect(conn).get_table_names() if names is None else names)
+    if names and "alembic_version" not in names:
         listed = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
         raise DatabaseError(
             f"database {shown} holds another application's tables ({listed}); "
@@ -375,9 +373,9 @@ def open_database(
             target = dataclasses.replace(target, read_only=True)
     database = Database(target)
     with database.connect(write=False) as conn:
-        empty = _is_empty(conn)
-        if not empty:
-            refuse_other_tables(conn, target.display())
+        names = inspect(conn).get_table_names()  # one catalog query for both questions
+        empty = not names
+        refuse_other_tables(conn, target.display(), names)
         stale = not empty and needs_upgrade(conn)
     if empty:
         if target.is_default:

@@ -404,14 +404,51 @@ def _check_mail(
 def _check_head(
     session: Session, m: Manual, name: str, position: str, exclude: int | None, force: bool
 ) -> None:
+    """Refuse a second holder of the department head's position, or of a position at the top
+    (the general manager), without ``force``."""
     head = m.head()
-    if force or head is None or position != head.id:
+    if force:
         return
-    holders = _head_holders(session, head.id, exclude)
-    if holders:
-        raise InvalidInput(
-            _second_head(name, head.id, holders),
-            f"the handbook has one department head; {FORCE}",
+    if head is not None and position == head.id:
+        holders = _head_holders(session, head.id, exclude)
+        if holders:
+            raise InvalidInput(
+                _second_head(name, head.id, holders),
+                f"the handbook has one department head; {FORCE}",
+            )
+    if position in tops(m):
+        holders = _head_holders(session, position, exclude)
+        if holders:
+            raise InvalidInput(
+                f"{name} would be a second {position} beside {', '.join(holders)}",
+                f"the handbook has one; {FORCE}",
+            )
+
+
+def _acting_person(actor: Actor) -> Person | None:
+    """Whose reach a roster change is checked against: the caller bound to the login, else the
+    person named with ``--as`` (None: the keeper, unnamed, who may change anyone)."""
+    if actor.caller is not None and not actor.keeper:
+        return actor.caller
+    return actor.person
+
+
+def _require_over(session: Session, actor: Actor, rec: _Rec) -> None:
+    """Refuse changing oneself, or someone not under the person acting (a manager does not
+    edit, deactivate or bring back the general manager)."""
+    who = _acting_person(actor)
+    if who is not None:
+        require_below(session, who, person_by_id(session, rec.id))
+
+
+def _require_may_place(m: Manual, actor: Actor, position: str) -> None:
+    """Refuse putting someone into a position at the top unless the person acting is there."""
+    who = _acting_person(actor)
+    if who is not None and position in tops(m) and who.position_id not in tops(m):
+        raise NotAllowed(
+            f"{who.name} ({who.position_id}) may not put anyone in a position at the top "
+            f"({position})",
+            "ask the general manager, or the keeper",
         )
 
 
@@ -579,9 +616,10 @@ def staff_add(
             f"{hint} (names are unique: someone else needs a distinguishing mark, e.g. 王芳(二))",
         )
     today = _today(m, now)
+    _require_may_place(m, actor, pos.id)
     _check_mail(session, m, lang, mail, today, None)
-    _check_head(session, m, clean, pos.id, None, force)
     _check_fit(m, clean, pos.id, boss, force)
+    _check_head(session, m, clean, pos.id, None, force)
     if account is not None:
         holder = (
             session.connection().execute(select(ST.c.name).where(ST.c.login == account)).first()
@@ -636,8 +674,9 @@ def staff_edit(
         )
     m = current(session).manual
     rec = _rec_by_name(session, name)
-    if actor.caller is not None and not actor.keeper:  # never oneself, nor someone above
-        require_below(session, actor.caller, person_by_id(session, rec.id))
+    _require_over(session, actor, rec)  # never oneself, nor someone above
+    if position is not None:
+        _require_may_place(m, actor, find_position(m, position).id)
     today = _today(m, now)
     day = effective or today
     if day > today:
@@ -796,6 +835,9 @@ def staff_deactivate(
     rec = _rec_by_name(session, name)
     if not rec.active:
         raise InvalidInput(f"{rec.name} is already inactive")
+    who = _acting_person(actor)
+    if who is None or who.id != rec.id:  # one may record one's own leaving
+        _require_over(session, actor, rec)
     m = current(session).manual
     today = _today(m, now)
     day = left or today
@@ -832,8 +874,7 @@ def staff_reactivate(
     rec = _rec_by_name(session, name)
     if rec.active:
         raise InvalidInput(f"{rec.name} is active", "nothing to bring back")
-    if actor.caller is not None and not actor.keeper:
-        require_below(session, actor.caller, person_by_id(session, rec.id))
+    _require_over(session, actor, rec)
     m = current(session).manual
     today = _today(m, now)
     day = effective or today
@@ -1267,6 +1308,11 @@ def staff_import(
     }
     head = m.head()
     heads = [k for k, p in final_pos.items() if head is not None and p == head.id]
+    top = tops(m)
+    at_top: dict[str, list[str]] = {}
+    for holder, held_pos in final_pos.items():
+        if held_pos in top:
+            at_top.setdefault(held_pos, []).append(holder)
     position_moved = set()
     for e in written:
         fields = {f for f, _, _ in e.diffs}
@@ -1289,6 +1335,13 @@ def staff_import(
             if head is not None and e.position == head.id and len(heads) > 1 and not force:
                 others = [names_by_key[k] for k in heads if k != e.key]
                 bad(e.line, f"{_second_head(e.name, head.id, others)}; {FORCE}")
+            acting = _acting_person(actor)
+            if e.position in top and (acting is None or acting.position_id in top):
+                # (a manager putting someone at the top is refused for that reason alone)
+                if len(at_top[e.position]) > 1 and not force:
+                    others = [names_by_key[k] for k in at_top[e.position] if k != e.key]
+                    bad(e.line, f"{e.name} would be a second {e.position} beside "
+                                f"{', '.join(others)}; {FORCE}")
             if not new:
                 position_moved.add(e.key)
         boss = final_boss.get(e.key)
@@ -1447,8 +1500,8 @@ def _check_reach(
     """A caller bound to someone (not the keeper) changes only the records of people under
     them, as ``staff edit`` does, and puts nobody at the top (PostgreSQL's row-level security
     says the same)."""
-    me = actor.caller
-    if me is None or actor.keeper:
+    me = _acting_person(actor)
+    if me is None:
         return
     top = tops(m)
 
