@@ -17,12 +17,12 @@ from tests.conftest import PG_ADMIN_URL
 @pytest.fixture
 def dept(db, cli, monkeypatch):
     """The general manager 总经理甲, the department head 张伟 (manager), and 李娜, 王强, 陈静
-    (who may decide is the position's: no reporting lines needed)."""
+    (who may decide is the position's: no reporting lines needed), all there since September."""
     monkeypatch.setenv("ECOMOPS_NOW", "2026-11-23T09:00")
     for args in (["总经理甲", "-p", "general_manager"], ["张伟", "-p", "manager"],
                  ["李娜", "-p", "copywriter"], ["王强", "-p", "supervisor"],
                  ["陈静", "-p", "clerk"]):
-        assert cli("staff", "add", *args).exit_code == 0
+        assert cli("staff", "add", *args, "--joined", "2026-09-01").exit_code == 0
     return db
 
 
@@ -368,3 +368,27 @@ def test_the_heads_role_decides_and_acknowledges_under_row_level_security(dept, 
                 cur.execute(f'DROP OWNED BY "{role}"')
                 cur.execute(f'DROP ROLE IF EXISTS "{role}"')
         admin.close()
+
+
+def test_nothing_before_joining_and_no_work_left_without_cover(dept, cli):
+    """Leave or a handover before the person joined is refused; so is handing over one's own
+    work while covering for someone else (their work would be left with nobody)."""
+    from sqlalchemy import text
+
+    from ecomops.db.engine import resolve
+    from ecomops.db.session import Database
+
+    database = Database(resolve())
+    with database.connect(write=True) as conn:
+        conn.execute(text("UPDATE staff SET joined_on = '2026-11-20' WHERE name = '王强'"))
+    database.dispose()
+    r = ask(cli, "王强", "2026-11-10")
+    assert r.exit_code == 1 and "王强 joined on 2026-11-20; 2026-11-10 is before that" in r.stderr
+    r = hand(cli, "王强", "陈静", "2026-11-19T10:00", "2026-11-19T12:00")
+    assert r.exit_code == 1 and "joined on 2026-11-20" in r.stderr
+    first = hand(cli, "陈静", "王强", "2026-12-01T09:00", "2026-12-01T12:00", "--json")
+    assert first.exit_code == 0, first.stderr
+    r = hand(cli, "王强", "李娜", "2026-12-01T10:00", "2026-12-01T11:00")
+    assert r.exit_code == 1
+    assert "王强 covers for 陈静 from" in r.stderr and "left with nobody" in r.stderr
+    assert [h["id"] for h in cli("handover", "list", "--json").json()] == [first.json()["id"]]

@@ -103,6 +103,7 @@ def leave_request(
     if (last - first).days > 366:
         raise InvalidInput("a request spans more than a year", "split it")
     why = _text(reason, "reason")
+    _since_joined(session, person, first, "start")
     years = {first.year, last.year}
     work, _ = china_calendar(years, m)
     if not rules.working_days(first, last, work):
@@ -321,6 +322,39 @@ def _cover_free(
         )
 
 
+def _since_joined(session: Session, person: Person, day: date, param: str) -> None:
+    """Refuse a request or form for a day before ``person`` joined the department."""
+    joined = (
+        session.connection().execute(select(ST.c.joined_on).where(ST.c.id == person.id)).scalar()
+    )
+    if joined is not None and day < joined:
+        raise InvalidInput(
+            f"{person.name} joined on {joined}; {day} is before that",
+            "give a day since they joined",
+            param=param,
+        )
+
+
+def _not_covering(
+    session: Session, person: Person, begin: datetime, finish: datetime, tz
+) -> None:
+    """Refuse handing over one's work while covering for someone else: their work would be
+    left with nobody (§3.2 rule 5)."""
+    clash = session.connection().execute(
+        select(HO)
+        .where(HO.c.cover_id == person.id, HO.c.start_at < finish, HO.c.end_at > begin)
+        .order_by(HO.c.start_at, HO.c.id)
+    ).first()
+    if clash is not None:
+        when = _span(clash.start_at.astimezone(tz), clash.end_at.astimezone(tz))
+        raise InvalidInput(
+            f"{person.name} covers for {_names(session)[clash.staff_id]} from {when} "
+            f"(handover {clash.id}); their work would be left with nobody",
+            "hand over at another time, or first give that cover to someone else",
+            param="start",
+        )
+
+
 def handover_add(
     session: Session,
     *,
@@ -354,8 +388,10 @@ def handover_add(
             param="end",
         )
     place_text, matter_text = _text(place, "place"), _text(matter, "matter")
+    _since_joined(session, person, begin.date(), "start")
     locks.hold(session.connection(), "ecomops.handover")  # covers are checked one at a time
     _cover_free(session, covering, begin, finish, tz)
+    _not_covering(session, person, begin, finish, tz)
     new_id = inserted_id(
         session.connection()
         .execute(

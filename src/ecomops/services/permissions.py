@@ -114,6 +114,11 @@ def require_below(session: Session, boss: Person, other: Person) -> None:
     """Refuse acting for, or binding a login to, someone who is not under ``boss`` (a
     manager does not act as the general manager, or as themselves through someone else)."""
     m = current(session).manual
+    if boss.id == other.id:
+        raise NotAllowed(
+            f"{boss.name} may not do this for themselves",
+            "ask someone above them, or the keeper",
+        )
     if not below(session, m, boss, other):
         raise NotAllowed(
             f"{boss.name} ({boss.position_id}) may act only for people under them, "
