@@ -86,9 +86,9 @@ def check_columns(table: str, columns: Sequence[str], rows: Iterable[Sequence]) 
                 check(table, {c: v})
 
 
-def _statement_values(stmt: Insert | Update) -> dict[str, Any]:
+def _statement_values(stmt: Insert | Update, dialect: Any = None) -> dict[str, Any]:
     """The values written by ``stmt`` itself (``.values(...)``), by column key."""
-    compiled = stmt.compile()
+    compiled = stmt.compile(dialect=dialect)
     table = stmt.table
     keys = set(table.c.keys()) if isinstance(table, Table) else set()
     return {k: v for k, v in compiled.params.items() if k in keys}
@@ -100,7 +100,7 @@ def _before_execute(conn, clauseelement, multiparams, params, execution_options)
     table = clauseelement.table
     if not isinstance(table, Table) or not _limits(table.name):
         return
-    check(table.name, _statement_values(clauseelement))
+    check(table.name, _statement_values(clauseelement, conn.dialect))
     for row in multiparams or ():
         if isinstance(row, Mapping):
             check(table.name, row)
