@@ -153,11 +153,25 @@ def sqlite_uri(path: Path) -> str:
     file is read as immutable: its owner is not writing it either, or the ``-shm`` would be
     there."""
     import os
-    from urllib.parse import quote
 
     shm = Path(f"{path}-shm")
     readable = shm.exists() or os.access(path.parent, os.W_OK | os.X_OK, effective_ids=True)
-    return f"file:{quote(str(path))}" + ("?mode=ro" if readable else "?immutable=1")
+    return _file_uri(path, "mode=ro" if readable else "immutable=1")
+
+
+def probe_uri(path: Path) -> str:
+    """A URI to look into the SQLite file ``path`` leaving no trace: with no ``-wal`` beside
+    it, everything is in the file, read as immutable (a read-only open of a WAL database would
+    make a ``-wal`` and a ``-shm``)."""
+    import os
+
+    return _file_uri(path, "mode=ro" if os.path.exists(f"{path}-wal") else "immutable=1")
+
+
+def _file_uri(path: Path, query: str) -> str:
+    from urllib.parse import quote
+
+    return f"file:{quote(str(path))}?{query}"
 
 
 def make_engine(target: Target) -> Engine:

@@ -101,15 +101,9 @@ def _before_execute(conn, clauseelement, multiparams, params, execution_options)
     if not isinstance(table, Table) or not _limits(table.name):
         return
     check(table.name, _statement_values(clauseelement, conn.dialect))
-    for row in multiparams or ():
+    for row in (*(multiparams or ()), params):  # executemany's rows, or one row's values
         if isinstance(row, Mapping):
             check(table.name, row)
-        elif isinstance(row, list):
-            for r in row:
-                if isinstance(r, Mapping):
-                    check(table.name, r)
-    if params:
-        check(table.name, params)
 
 
 def guard(engine: Engine | Connection) -> None:

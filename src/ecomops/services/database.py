@@ -13,11 +13,11 @@ from sqlalchemy.engine import Connection
 
 from ecomops import clock
 from ecomops.db import schema
-from ecomops.db.engine import resolve
+from ecomops.db.engine import probe_uri, resolve
 from ecomops.db.migrate import current_revision, needs_upgrade, upgrade
 from ecomops.db.session import Database
 from ecomops.errors import DatabaseError, InvalidInput, ManualError
-from ecomops.services.files import private_file, private_folder
+from ecomops.services.files import SQLITE_HEADER, private_file, private_folder
 from ecomops.services.handbook_rows import ORDER, PRIMARY_KEYS, handbook_rows
 from ecomops.services.tasks import sync_handbook_tasks
 from ecomops.views import InitOut
@@ -30,10 +30,6 @@ Notify = Callable[[str], None]
 
 def _quiet(_: str) -> None:
     pass
-
-
-def _is_empty(conn: Connection) -> bool:
-    return not inspect(conn).get_table_names()
 
 
 def refuse_other_tables(conn: Connection, shown: str, names: list[str] | None = None) -> None:
@@ -245,8 +241,6 @@ def remove_sqlite(path: Path | None) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-#: the first bytes of every SQLite database file
-SQLITE_HEADER = b"SQLite format 3\x00"
 #: tables every ecomops database has, whatever its revision
 ECOMOPS_TABLES = {"alembic_version", "manual_version"}
 
@@ -293,17 +287,6 @@ def sqlite_kind(path: Path) -> tuple[str, list[str]]:
         return ("other" if marked else "empty"), (["(no tables, an application's mark)"]
                                                    if marked else [])
     return ("ecomops" if ECOMOPS_TABLES <= set(names) else "other"), names
-
-
-def probe_uri(path: Path) -> str:
-    """A URI to look into the SQLite file ``path`` leaving no trace: with no ``-wal`` beside
-    it, everything is in the file, read as immutable (a read-only open of a WAL database would
-    make a ``-wal`` and a ``-shm``)."""
-    import os
-    from urllib.parse import quote
-
-    wal = os.path.exists(f"{path}-wal")
-    return f"file:{quote(str(path))}?" + ("mode=ro" if wal else "immutable=1")
 
 
 #: what an application may set in a SQLite file it made, before any table

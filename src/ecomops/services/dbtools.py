@@ -23,15 +23,15 @@ from sqlalchemy import Integer, Table, func, select, text, update
 from sqlalchemy.engine import Connection
 
 from ecomops.db import schema
-from ecomops.db.engine import Target, resolve
+from ecomops.db.engine import Target, probe_uri, resolve
 from ecomops.db.migrate import HEAD, current_revision, needs_upgrade, upgrade
 from ecomops.db.session import Database, Session
 from ecomops.errors import DatabaseError, InvalidInput, NotAllowed
 from ecomops.identity import Actor
+from ecomops.services.files import SQLITE_HEADER
 
 BATCH = 5000
 DUMP_FORMAT = "ecomops-dump"
-SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 def _tables():
@@ -283,14 +283,12 @@ class _open_backup:
     def __enter__(self):
         with open(self.path, "rb") as fh:
             magic = fh.read(16)
-        if magic != SQLITE_MAGIC:
+        if magic != SQLITE_HEADER:
             raise InvalidInput(f"{self.path} is a dump, not a SQLite file")
         fd, tmp = tempfile.mkstemp(suffix=".db", prefix="ecomops-restore-")
         os.close(fd)
         self.scratch = Path(tmp)
         try:
-            from ecomops.services.database import probe_uri
-
             src = sqlite3.connect(probe_uri(self.path), uri=True)  # no -wal, -shm beside it
             try:
                 dst = sqlite3.connect(self.scratch)
@@ -354,7 +352,7 @@ def restore(database: Database, path: Path) -> dict:
         opt = schema.database_option
         kept = _options(target)  # how this database keeps time is its own, not the backup's
         _empty(target)
-        if magic == SQLITE_MAGIC:
+        if magic == SQLITE_HEADER:
             with _open_backup(path) as (source, _):
                 counts = _copy(source, target)
         else:

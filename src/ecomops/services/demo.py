@@ -119,7 +119,8 @@ def is_demo(file: Path) -> bool:
     """Whether ``file`` is a database ``ecomops demo`` made (read-only look, no change)."""
     import sqlite3
 
-    from ecomops.services.database import probe_uri, sqlite_kind
+    from ecomops.db.engine import probe_uri
+    from ecomops.services.database import sqlite_kind
 
     if not file.is_file() or sqlite_kind(file)[0] != "ecomops":
         return False

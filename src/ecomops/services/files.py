@@ -163,7 +163,8 @@ _KINDS = (
 )
 
 
-_SQLITE_HEADER = b"SQLite format 3\x00"
+#: the first bytes of every SQLite database file
+SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 def _is_database(path: Path) -> bool:
@@ -176,7 +177,7 @@ def _is_database(path: Path) -> bool:
                 return True
     try:
         with path.open("rb") as fh:
-            return fh.read(len(_SQLITE_HEADER)) == _SQLITE_HEADER
+            return fh.read(len(SQLITE_HEADER)) == SQLITE_HEADER
     except OSError:
         return False
 

@@ -425,6 +425,12 @@ def _check_head(
             )
 
 
+def _not_after_today(day: date, today: date, said: str, hint: str, param: str) -> None:
+    """Refuse a roster change dated after today (``said``: the change, as the message opens)."""
+    if day > today:
+        raise InvalidInput(f"{said} after today ({today})", hint, param=param)
+
+
 def _acting_person(actor: Actor) -> Person | None:
     """Whose reach a roster change is checked against: the caller bound to the login, else the
     person named with ``--as`` (None: the keeper, unnamed, who may change anyone)."""
@@ -679,12 +685,10 @@ def staff_edit(
         _require_may_place(m, actor, find_position(m, position).id)
     today = _today(m, now)
     day = effective or today
-    if day > today:
-        raise InvalidInput(
-            f"the change would take effect on {day}, after today ({today})",
-            f"record it on the day: run the edit on or after {day}",
-            param="effective",
-        )
+    _not_after_today(
+        day, today, f"the change would take effect on {day},",
+        f"record it on the day: run the edit on or after {day}", "effective",
+    )
     new_joined = joined or rec.joined_on
     if new_joined is not None and day < new_joined and effective is not None:
         raise InvalidInput(
@@ -841,12 +845,9 @@ def staff_deactivate(
     m = current(session).manual
     today = _today(m, now)
     day = left or today
-    if day > today:
-        raise InvalidInput(
-            f"the leaving day {day} is after today ({today})",
-            f"deactivate them on or after {day}",
-            param="left",
-        )
+    _not_after_today(
+        day, today, f"the leaving day {day} is", f"deactivate them on or after {day}", "left"
+    )
     if rec.joined_on is not None and day < rec.joined_on:
         raise InvalidInput(f"{rec.name} joined on {rec.joined_on}, after {day}", param="left")
     done = session.connection().execute(
@@ -878,12 +879,9 @@ def staff_reactivate(
     m = current(session).manual
     today = _today(m, now)
     day = effective or today
-    if day > today:
-        raise InvalidInput(
-            f"the return day {day} is after today ({today})",
-            f"bring them back on or after {day}",
-            param="effective",
-        )
+    _not_after_today(
+        day, today, f"the return day {day} is", f"bring them back on or after {day}", "effective"
+    )
     if rec.left_on is not None and day < rec.left_on:
         raise InvalidInput(f"{rec.name} left on {rec.left_on}, after {day}", param="effective")
     try:
