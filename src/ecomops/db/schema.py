@@ -285,6 +285,7 @@ def _build_plan() -> Table:
         Column("send_error", String(2000), nullable=True),
         Column("recorded_at", UTCDateTime(), nullable=True),
         Column("entered_by_id", Integer(), ForeignKey("staff.id"), nullable=True),
+        Column("message_id", String(998), nullable=True),
         Index("ix_plan_period_cover", "kind", "period", "staff_id", "is_current", "submitted_at"),
         Index(
             "uq_plan_current",
@@ -295,6 +296,7 @@ def _build_plan() -> Table:
             sqlite_where=text("is_current"),
             postgresql_where=text("is_current"),
         ),
+        Index("uq_plan_message", "message_id", unique=True),
         Index("uq_plan_version", "staff_id", "kind", "period", "version", unique=True),
     )
 
@@ -387,6 +389,29 @@ def _build_task_event() -> Table:
     )
 
 
+def _build_reminder() -> Table:
+    return Table(
+        "reminder",
+        _metadata,
+        Column("id", Integer(), primary_key=True, nullable=False),
+        Column("key", String(300), nullable=False),
+        Column("kind", String(16), nullable=False),
+        Column("item", String(100), nullable=False),
+        Column("occasion", String(32), nullable=False),
+        Column("channel", String(8), nullable=False),
+        Column("staff_id", Integer(), ForeignKey("staff.id"), nullable=True),
+        Column("address", String(254), nullable=True),
+        Column("status", String(8), nullable=False),
+        Column("attempts", Integer(), nullable=False),
+        Column("first_at", UTCDateTime(), nullable=False),
+        Column("last_at", UTCDateTime(), nullable=False),
+        Column("sent_at", UTCDateTime(), nullable=True),
+        Column("error", String(2000), nullable=True),
+        Index("ix_reminder_status", "status"),
+        Index("uq_reminder_key", "key", unique=True),
+    )
+
+
 def _build_audit() -> Table:
     return Table(
         "audit",
@@ -423,6 +448,7 @@ _BUILDERS = {
     "visitor": _build_visitor,
     "task": _build_task,
     "task_event": _build_task_event,
+    "reminder": _build_reminder,
     "audit": _build_audit,
 }
 
@@ -450,6 +476,7 @@ if TYPE_CHECKING:  # what __getattr__ builds, typed for the type checker
     visitor: Table
     task: Table
     task_event: Table
+    reminder: Table
     audit: Table
 
 

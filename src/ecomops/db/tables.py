@@ -289,6 +289,8 @@ class Plan(SQLModel, table=True):
             sqlite_where=text("is_current"),
             postgresql_where=text("is_current"),
         ),
+        # revision 0013: an e-mail is recorded once
+        Index("uq_plan_message", "message_id", unique=True),
     )
     id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
     staff_id: int = Field(sa_column=Column(Integer, ForeignKey("staff.id"), nullable=False))
@@ -308,6 +310,10 @@ class Plan(SQLModel, table=True):
     recorded_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     entered_by_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("staff.id"), nullable=True)
+    )
+    #: revision 0013: the Message-ID of the e-mail it was collected from (``plan collect``)
+    message_id: str | None = Field(
+        default=None, sa_column=Column(String(998), nullable=True)
     )
 
 
@@ -412,6 +418,42 @@ class TaskEvent(SQLModel, table=True):
     actor: str | None = Field(default=None, max_length=210)
     action: str = Field(max_length=16)
     detail: str | None = Field(default=None, max_length=2000)
+
+
+# --- reminders (revision 0013) ------------------------------------------------------------------
+
+
+class Reminder(SQLModel, table=True):
+    """A reminder sent (or tried) by ``ecomops remind``: one row per ``key`` (what, to whom, on
+    which occasion, by which channel), so that nothing is sent twice; a failed send keeps its
+    row with ``status`` ``failed`` and is tried again on the next run."""
+
+    __tablename__ = "reminder"
+    __table_args__ = (
+        Index("uq_reminder_key", "key", unique=True),
+        Index("ix_reminder_status", "status"),
+    )
+    id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
+    key: str = Field(max_length=300)
+    #: plan, summary, task, rate or missing (the head's list of who has not sent a plan)
+    kind: str = Field(max_length=16)
+    #: the item: a period (2026-W48, 2026-11), a task id, a cycle id
+    item: str = Field(max_length=100)
+    #: when in the item's life: before (the deadline), after, due_tomorrow, overdue, owed
+    occasion: str = Field(max_length=32)
+    #: email or webhook
+    channel: str = Field(max_length=8)
+    staff_id: int | None = Field(
+        default=None, sa_column=Column(Integer, ForeignKey("staff.id"), nullable=True)
+    )
+    address: str | None = Field(default=None, max_length=254)
+    #: sent or failed
+    status: str = Field(max_length=8)
+    attempts: int
+    first_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    last_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    sent_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    error: str | None = Field(default=None, max_length=2000)
 
 
 # --- audit trail (revision 0006) ---------------------------------------------------------------
