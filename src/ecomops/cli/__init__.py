@@ -90,7 +90,7 @@ LAZY: dict[str, tuple[str, str, str]] = {
         "compliance, the month's appraisal cycle, leave, handovers and visitors.",
     ),
     "today": (
-        "report",
+        "today",
         "register",
         "What needs doing now: overdue tasks, tasks due this week, "
         "this week's Monday plan, the month-end deadline when it is near, the open "
@@ -197,11 +197,11 @@ def root(
     Example: ecomops rubric show copywriter
     """
     if ctx.invoked_subcommand is None:
-        load("today")  # registers the command, and with it report.today_command
-        from ecomops.cli import report
+        load("today")  # registers the command, and with it today.today_command
+        from ecomops.cli import today
 
-        assert report.today_command is not None, "load() registered it"
-        ctx.invoke(report.today_command)
+        assert today.today_command is not None, "load() registered it"
+        ctx.invoke(today.today_command)
 
 
 #: the exit status when whoever reads stdout stops reading (``ecomops tasks list | head -1``):
