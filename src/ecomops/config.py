@@ -16,6 +16,18 @@ and overridden by environment variables::
 
     [plans]                     # ECOMOPS_SEND_PLANS
     send = true                 # mail every submitted plan to the department head
+
+    [remind]                    # ECOMOPS_REMIND_PLAN_HOUR
+    plan_hour = 10              # `ecomops remind` sends on working days from this hour (0-23)
+
+    [webhook]                   # ECOMOPS_WEBHOOK_URL, _KIND, _SECRET: the group robot
+    url = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=…"   # https (http: 127.0.0.1)
+    kind = "wecom"              # wecom, dingtalk or feishu (default: told by the URL's host)
+    secret = "SEC…"             # the signing secret of a DingTalk or Feishu robot, if set
+
+    [imap]                      # ECOMOPS_IMAP_HOST, _PORT, _USER, _PASSWORD, _FOLDER, _TLS,
+    host = "imap.example.cn"    # _STARTTLS, _INSECURE, _CAFILE, _MAX_BYTES: `plan collect`
+    user = "zhangwei@example.cn"   # reads the department head's mailbox (see Imap)
 """
 
 from __future__ import annotations
@@ -117,3 +129,171 @@ def send_plans_by_default(environ=None) -> bool:
     if "ECOMOPS_SEND_PLANS" in env:
         return _flag(env["ECOMOPS_SEND_PLANS"], "ECOMOPS_SEND_PLANS")
     return _flag(_file(environ).get("plans", {}).get("send", False), "plans.send")
+
+
+def remind_plan_hour(environ=None) -> int:
+    """The hour from which ``ecomops remind`` sends on a working day (default 10)."""
+    env = os.environ if environ is None else environ
+    raw = env.get("ECOMOPS_REMIND_PLAN_HOUR") or _file(environ).get("remind", {}).get(
+        "plan_hour", 10
+    )
+    try:
+        hour = int(str(raw).strip())
+        if not 0 <= hour <= 23:
+            raise ValueError
+    except ValueError:
+        raise InvalidInput(
+            f"ECOMOPS_REMIND_PLAN_HOUR={raw!r} is not an hour", "give one from 0 to 23"
+        ) from None
+    return hour
+
+
+WEBHOOK_KINDS = ("wecom", "dingtalk", "feishu")
+#: the robots' hosts, for telling the kind from the URL
+_WEBHOOK_HOSTS = {
+    "qyapi.weixin.qq.com": "wecom",
+    "oapi.dingtalk.com": "dingtalk",
+    "open.feishu.cn": "feishu",
+    "open.larksuite.com": "feishu",
+}
+_LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """The group robot: its URL (which carries its key: never printed), kind and signing
+    secret (never printed)."""
+
+    url: str = field(repr=False)
+    kind: str
+    secret: str | None = field(default=None, repr=False)
+
+    def describe(self) -> str:
+        """The robot as messages name it: scheme, host and kind, never the key."""
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(self.url)
+        return f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]} ({self.kind})"
+
+
+def webhook_settings(environ=None) -> Webhook | None:
+    """The group robot webhook, or None when no URL is set."""
+    from urllib.parse import urlsplit
+
+    env = os.environ if environ is None else environ
+    section = _file(environ).get("webhook", {})
+    url = (env.get("ECOMOPS_WEBHOOK_URL") or section.get("url") or "").strip()
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError:
+        parts, host = None, ""
+    if parts is None or parts.scheme not in ("https", "http") or not host:
+        raise InvalidInput(
+            "ECOMOPS_WEBHOOK_URL is not an http(s) URL", "copy the robot's webhook address"
+        )
+    if parts.scheme != "https" and host not in _LOOPBACK:
+        raise InvalidInput(
+            f"the webhook URL for {host} is not https: its key would travel in the clear",
+            "use the https:// address the robot gives",
+        )
+    kind = (env.get("ECOMOPS_WEBHOOK_KIND") or section.get("kind") or "").strip().lower()
+    if not kind:
+        kind = _WEBHOOK_HOSTS.get(host, "")
+        if not kind:
+            raise InvalidInput(
+                f"cannot tell which robot {host} is",
+                "set ECOMOPS_WEBHOOK_KIND to wecom, dingtalk or feishu",
+            )
+    if kind not in WEBHOOK_KINDS:
+        raise InvalidInput(
+            f"ECOMOPS_WEBHOOK_KIND={kind!r} is not a robot this tool knows",
+            "use wecom, dingtalk or feishu",
+        )
+    secret = env.get("ECOMOPS_WEBHOOK_SECRET") or section.get("secret") or None
+    return Webhook(url, kind, secret)
+
+
+#: the largest message ``plan collect`` reads (``[imap] max_bytes``, ECOMOPS_IMAP_MAX_BYTES)
+IMAP_MAX_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Imap:
+    """The department head's mailbox that ``plan collect`` reads (``[imap]``)::
+
+        [imap]                  # ECOMOPS_IMAP_HOST, _PORT, _USER, _PASSWORD, _FOLDER, _TLS,
+        host = "imap.example.cn"  # _STARTTLS, _INSECURE, _CAFILE, _MAX_BYTES
+        user = "zhangwei@example.cn"
+        password = "…"
+        folder = "INBOX"        # the default
+        tls = true              # implicit TLS (port 993); else STARTTLS (port 143)
+        max_bytes = 5242880     # a larger message is listed, not read
+    """
+
+    host: str
+    port: int
+    user: str | None
+    folder: str
+    tls: bool
+    starttls: bool
+    password: str | None = field(default=None, repr=False)  # never printed
+    #: a login over an unencrypted connection is allowed (ECOMOPS_IMAP_INSECURE=1)
+    insecure: bool = False
+    cafile: str | None = None
+    max_bytes: int = IMAP_MAX_BYTES
+
+    @property
+    def encrypted(self) -> bool:
+        return self.tls or self.starttls
+
+    def describe(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+def imap_settings(environ=None) -> Imap | None:
+    """The ``[imap]`` settings, the environment's ``ECOMOPS_IMAP_*`` first; None without a
+    host. TLS unless ``insecure``: implicit with ``tls``, else STARTTLS."""
+    env = os.environ if environ is None else environ
+    section = _file(environ).get("imap", {})
+    host = env.get("ECOMOPS_IMAP_HOST") or section.get("host")
+    if not host:
+        return None
+    tls = _flag(env.get("ECOMOPS_IMAP_TLS", section.get("tls", False)), "ECOMOPS_IMAP_TLS")
+    insecure = _flag(
+        env.get("ECOMOPS_IMAP_INSECURE", section.get("insecure", False)), "ECOMOPS_IMAP_INSECURE"
+    )
+    starttls = not tls and _flag(
+        env.get("ECOMOPS_IMAP_STARTTLS", section.get("starttls", not insecure)),
+        "ECOMOPS_IMAP_STARTTLS",
+    )
+    raw_port = env.get("ECOMOPS_IMAP_PORT") or section.get("port") or (993 if tls else 143)
+    try:
+        port = int(raw_port)
+        if not 0 < port < 65536:
+            raise ValueError
+    except ValueError:
+        raise InvalidInput(f"ECOMOPS_IMAP_PORT={raw_port!r} is not a port number") from None
+    raw_max = env.get("ECOMOPS_IMAP_MAX_BYTES") or section.get("max_bytes") or IMAP_MAX_BYTES
+    try:
+        max_bytes = int(raw_max)
+        if max_bytes <= 0:
+            raise ValueError
+    except ValueError:
+        raise InvalidInput(
+            f"ECOMOPS_IMAP_MAX_BYTES={raw_max!r} is not a positive number of bytes"
+        ) from None
+    return Imap(
+        host=host,
+        port=port,
+        user=env.get("ECOMOPS_IMAP_USER") or section.get("user") or None,
+        folder=env.get("ECOMOPS_IMAP_FOLDER") or section.get("folder") or "INBOX",
+        tls=tls,
+        starttls=starttls,
+        password=env.get("ECOMOPS_IMAP_PASSWORD") or section.get("password") or None,
+        insecure=insecure,
+        cafile=env.get("ECOMOPS_IMAP_CAFILE") or section.get("cafile") or None,
+        max_bytes=max_bytes,
+    )

@@ -580,6 +580,15 @@ class GradeShareOut(Out):
     count: int
     share: Decimal
     quota_share: Decimal
+    #: the group of grades the quota caps at this grade: the grade and those above it ("A+B",
+    #: the cumulative rule) or the grade alone (strict rule); how many complete appraisals hold
+    #: a grade of it; its share of the quota (75 for A+B); and the quota's count for it
+    #: (ceil(75 % of the complete appraisals); strict: the exact count), None for the last
+    #: grade of the cumulative rule, which nothing caps
+    group: str
+    group_count: int
+    group_share: Decimal
+    limit: int | None
 
 
 class AppraisalReportOut(Out):
@@ -587,6 +596,9 @@ class AppraisalReportOut(Out):
     kind: str
     status: str
     exempt: bool
+    #: the quota's strict mode (exact counts) and whether the group is too small to be held to it
+    strict: bool
+    advisory: bool
     complete: int
     pending: int
     people: list[ReportPersonOut]
@@ -618,20 +630,55 @@ class ReportOut(Out):
     visitors: list[VisitorOut]
 
 
+class DashboardPersonOut(Out):
+    """Someone the dashboard names (a member whose plan is not in): name and position."""
+
+    name: str
+    position: str
+    position_name: str
+
+
+class DashboardOwnerOut(Out):
+    """One owner's overdue tasks on the team dashboard (``name`` None: the tasks with no
+    active owner, by owning position)."""
+
+    name: str | None
+    position: str | None
+    position_name: str | None
+    tasks: list[TaskOut]
+
+
+class DashboardRaterOut(Out):
+    """A rater who still owes ratings in the open cycle, and whom they still have to rate."""
+
+    name: str
+    position: str
+    position_name: str
+    to_rate: list[str]
+
+
 class DashboardOut(Out):
     now: datetime
     person: str | None
+    view: str
     overdue: list[TaskOut]
-    due_this_week: list[TaskOut]
+    overdue_by_person: list[DashboardOwnerOut]
+    due_soon: list[TaskOut]
+    due_soon_until: date
     week: str
     monday_plan_due: datetime
     monday_plan_status: str | None
     monday_plan_counts: dict[str, int]
+    plans_missing: list[DashboardPersonOut]
     department_summary_status: str | None
+    month: str
     month_end_due: datetime
     month_end_near: bool
+    month_end_status: str | None
+    summaries_missing: list[DashboardPersonOut]
     cycle: CycleOut | None
     to_rate: list[str]
+    ratings_owed: list[DashboardRaterOut]
 
 
 class AuditOut(Out):
@@ -755,3 +802,106 @@ class CompanyMailOut(Out):
     rule: str
     #: active people whose address is outside the domain
     outside: list[str]
+
+
+# --- reminders (issue 14) -----------------------------------------------------------------------
+
+
+class ReminderOut(Out):
+    """One reminder ``ecomops remind`` sent, failed to send, or (``--dry-run``) would send."""
+
+    #: the ledger's key: kind:item:occasion:recipient:channel
+    key: str
+    #: plan, summary, missing (who has not handed one in), task or rate
+    kind: str
+    #: a week (2026-W48), a month (2026-11), a task (47@2026-12-01: id and due date), a cycle
+    item: str
+    #: before (the deadline), after, due_tomorrow, overdue, owed
+    occasion: str
+    #: email or webhook
+    channel: str
+    #: the person reminded; None for the group (the robot webhook)
+    recipient: str | None
+    #: their e-mail address, or the robot as scheme://host (kind): never its key
+    address: str | None
+    #: sent, failed, would_send (--dry-run), busy (another run is sending it now)
+    status: str
+    #: sends tried, this one included
+    attempts: int
+    error: str | None
+    #: the message's line for this item, in --lang
+    text: str
+
+
+class RemindOut(Out):
+    """``ecomops remind``: what was due at ``now`` and what became of it."""
+
+    now: datetime
+    dry_run: bool
+    #: the channels configured: email (SMTP), webhook (the group robot)
+    channels: list[str]
+    #: the reminders due now and not sent before, in the order the messages went out
+    reminders: list[ReminderOut]
+    #: how many were due now but sent by an earlier run (not sent again)
+    already_sent: int
+    #: messages sent and failed (one message carries all of a recipient's reminders)
+    messages_sent: int
+    messages_failed: int
+
+
+# --- plans by e-mail (issue 15) -------------------------------------------------------------------
+
+
+class CollectedOut(Out):
+    """A message ``ecomops plan collect`` recorded (or, ``--dry-run``, would record) as a
+    member's plan."""
+
+    #: the message's UID in the folder read
+    uid: int
+    #: the From address, and the roster member it belongs to
+    sender: str
+    person: str
+    subject: str
+    #: week (a Monday plan) or month (a month-end summary), and its period (2026-W48, 2026-11)
+    kind: str
+    period: str
+    #: the plan's version this message became (2 and on: a resubmission)
+    version: int
+    #: the mail server's received time (IMAP INTERNALDATE), and the period's deadline
+    submitted_at: datetime
+    due_at: datetime
+    #: the period's status, as plan status shows it: on_time or late (fixed by the first version)
+    status: str
+    #: whether the period's plan is expected of the member (a member on the deadline's day)
+    expected: bool
+    #: the normalised Message-ID (<sha256:…@ecomops> for a message without one)
+    message_id: str
+
+
+class SkippedMailOut(Out):
+    """A message ``plan collect`` could not use: left in the mailbox as it was."""
+
+    uid: int
+    sender: str
+    subject: str
+    #: the mail server's received time
+    received_at: datetime
+    #: why, in words: not on the roster, no summary or plan section, no such period, too big …
+    reason: str
+
+
+class CollectOut(Out):
+    """``ecomops plan collect``: what the mailbox held and what became of it."""
+
+    #: the mailbox read, as user@host:port/folder (never the password)
+    mailbox: str
+    dry_run: bool
+    #: --since: only messages received on or after this day were read (None: all)
+    since: date | None
+    recorded: list[CollectedOut]
+    skipped: list[SkippedMailOut]
+    #: messages already recorded by an earlier run (or a second copy of one): not again
+    already: int
+    #: --move-to: the folder the recorded messages were moved to, and how many (None, 0: none)
+    moved_to: str | None
+    moved: int

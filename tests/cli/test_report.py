@@ -98,7 +98,9 @@ def test_report_in_chinese(demo, cli):
     md = cli("report", "--month", "2026-11", "--format", "markdown", "--lang", "zh-hans")
     assert md.stdout.startswith("# 电商部 — 月度总结报告 2026-11")
     assert "## 本月目标 (2026-11)" in md.stdout
-    assert "nov.1 完善电商平台策划案及实行筹划" in md.stdout
+    # a goal by its number (the ids are English words: only --json and English show them)
+    assert "| 1. 完善电商平台策划案及实行筹划 | 2026-11-30 |" in md.stdout
+    assert "nov.1" not in md.stdout
     zh = cli("report", "--month", "2026-11", "--format", "markdown", "--lang", "zh")
     assert zh.stdout.startswith("# 電商部 — 月度總結報告 2026-11")
 
@@ -127,7 +129,7 @@ def test_html_renders_in_a_headless_browser(demo, cli, tmp_path):
     assert dom.returncode == 0, dom.stderr[-2000:]
     for section in ("goals", "next_goals", "tasks", "plans", "appraisal", "leave", "handovers",
                     "visitors"):
-        assert f'<section id="{section}">' in dom.stdout
+        assert f'<section id="{section}" aria-labelledby="h-{section}">' in dom.stdout
     assert '<svg role="img"' in dom.stdout and 'id="grade-chart"' in dom.stdout
     assert dom.stdout.count('class="bar"') >= 8 + 5
     shot = tmp_path / "report.png"
@@ -143,12 +145,12 @@ def test_xlsx_has_a_sheet_per_section(demo, cli, tmp_path):
     r = cli("report", "--month", "2026-11", "--format", "xlsx", "-o", str(target), "--as", "赵海")
     assert r.exit_code == 0, r.stderr
     wb = load_workbook(target)
-    assert wb.sheetnames == ["goals", "next_goals", "tasks", "plans", "appraisal", "leave",
-                             "handovers", "visitors"]
-    rows = list(wb["appraisal"].iter_rows(values_only=True))
+    assert wb.sheetnames == ["Goals", "Next month's goals", "Tasks", "Plans", "Appraisal",
+                             "Leave", "Handovers", "Visitors"]
+    rows = list(wb["Appraisal"].iter_rows(values_only=True))
     scores = {row[0]: row[3] for row in rows if row and row[0] in ("李娜", "王强")}
     assert scores == {"李娜": 91, "王强": 76.2}
-    goals = [row for row in wb["goals"].iter_rows(values_only=True) if row and row[0]
+    goals = [row for row in wb["Goals"].iter_rows(values_only=True) if row and row[0]
              and str(row[0]).startswith("nov.")]
     assert len(goals) == 6
 
@@ -201,8 +203,10 @@ def test_dashboard(demo, cli):
     assert [t["title"] for t in d["overdue"]] == ["整理双龙项目招商资料"]
     assert d["monday_plan_status"] == "late"
     assert d["cycle"]["id"] == "2026-11" and d["to_rate"] == []
-    gm = cli("today", "--as", "张伟", "--json").json()
-    assert len(gm["overdue"]) == 6
+    head = cli("today", "--as", "张伟", "--json").json()  # the head sees the team's
+    assert len(head["overdue"]) == 8
+    assert {g["name"]: len(g["tasks"]) for g in head["overdue_by_person"]} == {
+        "张伟": 6, "王强": 1, "陈静": 1}
     plain = cli()
     assert plain.exit_code == 0 and "Today 2026-12-01 09:00" in plain.stdout
 
@@ -213,7 +217,12 @@ def test_dashboard_in_chinese_shows_who_is_still_to_rate(db, cli, monkeypatch):
     cli("staff", "add", "李娜", "-p", "copywriter")
     cli("cycle", "open", "2026-12")
     d = cli("today", "--as", "张伟", "--json").json()
-    assert d["to_rate"] == ["李娜"] and d["month_end_near"] is False
+    # past the deadline (the 25th), still December: the summaries not in still show
+    assert d["to_rate"] == ["李娜"] and d["month_end_near"] is True
+    monkeypatch.setenv("ECOMOPS_NOW", "2026-12-17T09:00")
+    assert cli("today", "--as", "张伟", "--json").json()["month_end_near"] is False
     monkeypatch.setenv("ECOMOPS_NOW", "2026-12-22T09:00")
     near = cli("today", "--as", "张伟", "--lang", "zh-hans")
-    assert "月末总结截止 2026-12-25 23:59" in near.stdout and "尚待评分: 李娜" in near.stdout
+    # both joined on the 28th: neither summary was theirs to send
+    assert "尚未提交月末总结 2026-12 (截止 2026-12-25 23:59): — (全部已提交)" in near.stdout
+    assert "尚待评分: 李娜" in near.stdout

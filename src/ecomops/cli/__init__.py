@@ -12,9 +12,11 @@ import errno
 import importlib
 import os
 import sys
+from difflib import get_close_matches
 
 import typer
 from typer._click.core import Command
+from typer._click.exceptions import NoSuchOption, UsageError
 from typer.core import TyperCommand, TyperGroup
 
 from ecomops import __version__
@@ -92,9 +94,13 @@ LAZY: dict[str, tuple[str, str, str]] = {
     "today": (
         "today",
         "register",
-        "What needs doing now: overdue tasks, tasks due this week, "
-        "this week's Monday plan, the month-end deadline when it is near, the open "
-        "appraisal cycle.",
+        "What needs doing now: overdue tasks, tasks due in the next three working days, "
+        "the Monday plan, the month-end summary when near, the ratings still owed.",
+    ),
+    "remind": (
+        "remind",
+        "register",
+        "Remind people of what they owe, each reminder once (run it every 15 minutes).",
     ),
     "demo": (
         "report",
@@ -155,7 +161,17 @@ class LazyGroup(TyperGroup):
     def resolve_command(self, ctx, args):
         # remember the word after the command: the sub-command a group will run
         ctx.meta[_NEXT] = args[1] if len(args) > 1 else None
-        return super().resolve_command(ctx, args)
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as exc:
+            # Typer suggests from the commands it has built, and the root builds none: suggest
+            # from the table (nothing imported), as the groups do ("Did you mean 'report'?")
+            if args and not isinstance(exc, NoSuchOption) and "Did you mean" not in exc.message:
+                matches = get_close_matches(args[0], list(LAZY))
+                if matches:
+                    shown = ", ".join(repr(m) for m in matches)
+                    exc.message = f"{exc.message.rstrip('.')}. Did you mean {shown}?"
+            raise
 
     def format_help(self, ctx, formatter) -> None:
         ctx.meta[_LISTING] = True
@@ -169,6 +185,8 @@ app = typer.Typer(
     name="ecomops",
     cls=LazyGroup,
     help="Run the E-commerce Department by its operations manual (電商部運營管理手冊).\n\n"
+    "--db, --database-url, --lang and --as go before the command or after it (after it, "
+    "they win).\n\n"
     "Example: ecomops rubric show copywriter",
     invoke_without_command=True,
     rich_markup_mode="rich",
@@ -183,25 +201,71 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
+def _people(ctx, incomplete: str) -> list[str]:
+    from ecomops.cli import complete
+
+    return complete.people(ctx, incomplete)
+
+
 @app.callback()
 def root(
     ctx: typer.Context,
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
+    db: str | None = typer.Option(
+        None,
+        "--db",
+        help="SQLite database file, for the command that follows \\[env: ECOMOPS_DB].",
+        rich_help_panel="Database, language, who you are (before or after the command)",
+        show_default=False,
+    ),
+    database_url: str | None = typer.Option(
+        None,
+        "--database-url",
+        help="Any SQLAlchemy URL, e.g. postgresql://user:pw@host/db \\[env: "
+        "ECOMOPS_DATABASE_URL].",
+        rich_help_panel="Database, language, who you are (before or after the command)",
+        show_default=False,
+    ),
+    lang: str | None = typer.Option(
+        None,
+        "--lang",
+        help="Language: en, zh (the manual's characters) or zh-hans \\[env: ECOMOPS_LANG].",
+        rich_help_panel="Database, language, who you are (before or after the command)",
+        show_default=False,
+    ),
+    as_: str | None = typer.Option(
+        None,
+        "--as",
+        help="Who you are (a name on the roster) \\[env: ECOMOPS_AS].",
+        rich_help_panel="Database, language, who you are (before or after the command)",
+        show_default=False,
+        autocompletion=_people,
+    ),
 ) -> None:
     """Run the E-commerce Department by its operations manual (電商部運營管理手冊).
 
-    With no command: what needs doing today (ecomops today).
+    With no command: what needs doing today (ecomops today). --db, --database-url, --lang and
+    --as go before the command or after it (after it, they win).
 
     Example: ecomops rubric show copywriter
     """
+    from ecomops.cli.common import before_command
+
+    before_command(ctx, db=db, database_url=database_url, lang=lang, as_=as_)
     if ctx.invoked_subcommand is None:
         load("today")  # registers the command, and with it today.today_command
         from ecomops.cli import today
 
         assert today.today_command is not None, "load() registered it"
-        ctx.invoke(today.today_command)
+        ctx.invoke(
+            today.today_command,
+            as_=as_ or os.environ.get("ECOMOPS_AS") or None,
+            lang=lang,
+            db=db,
+            database_url=database_url,
+        )
 
 
 #: the exit status when whoever reads stdout stops reading (``ecomops tasks list | head -1``):

@@ -60,20 +60,28 @@ CycleOpt = Annotated[
 # --- cycles ---------------------------------------------------------------------------------
 
 
-def _cycle_rows(rows) -> None:
+def _words(lang: str):
+    from ecomops.render.labels import words
+
+    return words(lang)
+
+
+def _cycle_rows(rows, lang: str = "en") -> None:
+    w = _words(lang)
+    en = lang == "en"
     table(
         rows,
         [
-            ("cycle", lambda c: c.id),
-            ("kind", lambda c: c.kind),
-            ("quota", lambda c: "forced" if c.forced_distribution else "exempt"),
-            ("status", lambda c: c.status),
-            ("members", lambda c: c.members),
-            ("done", lambda c: c.complete),
-            ("pending", lambda c: c.pending),
-            ("opened", lambda c: c.opened_at.date()),
+            (w("cycle"), lambda c: c.id),
+            (w("kind"), lambda c: c.kind if en else w(f"kind:{c.kind}")),
+            (w("quota"), lambda c: w("forced") if c.forced_distribution else w("exempt")),
+            (w("status"), lambda c: c.status if en else w(f"cycle:{c.status}")),
+            (w("members"), lambda c: c.members),
+            (w("done"), lambda c: c.complete),
+            (w("pending"), lambda c: c.pending),
+            (w("opened"), lambda c: c.opened_at.date()),
         ],
-        title="Appraisal cycles",
+        title=w("Appraisal cycles"),
         empty="no cycles yet; open one with: ecomops cycle open 2026-11",
     )
 
@@ -118,16 +126,22 @@ def cycle_open(
 
 
 @command(cycle_app, "list")
-def cycle_list(db: DbOpt = None, database_url: UrlOpt = None, as_json: JsonOpt = False) -> None:
+def cycle_list(
+    lang: LangOpt = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
     """List the appraisal cycles with their progress.
 
     Example: ecomops cycle list --json
     """
     from ecomops.services.appraisal import cycle_list as service
 
+    language = lang_of(lang)
     with session(db, database_url, write=False) as s:
         out = service(s)
-    emit(out, as_json=as_json, render=_cycle_rows)
+    emit(out, as_json=as_json, render=lambda rows: _cycle_rows(rows, language))
 
 
 @command(cycle_app, "close")
@@ -208,7 +222,9 @@ def _ratings(scores: list[str], levels: list[str]) -> dict[str, Rating]:
     return out
 
 
-def _ask(employee: str, cycle: str, db: str | None, database_url: str | None) -> dict[str, Rating]:
+def _ask(
+    employee: str, cycle: str, db: str | None, database_url: str | None, lang: str = "en"
+) -> dict[str, Rating]:
     """Walk the rater through each criterion: its four descriptors, then a level or a number."""
     from ecomops.cli.output import esc
     from ecomops.core.scoring import parse_rating
@@ -216,25 +232,29 @@ def _ask(employee: str, cycle: str, db: str | None, database_url: str | None) ->
 
     with session(db, database_url, write=False) as s:
         rubric, m = rubric_of(s, employee)
-    lang = lang_of(None)
     from ecomops.text import localize
+
+    w = _words(lang)
+    en = lang == "en"
 
     c = console()
     points = {g.id: g.points for g in m.appraisal.grades}
     ratings: dict[str, Rating] = {}
     c.print(
         f"[bold]{esc(localize(rubric.name.zh, rubric.name.en, lang))}[/] — "
-        f"{esc(employee)}, cycle {esc(cycle)}"
+        f"{esc(employee)}, {w('cycle')} {esc(cycle)}"
     )
     for crit in rubric.criteria:
+        name = localize(crit.name.zh, crit.name.en, lang)
         c.print(
-            f"\n[bold]{esc(localize(crit.name.zh, crit.name.en, lang))}[/] "
-            f"({crit.id}, {fmt(crit.weight)}%)"
+            f"\n[bold]{esc(name)}[/] "
+            + (f"({crit.id}, {fmt(crit.weight)}%)" if en else f"({fmt(crit.weight)}%)")
         )
         for g, text in crit.levels.items():
             c.print(f"  {g} ({fmt(points[g])}): {esc(localize(text.zh, text.en, lang))}")
         while True:
-            answer = typer.prompt(f"{crit.id}: level {'/'.join(points)} or a score 0–100")
+            asked = w("level or a score").format(levels="/".join(points))
+            answer = typer.prompt(f"{crit.id if en else name}: {asked}")
             try:
                 ratings[crit.id] = parse_rating(answer, points)
             except InvalidInput as exc:
@@ -332,7 +352,7 @@ def register(root: typer.Typer) -> None:
         if score or level:
             ratings = _ratings(score or [], level or [])
         elif stdin_is_terminal():
-            ratings = _ask(employee, cycle, db, database_url)
+            ratings = _ask(employee, cycle, db, database_url, language)
         else:
             raise InvalidInput(
                 "no scores given", "give --score CRIT=N or --level CRIT=G for every criterion"
@@ -411,19 +431,21 @@ def register(root: typer.Typer) -> None:
 # --- reading --------------------------------------------------------------------------------
 
 
-def _appraisal_rows(rows) -> None:
+def _appraisal_rows(rows, lang: str = "en", names: dict[str, str] | None = None) -> None:
+    w = _words(lang)
+    named = names or {}
     table(
         rows,
         [
-            ("employee", lambda a: a.employee),
-            ("position", lambda a: a.position),
-            ("status", lambda a: a.status),
-            ("score", lambda a: a.score if a.visible else "(confidential)"),
-            ("grade", lambda a: a.grade),
-            ("final", lambda a: a.final_grade),
-            ("waiting for", lambda a: a.raters_missing, True),
+            (w("employee"), lambda a: a.employee),
+            (w("position"), lambda a: named.get(a.position, a.position)),
+            (w("status"), lambda a: a.status if lang == "en" else w(f"appraisal:{a.status}")),
+            (w("score"), lambda a: a.score if a.visible else w("(confidential)")),
+            (w("grade"), lambda a: a.grade),
+            (w("final"), lambda a: a.final_grade),
+            (w("waiting for"), lambda a: [named.get(r, r) for r in a.raters_missing], True),
         ],
-        title="Appraisals",
+        title=w("Appraisals"),
         empty="nobody is appraised in this cycle",
     )
 
@@ -432,6 +454,7 @@ def _appraisal_rows(rows) -> None:
 def appraisals_list(
     cycle: CycleOpt,
     as_: AsOpt = None,
+    lang: LangOpt = None,
     db: DbOpt = None,
     database_url: UrlOpt = None,
     as_json: JsonOpt = False,
@@ -443,10 +466,13 @@ def appraisals_list(
     Example: ecomops appraisals list --cycle 2026-11 --as 总经理甲 --json
     """
     from ecomops.services.appraisal import appraisals_list as service
+    from ecomops.services.handbook import position_names
 
+    language = lang_of(lang)
     with session(db, database_url, write=False) as s:
         out = service(s, cycle=cycle, viewer=actor(s, as_, person=True))
-    emit(out, as_json=as_json, render=_appraisal_rows)
+        names = position_names(s, language)
+    emit(out, as_json=as_json, render=lambda rows: _appraisal_rows(rows, language, names))
 
 
 @command(appraisals_app, "show")
@@ -468,10 +494,14 @@ def appraisals_show(
     Example: ecomops appraisals show 李娜 --cycle 2026-11 --as 李娜
     """
     from ecomops.services.appraisal import appraisal_show as service
+    from ecomops.services.handbook import position_names
 
+    language = lang_of(lang)
     with session(db, database_url, write=False) as s:
         who = actor(s, as_, person=True)
-        out = service(s, cycle=cycle, employee=employee, viewer=who, lang=lang_of(lang))
+        out = service(s, cycle=cycle, employee=employee, viewer=who, lang=language)
+        names = position_names(s, language)
+    w = _words(language)
 
     def render(a) -> None:
         from rich.table import Table
@@ -482,32 +512,36 @@ def appraisals_show(
         head = (
             (
                 f"{fmt(a.score)} → {a.grade}"
-                + (f", final {a.final_grade}" if a.final_grade != a.grade else "")
+                + (f", {w('final grade')} {a.final_grade}" if a.final_grade != a.grade else "")
             )
             if a.status == "complete"
-            else "pending"
+            else (a.status if language == "en" else w(f"appraisal:{a.status}"))
         )
-        c.print(f"[bold]{esc(a.employee)}[/] ({esc(a.position)}), cycle {a.cycle}: {head}")
+        c.print(
+            f"[bold]{esc(a.employee)}[/] ({esc(names.get(a.position, a.position))}), "
+            f"{w('cycle')} {a.cycle}: {head}"
+        )
         if a.raters_missing:
-            c.print(f"waiting for: {esc(a.raters_missing)}")
+            c.print(f"{w('waiting for')}: {esc([names.get(r, r) for r in a.raters_missing])}")
         for sh in a.sheets:
             t = Table(
                 title=cell(
-                    f"{sh.rater} ({sh.rater_position}), version {sh.version}"
-                    + ("" if sh.current else " [superseded]")
+                    f"{sh.rater} ({names.get(sh.rater_position, sh.rater_position)}), "
+                    f"{w('version')} {sh.version}"
+                    + ("" if sh.current else f" [{w('superseded')}]")
                     + f", {fmt(sh.at)}",
                     "table.title",
                 ),
                 caption=cell(
-                    f"total {fmt(sh.total)}" + (f" — {sh.note}" if sh.note else ""),
+                    f"{w('total')} {fmt(sh.total)}" + (f" — {sh.note}" if sh.note else ""),
                     "table.caption",
                 ),
                 header_style="bold",
             )
-            t.add_column("criterion", no_wrap=True)
-            t.add_column("score", justify="right")
-            t.add_column("level")
-            t.add_column("descriptor", overflow="fold", ratio=1)
+            t.add_column(w("criterion"), no_wrap=True)
+            t.add_column(w("score"), justify="right")
+            t.add_column(w("level"))
+            t.add_column(w("descriptor"), overflow="fold", ratio=1)
             for sc in sh.scores:
                 t.add_row(
                     cell(sc.name),
@@ -517,12 +551,25 @@ def appraisals_show(
                 )
             c.print(t)
         for cal in a.calibrations:
-            c.print(
-                f"calibrated {fmt(cal.at)} by {esc(cal.by)}: {cal.before} → {cal.after} "
-                f"(computed {cal.computed_grade}): {esc(cal.reason)}"
-            )
+            c.print(_calibration(cal, language))
 
     emit(out, as_json=as_json, render=render)
+
+
+def _calibration(cal, lang: str) -> str:
+    """A calibration as a line: when, by whom, the change and why."""
+    from ecomops.cli.output import esc
+
+    if lang == "en":
+        return (
+            f"calibrated {fmt(cal.at)} by {esc(cal.by)}: {cal.before} → {cal.after} "
+            f"(computed {cal.computed_grade}): {esc(cal.reason)}"
+        )
+    w = _words(lang)
+    return (
+        f"{w('calibrated')} {fmt(cal.at)} {esc(cal.by)}: {cal.before} → {cal.after} "
+        f"({w('computed')} {cal.computed_grade}): {esc(cal.reason)}"
+    )
 
 
 @command(appraisals_app, "history")
@@ -532,6 +579,7 @@ def appraisals_history(
         typer.Argument(help="Whose history.", autocompletion=complete.people, show_default=False),
     ],
     as_: AsOpt = None,
+    lang: LangOpt = None,
     db: DbOpt = None,
     database_url: UrlOpt = None,
     as_json: JsonOpt = False,
@@ -546,42 +594,55 @@ def appraisals_history(
     Example: ecomops appraisals history 李娜 --as 李娜
     """
     from ecomops.services.appraisal import appraisal_history as service
+    from ecomops.services.handbook import position_names
 
+    language = lang_of(lang)
     with session(db, database_url, write=False) as s:
         out = service(s, employee=employee, viewer=actor(s, as_, person=True))
+        names = position_names(s, language)
+    w = _words(language)
+    en = language == "en"
 
     def render(h) -> None:
         from ecomops.cli.output import esc
 
         c = console()
         counts = ", ".join(f"{g} {n}" for g, n in h.final_grades.items())
-        c.print(
-            f"[bold]{esc(h.employee)}[/] ({esc(h.position)}"
-            + ("" if h.active else ", no longer active")
-            + f"): {len(h.cycles)} cycle{'' if len(h.cycles) == 1 else 's'}; "
-            f"final grades: {counts}"
-        )
+        n = len(h.cycles)
+        if en:
+            c.print(
+                f"[bold]{esc(h.employee)}[/] ({esc(h.position)}"
+                + ("" if h.active else ", no longer active")
+                + f"): {n} cycle{'' if n == 1 else 's'}; "
+                f"final grades: {counts}"
+            )
+        else:
+            c.print(
+                f"[bold]{esc(h.employee)}[/] ({esc(names.get(h.position, h.position))}"
+                + ("" if h.active else f", {w('no longer active')}")
+                + f"): {n} {w('cycles')}; {w('final grades')}: {counts}"
+            )
         table(
             h.cycles,
             [
-                ("cycle", lambda x: x.cycle),
-                ("kind", lambda x: x.kind),
-                ("cycle status", lambda x: x.cycle_status),
-                ("position", lambda x: x.position),
-                ("status", lambda x: x.status),
-                ("score", lambda x: x.score),
-                ("grade", lambda x: x.grade),
-                ("final", lambda x: x.final_grade),
+                (w("cycle"), lambda x: x.cycle),
+                (w("kind"), lambda x: x.kind if en else w(f"kind:{x.kind}")),
+                (
+                    w("cycle status"),
+                    lambda x: x.cycle_status if en else w(f"cycle:{x.cycle_status}"),
+                ),
+                (w("position"), lambda x: names.get(x.position, x.position)),
+                (w("status"), lambda x: x.status if en else w(f"appraisal:{x.status}")),
+                (w("score"), lambda x: x.score),
+                (w("grade"), lambda x: x.grade),
+                (w("final"), lambda x: x.final_grade),
             ],
-            title="Appraisal history",
+            title=w("Appraisal history"),
             empty=f"{h.employee} has not been appraised in any cycle yet",
         )
         for x in h.cycles:
             for cal in x.calibrations:
-                c.print(
-                    f"{x.cycle}: calibrated {fmt(cal.at)} by {esc(cal.by)}: {cal.before} → "
-                    f"{cal.after} (computed {cal.computed_grade}): {esc(cal.reason)}"
-                )
+                c.print(f"{x.cycle}: {_calibration(cal, language)}")
         if h.hidden:
             note(
                 f"{h.hidden} cycle{'' if h.hidden == 1 else 's'} left out: you may not read "
@@ -607,6 +668,7 @@ def quota_check(
         ),
     ] = None,
     explain: Annotated[bool, typer.Option("--explain", help="Print the rule.")] = False,
+    lang: LangOpt = None,
     db: DbOpt = None,
     database_url: UrlOpt = None,
     as_json: JsonOpt = False,
@@ -618,34 +680,43 @@ def quota_check(
     Example: ecomops quota check --cycle 2026-11 --as 总经理甲 --explain
     """
     from ecomops.services.appraisal import quota_check as service
+    from ecomops.services.appraisal import quota_rule
+    from ecomops.services.handbook import position_names
 
+    language = lang_of(lang)
     with session(db, database_url, write=False) as s:
         out = service(s, cycle=cycle, by=by, strict=strict, viewer=actor(s, as_, person=True))
+        names = position_names(s, language)
+        rule = quota_rule(s, strict=strict, lang=language) if language != "en" else out.rule
+    w = _words(language)
+    # a group is the department or a position: named in words, never by id
+    names = {**names, "department": w("department")}
 
     def render(o) -> None:
         from ecomops.cli.output import esc
 
         c = console()
         if explain:
-            c.print(esc(o.rule))
+            c.print(esc(rule))
         if o.exempt:
-            c.print(f"cycle {o.cycle} is a year-end cycle: exempt from the forced distribution")
+            c.print(f"{w('cycle')} {o.cycle} {w('year-end exempt')}")
         for g in o.groups:
-            status = "ok" if g.ok else "[red]violated[/]"
+            status = w("ok") if g.ok else f"[red]{w('violated')}[/]"
             c.print(
-                f"[bold]{esc(g.group)}[/]: {g.size} complete, {g.pending} pending — "
-                f"{status}" + (" (advisory: group too small)" if g.advisory else "")
+                f"[bold]{esc(names.get(g.group, g.group))}[/]: {g.size} {w('complete')}, "
+                f"{g.pending} {w('pending appraisals')} — "
+                f"{status}" + (f" ({w('advisory: group too small')})" if g.advisory else "")
             )
             c.print(
-                "  counts: "
+                f"  {w('counts')}: "
                 + ", ".join(f"{k} {v}" for k, v in g.counts.items())
-                + "; limits: "
+                + f"; {w('limits')}: "
                 + ", ".join(f"{k} ≤ {v}" for k, v in g.limits.items())
             )
             for v in g.violations:
                 c.print(f"  [red]{v.grades}: {v.count} > {v.limit}[/]")
             for mv in g.moves:
-                c.print(f"  move {esc(mv.employee)} ({fmt(mv.score)}) {mv.from_} → {mv.to}")
+                c.print(f"  {w('move')} {esc(mv.employee)} ({fmt(mv.score)}) {mv.from_} → {mv.to}")
 
     emit(out, as_json=as_json, render=render)
     if not out.ok:

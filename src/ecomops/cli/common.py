@@ -67,12 +67,93 @@ JsonOpt = Annotated[
 ]
 
 
+#: ``ctx.meta`` key of the options given before the command (``ecomops --db x.db staff list``)
+BEFORE = "ecomops.before"
+#: the options the root takes before the command, by parameter name
+ROOT_OPTIONS = ("db", "database_url", "lang", "as_")
+
+
+def before_command(ctx: Context, **given: str | None) -> None:
+    """Record the options typed before the command (the root's) for the command that follows.
+
+    A command's own option typed after it wins. The command's options left out take these
+    values as their defaults (Click's ``default_map``, read when the command's options are
+    parsed, so ``init``, ``demo`` and every command reading ``--db`` see them as if typed
+    after it); ``--db`` and ``--database-url`` go as a pair: either typed after the command
+    drops both given before it. ``--as`` also beats ``ECOMOPS_AS`` (see :func:`as_name`)."""
+    values = {k: v for k, v in given.items() if v is not None and k in ROOT_OPTIONS}
+    ctx.meta[BEFORE] = values
+    if values:
+        ctx.default_map = _Defaults(values, top=True)
+
+
+def before(param: str) -> str | None:
+    """The value of ``param`` typed before the command, if any."""
+    ctx = _context()
+    return None if ctx is None else ctx.meta.get(BEFORE, {}).get(param)
+
+
+def _typed(ctx: Context, param: str) -> bool:
+    """Whether the running command got ``param`` on its own command line."""
+    from typer._click.core import ParameterSource
+
+    return ctx.get_parameter_source(param) is ParameterSource.COMMANDLINE
+
+
+class _Defaults(dict):
+    """The root's ``default_map``: the options typed before the command, for any command at
+    any depth (a group passes itself on to its sub-commands)."""
+
+    def __init__(self, values: dict[str, str], *, top: bool) -> None:
+        super().__init__()
+        self.values = values
+        self.top = top
+
+    def get(self, key, default=None):  # type: ignore[override]
+        # Click asks a context's map for its options' defaults, and (for a group) for the map
+        # of the sub-command it is about to run; the root's asks only the latter
+        if self.top:
+            return _Defaults(self.values, top=False)
+        if key in ROOT_OPTIONS:
+            if key in ("db", "database_url"):
+                return functools.partial(_database_default, self.values, key)
+            return self.values.get(key, default)
+        ctx = _context()
+        commands = getattr(ctx.command, "commands", None) if ctx is not None else None
+        if commands and key in commands:
+            return _Defaults(self.values, top=False)
+        return default
+
+
+def _database_default(values: dict[str, str], param: str) -> str | None:
+    """``--db`` or ``--database-url`` from before the command, unless the command was given
+    the other after it (Click parses the options typed before the others, so it knows)."""
+    ctx = _context()
+    partner = "database_url" if param == "db" else "db"
+    if ctx is not None and _typed(ctx, partner):
+        return None
+    return values.get(param)
+
+
+def as_name(value: str | None) -> str | None:
+    """The ``--as`` in force: the command's own if typed after it, else the one typed before
+    it, else ``value`` (which Typer fills from ``ECOMOPS_AS``)."""
+    given = before("as_")
+    if given is None:
+        return value
+    ctx = _context()
+    if ctx is not None and ctx.parent is not None and _typed(ctx, "as_"):
+        return value
+    return given
+
+
 def acting(s: Session, value: str | None, *, strict: bool = True) -> Actor:
-    """Who acts in this command (``--as``, which Typer fills from ``ECOMOPS_AS``), resolved
-    by :func:`ecomops.identity.acting`, the one place that decides it."""
+    """Who acts in this command (``--as``, typed after the command or before it, or from
+    ``ECOMOPS_AS``: :func:`as_name`), resolved by :func:`ecomops.identity.acting`, the one
+    place that decides it."""
     from ecomops.identity import acting as resolve
 
-    return resolve(s, value, strict=strict)
+    return resolve(s, as_name(value), strict=strict)
 
 
 def required_name(value: str | None) -> str:
@@ -92,7 +173,7 @@ def actor(s: Session, value: str | None, *, person: bool = False) -> Actor:
     ``--as``)."""
     found = acting(s, value)
     if person and found.person is None:
-        required_name(value)
+        required_name(as_name(value))
     return found
 
 
@@ -191,8 +272,11 @@ def _map_unexpected(exc: Exception):
 
 
 def lang_of(value: str | None) -> str:
+    """The language: ``--lang`` typed after the command, or before it, else ``ECOMOPS_LANG``
+    or the locale."""
     from ecomops.text import default_lang, parse_lang
 
+    value = value or before("lang")
     return parse_lang(value) if value else default_lang()
 
 
@@ -231,15 +315,18 @@ def session(db: str | None, url: str | None, *, write: bool) -> Iterator[Session
         _closed(database)
 
 
-def audit(s: Session) -> None:
+def audit(s: Session, extra: dict[str, Any] | None = None) -> None:
     """Record the running command in the audit trail, at the real time (the server's on
-    PostgreSQL), whatever clock the database keeps."""
+    PostgreSQL), whatever clock the database keeps; ``extra``: values the command computed
+    (counts) for the entry, kept as its allow-list says, as parameters are."""
     from ecomops.clock import real_now
     from ecomops.identity import acting
     from ecomops.services.audit import record
 
     command_path, params, who = _invocation()
-    name = who or os.environ.get("ECOMOPS_AS")  # commands without --as still say who ran them
+    params = {**params, **(extra or {})}
+    # commands without --as still say who ran them
+    name = as_name(who) or os.environ.get("ECOMOPS_AS")
     who_acts = acting(s, name, strict=False)
     record(
         s.connection(), command=command_path, params=params, actor=who_acts, now=real_now(s)
@@ -267,9 +354,12 @@ _OPEN: dict[str, Any] = {}
 
 
 def _open(db: str | None, url: str | None) -> Database:
-    """Open the command's database (created or upgraded as needed)."""
+    """Open the command's database (created or upgraded as needed): the command's ``--db`` or
+    ``--database-url``, else the one typed before the command, else the environment's."""
     from ecomops.services.database import open_database
 
+    if db is None and url is None:
+        db, url = before("db"), before("database_url")
     _OPEN.clear()
     database = open_database(db, url, notify=note)
     _OPEN.update(database=database)

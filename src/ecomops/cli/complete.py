@@ -11,8 +11,19 @@ import os
 from pathlib import Path
 
 
+def _typed(ctx) -> dict:
+    """The ``--db``/``--database-url`` typed: after the command (its own), else before it
+    (the root's: ``ecomops --db x.db staff show 李<TAB>``)."""
+    while ctx is not None:
+        params = getattr(ctx, "params", None) or {}
+        if params.get("db") or params.get("database_url"):
+            return params
+        ctx = getattr(ctx, "parent", None)
+    return {}
+
+
 def _target(ctx) -> tuple[str, str] | None:
-    params = getattr(ctx, "params", {}) or {}
+    params = _typed(ctx)
     url = params.get("database_url") or os.environ.get("ECOMOPS_DATABASE_URL")
     db = params.get("db") or os.environ.get("ECOMOPS_DB")
     if url and (params.get("database_url") or not params.get("db")):

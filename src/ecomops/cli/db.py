@@ -13,6 +13,7 @@ from ecomops.cli.common import (
     AsOpt,
     DbOpt,
     JsonOpt,
+    LangOpt,
     UrlOpt,
     command,
     database,
@@ -217,6 +218,7 @@ def register_audit(root: typer.Typer) -> None:
             typer.Option("--last", help="Only the last N entries (1 or more).", show_default=False),
         ] = None,
         as_: AsOpt = None,
+        lang: LangOpt = None,
         db: DbOpt = None,
         database_url: UrlOpt = None,
         as_json: JsonOpt = False,
@@ -225,9 +227,12 @@ def register_audit(root: typer.Typer) -> None:
 
         Example: ecomops audit --since 2026-11-01
         """
-        from ecomops.cli.common import actor, session
+        from ecomops.cli.common import actor, lang_of, session
         from ecomops.core.calendar import parse_date
+        from ecomops.render.labels import words
         from ecomops.services.audit import audit_list
+
+        w = words(lang_of(lang))
 
         day = parse_date(since, "--since", year=now().year) if since else None
         if last is not None and last < 1:  # a one-line error (exit 1), not a usage error
@@ -239,15 +244,19 @@ def register_audit(root: typer.Typer) -> None:
             as_json=as_json,
             render=lambda rows: table(
                 rows,
-                [
-                    ("id", lambda a: a.id),
-                    ("at", lambda a: a.at),
-                    ("who", lambda a: a.actor),
-                    ("for", lambda a: a.acted_for),
-                    ("command", lambda a: a.command),
-                    ("what", lambda a: " ".join(f"{k}={v}" for k, v in a.details.items()), True),
+                [  # the command and its options as typed: ecomops's own words
+                    (w("id"), lambda a: a.id),
+                    (w("at"), lambda a: a.at),
+                    (w("who"), lambda a: a.actor),
+                    (w("for"), lambda a: a.acted_for),
+                    (w("command"), lambda a: a.command),
+                    (
+                        w("what"),
+                        lambda a: " ".join(f"{k}={v}" for k, v in a.details.items()),
+                        True,
+                    ),
                 ],
-                title="Audit trail",
+                title=w("Audit trail"),
                 empty="nothing recorded",
             ),
         )

@@ -34,21 +34,28 @@ def list_(
     from ecomops.services.goals import goals_list
 
     wanted = parse_month(month) if month is not None else None
+    from ecomops.render.labels import words
+
+    language = lang_of(lang)
     with session(db, database_url, write=False) as s:
-        out = goals_list(s, month=wanted, lang=lang_of(lang))
+        out = goals_list(s, month=wanted, lang=language)
+    w = words(language)
     emit(
         out,
         as_json=as_json,
         render=lambda rows: table(
             rows,
             [
-                ("id", lambda g: g.id),
-                ("month", lambda g: g.month),
-                ("goal", lambda g: g.text, True),
-                ("due", lambda g: g.due),
-                ("done", lambda g: f"{g.progress.done}/{g.progress.total}" if g.progress else "—"),
+                (w("id"), lambda g: g.id),
+                (w("month"), lambda g: g.month),
+                (w("goal"), lambda g: g.text, True),
+                (w("due"), lambda g: g.due),
+                (
+                    w("done"),
+                    lambda g: f"{g.progress.done}/{g.progress.total}" if g.progress else "—",
+                ),
             ],
-            title="Goals",
+            title=w("Goals"),
             empty=f"no goals for {month}" if month else "no goals",
         ),
     )

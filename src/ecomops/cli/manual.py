@@ -136,20 +136,21 @@ def register(root: typer.Typer) -> None:
 
         Example: ecomops rules --lang zh-hans
         """
+        from ecomops.render.labels import words
         from ecomops.services.manual import rules_list
 
+        language = lang_of(lang)
         with session(db, database_url, write=False) as s:
-            out = rules_list(s, lang_of(lang))
+            out = rules_list(s, language)
+        w = words(language)
+        columns = [
+            ("§", lambda r: f"{r.section}.{r.number}"),
+            (w("rule"), lambda r: r.text, True),
+        ]
+        if language == "en":  # the rule's key is an English id: English only (and --json)
+            columns.append((w("key"), lambda r: r.key))
         emit(
             out,
             as_json=as_json,
-            render=lambda rows: table(
-                rows,
-                [
-                    ("§", lambda r: f"{r.section}.{r.number}"),
-                    ("rule", lambda r: r.text, True),
-                    ("key", lambda r: r.key),
-                ],
-                title="Rules",
-            ),
+            render=lambda rows: table(rows, columns, title=w("Rules")),
         )

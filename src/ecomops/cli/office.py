@@ -47,20 +47,33 @@ visitor_app = typer.Typer(
 )
 
 
-LEAVE_COLUMNS: list[Column] = [
-    ("id", lambda r: r.id),
-    ("name", lambda r: r.name),
-    ("kind", lambda r: r.kind),
-    ("from", lambda r: r.start),
-    ("to", lambda r: r.end),
-    ("special", lambda r: r.special),
-    ("status", lambda r: r.status),
-    (
-        "reason",
-        lambda r: f"{r.reason} (declined: {r.decision_reason})" if r.decision_reason else r.reason,
-        True,
-    ),
-]
+def _words(lang: str):
+    from ecomops.render.labels import words
+
+    return words(lang)
+
+
+def leave_columns(lang: str) -> list[Column]:
+    """The leave list's columns, headed (and its kinds and status words) in ``lang``."""
+    w = _words(lang)
+    return [
+        (w("id"), lambda r: r.id),
+        (w("person"), lambda r: r.name),
+        (w("kind"), lambda r: w(f"leave:{r.kind}")),
+        (w("from"), lambda r: r.start),
+        (w("to"), lambda r: r.end),
+        (w("special"), lambda r: w("yes") if r.special else w("no")),
+        (w("status"), lambda r: w(f"leave:{r.status}")),
+        (
+            w("reason"),
+            lambda r: (
+                f"{r.reason} ({w('declined')}: {r.decision_reason})"
+                if r.decision_reason
+                else r.reason
+            ),
+            True,
+        ),
+    ]
 
 
 def _decided(r) -> str:
@@ -140,6 +153,7 @@ def leave_list(
         bool, typer.Option("--pending", help="Only requests awaiting a decision.")
     ] = False,
     as_: AsOpt = None,
+    lang: LangOpt = None,
     db: DbOpt = None,
     database_url: UrlOpt = None,
     as_json: JsonOpt = False,
@@ -152,15 +166,17 @@ def leave_list(
     from ecomops.services.office import leave_list as service
 
     wanted = parse_month(month) if month else None
+    language = lang_of(lang)
     with session(db, database_url, write=False) as s:
         out = service(s, month=wanted, viewer=actor(s, as_), pending=pending)
+    w = _words(language)
     emit(
         out,
         as_json=as_json,
         render=lambda rows: table(
             rows,
-            LEAVE_COLUMNS,
-            title="Leave awaiting a decision" if pending else "Leave",
+            leave_columns(language),
+            title=w("Leave awaiting a decision") if pending else w("Leave"),
             empty="no leave awaiting a decision" if pending else "no leave recorded",
         ),
     )
@@ -223,16 +239,22 @@ def leave_decline(
     )
 
 
-HANDOVER_COLUMNS: list[Column] = [
-    ("id", lambda r: r.id),
-    ("from", lambda r: r.name),
-    ("cover", lambda r: r.cover),
-    ("start", lambda r: r.start_at),
-    ("end", lambda r: r.end_at),
-    ("place", lambda r: r.place, True),
-    ("matter", lambda r: r.matter, True),
-    ("handed in", lambda r: f"{r.acked_at:%Y-%m-%d %H:%M} {r.acked_by}" if r.acked_at else None),
-]
+def handover_columns(lang: str) -> list[Column]:
+    """The handover list's columns, headed in ``lang``."""
+    w = _words(lang)
+    return [
+        (w("id"), lambda r: r.id),
+        (w("handover:from"), lambda r: r.name),
+        (w("cover"), lambda r: r.cover),
+        (w("start"), lambda r: r.start_at),
+        (w("end"), lambda r: r.end_at),
+        (w("place"), lambda r: r.place, True),
+        (w("matter"), lambda r: r.matter, True),
+        (
+            w("handed in"),
+            lambda r: f"{r.acked_at:%Y-%m-%d %H:%M} {r.acked_by}" if r.acked_at else None,
+        ),
+    ]
 
 
 @command(handover_app, "add", renamed={"cover": "to"})
@@ -246,9 +268,7 @@ def handover_add(
             show_default=False,
         ),
     ],
-    start: Annotated[
-        str, typer.Option("--start", help="YYYY-MM-DDTHH:MM.", show_default=False)
-    ],
+    start: Annotated[str, typer.Option("--start", help="YYYY-MM-DDTHH:MM.", show_default=False)],
     end: Annotated[str, typer.Option("--end", help="YYYY-MM-DDTHH:MM.", show_default=False)],
     place: Annotated[str, typer.Option("--place", help="Where (地点).", show_default=False)],
     matter: Annotated[str, typer.Option("--matter", help="What (事件).", show_default=False)],
@@ -292,6 +312,7 @@ def handover_add(
 @command(handover_app, "list")
 def handover_list(
     active: Annotated[bool, typer.Option("--active", help="Only those running now.")] = False,
+    lang: LangOpt = None,
     db: DbOpt = None,
     database_url: UrlOpt = None,
     as_json: JsonOpt = False,
@@ -302,12 +323,18 @@ def handover_list(
     """
     from ecomops.services.office import handover_list as service
 
+    language = lang_of(lang)
     with session(db, database_url, write=False) as s:
         out = service(s, active=active, now=now())
     emit(
         out,
         as_json=as_json,
-        render=lambda rows: table(rows, HANDOVER_COLUMNS, title="Handovers", empty="no handovers"),
+        render=lambda rows: table(
+            rows,
+            handover_columns(language),
+            title=_words(language)("Handovers"),
+            empty="no handovers",
+        ),
     )
 
 
@@ -339,15 +366,18 @@ def handover_ack(
     )
 
 
-VISITOR_COLUMNS: list[Column] = [
-    ("id", lambda r: r.id),
-    ("visitor", lambda r: r.name),
-    ("approved by", lambda r: r.approved_by),
-    ("escort", lambda r: r.escort),
-    ("in", lambda r: r.arrived_at),
-    ("out", lambda r: r.left_at),
-    ("purpose", lambda r: r.purpose, True),
-]
+def visitor_columns(lang: str) -> list[Column]:
+    """The visitor log's columns, headed in ``lang``."""
+    w = _words(lang)
+    return [
+        (w("id"), lambda r: r.id),
+        (w("visitor"), lambda r: r.name),
+        (w("approved by"), lambda r: r.approved_by),
+        (w("escort"), lambda r: r.escort),
+        (w("in"), lambda r: r.arrived_at),
+        (w("out"), lambda r: r.left_at),
+        (w("purpose"), lambda r: r.purpose, True),
+    ]
 
 
 @command(visitor_app, "add")
@@ -435,6 +465,7 @@ def visitor_list(
     date: Annotated[
         str | None, typer.Option("--date", help="Only this day (YYYY-MM-DD).", show_default=False)
     ] = None,
+    lang: LangOpt = None,
     db: DbOpt = None,
     database_url: UrlOpt = None,
     as_json: JsonOpt = False,
@@ -446,10 +477,16 @@ def visitor_list(
     from ecomops.services.office import visitor_list as service
 
     wanted = day(date, "--date") if date else None
+    language = lang_of(lang)
     with session(db, database_url, write=False) as s:
         out = service(s, day=wanted)
     emit(
         out,
         as_json=as_json,
-        render=lambda rows: table(rows, VISITOR_COLUMNS, title="Visitors", empty="no visitors"),
+        render=lambda rows: table(
+            rows,
+            visitor_columns(language),
+            title=_words(language)("Visitors"),
+            empty="no visitors",
+        ),
     )

@@ -25,35 +25,41 @@ def register(root: typer.Typer) -> None:
 
         Example: ecomops phases --lang zh-hans
         """
+        from ecomops.render.labels import words
         from ecomops.services.phases import phases_overview
 
+        language = lang_of(lang)
         with session(db, database_url, write=False) as s:
-            out = phases_overview(s, now=now(), lang=lang_of(lang))
+            out = phases_overview(s, now=now(), lang=language)
+        w = words(language)
 
         def render(o) -> None:
             from ecomops.cli.output import esc
 
             c = console()
+            current = o.current
+            if language != "en":  # the phase's name, not its id
+                current = next((p.name for p in o.phases if p.id == o.current), o.current)
             where = {
-                "before": "not begun yet",
-                "after": "every phase's window has passed",
-            }.get(o.stage, f"current phase: {o.current}")
+                "before": w("not begun yet"),
+                "after": w("every phase's window has passed"),
+            }.get(o.stage, f"{w('current phase')}: {current}")
             c.print(
-                f"[bold]Phases (§8.1)[/], counted from {fmt(o.effective)}; "
-                f"as of {fmt(o.as_of)}: {esc(where)}"
+                f"[bold]{w('Phases (§8.1)')}[/], {w('counted from')} {fmt(o.effective)}; "
+                f"{w('as of')} {fmt(o.as_of)}: {esc(where)}"
             )
             table(
                 o.phases,
                 [
-                    ("phase", lambda p: f"{p.number} {p.name}{' ◀' if p.current else ''}", True),
-                    ("starts", lambda p: p.start),
-                    ("target", lambda p: p.target),
-                    ("due", lambda p: p.due),
-                    ("done", lambda p: f"{p.done}/{p.total}"),
-                    ("late", lambda p: p.overdue),
-                    ("status", lambda p: p.status),
+                    (w("phase"), lambda p: f"{p.number} {p.name}{' ◀' if p.current else ''}", True),
+                    (w("starts"), lambda p: p.start),
+                    (w("target"), lambda p: p.target),
+                    (w("due"), lambda p: p.due),
+                    (w("done"), lambda p: f"{p.done}/{p.total}"),
+                    (w("late"), lambda p: p.overdue),
+                    (w("status"), lambda p: w(f"phase:{p.status}")),
                 ],
-                title="Phases",
+                title=w("Phases"),
                 empty="the handbook has no phases",
             )
             if o.overdue:
@@ -61,13 +67,13 @@ def register(root: typer.Typer) -> None:
                     o.overdue,
                     [
                         ("#", lambda t: t.id),
-                        ("overdue item", lambda t: t.title, True),
-                        ("phase", lambda t: (t.ref or "").removeprefix("phase:")),
-                        ("owner", lambda t: t.owner),
-                        ("due", lambda t: t.due),
-                        ("days", lambda t: t.days_overdue),
+                        (w("overdue item"), lambda t: t.title, True),
+                        (w("phase"), lambda t: (t.ref or "").removeprefix("phase:")),
+                        (w("owner"), lambda t: t.owner),
+                        (w("due"), lambda t: t.due),
+                        (w("days"), lambda t: t.days_overdue),
                     ],
-                    title="Overdue",
+                    title=w("Overdue"),
                 )
 
         emit(out, as_json=as_json, render=render)

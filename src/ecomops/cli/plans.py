@@ -13,12 +13,14 @@ from ecomops.cli.common import (
     AsOpt,
     DbOpt,
     JsonOpt,
+    LangOpt,
     UrlOpt,
     actor,
     audit,
     command,
     database,
     instant,
+    lang_of,
     note,
     now,
     session,
@@ -56,6 +58,8 @@ DeptOpt = Annotated[
     ),
 ]
 WHAT = {"week": "Monday plan", "month": "month-end summary", "dept": "department summary"}
+#: the title of the department head's summary in plan status (keys of render.labels.words)
+HEADS = ("The department's summary", "the head's")
 
 
 def _texts(
@@ -122,10 +126,13 @@ def _edit(template: str) -> str | None:
         os.unlink(name)
 
 
-def _render_plan(p) -> None:
+def _render_plan(p, lang: str = "en") -> None:
     from ecomops.cli.output import esc
 
     c = console()
+    if lang != "en":
+        _render_plan_zh(p, lang)
+        return
     what = WHAT[p.kind].capitalize()
     c.print(
         f"[bold]{what} {p.period} — {esc(p.name)}[/] (version {p.version} of "
@@ -314,6 +321,7 @@ def status(
     week: WeekOpt = None,
     month: MonthOpt = None,
     as_: AsOpt = None,
+    lang: LangOpt = None,
     db: DbOpt = None,
     database_url: UrlOpt = None,
     as_json: JsonOpt = False,
@@ -324,27 +332,34 @@ def status(
 
     Example: ecomops plan status --week 2026-W48
     """
+    from ecomops.render.labels import words
+    from ecomops.services.handbook import position_names
     from ecomops.services.plans import plan_status
 
+    language = lang_of(lang)
+    L = words(language)
     with session(db, database_url, write=False) as s:
         stamp = now()
         kind, period = _period(week, month, stamp)
         out = plan_status(s, kind=kind, period=period, now=stamp, viewer=actor(s, as_))
+        names = position_names(s, language)
 
     def render(o) -> None:
         for w in o.warnings:
             note(f"warning: {w}")
         columns = [
-            ("name", lambda r: r.name),
-            ("position", lambda r: r.position),
-            ("status", lambda r: _status_text(r.status)),
-            ("submitted", lambda r: r.submitted_at),
-            ("versions", lambda r: r.versions),
+            (L("person"), lambda r: r.name),
+            (L("position"), lambda r: names.get(r.position, r.position)),
+            (L("status"), lambda r: _status_text(r.status, language)),
+            (L("submitted"), lambda r: r.submitted_at),
+            (L("versions"), lambda r: r.versions),
         ]
+        en = language == "en"
+        what = WHAT[o.kind].capitalize() if en else L(f"plan:{o.kind}")
         table(
             o.members,
             columns,
-            title=f"{WHAT[o.kind].capitalize()} {o.period}, due {fmt(o.due_at)}",
+            title=f"{what} {o.period}, {L('due')} {fmt(o.due_at)}",
             empty="no active department members on the roster",
         )
         note(", ".join(f"{v} {k.replace('_', ' ')}" for k, v in o.counts.items()))
@@ -352,7 +367,7 @@ def status(
             table(
                 o.department,
                 columns,
-                title=f"The department's summary {o.period} (the head's), due {fmt(o.due_at)}",
+                title=f"{L(HEADS[0])} {o.period} ({L(HEADS[1])}), {L('due')} {fmt(o.due_at)}",
             )
 
     emit(out, as_json=as_json, render=render)
@@ -367,6 +382,7 @@ def show(
     month: MonthOpt = None,
     department: DeptOpt = False,
     as_: AsOpt = None,
+    lang: LangOpt = None,
     db: DbOpt = None,
     database_url: UrlOpt = None,
     as_json: JsonOpt = False,
@@ -380,12 +396,206 @@ def show(
     kind, period = _period(week, month, now(), department)
     with session(db, database_url, write=False) as s:
         out = plan_show(s, who=name, kind=kind, period=period, viewer=actor(s, as_))
-    emit(out, as_json=as_json, render=_render_plan)
+    language = lang_of(lang)
+    emit(out, as_json=as_json, render=lambda p: _render_plan(p, language))
 
 
-def _status_text(status: str) -> str:
+@command(app, "collect")
+def collect_cmd(
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Show what would be recorded; record and move nothing."),
+    ] = False,
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since",
+            help="Only the messages received on or after this day \\[default: all].",
+            show_default=False,
+        ),
+    ] = None,
+    move_to: Annotated[
+        str | None,
+        typer.Option(
+            "--move-to",
+            help="Move the recorded messages to this folder (made when missing) \\[default: "
+            "leave every message where it is].",
+            show_default=False,
+        ),
+    ] = None,
+    as_: AsOpt = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Collect the Monday plans and month-end summaries members mailed to the department head
+    from the head's mailbox (ECOMOPS_IMAP_HOST, _USER, _PASSWORD, _FOLDER, or \\[imap] in the
+    settings file): each new message from a member's roster address is recorded as theirs,
+    submitted at the mail server's received time; the period is the one its subject names
+    (2026-W49, 第49周, 2026-11, 11月, 月度总结 …), else the week it was received in. Messages
+    are never marked read, moved or deleted (unless --move-to); a message already recorded is
+    not recorded again; one it cannot use is listed with the reason. A collected plan is
+    already in the head's mailbox: it is not mailed again. Safe to run from cron.
+
+    Example: ecomops plan collect --dry-run
+    """
+    from ecomops.cli.common import day
+    from ecomops.config import imap_settings
+    from ecomops.services.mailbox import collect, open_mailbox
+
+    settings = imap_settings()
+    if settings is None:
+        raise InvalidInput(
+            "no mailbox to collect plans from is configured",
+            "set ECOMOPS_IMAP_HOST, ECOMOPS_IMAP_USER and ECOMOPS_IMAP_PASSWORD (or [imap] in "
+            "the settings file)",
+        )
+    first = day(since, "--since") if since else None
+    with database(db, database_url, write=False) as opened:
+        with open_mailbox(settings) as box:
+            with opened.session(write=True) as s:
+                acts = actor(s, as_)
+                got = collect(s, mailbox=box, since=first, now=now(), actor=acts, dry_run=dry_run)
+                out = got.out
+                if not dry_run:
+                    audit(
+                        s,
+                        extra={
+                            "recorded": len(out.recorded),
+                            "skipped": len(out.skipped),
+                            "already": out.already,
+                        },
+                    )
+            if move_to and got.uids:
+                if dry_run:
+                    note(f"would move {len(got.uids)} recorded message(s) to {move_to}")
+                else:
+                    box.move(got.uids, move_to)
+                    out = out.model_copy(update={"moved_to": move_to, "moved": len(got.uids)})
+
+    def render(o) -> None:
+        table(
+            o.recorded,
+            [
+                ("sender", lambda r: r.sender),
+                ("person", lambda r: r.person),
+                ("kind", lambda r: r.kind),
+                ("period", lambda r: r.period),
+                ("version", lambda r: r.version),
+                ("received", lambda r: r.submitted_at),
+                ("status", lambda r: r.status.replace("_", " ")),
+                ("subject", lambda r: r.subject, True),
+            ],
+            title=f"{'Would record' if o.dry_run else 'Recorded'} from {o.mailbox}",
+            empty="no new plans in the mailbox",
+        )
+        if o.skipped:
+            table(
+                o.skipped,
+                [
+                    ("sender", lambda r: r.sender),
+                    ("subject", lambda r: r.subject, True),
+                    ("received", lambda r: r.received_at),
+                    ("reason", lambda r: r.reason, True),
+                ],
+                title="Not used (left in the mailbox as they were)",
+            )
+        tail = f"; {o.already} already recorded" if o.already else ""
+        moved = f"; moved {o.moved} to {o.moved_to}" if o.moved_to else ""
+        verb = "would record" if o.dry_run else "recorded"
+        note(f"{verb} {len(o.recorded)}, not used {len(o.skipped)}{tail}{moved}")
+
+    emit(out, as_json=as_json, render=render)
+
+
+def _status_text(status: str, lang: str = "en") -> str:
     """A status as the tables show it: ``not_expected`` is a dash."""
-    return "—" if status == "not_expected" else status.replace("_", " ")
+    if status == "not_expected":
+        return "—"
+    if lang != "en":
+        from ecomops.render.labels import words
+
+        return words(lang)(f"plan:{status}")
+    return status.replace("_", " ")
+
+
+def _render_plan_zh(p, lang: str) -> None:
+    """A plan as :func:`_render_plan` shows it, in Chinese (``lang``: zh or zh-hans)."""
+    from ecomops.cli.output import esc
+    from ecomops.render.labels import words
+
+    w = words(lang)
+    c = console()
+    c.print(
+        f"[bold]{w('plan:' + p.kind)} {p.period} — {esc(p.name)}[/] ({w('version')} "
+        f"{p.version}/{p.versions}; {w('due')} {fmt(p.due_at)}; {w('first in')} "
+        f"{fmt(p.first_submitted_at)}: {w('plan:' + p.status)}"
+        f"{'' if p.expected else '; ' + w('not expected of them')})"
+    )
+    c.print(f"[bold]{w('Summary')}[/]")
+    c.print(esc(p.summary, lines=True))
+    c.print(f"[bold]{w('Plan')}[/]")
+    c.print(esc(p.plan, lines=True))
+    if p.mail:
+        c.print(
+            f"{w('mailed to')} {esc(p.mail.to)}, {fmt(p.mail.sent_at)}"
+            if p.mail.sent_at
+            else f"[red]{w('not mailed')}[/]: {esc(p.mail.error or '', lines=True)}"
+        )
+
+
+def _calendar_columns(lang: str) -> list:
+    """The calendar's columns in ``lang``: weekdays, holidays and deadlines in words (in
+    Chinese a holiday by its Chinese name, a deadline by what is due)."""
+    from ecomops.render.labels import words
+
+    w = words(lang)
+    if lang == "en":
+        return [
+            (w("date"), lambda d: d.date),
+            (w("day"), lambda d: d.weekday),
+            (w("working"), lambda d: d.working),
+            (w("note"), lambda d: d.holiday or d.adjusted_workday, True),
+            (w("deadline"), lambda d: d.deadlines, True),
+        ]
+    from ecomops.services.workcal import holiday_names
+
+    zh = holiday_names()
+
+    def holiday(name: str | None) -> str | None:
+        if name is None:
+            return None
+        if name == "holiday":
+            return w("holiday")
+        adjusted = "adjusted working day"
+        if name.startswith(adjusted):  # "adjusted working day (Spring Festival)"
+            inner = name[len(adjusted) :].strip().removeprefix("(").removesuffix(")")
+            return w(adjusted) + (f"({holiday(inner)})" if inner else "")
+        found = zh.get(name)  # else a holiday the handbook names: as it is written
+        if found is None or lang == "zh-hans":
+            return found or name
+        import opencc  # the library's names are simplified: zh is the manual's script
+
+        return opencc.OpenCC("s2t").convert(found)
+
+    def deadline(text: str) -> str:
+        kind, _, period = text.partition(" ")
+        return f"{w(kind)} {period}".strip()
+
+    return [
+        (w("date"), lambda d: d.date),
+        (w("day"), lambda d: w(d.weekday)),
+        (w("working"), lambda d: w("yes") if d.working else w("no")),
+        (w("note"), lambda d: holiday(d.holiday or d.adjusted_workday), True),
+        (w("deadline"), lambda d: [deadline(x) for x in d.deadlines], True),
+    ]
+
+
+def _calendar_title(o, lang: str) -> str:
+    from ecomops.render.labels import words
+
+    sep = ": " if lang == "en" else ":"
+    return f"{o.month}{sep}{o.working_days} {words(lang)('working days')}"
 
 
 def register(root: typer.Typer) -> None:
@@ -395,6 +605,7 @@ def register(root: typer.Typer) -> None:
             str | None,
             typer.Option("--month", help="YYYY-MM \\[default: this month].", show_default=False),
         ] = None,
+        lang: LangOpt = None,
         db: DbOpt = None,
         database_url: UrlOpt = None,
         as_json: JsonOpt = False,
@@ -408,22 +619,13 @@ def register(root: typer.Typer) -> None:
         from ecomops.services.plans import calendar_month
 
         wanted = parse_month(month) if month is not None else None
+        language = lang_of(lang)
         with session(db, database_url, write=False) as s:
             out = calendar_month(s, month=wanted, now=now())
 
         def render(o) -> None:
             for w in o.warnings:
                 note(f"warning: {w}")
-            table(
-                o.days,
-                [
-                    ("date", lambda d: d.date),
-                    ("day", lambda d: d.weekday),
-                    ("working", lambda d: d.working),
-                    ("note", lambda d: d.holiday or d.adjusted_workday, True),
-                    ("deadline", lambda d: d.deadlines, True),
-                ],
-                title=f"{o.month}: {o.working_days} working days",
-            )
+            table(o.days, _calendar_columns(language), title=_calendar_title(o, language))
 
         emit(out, as_json=as_json, render=render)

@@ -40,23 +40,28 @@ def list_(
 
     Example: ecomops roles list --json
     """
+    from ecomops.render.labels import words
+    from ecomops.services.handbook import position_names
     from ecomops.services.manual import roles_list
 
+    language = lang_of(lang)
     with session(db, database_url, write=False) as s:
-        out = roles_list(s, lang_of(lang))
+        out = roles_list(s, language)
+        names = position_names(s, language)
+    w = words(language)
+    columns = [
+        ("name", lambda r: r.name, True),
+        ("reports to", lambda r: names.get(r.reports_to, r.reports_to)),
+        ("raters", lambda r: [names.get(q, q) for q in r.raters], True),
+        ("staff", lambda r: r.staff),
+    ]
+    if language == "en":  # the id is English: it is shown in English only (and in --json)
+        columns.insert(0, ("id", lambda r: r.id))
     emit(
         out,
         as_json=as_json,
         render=lambda rows: table(
-            rows,
-            [
-                ("id", lambda r: r.id),
-                ("name", lambda r: r.name, True),
-                ("reports to", lambda r: r.reports_to),
-                ("raters", lambda r: r.raters, True),
-                ("staff", lambda r: r.staff),
-            ],
-            title="Positions",
+            rows, [(w(h), *rest) for h, *rest in columns], title=w("Positions")
         ),
     )
 
@@ -73,22 +78,25 @@ def permissions(
 
     Example: ecomops roles permissions --lang zh-hans
     """
+    from ecomops.render.labels import words
     from ecomops.services.manual import permissions_list
 
+    language = lang_of(lang)
     with session(db, database_url, write=False) as s:
-        out = permissions_list(s, lang_of(lang))
+        out = permissions_list(s, language)
+    w = words(language)
+    columns = [
+        ("what", lambda r: r.description, True),
+        ("who may", lambda r: r.who_text, True),
+        ("default", lambda r: w("tool's default") if r.default else w("handbook")),
+    ]
+    if language == "en":  # the action's id: English only (and --json)
+        columns.insert(0, ("action", lambda r: r.action))
     emit(
         out,
         as_json=as_json,
         render=lambda rows: table(
-            rows,
-            [
-                ("action", lambda r: r.action),
-                ("what", lambda r: r.description, True),
-                ("who may", lambda r: r.who_text, True),
-                ("default", lambda r: "tool's default" if r.default else "handbook"),
-            ],
-            title="Permissions",
+            rows, [(w(h), *rest) for h, *rest in columns], title=w("Permissions")
         ),
     )
 
@@ -105,27 +113,37 @@ def show(
 
     Example: ecomops roles show 策划主管 --lang en
     """
+    from ecomops.render.labels import words
+    from ecomops.services.handbook import position_names, rubric_names
     from ecomops.services.manual import role_show
 
+    language = lang_of(lang)
     with session(db, database_url, write=False) as s:
-        out = role_show(s, position, lang_of(lang))
+        out = role_show(s, position, language)
+        names = position_names(s, language)
+        rubrics = rubric_names(s, language)
+    w = words(language)
+
+    def named(pid):
+        return None if pid is None else names.get(pid, pid)
 
     def render(p) -> None:
         from ecomops.cli.output import esc
 
         c = console()
-        c.print(f"[bold]{esc(p.name)}[/] ({p.id})")
+        c.print(f"[bold]{esc(p.name)}[/]" + (f" ({p.id})" if language == "en" else ""))
         if p.summary:
             c.print(esc(p.summary))
         c.print(
-            f"reports to: {esc(p.reports_to)}"
-            + (" (tool default)" if "reports_to" in p.defaults else "")
+            f"{w('reports to')}: {esc(named(p.reports_to))}"
+            + (f" ({w('tool default')})" if "reports_to" in p.defaults else "")
         )
-        c.print(f"rubric: {esc(p.rubric)}; raters: {esc(p.raters)}")
+        rubric = None if p.rubric is None else rubrics.get(p.rubric, p.rubric)
+        c.print(f"{w('rubric')}: {esc(rubric)}; {w('raters')}: {esc([named(q) for q in p.raters])}")
         if p.reports:
-            c.print(f"direct reports: {esc(p.reports)}")
+            c.print(f"{w('direct reports')}: {esc([named(q) for q in p.reports])}")
         if not p.card:
-            c.print("[dim]no position card in §5[/]")
+            c.print(f"[dim]{w('no position card in §5')}[/]")
         for n, d in enumerate(p.duties, start=1):
             c.print(f"  {n}. {esc(d)}")
 
@@ -144,10 +162,13 @@ def rubric_show(
 
     Example: ecomops rubric show copywriter --json
     """
+    from ecomops.render.labels import words
     from ecomops.services.manual import rubric_show as build
 
+    language = lang_of(lang)
     with session(db, database_url, write=False) as s:
-        out = build(s, position, lang_of(lang))
+        out = build(s, position, language)
+    w = words(language)
 
     def render(r) -> None:
         from rich.table import Table
@@ -157,21 +178,27 @@ def rubric_show(
         t = Table(
             title=cell(f"{r.rubric.name} — {r.position.name}", "table.title"),
             caption=cell(
-                f"rated by: {', '.join(q.name for q in r.raters)}"
-                + (" (tool default)" if r.defaults else ""),
+                f"{w('rated by')}: {', '.join(q.name for q in r.raters)}"
+                + (f" ({w('tool default')})" if r.defaults else ""),
                 "table.caption",
             ),
             show_lines=True,
             header_style="bold",
         )
-        t.add_column("criterion")
-        t.add_column("weight", justify="right")
-        t.add_column("level")
-        t.add_column("descriptor", overflow="fold")
+        t.add_column(w("criterion"))
+        t.add_column(w("weight"), justify="right")
+        t.add_column(w("level"))
+        t.add_column(w("descriptor"), overflow="fold")
         for crit in r.criteria:
             for i, lv in enumerate(crit.levels):
                 t.add_row(
-                    (cell(crit.name) + "\n" + cell(crit.id, "dim")) if i == 0 else "",
+                    (
+                        (cell(crit.name) + "\n" + cell(crit.id, "dim"))
+                        if language == "en"
+                        else cell(crit.name)
+                    )
+                    if i == 0
+                    else "",
                     f"{fmt(crit.weight)}%" if i == 0 else "",
                     f"{lv.grade} ({fmt(lv.points)})",
                     cell(lv.text),

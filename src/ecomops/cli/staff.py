@@ -42,31 +42,63 @@ ForceOpt = Annotated[
     ),
 ]
 
-COLUMNS: list[Column] = [
-    ("id", lambda s: s.id),
-    ("name", lambda s: s.name),
-    ("position", lambda s: s.position_name, True),
-    ("email", lambda s: s.email, True),
-    ("manager", lambda s: s.manager),
-    ("active", lambda s: s.active),
-    ("joined", lambda s: s.joined),
-    ("left", lambda s: s.left),
-]
-CHANGES: list[Column] = [
-    ("effective", lambda c: c.effective),
-    ("name", lambda c: c.name),
-    ("field", lambda c: c.field),
-    ("old", lambda c: c.old, True),
-    ("new", lambda c: c.new, True),
-    ("recorded", lambda c: c.recorded_at),
-    ("by", lambda c: c.by),
-]
+
+def columns(lang: str) -> list[Column]:
+    """The roster's columns, headed in ``lang``."""
+    from ecomops.render.labels import words
+
+    w = words(lang)
+    return [
+        (w("id"), lambda s: s.id),
+        (w("person"), lambda s: s.name),
+        (w("position"), lambda s: s.position_name, True),
+        (w("email"), lambda s: s.email, True),
+        (w("manager"), lambda s: s.manager),
+        (w("active"), lambda s: w("yes") if s.active else w("no")),
+        (w("joined"), lambda s: s.joined),
+        (w("left"), lambda s: s.left),
+    ]
+
+
+def changes(lang: str, positions: dict[str, str]) -> list[Column]:
+    """The columns of a roster's history, in ``lang`` (``positions``: id → name shown)."""
+    from ecomops.render.labels import words
+
+    w = words(lang)
+
+    def value(c, v):
+        if v is None or lang == "en":
+            return v
+        if c.field == "position":
+            return positions.get(v, v)
+        if c.field == "active":
+            return w("yes") if v == "true" else w("no") if v == "false" else v
+        return v
+
+    return [
+        (w("effective"), lambda c: c.effective),
+        (w("person"), lambda c: c.name),
+        (w("field"), lambda c: w(c.field) if lang != "en" else c.field),
+        (w("old"), lambda c: value(c, c.old), True),
+        (w("new"), lambda c: value(c, c.new), True),
+        (w("recorded"), lambda c: c.recorded_at),
+        (w("by"), lambda c: c.by),
+    ]
+
+
 #: the most rows an import shows on the terminal (--json lists them all)
 SHOWN = 50
 
 
-def _show(rows, title: str = "Staff") -> None:
-    table(rows, COLUMNS, title=title, empty="no staff yet; add someone with: ecomops staff add")
+def _show(rows, title: str | None = None, lang: str = "en") -> None:
+    from ecomops.render.labels import words
+
+    table(
+        rows,
+        columns(lang),
+        title=title if title is not None else words(lang)("Staff"),
+        empty="no staff yet; add someone with: ecomops staff add",
+    )
 
 
 def _date(text: str | None, flag: str):
@@ -237,14 +269,23 @@ def show(
 
     Example: ecomops staff show 李娜
     """
+    from ecomops.render.labels import words
+    from ecomops.services.handbook import position_names
     from ecomops.services.staff import staff_show
 
+    language = lang_of(lang)
     with session(db, database_url, write=False) as s:
-        out = staff_show(s, name, lang=lang_of(lang))
+        out = staff_show(s, name, lang=language)
+        names = position_names(s, language)
 
     def render(o) -> None:
-        _show([o], title=o.name)
-        table(o.changes, CHANGES, title="History", empty=f"no changes to {o.name}'s record")
+        _show([o], title=o.name, lang=language)
+        table(
+            o.changes,
+            changes(language, names),
+            title=words(language)("History"),
+            empty=f"no changes to {o.name}'s record",
+        )
 
     emit(out, as_json=as_json, render=render)
 
@@ -305,9 +346,10 @@ def list_(
     """
     from ecomops.services.staff import staff_list
 
+    language = lang_of(lang)
     with session(db, database_url, write=False) as s:
-        out = staff_list(s, include_inactive=all_, lang=lang_of(lang))
-    emit(out, as_json=as_json, render=_show)
+        out = staff_list(s, include_inactive=all_, lang=language)
+    emit(out, as_json=as_json, render=lambda rows: _show(rows, lang=language))
 
 
 @command(app, "import")
@@ -356,15 +398,19 @@ def import_(
 
     Example: ecomops staff import roster.csv --update --deactivate-missing
     """
+    from ecomops.render.labels import words
+    from ecomops.services.handbook import position_names
     from ecomops.services.staff import staff_import
 
+    language = lang_of(lang)
     with session(db, database_url, write=True) as s:
+        names = position_names(s, language)
         out = staff_import(
             s,
             file,
             actor=actor(s, as_),
             now=now(),
-            lang=lang_of(lang),
+            lang=language,
             encoding=encoding,
             update=update,
             deactivate_missing=deactivate_missing,
@@ -372,14 +418,16 @@ def import_(
             show=None if as_json else SHOWN,
         )
 
+    w = words(language)
+
     def render(o) -> None:
         if o.staff:
-            _show(o.staff, title=f"Imported from {o.file}")
+            _show(o.staff, title=f"{w('Imported from')} {o.file}", lang=language)
         touched = o.added + o.changed + o.deactivated
         if touched > len(o.staff):
             note(f"the first {len(o.staff)} of {touched} people shown (--json lists everyone)")
         if o.changes:
-            table(o.changes, CHANGES, title=f"Changed by {o.file}")
+            table(o.changes, changes(language, names), title=f"{w('Changed by')} {o.file}")
         if len(o.changes) == SHOWN:
             note(f"the first {SHOWN} changes shown (--json lists them all)")
         if update:

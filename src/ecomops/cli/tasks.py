@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 import typer
@@ -44,39 +45,76 @@ AsOpt = Annotated[
     ),
 ]
 
-COLUMNS: list[Column] = [
-    ("id", lambda t: t.id),
-    ("due", lambda t: t.due),
-    ("late", lambda t: f"{t.days_overdue}d" if t.overdue else ""),
-    ("status", lambda t: t.status),
-    ("owner", lambda t: t.owner, True),
-    ("source", lambda t: t.goal or t.source),
-    ("task", lambda t: t.title, True),
-]
+
+def columns(lang: str) -> list[Column]:
+    """The task list's columns, headed (and its status words) in ``lang``."""
+    from ecomops.render.labels import words
+
+    w = words(lang)
+    return [
+        (w("id"), lambda t: t.id),
+        (w("due"), lambda t: t.due),
+        (w("late"), lambda t: f"{t.days_overdue}{w('d')}" if t.overdue else ""),
+        (w("status"), lambda t: w(f"task:{t.status}")),
+        (w("owner"), lambda t: t.owner, True),
+        (w("source"), lambda t: t.goal or w(f"source:{t.source}")),
+        (w("task"), lambda t: t.title, True),
+    ]
 
 
-def _render_detail(t) -> None:
+#: what the task history stored on creation ("owner 陈静, due 2026-11-27"), in other words
+_CREATED = re.compile(r"owner (?P<owner>.*), due (?P<due>\d{4}-\d{2}-\d{2})")
+
+
+def _render_detail(t, lang: str = "en") -> None:
     from ecomops.cli.output import esc
+    from ecomops.render.labels import labels, words
 
+    w = words(lang)
     c = console()
-    late = f", [red]{t.days_overdue} days overdue[/]" if t.overdue else ""
     c.print(f"[bold]#{t.id} {esc(t.title)}[/]")
+    if lang == "en":
+        late = f", [red]{t.days_overdue} days overdue[/]" if t.overdue else ""
+        c.print(
+            f"{t.status}; owner {esc(t.owner or '—')}; due {t.due}"
+            + (f" (target {t.target})" if t.target else "")
+            + late
+        )
+        c.print(
+            f"source: {t.source}"
+            + (f" {t.ref}" if t.ref else "")
+            + (f"; goal {t.goal}" if t.goal else "")
+        )
+        if t.note:
+            c.print(f"note: {esc(t.note, lines=True)}")
+        for e in t.history:
+            c.print(
+                f"  {fmt(e.at)}  {esc(e.actor or '—')}: {e.action}"
+                + (f" — {esc(e.detail)}" if e.detail else "")
+            )
+        return
+    late = f", [red]{w('late')} {t.days_overdue} {w('d')}[/]" if t.overdue else ""
     c.print(
-        f"{t.status}; owner {esc(t.owner or '—')}; due {t.due}"
-        + (f" (target {t.target})" if t.target else "")
+        f"{w('task:' + t.status)}; {w('owner')} {esc(t.owner or '—')}; {w('due')} {t.due}"
+        + (f" ({w('target date')} {t.target})" if t.target else "")
         + late
     )
-    c.print(
-        f"source: {t.source}"
-        + (f" {t.ref}" if t.ref else "")
-        + (f"; goal {t.goal}" if t.goal else "")
-    )
+    # the source in words; a goal by the id one types (--goal nov.1), never a phase's id
+    c.print(f"{w('source')}: {w('source:' + t.source)}" + (f" {t.goal}" if t.goal else ""))
     if t.note:
-        c.print(f"note: {esc(t.note, lines=True)}")
+        c.print(f"{w('note')}: {esc(t.note, lines=True)}")
     for e in t.history:
+        detail = e.detail
+        if e.action == "created" and detail is not None:
+            made = _CREATED.fullmatch(detail)
+            detail = (
+                f"{w('owner')} {made['owner']}, {w('due')} {made['due']}" if made else None
+            )  # else the handbook's reference: an id
+        actor = w("handbook") if e.actor == "handbook" else e.actor
+        action = labels(lang).get(f"w:event:{e.action}", e.action)
         c.print(
-            f"  {fmt(e.at)}  {esc(e.actor or '—')}: {e.action}"
-            + (f" — {esc(e.detail)}" if e.detail else "")
+            f"  {fmt(e.at)}  {esc(actor or '—')}: {esc(action)}"
+            + (f" — {esc(detail)}" if detail else "")
         )
 
 
@@ -118,13 +156,16 @@ def list_(
 
     Example: ecomops tasks list --overdue --owner 张伟
     """
+    from ecomops.render.labels import words
     from ecomops.services.tasks import tasks_list
 
+    language = lang_of(lang)
+    w = words(language)
     with session(db, database_url, write=False) as s:
         out = tasks_list(
             s,
             now=now(),
-            lang=lang_of(lang),
+            lang=language,
             overdue=overdue,
             due_within=due_within,
             owner=owner,
@@ -136,8 +177,8 @@ def list_(
         as_json=as_json,
         render=lambda rows: table(
             rows,
-            COLUMNS,
-            title="Overdue tasks" if overdue else "Tasks",
+            columns(language),
+            title=w("Overdue tasks") if overdue else w("Tasks"),
             empty="no overdue tasks" if overdue else "no tasks",
         ),
     )
@@ -157,9 +198,10 @@ def show(
     """
     from ecomops.services.tasks import task_show
 
+    language = lang_of(lang)
     with session(db, database_url, write=False) as s:
-        out = task_show(s, task, now=now(), lang=lang_of(lang))
-    emit(out, as_json=as_json, render=_render_detail)
+        out = task_show(s, task, now=now(), lang=language)
+    emit(out, as_json=as_json, render=lambda t: _render_detail(t, language))
 
 
 @command(app, "add")
@@ -287,7 +329,5 @@ def reschedule(
     when = day(due, "--due")
     with session(db, database_url, write=True) as s:
         who = acting(s, as_, strict=False)
-        out = task_set_due(
-            s, task, when, actor=who, now=now(), lang=lang_of(lang), past=past
-        )
+        out = task_set_due(s, task, when, actor=who, now=now(), lang=lang_of(lang), past=past)
     emit(out, as_json=as_json, render=lambda t: note(f"task {t.id} is now due {t.due}"))

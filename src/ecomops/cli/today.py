@@ -17,7 +17,7 @@ from ecomops.cli.common import (
     now,
     session,
 )
-from ecomops.cli.output import console, emit, fmt
+from ecomops.cli.output import console, emit
 
 today_command = None
 
@@ -41,8 +41,12 @@ def register(root: typer.Typer) -> None:
         database_url: UrlOpt = None,
         as_json: JsonOpt = False,
     ) -> None:
-        """What needs doing now: overdue tasks, tasks due this week, this week's Monday plan,
-        the month-end deadline when it is near, the open appraisal cycle.
+        """What needs doing now: overdue tasks, tasks due in the next three working days,
+        the Monday plan, the month-end summary when near, the ratings still owed.
+
+        A member sees their own items, each gone once done. The department head (and
+        whoever may read others' records) sees the team: overdue tasks by person, who has
+        not sent the Monday plan or the month's summary, and the ratings owed, by rater.
 
         Example: ecomops today --as 李娜
         """
@@ -58,32 +62,8 @@ def register(root: typer.Typer) -> None:
 
 
 def render_dashboard(d, lang: str) -> None:
-    from ecomops.cli.output import esc
-    from ecomops.render.labels import labels
+    from ecomops.render.dashboard import dashboard_lines
 
-    L = labels(lang)
     c = console()
-    who = f" — {d.person}" if d.person else ""
-    c.print(f"[bold]{L['today']} {d.now:%Y-%m-%d %H:%M}{esc(who)}[/]")
-    for t in d.overdue:
-        c.print(
-            f"  [red]{L['my_overdue']} {t.days_overdue}d[/] #{t.id} {esc(t.title)}"
-            f" ({esc(t.owner or '—')}, {t.due})"
-        )
-    for t in d.due_this_week:
-        c.print(f"  [yellow]{L['due_this_week']}[/] #{t.id} {esc(t.title)} ({t.due})")
-    from ecomops.render.dashboard import plan_lines
-
-    for line in plan_lines(d, L):  # not_expected: "—"; the head's department summary
+    for line in dashboard_lines(d, lang):
         c.print(line)
-    if d.month_end_near:
-        c.print(f"  [yellow]{L['month_end_near']} {fmt(d.month_end_due)}[/]")
-    if d.cycle:
-        c.print(
-            f"  {L['cycle_progress']} {d.cycle.id}: {L['complete']} {d.cycle.complete}, "
-            f"{L['pending']} {d.cycle.pending}"
-        )
-        if d.to_rate:
-            c.print(f"  {L['to_rate']}: {esc(', '.join(d.to_rate))}")
-    if not (d.overdue or d.due_this_week or d.month_end_near or d.to_rate):
-        c.print(f"  {L['nothing']}")

@@ -1,29 +1,133 @@
-"""The dashboard's plan lines (``ecomops today``): this week's Monday plan and, for the
-department head, the department's weekly summary."""
+"""The dashboard on the terminal (``ecomops today``): Rich markup lines, every label in the
+chosen language, positions by name, user text (names, titles) escaped.
+
+A member's lines: their overdue tasks, their tasks due in the next three working days, their
+Monday plan (in, or not in yet), their month-end summary when near, whom they still have to
+rate. The team view adds the overdue tasks by person, who has not sent the Monday plan and,
+near month-end, the month's summary, and the ratings still owed, by rater."""
 
 from __future__ import annotations
 
-from ecomops.views import DashboardOut
+from typing import Any
+
+from ecomops.views import DashboardOut, DashboardPersonOut, TaskOut
+
+IN = ("on_time", "late")
+
+
+def _e(value: Any) -> str:
+    """User text for a markup line: shown as typed, never as markup nor terminal codes."""
+    from rich.markup import escape
+
+    from ecomops.text import safe
+
+    return escape(safe(str(value)))
 
 
 def _state(status: str | None, L: dict[str, str]) -> str:
-    if status in ("on_time", "late"):
+    if status in IN:
         return L["plan_in"]
     if status == "not_expected":  # not a member on its deadline's day: nothing to hand in
         return f"— ({L['not_expected']})"
     return L["plan_not_in"]
 
 
+def _who(people: list[DashboardPersonOut]) -> str:
+    return ", ".join(f"{_e(p.name)} ({_e(p.position_name)})" for p in people)
+
+
+def _task(t: TaskOut, L: dict[str, str], *, owner: bool) -> str:
+    late = f"[red]{t.days_overdue}{L['days_unit']}[/] " if t.overdue else ""
+    whose = f"{_e(t.owner or '—')}, " if owner else ""
+    return f"{late}#{t.id} {_e(t.title)} ({whose}{L['due']} {t.due})"
+
+
 def plan_lines(d: DashboardOut, L: dict[str, str]) -> list[str]:
-    """Rich markup lines (no user text in them) for this week's plans on the dashboard."""
+    """This week's Monday plans: the viewer's own, the head's department summary, and on the
+    team view who has not sent theirs (or, acting as nobody, the counts)."""
     due = f"{d.monday_plan_due:%Y-%m-%d %H:%M}"
-    if not d.person:
-        counts = ", ".join(f"{L[k]} {v}" for k, v in d.monday_plan_counts.items())
-        return [f"  {L['monday_plan']} {d.week}: {counts}"]
-    lines = [f"  {L['monday_plan']} {d.week}: {_state(d.monday_plan_status, L)} ({L['due']} {due})"]
+    lines = []
+    if d.person and d.monday_plan_status is not None:
+        lines.append(
+            f"  {L['monday_plan']} {d.week}: {_state(d.monday_plan_status, L)} ({L['due']} {due})"
+        )
     if d.department_summary_status is not None:
         lines.append(
             f"  {L['dept_plan']} {d.week}: {_state(d.department_summary_status, L)} "
             f"({L['due']} {due})"
         )
+    if d.view == "team":
+        if not d.person:
+            counts = ", ".join(f"{L[k]} {v}" for k, v in d.monday_plan_counts.items())
+            lines.append(f"  {L['monday_plan']} {d.week}: {counts}")
+        if d.plans_missing:
+            lines.append(
+                f"  [yellow]{L['plans_missing']} {d.week}[/] ({L['due']} {due}): "
+                f"{_who(d.plans_missing)}"
+            )
+        elif d.person:
+            lines.append(f"  {L['plans_missing']} {d.week}: — ({L['all_in']})")
     return lines
+
+
+def dashboard_lines(d: DashboardOut, lang: str) -> list[str]:
+    """The whole dashboard as Rich markup lines."""
+    from ecomops.render.labels import labels
+
+    L = labels(lang)
+    team = d.view == "team"
+    who = f" — {_e(d.person)}" if d.person else ""
+    out = [f"[bold]{L['today']} {d.now:%Y-%m-%d %H:%M}{who}[/]"]
+    if team and d.overdue_by_person:
+        out.append(f"  [red]{L['team_overdue']}[/]:")
+        for group in d.overdue_by_person:
+            name = _e(group.name) if group.name else f"— ({L['unheld']})"
+            out.append(f"    {name} ({_e(group.position_name or '—')}):")
+            out.extend(f"      {_task(t, L, owner=False)}" for t in group.tasks)
+    else:
+        out.extend(f"  [red]{L['my_overdue']}[/] {_task(t, L, owner=False)}" for t in d.overdue)
+    if d.due_soon:
+        out.append(f"  [yellow]{L['due_soon']}[/] ({L['until']} {d.due_soon_until}):")
+        out.extend(f"    {_task(t, L, owner=team)}" for t in d.due_soon)
+    out.extend(plan_lines(d, L))
+    if d.month_end_near:
+        due = f"{d.month_end_due:%Y-%m-%d %H:%M}"
+        if d.month_end_status in IN:
+            out.append(f"  {L['month_summary']} {d.month}: {L['plan_in']} ({L['due']} {due})")
+        elif d.month_end_status not in (None, "not_expected"):
+            out.append(f"  [yellow]{L['month_end_near']} {due}[/] ({d.month})")
+        if d.summaries_missing:
+            out.append(
+                f"  [yellow]{L['summaries_missing']} {d.month}[/] ({L['due']} {due}): "
+                f"{_who(d.summaries_missing)}"
+            )
+        elif team:
+            out.append(
+                f"  {L['summaries_missing']} {d.month} ({L['due']} {due}): — ({L['all_in']})"
+            )
+    if d.cycle:
+        out.append(
+            f"  {L['cycle_progress']} {_e(d.cycle.id)}: {L['complete']} {d.cycle.complete}, "
+            f"{L['pending']} {d.cycle.pending}"
+        )
+        if d.to_rate:
+            out.append(f"  {L['to_rate']}: {_e(', '.join(d.to_rate))}")
+        if d.ratings_owed:
+            out.append(f"  [yellow]{L['ratings_owed']}[/]:")
+            out.extend(
+                f"    {_e(r.name)} ({_e(r.position_name)}): {_e(', '.join(r.to_rate))}"
+                for r in d.ratings_owed
+            )
+    mine_due = d.month_end_near and d.month_end_status in ("missing", "open")
+    if not (
+        d.overdue
+        or d.due_soon
+        or d.to_rate
+        or d.plans_missing
+        or d.summaries_missing
+        or d.ratings_owed
+        or mine_due
+        or d.monday_plan_status in ("missing", "open")
+    ):
+        out.append(f"  {L['nothing']}")
+    return out

@@ -1,18 +1,50 @@
-"""The report as a list of sections of plain rows (labels applied), shared by every format."""
+"""The report as a list of sections of typed rows (labels applied), shared by every format.
+
+A cell is text, a number, a date or time, a share (:class:`Pct`) or a plan status
+(:class:`Mark`); each format shows it its own way (a workbook keeps dates as dates and shares
+as percentages; the terminal shows a status as a sign, the others as a sign and a word).
+A table names its columns of long text (``wrap``): on a narrow terminal those wrap, names,
+numbers and dates never do."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from ecomops.render.labels import labels
 from ecomops.views import ReportOut
 
 
+@dataclass(frozen=True)
+class Pct:
+    """A share in percent (``Decimal("45")`` is 45 %)."""
+
+    value: Decimal
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A plan status: its id (``on_time`` …), its sign and its word in the report's language."""
+
+    code: str
+    sign: str
+    label: str
+
+
+Cell = str | int | Decimal | date | datetime | Pct | Mark | None
+
+#: a plan status as a sign, so the grid reads without colour
+SIGNS = {"on_time": "✓", "late": "!", "missing": "✗", "open": "~", "not_expected": "-"}
+
+
 @dataclass
 class Table:
     headers: list[str]
-    rows: list[list[str]]
+    rows: list[list[Cell]]
+    #: the columns of long text: the ones that wrap when the terminal is narrow
+    wrap: tuple[int, ...] = ()
 
 
 @dataclass
@@ -21,6 +53,8 @@ class Section:
     title: str
     tables: list[Table] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: a short name (a workbook's sheet)
+    short: str = ""
 
 
 def num(value) -> str:
@@ -31,11 +65,144 @@ def num(value) -> str:
     return str(value)
 
 
-def sections(r: ReportOut) -> list[Section]:
-    L = labels(r.lang)
+def text(cell: Cell) -> str:
+    """A cell as the text the terminal, Markdown and HTML show."""
+    if cell is None:
+        return "—"
+    if isinstance(cell, str):
+        return cell
+    if isinstance(cell, datetime):
+        return f"{cell:%Y-%m-%d %H:%M}"
+    if isinstance(cell, date):
+        return cell.isoformat()
+    if isinstance(cell, Pct):
+        return f"{num(cell.value)}%"
+    if isinstance(cell, Mark):
+        return "—" if cell.code == "not_expected" else f"{cell.sign} {cell.label}"
+    return num(cell)
+
+
+# --- labels of the report's own beyond render/labels.py ------------------------------------------
+
+_EXTRA = {
+    "en": {
+        "sheet_goals": "Goals",
+        "sheet_next_goals": "Next month's goals",
+        "sheet_tasks": "Tasks",
+        "sheet_plans": "Plans",
+        "sheet_appraisal": "Appraisal",
+        "sheet_leave": "Leave",
+        "sheet_handovers": "Handovers",
+        "sheet_visitors": "Visitors",
+        "sheet_year_appraisal": "Appraisals of the year",
+        "limit_rule": "{group} {count} of {n} · limit {limit} = ⌈{share} % × {n}⌉",
+        "limit_strict": "{group} {count} of {n} · exactly {limit}",
+        "limit_none": "{group} {count} of {n} · no limit",
+        "limit_col": "Limit (the grade and those above it)",
+        "limit_col_strict": "Exact count",
+        "advisory": "advisory only: fewer appraisals than the quota's smallest group",
+        "week": "Week",
+        "calibrated_by": "By",
+        "on": "On",
+        "grade_before": "Grade before",
+        "grade_after": "Grade after",
+        "plan_chart_desc": "{name}: {counts}",
+        "grade_chart_desc": "{grade}: {count} of {n} ({share} %), quota {quota} %",
+    },
+    "zh-hans": {
+        "sheet_goals": "本月目标",
+        "sheet_next_goals": "下月目标",
+        "sheet_tasks": "任务",
+        "sheet_plans": "周一计划与月末总结",
+        "sheet_appraisal": "绩效考核",
+        "sheet_leave": "请假与调休",
+        "sheet_handovers": "暂时工作交接",
+        "sheet_visitors": "来访登记",
+        "sheet_year_appraisal": "年度绩效考核",
+        "limit_rule": "{group}:{n} 人中 {count} 人 · 上限 {limit} = ⌈{share}% × {n}⌉",
+        "limit_strict": "{group}:{n} 人中 {count} 人 · 规定 {limit} 人",
+        "limit_none": "{group}:{n} 人中 {count} 人 · 不设上限",
+        "limit_col": "上限(本级及以上)",
+        "limit_col_strict": "规定人数",
+        "advisory": "人数少于强制分布的最小组,仅供参考",
+        "week": "周",
+        "calibrated_by": "校准人",
+        "on": "日期",
+        "grade_before": "原级别",
+        "grade_after": "校准后级别",
+        "plan_chart_desc": "{name}:{counts}",
+        "grade_chart_desc": "{grade}:{n} 人中 {count} 人({share}%),规定比例 {quota}%",
+    },
+}
+
+
+@lru_cache(maxsize=4)
+def report_labels(lang: str) -> dict[str, str]:
+    """render/labels.py's labels and the report's own, in ``lang``."""
+    if lang == "en":
+        return {**labels(lang), **_EXTRA["en"]}
+    if lang == "zh-hans":
+        return {**labels(lang), **_EXTRA["zh-hans"]}
+    import opencc
+
+    conv = opencc.OpenCC("s2t")
+    merged = {**labels(lang), **{k: conv.convert(v) for k, v in _EXTRA["zh-hans"].items()}}
+    return {k: _as_the_manual(v) for k, v in merged.items()}
+
+
+#: where OpenCC's traditional characters differ from the manual's own (it writes 考核,
+#: 分布 and 周一)
+_MANUAL_CHARACTERS = (("考覈", "考核"), ("分佈", "分布"), ("週", "周"))
+
+
+def _as_the_manual(text: str) -> str:
+    for theirs, ours in _MANUAL_CHARACTERS:
+        text = text.replace(theirs, ours)
+    return text
+
+
+def short_position(name: str, department: str) -> str:
+    """A position's name without the department's own name in front of it (the report is the
+    department's): "E-commerce Department Manager" → "Manager", 电商部经理 → 经理."""
+    if department and name.startswith(department) and name[len(department) :].strip():
+        return name[len(department) :].strip()
+    return name
+
+
+def week_label(week: str, lang: str) -> str:
+    """``2026-W45`` as a column head: W45, 第45周."""
+    n = week.split("-W")[-1]
+    return f"W{n}" if lang == "en" else f"第{int(n)}周"
+
+
+def goal_label(goal_id: str, goal_text: str, lang: str) -> str:
+    """A goal with its id in English (``nov.1 …``, what ``tasks add --goal`` takes), with its
+    number in Chinese (``1. …``): the ids are English words."""
+    if lang == "en":
+        return f"{goal_id} {goal_text}"
+    return f"{goal_id.rsplit('.', 1)[-1]}. {goal_text}"
+
+
+def limit_text(d, n: int, strict: bool, L: dict[str, str]) -> str:
+    """``A+B 4 of 5 · limit 4 = ⌈75 % × 5⌉``: the quota's count for the group a grade closes."""
+    values = {"group": d.group, "count": d.group_count, "n": n, "limit": d.limit}
+    if d.limit is None:
+        return L["limit_none"].format(**values)
+    if strict:
+        return L["limit_strict"].format(**values)
+    return L["limit_rule"].format(**values, share=num(d.group_share))
+
+
+def sections(r: ReportOut, *, short_names: bool = False) -> list[Section]:
+    """The report's sections; ``short_names``: positions without the department's name."""
+    L = report_labels(r.lang)
 
     def st(s: str) -> str:
         return L.get(f"status_{s}", L.get(s, s))
+
+    def pos(pid: str) -> str:
+        name = r.position_names.get(pid, pid)
+        return short_position(name, r.department) if short_names else name
 
     out: list[Section] = []
     goal_headers = [L["goal"], L["due"], L["progress"], L["status"]]
@@ -43,48 +210,57 @@ def sections(r: ReportOut) -> list[Section]:
         ("goals", f"{L['goals']} ({r.month})", r.goals),
         ("next_goals", f"{L['next_goals']} ({r.next_month})", r.next_goals),
     ):
-        rows = [
-            [f"{g.id} {g.text}", g.due.isoformat(), f"{g.done}/{g.total}", st(g.status)]
+        rows: list[list[Cell]] = [
+            [goal_label(g.id, g.text, r.lang), g.due, f"{g.done}/{g.total}", st(g.status)]
             for g in goals
         ]
         out.append(
             Section(
-                sid, title, [Table(goal_headers, rows)] if rows else [], [] if rows else [L["none"]]
+                sid,
+                title,
+                [Table(goal_headers, rows, wrap=(0,))] if rows else [],
+                [] if rows else [L["none"]],
+                L[f"sheet_{sid}"],
             )
         )
-    done_rows = [
-        [str(t.id), t.title, t.owner or "—", f"{t.done_at:%Y-%m-%d}" if t.done_at else "—"]
+    done_rows: list[list[Cell]] = [
+        [t.id, t.title, t.owner or "—", t.done_at.date() if t.done_at else None]
         for t in r.tasks_done
     ]
-    overdue_rows = [
-        [str(t.id), t.title, t.owner or "—", t.due.isoformat(), str(t.days_overdue)]
-        for t in r.tasks_overdue
+    overdue_rows: list[list[Cell]] = [
+        [t.id, t.title, t.owner or "—", t.due, t.days_overdue] for t in r.tasks_overdue
     ]
-    owner_rows = [[o.owner, str(o.done), str(o.overdue)] for o in r.by_owner]
-    tasks = Section("tasks", L["tasks"])
+    owner_rows: list[list[Cell]] = [[o.owner, o.done, o.overdue] for o in r.by_owner]
+    tasks = Section("tasks", L["tasks"], short=L["sheet_tasks"])
     tasks.notes.append(
         f"{L['tasks_done']}: {len(done_rows)}; {L['tasks_overdue']}: {len(overdue_rows)}"
     )
     if owner_rows:
         tasks.tables.append(Table([L["owner"], L["done"], L["overdue"]], owner_rows))
     if done_rows:
-        tasks.tables.append(Table(["#", L["tasks_done"], L["owner"], L["done"]], done_rows))
+        tasks.tables.append(
+            Table(["#", L["tasks_done"], L["owner"], L["done"]], done_rows, wrap=(1,))
+        )
     if overdue_rows:
         tasks.tables.append(
-            Table(["#", L["tasks_overdue"], L["owner"], L["due"], L["days_overdue"]], overdue_rows)
+            Table(
+                ["#", L["tasks_overdue"], L["owner"], L["due"], L["days_overdue"]],
+                overdue_rows,
+                wrap=(1,),
+            )
         )
     out.append(tasks)
     p = r.plans
 
-    def plan_st(s: str) -> str:  # a period not expected of the person is a dash
-        return "—" if s == "not_expected" else st(s)
+    def mark(s: str) -> Mark:
+        return Mark(s, SIGNS.get(s, "?"), L.get(s, s))
 
-    plan_rows = [
+    plan_rows: list[list[Cell]] = [
         [
             m.name,
-            r.position_names.get(m.position, m.position),
-            *(plan_st(m.weeks.get(w, "not_expected")) for w in p.weeks),
-            plan_st(m.month_end),
+            pos(m.position),
+            *(mark(m.weeks.get(w, "not_expected")) for w in p.weeks),
+            mark(m.month_end),
         ]
         for m in p.members
     ]
@@ -93,8 +269,8 @@ def sections(r: ReportOut) -> list[Section]:
         [
             d.name,
             L["dept_summary"],
-            *(plan_st(d.weeks.get(w, "not_expected")) for w in p.weeks),
-            "—",
+            *(mark(d.weeks.get(w, "not_expected")) for w in p.weeks),
+            mark("not_expected"),
         ]
         for d in p.department
     ]
@@ -103,13 +279,20 @@ def sections(r: ReportOut) -> list[Section]:
         L["plans"],
         [
             Table(
-                [L["member"], L["position"], *(w.split("-")[-1] for w in p.weeks), L["month_end"]],
+                [
+                    L["member"],
+                    L["position"],
+                    *(week_label(w, r.lang) for w in p.weeks),
+                    L["month_end"],
+                ],
                 plan_rows,
+                wrap=(1,),
             )
         ]
         if plan_rows
         else [],
         [] if plan_rows else [L["none"]],
+        L["sheet_plans"],
     )
     plans.notes.append(", ".join(f"{st(k)} {v}" for k, v in p.totals.items()))
     for d in p.department:
@@ -121,8 +304,13 @@ def sections(r: ReportOut) -> list[Section]:
     out.append(plans)
     a = r.appraisal
     if a is not None:
-        sec = Section("appraisal", f"{L['appraisal']} {a.cycle}")
-        verdict = L["exempt"] if a.exempt else (L["quota_ok"] if a.ok else L["quota_broken"])
+        sec = Section("appraisal", f"{L['appraisal']} {a.cycle}", short=L["sheet_appraisal"])
+        if a.exempt:
+            verdict = L["exempt"]
+        elif a.advisory:
+            verdict = L["advisory"]
+        else:
+            verdict = L["quota_ok"] if a.ok else L["quota_broken"]
         sec.notes.append(f"{st('complete')} {a.complete}, {st('pending')} {a.pending}; {verdict}")
         sec.tables.append(
             Table(
@@ -137,49 +325,74 @@ def sections(r: ReportOut) -> list[Section]:
                 [
                     [
                         p.employee,
-                        r.position_names.get(p.position, p.position),
+                        pos(p.position),
                         st(p.status),
-                        num(p.score) if p.visible else L["confidential"],
+                        (p.score if p.score is not None else None)
+                        if p.visible
+                        else L["confidential"],
                         p.grade or "—",
                         p.final_grade or "—",
                     ]
                     for p in a.people
                 ],
+                wrap=(1,),
             )
         )
-        sec.tables.append(
-            Table(
-                [L["grade"], L["count"], L["share"], L["quota"]],
-                [
-                    [d.grade, str(d.count), f"{num(d.share)}%", f"{num(d.quota_share)}%"]
-                    for d in a.distribution
-                ],
+        if a.distribution:
+            sec.tables.append(
+                Table(
+                    [
+                        L["grade"],
+                        L["count"],
+                        L["share"],
+                        L["quota"],
+                        L["limit_col_strict"] if a.strict else L["limit_col"],
+                    ],
+                    [
+                        [
+                            d.grade,
+                            d.count,
+                            Pct(d.share),
+                            Pct(d.quota_share),
+                            limit_text(d, a.complete, a.strict, L),
+                        ]
+                        for d in a.distribution
+                    ],
+                    wrap=(4,),
+                )
             )
-        )
         if a.violations:
             sec.tables.append(
                 Table(
                     [L["violations"], L["count"], L["limit"]],
-                    [[v.grades, str(v.count), str(v.limit)] for v in a.violations],
+                    [[v.grades, v.count, v.limit] for v in a.violations],
                 )
             )
         if a.calibrations:
             sec.tables.append(
                 Table(
-                    [L["calibrations"], L["from"], L["to"], L["reason"]],
                     [
-                        [f"{c.employee} ({c.by}, {c.at:%Y-%m-%d})", c.before, c.after, c.reason]
+                        L["calibrations"],
+                        L["calibrated_by"],
+                        L["on"],
+                        L["grade_before"],
+                        L["grade_after"],
+                        L["reason"],
+                    ],
+                    [
+                        [c.employee, c.by, c.at.date(), c.before, c.after, c.reason]
                         for c in a.calibrations
                     ],
+                    wrap=(5,),
                 )
             )
         out.append(sec)
-    leave_rows = [
+    leave_rows: list[list[Cell]] = [
         [
             x.name,
             L.get(f"kind_{x.kind}", x.kind),
-            x.start.isoformat(),
-            x.end.isoformat(),
+            x.start,
+            x.end,
             x.reason,
             L["yes"] if x.special else L["no"],
             L.get(f"leave_{x.status}", x.status),
@@ -202,40 +415,41 @@ def sections(r: ReportOut) -> list[Section]:
                         L["status"],
                     ],
                     leave_rows,
+                    wrap=(4,),
                 )
             ]
             if leave_rows
             else [],
             [] if leave_rows else [L["none"]],
+            L["sheet_leave"],
         )
     )
-    ho_rows = [
-        [
-            h.name,
-            h.cover,
-            f"{h.start_at:%Y-%m-%d %H:%M}",
-            f"{h.end_at:%Y-%m-%d %H:%M}",
-            h.place,
-            h.matter,
-        ]
-        for h in r.handovers
+    ho_rows: list[list[Cell]] = [
+        [h.name, h.cover, h.start_at, h.end_at, h.place, h.matter] for h in r.handovers
     ]
     out.append(
         Section(
             "handovers",
             L["handovers"],
-            [Table([L["member"], L["cover"], L["from"], L["to"], L["place"], L["matter"]], ho_rows)]
+            [
+                Table(
+                    [L["member"], L["cover"], L["from"], L["to"], L["place"], L["matter"]],
+                    ho_rows,
+                    wrap=(4, 5),
+                )
+            ]
             if ho_rows
             else [],
             [] if ho_rows else [L["none"]],
+            L["sheet_handovers"],
         )
     )
-    vi_rows = [
+    vi_rows: list[list[Cell]] = [
         [
             v.name,
             v.approved_by,
             v.escort,
-            f"{v.arrived_at:%Y-%m-%d %H:%M}",
+            v.arrived_at,
             f"{v.left_at:%H:%M}" if v.left_at else "—",
             v.purpose or "—",
         ]
@@ -256,24 +470,26 @@ def sections(r: ReportOut) -> list[Section]:
                         L["reason"],
                     ],
                     vi_rows,
+                    wrap=(5,),
                 )
             ]
             if vi_rows
             else [],
             [] if vi_rows else [L["none"]],
+            L["sheet_visitors"],
         )
     )
-    out.extend(year_sections(r))
+    out.extend(year_sections(r, short_names=short_names))
     return out
 
 
 def title(r: ReportOut) -> str:
-    L = labels(r.lang)
+    L = report_labels(r.lang)
     return f"{r.department} — {L['report_title']} {r.month}"
 
 
 def subtitle(r: ReportOut) -> str:
-    L = labels(r.lang)
+    L = report_labels(r.lang)
     return f"{r.company} · {L['as_of']} {r.as_of:%Y-%m-%d %H:%M}"
 
 
@@ -309,16 +525,18 @@ def _year_labels(lang: str) -> dict[str, str]:
     return _YEAR_LABELS.get(lang, _YEAR_LABELS["en"])
 
 
-def year_sections(r: ReportOut) -> list[Section]:
+def year_sections(r: ReportOut, *, short_names: bool = False) -> list[Section]:
     """The year's appraisals, when the report has them (``report --year``): each person's
     final grade per cycle, and who was graded A or D more than once."""
     from ecomops.views import YearReportOut
 
     if not isinstance(r, YearReportOut):
         return []
-    L, Y = labels(r.lang), _year_labels(r.lang)
+    L, Y = report_labels(r.lang), _year_labels(r.lang)
     y = r.year_appraisal
-    sec = Section("year_appraisal", f"{Y['year_appraisal']} {y.year}")
+    sec = Section(
+        "year_appraisal", f"{Y['year_appraisal']} {y.year}", short=L["sheet_year_appraisal"]
+    )
     sec.notes.append(f"{Y['year_cycles']}: {', '.join(c.id for c in y.cycles) or '—'}")
     if y.people:
         sec.tables.append(
@@ -327,7 +545,13 @@ def year_sections(r: ReportOut) -> list[Section]:
                 [
                     [
                         p.employee,
-                        r.position_names.get(p.position, p.position),
+                        (
+                            short_position(
+                                r.position_names.get(p.position, p.position), r.department
+                            )
+                            if short_names
+                            else r.position_names.get(p.position, p.position)
+                        ),
                         *(
                             (p.grades.get(c.id) or (L["pending"] if c.id in p.grades else "—"))
                             if p.visible
@@ -345,7 +569,8 @@ def year_sections(r: ReportOut) -> list[Section]:
         sec.tables.append(
             Table(
                 [Y["repeated"], L["grade"], Y["times"], L["cycle"]],
-                [[x.employee, x.grade, str(x.count), ", ".join(x.cycles)] for x in y.repeated],
+                [[x.employee, x.grade, x.count, ", ".join(x.cycles)] for x in y.repeated],
+                wrap=(3,),
             )
         )
     return [sec]

@@ -1,12 +1,30 @@
 """The report as one self-contained HTML page: inline CSS and inline SVG charts, no scripts,
-no fonts or images from the network, so it can be forwarded and opened anywhere."""
+no fonts or images from the network, so it can be forwarded and opened anywhere.
+
+It reads at a phone's width (390 px: no sideways scrolling) as at a desk's; its landmarks
+(header, main, a labelled section per part) and each chart's text alternative (a ``<title>``
+and a ``<desc>`` holding the chart's numbers) are there for a screen reader; and no chart
+relies on colour alone (signs on the plan grid, a hatch for the quota's bars)."""
 
 from __future__ import annotations
 
 import html
+from datetime import date
+from decimal import Decimal
 
-from ecomops.render.document import sections, subtitle, title
-from ecomops.render.labels import labels
+from ecomops.render.document import (
+    SIGNS,
+    Mark,
+    Pct,
+    limit_text,
+    num,
+    report_labels,
+    sections,
+    subtitle,
+    text,
+    title,
+    week_label,
+)
 from ecomops.text import safe
 from ecomops.views import ReportOut
 
@@ -21,11 +39,16 @@ CSS = """
 body{font-family:"PingFang SC","Microsoft YaHei","Noto Sans CJK SC",system-ui,sans-serif;
 margin:2rem auto;max-width:60rem;color:#1f2933;line-height:1.5;padding:0 1rem}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;border-bottom:2px solid #e4e7eb;
-padding-bottom:.2rem;margin-top:2rem}.sub{color:#616e7c;margin-top:0}
+padding-bottom:.2rem;margin-top:2rem}.sub{color:#52606d;margin-top:0}
 table{border-collapse:collapse;width:100%;margin:.6rem 0 1rem}th,td{border:1px solid #e4e7eb;
 padding:.3rem .5rem;text-align:left;vertical-align:top;font-size:.92rem}
-th{background:#f5f7fa}td.n{text-align:right}.note{color:#3e4c59}
-figure{margin:1rem 0}figcaption{font-size:.9rem;color:#616e7c}
+th{background:#f5f7fa}td.n{text-align:right;white-space:nowrap}
+.note{color:#3e4c59}figure{margin:1rem 0}figcaption{font-size:.9rem;color:#52606d}
+svg{max-width:100%;height:auto}
+@media (max-width:40rem){body{margin:1rem auto;padding:0 .5rem}
+th,td{padding:.2rem .3rem;font-size:.8rem}td.w{overflow-wrap:anywhere}
+.mw{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%);white-space:nowrap}}
+.nw{white-space:nowrap}.tw{overflow-x:auto;max-width:100%}
 @media print{body{margin:0}h2{page-break-after:avoid}}
 """
 
@@ -33,109 +56,187 @@ COLORS = {
     "on_time": "#3ebd93",
     "late": "#f0b429",
     "missing": "#e12d39",
-    "open": "#9aa5b1",
+    "open": "#cbd2d9",
+    "not_expected": "#f5f7fa",
     "actual": "#2186eb",
-    "quota": "#cbd2d9",
+    "quota": "#9aa5b1",
 }
 
 
 def _grade_chart(r: ReportOut) -> str:
+    """Each grade's share (solid) against its quota share (hatched, so the two differ without
+    colour), the values written on the bars, and under each grade the quota's limit for its
+    group as a count (A+B ≤ 4): the same numbers as the table, also as the chart's text."""
     a = r.appraisal
     if a is None or not a.distribution:
         return ""
-    L = labels(r.lang)
-    w, h, pad, bar = 520, 220, 40, 22
+    L = report_labels(r.lang)
+    w, h, pad, bar = 560, 250, 40, 26
     top = max(
         [float(d.share) for d in a.distribution]
         + [float(d.quota_share) for d in a.distribution]
         + [1.0]
     )
     step = (w - 2 * pad) / len(a.distribution)
+    chart_h = h - 2 * pad - 24
+    desc = "; ".join(
+        L["grade_chart_desc"].format(
+            grade=d.grade,
+            count=d.count,
+            n=a.complete,
+            share=num(d.share),
+            quota=num(d.quota_share),
+        )
+        + ("" if d.limit is None else f" · {limit_text(d, a.complete, a.strict, L)}")
+        for d in a.distribution
+    )
     parts = [
-        f'<svg role="img" aria-label="{escape(L["distribution"])}" id="grade-chart" '
+        f'<svg role="img" aria-labelledby="grade-chart-title grade-chart-desc" id="grade-chart" '
         f'xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
         f'viewBox="0 0 {w} {h}">'
+        f'<title id="grade-chart-title">{escape(L["distribution"])}</title>'
+        f'<desc id="grade-chart-desc">{escape(desc)}</desc>'
+        '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#ffffff"/>'
+        f'<rect width="3" height="6" fill="{COLORS["quota"]}"/></pattern></defs>'
     ]
-    parts.append(
-        f'<line x1="{pad}" y1="{h - pad}" x2="{w - pad}" y2="{h - pad}" stroke="#9aa5b1"/>'
-    )
+    base = pad + 24 + chart_h
+    parts.append(f'<line x1="{pad}" y1="{base}" x2="{w - pad}" y2="{base}" stroke="#52606d"/>')
     for i, d in enumerate(a.distribution):
         x = pad + i * step + step / 2
-        for j, (value, color, label) in enumerate(
+        for j, (value, fill, label) in enumerate(
             (
-                (float(d.share), COLORS["actual"], f"{d.count}"),
-                (float(d.quota_share), COLORS["quota"], f"{d.quota_share}%"),
+                (float(d.share), COLORS["actual"], text(Pct(d.share))),
+                (float(d.quota_share), "url(#hatch)", text(Pct(d.quota_share))),
             )
         ):
-            bh = (h - 2 * pad) * value / top
+            bh = chart_h * value / top
             bx = x - bar + j * bar
             parts.append(
-                f'<rect class="bar" x="{bx:.1f}" y="{h - pad - bh:.1f}" width="{bar - 2}" '
-                f'height="{bh:.1f}" fill="{color}"><title>{escape(d.grade)}: '
-                f"{escape(label)}</title></rect>"
+                f'<rect class="bar" x="{bx:.1f}" y="{base - bh:.1f}" width="{bar - 2}" '
+                f'height="{bh:.1f}" fill="{fill}" stroke="#52606d" stroke-width="0.5"/>'
+                f'<text x="{bx + bar / 2 - 1:.1f}" y="{base - bh - 4:.1f}" '
+                f'text-anchor="middle" font-size="11">{escape(label)}</text>'
             )
         parts.append(
-            f'<text x="{x:.1f}" y="{h - pad + 16}" text-anchor="middle" '
-            f'font-size="13">{escape(d.grade)}</text>'
+            f'<text x="{x:.1f}" y="{base + 16}" text-anchor="middle" font-size="13" '
+            f'font-weight="bold">{escape(d.grade)} · {d.count}/{a.complete}</text>'
         )
+        if d.limit is not None:
+            parts.append(
+                f'<text x="{x:.1f}" y="{base + 32}" text-anchor="middle" '
+                f'font-size="11">{escape(d.group)} ≤ {d.limit}</text>'
+            )
     parts.append(
-        f'<rect x="{w - 150}" y="8" width="12" height="12" fill="{COLORS["actual"]}"/>'
-        f'<text x="{w - 133}" y="18" font-size="12">{escape(L["share"])}</text>'
-        f'<rect x="{w - 80}" y="8" width="12" height="12" fill="{COLORS["quota"]}"/>'
-        f'<text x="{w - 63}" y="18" font-size="12">{escape(L["quota"])}</text>'
+        f'<rect x="{pad}" y="6" width="12" height="12" fill="{COLORS["actual"]}"/>'
+        f'<text x="{pad + 17}" y="16" font-size="12">{escape(L["share"])}</text>'
+        f'<rect x="{pad + 140}" y="6" width="12" height="12" fill="url(#hatch)" '
+        f'stroke="#52606d" stroke-width="0.5"/>'
+        f'<text x="{pad + 157}" y="16" font-size="12">{escape(L["quota"])}</text>'
     )
     parts.append("</svg>")
     return f"<figure>{''.join(parts)}<figcaption>{escape(L['distribution'])}</figcaption></figure>"
 
 
 def _plan_chart(r: ReportOut) -> str:
+    """Plan compliance as a grid: a row per member, a column per week (and the month-end
+    summary), each cell coloured and marked with its status's sign, so it reads without
+    colour; the legend pairs sign, colour and word."""
     members = r.plans.members
     if not members:
         return ""
-    L = labels(r.lang)
-    row_h, label_w, w = 24, 140, 520
-    h = row_h * len(members) + 30
-    kinds = ("on_time", "late", "missing", "open")
+    L = report_labels(r.lang)
+    weeks = r.plans.weeks
+    cols = [week_label(wk, r.lang) for wk in weeks] + [L["month_end"]]
+    row_h, label_w, cell_w = 26, 110, 58
+    w = label_w + cell_w * len(cols) + 10
+    top = 34
+    legend_y = top + row_h * len(members) + 12
+    h = legend_y + 40
+    desc = "; ".join(
+        L["plan_chart_desc"].format(
+            name=m.name,
+            counts=", ".join(
+                f"{week_label(wk, r.lang)} {L.get(m.weeks.get(wk, 'not_expected'))}" for wk in weeks
+            )
+            + f", {L['month_end']} {L.get(m.month_end)}",
+        )
+        for m in members
+    )
     parts = [
-        f'<svg role="img" aria-label="{escape(L["compliance"])}" id="plan-chart" '
+        f'<svg role="img" aria-labelledby="plan-chart-title plan-chart-desc" id="plan-chart" '
         f'xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" '
         f'viewBox="0 0 {w} {h}">'
+        f'<title id="plan-chart-title">{escape(L["compliance"])}</title>'
+        f'<desc id="plan-chart-desc">{escape(desc)}</desc>'
     ]
-    for i, m in enumerate(members):
-        total = sum(getattr(m, k) for k in kinds) or 1
-        y = 4 + i * row_h
+    for j, c in enumerate(cols):
+        cx = label_w + j * cell_w + cell_w / 2
+        size = 12 if j < len(weeks) else 10
         parts.append(
-            f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end" '
+            f'<text x="{cx:.1f}" y="{top - 10}" text-anchor="middle" font-size="{size}" '
+            f'font-weight="bold">{escape(c)}</text>'
+        )
+    for i, m in enumerate(members):
+        y = top + i * row_h
+        parts.append(
+            f'<text x="{label_w - 8}" y="{y + 17}" text-anchor="end" '
             f'font-size="12">{escape(m.name)}</text>'
         )
-        x = float(label_w)
-        for k in kinds:
-            n = getattr(m, k)
-            if not n:
-                continue
-            bw = (w - label_w - 10) * n / total
+        statuses = [m.weeks.get(wk, "not_expected") for wk in weeks] + [m.month_end]
+        for j, st in enumerate(statuses):
+            x = label_w + j * cell_w
             parts.append(
-                f'<rect class="bar" x="{x:.1f}" y="{y}" width="{bw:.1f}" '
-                f'height="{row_h - 6}" fill="{COLORS[k]}"><title>{escape(L[k])}: {n}'
-                f"</title></rect>"
+                f'<rect class="bar" x="{x + 2}" y="{y + 2}" width="{cell_w - 4}" '
+                f'height="{row_h - 4}" fill="{COLORS.get(st, "#ffffff")}" stroke="#9aa5b1" '
+                f'stroke-width="0.5"/>'
+                f'<text x="{x + cell_w / 2:.1f}" y="{y + 18}" text-anchor="middle" '
+                f'font-size="14" font-weight="bold">{escape(SIGNS.get(st, "?"))}</text>'
             )
-            x += bw
-    lx = label_w
-    for k in kinds:
+    lx = 4.0
+    for k, sign in SIGNS.items():
         parts.append(
-            f'<rect x="{lx}" y="{h - 18}" width="12" height="12" fill="{COLORS[k]}"/>'
-            f'<text x="{lx + 16}" y="{h - 8}" font-size="12">{escape(L[k])}</text>'
+            f'<rect x="{lx}" y="{legend_y}" width="18" height="18" fill="{COLORS[k]}" '
+            f'stroke="#9aa5b1" stroke-width="0.5"/>'
+            f'<text x="{lx + 9}" y="{legend_y + 14}" text-anchor="middle" font-size="12" '
+            f'font-weight="bold">{escape(sign)}</text>'
+            f'<text x="{lx + 22}" y="{legend_y + 14}" font-size="12">{escape(L[k])}</text>'
         )
-        lx += 90
+        lx += 22 + 8 * len(L[k]) * (2 if r.lang != "en" else 1) + 14
     parts.append("</svg>")
     return f"<figure>{''.join(parts)}<figcaption>{escape(L['compliance'])}</figcaption></figure>"
 
 
+def _td(cell, wraps: bool) -> str:
+    """A cell: numbers to the right, a date (and a time) never broken inside, long text
+    (``wraps``) broken anywhere on a narrow screen, a plan status as its sign and word."""
+    if isinstance(cell, int | Decimal | Pct) and not isinstance(cell, bool):
+        return f'<td class="n">{escape(text(cell))}</td>'
+    if isinstance(cell, date):
+        return (
+            "<td>"
+            + " ".join(f'<span class="nw">{escape(part)}</span>' for part in text(cell).split(" "))
+            + "</td>"
+        )
+    if isinstance(cell, Mark) and cell.code != "not_expected":
+        return (
+            f'<td><span aria-hidden="true">{escape(cell.sign)}</span> '
+            f'<span class="mw">{escape(cell.label)}</span></td>'
+        )
+    return f'<td class="w">{escape(text(cell))}</td>' if wraps else f"<td>{escape(text(cell))}</td>"
+
+
 def render(r: ReportOut) -> str:
     lang = "en" if r.lang == "en" else ("zh-Hans" if r.lang == "zh-hans" else "zh-Hant")
-    body = [f"<h1>{escape(title(r))}</h1>", f'<p class="sub">{escape(subtitle(r))}</p>']
+    body = [
+        f'<header><h1>{escape(title(r))}</h1><p class="sub">{escape(subtitle(r))}</p></header>',
+        "<main>",
+    ]
     for s in sections(r):
-        body.append(f'<section id="{s.id}"><h2>{escape(s.title)}</h2>')
+        body.append(
+            f'<section id="{s.id}" aria-labelledby="h-{s.id}">'
+            f'<h2 id="h-{s.id}">{escape(s.title)}</h2>'
+        )
         for n in s.notes:
             body.append(f'<p class="note">{escape(n)}</p>')
         if s.id == "plans":
@@ -143,24 +244,20 @@ def render(r: ReportOut) -> str:
         if s.id == "appraisal":
             body.append(_grade_chart(r))
         for t in s.tables:
+            # a table wider than a phone scrolls inside its own box, never the page
             body.append(
+                '<div class="tw" tabindex="0">'
                 "<table><thead><tr>"
-                + "".join(f"<th>{escape(h)}</th>" for h in t.headers)
+                + "".join(f'<th scope="col">{escape(h)}</th>' for h in t.headers)
                 + "</tr></thead><tbody>"
             )
             for row in t.rows:
                 body.append(
-                    "<tr>"
-                    + "".join(
-                        f'<td class="n">{escape(c)}</td>'
-                        if c.replace(".", "").replace("%", "").replace("/", "").isdigit()
-                        else f"<td>{escape(c)}</td>"
-                        for c in row
-                    )
-                    + "</tr>"
+                    "<tr>" + "".join(_td(c, i in t.wrap) for i, c in enumerate(row)) + "</tr>"
                 )
-            body.append("</tbody></table>")
+            body.append("</tbody></table></div>")
         body.append("</section>")
+    body.append("</main>")
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">'

@@ -5,7 +5,7 @@ cannot end a table cell, and control characters are shown (text.safe: ESC → �
 
 from __future__ import annotations
 
-from ecomops.render.document import sections, subtitle, title
+from ecomops.render.document import SIGNS, report_labels, sections, subtitle, text, title
 from ecomops.text import safe
 from ecomops.views import ReportOut
 
@@ -35,6 +35,15 @@ def render(r: ReportOut) -> str:
             lines.append("| " + " | ".join(_cell(h) for h in t.headers) + " |")
             lines.append("|" + "|".join("---" for _ in t.headers) + "|")
             for row in t.rows:
-                lines.append("| " + " | ".join(_cell(c) for c in row) + " |")
+                lines.append("| " + " | ".join(_cell(text(c)) for c in row) + " |")
             lines.append("")
+        if s.id == "plans" and s.tables:
+            L = report_labels(r.lang)
+            lines += [
+                _text(
+                    "  ".join(f"{SIGNS[k]} {L[k]}" for k in SIGNS if k != "not_expected")
+                    + f"  — {L['not_expected']}"
+                ),
+                "",
+            ]
     return "\n".join(lines).rstrip() + "\n"

@@ -54,6 +54,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "calibrate": ("employee", "cycle"),
     "plan submit": ("week", "month", "received_at", "department"),
     "plan send": ("name", "week", "month", "department"),
+    "plan collect": ("since", "move_to", "recorded", "skipped", "already"),
     "leave request": ("from_", "to", "kind", "special"),
     "leave approve": ("leave",),
     "leave decline": ("leave",),
@@ -71,6 +72,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "db restore": ("path",),
     "db copy": ("to",),
     "db grant": ("name", "login"),
+    "remind": ("reminders_sent", "reminders_failed", "messages_sent", "messages_failed"),
 }
 
 

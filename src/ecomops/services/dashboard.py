@@ -1,30 +1,41 @@
-"""What needs doing now (``ecomops today``)."""
+"""What needs doing now (``ecomops today``), for the person acting: built on
+:func:`ecomops.services.duties.owed`, narrowed to the viewer.
+
+A member sees their own items, each gone once done: their overdue tasks and those due in the
+next three working days, their Monday plan (in, or not in yet), their month-end summary when
+near, whom they still have to rate. The department head and whoever may read others' records
+(the general manager; the keeper, acting as nobody) see the team: overdue tasks by person, who
+has not sent this week's Monday plan and, near month-end, the month's summary, by name, every
+task due in the next three working days, and the open cycle's ratings still owed, by rater."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 
-from ecomops.clock import zone
-from ecomops.core import calendar as cal
+from ecomops.core import duties as rules
 from ecomops.core import plans as plan_rules
-from ecomops.core.permissions import Party, in_reporting_line
 from ecomops.db import schema
 from ecomops.db.session import Session
-from ecomops.handbook.model import Manual
 from ecomops.identity import Actor
 from ecomops.services import appraisal as appr
 from ecomops.services.appraisal.outputs import cycle_out
+from ecomops.services.duties import TaskDue, owed
 from ecomops.services.handbook import current
 from ecomops.services.people import Person, resolve
 from ecomops.services.people import names as staff_names
-from ecomops.services.permissions import about_rated, tops
-from ecomops.services.plans import due_of, status_grid
-from ecomops.services.tasks import tasks_list
-from ecomops.views import DashboardOut
+from ecomops.services.permissions import may
+from ecomops.text import localize
+from ecomops.views import (
+    DashboardOut,
+    DashboardOwnerOut,
+    DashboardPersonOut,
+    DashboardRaterOut,
+    TaskOut,
+)
 
-MONTH_END_NEAR_DAYS = 7
+MONTH_END_NEAR_DAYS = rules.MONTH_END_NEAR_DAYS
 
 
 def today(
@@ -35,97 +46,116 @@ def today(
     lang: str,
     viewer: Actor | None = None,
 ) -> DashboardOut:
-    """What needs doing now, for ``who`` (or the whole department): overdue tasks, tasks due
-    this week, this week's Monday plan (``not_expected`` for someone who was not a member on
-    its deadline's day) and, for the department head, the department's weekly summary, the
-    month-end deadline when near, the open cycle and whom ``who`` still has to rate in it."""
+    """What needs doing now for ``who`` (None: the whole department, as the keeper sees it):
+    their own items, or the team's for the department head and whoever may read others'
+    records (see the module's docstring); handbook text and positions in ``lang``."""
     m = current(session).manual
-    tz = zone(m.calendar.timezone)
-    local = now.astimezone(tz)
     person = resolve(session, who, active=False) if who else None
-    owner = person
-    overdue = tasks_list(session, now=now, lang=lang, overdue=True, owner=owner)
-    sunday = local.date() + timedelta(days=6 - local.weekday())
-    soon = tasks_list(
-        session, now=now, lang=lang, owner=owner, due_within=(sunday - local.date()).days
-    )
-    soon = [t for t in soon if not t.overdue]
-    week = cal.week_id(local.date())
-    # the week's Monday plans and the head's department summary from one grouped query (no
-    # output row per member: 10k people); not_expected where the week's plan was not theirs
-    members, (week_due, _), grid = status_grid(
-        session, periods=[("week", week), ("dept", week)], now=now, viewer=viewer
-    )
-    counts = dict.fromkeys(plan_rules.STATUSES, 0)
-    mine = department = None
-    head = m.head()
-    for member, (status, summary) in zip(members, grid, strict=True):
-        counts[status] += 1
-        if person is not None and member.id == person.id:
-            mine = status
-            if head is not None and member.position_id == head.id:
-                department = summary
-    month_due, _ = due_of("month", cal.month_id(local.date()), m)
-    near = timedelta(0) <= month_due - local <= timedelta(days=MONTH_END_NEAR_DAYS)
-    cy = schema.cycle
-    row = (
-        session.connection()
-        .execute(select(cy).where(cy.c.status == "open").order_by(cy.c.opened_at.desc()).limit(1))
-        .first()
-    )
-    open_cycle = None
-    to_rate: list[str] = []
-    if row is not None:
-        counted = appr.progress(session, m, [row.id])[row.id]
-        open_cycle = cycle_out(m, row, counted, staff_names(session))
-        if person is not None:
-            to_rate = _to_rate(session, m, row.id, person)
-    return DashboardOut(
-        now=local,
-        person=person.name if person else None,
-        overdue=overdue,
-        due_this_week=soon,
-        week=week,
-        monday_plan_due=week_due,
-        monday_plan_status=mine,
-        monday_plan_counts=counts,
-        department_summary_status=department,
-        month_end_due=month_due,
-        month_end_near=near,
-        cycle=open_cycle,
-        to_rate=to_rate,
-    )
-
-
-def _to_rate(session: Session, m: Manual, cycle_id: str, person: Person) -> list[str]:
-    """Whom ``person`` still has to rate in the cycle: the members whose rubric names their
-    position and whose reporting line they are in (the permission table's ``rate``), other
-    than themselves, with no current sheet from them."""
-    rated = [p.id for p in m.positions if p.rubric and person.position_id in m.raters_of(p)]
-    if not rated:
-        return []
-    cm, sh, st = schema.cycle_member, schema.sheet, schema.staff
-    mine = select(sh.c.employee_id).where(
-        sh.c.cycle_id == cycle_id, sh.c.rater_id == person.id, sh.c.is_current
-    )
-    rows = (
-        session.connection()
-        .execute(
-            select(st.c.id, st.c.name, cm.c.position_id)
-            .join(cm, cm.c.staff_id == st.c.id)
-            .where(
-                cm.c.cycle_id == cycle_id,
-                cm.c.position_id.in_(rated),
-                cm.c.staff_id != person.id,
-                cm.c.staff_id.not_in(mine),
-            )
+    o = owed(session, now=now, lang=lang)
+    if person is None:
+        view = "team"
+    else:
+        head = m.head()
+        acting = viewer if viewer is not None and viewer.person is not None else Actor.of(person)
+        view = rules.view_of(
+            head is not None and person.position_id == head.id, may(session, acting, "read_records")
         )
-        .all()
+    team = view == "team"
+
+    def name_of(position_id: str | None) -> str | None:
+        if position_id is None:
+            return None
+        p = m.positions_by_id.get(position_id)
+        return localize(p.name.zh, p.name.en, lang) if p is not None else position_id
+
+    def named(p: Person) -> DashboardPersonOut:
+        return DashboardPersonOut(
+            name=p.name, position=p.position_id, position_name=name_of(p.position_id) or ""
+        )
+
+    def mine(tasks: list[TaskDue]) -> list[TaskDue]:
+        return tasks if team or person is None else o.tasks_of(person, tasks)
+
+    overdue = mine(o.overdue)
+    due_soon = mine(o.due_soon)
+    week_status = o.week_status.get(person.id) if person is not None else None
+    counts = dict.fromkeys(plan_rules.STATUSES, 0)
+    for staff_id, status in o.week_status.items():
+        if team or (person is not None and staff_id == person.id):
+            counts[status] += 1
+    is_head = person is not None and o.head is not None and person.id == o.head.id
+    cycle = None
+    if o.cycle_id is not None:
+        row = (
+            session.connection()
+            .execute(select(schema.cycle).where(schema.cycle.c.id == o.cycle_id))
+            .one()
+        )
+        counted = appr.progress(session, m, [o.cycle_id])[o.cycle_id]
+        cycle = cycle_out(m, row, counted, staff_names(session))
+    to_rate = [p.name for p in o.ratings_owed.get(person.id, [])] if person is not None else []
+    return DashboardOut(
+        now=o.now,
+        person=person.name if person else None,
+        view=view,
+        overdue=[t.task for t in overdue],
+        overdue_by_person=_by_owner(overdue, name_of) if team else [],
+        due_soon=[t.task for t in due_soon],
+        due_soon_until=(o.due_until or o.now).date(),
+        week=o.week,
+        monday_plan_due=o.week_due,
+        monday_plan_status=week_status,
+        monday_plan_counts=counts,
+        plans_missing=[named(p) for p in o.plans_missing] if team else [],
+        department_summary_status=o.dept_status if is_head else None,
+        month=o.month,
+        month_end_due=o.month_due,
+        month_end_near=o.month_near,
+        month_end_status=o.month_status.get(person.id) if person is not None else None,
+        summaries_missing=[named(p) for p in o.summaries_missing] if team and o.month_near else [],
+        cycle=cycle,
+        to_rate=to_rate,
+        ratings_owed=_raters(o.people, o.ratings_owed, name_of) if team else [],
     )
-    who, top = Party(person.id, person.position_id), tops(m)
-    raters = {p: m.raters_of(m.position(p)) for p in rated}
-    return sorted(
-        name
-        for staff_id, name, position in rows
-        if in_reporting_line(who, about_rated(session, staff_id, raters[position]), top)
+
+
+def _by_owner(tasks: list[TaskDue], name_of) -> list[DashboardOwnerOut]:
+    """The overdue tasks grouped by the person whose they are (a task of a position held by
+    two people is under each), by name; then the tasks with no active owner (a position
+    nobody active holds, an owner who has left), by the owning position."""
+    people: dict[int, tuple[Person, list[TaskOut]]] = {}
+    unheld: dict[str, list[TaskOut]] = {}
+    for t in tasks:
+        for p in t.owners:
+            people.setdefault(p.id, (p, []))[1].append(t.task)
+        if not t.owners:
+            unheld.setdefault(t.task.owner_position or "", []).append(t.task)
+    out = [
+        DashboardOwnerOut(
+            name=p.name, position=p.position_id, position_name=name_of(p.position_id), tasks=ts
+        )
+        for p, ts in sorted(people.values(), key=lambda e: (e[0].name_key, e[0].id))
+    ]
+    out.extend(
+        DashboardOwnerOut(
+            name=None, position=pos or None, position_name=name_of(pos or None), tasks=ts
+        )
+        for pos, ts in sorted(unheld.items())
     )
+    return out
+
+
+def _raters(
+    people: dict[int, Person], owed_by: dict[int, list[Person]], name_of
+) -> list[DashboardRaterOut]:
+    """Each rater who still owes ratings in the open cycle, by name, with whom."""
+    raters = sorted((people[r] for r in owed_by if r in people), key=lambda p: (p.name_key, p.id))
+    return [
+        DashboardRaterOut(
+            name=p.name,
+            position=p.position_id,
+            position_name=name_of(p.position_id) or "",
+            to_rate=[e.name for e in owed_by[p.id]],
+        )
+        for p in raters
+    ]

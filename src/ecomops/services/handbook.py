@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ecomops.db import schema
 from ecomops.db.session import Session
 from ecomops.errors import DatabaseError, NotFound
-from ecomops.text import key
+from ecomops.text import key, localize
 
 if TYPE_CHECKING:
     from ecomops.handbook.model import Criterion, Manual, Position, Rubric
@@ -63,14 +63,41 @@ def _names(*labels: str) -> set[str]:
     return {key(label) for label in labels}
 
 
-def find_position(m: Manual, name: str) -> Position:
-    """The position ``name`` names: its id, its Chinese or English name, or an alias."""
+def known_positions(m: Manual, lang: str = "zh") -> str:
+    """The positions one may type, for an error's hint: each id with its Chinese name in the
+    script of ``lang`` (simplified for zh-hans, the manual's own otherwise)."""
+    return ", ".join(
+        f"{p.id} ({localize(p.name.zh, p.name.zh, 'zh-hans' if lang == 'zh-hans' else 'zh')})"
+        for p in m.positions
+    )
+
+
+def position_names(session: Session, lang: str) -> dict[str, str]:
+    """Each position's id → its name in ``lang``, for tables and labels in Chinese; under
+    English each id maps to itself (the English tables name positions by id)."""
+    m = current(session).manual
+    if lang == "en":
+        return {p.id: p.id for p in m.positions}
+    return {p.id: localize(p.name.zh, p.name.en, lang) for p in m.positions}
+
+
+def rubric_names(session: Session, lang: str) -> dict[str, str]:
+    """Each rubric's id → its name in ``lang`` (under English, its id, as the tables show)."""
+    m = current(session).manual
+    rubrics = m.appraisal.rubrics
+    if lang == "en":
+        return {r.id: r.id for r in rubrics}
+    return {r.id: localize(r.name.zh, r.name.en, lang) for r in rubrics}
+
+
+def find_position(m: Manual, name: str, lang: str = "zh") -> Position:
+    """The position ``name`` names: its id, its Chinese or English name, or an alias (an
+    error lists the positions in the script of ``lang``)."""
     k = key(name)
     for p in m.positions:
         if k in _names(p.id, p.name.zh, p.name.en, *p.aliases):
             return p
-    known = ", ".join(f"{p.id} ({p.name.zh})" for p in m.positions)
-    raise NotFound(f"unknown position {name!r}", f"known positions: {known}")
+    raise NotFound(f"unknown position {name!r}", f"known positions: {known_positions(m, lang)}")
 
 
 def find_criterion(rubric: Rubric, name: str) -> Criterion:

@@ -68,7 +68,7 @@ def roles_list(session: Session, lang: str) -> list[PositionOut]:
 def role_show(session: Session, name: str, lang: str) -> PositionDetailOut:
     """One position (by id or any of its names): its card, reporting line and raters."""
     m = current(session).manual
-    p = find_position(m, name)
+    p = find_position(m, name, lang)
     card = p.card
     return PositionDetailOut(
         **_position_out(m, p, lang, _staff_counts(session)),
@@ -84,7 +84,7 @@ def role_show(session: Session, name: str, lang: str) -> PositionDetailOut:
 def rubric_show(session: Session, name: str, lang: str) -> RubricOut:
     """A position's rubric: criteria, weights, the four level descriptors, its raters."""
     m = current(session).manual
-    p = find_position(m, name)
+    p = find_position(m, name, lang)
     if p.rubric is None:
         raise NotFound(
             f"position {p.id} has no appraisal rubric",

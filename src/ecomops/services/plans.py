@@ -291,6 +291,7 @@ def store(
     now: datetime,
     received_at: datetime | None = None,
     actor: Actor | None = None,
+    message_id: str | None = None,
 ) -> PlanOut:
     """Store ``who``'s Monday plan (``kind`` week), month-end summary (``kind`` month) or,
     by the department head, weekly summary of the department (``kind`` dept) for ``period``,
@@ -298,7 +299,11 @@ def store(
     on paper, entered by ``actor`` (who must be allowed to act for others), counts as
     submitted then; the row records ``now`` beside it. Refused for someone outside the
     department (the general manager). A plan for a period in which ``who`` was not a member
-    (before joining, after leaving) is stored but not expected of them: it does not count."""
+    (before joining, after leaving) is stored but not expected of them: it does not count.
+
+    ``message_id``: a plan collected from the department head's mailbox (``plan collect``),
+    recorded with the message's normalised Message-ID (once: the column is unique) and
+    ``received_at`` the mail server's received time; entered by ``actor`` as a paper plan is."""
     m = current(session).manual
     person = resolve(session, who)
     _require_plan_rule(m, person, kind)
@@ -312,7 +317,9 @@ def store(
             )
             if entering.id == person.id:
                 raise InvalidInput(
-                    "a plan received on paper is entered by someone else",
+                    "a plan received by e-mail in one's own mailbox is handed in with plan submit"
+                    if message_id is not None
+                    else "a plan received on paper is entered by someone else",
                     "one's own plan is submitted now",
                     param="received_at",
                 )
@@ -342,6 +349,7 @@ def store(
             due_at=due,
             recorded_at=now,
             entered_by_id=entering.id if entering and entering.id != person.id else None,
+            message_id=message_id,
         )
     )
     return _plan_out(

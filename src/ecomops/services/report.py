@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ecomops.clock import zone
 from ecomops.core import calendar as cal
 from ecomops.core import plans as plan_rules
+from ecomops.core import quota as quota_rules
 from ecomops.core import tasks as task_rules
 from ecomops.core.calendar import Month
 from ecomops.db import schema
@@ -231,15 +232,32 @@ def _appraisal(session: Session, m: Manual, cycle_id: str, viewer: Actor | None)
     for ap in complete:
         if ap.final_grade is not None:
             counts[ap.final_grade] += 1
-    distribution = [
-        GradeShareOut(
-            grade=g.id,
-            count=counts[g.id],
-            share=(Decimal(counts[g.id]) * 100 / n).quantize(Decimal("0.1")) if n else Decimal(0),
-            quota_share=g.share,
+    # next to each grade, the quota's own numbers for the group it caps: the grade and those
+    # above it (cumulative rule), or the grade alone (strict rule); the last grade has no cap
+    limits = group.limits if group else {}
+    held = group.counts if group else {}
+    strict = bool(quota.strict)
+    ids = [g.id for g in grades]
+    distribution = []
+    cum_share, running = Decimal(0), 0
+    for k, g in enumerate(grades):
+        cum_share += g.share
+        running += held.get(g.id, 0)
+        label = g.id if strict else quota_rules.group_label(ids, k)
+        distribution.append(
+            GradeShareOut(
+                grade=g.id,
+                count=counts[g.id],
+                share=(Decimal(counts[g.id]) * 100 / n).quantize(Decimal("0.1"))
+                if n
+                else Decimal(0),
+                quota_share=g.share,
+                group=label,
+                group_count=held.get(g.id, 0) if strict else running,
+                group_share=g.share if strict else cum_share,
+                limit=limits.get(label),
+            )
         )
-        for g in grades
-    ]
     people = []
     for ap in sorted(state.values(), key=lambda a: (a.position, key(a.name))):
         visible = appr.may_see(session, m, who, ap)
@@ -270,6 +288,8 @@ def _appraisal(session: Session, m: Manual, cycle_id: str, viewer: Actor | None)
         kind=row.kind_id,
         status=row.status,
         exempt=quota.exempt,
+        strict=strict,
+        advisory=bool(group and group.advisory),
         complete=n,
         pending=len(state) - n,
         people=people,

@@ -50,7 +50,7 @@ from ecomops.errors import InvalidInput, NotAllowed, NotFound
 from ecomops.handbook.model import Manual, Position
 from ecomops.identity import Actor
 from ecomops.services.files import read_text
-from ecomops.services.handbook import current
+from ecomops.services.handbook import current, known_positions
 from ecomops.services.people import Person, person_by_id
 from ecomops.services.permissions import below, require, require_below, tops
 from ecomops.text import check_name, key, localize, to_simplified
@@ -263,13 +263,15 @@ def _labelled(m: Manual) -> tuple[Labelled, ...]:
     )
 
 
-def find_position(m: Manual, typed: str) -> Position:
+def find_position(m: Manual, typed: str, lang: str = "en") -> Position:
     """The position ``typed`` names exactly (its id, a name or an alias, in either script):
-    text that is only part of names is refused, naming the positions it could mean."""
+    text that is only part of names is refused, naming the positions it could mean (in
+    simplified characters under zh-hans, else in the script typed)."""
     found = match_position(key(typed), _labelled(m))
     if found.exact is not None:
         return m.position(found.exact)
-    simplified = to_simplified(typed) == typed  # show the names in the script typed
+    # the names in the script asked for (zh-hans), else in the script typed
+    simplified = lang == "zh-hans" or (lang == "en" and to_simplified(typed) == typed)
 
     def named(pid: str, label: str) -> str:
         label = to_simplified(label) if simplified else label
@@ -288,24 +290,25 @@ def find_position(m: Manual, typed: str) -> Position:
             "give the position's id or its full name",
             param="position",
         )
-    known = ", ".join(f"{p.id} ({p.name.zh})" for p in m.positions)
     raise NotFound(
-        f"unknown position {shown(typed)}", f"known positions: {known}", param="position"
+        f"unknown position {shown(typed)}",
+        f"known positions: {known_positions(m, lang)}",
+        param="position",
     )
 
 
 class _Positions:
     """Positions typed in a file, each resolved once: (id, None) or (None, the problem)."""
 
-    def __init__(self, m: Manual) -> None:
-        self.m = m
+    def __init__(self, m: Manual, lang: str = "en") -> None:
+        self.m, self.lang = m, lang
         self.seen: dict[str, tuple[str | None, str | None]] = {}
 
     def get(self, typed: str) -> tuple[str | None, str | None]:
         found = self.seen.get(typed)
         if found is None:
             try:
-                found = (find_position(self.m, typed).id, None)
+                found = (find_position(self.m, typed, self.lang).id, None)
             except (InvalidInput, NotFound) as exc:
                 found = (None, exc.message)
             self.seen[typed] = found
@@ -606,7 +609,7 @@ def staff_add(
     if account is not None:
         _first_login_guard(session, actor, account, force)
     clean = clean_name(name)
-    pos = find_position(m, position)
+    pos = find_position(m, position, lang)
     mail = clean_email(email)
     boss = _manager(session, manager)
     found = _records(session, ST.c.name_key == key(clean))
@@ -682,7 +685,7 @@ def staff_edit(
     rec = _rec_by_name(session, name)
     _require_over(session, actor, rec)  # never oneself, nor someone above
     if position is not None:
-        _require_may_place(m, actor, find_position(m, position).id)
+        _require_may_place(m, actor, find_position(m, position, lang).id)
     today = _today(m, now)
     day = effective or today
     _not_after_today(
@@ -698,7 +701,7 @@ def staff_edit(
         )
     if joined is not None and rec.left_on is not None and joined > rec.left_on:
         raise InvalidInput(f"{rec.name} left on {rec.left_on}, before {joined}", param="joined")
-    pos = find_position(m, position).id if position is not None else rec.position_id
+    pos = find_position(m, position, lang).id if position is not None else rec.position_id
     mail = clean_email(email) if email is not None else rec.email
     account = clean_login(login) if login is not None else rec.login
     if manager is None:
@@ -1160,7 +1163,7 @@ def staff_import(
     by_key = {r.name_key: r for r in roster}
     by_id = {r.id: r for r in roster}
     has_email, has_manager = "email" in cols, "manager" in cols
-    positions = _Positions(m)
+    positions = _Positions(m, lang)
     days: dict[str, date] = {}  # each join date typed, read once
 
     def bad(line: int, message: str) -> None:

@@ -31,6 +31,14 @@ def _library_year(y: int) -> tuple[dict[date, str], dict[date, str]] | None:
     return holidays, workdays
 
 
+def holiday_names() -> dict[str, str]:
+    """The statutory holidays' English names (as the calendar stores them) → their Chinese
+    names (simplified characters), for a calendar shown in Chinese."""
+    import chinese_calendar as cc
+
+    return {str(h.value): str(h.chinese) for h in cc.Holiday}
+
+
 def china_calendar(years: set[int], m: Manual | None = None) -> tuple[WorkCalendar, list[str]]:
     """The calendar for ``years``; a year the library does not know gives a warning and
     counts weekends only (plus the handbook's extra days)."""

@@ -10,7 +10,7 @@ from ecomops.services.appraisal.bulk import rate_from_csv
 from ecomops.services.appraisal.calibration import calibrate
 from ecomops.services.appraisal.cycles import cycle_close, cycle_list, cycle_open, cycle_reopen
 from ecomops.services.appraisal.history import appraisal_history, year_appraisal
-from ecomops.services.appraisal.quota import build_quota, explain, quota_check
+from ecomops.services.appraisal.quota import build_quota, explain, quota_check, quota_rule
 from ecomops.services.appraisal.rating import rate, rubric_of
 from ecomops.services.appraisal.reading import appraisal_show, appraisals_list
 from ecomops.services.appraisal.state import (
@@ -42,6 +42,7 @@ __all__ = [
     "may_see",
     "progress",
     "quota_check",
+    "quota_rule",
     "rate",
     "rate_from_csv",
     "rubric_of",

@@ -1,0 +1,122 @@
+"""``ecomops remind``: send the reminders due now, each once (safe to run every 15 minutes)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from ecomops.cli.common import (
+    AsOpt,
+    DbOpt,
+    JsonOpt,
+    LangOpt,
+    UrlOpt,
+    actor,
+    audit,
+    command,
+    database,
+    fail,
+    lang_of,
+    note,
+    now,
+)
+from ecomops.cli.output import emit, table
+
+
+def register(root: typer.Typer) -> None:
+    @command(root, "remind")
+    def remind(
+        dry_run: Annotated[
+            bool,
+            typer.Option("--dry-run", help="Show what would be sent; send and record nothing."),
+        ] = False,
+        as_: AsOpt = None,
+        lang: LangOpt = None,
+        db: DbOpt = None,
+        database_url: UrlOpt = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Remind people of what they owe, each reminder once (run it every 15 minutes).
+
+        A Monday plan or month-end summary not in (on its deadline's day from \\[remind]
+        plan_hour, default 10:00, and on the next working day), tasks due by the next
+        working day or overdue, ratings owed in the open cycle, by e-mail (ECOMOPS_SMTP_*);
+        and the department head (e-mail) and the group robot (ECOMOPS_WEBHOOK_URL, _KIND,
+        _SECRET) hear who has not handed in. Working days only; a failed send is tried again
+        on the next run.
+
+        Example: ecomops remind --dry-run
+        """
+        from ecomops.config import remind_plan_hour, smtp_settings, webhook_settings
+        from ecomops.services.remind import Channels
+        from ecomops.services.remind import remind as service
+
+        language = lang_of(lang)
+        channels = Channels(smtp=smtp_settings(), webhook=webhook_settings())
+        hour = remind_plan_hour()
+        with database(db, database_url, write=False) as opened:
+            with opened.session(write=False) as s:
+                who = actor(s, as_)
+            out = service(
+                opened,
+                actor=who,
+                now=now(),
+                lang=language,
+                channels=channels,
+                plan_hour=hour,
+                dry_run=dry_run,
+            )
+            tried = [r for r in out.reminders if r.status in ("sent", "failed")]
+            if tried:  # a run that sent or tried something is recorded; an idle one is not
+                with opened.session(write=True) as s:
+                    audit(
+                        s,
+                        extra={
+                            "reminders_sent": sum(r.status == "sent" for r in tried),
+                            "reminders_failed": sum(r.status == "failed" for r in tried),
+                            "messages_sent": out.messages_sent,
+                            "messages_failed": out.messages_failed,
+                        },
+                    )
+        emit(out, as_json=as_json, render=_render)
+        if out.messages_failed:
+            from ecomops.errors import EcomopsError
+
+            fail(
+                EcomopsError(
+                    f"{out.messages_failed} message(s) could not be sent",
+                    "each is recorded and tried again on the next run",
+                )
+            )
+
+
+def _render(out) -> None:
+    verb = "would send" if out.dry_run else "sent"
+    table(
+        out.reminders,
+        [
+            ("status", lambda r: r.status),
+            ("channel", lambda r: r.channel),
+            ("to", lambda r: r.recipient or "group"),
+            ("kind", lambda r: r.kind),
+            ("item", lambda r: r.item),
+            ("occasion", lambda r: r.occasion),
+            ("reminder", lambda r: r.text, True),
+            ("error", lambda r: r.error, True),
+        ],
+        empty=f"nothing to remind of at {out.now:%Y-%m-%d %H:%M}"
+        + (f" ({out.already_sent} sent earlier)" if out.already_sent else ""),
+    )
+    if out.reminders:
+        count = sum(r.status in ("sent", "would_send") for r in out.reminders)
+        note(
+            f"{verb} {count} reminder(s)"
+            + ("" if out.dry_run else f" in {out.messages_sent} message(s)")
+            + (
+                f", {out.messages_failed} message(s) failed: tried again next run"
+                if out.messages_failed
+                else ""
+            )
+            + (f"; {out.already_sent} sent earlier" if out.already_sent else "")
+        )

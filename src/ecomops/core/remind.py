@@ -1,0 +1,383 @@
+"""Which reminders are due at a moment, and what they say (pure).
+
+``ecomops remind`` runs every 15 minutes; these rules decide, from what the department owes at
+``now`` (plain values: no clock, no session), which reminders apply, each under a key that
+names the item, the occasion, the recipient and the channel, so that the ledger sends each
+one once:
+
+- **plan** / **summary**: a member whose Monday plan (month-end summary) is not in, on the
+  deadline's day from the configured hour until the deadline (``before``), and on the next
+  working day after it (``after``);
+- **missing**: the department head (by e-mail) and the group (the robot webhook), on the same
+  two occasions, told who has not handed it in yet, in one message naming them all;
+- **task**: each owner of an open task due by the next working day (``due_tomorrow``), or
+  overdue (``overdue``); a new due date is a new item;
+- **rate**: a rater who still owes ratings in the open cycle (``owed``), with whom to rate.
+
+Nothing goes out on a day off, nor before the configured hour. The messages are built per
+recipient and channel (:func:`bundle`): one e-mail per person per run, whatever they owe, and
+one group message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+#: the hour (handbook time zone) from which reminders go out on a working day
+DEFAULT_PLAN_HOUR = 10
+EMAIL = "email"
+WEBHOOK = "webhook"
+CHANNELS = (EMAIL, WEBHOOK)
+#: the recipient of a group message (the robot webhook)
+GROUP = "group"
+KINDS = ("plan", "summary", "missing", "task", "rate")
+OCCASIONS = ("before", "after", "due_tomorrow", "overdue", "owed")
+#: the longest run of days off looked through for the next working day
+_LOOK_AHEAD = 366
+
+
+@dataclass(frozen=True)
+class Who:
+    """A person reminded or named: roster id, name, e-mail address (None: none on the roster)."""
+
+    id: int
+    name: str
+    email: str | None
+
+
+@dataclass(frozen=True)
+class TaskItem:
+    """An open task and the people it is theirs to do."""
+
+    id: int
+    title: str
+    due: date
+    days_overdue: int
+    owners: tuple[Who, ...]
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A plan (``kind`` plan) or summary (``summary``) deadline and who has not handed in."""
+
+    kind: str
+    period: str
+    due: datetime
+    missing: tuple[Who, ...]
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What the department owes at ``now`` (local time, the handbook's zone)."""
+
+    now: datetime
+    head: Who | None
+    week: str
+    week_due: datetime
+    plans_missing: tuple[Who, ...]
+    month: str
+    month_due: datetime
+    summaries_missing: tuple[Who, ...]
+    overdue: tuple[TaskItem, ...] = ()
+    due_soon: tuple[TaskItem, ...] = ()
+    cycle_id: str | None = None
+    #: (rater, the people they still have to rate), raters in roster order
+    ratings_owed: tuple[tuple[Who, tuple[Who, ...]], ...] = ()
+    #: the previous week's and month's deadlines, when today is the working day after them
+    #: (a month-end summary due on Friday 29 January is reminded of on Monday 1 February)
+    past: tuple[Deadline, ...] = ()
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One reminder due: what (``kind``, ``item``), when in its life (``occasion``), to whom
+    (``recipient``; None for the group) by which ``channel``, and its line of the message."""
+
+    kind: str
+    item: str
+    occasion: str
+    channel: str
+    recipient: Who | None
+    line: str
+    #: the message's subject when it goes out alone
+    title: str
+
+    @property
+    def key(self) -> str:
+        return key(self.kind, self.item, self.occasion, self.recipient, self.channel)
+
+    @property
+    def to(self) -> str:
+        """The recipient as the key names it: a roster id, or ``group``."""
+        return GROUP if self.recipient is None else str(self.recipient.id)
+
+
+@dataclass(frozen=True)
+class Message:
+    """What goes to one recipient through one channel in one run: the reminders it carries."""
+
+    channel: str
+    recipient: Who | None
+    subject: str
+    body: str
+    reminders: tuple[Reminder, ...]
+
+
+def key(kind: str, item: str, occasion: str, recipient: Who | None, channel: str) -> str:
+    """The ledger's key, ``kind:item:occasion:recipient:channel``:
+    ``plan:2026-W48:before:12:email``, ``missing:2026-W48:after:group:webhook``."""
+    to = GROUP if recipient is None else str(recipient.id)
+    return f"{kind}:{item}:{occasion}:{to}:{channel}"
+
+
+# --- when ------------------------------------------------------------------------------------
+
+
+def next_working_day(day: date, is_working: Callable[[date], bool]) -> date:
+    """The first working day after ``day``."""
+    d = day + timedelta(days=1)
+    for _ in range(_LOOK_AHEAD):
+        if is_working(d):
+            return d
+        d += timedelta(days=1)
+    return d
+
+
+def sending_hours(now: datetime, plan_hour: int, is_working: Callable[[date], bool]) -> bool:
+    """Whether reminders may go out at ``now``: a working day, from ``plan_hour`` on."""
+    return is_working(now.date()) and now.hour >= plan_hour
+
+
+def occasion_of(
+    deadline: datetime, now: datetime, plan_hour: int, is_working: Callable[[date], bool]
+) -> str | None:
+    """``before`` on the deadline's day from ``plan_hour`` until the deadline, ``after`` on the
+    next working day after that day (from ``plan_hour``), else None."""
+    if not sending_hours(now, plan_hour, is_working):
+        return None
+    day = deadline.date()
+    if now.date() == day and now <= deadline:
+        return "before"
+    if now.date() == next_working_day(day, is_working):
+        return "after"
+    return None
+
+
+# --- what ------------------------------------------------------------------------------------
+
+#: message templates: (English, the manual's characters, simplified)
+_T: dict[str, tuple[str, str, str]] = {
+    "plan.before": (
+        "Your Monday plan for {period} is not in yet: it is due today, {due}.",
+        "你的週工作計劃（{period}）尚未提交，今天 {due} 截止。",
+        "你的周工作计划（{period}）尚未提交，今天 {due} 截止。",
+    ),
+    "plan.after": (
+        "Your Monday plan for {period} was due {due} and is not in: please hand it in now.",
+        "你的週工作計劃（{period}）已於 {due} 截止，仍未提交，請儘快提交。",
+        "你的周工作计划（{period}）已于 {due} 截止，仍未提交，请尽快提交。",
+    ),
+    "summary.before": (
+        "Your month-end summary for {period} is not in yet: it is due today, {due}.",
+        "你的月度總結（{period}）尚未提交，今天 {due} 截止。",
+        "你的月度总结（{period}）尚未提交，今天 {due} 截止。",
+    ),
+    "summary.after": (
+        "Your month-end summary for {period} was due {due} and is not in: please hand it in now.",
+        "你的月度總結（{period}）已於 {due} 截止，仍未提交，請儘快提交。",
+        "你的月度总结（{period}）已于 {due} 截止，仍未提交，请尽快提交。",
+    ),
+    "missing.plan.before": (
+        "Monday plans for {period} are due today, {due}; not in yet: {names}.",
+        "{period} 週工作計劃今天 {due} 截止，尚未提交：{names}。",
+        "{period} 周工作计划今天 {due} 截止，尚未提交：{names}。",
+    ),
+    "missing.plan.after": (
+        "Monday plans for {period} were due {due}; still not in: {names}.",
+        "{period} 週工作計劃已於 {due} 截止，仍未提交：{names}。",
+        "{period} 周工作计划已于 {due} 截止，仍未提交：{names}。",
+    ),
+    "missing.summary.before": (
+        "Month-end summaries for {period} are due today, {due}; not in yet: {names}.",
+        "{period} 月度總結今天 {due} 截止，尚未提交：{names}。",
+        "{period} 月度总结今天 {due} 截止，尚未提交：{names}。",
+    ),
+    "missing.summary.after": (
+        "Month-end summaries for {period} were due {due}; still not in: {names}.",
+        "{period} 月度總結已於 {due} 截止，仍未提交：{names}。",
+        "{period} 月度总结已于 {due} 截止，仍未提交：{names}。",
+    ),
+    "task.due_tomorrow": (
+        "Task #{id} “{title}” is due {due}.",
+        "任務 #{id}「{title}」將於 {due} 到期。",
+        "任务 #{id}「{title}」将于 {due} 到期。",
+    ),
+    "task.overdue": (
+        "Task #{id} “{title}” was due {due}: {days} day(s) overdue.",
+        "任務 #{id}「{title}」已於 {due} 到期，逾期 {days} 天。",
+        "任务 #{id}「{title}」已于 {due} 到期，逾期 {days} 天。",
+    ),
+    "rate.owed": (
+        "Appraisal cycle {period} is open and you still have to rate: {names}.",
+        "考核周期 {period} 進行中，你尚未評分：{names}。",
+        "考核周期 {period} 进行中，你尚未评分：{names}。",
+    ),
+    # subjects and the frame of a message
+    "title.plan": ("Monday plan {period}", "週工作計劃 {period}", "周工作计划 {period}"),
+    "title.summary": ("Month-end summary {period}", "月度總結 {period}", "月度总结 {period}"),
+    "title.missing.plan": (
+        "Monday plans {period}: not in yet",
+        "{period} 週工作計劃未交名單",
+        "{period} 周工作计划未交名单",
+    ),
+    "title.missing.summary": (
+        "Month-end summaries {period}: not in yet",
+        "{period} 月度總結未交名單",
+        "{period} 月度总结未交名单",
+    ),
+    "title.task": ("Task #{id}", "任務 #{id}", "任务 #{id}"),
+    "title.rate": ("Ratings owed {period}", "待評分 {period}", "待评分 {period}"),
+    "title.many": ("{n} reminders", "{n} 條提醒", "{n} 条提醒"),
+    "greeting": ("{name},", "{name}，你好：", "{name}，你好："),
+    "footer": (
+        "— sent by ecomops remind",
+        "— 由 ecomops remind 發送",
+        "— 由 ecomops remind 发送",
+    ),
+}
+_LANGS = {"en": 0, "zh": 1, "zh-hans": 2}
+
+
+def say(template: str, lang: str, **values: object) -> str:
+    """The template ``template`` in ``lang`` (en, zh or zh-hans) with ``values`` filled in."""
+    return _T[template][_LANGS.get(lang, 0)].format(**values)
+
+
+def names(people: Iterable[Who], lang: str) -> str:
+    """Names listed: ``李娜, 王强`` in English, ``李娜、王强`` in Chinese."""
+    return ("、" if lang != "en" else ", ").join(p.name for p in people)
+
+
+def _when(at: datetime) -> str:
+    return f"{at:%Y-%m-%d %H:%M}"
+
+
+def _deadline_reminders(
+    kind: str,
+    period: str,
+    deadline: datetime,
+    missing: tuple[Who, ...],
+    head: Who | None,
+    occasion: str,
+    channels: Collection[str],
+    lang: str,
+) -> list[Reminder]:
+    out: list[Reminder] = []
+    if not missing:
+        return out
+    due = _when(deadline)
+    title = say(f"title.{kind}", lang, period=period)
+    if EMAIL in channels:
+        for who in missing:
+            line = say(f"{kind}.{occasion}", lang, period=period, due=due)
+            out.append(Reminder(kind, period, occasion, EMAIL, who, line, title))
+    listed = say(
+        f"missing.{kind}.{occasion}", lang, period=period, due=due, names=names(missing, lang)
+    )
+    missing_title = say(f"title.missing.{kind}", lang, period=period)
+    if EMAIL in channels and head is not None:
+        out.append(Reminder("missing", period, occasion, EMAIL, head, listed, missing_title))
+    if WEBHOOK in channels:
+        out.append(Reminder("missing", period, occasion, WEBHOOK, None, listed, missing_title))
+    return out
+
+
+def task_item(task: TaskItem) -> str:
+    """A task's ledger item: its id and due date (a new due date is a new item)."""
+    return f"{task.id}@{task.due.isoformat()}"
+
+
+def reminders(
+    s: Situation,
+    *,
+    plan_hour: int,
+    is_working: Callable[[date], bool],
+    channels: Collection[str],
+    lang: str,
+) -> list[Reminder]:
+    """Every reminder that applies at ``s.now`` through ``channels`` (texts in ``lang``).
+    Reminders to people go by e-mail; the group (the robot webhook) hears only who has not
+    handed in a plan or a summary, never a person's tasks or ratings."""
+    now = s.now
+    if not sending_hours(now, plan_hour, is_working):
+        return []
+    out: list[Reminder] = []
+    week = occasion_of(s.week_due, now, plan_hour, is_working)
+    if week is not None:
+        out += _deadline_reminders(
+            "plan", s.week, s.week_due, s.plans_missing, s.head, week, channels, lang
+        )
+    month = occasion_of(s.month_due, now, plan_hour, is_working)
+    if month is not None:
+        out += _deadline_reminders(
+            "summary", s.month, s.month_due, s.summaries_missing, s.head, month, channels, lang
+        )
+    current = {("plan", s.week), ("summary", s.month)}
+    for d in s.past:
+        late = occasion_of(d.due, now, plan_hour, is_working)
+        if late is not None and (d.kind, d.period) not in current:
+            out += _deadline_reminders(
+                d.kind, d.period, d.due, d.missing, s.head, late, channels, lang
+            )
+    if EMAIL not in channels:
+        return out
+    today = now.date()
+    tomorrow = next_working_day(today, is_working)
+    for t in s.due_soon:
+        if today < t.due <= tomorrow:
+            line = say("task.due_tomorrow", lang, id=t.id, title=t.title, due=t.due.isoformat())
+            title = say("title.task", lang, id=t.id)
+            out += [
+                Reminder("task", task_item(t), "due_tomorrow", EMAIL, who, line, title)
+                for who in t.owners
+            ]
+    for t in s.overdue:
+        line = say(
+            "task.overdue", lang, id=t.id, title=t.title, due=t.due.isoformat(), days=t.days_overdue
+        )
+        title = say("title.task", lang, id=t.id)
+        out += [
+            Reminder("task", task_item(t), "overdue", EMAIL, who, line, title) for who in t.owners
+        ]
+    if s.cycle_id is not None:
+        for rater, people in s.ratings_owed:
+            if not people:
+                continue
+            line = say("rate.owed", lang, period=s.cycle_id, names=names(people, lang))
+            title = say("title.rate", lang, period=s.cycle_id)
+            out.append(Reminder("rate", s.cycle_id, "owed", EMAIL, rater, line, title))
+    return out
+
+
+def bundle(items: Iterable[Reminder], lang: str) -> list[Message]:
+    """The messages that carry ``items``: one per recipient and channel, in the order the
+    recipients first appear (the group's last)."""
+    groups: dict[tuple[str, str], list[Reminder]] = {}
+    for r in items:
+        groups.setdefault((r.channel, r.to), []).append(r)
+    out: list[Message] = []
+    for (channel, _to), carried in sorted(
+        groups.items(), key=lambda kv: (kv[0][1] == GROUP, kv[0][0] != EMAIL)
+    ):
+        first = carried[0]
+        subject = first.title if len(carried) == 1 else say("title.many", lang, n=len(carried))
+        lines = [f"- {r.line}" if len(carried) > 1 else r.line for r in carried]
+        if first.recipient is None:  # the group: the lines alone, after a heading
+            body = "\n".join([f"[ecomops] {subject}", *lines])
+        else:
+            greeting = say("greeting", lang, name=first.recipient.name)
+            body = "\n".join([greeting, "", *lines, "", say("footer", lang)]) + "\n"
+        out.append(Message(channel, first.recipient, f"[ecomops] {subject}", body, tuple(carried)))
+    return out

@@ -1,0 +1,418 @@
+"""``ecomops remind``: what the department owes now, turned into reminders, each sent once.
+
+A run reads what is owed (:func:`ecomops.services.duties.owed`), asks the pure rules
+(:mod:`ecomops.core.remind`) which reminders apply now, and keeps a ledger (the ``reminder``
+table, one row per key: kind, item, occasion, recipient, channel) so that a reminder is sent
+once, however often the job runs:
+
+1. **Claim** (one short write transaction, under a lock on PostgreSQL; SQLite's write
+   transaction is one already): each due reminder that is not in the ledger is inserted as
+   ``sending``; a ``failed`` one (or a ``sending`` one left more than :data:`LEASE` ago by a
+   run that died) is taken back as ``sending``. A row ``sent``, or ``sending`` by a run still
+   at it, is left alone. Two runs at once therefore never claim the same reminder.
+2. **Send**, outside any transaction (no lock is held while a mail server or a robot thinks):
+   one e-mail per person and one group message, carrying all their reminders.
+3. **Record** each message's outcome right after it (a short transaction each): ``sent``, or
+   ``failed`` with the error, to be tried again by the next run.
+
+Sent-then-crash: a run killed between a send and its record leaves the row ``sending``; it is
+sent again once the lease is over (at least once, never lost). The window is one message wide.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, update
+
+from ecomops.clock import real_now, zone
+from ecomops.config import Smtp, Webhook
+from ecomops.core import remind as rules
+from ecomops.db import locks, schema
+from ecomops.db.session import Database, Session
+from ecomops.errors import EcomopsError, InvalidInput, NotAllowed
+from ecomops.identity import Actor, owns_the_database
+from ecomops.services.handbook import current
+from ecomops.services.people import Person
+from ecomops.services.permissions import require
+from ecomops.views import ReminderOut, RemindOut
+
+RM = schema.reminder
+#: how long a reminder claimed by a run stays its own: a row still ``sending`` after this was
+#: left by a run that died, and is sent again
+LEASE = timedelta(hours=1)
+_ERROR_MAX = 2000
+
+
+@dataclass(frozen=True)
+class Channels:
+    """Where reminders go: the SMTP server (None: no e-mail), the group robot (None: none)."""
+
+    smtp: Smtp | None
+    webhook: Webhook | None
+
+    @property
+    def names(self) -> list[str]:
+        return [
+            n
+            for n, on in ((rules.EMAIL, self.smtp), (rules.WEBHOOK, self.webhook))
+            if on is not None
+        ]
+
+
+def _who(p: Person) -> rules.Who:
+    return rules.Who(p.id, p.name, p.email)
+
+
+def _past(session: Session, now: datetime, people: dict[int, Person]) -> list[rules.Deadline]:
+    """The previous week's and month's deadlines when today is the working day after them,
+    with the active members who have not handed in."""
+    from ecomops.core import calendar as cal
+    from ecomops.services.plans import due_of, status_grid
+
+    m = current(session).manual
+    tz = zone(m.calendar.timezone)
+    today = now.astimezone(tz).date()
+    work = _work_calendar(session, now)
+    previous = [
+        ("week", "plan", cal.week_id(today - timedelta(days=7))),
+        ("month", "summary", cal.month_id(today.replace(day=1) - timedelta(days=1))),
+    ]
+    out: list[rules.Deadline] = []
+    for kind, name, period in previous:
+        due = due_of(kind, period, m)[0].astimezone(tz)
+        if rules.next_working_day(due.date(), work.is_working) != today:
+            continue
+        members, _dues, grid = status_grid(session, periods=[(kind, period)], now=now)
+        missing = sorted(
+            (
+                people[p.id]
+                for p, (status,) in zip(members, grid, strict=True)
+                if status == "missing" and p.id in people
+            ),
+            key=lambda p: (p.name_key, p.id),
+        )
+        out.append(rules.Deadline(name, period, due, tuple(_who(p) for p in missing)))
+    return out
+
+
+def situation(session: Session, *, now: datetime, lang: str) -> rules.Situation:
+    """What the department owes at ``now``, as the pure rules take it."""
+    from ecomops.services.duties import owed
+
+    o = owed(session, now=now, lang=lang)
+
+    def task(t) -> rules.TaskItem:
+        return rules.TaskItem(
+            t.task.id,
+            t.task.title,
+            t.task.due,
+            t.task.days_overdue,
+            tuple(_who(p) for p in t.owners),
+        )
+
+    rated = [
+        (_who(o.people[r]), tuple(_who(p) for p in people))
+        for r, people in sorted(o.ratings_owed.items())
+        if r in o.people
+    ]
+    return rules.Situation(
+        now=o.now,
+        head=_who(o.head) if o.head is not None else None,
+        week=o.week,
+        week_due=o.week_due,
+        plans_missing=tuple(_who(p) for p in o.plans_missing),
+        month=o.month,
+        month_due=o.month_due,
+        summaries_missing=tuple(_who(p) for p in o.summaries_missing),
+        overdue=tuple(task(t) for t in o.overdue),
+        due_soon=tuple(task(t) for t in o.due_soon),
+        cycle_id=o.cycle_id,
+        ratings_owed=tuple(rated),
+        past=tuple(_past(session, now, o.people)),
+    )
+
+
+def _require_sender(session: Session, actor: Actor) -> None:
+    """Reminders are the department's: sent by the keeper (on PostgreSQL only the role that
+    owns the tables reads and writes the ledger) or whoever may act for others."""
+    if session.connection().dialect.name == "postgresql" and not owns_the_database(session):
+        raise NotAllowed(
+            "on PostgreSQL only the database's keeper (the role that owns its tables) sends "
+            "reminders",
+            "run `ecomops remind` as that role, e.g. from its crontab",
+        )
+    require(session, actor, "act_for_others", what="(send reminders for the department)")
+
+
+def _address(r: rules.Reminder, channels: Channels) -> str | None:
+    if r.channel == rules.WEBHOOK:
+        return channels.webhook.describe() if channels.webhook else None
+    return r.recipient.email if r.recipient else None
+
+
+def _row(
+    r: rules.Reminder, channels: Channels, status: str, attempts: int, error: str | None
+) -> ReminderOut:
+    return ReminderOut(
+        key=r.key,
+        kind=r.kind,
+        item=r.item,
+        occasion=r.occasion,
+        channel=r.channel,
+        recipient=r.recipient.name if r.recipient else None,
+        address=_address(r, channels),
+        status=status,
+        attempts=attempts,
+        error=error,
+        text=r.line,
+    )
+
+
+def _ledger(session: Session, keys: Collection[str]) -> dict[str, Any]:
+    conn = session.connection()
+    found: dict[str, Any] = {}
+    ordered = sorted(keys)
+    for i in range(0, len(ordered), 500):
+        chunk = ordered[i : i + 500]
+        for row in conn.execute(select(RM).where(RM.c.key.in_(chunk))):
+            found[row.key] = row
+    return found
+
+
+def _insert_new(session: Session):
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert(RM).on_conflict_do_nothing(index_elements=["key"])
+    from sqlalchemy.dialects.sqlite import insert as lite_insert
+
+    return lite_insert(RM).on_conflict_do_nothing(index_elements=["key"])
+
+
+def _claim(
+    session: Session, due: list[rules.Reminder], channels: Channels, stamp: datetime
+) -> tuple[list[rules.Reminder], dict[str, int], int, list[rules.Reminder]]:
+    """Claim the reminders of ``due`` not sent yet: (claimed, attempts by key, already sent,
+    busy: being sent by another run now)."""
+    conn = session.connection()
+    locks.hold(conn, "ecomops.remind")
+    rows = _ledger(session, {r.key for r in due})
+    claimed: list[rules.Reminder] = []
+    attempts: dict[str, int] = {}
+    busy: list[rules.Reminder] = []
+    already = 0
+    for r in due:
+        row = rows.get(r.key)
+        if row is None:
+            done = conn.execute(
+                _insert_new(session).values(
+                    key=r.key,
+                    kind=r.kind,
+                    item=r.item,
+                    occasion=r.occasion,
+                    channel=r.channel,
+                    staff_id=r.recipient.id if r.recipient else None,
+                    address=_address(r, channels),
+                    status="sending",
+                    attempts=1,
+                    first_at=stamp,
+                    last_at=stamp,
+                )
+            ).rowcount
+            if done == 1:
+                claimed.append(r)
+                attempts[r.key] = 1
+            else:  # another run inserted it since we looked (the lock makes this rare)
+                busy.append(r)
+            continue
+        status, last_at, tries = row.status, row.last_at, row.attempts
+        if status == "sent":
+            already += 1
+            continue
+        if status == "sending" and last_at > stamp - LEASE:
+            busy.append(r)
+            continue
+        done = conn.execute(
+            update(RM)
+            .where(RM.c.key == r.key, RM.c.status == status, RM.c.last_at == last_at)
+            .values(
+                status="sending",
+                attempts=RM.c.attempts + 1,
+                last_at=stamp,
+                address=_address(r, channels),
+            )
+        ).rowcount
+        if done == 1:
+            claimed.append(r)
+            attempts[r.key] = tries + 1
+        else:
+            busy.append(r)
+    return claimed, attempts, already, busy
+
+
+def _send(message: rules.Message, channels: Channels, at: datetime) -> str | None:
+    """Send one message; the error, or None when it went."""
+    from ecomops.services.mail import send
+    from ecomops.services.webhook import post
+
+    try:
+        if message.channel == rules.WEBHOOK:
+            if channels.webhook is None:
+                return "no group robot is configured (ECOMOPS_WEBHOOK_URL)"
+            post(channels.webhook, message.body, at=at)
+            return None
+        if channels.smtp is None:
+            return "no SMTP server is configured (ECOMOPS_SMTP_HOST)"
+        who = message.recipient
+        if who is None or not who.email:
+            return "no e-mail address on the roster"
+        send(
+            channels.smtp,
+            to=who.email,
+            to_name=who.name,
+            subject=message.subject,
+            body=message.body,
+        )
+        return None
+    except EcomopsError as exc:
+        return str(exc)[:_ERROR_MAX]
+
+
+def _record(database: Database, message: rules.Message, error: str | None) -> None:
+    """Record how one message went: its reminders ``sent``, or ``failed`` with the error."""
+    with database.session(write=True) as s:
+        at = real_now(s)
+        s.connection().execute(
+            update(RM)
+            .where(RM.c.key.in_([r.key for r in message.reminders]), RM.c.status == "sending")
+            .values(
+                status="failed" if error else "sent",
+                last_at=at,
+                sent_at=None if error else at,
+                error=error,
+            )
+        )
+
+
+def remind(
+    database: Database,
+    *,
+    actor: Actor,
+    now: datetime,
+    lang: str,
+    channels: Channels,
+    plan_hour: int = rules.DEFAULT_PLAN_HOUR,
+    dry_run: bool = False,
+) -> RemindOut:
+    """Send the reminders due at ``now`` that were not sent before (see the module's
+    docstring), by e-mail through ``channels.smtp`` and to the group robot
+    ``channels.webhook``; with ``dry_run``, only say what would be sent (nothing is sent,
+    nothing written). For the keeper, or whoever may act for others."""
+    if not channels.names:
+        raise InvalidInput(
+            "no channel to send reminders through",
+            "set ECOMOPS_SMTP_HOST (e-mail) or ECOMOPS_WEBHOOK_URL (the group robot)",
+        )
+    with database.session(write=False) as s:
+        _require_sender(s, actor)
+        work = _work_calendar(s, now)
+        state = situation(s, now=now, lang=lang)
+        due = rules.reminders(
+            state,
+            plan_hour=plan_hour,
+            is_working=work.is_working,
+            channels=channels.names,
+            lang=lang,
+        )
+        if dry_run:
+            ledger = _ledger(s, {r.key for r in due})
+            return _preview(state.now, real_now(s), due, ledger, channels, lang)
+    if not due:
+        return RemindOut(
+            now=state.now,
+            dry_run=False,
+            channels=channels.names,
+            reminders=[],
+            already_sent=0,
+            messages_sent=0,
+            messages_failed=0,
+        )
+    with database.session(write=True) as s:
+        stamp = real_now(s)
+        claimed, attempts, already, busy = _claim(s, due, channels, stamp)
+    rows: list[ReminderOut] = []
+    sent = failed = 0
+    for message in rules.bundle(claimed, lang):
+        error = _send(message, channels, stamp)
+        _record(database, message, error)
+        if error:
+            failed += 1
+        else:
+            sent += 1
+        rows += [
+            _row(r, channels, "failed" if error else "sent", attempts[r.key], error)
+            for r in message.reminders
+        ]
+    rows += [_row(r, channels, "busy", 0, None) for r in busy]
+    return RemindOut(
+        now=state.now,
+        dry_run=False,
+        channels=channels.names,
+        reminders=rows,
+        already_sent=already,
+        messages_sent=sent,
+        messages_failed=failed,
+    )
+
+
+def _preview(
+    now: datetime,
+    stamp: datetime,
+    due: list[rules.Reminder],
+    ledger: dict[str, Any],
+    channels: Channels,
+    lang: str,
+) -> RemindOut:
+    """What a run would send now: the due reminders not sent yet, as they would be bundled."""
+    pending: list[rules.Reminder] = []
+    busy: list[rules.Reminder] = []
+    already = 0
+    for r in due:
+        row = ledger.get(r.key)
+        if row is not None and row.status == "sent":
+            already += 1
+        elif row is not None and row.status == "sending" and row.last_at > stamp - LEASE:
+            busy.append(r)
+        else:
+            pending.append(r)
+    rows: list[ReminderOut] = []
+    messages = rules.bundle(pending, lang)
+    for message in messages:
+        for r in message.reminders:
+            row = ledger.get(r.key)
+            tried = getattr(row, "attempts", 0)
+            rows.append(_row(r, channels, "would_send", tried, getattr(row, "error", None)))
+    rows += [_row(r, channels, "busy", 0, None) for r in busy]
+    return RemindOut(
+        now=now,
+        dry_run=True,
+        channels=channels.names,
+        reminders=rows,
+        already_sent=already,
+        messages_sent=0,
+        messages_failed=0,
+    )
+
+
+def _work_calendar(session: Session, now: datetime):
+    from ecomops.services.workcal import china_calendar
+
+    m = current(session).manual
+    local = now.astimezone(zone(m.calendar.timezone))
+    work, _ = china_calendar({local.year - 1, local.year, local.year + 1}, m)
+    return work
