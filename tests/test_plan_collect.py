@@ -290,6 +290,8 @@ def test_since_and_move_to(dept, cli, imap):
     assert out["moved"] == 2
     [(_, raw)] = imap.folder()
     assert b"stranger@spam.example" in raw  # only what was recorded moves
+    r = cli("plan", "collect", "--move-to", "INBOX")
+    assert r.exit_code == 1 and "--move-to 'INBOX' is not another folder" in r.stderr
 
 
 def test_copy_and_expunge_when_the_server_cannot_move(dept, imap):
@@ -386,6 +388,8 @@ def test_who_may_collect(dept, cli, imap):
 def logins(dept, cli):
     """张伟 and 李娜 with login roles of their own (PostgreSQL's row-level security applies to
     them); dropped afterwards."""
+    if dept.kind != "postgresql":
+        pytest.skip("row-level security is PostgreSQL's (set ECOMOPS_TEST_DATABASE_URL)")
     import uuid
 
     from sqlalchemy import create_engine, text
@@ -409,12 +413,10 @@ def logins(dept, cli):
     engine.dispose()
 
 
-def test_the_heads_own_role_collects(dept, cli, imap, monkeypatch, backend, logins):
+def test_the_heads_own_role_collects(dept, cli, imap, monkeypatch, logins):
     """Through the head's own PostgreSQL role: row-level security lets the plans in as the
     senders', entered by the head, at the server's received time; the head's own message is
     not taken (its received time is the mailbox owner's to set); a copywriter may not run it."""
-    if backend.kind != "postgresql":
-        pytest.skip("row-level security is PostgreSQL's (set ECOMOPS_TEST_DATABASE_URL)")
     imap.append(
         message("lina@huhao.example", "W48", PLAN_UTF8, mid="<rls-1@x>"), at("2026-11-23T09:00")
     )
@@ -440,3 +442,31 @@ def test_the_heads_own_role_collects(dept, cli, imap, monkeypatch, backend, logi
     engine.dispose()
     # stored in UTC: 09:00 in Shanghai, as the server received it
     assert (row[0], row[1], row[2]) == (datetime(2026, 11, 23, 1, 0), "张伟", "<rls-1@x>")
+
+
+def test_run_by_the_heads_bound_login(dept, cli, imap, caller):
+    """Once the head's login is bound, the head runs it: the plans are the senders', entered
+    by the head; the head's own message is not taken."""
+    assert cli("staff", "link", "张伟", "--login", caller).exit_code == 0
+    imap.append(
+        message("lina@huhao.example", "W48", PLAN_UTF8, mid="<b-1@x>"), at("2026-11-23T09:00")
+    )
+    imap.append(message(HEAD, "W48", PLAN_UTF8, mid="<b-2@x>"), at("2026-11-23T09:05"))
+    r = cli("plan", "collect", "--json")
+    assert r.exit_code == 0, r.stderr
+    assert [x["person"] for x in r.json()["recorded"]] == ["李娜"]
+    assert [x["sender"] for x in r.json()["skipped"]] == [HEAD]
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(dept.url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT s.name, e.name FROM plan p JOIN staff s ON s.id = p.staff_id "
+                "LEFT JOIN staff e ON e.id = p.entered_by_id"
+            )
+        ).all()
+    engine.dispose()
+    assert [tuple(r) for r in rows] == [("李娜", "张伟")]
+    [entry] = [a for a in cli("audit", "--json").json() if a["command"] == "plan collect"]
+    assert entry["actor"] == "张伟"

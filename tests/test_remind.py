@@ -600,3 +600,32 @@ def test_runs_at_the_same_moment_send_each_reminder_once(dept, cli, smtp, wecom)
     rcpts = [tuple(rcpt) for rcpt, _m in smtp.messages]
     assert len(rcpts) == len(set(rcpts))  # one e-mail per person
     assert {("lina@huhao.example",), ("wangqiang@huhao.example",)} <= set(rcpts)
+
+
+def test_tasks_and_ratings_ride_in_the_same_one_mail(dept, cli, smtp, wecom, monkeypatch):
+    monkeypatch.setenv("ECOMOPS_NOW", "2026-11-20T09:00")
+    for args in (
+        ["元旦活动海报", "--owner", "李娜", "--due", "2026-11-24"],
+        ["双龙招商资料", "--owner", "李娜", "--due", "2026-11-20"],
+    ):
+        assert cli("tasks", "add", *args).exit_code == 0
+    assert cli("cycle", "open", "2026-11").exit_code == 0
+    monkeypatch.setenv("ECOMOPS_NOW", MONDAY_15)
+    out = cli("remind", "--json").json()
+    lina = [(x["kind"], x["occasion"]) for x in out["reminders"] if x["recipient"] == "李娜"]
+    assert ("plan", "before") in lina and ("task", "due_tomorrow") in lina
+    assert ("task", "overdue") in lina
+    mails = _to(smtp, "lina@huhao.example")
+    assert len(mails) == 1
+    body = _text(mails[0])
+    assert "“元旦活动海报” is due 2026-11-24." in body
+    assert "“双龙招商资料” was due 2026-11-20: 3 day(s) overdue." in body
+    assert mails[0]["Subject"].startswith("[ecomops] ") and "reminders" in mails[0]["Subject"]
+    # the general manager rates the supervisor 王强 (and, with the manager, 李娜 and 陈静)
+    gm = _to(smtp, "gm@huhao.example")
+    assert len(gm) == 1 and "Appraisal cycle 2026-11 is open and you still have to rate:" in (
+        _text(gm[0])
+    )
+    assert "王强" in _text(gm[0])
+    # a person's tasks and ratings never go to the group
+    assert len(wecom.posts) == 1 and "元旦活动海报" not in wecom.texts()[0]

@@ -330,3 +330,14 @@ def test_an_error_lists_positions_in_the_script_asked_for(on_demo):
     both = run("staff", "add", "孙悦", "--position", "經", "--as", "赵海", "--lang", "zh-hans")
     assert both.exit_code == 1
     assert "general_manager (总经理)" in both.stderr and "manager (经理)" in both.stderr
+
+
+def test_an_error_lists_criteria_in_the_script_asked_for(on_demo):
+    r = run(
+        "appraise", "李娜", "-c", "2026-11", "--as", "张伟", "-s", "分析=80", "--lang", "zh-hans"
+    )
+    assert r.exit_code == 1 and "execution (执行能力)" in r.stderr
+    hint = r.stderr.split("known:")[1]
+    assert to_simplified(hint) == hint, r.stderr
+    r = run("appraise", "李娜", "-c", "2026-11", "--as", "张伟", "-s", "分析=80", "--lang", "zh")
+    assert r.exit_code == 1 and "execution (執行能力)" in r.stderr

@@ -138,9 +138,10 @@ def test_the_report_shows_a_dash_where_nothing_was_expected(dept, cli, monkeypat
     md = cli("report", "--month", "2026-11", "--format", "markdown").stdout
     rows = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:-1]]
             for line in md.splitlines() if line.startswith("| ") and "W45" not in line}
-    assert rows["李娜"] == ["Copywriter", "—", "—", "—", "—", "on time", "on time"]
-    assert rows["陈静"][1:] == ["—", "—", "—", "—", "missing", "missing"]
-    assert rows["刘洋"][1:] == ["missing", "on time", "missing", "—", "—", "—"]
+    # each status with its sign (the grid reads without colour)
+    assert rows["李娜"] == ["Copywriter", "—", "—", "—", "—", "✓ on time", "✓ on time"]
+    assert rows["陈静"][1:] == ["—", "—", "—", "—", "✗ missing", "✗ missing"]
+    assert rows["刘洋"][1:] == ["✗ missing", "✓ on time", "✗ missing", "—", "—", "—"]
     # the department's summary is a row of its own
     dept_rows = [line for line in md.splitlines() if "Department summary" in line]
     assert any("张伟" in line and line.count("—") == 5 and "on time" in line for line in dept_rows)

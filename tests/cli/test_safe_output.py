@@ -172,7 +172,7 @@ def test_xlsx_keeps_formulas_as_text_and_survives_control_characters(attacked, c
     target = tmp_path / "report.xlsx"
     r = cli("report", "--month", "2026-11", "--format", "xlsx", "-o", str(target))
     assert r.exit_code == 0, r.stderr
-    sheet = load_workbook(target)["tasks"]
+    sheet = load_workbook(target)["Tasks"]
     cells = {c.value: c for row in sheet.iter_rows() for c in row if c.value is not None}
     for title in (FORMULA_TITLE, "+1 555", "@SUM(A1)", "-2+3"):
         assert cells[title].data_type == "s", title

@@ -156,10 +156,74 @@ def test_a_message_without_a_message_id_gets_a_stable_one():
 
 
 def test_internaldate_and_since():
-    assert parse_internaldate("23-Nov-2026 01:00:00 +0000") == datetime(
-        2026, 11, 23, 1, tzinfo=UTC
-    )
+    assert parse_internaldate("23-Nov-2026 01:00:00 +0000") == datetime(2026, 11, 23, 1, tzinfo=UTC)
     assert parse_internaldate(" 3-Dec-2026 09:10:11 +0800").utcoffset() == timedelta(hours=8)
     with pytest.raises(ValueError):
         parse_internaldate("23-Foo-2026 01:00:00 +0000")
     assert imap_date(date(2026, 3, 5)) == "5-Mar-2026"
+
+
+# --- whatever arrives: a period or a reason, never a crash ---------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+SUBJECT_BITS = st.sampled_from(
+    [
+        "W",
+        "w",
+        "第",
+        "周",
+        "週",
+        "月",
+        "年",
+        "-",
+        "/",
+        ".",
+        "日",
+        "号",
+        "总结",
+        "Week ",
+        "month",
+        "0",
+        "1",
+        "5",
+        "12",
+        "13",
+        "49",
+        "53",
+        "54",
+        "2026",
+        "９",
+        " ",
+        "Re: ",
+        "计划",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(SUBJECT_BITS, max_size=8).map("".join),
+    st.dates(min_value=date(1901, 1, 1), max_value=date(2998, 12, 31)),
+)
+def test_any_subject_gives_a_period_or_a_reason(subject, received):
+    try:
+        kind, period = period_of(subject, received)
+    except InvalidInput as exc:
+        assert exc.message.startswith("the subject names")
+    else:
+        assert kind in ("week", "month") and period[:4].isdigit()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=400))
+def test_any_bytes_read_as_a_message(raw):
+    letter = read_message(raw)
+    assert letter.message_id.startswith("<") and isinstance(letter.text, str)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_any_html_reads_as_text(html):
+    assert isinstance(html_to_text(html), str)

@@ -3,12 +3,12 @@
 // {"validate": [html-validate's messages under its recommended rules],
 //  "widths": {"1280": {"scrollWidth": …, "innerWidth": …, "axe": [violations]}, "390": {…}}}
 // The page is opened from its file in headless Chromium through the DevTools protocol
-// (playwright-core, the browser named, default /usr/bin/chromium); axe-core is injected by the
-// check, never part of the page.
-import { readFileSync, mkdtempSync, rmSync } from "node:fs";
+// (playwright-core driving the browser named, default /usr/bin/chromium; its own throwaway
+// profile); the width is measured and axe-core injected by this check, never by the page.
+// "requests" lists anything the page fetched from beyond its file (it should be nothing).
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
 import { HtmlValidate } from "html-validate";
@@ -29,7 +29,6 @@ const validate = report.results.flatMap((r) =>
 );
 
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf-8");
-const profile = mkdtempSync(join(tmpdir(), "ecomops-chromium-"));
 const browser = await chromium.launch({
   executablePath,
   headless: true,
@@ -73,6 +72,5 @@ try {
   }
 } finally {
   await browser.close();
-  rmSync(profile, { recursive: true, force: true });
 }
 process.stdout.write(JSON.stringify({ validate, widths }) + "\n");

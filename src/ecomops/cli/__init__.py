@@ -223,8 +223,7 @@ def root(
     database_url: str | None = typer.Option(
         None,
         "--database-url",
-        help="Any SQLAlchemy URL, e.g. postgresql://user:pw@host/db \\[env: "
-        "ECOMOPS_DATABASE_URL].",
+        help="Any SQLAlchemy URL, e.g. postgresql://user:pw@host/db \\[env: ECOMOPS_DATABASE_URL].",
         rich_help_panel="Database, language, who you are (before or after the command)",
         show_default=False,
     ),

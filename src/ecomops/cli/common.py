@@ -106,22 +106,22 @@ class _Defaults(dict):
 
     def __init__(self, values: dict[str, str], *, top: bool) -> None:
         super().__init__()
-        self.values = values
+        self.given = values
         self.top = top
 
-    def get(self, key, default=None):  # type: ignore[override]
+    def get(self, key, default=None):
         # Click asks a context's map for its options' defaults, and (for a group) for the map
         # of the sub-command it is about to run; the root's asks only the latter
         if self.top:
-            return _Defaults(self.values, top=False)
+            return _Defaults(self.given, top=False)
         if key in ROOT_OPTIONS:
             if key in ("db", "database_url"):
-                return functools.partial(_database_default, self.values, key)
-            return self.values.get(key, default)
+                return functools.partial(_database_default, self.given, key)
+            return self.given.get(key, default)
         ctx = _context()
         commands = getattr(ctx.command, "commands", None) if ctx is not None else None
         if commands and key in commands:
-            return _Defaults(self.values, top=False)
+            return _Defaults(self.given, top=False)
         return default
 
 
@@ -328,9 +328,7 @@ def audit(s: Session, extra: dict[str, Any] | None = None) -> None:
     # commands without --as still say who ran them
     name = as_name(who) or os.environ.get("ECOMOPS_AS")
     who_acts = acting(s, name, strict=False)
-    record(
-        s.connection(), command=command_path, params=params, actor=who_acts, now=real_now(s)
-    )
+    record(s.connection(), command=command_path, params=params, actor=who_acts, now=real_now(s))
 
 
 @contextmanager

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ecomops.cli.common import DbOpt, JsonOpt, LangOpt, UrlOpt, command, lang_of, session
-from ecomops.cli.output import console, emit, table
+from ecomops.cli.output import Column, console, emit, table
 
 app = typer.Typer(
     help="Read and check the handbook.\n\nExample: ecomops manual show 6", no_args_is_help=True
@@ -143,7 +143,7 @@ def register(root: typer.Typer) -> None:
         with session(db, database_url, write=False) as s:
             out = rules_list(s, language)
         w = words(language)
-        columns = [
+        columns: list[Column] = [
             ("§", lambda r: f"{r.section}.{r.number}"),
             (w("rule"), lambda r: r.text, True),
         ]

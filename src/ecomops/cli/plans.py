@@ -451,6 +451,11 @@ def collect_cmd(
             "the settings file)",
         )
     first = day(since, "--since") if since else None
+    if move_to is not None and (not move_to.strip() or move_to == settings.folder):
+        raise InvalidInput(
+            f"--move-to {move_to!r} is not another folder",
+            f"name the folder the recorded messages go to, other than {settings.folder}",
+        )
     with database(db, database_url, write=False) as opened:
         with open_mailbox(settings) as box:
             with opened.session(write=True) as s:

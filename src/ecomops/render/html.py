@@ -138,6 +138,14 @@ def _grade_chart(r: ReportOut) -> str:
     return f"<figure>{''.join(parts)}<figcaption>{escape(L['distribution'])}</figcaption></figure>"
 
 
+def _text_px(text: str, size: int) -> float:
+    """About how wide ``text`` is at ``size`` pixels: a Chinese character a full em, a Latin
+    one some six tenths of it."""
+    import unicodedata
+
+    return sum(size * (1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.6) for ch in text)
+
+
 def _plan_chart(r: ReportOut) -> str:
     """Plan compliance as a grid: a row per member, a column per week (and the month-end
     summary), each cell coloured and marked with its status's sign, so it reads without
@@ -149,7 +157,10 @@ def _plan_chart(r: ReportOut) -> str:
     weeks = r.plans.weeks
     cols = [week_label(wk, r.lang) for wk in weeks] + [L["month_end"]]
     row_h, label_w, cell_w = 26, 110, 58
-    w = label_w + cell_w * len(cols) + 10
+    # each column as wide as its head (the month-end summary's is the longest)
+    widths = [max(cell_w, _text_px(c, 12) + 12) for c in cols]
+    xs = [label_w + sum(widths[:j]) for j in range(len(cols))]
+    w = label_w + sum(widths) + 10
     top = 34
     legend_y = top + row_h * len(members) + 12
     h = legend_y + 40
@@ -171,11 +182,9 @@ def _plan_chart(r: ReportOut) -> str:
         f'<desc id="plan-chart-desc">{escape(desc)}</desc>'
     ]
     for j, c in enumerate(cols):
-        cx = label_w + j * cell_w + cell_w / 2
-        size = 12 if j < len(weeks) else 10
         parts.append(
-            f'<text x="{cx:.1f}" y="{top - 10}" text-anchor="middle" font-size="{size}" '
-            f'font-weight="bold">{escape(c)}</text>'
+            f'<text x="{xs[j] + widths[j] / 2:.1f}" y="{top - 10}" text-anchor="middle" '
+            f'font-size="12" font-weight="bold">{escape(c)}</text>'
         )
     for i, m in enumerate(members):
         y = top + i * row_h
@@ -185,12 +194,12 @@ def _plan_chart(r: ReportOut) -> str:
         )
         statuses = [m.weeks.get(wk, "not_expected") for wk in weeks] + [m.month_end]
         for j, st in enumerate(statuses):
-            x = label_w + j * cell_w
+            x = xs[j]
             parts.append(
-                f'<rect class="bar" x="{x + 2}" y="{y + 2}" width="{cell_w - 4}" '
+                f'<rect class="bar" x="{x + 2:.1f}" y="{y + 2}" width="{widths[j] - 4:.1f}" '
                 f'height="{row_h - 4}" fill="{COLORS.get(st, "#ffffff")}" stroke="#9aa5b1" '
                 f'stroke-width="0.5"/>'
-                f'<text x="{x + cell_w / 2:.1f}" y="{y + 18}" text-anchor="middle" '
+                f'<text x="{x + widths[j] / 2:.1f}" y="{y + 18}" text-anchor="middle" '
                 f'font-size="14" font-weight="bold">{escape(SIGNS.get(st, "?"))}</text>'
             )
     lx = 4.0
@@ -202,7 +211,7 @@ def _plan_chart(r: ReportOut) -> str:
             f'font-weight="bold">{escape(sign)}</text>'
             f'<text x="{lx + 22}" y="{legend_y + 14}" font-size="12">{escape(L[k])}</text>'
         )
-        lx += 22 + 8 * len(L[k]) * (2 if r.lang != "en" else 1) + 14
+        lx += 22 + _text_px(L[k], 12) + 16
     parts.append("</svg>")
     return f"<figure>{''.join(parts)}<figcaption>{escape(L['compliance'])}</figcaption></figure>"
 

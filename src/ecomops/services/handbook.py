@@ -100,13 +100,13 @@ def find_position(m: Manual, name: str, lang: str = "zh") -> Position:
     raise NotFound(f"unknown position {name!r}", f"known positions: {known_positions(m, lang)}")
 
 
-def find_criterion(rubric: Rubric, name: str) -> Criterion:
-    """The criterion of ``rubric`` that ``name`` names: its id, either name, or an alias."""
+def find_criterion(rubric: Rubric, name: str, lang: str = "zh") -> Criterion:
+    """The criterion of ``rubric`` that ``name`` names: its id, either name, or an alias (an
+    error lists the criteria in the script of ``lang``: simplified for zh-hans)."""
     k = key(name)
     for c in rubric.criteria:
         if k in _names(c.id, c.name.zh, c.name.en, *c.aliases):
             return c
-    known = ", ".join(f"{c.id} ({c.name.zh})" for c in rubric.criteria)
+    script = "zh-hans" if lang == "zh-hans" else "zh"
+    known = ", ".join(f"{c.id} ({localize(c.name.zh, c.name.zh, script)})" for c in rubric.criteria)
     raise NotFound(f"unknown criterion {name!r} in rubric {rubric.id}", f"known: {known}")
-
-

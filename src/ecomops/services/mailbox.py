@@ -36,6 +36,8 @@ ST = schema.staff
 TIMEOUT_S = 30
 #: UIDs per FETCH command
 CHUNK = 200
+#: what is read of every message: who, what, which (never its body, nor its other headers)
+FIELDS = "(UID INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS (FROM SUBJECT MESSAGE-ID)])"
 
 
 class MailboxError(EcomopsError):
@@ -127,16 +129,15 @@ class Mailbox:
         return sorted(int(u) for u in (data[0] or b"").split())
 
     def envelopes(self, since: date | None) -> list[Envelope]:
-        """Every message's UID, received time, size and header (never its body)."""
+        """Every message's UID, received time, size, and its From, Subject and Message-ID
+        headers (never its body)."""
         uids = self.uids(since)
         out: list[Envelope] = []
         for i in range(0, len(uids), CHUNK):
             ids = ",".join(str(u) for u in uids[i : i + CHUNK])
             with _errors(self.settings):
                 data = self._ok(
-                    *self.conn.uid(
-                        "FETCH", ids, "(UID INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER])"
-                    ),
+                    *self.conn.uid("FETCH", ids, FIELDS),
                     "read the messages",
                 )
             for meta, literal in _responses(data):

@@ -321,6 +321,9 @@ def remind(
     with database.session(write=False) as s:
         _require_sender(s, actor)
         work = _work_calendar(s, now)
+        local = now.astimezone(zone(current(s).manual.calendar.timezone))
+        if not rules.sending_hours(local, plan_hour, work.is_working):
+            return _nothing(local, dry_run, channels)  # a day off, or before the hour
         state = situation(s, now=now, lang=lang)
         due = rules.reminders(
             state,
@@ -333,15 +336,7 @@ def remind(
             ledger = _ledger(s, {r.key for r in due})
             return _preview(state.now, real_now(s), due, ledger, channels, lang)
     if not due:
-        return RemindOut(
-            now=state.now,
-            dry_run=False,
-            channels=channels.names,
-            reminders=[],
-            already_sent=0,
-            messages_sent=0,
-            messages_failed=0,
-        )
+        return _nothing(state.now, dry_run, channels)
     with database.session(write=True) as s:
         stamp = real_now(s)
         claimed, attempts, already, busy = _claim(s, due, channels, stamp)
@@ -367,6 +362,18 @@ def remind(
         already_sent=already,
         messages_sent=sent,
         messages_failed=failed,
+    )
+
+
+def _nothing(now: datetime, dry_run: bool, channels: Channels) -> RemindOut:
+    return RemindOut(
+        now=now,
+        dry_run=dry_run,
+        channels=channels.names,
+        reminders=[],
+        already_sent=0,
+        messages_sent=0,
+        messages_failed=0,
     )
 
 

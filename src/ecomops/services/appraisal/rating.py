@@ -46,15 +46,16 @@ def check_rater(
 
 
 def scores_for(
-    m: Manual, rubric: Rubric, ratings: Mapping[str, Rating]
+    m: Manual, rubric: Rubric, ratings: Mapping[str, Rating], lang: str = "zh"
 ) -> tuple[dict[str, Decimal], dict[str, str | None]]:
     """Ratings by criterion (id or any of its names) as scores by criterion id, with the
-    grade letter each was given as; every criterion of the rubric, once."""
+    grade letter each was given as; every criterion of the rubric, once (an unknown one is
+    refused, listing the criteria in the script of ``lang``)."""
     points = {g.id: g.points for g in m.appraisal.grades}
     out: dict[str, Decimal] = {}
     given: dict[str, str | None] = {}
     for name, value in ratings.items():
-        crit = find_criterion(rubric, name)
+        crit = find_criterion(rubric, name, lang)
         if crit.id in out:
             raise InvalidInput(f"criterion {crit.id} is given twice", "give each criterion once")
         out[crit.id], given[crit.id] = rating_points(value, points, f"{crit.id}: ")
@@ -119,7 +120,7 @@ def rate(
     rubric_id = m.position(position).rubric
     assert rubric_id is not None, "a member's position has a rubric"
     rubric = m.rubric(rubric_id)
-    values, given = scores_for(m, rubric, ratings)
+    values, given = scores_for(m, rubric, ratings, lang)
     write_sheets(
         session,
         row.id,
