@@ -9,6 +9,7 @@ machine and fails under CI (``CI`` set), where ``.ci/run`` installs it.
 
 from __future__ import annotations
 
+import grp
 import imaplib
 import os
 import pwd
@@ -117,12 +118,22 @@ class Imap:
             return out
 
 
-def _config(root: Path, port: int, tls: str, uid: int, gid: int, internal: str) -> str:
+def _config(root: Path, port: int, tls: str, uid: int, gid: int, login: str | None) -> str:
+    """Dovecot's configuration; ``login``: the user every process runs as (when not started
+    as root, which runs them as ``dovecot`` and ``dovenull``)."""
+    plain, implicit = (0, port) if tls == "implicit" else (port, 0)
     listeners = (
-        f"  inet_listener imap {{\n    address = 127.0.0.1\n    port = {port if tls != 'implicit' else 0}\n  }}\n"
-        f"  inet_listener imaps {{\n    address = 127.0.0.1\n    port = {port if tls == 'implicit' else 0}\n"
-        f"    ssl = yes\n  }}\n"
+        f"  inet_listener imap {{\n    address = 127.0.0.1\n    port = {plain}\n  }}\n"
+        f"  inet_listener imaps {{\n    address = 127.0.0.1\n    port = {implicit}\n"
+        "    ssl = yes\n  }\n"
     )
+    users = ""
+    if login is not None:
+        group = grp.getgrgid(gid).gr_name
+        users = (
+            f"default_internal_user = {login}\ndefault_internal_group = {group}\n"
+            f"default_login_user = {login}\n"
+        )
     ssl_lines = (
         "ssl = no\n"
         if tls == "none"
@@ -138,9 +149,7 @@ listen = 127.0.0.1
 {ssl_lines}disable_plaintext_auth = no
 auth_mechanisms = plain login
 first_valid_uid = 1
-default_internal_user = {internal}
-default_internal_group = {internal}
-mail_location = maildir:{root}/mail/%n
+{users}mail_location = maildir:{root}/mail/%n
 mail_access_groups =
 passdb {{
   driver = static
@@ -185,15 +194,16 @@ def serve(folder: Path, *, tls: str = "none") -> Iterator[Imap]:
     Run as root (the mail processes then run as the ``dovecot`` user, whom ``imap-login``
     needs since it refuses root) or as an ordinary user (everything runs as that user)."""
     binary = dovecot_or_skip()
+    login: str | None = None
     if os.geteuid() == 0:
         user = pwd.getpwnam("dovecot")
-        uid, gid, internal = user.pw_uid, user.pw_gid, "dovecot"
+        uid, gid = user.pw_uid, user.pw_gid
         # the mail processes run as dovecot: a folder it can reach (not under pytest's 0700 one)
         root = Path(tempfile.mkdtemp(prefix="ecomops-dovecot-"))
         root.chmod(0o711)
     else:
         uid, gid = os.getuid(), os.getgid()
-        internal = pwd.getpwuid(uid).pw_name
+        login = pwd.getpwuid(uid).pw_name
         root = folder / "dovecot"
         root.mkdir()
     cafile: Path | None = None
@@ -215,15 +225,16 @@ def serve(folder: Path, *, tls: str = "none") -> Iterator[Imap]:
             ca.cert_pem.write_to_path(str(cafile))
         port = free_port()
         conf = root / "dovecot.conf"
-        conf.write_text(_config(root, port, tls, uid, gid, internal), encoding="utf-8")
+        conf.write_text(_config(root, port, tls, uid, gid, login), encoding="utf-8")
         conf.chmod(0o600)
         log = root / "dovecot.log"
-        proc = subprocess.Popen(
-            [binary, "-F", "-c", str(conf)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=open(root / "stderr.log", "wb"),  # noqa: SIM115 - closed with the process
-        )
+        with open(root / "stderr.log", "wb") as errors:
+            proc = subprocess.Popen(
+                [binary, "-F", "-c", str(conf)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=errors,
+            )
         try:
             _wait(port, proc, log)
             yield Imap(port=port, tls=tls, cafile=cafile, log=log)

@@ -358,6 +358,10 @@ def test_refused_login_and_unreachable_server(dept, cli, imap, monkeypatch):
     imap.append(
         message("lina@huhao.example", "W48", PLAN_UTF8, mid="<p@x>"), at("2026-11-23T09:00")
     )
+    monkeypatch.setenv("ECOMOPS_IMAP_FOLDER", "Nope")
+    r = cli("plan", "collect")
+    assert r.exit_code == 1 and "has no folder 'Nope'" in r.stderr
+    monkeypatch.delenv("ECOMOPS_IMAP_FOLDER")
     monkeypatch.setenv("ECOMOPS_IMAP_PASSWORD", "wrong-pw")
     r = cli("plan", "collect")
     assert r.exit_code == 1 and r.stderr.count("\n") == 1
@@ -470,3 +474,24 @@ def test_run_by_the_heads_bound_login(dept, cli, imap, caller):
     assert [tuple(r) for r in rows] == [("李娜", "张伟")]
     [entry] = [a for a in cli("audit", "--json").json() if a["command"] == "plan collect"]
     assert entry["actor"] == "张伟"
+
+
+def test_a_plan_too_long_to_store_is_listed_and_the_rest_recorded(dept, cli, imap):
+    """A refusal inside the store (the text limit) rolls back that message alone."""
+    imap.append(
+        message("lina@huhao.example", "W48", PLAN_UTF8, mid="<ok-0@x>"), at("2026-11-23T08:00")
+    )
+    long = "## 上周总结\n" + "字" * 20_001 + "\n## 本周计划\n计划\n"
+    imap.append(
+        message("lina@huhao.example", "W48 again", long, mid="<long@x>"), at("2026-11-23T09:00")
+    )
+    imap.append(
+        message("chenjing@huhao.example", "W48", PLAN_UTF8, mid="<ok-1@x>"), at("2026-11-23T10:00")
+    )
+    r = cli("plan", "collect", "--json")
+    assert r.exit_code == 0, r.stderr
+    assert [x["person"] for x in r.json()["recorded"]] == ["李娜", "陈静"]
+    [long_one] = r.json()["skipped"]
+    assert long_one["reason"] == "the plan summary is 20,001 characters long; the most is 20,000"
+    shown = cli("plan", "show", "李娜", "--week", "2026-W48", "--json").json()
+    assert (shown["versions"], shown["summary"]) == (1, "完成双龙微信文案")

@@ -687,7 +687,11 @@ def quota_check(
     with session(db, database_url, write=False) as s:
         out = service(s, cycle=cycle, by=by, strict=strict, viewer=actor(s, as_, person=True))
         names = position_names(s, language)
-        rule = quota_rule(s, strict=strict, lang=language) if language != "en" else out.rule
+        rule = (
+            quota_rule(s, strict=strict, lang=language)
+            if explain and language != "en"
+            else out.rule
+        )
     w = _words(language)
     # a group is the department or a position: named in words, never by id
     names = {**names, "department": w("department")}

@@ -327,9 +327,7 @@ def sections(r: ReportOut, *, short_names: bool = False) -> list[Section]:
                         p.employee,
                         pos(p.position),
                         st(p.status),
-                        (p.score if p.score is not None else None)
-                        if p.visible
-                        else L["confidential"],
+                        p.score if p.visible else L["confidential"],
                         p.grade or "—",
                         p.final_grade or "—",
                     ]
