@@ -629,3 +629,31 @@ def test_tasks_and_ratings_ride_in_the_same_one_mail(dept, cli, smtp, wecom, mon
     assert "王强" in _text(gm[0])
     # a person's tasks and ratings never go to the group
     assert len(wecom.posts) == 1 and "元旦活动海报" not in wecom.texts()[0]
+
+
+def test_someone_with_no_address_is_shown_once_and_mailed_once_they_have_one(
+    dept, cli, smtp, wecom, backend
+):
+    """No e-mail address: not a failure retried every 15 minutes (exit 0, shown once, the head
+    and the group are told as usual), and mailed as soon as the roster gives an address."""
+    assert cli("staff", "add", "赵敏", "-p", "copywriter").exit_code == 0
+    first = cli("remind", "--json")
+    assert first.exit_code == 0, first.stderr
+    zhao = [x for x in first.json()["reminders"] if x["recipient"] == "赵敏"]
+    assert [(x["kind"], x["status"], x["error"]) for x in zhao] == [
+        ("plan", "skipped", "no e-mail address on the roster")
+    ]
+    assert first.json()["messages_failed"] == 0
+    assert "赵敏" in wecom.texts()[0]  # the group still hears who is missing
+    again = cli("remind", "--json")
+    assert again.exit_code == 0 and again.json()["reminders"] == []
+    edited = cli("staff", "edit", "赵敏", "--email", "zhaomin@huhao.example")
+    assert edited.exit_code == 0, edited.stderr
+    third = cli("remind", "--json")
+    assert third.exit_code == 0, third.stderr
+    assert [(x["recipient"], x["status"]) for x in third.json()["reminders"]] == [
+        ("赵敏", "sent")
+    ]
+    assert len(_to(smtp, "zhaomin@huhao.example")) == 1
+    rows = [r for r in _ledger(backend) if r["key"].startswith("plan:2026-W48:before:")]
+    assert {r["status"] for r in rows} == {"sent"}

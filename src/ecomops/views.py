@@ -824,7 +824,8 @@ class ReminderOut(Out):
     recipient: str | None
     #: their e-mail address, or the robot as scheme://host (kind): never its key
     address: str | None
-    #: sent, failed, would_send (--dry-run), busy (another run is sending it now)
+    #: sent, failed, would_send (--dry-run), busy (another run is sending it now), skipped (no
+    #: e-mail address on the roster: recorded once, sent once the roster gives one)
     status: str
     #: sends tried, this one included
     attempts: int

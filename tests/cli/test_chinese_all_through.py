@@ -45,7 +45,10 @@ RUNS: dict[str, list[list[str]]] = {
     "staff list": [["staff", "list"], ["staff", "list", "--all"]],
     "staff show": [["staff", "show", "陈静"], ["staff", "show", "李娜"]],
     "cycle list": [["cycle", "list"]],
-    "appraisals list": [["appraisals", "list", "-c", "2026-11", "--as", "赵海"]],
+    "appraisals list": [
+        ["appraisals", "list", "-c", "2026-11", "--as", "赵海"],
+        ["appraisals", "list", "-c", "2026-11", "--as", "张伟"],  # (confidential) rows
+    ],
     "appraisals show": [
         ["appraisals", "show", "王强", "-c", "2026-11", "--as", "赵海"],
         ["appraisals", "show", "李娜", "-c", "2026-11", "--as", "张伟"],
@@ -77,14 +80,15 @@ SET_ASIDE: dict[str, str] = {
     "today": "the dashboard (helper H1)",
     "demo": "prints the report",
     "init": "messages only (stderr)",
-    "manual check": "the handbook's inconsistencies are messages, in English",
+    "manual check": "about the YAML file: its messages name the file's keys and ids",
     "db status": "database tables and settings: the database's own names",
     "db backup": "messages only",
     "db restore": "messages only",
     "db copy": "messages only",
     "db grant": "messages only",
 }
-# the writes: their one line is a message on stderr; stdout stays empty (checked below)
+# the writes: their one line is a message on stderr, stdout stays empty (a sample is checked
+# below); staff import prints the records it wrote (checked below too)
 WRITES = {
     "staff add",
     "staff edit",
@@ -225,8 +229,11 @@ CASES = [(path, args) for path, runs in RUNS.items() for args in runs]
 def test_zh_hans_has_no_english_no_ids_no_traditional(changed, on_demo, path, args):
     r = run(*args, "--lang", "zh-hans")
     assert r.exit_code in (0, 1), r.stderr  # quota check exits 1 on a violation
-    out = r.stdout
-    assert out.strip(), f"{path}: nothing on stdout ({r.stderr})"
+    _assert_simplified_chinese(path, r.stdout, r.stderr)
+
+
+def _assert_simplified_chinese(path: str, out: str, err: str = "") -> None:
+    assert out.strip(), f"{path}: nothing on stdout ({err})"
     text = _scrubbed(out, audit=path == "audit")
     english = sorted(set(ENGLISH_RE.findall(text)))
     assert not english, f"{path}: English words {english} in:\n{out}"
@@ -261,6 +268,7 @@ def test_zh_is_the_manuals_characters(changed, on_demo, path):
     assert not ENGLISH_RE.findall(text), r.stdout
     assert not ID_RE.findall(text), r.stdout
     assert to_simplified(r.stdout) != r.stdout, f"{path}: no traditional character:\n{r.stdout}"
+    assert "考覈" not in r.stdout and "週" not in r.stdout  # the manual writes 考核 and 周一
 
 
 def test_headers_and_words_are_translated(changed, on_demo):
@@ -285,6 +293,8 @@ def test_headers_and_words_are_translated(changed, on_demo):
     assert "A+B最多ceil(75%·N)人" in re.sub(r"\s", "", quota)  # (the rule wraps)
     zh = run("roles", "list", "--lang", "zh").stdout
     assert "彙報對象" in zh and "電商部經理" in zh
+    card = run("roles", "show", "copywriter", "--lang", "zh").stdout
+    assert "考核方案: 電商部文案績效考核方案" in card  # the manual's 考核, not OpenCC's 考覈
 
 
 def test_english_is_as_it_was(changed, on_demo):
@@ -305,6 +315,27 @@ def test_json_keeps_the_ids(changed, on_demo):
         "appraisals", "list", "-c", "2026-11", "--as", "赵海", "--lang", "zh-hans", "--json"
     ).json()
     assert {a["position"] for a in rows} <= set(POSITION_IDS)
+
+
+def test_overdue_phase_items_name_their_phase(on_demo, monkeypatch):
+    monkeypatch.setenv("ECOMOPS_NOW", "2027-03-01T09:00")  # the preparation phase is over
+    r = run("phases", "--lang", "zh-hans")
+    assert r.exit_code == 0, r.stderr
+    assert "逾期事项" in r.stdout and "8.1.1 筹办阶段" in r.stdout
+    _assert_simplified_chinese("phases", r.stdout)
+    en = run("phases", "--lang", "en").stdout
+    assert "preparation.2" in en  # English names the item by its id, as before
+
+
+def test_staff_import_shows_what_it_wrote_in_chinese(on_demo, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        "name,position,email,manager\n孙悦,文案,sy@huhao.example,张伟\n", encoding="utf-8"
+    )
+    r = run("staff", "import", str(roster), "--update", "--as", "赵海", "--lang", "zh-hans")
+    assert r.exit_code == 0, r.stderr
+    assert "导入自" in r.stdout and "孙悦" in r.stdout
+    _assert_simplified_chinese("staff import", r.stdout.replace(str(roster), ""))
 
 
 def test_writes_print_nothing_on_stdout(on_demo):

@@ -102,9 +102,11 @@ def check(
 
     Example: ecomops manual check data/seed_manual.yaml
     """
+    from ecomops.render.labels import words
     from ecomops.services.manual import manual_check
 
-    out = manual_check(file, lang_of(lang))
+    language = lang_of(lang)
+    out = manual_check(file, language)
 
     def render(o) -> None:
         from ecomops.cli.output import esc
@@ -115,7 +117,12 @@ def check(
             typer.echo(f"error: {safe(str(e), lines=True)}", err=True)
         for w in o.warnings:
             where = f"§{w.section}" if w.section[:1].isdigit() else w.section
-            c.print(f"[yellow]warning[/] {esc(where)} [dim]{esc(w.id)}[/]: {esc(w.message)}")
+            if language == "en":
+                c.print(f"[yellow]warning[/] {esc(where)} [dim]{esc(w.id)}[/]: {esc(w.message)}")
+            else:  # the check's id is English (it is in --json): the warning in words only
+                c.print(
+                    f"[yellow]{esc(words(language)('warning'))}[/] {esc(where)}: {esc(w.message)}"
+                )
         verdict = "valid" if o.valid else f"not valid ({len(o.errors)} errors)"
         typer.echo(f"{safe(o.file)}: {verdict}, {len(o.warnings)} warnings", err=True)
 

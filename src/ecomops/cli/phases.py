@@ -62,13 +62,21 @@ def register(root: typer.Typer) -> None:
                 title=w("Phases"),
                 empty="the handbook has no phases",
             )
+            names = {p.id: f"{p.number} {p.name}" for p in o.phases}
+
+            def phase_of(ref: str | None) -> str:
+                item = (ref or "").removeprefix("phase:")  # "preparation.2": the phase's item
+                if language == "en":
+                    return item
+                return names.get(item.split(".")[0], item)  # in Chinese the phase, by name
+
             if o.overdue:
                 table(
                     o.overdue,
                     [
                         ("#", lambda t: t.id),
                         (w("overdue item"), lambda t: t.title, True),
-                        (w("phase"), lambda t: (t.ref or "").removeprefix("phase:")),
+                        (w("phase"), lambda t: phase_of(t.ref)),
                         (w("owner"), lambda t: t.owner),
                         (w("due"), lambda t: t.due),
                         (w("days"), lambda t: t.days_overdue),

@@ -111,7 +111,8 @@ def _render_detail(t, lang: str = "en") -> None:
                 f"{w('owner')} {made['owner']}, {w('due')} {made['due']}" if made else None
             )  # else the handbook's reference: an id
         actor = w("handbook") if e.actor == "handbook" else e.actor
-        action = labels(lang).get(f"w:event:{e.action}", e.action)
+        known = f"w:event:{e.action}" in labels(lang)  # (an action stored by a later version)
+        action = w(f"event:{e.action}") if known else e.action
         c.print(
             f"  {fmt(e.at)}  {esc(actor or '—')}: {esc(action)}"
             + (f" — {esc(detail)}" if detail else "")

@@ -447,7 +447,8 @@ class Reminder(SQLModel, table=True):
         default=None, sa_column=Column(Integer, ForeignKey("staff.id"), nullable=True)
     )
     address: str | None = Field(default=None, max_length=254)
-    #: sent or failed
+    #: sending (claimed by a run), sent, failed (tried again next run) or skipped (no e-mail
+    #: address on the roster; claimed again once there is one)
     status: str = Field(max_length=8)
     attempts: int
     first_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

@@ -417,6 +417,7 @@ _WORDS: tuple[tuple[str, str, str], ...] = (
     ("holiday", "holiday", "节假日"),
     ("adjusted working day", "adjusted working day", "调休上班"),
     ("level or a score", "level {levels} or a score 0–100", "级别 {levels} 或 0–100 的分数"),
+    ("warning", "warning", "警告"),
     ("year-end exempt", "is a year-end cycle: exempt from the forced distribution",
      "为年末绩效,不受强制分布限制"),
 )
@@ -438,10 +439,29 @@ def labels(lang: str) -> dict[str, str]:
     return {k: conv.convert(v) for k, v in ZH_HANS.items()}
 
 
+#: where OpenCC's traditional characters differ from the manual's own (it writes 考核, 分布
+#: and 周一); render/document.py keeps the same list for the report
+MANUAL_CHARACTERS = (("考覈", "考核"), ("分佈", "分布"), ("週", "周"))
+
+
+@lru_cache(maxsize=4)
+def _words(lang: str) -> dict[str, str]:
+    table = labels(lang)
+    if lang != "zh":
+        return table
+    out = {}
+    for k, v in table.items():
+        for theirs, ours in MANUAL_CHARACTERS:
+            v = v.replace(theirs, ours)
+        out[k] = v
+    return out
+
+
 def words(lang: str):
     """The other commands' words in ``lang``: ``w("reports to")``, ``w("task:open")``; a
-    missing key raises ``KeyError`` (under English too), never shows English under Chinese."""
-    table = labels(lang)
+    missing key raises ``KeyError`` (under English too), never shows English under Chinese.
+    Under zh, in the manual's own traditional characters (考核, not OpenCC's 考覈)."""
+    table = _words(lang)
 
     def word(key: str) -> str:
         return table["w:" + key]

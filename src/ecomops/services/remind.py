@@ -15,6 +15,10 @@ once, however often the job runs:
 3. **Record** each message's outcome right after it (a short transaction each): ``sent``, or
    ``failed`` with the error, to be tried again by the next run.
 
+A person with no e-mail address on the roster cannot be mailed: their reminder is recorded once
+as ``skipped`` (shown by that run, not a failure, not retried every 15 minutes: the head's list
+already names them) and is claimed again only once the roster gives them an address.
+
 Sent-then-crash: a run killed between a send and its record leaves the row ``sending``; it is
 sent again once the lease is over (at least once, never lost). The window is one message wide.
 """
@@ -45,6 +49,7 @@ RM = schema.reminder
 #: left by a run that died, and is sent again
 LEASE = timedelta(hours=1)
 _ERROR_MAX = 2000
+NO_ADDRESS = "no e-mail address on the roster"
 
 
 @dataclass(frozen=True)
@@ -194,20 +199,46 @@ def _insert_new(session: Session):
     return lite_insert(RM).on_conflict_do_nothing(index_elements=["key"])
 
 
+def _unreachable(r: rules.Reminder) -> bool:
+    """An e-mail reminder for someone with no address on the roster."""
+    return r.channel != rules.WEBHOOK and (r.recipient is None or not r.recipient.email)
+
+
 def _claim(
     session: Session, due: list[rules.Reminder], channels: Channels, stamp: datetime
-) -> tuple[list[rules.Reminder], dict[str, int], int, list[rules.Reminder]]:
+) -> tuple[list[rules.Reminder], dict[str, int], int, list[rules.Reminder], list[rules.Reminder]]:
     """Claim the reminders of ``due`` not sent yet: (claimed, attempts by key, already sent,
-    busy: being sent by another run now)."""
+    busy: being sent by another run now, skipped now: no e-mail address)."""
     conn = session.connection()
     locks.hold(conn, "ecomops.remind")
     rows = _ledger(session, {r.key for r in due})
     claimed: list[rules.Reminder] = []
     attempts: dict[str, int] = {}
     busy: list[rules.Reminder] = []
+    skipped: list[rules.Reminder] = []
     already = 0
     for r in due:
         row = rows.get(r.key)
+        if row is None and _unreachable(r):
+            done = conn.execute(
+                _insert_new(session).values(
+                    key=r.key,
+                    kind=r.kind,
+                    item=r.item,
+                    occasion=r.occasion,
+                    channel=r.channel,
+                    staff_id=r.recipient.id if r.recipient else None,
+                    address=None,
+                    status="skipped",
+                    attempts=0,
+                    first_at=stamp,
+                    last_at=stamp,
+                    error=NO_ADDRESS,
+                )
+            ).rowcount
+            if done == 1:
+                skipped.append(r)
+            continue
         if row is None:
             done = conn.execute(
                 _insert_new(session).values(
@@ -231,7 +262,7 @@ def _claim(
                 busy.append(r)
             continue
         status, last_at, tries = row.status, row.last_at, row.attempts
-        if status == "sent":
+        if status == "sent" or (status == "skipped" and _unreachable(r)):
             already += 1
             continue
         if status == "sending" and last_at > stamp - LEASE:
@@ -252,7 +283,7 @@ def _claim(
             attempts[r.key] = tries + 1
         else:
             busy.append(r)
-    return claimed, attempts, already, busy
+    return claimed, attempts, already, busy, skipped
 
 
 def _send(message: rules.Message, channels: Channels, at: datetime) -> str | None:
@@ -270,7 +301,7 @@ def _send(message: rules.Message, channels: Channels, at: datetime) -> str | Non
             return "no SMTP server is configured (ECOMOPS_SMTP_HOST)"
         who = message.recipient
         if who is None or not who.email:
-            return "no e-mail address on the roster"
+            return NO_ADDRESS
         send(
             channels.smtp,
             to=who.email,
@@ -339,7 +370,7 @@ def remind(
         return _nothing(state.now, dry_run, channels)
     with database.session(write=True) as s:
         stamp = real_now(s)
-        claimed, attempts, already, busy = _claim(s, due, channels, stamp)
+        claimed, attempts, already, busy, skipped = _claim(s, due, channels, stamp)
     rows: list[ReminderOut] = []
     sent = failed = 0
     for message in rules.bundle(claimed, lang):
@@ -354,6 +385,7 @@ def remind(
             for r in message.reminders
         ]
     rows += [_row(r, channels, "busy", 0, None) for r in busy]
+    rows += [_row(r, channels, "skipped", 0, NO_ADDRESS) for r in skipped]
     return RemindOut(
         now=state.now,
         dry_run=False,
@@ -388,11 +420,16 @@ def _preview(
     """What a run would send now: the due reminders not sent yet, as they would be bundled."""
     pending: list[rules.Reminder] = []
     busy: list[rules.Reminder] = []
+    skipped: list[rules.Reminder] = []
     already = 0
     for r in due:
         row = ledger.get(r.key)
-        if row is not None and row.status == "sent":
+        if row is not None and (
+            row.status == "sent" or (row.status == "skipped" and _unreachable(r))
+        ):
             already += 1
+        elif row is None and _unreachable(r):
+            skipped.append(r)
         elif row is not None and row.status == "sending" and row.last_at > stamp - LEASE:
             busy.append(r)
         else:
@@ -405,6 +442,7 @@ def _preview(
             tried = getattr(row, "attempts", 0)
             rows.append(_row(r, channels, "would_send", tried, getattr(row, "error", None)))
     rows += [_row(r, channels, "busy", 0, None) for r in busy]
+    rows += [_row(r, channels, "skipped", 0, NO_ADDRESS) for r in skipped]
     return RemindOut(
         now=now,
         dry_run=True,
