@@ -444,17 +444,27 @@ def labels(lang: str) -> dict[str, str]:
 MANUAL_CHARACTERS = (("考覈", "考核"), ("分佈", "分布"), ("週", "周"))
 
 
+def as_the_manual(text: str) -> str:
+    """Traditional ``text`` (OpenCC's) in the manual's own characters."""
+    for theirs, ours in MANUAL_CHARACTERS:
+        text = text.replace(theirs, ours)
+    return text
+
+
+def in_script(text: str, lang: str) -> str:
+    """``text``, written in simplified characters, in the script of ``lang``: as it is for
+    zh-hans (and en), in the manual's traditional characters for zh."""
+    if lang != "zh":
+        return text
+    import opencc
+
+    return as_the_manual(opencc.OpenCC("s2t").convert(text))
+
+
 @lru_cache(maxsize=4)
 def _words(lang: str) -> dict[str, str]:
     table = labels(lang)
-    if lang != "zh":
-        return table
-    out = {}
-    for k, v in table.items():
-        for theirs, ours in MANUAL_CHARACTERS:
-            v = v.replace(theirs, ours)
-        out[k] = v
-    return out
+    return {k: as_the_manual(v) for k, v in table.items()} if lang == "zh" else table
 
 
 def words(lang: str):
