@@ -679,6 +679,7 @@ def quota_check(
 
     Example: ecomops quota check --cycle 2026-11 --as 总经理甲 --explain
     """
+    from ecomops.render.labels import in_script
     from ecomops.services.appraisal import quota_check as service
     from ecomops.services.appraisal import quota_rule
     from ecomops.services.handbook import position_names
@@ -701,7 +702,7 @@ def quota_check(
 
         c = console()
         if explain:
-            c.print(esc(rule))
+            c.print(esc(in_script(rule, language)))
         if o.exempt:
             c.print(f"{w('cycle')} {o.cycle} {w('year-end exempt')}")
         for g in o.groups:

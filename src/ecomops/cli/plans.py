@@ -563,6 +563,7 @@ def _calendar_columns(lang: str) -> list:
             (w("note"), lambda d: d.holiday or d.adjusted_workday, True),
             (w("deadline"), lambda d: d.deadlines, True),
         ]
+    from ecomops.render.labels import in_script
     from ecomops.services.workcal import holiday_names
 
     zh = holiday_names()
@@ -577,11 +578,7 @@ def _calendar_columns(lang: str) -> list:
             inner = name[len(adjusted) :].strip().removeprefix("(").removesuffix(")")
             return w(adjusted) + (f"({holiday(inner)})" if inner else "")
         found = zh.get(name)  # else a holiday the handbook names: as it is written
-        if found is None or lang == "zh-hans":
-            return found or name
-        import opencc  # the library's names are simplified: zh is the manual's script
-
-        return opencc.OpenCC("s2t").convert(found)
+        return name if found is None else in_script(found, lang)  # (the library's: simplified)
 
     def deadline(text: str) -> str:
         kind, _, period = text.partition(" ")

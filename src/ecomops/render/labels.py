@@ -442,6 +442,9 @@ def labels(lang: str) -> dict[str, str]:
 #: where OpenCC's traditional characters differ from the manual's own (it writes 考核, 分布
 #: and 周一); render/document.py keeps the same list for the report
 MANUAL_CHARACTERS = (("考覈", "考核"), ("分佈", "分布"), ("週", "周"))
+#: OpenCC's conversion to the manual's script: Taiwan's forms, as the manual writes them
+#: (為, 眾, 考核 where plain s2t writes 爲, 衆, 考覈)
+MANUAL_SCRIPT = "s2tw"
 
 
 def as_the_manual(text: str) -> str:
@@ -458,13 +461,17 @@ def in_script(text: str, lang: str) -> str:
         return text
     import opencc
 
-    return as_the_manual(opencc.OpenCC("s2t").convert(text))
+    return as_the_manual(opencc.OpenCC(MANUAL_SCRIPT).convert(text))
 
 
 @lru_cache(maxsize=4)
 def _words(lang: str) -> dict[str, str]:
-    table = labels(lang)
-    return {k: as_the_manual(v) for k, v in table.items()} if lang == "zh" else table
+    if lang != "zh":
+        return labels(lang)
+    import opencc
+
+    conv = opencc.OpenCC(MANUAL_SCRIPT)
+    return {k: as_the_manual(conv.convert(v)) for k, v in ZH_HANS.items()}
 
 
 def words(lang: str):

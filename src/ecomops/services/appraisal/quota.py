@@ -82,17 +82,10 @@ def explain(m: Manual, strict: bool) -> str:
     )
 
 
-def explain_zh(m: Manual, strict: bool, lang: str) -> str:
-    """The quota rule in words, as :func:`explain` says it, in Chinese (``lang``: zh, the
-    manual's traditional characters, or zh-hans) for the terminal; --json keeps the English."""
+def explain_zh(m: Manual, strict: bool) -> str:
+    """The quota rule in words, as :func:`explain` says it, in simplified Chinese for the
+    terminal (--json keeps the English)."""
     from ecomops.text import localize
-
-    def hans(text: str, lang: str) -> str:  # written in simplified characters
-        if lang != "zh":
-            return text
-        import opencc
-
-        return opencc.OpenCC("s2t").convert(text)
 
     grades = [g.id for g in m.appraisal.grades]
     shares = [g.share for g in m.appraisal.grades]
@@ -112,11 +105,10 @@ def explain_zh(m: Manual, strict: bool, lang: str) -> str:
         else ""
     )
     if strict:
-        return hans(
+        return (
             handbook + "工具的规定(严格模式,由 --strict 或手册文件的 quota.strict 设定):一组有 N 份"
             "已完成的考核时,各级别人数须恰为按最大余额法分配的 N 的份额(先取整数部分,余下"
-            "名额给余数最大者,余数相同给较高级别);建议的级别按得分排名。" + cycles,
-            lang,
+            "名额给余数最大者,余数相同给较高级别);建议的级别按得分排名。" + cycles
         )
     caps = []
     cum = Decimal(0)
@@ -124,23 +116,23 @@ def explain_zh(m: Manual, strict: bool, lang: str) -> str:
         cum += s
         caps.append(f"{q.group_label(grades, k)} 最多 ceil({cum}%·N) 人")
     small = m.appraisal.quota.min_group_size
-    return hans(
+    return (
         handbook + "工具的规定(ecomops manual check 列为假设):一组有 N 份已完成的考核时,较好的"
         "级别按累计比例封顶:"
         + "、".join(caps)
         + f"(即 {grades[-1]} 至少 floor({shares[-1]}%·N) 人),精确计算;调整自上而下:"
         "累计的级别组超出上限时,该组最低级别中得分最低者降一级(同分按姓名)。"
         + (f"少于 {small} 人的组仅供参考。" if small > 1 else "")
-        + cycles,
-        lang,
+        + cycles
     )
 
 
 def quota_rule(session: Session, *, strict: bool | None, lang: str) -> str:
-    """The quota rule in words in ``lang`` (``strict``: None for the handbook's setting)."""
+    """The quota rule in words, in English (``lang`` en) or in simplified Chinese (``strict``:
+    None for the handbook's setting)."""
     m = current(session).manual
     exact = m.appraisal.quota.strict if strict is None else strict
-    return explain(m, exact) if lang == "en" else explain_zh(m, exact, lang)
+    return explain(m, exact) if lang == "en" else explain_zh(m, exact)
 
 
 def build_quota(
