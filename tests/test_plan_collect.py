@@ -432,7 +432,7 @@ def test_the_heads_own_role_collects(dept, cli, imap, monkeypatch, logins):
     assert r.exit_code == 0, r.stderr
     assert [(x["person"], x["status"]) for x in r.json()["recorded"]] == [("李娜", "on_time")]
     [own] = r.json()["skipped"]
-    assert own["sender"] == HEAD and "the mailbox owner's own message" in own["reason"]
+    assert own["sender"] == HEAD and "the department head's own message" in own["reason"]
     from sqlalchemy import create_engine, text
 
     engine = create_engine(dept.url)
@@ -495,3 +495,44 @@ def test_a_plan_too_long_to_store_is_listed_and_the_rest_recorded(dept, cli, ima
     assert long_one["reason"] == "the plan summary is 20,001 characters long; the most is 20,000"
     shown = cli("plan", "show", "李娜", "--week", "2026-W48", "--json").json()
     assert (shown["versions"], shown["summary"]) == (1, "完成双龙微信文案")
+
+
+def test_what_the_head_and_forgers_send_is_not_taken(dept, cli, imap):
+    """Run by the scheduled job (the keeper): the head's own message is not filed as a Monday
+    plan; a colleague's Message-ID cannot shut out a member's plan; a message whose domain
+    disowns it (DMARC failed at the receiving server) or that names two senders is not taken."""
+    imap.append(message(HEAD, "2026-W48 部门总结", PLAN_UTF8, mid="<h@x>"), at("2026-11-23T09:00"))
+    imap.append(
+        message("wangqiang@huhao.example", "W48", PLAN_UTF8, mid="<same@x>"),
+        at("2026-11-23T09:01"),
+    )
+    imap.append(
+        message("chenjing@huhao.example", "W48", PLAN_UTF8, mid="<same@x>"),
+        at("2026-11-23T09:02"),
+    )
+    forged = message("lina@huhao.example", "W48", PLAN_UTF8, mid="<f@x>").replace(
+        b"From:",
+        b"Authentication-Results: mx.huhao.example; dmarc=fail header.from=huhao.example\r\nFrom:",
+        1,
+    )
+    imap.append(forged, at("2026-11-23T09:03"))
+    imap.append(
+        message("wangqiang@huhao.example, lina@huhao.example", "W48", PLAN_UTF8, mid="<two@x>"),
+        at("2026-11-23T09:04"),
+    )
+    r = cli("plan", "collect", "--json")
+    assert r.exit_code == 0, r.stderr
+    assert [(x["person"], x["period"]) for x in r.json()["recorded"]] == [("王强", "2026-W48")]
+    reasons = {(x["sender"], x["uid"]): x["reason"] for x in r.json()["skipped"]}
+    by_sender = {s: why for (s, _), why in reasons.items()}
+    assert "the department head's own message" in by_sender[HEAD]
+    assert "already recorded for another member's plan" in by_sender["chenjing@huhao.example"]
+    assert "dmarc=fail" in by_sender["lina@huhao.example"]
+    assert len(reasons) == 4
+    assert any("more than one sender" in why for why in reasons.values())
+    status = cli("plan", "status", "--week", "2026-W48", "--json").json()
+    states = {row["name"]: row["status"] for row in status["members"]}
+    assert states["王强"] == "on_time"
+    assert states["陈静"] != "on_time" and states["李娜"] != "on_time"
+    again = cli("plan", "collect", "--json")  # still listed, never recorded
+    assert again.json()["recorded"] == [] and again.json()["already"] == 1

@@ -339,6 +339,32 @@ def read_headers(raw: bytes) -> tuple[str, str, str | None]:
     )
 
 
+#: what a receiving server's Authentication-Results says when a sender's domain disowns a message
+_FAILED = re.compile(r"\b(dmarc|dkim|spf)\s*=\s*(fail|softfail|permerror)\b", re.IGNORECASE)
+
+
+def sender_doubt(raw: bytes) -> str | None:
+    """Why the From address of a message (its headers ``raw``) cannot be taken as its sender:
+    more than one address in From, or the receiving mail server's Authentication-Results
+    saying that DMARC, DKIM or SPF failed; None when nothing speaks against it. (A server that
+    adds no Authentication-Results leaves From unchecked: see the README.)"""
+    from email import policy
+    from email.parser import BytesHeaderParser
+
+    headers = BytesHeaderParser(policy=policy.compat32).parsebytes(raw)
+    pairs = getaddresses([decode_header_value(v) for v in headers.get_all("From", [])])
+    if len([a for _, a in pairs if a]) > 1:
+        return "more than one sender in From: whose plan it is cannot be told"
+    for value in headers.get_all("Authentication-Results", []):
+        found = _FAILED.search(decode_header_value(value))
+        if found is not None:
+            return (
+                f"the mail server could not verify the sender ({found.group(1).lower()}="
+                f"{found.group(2).lower()} in Authentication-Results): nothing recorded"
+            )
+    return None
+
+
 # --- the sections --------------------------------------------------------------------------------
 
 _NUMBERING = re.compile(

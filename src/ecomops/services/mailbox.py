@@ -37,7 +37,11 @@ TIMEOUT_S = 30
 #: UIDs per FETCH command
 CHUNK = 200
 #: what is read of every message: who, what, which (never its body, nor its other headers)
-FIELDS = "(UID INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS (FROM SUBJECT MESSAGE-ID)])"
+#: (and what the receiving server says of the sender: Authentication-Results)
+FIELDS = (
+    "(UID INTERNALDATE RFC822.SIZE "
+    "BODY.PEEK[HEADER.FIELDS (FROM SUBJECT MESSAGE-ID AUTHENTICATION-RESULTS)])"
+)
 
 
 class MailboxError(EcomopsError):
@@ -296,19 +300,25 @@ class Collection:
     uids: list[int]
 
 
+_TAKEN = (
+    "its Message-ID is already recorded for another member's plan: nothing recorded; ask the "
+    "sender to send it again as a new message"
+)
+
+
 def _members_by_address(session: Session) -> dict[str, Person]:
     rows = session.connection().execute(select(ST).where(ST.c.active, ST.c.email.is_not(None)))
     return {r.email.strip().lower(): person_of(r) for r in rows}
 
 
-def _recorded_ids(session: Session, ids: list[str]) -> set[str]:
-    found: set[str] = set()
+def _recorded_ids(session: Session, ids: list[str]) -> dict[str, int]:
+    """The Message-IDs of ``ids`` already recorded, with whose plan each is."""
+    found: dict[str, int] = {}
     for i in range(0, len(ids), 500):
-        found.update(
-            session.connection()
-            .execute(select(PL.c.message_id).where(PL.c.message_id.in_(ids[i : i + 500])))
-            .scalars()
+        rows = session.connection().execute(
+            select(PL.c.message_id, PL.c.staff_id).where(PL.c.message_id.in_(ids[i : i + 500]))
         )
+        found.update((mid, staff_id) for mid, staff_id in rows)
     return found
 
 
@@ -333,6 +343,7 @@ def collect(
     tz = zone(m.calendar.timezone)
     max_bytes = mailbox.settings.max_bytes
     members = _members_by_address(session)
+    head = m.head()
     envelopes = mailbox.envelopes(since)
     heads = {e.uid: mailplan.read_headers(e.header) for e in envelopes}
     given = {uid: h[2] for uid, h in heads.items()}
@@ -340,7 +351,7 @@ def collect(
     recorded: list[CollectedOut] = []
     skipped: list[SkippedMailOut] = []
     uids: list[int] = []
-    seen: set[str] = set()
+    seen: dict[str, int] = {}  # Message-ID -> whose plan, in this run
     already = 0
     conn = session.connection()
     trial = conn.begin_nested() if dry_run else None
@@ -361,23 +372,42 @@ def collect(
                 )
 
             known = given[e.uid]
-            if known is not None and (known in recorded_before or known in seen):
+            person = members.get(sender)
+            owner = None if known is None else recorded_before.get(known, seen.get(known))
+            if owner is not None and person is not None and owner == person.id:
                 already += 1
                 uids.append(e.uid)
                 continue
-            person = members.get(sender)
+            if owner is not None:
+                skip(_TAKEN)
+                continue
             if person is None:
                 skip("the sender is not on the roster (no active member has this address)")
+                continue
+            doubt = mailplan.sender_doubt(e.header)
+            if doubt is not None:
+                skip(doubt)
+                continue
+            if head is not None and person.position_id == head.id:
+                skip(
+                    "the department head's own message: the head's plans and the department "
+                    "summary are handed in with ecomops plan submit"
+                )
                 continue
             if e.size > max_bytes:
                 skip(f"too big: {e.size} bytes, more than {max_bytes} ([imap] max_bytes)")
                 continue
             letter = mailplan.read_message(mailbox.body(e.uid))
             mid = letter.message_id
-            if known is None and (mid in seen or mid in _recorded_ids(session, [mid])):
-                already += 1
-                uids.append(e.uid)
-                continue
+            if known is None:
+                owner = seen.get(mid, _recorded_ids(session, [mid]).get(mid))
+                if owner == person.id:
+                    already += 1
+                    uids.append(e.uid)
+                    continue
+                if owner is not None:
+                    skip(_TAKEN)
+                    continue
             if actor.caller is not None and actor.caller.id == person.id:
                 skip("the mailbox owner's own message: hand it in with ecomops plan submit")
                 continue
@@ -403,7 +433,7 @@ def collect(
             except EcomopsError as exc:
                 skip(exc.message)
                 continue
-            seen.add(mid)
+            seen[mid] = person.id
             uids.append(e.uid)
             recorded.append(
                 CollectedOut(
