@@ -383,7 +383,7 @@ def test_who_may_collect(dept, cli, imap):
         message("lina@huhao.example", "W48", PLAN_UTF8, mid="<p@x>"), at("2026-11-23T09:00")
     )
     r = cli("plan", "collect", "--as", "王强")
-    assert r.exit_code == 1 and "may not act for another person" in r.stderr
+    assert r.exit_code == 1 and "may not collect the department's plans from the mailbox" in r.stderr
     r = cli("plan", "collect", "--as", "张伟", "--json")
     assert r.exit_code == 0 and [x["person"] for x in r.json()["recorded"]] == ["李娜"]
 
@@ -427,7 +427,7 @@ def test_the_heads_own_role_collects(dept, cli, imap, monkeypatch, logins):
     imap.append(message(HEAD, "W48", PLAN_UTF8, mid="<rls-2@x>"), at("2026-11-23T09:05"))
     monkeypatch.delenv("ECOMOPS_DATABASE_URL")
     r = cli("plan", "collect", "--database-url", logins["李娜"])
-    assert r.exit_code == 1 and "may not act for another person" in r.stderr
+    assert r.exit_code == 1 and "may not collect the department's plans from the mailbox" in r.stderr
     r = cli("plan", "collect", "--json", "--database-url", logins["张伟"])
     assert r.exit_code == 0, r.stderr
     assert [(x["person"], x["status"]) for x in r.json()["recorded"]] == [("李娜", "on_time")]

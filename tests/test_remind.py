@@ -482,7 +482,10 @@ def test_a_reminder_claimed_by_a_run_that_died_is_sent_again_after_the_lease(
 
 def test_a_member_may_not_send_the_departments_reminders(dept, cli, smtp, wecom):
     r = cli("remind", "--as", "李娜")
-    assert r.exit_code == 1 and r.stderr.startswith("error: ")
+    assert r.exit_code == 1 and r.stderr.startswith(
+        "error: 李娜 (Copywriter) may not send the department's reminders"
+    )
+    assert "--as someone else" not in r.stderr
     assert smtp.messages == [] and wecom.posts == []
     assert cli("remind", "--as", "张伟").exit_code == 0
 
@@ -621,6 +624,7 @@ def test_tasks_and_ratings_ride_in_the_same_one_mail(dept, cli, smtp, wecom, mon
     assert "“元旦活动海报” is due 2026-11-24." in body
     assert "“双龙招商资料” was due 2026-11-20: 3 day(s) overdue." in body
     assert mails[0]["Subject"].startswith("[ecomops] ") and "reminders" in mails[0]["Subject"]
+    assert mails[0]["Date"] and mails[0]["Message-ID"]  # clients sort by it, filters want it
     # the general manager rates the supervisor 王强 (and, with the manager, 李娜 and 陈静)
     gm = _to(smtp, "gm@huhao.example")
     assert len(gm) == 1 and "Appraisal cycle 2026-11 is open and you still have to rate:" in (

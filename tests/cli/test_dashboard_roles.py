@@ -136,7 +136,9 @@ def test_a_sent_month_summary_is_no_longer_due(monday, cli, monkeypatch):
     assert d["month_end_status"] == "missing"
     assert [p["name"] for p in d["summaries_missing"]] == ["张伟", "王强", "陈静"]
     text = _ok(cli("today", "--as", "张伟")).stdout
-    assert "Month-end summary due 2026-11-27 23:59" in text
+    # its deadline has passed: missing, not a to-do that can wait
+    assert "Month-end summary missing, it was due 2026-11-27 23:59" in text
+    assert "Month-end summary due" not in text
     _ok(
         cli("plan", "submit", "--as", "张伟", "--month", "2026-11", "--summary", "s", "--plan", "p")
     )
@@ -268,3 +270,15 @@ def test_the_head_dashboard_in_chinese(monday, cli, lang):
     assert not any(v in text for v in EN.values() if len(v) > 3)
     if lang == "zh":
         assert "尚未提交週一計劃" in text  # the manual's (traditional) characters
+
+
+def test_a_plan_whose_deadline_passed_reads_missing_not_due(monday, cli, monkeypatch):
+    """The day after W49's deadline: 陈静's plan is missing (red), not "not in yet"."""
+    _at(monkeypatch, "2026-12-01T10:00")
+    d = _ok(cli("today", "--as", "陈静", "--json")).json()
+    assert (d["week"], d["monday_plan_status"]) == ("2026-W49", "missing")
+    text = _ok(cli("today", "--as", "陈静")).stdout
+    assert "This week's Monday plan 2026-W49: missing: the deadline has passed" in text
+    assert "not in yet" not in text
+    zh = _ok(cli("today", "--as", "陈静", "--lang", "zh-hans")).stdout
+    assert "未提交，已过截止时间" in zh

@@ -29,6 +29,8 @@ def _state(status: str | None, L: dict[str, str]) -> str:
         return L["plan_in"]
     if status == "not_expected":  # not a member on its deadline's day: nothing to hand in
         return f"— ({L['not_expected']})"
+    if status == "missing":  # the deadline has passed: not a to-do that can wait
+        return f"[red]{L['plan_overdue']}[/]"
     return L["plan_not_in"]
 
 
@@ -94,6 +96,8 @@ def dashboard_lines(d: DashboardOut, lang: str) -> list[str]:
         due = f"{d.month_end_due:%Y-%m-%d %H:%M}"
         if d.month_end_status in IN:
             out.append(f"  {L['month_summary']} {d.month}: {L['plan_in']} ({L['due']} {due})")
+        elif d.month_end_status == "missing":
+            out.append(f"  [red]{L['month_end_missing']} {due}[/] ({d.month})")
         elif d.month_end_status not in (None, "not_expected"):
             out.append(f"  [yellow]{L['month_end_near']} {due}[/] ({d.month})")
         if d.summaries_missing:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import formataddr, formatdate, make_msgid
 
 from ecomops.config import Smtp
 from ecomops.errors import EcomopsError
@@ -23,6 +23,7 @@ def send(settings: Smtp, *, to: str, to_name: str, subject: str, body: str) -> s
     msg["From"] = settings.sender
     msg["To"] = formataddr((to_name, to))
     msg["Subject"] = subject
+    msg["Date"] = formatdate(localtime=True)  # mail clients sort by it; spam filters want it
     msg["Message-ID"] = make_msgid(domain="ecomops")
     msg.set_content(body)
     where = settings.describe()

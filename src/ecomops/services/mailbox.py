@@ -27,7 +27,7 @@ from ecomops.errors import EcomopsError
 from ecomops.identity import Actor
 from ecomops.services.handbook import current
 from ecomops.services.people import Person, person_of
-from ecomops.services.permissions import require
+from ecomops.services.permissions import require_department_job
 from ecomops.services.plans import store
 from ecomops.views import CollectedOut, CollectOut, SkippedMailOut
 
@@ -338,7 +338,7 @@ def collect(
     Message-ID; a message that cannot be used is listed with the reason and recorded not at
     all. ``dry_run``: nothing is written. The caller's own messages are not taken: their
     received time is theirs to set."""
-    require(session, actor, "act_for_others", what="(record plans collected from the mailbox)")
+    require_department_job(session, actor, "collect the department's plans from the mailbox")
     m = current(session).manual
     tz = zone(m.calendar.timezone)
     max_bytes = mailbox.settings.max_bytes

@@ -89,6 +89,22 @@ def require(
     )
 
 
+def require_department_job(session: Session, actor: Actor, doing: str) -> None:
+    """Refuse a job done for the whole department (sending its reminders, collecting its
+    plans from the head's mailbox) unless ``actor`` may act for others (or is the keeper):
+    one line saying what they may not do, whether or not they named anyone with --as."""
+    if may(session, actor, "act_for_others"):
+        return
+    m = current(session).manual
+    person = actor.person
+    who = f"{person.name} ({m.position(person.position_id).name.en})" if person else actor.login
+    raise NotAllowed(
+        f"{who} may not {doing}: it is the department's job",
+        f"who may: {who_may(m, 'act_for_others')} (the handbook's permissions.act_for_others), "
+        "or the database's keeper",
+    )
+
+
 def below(session: Session, m: Manual, boss: Person, other: Person) -> bool:
     """Whether ``other`` is under ``boss``: ``boss`` is in their reporting line, or holds a
     position at the top; for someone with no manager on the roster, ``boss``'s position is

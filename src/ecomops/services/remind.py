@@ -41,7 +41,7 @@ from ecomops.errors import EcomopsError, InvalidInput, NotAllowed
 from ecomops.identity import Actor, owns_the_database
 from ecomops.services.handbook import current
 from ecomops.services.people import Person
-from ecomops.services.permissions import require
+from ecomops.services.permissions import require_department_job
 from ecomops.views import ReminderOut, RemindOut
 
 RM = schema.reminder
@@ -150,7 +150,7 @@ def _require_sender(session: Session, actor: Actor) -> None:
             "reminders",
             "run `ecomops remind` as that role, e.g. from its crontab",
         )
-    require(session, actor, "act_for_others", what="(send reminders for the department)")
+    require_department_job(session, actor, "send the department's reminders")
 
 
 def _address(r: rules.Reminder, channels: Channels) -> str | None:
