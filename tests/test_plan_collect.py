@@ -383,7 +383,9 @@ def test_who_may_collect(dept, cli, imap):
         message("lina@huhao.example", "W48", PLAN_UTF8, mid="<p@x>"), at("2026-11-23T09:00")
     )
     r = cli("plan", "collect", "--as", "王强")
-    assert r.exit_code == 1 and "may not collect the department's plans from the mailbox" in r.stderr
+    assert (
+        r.exit_code == 1 and "may not collect the department's plans from the mailbox" in r.stderr
+    )
     r = cli("plan", "collect", "--as", "张伟", "--json")
     assert r.exit_code == 0 and [x["person"] for x in r.json()["recorded"]] == ["李娜"]
 
@@ -427,7 +429,9 @@ def test_the_heads_own_role_collects(dept, cli, imap, monkeypatch, logins):
     imap.append(message(HEAD, "W48", PLAN_UTF8, mid="<rls-2@x>"), at("2026-11-23T09:05"))
     monkeypatch.delenv("ECOMOPS_DATABASE_URL")
     r = cli("plan", "collect", "--database-url", logins["李娜"])
-    assert r.exit_code == 1 and "may not collect the department's plans from the mailbox" in r.stderr
+    assert (
+        r.exit_code == 1 and "may not collect the department's plans from the mailbox" in r.stderr
+    )
     r = cli("plan", "collect", "--json", "--database-url", logins["张伟"])
     assert r.exit_code == 0, r.stderr
     assert [(x["person"], x["status"]) for x in r.json()["recorded"]] == [("李娜", "on_time")]
@@ -536,3 +540,19 @@ def test_what_the_head_and_forgers_send_is_not_taken(dept, cli, imap):
     assert states["陈静"] != "on_time" and states["李娜"] != "on_time"
     again = cli("plan", "collect", "--json")  # still listed, never recorded
     assert again.json()["recorded"] == [] and again.json()["already"] == 1
+
+
+def test_the_table_in_chinese(dept, cli, imap):
+    imap.append(
+        message("lina@huhao.example", "W48", PLAN_UTF8, mid="<zh-1@x>"), at("2026-11-23T09:00")
+    )
+    imap.append(
+        message("x@elsewhere.example", "W48", PLAN_UTF8, mid="<zh-2@x>"), at("2026-11-23T09:01")
+    )
+    r = cli("plan", "collect", "--lang", "zh-hans")
+    assert r.exit_code == 0, r.stderr
+    for word in ("已记录，来自", "发件人", "成员", "周一计划", "按时", "未采用"):
+        assert word in r.stdout, word
+    # the headers and words are Chinese (a reason stays in English, as every message does)
+    for english in ("Recorded", "on time", "Not used", "person", "subject"):
+        assert english not in r.stdout, english

@@ -277,7 +277,7 @@ def test_dry_run_sends_and_writes_nothing(dept, cli, smtp, wecom, backend):
     assert smtp.messages == [] and wecom.posts == []
     assert _ledger(backend) == []
     table = cli("remind", "--dry-run")
-    assert "would_send" in table.stdout and "would send" in table.stderr
+    assert "would send" in table.stdout and "would send" in table.stderr
 
 
 def test_chinese_reminders(dept, cli, smtp, wecom):
@@ -655,9 +655,18 @@ def test_someone_with_no_address_is_shown_once_and_mailed_once_they_have_one(
     assert edited.exit_code == 0, edited.stderr
     third = cli("remind", "--json")
     assert third.exit_code == 0, third.stderr
-    assert [(x["recipient"], x["status"]) for x in third.json()["reminders"]] == [
-        ("赵敏", "sent")
-    ]
+    assert [(x["recipient"], x["status"]) for x in third.json()["reminders"]] == [("赵敏", "sent")]
     assert len(_to(smtp, "zhaomin@huhao.example")) == 1
     rows = [r for r in _ledger(backend) if r["key"].startswith("plan:2026-W48:before:")]
     assert {r["status"] for r in rows} == {"sent"}
+
+
+def test_the_table_in_chinese(dept, cli, smtp, wecom):
+    """--lang zh-hans: the reminders' table has Chinese headers and words, no English ids."""
+    r = cli("remind", "--lang", "zh-hans")
+    assert r.exit_code == 0, r.stderr
+    out = r.stdout
+    for word in ("状态", "渠道", "对象", "已发送", "周一计划", "截止前", "工作群", "邮件"):
+        assert word in out, word
+    for english in ("status", "channel", "before", "webhook", "sent"):
+        assert english not in out, english

@@ -424,6 +424,7 @@ def collect_cmd(
         ),
     ] = None,
     as_: AsOpt = None,
+    lang: LangOpt = None,
     db: DbOpt = None,
     database_url: UrlOpt = None,
     as_json: JsonOpt = False,
@@ -478,32 +479,36 @@ def collect_cmd(
                     box.move(got.uids, move_to)
                     out = out.model_copy(update={"moved_to": move_to, "moved": len(got.uids)})
 
+    from ecomops.render.labels import words
+
+    w = words(lang_of(lang))
+
     def render(o) -> None:
         table(
             o.recorded,
             [
-                ("sender", lambda r: r.sender),
-                ("person", lambda r: r.person),
-                ("kind", lambda r: r.kind),
-                ("period", lambda r: r.period),
-                ("version", lambda r: r.version),
-                ("received", lambda r: r.submitted_at),
-                ("status", lambda r: r.status.replace("_", " ")),
-                ("subject", lambda r: r.subject, True),
+                (w("collect:sender"), lambda r: r.sender),
+                (w("collect:person"), lambda r: r.person),
+                (w("collect:kind"), lambda r: w(f"collect:{r.kind}")),
+                (w("collect:period"), lambda r: r.period),
+                (w("collect:version"), lambda r: r.version),
+                (w("collect:received"), lambda r: r.submitted_at),
+                (w("collect:status"), lambda r: w(f"collect:{r.status}")),
+                (w("collect:subject"), lambda r: r.subject, True),
             ],
-            title=f"{'Would record' if o.dry_run else 'Recorded'} from {o.mailbox}",
-            empty="no new plans in the mailbox",
+            title=f"{w('collect:would' if o.dry_run else 'collect:recorded')} {o.mailbox}",
+            empty=w("collect:none"),
         )
         if o.skipped:
             table(
                 o.skipped,
                 [
-                    ("sender", lambda r: r.sender),
-                    ("subject", lambda r: r.subject, True),
-                    ("received", lambda r: r.received_at),
-                    ("reason", lambda r: r.reason, True),
+                    (w("collect:sender"), lambda r: r.sender),
+                    (w("collect:subject"), lambda r: r.subject, True),
+                    (w("collect:received"), lambda r: r.received_at),
+                    (w("collect:reason"), lambda r: r.reason, True),
                 ],
-                title="Not used (left in the mailbox as they were)",
+                title=w("collect:not used"),
             )
         tail = f"; {o.already} already recorded" if o.already else ""
         moved = f"; moved {o.moved} to {o.moved_to}" if o.moved_to else ""

@@ -79,7 +79,7 @@ def register(root: typer.Typer) -> None:
                             "messages_failed": out.messages_failed,
                         },
                     )
-        emit(out, as_json=as_json, render=_render)
+        emit(out, as_json=as_json, render=lambda o: _render(o, language))
         if out.messages_failed:
             from ecomops.errors import EcomopsError
 
@@ -91,21 +91,31 @@ def register(root: typer.Typer) -> None:
             )
 
 
-def _render(out) -> None:
+def _render(out, lang: str = "en") -> None:
+    from ecomops.render.labels import words
+
+    w = words(lang)
     verb = "would send" if out.dry_run else "sent"
+
+    def value(kind: str, v: str) -> str:
+        try:
+            return w(f"remind:{v}")
+        except KeyError:  # a value this table has no word for: shown as it is
+            return v
+
     table(
         out.reminders,
         [
-            ("status", lambda r: r.status),
-            ("channel", lambda r: r.channel),
-            ("to", lambda r: r.recipient or "group"),
-            ("kind", lambda r: r.kind),
-            ("item", lambda r: r.item),
-            ("occasion", lambda r: r.occasion),
-            ("reminder", lambda r: r.text, True),
-            ("error", lambda r: r.error, True),
+            (w("remind:status"), lambda r: value("status", r.status)),
+            (w("remind:channel"), lambda r: value("channel", r.channel)),
+            (w("remind:to"), lambda r: r.recipient or w("remind:group")),
+            (w("remind:kind"), lambda r: value("kind", r.kind)),
+            (w("remind:item"), lambda r: r.item),
+            (w("remind:occasion"), lambda r: value("occasion", r.occasion)),
+            (w("remind:reminder"), lambda r: r.text, True),
+            (w("remind:error"), lambda r: r.error, True),
         ],
-        empty=f"nothing to remind of at {out.now:%Y-%m-%d %H:%M}"
+        empty=f"{w('remind:nothing')} {out.now:%Y-%m-%d %H:%M}"
         + (f" ({out.already_sent} sent earlier)" if out.already_sent else ""),
     )
     if out.reminders:
