@@ -133,9 +133,11 @@ def send_plans_by_default(environ=None) -> bool:
 
 def remind_plan_hour(environ=None) -> int:
     """The hour from which ``ecomops remind`` sends on a working day (default 10)."""
+    from ecomops.core.remind import DEFAULT_PLAN_HOUR
+
     env = os.environ if environ is None else environ
     raw = env.get("ECOMOPS_REMIND_PLAN_HOUR") or _file(environ).get("remind", {}).get(
-        "plan_hour", 10
+        "plan_hour", DEFAULT_PLAN_HOUR
     )
     try:
         hour = int(str(raw).strip())

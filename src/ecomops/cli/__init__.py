@@ -207,6 +207,10 @@ def _people(ctx, incomplete: str) -> list[str]:
     return complete.people(ctx, incomplete)
 
 
+#: the root's help panel for the options a command also takes after its name
+_BEFORE_OR_AFTER = "Database, language, who you are (before or after the command)"
+
+
 @app.callback()
 def root(
     ctx: typer.Context,
@@ -217,28 +221,28 @@ def root(
         None,
         "--db",
         help="SQLite database file, for the command that follows \\[env: ECOMOPS_DB].",
-        rich_help_panel="Database, language, who you are (before or after the command)",
+        rich_help_panel=_BEFORE_OR_AFTER,
         show_default=False,
     ),
     database_url: str | None = typer.Option(
         None,
         "--database-url",
         help="Any SQLAlchemy URL, e.g. postgresql://user:pw@host/db \\[env: ECOMOPS_DATABASE_URL].",
-        rich_help_panel="Database, language, who you are (before or after the command)",
+        rich_help_panel=_BEFORE_OR_AFTER,
         show_default=False,
     ),
     lang: str | None = typer.Option(
         None,
         "--lang",
         help="Language: en, zh (the manual's characters) or zh-hans \\[env: ECOMOPS_LANG].",
-        rich_help_panel="Database, language, who you are (before or after the command)",
+        rich_help_panel=_BEFORE_OR_AFTER,
         show_default=False,
     ),
     as_: str | None = typer.Option(
         None,
         "--as",
         help="Who you are (a name on the roster) \\[env: ECOMOPS_AS].",
-        rich_help_panel="Database, language, who you are (before or after the command)",
+        rich_help_panel=_BEFORE_OR_AFTER,
         show_default=False,
         autocompletion=_people,
     ),

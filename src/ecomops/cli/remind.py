@@ -97,7 +97,7 @@ def _render(out, lang: str = "en") -> None:
     w = words(lang)
     verb = "would send" if out.dry_run else "sent"
 
-    def value(kind: str, v: str) -> str:
+    def value(v: str) -> str:
         try:
             return w(f"remind:{v}")
         except KeyError:  # a value this table has no word for: shown as it is
@@ -106,12 +106,12 @@ def _render(out, lang: str = "en") -> None:
     table(
         out.reminders,
         [
-            (w("remind:status"), lambda r: value("status", r.status)),
-            (w("remind:channel"), lambda r: value("channel", r.channel)),
+            (w("remind:status"), lambda r: value(r.status)),
+            (w("remind:channel"), lambda r: value(r.channel)),
             (w("remind:to"), lambda r: r.recipient or w("remind:group")),
-            (w("remind:kind"), lambda r: value("kind", r.kind)),
+            (w("remind:kind"), lambda r: value(r.kind)),
             (w("remind:item"), lambda r: r.item),
-            (w("remind:occasion"), lambda r: value("occasion", r.occasion)),
+            (w("remind:occasion"), lambda r: value(r.occasion)),
             (w("remind:reminder"), lambda r: r.text, True),
             (w("remind:error"), lambda r: r.error, True),
         ],

@@ -68,7 +68,7 @@ _CREATED = re.compile(r"owner (?P<owner>.*), due (?P<due>\d{4}-\d{2}-\d{2})")
 
 def _render_detail(t, lang: str = "en") -> None:
     from ecomops.cli.output import esc
-    from ecomops.render.labels import labels, words
+    from ecomops.render.labels import EN, words
 
     w = words(lang)
     c = console()
@@ -111,7 +111,7 @@ def _render_detail(t, lang: str = "en") -> None:
                 f"{w('owner')} {made['owner']}, {w('due')} {made['due']}" if made else None
             )  # else the handbook's reference: an id
         actor = w("handbook") if e.actor == "handbook" else e.actor
-        known = f"w:event:{e.action}" in labels(lang)  # (an action stored by a later version)
+        known = f"w:event:{e.action}" in EN  # (an action stored by a later version)
         action = w(f"event:{e.action}") if known else e.action
         c.print(
             f"  {fmt(e.at)}  {esc(actor or '—')}: {esc(action)}"

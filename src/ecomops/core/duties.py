@@ -16,7 +16,7 @@ DUE_SOON_WORKING_DAYS = 3
 MONTH_END_NEAR_DAYS = 7
 #: the longest run of non-working days looked through (the Spring Festival and National Day
 #: weeks with their weekends are 9 at most; a calendar with no working day at all stops here)
-_LOOK_AHEAD = 366
+LOOK_AHEAD = 366
 
 
 def working_days_ahead(
@@ -26,7 +26,7 @@ def working_days_ahead(
     (a weekend or holiday in between is skipped; an adjusted working weekend day counts)."""
     out: list[date] = []
     d = today
-    for _ in range(_LOOK_AHEAD):
+    for _ in range(LOOK_AHEAD):
         if len(out) == n:
             break
         if is_working(d):

@@ -266,7 +266,6 @@ class Letter:
     """What a message says, as the plan rules need it."""
 
     sender: str  # the From address, lower case ("" when none)
-    sender_name: str
     subject: str
     message_id: str  # normalised, or a synthetic one
     text: str  # the plain-text body, or the HTML body as text ("" when neither)
@@ -304,39 +303,48 @@ def _body_text(msg: EmailMessage) -> str:
     return ""
 
 
-def read_message(raw: bytes) -> Letter:
-    """A message's sender, subject, Message-ID (a synthetic one when it has none) and text."""
+def _headers(raw: bytes):
+    """A message's header fields (``raw``: the whole message, or its headers alone)."""
     from email import policy
-    from email.parser import BytesHeaderParser, BytesParser
+    from email.parser import BytesHeaderParser
 
-    headers = BytesHeaderParser(policy=policy.compat32).parsebytes(raw)
-    pairs = getaddresses([decode_header_value(v) for v in headers.get_all("From", [])])
-    name, address = pairs[0] if pairs else ("", "")
-    subject = decode_header_value(headers.get("Subject"))
-    msg = BytesParser(policy=policy.default).parsebytes(raw)
-    assert isinstance(msg, EmailMessage)
-    text = _body_text(msg)
-    body = raw.partition(b"\r\n\r\n")[2] or raw.partition(b"\n\n")[2]
-    date_header = decode_header_value(headers.get("Date"))
-    message_id = normal_message_id(
-        decode_header_value(headers.get("Message-ID"))
-    ) or synthetic_message_id(address.lower(), date_header, subject, body)
-    return Letter(address.strip().lower(), name.strip(), subject, message_id, text)
+    return BytesHeaderParser(policy=policy.compat32).parsebytes(raw)
+
+
+def _senders(headers) -> list[tuple[str, str]]:
+    """The (name, address) pairs of the From field."""
+    return getaddresses([decode_header_value(v) for v in headers.get_all("From", [])])
 
 
 def read_headers(raw: bytes) -> tuple[str, str, str | None]:
     """(sender address, subject, normalised Message-ID or None) from a message's headers."""
-    from email import policy
-    from email.parser import BytesHeaderParser
-
-    headers = BytesHeaderParser(policy=policy.compat32).parsebytes(raw)
-    pairs = getaddresses([decode_header_value(v) for v in headers.get_all("From", [])])
+    headers = _headers(raw)
+    pairs = _senders(headers)
     address = pairs[0][1] if pairs else ""
     return (
         address.strip().lower(),
         decode_header_value(headers.get("Subject")),
         normal_message_id(decode_header_value(headers.get("Message-ID"))),
     )
+
+
+def read_message(raw: bytes) -> Letter:
+    """A message's sender, subject, Message-ID (a synthetic one when it has none) and text."""
+    from email import policy
+    from email.parser import BytesParser
+
+    headers = _headers(raw)
+    sender, subject, message_id = read_headers(raw)
+    msg = BytesParser(policy=policy.default).parsebytes(raw)
+    assert isinstance(msg, EmailMessage)
+    if message_id is None:
+        pairs = _senders(headers)
+        address = pairs[0][1] if pairs else ""
+        body = raw.partition(b"\r\n\r\n")[2] or raw.partition(b"\n\n")[2]
+        date_header = decode_header_value(headers.get("Date"))
+        # the hash's input as first stored: the address lower-cased, not stripped
+        message_id = synthetic_message_id(address.lower(), date_header, subject, body)
+    return Letter(sender, subject, message_id, _body_text(msg))
 
 
 #: what a receiving server's Authentication-Results says when a sender's domain disowns a message
@@ -348,12 +356,8 @@ def sender_doubt(raw: bytes) -> str | None:
     more than one address in From, or the receiving mail server's Authentication-Results
     saying that DMARC, DKIM or SPF failed; None when nothing speaks against it. (A server that
     adds no Authentication-Results leaves From unchecked: see the README.)"""
-    from email import policy
-    from email.parser import BytesHeaderParser
-
-    headers = BytesHeaderParser(policy=policy.compat32).parsebytes(raw)
-    pairs = getaddresses([decode_header_value(v) for v in headers.get_all("From", [])])
-    if len([a for _, a in pairs if a]) > 1:
+    headers = _headers(raw)
+    if len([a for _, a in _senders(headers) if a]) > 1:
         return "more than one sender in From: whose plan it is cannot be told"
     for value in headers.get_all("Authentication-Results", []):
         found = _FAILED.search(decode_header_value(value))

@@ -15,6 +15,9 @@ from ecomops.errors import InvalidInput
 KINDS = ("week", "month", "dept")
 #: a period's status for someone it was expected of, then for someone it was not
 EXPECTED_STATUSES = ("on_time", "late", "missing", "open")
+#: of those: handed in, and not (yet) handed in
+IN_STATUSES = ("on_time", "late")
+NOT_IN_STATUSES = ("missing", "open")
 NOT_EXPECTED = "not_expected"
 STATUSES = (*EXPECTED_STATUSES, NOT_EXPECTED)
 

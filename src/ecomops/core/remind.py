@@ -25,17 +25,14 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from ecomops.core.duties import LOOK_AHEAD, working_days_ahead
+
 #: the hour (handbook time zone) from which reminders go out on a working day
 DEFAULT_PLAN_HOUR = 10
 EMAIL = "email"
 WEBHOOK = "webhook"
-CHANNELS = (EMAIL, WEBHOOK)
 #: the recipient of a group message (the robot webhook)
 GROUP = "group"
-KINDS = ("plan", "summary", "missing", "task", "rate")
-OCCASIONS = ("before", "after", "due_tomorrow", "overdue", "owed")
-#: the longest run of days off looked through for the next working day
-_LOOK_AHEAD = 366
 
 
 @dataclass(frozen=True)
@@ -136,13 +133,9 @@ def key(kind: str, item: str, occasion: str, recipient: Who | None, channel: str
 
 
 def next_working_day(day: date, is_working: Callable[[date], bool]) -> date:
-    """The first working day after ``day``."""
-    d = day + timedelta(days=1)
-    for _ in range(_LOOK_AHEAD):
-        if is_working(d):
-            return d
-        d += timedelta(days=1)
-    return d
+    """The first working day after ``day`` (core.duties looks as far ahead)."""
+    found = working_days_ahead(day + timedelta(days=1), is_working, 1)
+    return found[0] if found else day + timedelta(days=LOOK_AHEAD + 1)
 
 
 def sending_hours(now: datetime, plan_hour: int, is_working: Callable[[date], bool]) -> bool:

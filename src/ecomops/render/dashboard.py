@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from ecomops.core.plans import IN_STATUSES as IN
+from ecomops.core.plans import NOT_IN_STATUSES as NOT_IN
 from ecomops.views import DashboardOut, DashboardPersonOut, TaskOut
-
-IN = ("on_time", "late")
 
 
 def _e(value: Any) -> str:
@@ -122,7 +122,7 @@ def dashboard_lines(d: DashboardOut, lang: str) -> list[str]:
                 f"    {_e(r.name)} ({_e(r.position_name)}): {_e(', '.join(r.to_rate))}"
                 for r in d.ratings_owed
             )
-    mine_due = d.month_end_near and d.month_end_status in ("missing", "open")
+    mine_due = d.month_end_near and d.month_end_status in NOT_IN
     if not (
         d.overdue
         or d.due_soon
@@ -131,7 +131,7 @@ def dashboard_lines(d: DashboardOut, lang: str) -> list[str]:
         or d.summaries_missing
         or d.ratings_owed
         or mine_due
-        or d.monday_plan_status in ("missing", "open")
+        or d.monday_plan_status in NOT_IN
     ):
         out.append(f"  {L['nothing']}")
     return out

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
-from ecomops.render.labels import labels
+from ecomops.render.labels import as_the_manual, labels
 from ecomops.views import ReportOut
 
 
@@ -143,22 +143,11 @@ def report_labels(lang: str) -> dict[str, str]:
         return {**labels(lang), **_EXTRA["en"]}
     if lang == "zh-hans":
         return {**labels(lang), **_EXTRA["zh-hans"]}
-    import opencc
+    from ecomops.text import converter
 
-    conv = opencc.OpenCC("s2t")
+    conv = converter("s2t")
     merged = {**labels(lang), **{k: conv.convert(v) for k, v in _EXTRA["zh-hans"].items()}}
-    return {k: _as_the_manual(v) for k, v in merged.items()}
-
-
-#: where OpenCC's traditional characters differ from the manual's own (it writes 考核,
-#: 分布 and 周一)
-_MANUAL_CHARACTERS = (("考覈", "考核"), ("分佈", "分布"), ("週", "周"))
-
-
-def _as_the_manual(text: str) -> str:
-    for theirs, ours in _MANUAL_CHARACTERS:
-        text = text.replace(theirs, ours)
-    return text
+    return {k: as_the_manual(v) for k, v in merged.items()}
 
 
 def short_position(name: str, department: str) -> str:

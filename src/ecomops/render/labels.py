@@ -20,7 +20,6 @@ EN = {
     "tasks": "Tasks",
     "tasks_done": "Tasks done in the month",
     "tasks_overdue": "Tasks overdue",
-    "by_owner": "By owner",
     "owner": "Owner",
     "done": "Done",
     "overdue": "Overdue",
@@ -87,7 +86,6 @@ EN = {
     "no": "no",
     "today": "Today",
     "my_overdue": "Overdue",
-    "due_this_week": "Due this week",
     "monday_plan": "This week's Monday plan",
     "plan_in": "in",
     "plan_not_in": "not in yet",
@@ -121,7 +119,6 @@ ZH_HANS = {
     "tasks": "任务",
     "tasks_done": "本月完成的任务",
     "tasks_overdue": "逾期任务",
-    "by_owner": "按负责人",
     "owner": "负责人",
     "done": "完成",
     "overdue": "逾期",
@@ -188,7 +185,6 @@ ZH_HANS = {
     "no": "否",
     "today": "今日",
     "my_overdue": "逾期",
-    "due_this_week": "本周到期",
     "monday_plan": "本周一工作计划",
     "plan_in": "已提交",
     "plan_not_in": "尚未提交",
@@ -483,14 +479,14 @@ def labels(lang: str) -> dict[str, str]:
         return EN
     if lang == "zh-hans":
         return ZH_HANS
-    import opencc
+    from ecomops.text import converter
 
-    conv = opencc.OpenCC("s2t")
+    conv = converter("s2t")
     return {k: conv.convert(v) for k, v in ZH_HANS.items()}
 
 
 #: where OpenCC's traditional characters differ from the manual's own (it writes 考核, 分布
-#: and 周一); render/document.py keeps the same list for the report
+#: and 周一)
 MANUAL_CHARACTERS = (("考覈", "考核"), ("分佈", "分布"), ("週", "周"))
 #: OpenCC's conversion to the manual's script: Taiwan's forms, as the manual writes them
 #: (為, 眾, 考核 where plain s2t writes 爲, 衆, 考覈)
@@ -509,18 +505,18 @@ def in_script(text: str, lang: str) -> str:
     zh-hans (and en), in the manual's traditional characters for zh."""
     if lang != "zh":
         return text
-    import opencc
+    from ecomops.text import converter
 
-    return as_the_manual(opencc.OpenCC(MANUAL_SCRIPT).convert(text))
+    return as_the_manual(converter(MANUAL_SCRIPT).convert(text))
 
 
 @lru_cache(maxsize=4)
 def _words(lang: str) -> dict[str, str]:
     if lang != "zh":
         return labels(lang)
-    import opencc
+    from ecomops.text import converter
 
-    conv = opencc.OpenCC(MANUAL_SCRIPT)
+    conv = converter(MANUAL_SCRIPT)
     return {k: as_the_manual(conv.convert(v)) for k, v in ZH_HANS.items()}
 
 

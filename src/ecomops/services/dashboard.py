@@ -35,8 +35,6 @@ from ecomops.views import (
     TaskOut,
 )
 
-MONTH_END_NEAR_DAYS = rules.MONTH_END_NEAR_DAYS
-
 
 def today(
     session: Session,

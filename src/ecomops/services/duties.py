@@ -17,6 +17,7 @@ from sqlalchemy import select
 from ecomops.clock import zone
 from ecomops.core import calendar as cal
 from ecomops.core import duties as rules
+from ecomops.core import plans as plan_rules
 from ecomops.core.permissions import line_of
 from ecomops.db import schema
 from ecomops.db.session import Session
@@ -33,11 +34,6 @@ TK = schema.task
 CY = schema.cycle
 CM = schema.cycle_member
 SH = schema.sheet
-
-#: statuses of a plan that is expected and not in (core.plans.EXPECTED_STATUSES)
-NOT_IN = ("missing", "open")
-MONTH_END_NEAR_DAYS = rules.MONTH_END_NEAR_DAYS
-DUE_SOON_WORKING_DAYS = rules.DUE_SOON_WORKING_DAYS
 
 
 @dataclass(frozen=True)
@@ -59,7 +55,7 @@ class Owed:
     plans_missing: list[Person]  # active members whose plan for `week` is expected, not in
     month: str  # this month, 2026-11
     month_due: datetime  # its month-end summary deadline
-    month_near: bool  # from MONTH_END_NEAR_DAYS before the deadline to the month's end
+    month_near: bool  # from core.duties.MONTH_END_NEAR_DAYS before the deadline to the month's end
     summaries_missing: list[Person]  # active members whose `month` summary is expected, not in
     overdue: list[TaskDue]  # open tasks past due, by due date
     due_soon: list[TaskDue]  # open tasks due by `due_until`, not overdue, by due date
@@ -114,9 +110,9 @@ def owed(session: Session, *, now: datetime, lang: str) -> Owed:
             continue
         week_status[member.id] = w
         month_status[member.id] = mo
-        if w in NOT_IN:
+        if w in plan_rules.NOT_IN_STATUSES:
             plans_missing.append(person)
-        if mo in NOT_IN:
+        if mo in plan_rules.NOT_IN_STATUSES:
             summaries_missing.append(person)
         if head is not None and member.id == head.id:
             dept_status = d

@@ -17,6 +17,20 @@ class MailError(EcomopsError):
     """The message could not be handed to the SMTP server."""
 
 
+def tls_context(
+    cafile: str | None, setting: str, error: type[EcomopsError] = EcomopsError
+) -> ssl.SSLContext:
+    """A TLS context that verifies the server, trusting the certificate authority ``cafile``
+    too (a company's own), for SMTP and IMAP alike; a file that cannot be used is ``error``,
+    naming the ``setting`` that gave it."""
+    try:
+        return ssl.create_default_context(cafile=cafile)
+    except (OSError, ssl.SSLError) as exc:
+        raise error(
+            f"cannot use the certificate authority file {cafile}: {exc}", f"check {setting}"
+        ) from None
+
+
 def send(settings: Smtp, *, to: str, to_name: str, subject: str, body: str) -> str:
     """Send one plain-text message; return its Message-ID."""
     msg = EmailMessage()
@@ -34,13 +48,7 @@ def send(settings: Smtp, *, to: str, to_name: str, subject: str, body: str) -> s
             "use STARTTLS (ECOMOPS_SMTP_STARTTLS=1, the default with a login) or implicit TLS "
             "(ECOMOPS_SMTP_TLS=1, port 465); ECOMOPS_SMTP_INSECURE=1 allows it",
         )
-    try:
-        context = ssl.create_default_context(cafile=settings.cafile)
-    except (OSError, ssl.SSLError) as exc:
-        raise MailError(
-            f"cannot use the certificate authority file {settings.cafile}: {exc}",
-            "check ECOMOPS_SMTP_CAFILE",
-        ) from None
+    context = tls_context(settings.cafile, "ECOMOPS_SMTP_CAFILE", MailError)
     try:
         smtp: smtplib.SMTP
         if settings.tls:

@@ -239,13 +239,9 @@ def open_mailbox(settings: Imap) -> Iterator[Mailbox]:
         )
     context: ssl.SSLContext | None = None
     if settings.encrypted:
-        try:
-            context = ssl.create_default_context(cafile=settings.cafile)
-        except (OSError, ssl.SSLError) as exc:
-            raise MailboxError(
-                f"cannot use the certificate authority file {settings.cafile}: {exc}",
-                "check ECOMOPS_IMAP_CAFILE",
-            ) from None
+        from ecomops.services.mail import tls_context
+
+        context = tls_context(settings.cafile, "ECOMOPS_IMAP_CAFILE", MailboxError)
     with _errors(settings):
         conn: imaplib.IMAP4
         if settings.tls:
@@ -400,7 +396,7 @@ def collect(
             letter = mailplan.read_message(mailbox.body(e.uid))
             mid = letter.message_id
             if known is None:
-                owner = seen.get(mid, _recorded_ids(session, [mid]).get(mid))
+                owner = seen[mid] if mid in seen else _recorded_ids(session, [mid]).get(mid)
                 if owner == person.id:
                     already += 1
                     uids.append(e.uid)

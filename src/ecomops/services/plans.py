@@ -317,9 +317,7 @@ def store(
             )
             if entering.id == person.id:
                 raise InvalidInput(
-                    "a plan received by e-mail in one's own mailbox is handed in with plan submit"
-                    if message_id is not None
-                    else "a plan received on paper is entered by someone else",
+                    "a plan received on paper is entered by someone else",
                     "one's own plan is submitted now",
                     param="received_at",
                 )

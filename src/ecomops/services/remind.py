@@ -35,6 +35,7 @@ from sqlalchemy import select, update
 from ecomops.clock import real_now, zone
 from ecomops.config import Smtp, Webhook
 from ecomops.core import remind as rules
+from ecomops.core.calendar import WorkCalendar
 from ecomops.db import locks, schema
 from ecomops.db.session import Database, Session
 from ecomops.errors import EcomopsError, InvalidInput, NotAllowed
@@ -72,7 +73,9 @@ def _who(p: Person) -> rules.Who:
     return rules.Who(p.id, p.name, p.email)
 
 
-def _past(session: Session, now: datetime, people: dict[int, Person]) -> list[rules.Deadline]:
+def _past(
+    session: Session, now: datetime, people: dict[int, Person], work: WorkCalendar
+) -> list[rules.Deadline]:
     """The previous week's and month's deadlines when today is the working day after them,
     with the active members who have not handed in."""
     from ecomops.core import calendar as cal
@@ -81,7 +84,6 @@ def _past(session: Session, now: datetime, people: dict[int, Person]) -> list[ru
     m = current(session).manual
     tz = zone(m.calendar.timezone)
     today = now.astimezone(tz).date()
-    work = _work_calendar(session, now)
     previous = [
         ("week", "plan", cal.week_id(today - timedelta(days=7))),
         ("month", "summary", cal.month_id(today.replace(day=1) - timedelta(days=1))),
@@ -104,8 +106,9 @@ def _past(session: Session, now: datetime, people: dict[int, Person]) -> list[ru
     return out
 
 
-def situation(session: Session, *, now: datetime, lang: str) -> rules.Situation:
-    """What the department owes at ``now``, as the pure rules take it."""
+def situation(session: Session, *, now: datetime, lang: str, work: WorkCalendar) -> rules.Situation:
+    """What the department owes at ``now``, as the pure rules take it (``work``: the working
+    calendar around ``now``)."""
     from ecomops.services.duties import owed
 
     o = owed(session, now=now, lang=lang)
@@ -137,7 +140,7 @@ def situation(session: Session, *, now: datetime, lang: str) -> rules.Situation:
         due_soon=tuple(task(t) for t in o.due_soon),
         cycle_id=o.cycle_id,
         ratings_owed=tuple(rated),
-        past=tuple(_past(session, now, o.people)),
+        past=tuple(_past(session, now, o.people, work)),
     )
 
 
@@ -188,15 +191,37 @@ def _ledger(session: Session, keys: Collection[str]) -> dict[str, Any]:
     return found
 
 
-def _insert_new(session: Session):
-    conn = session.connection()
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert
+def _insert(
+    conn,
+    r: rules.Reminder,
+    stamp: datetime,
+    *,
+    status: str,
+    address: str | None,
+    error: str | None = None,
+) -> bool:
+    """Add ``r`` to the ledger as ``status`` unless its key is there already (another run
+    inserted it since we looked); whether this run did."""
+    from sqlalchemy.dialects import postgresql, sqlite
 
-        return pg_insert(RM).on_conflict_do_nothing(index_elements=["key"])
-    from sqlalchemy.dialects.sqlite import insert as lite_insert
-
-    return lite_insert(RM).on_conflict_do_nothing(index_elements=["key"])
+    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
+    values = {
+        "key": r.key,
+        "kind": r.kind,
+        "item": r.item,
+        "occasion": r.occasion,
+        "channel": r.channel,
+        "staff_id": r.recipient.id if r.recipient else None,
+        "address": address,
+        "status": status,
+        # a skipped reminder was not tried: its first try is when an address appears
+        "attempts": 1 if status == "sending" else 0,
+        "first_at": stamp,
+        "last_at": stamp,
+        "error": error,
+    }
+    statement = insert(RM).values(**values).on_conflict_do_nothing(index_elements=["key"])
+    return conn.execute(statement).rowcount == 1
 
 
 def _unreachable(r: rules.Reminder) -> bool:
@@ -220,42 +245,11 @@ def _claim(
     for r in due:
         row = rows.get(r.key)
         if row is None and _unreachable(r):
-            done = conn.execute(
-                _insert_new(session).values(
-                    key=r.key,
-                    kind=r.kind,
-                    item=r.item,
-                    occasion=r.occasion,
-                    channel=r.channel,
-                    staff_id=r.recipient.id if r.recipient else None,
-                    address=None,
-                    status="skipped",
-                    attempts=0,
-                    first_at=stamp,
-                    last_at=stamp,
-                    error=NO_ADDRESS,
-                )
-            ).rowcount
-            if done == 1:
+            if _insert(conn, r, stamp, status="skipped", address=None, error=NO_ADDRESS):
                 skipped.append(r)
             continue
         if row is None:
-            done = conn.execute(
-                _insert_new(session).values(
-                    key=r.key,
-                    kind=r.kind,
-                    item=r.item,
-                    occasion=r.occasion,
-                    channel=r.channel,
-                    staff_id=r.recipient.id if r.recipient else None,
-                    address=_address(r, channels),
-                    status="sending",
-                    attempts=1,
-                    first_at=stamp,
-                    last_at=stamp,
-                )
-            ).rowcount
-            if done == 1:
+            if _insert(conn, r, stamp, status="sending", address=_address(r, channels)):
                 claimed.append(r)
                 attempts[r.key] = 1
             else:  # another run inserted it since we looked (the lock makes this rare)
@@ -355,7 +349,7 @@ def remind(
         local = now.astimezone(zone(current(s).manual.calendar.timezone))
         if not rules.sending_hours(local, plan_hour, work.is_working):
             return _nothing(local, dry_run, channels)  # a day off, or before the hour
-        state = situation(s, now=now, lang=lang)
+        state = situation(s, now=now, lang=lang, work=work)
         due = rules.reminders(
             state,
             plan_hour=plan_hour,

@@ -97,7 +97,7 @@ def _hide(text: str, hook: Webhook) -> str:
     return text
 
 
-def post(hook: Webhook, text: str, *, at: datetime, cafile: str | None = None) -> None:
+def post(hook: Webhook, text: str, *, at: datetime) -> None:
     """Post ``text`` to the robot, signed at ``at`` (the real time); raise
     :class:`WebhookError` unless it answers that it took the message."""
     where = hook.describe()
@@ -109,9 +109,8 @@ def post(hook: Webhook, text: str, *, at: datetime, cafile: str | None = None) -
         method="POST",
         headers={"Content-Type": "application/json; charset=utf-8"},
     )
-    context = ssl.create_default_context(cafile=cafile)
-    try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_S, context=context) as response:
+    try:  # urllib verifies the robot's certificate against the system's authorities
+        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
             raw = response.read(1 << 20)
     except urllib.error.HTTPError as exc:
         raise WebhookError(
