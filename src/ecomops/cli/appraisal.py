@@ -25,6 +25,7 @@ from ecomops.cli.common import (
 )
 from ecomops.cli.output import console, emit, fmt, table
 from ecomops.errors import InvalidInput
+from ecomops.render.labels import words as _words
 
 if TYPE_CHECKING:
     from ecomops.core.scoring import Rating
@@ -58,12 +59,6 @@ CycleOpt = Annotated[
 
 
 # --- cycles ---------------------------------------------------------------------------------
-
-
-def _words(lang: str):
-    from ecomops.render.labels import words
-
-    return words(lang)
 
 
 def _cycle_rows(rows, lang: str = "en") -> None:

@@ -24,6 +24,7 @@ from ecomops.cli.common import (
     session,
 )
 from ecomops.cli.output import Column, emit, table
+from ecomops.render.labels import words as _words
 
 leave_app = typer.Typer(
     help="Leave and shift swaps (none on Mondays or the month's last Friday, §3.2 rule 7).\n\n"
@@ -45,12 +46,6 @@ visitor_app = typer.Typer(
     help="The visitor log (§3.1 rule 10).\n\nExample: ecomops visitor list --date 2026-11-27",
     no_args_is_help=True,
 )
-
-
-def _words(lang: str):
-    from ecomops.render.labels import words
-
-    return words(lang)
 
 
 def leave_columns(lang: str) -> list[Column]:

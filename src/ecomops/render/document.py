@@ -150,6 +150,12 @@ def report_labels(lang: str) -> dict[str, str]:
     return {k: as_the_manual(v) for k, v in merged.items()}
 
 
+def position_shown(r: ReportOut, pid: str, short: bool) -> str:
+    """The position ``pid``'s name in the report (``short``: without the department's)."""
+    name = r.position_names.get(pid, pid)
+    return short_position(name, r.department) if short else name
+
+
 def short_position(name: str, department: str) -> str:
     """A position's name without the department's own name in front of it (the report is the
     department's): "E-commerce Department Manager" → "Manager", 电商部经理 → 经理."""
@@ -190,8 +196,7 @@ def sections(r: ReportOut, *, short_names: bool = False) -> list[Section]:
         return L.get(f"status_{s}", L.get(s, s))
 
     def pos(pid: str) -> str:
-        name = r.position_names.get(pid, pid)
-        return short_position(name, r.department) if short_names else name
+        return position_shown(r, pid, short_names)
 
     out: list[Section] = []
     goal_headers = [L["goal"], L["due"], L["progress"], L["status"]]
@@ -532,13 +537,7 @@ def year_sections(r: ReportOut, *, short_names: bool = False) -> list[Section]:
                 [
                     [
                         p.employee,
-                        (
-                            short_position(
-                                r.position_names.get(p.position, p.position), r.department
-                            )
-                            if short_names
-                            else r.position_names.get(p.position, p.position)
-                        ),
+                        position_shown(r, p.position, short_names),
                         *(
                             (p.grades.get(c.id) or (L["pending"] if c.id in p.grades else "—"))
                             if p.visible

@@ -67,7 +67,7 @@ def known_positions(m: Manual, lang: str = "zh") -> str:
     """The positions one may type, for an error's hint: each id with its Chinese name in the
     script of ``lang`` (simplified for zh-hans, the manual's own otherwise)."""
     return ", ".join(
-        f"{p.id} ({localize(p.name.zh, p.name.zh, 'zh-hans' if lang == 'zh-hans' else 'zh')})"
+        f"{p.id} ({localize(p.name.zh, p.name.zh, lang)})"
         for p in m.positions
     )
 
@@ -107,6 +107,5 @@ def find_criterion(rubric: Rubric, name: str, lang: str = "zh") -> Criterion:
     for c in rubric.criteria:
         if k in _names(c.id, c.name.zh, c.name.en, *c.aliases):
             return c
-    script = "zh-hans" if lang == "zh-hans" else "zh"
-    known = ", ".join(f"{c.id} ({localize(c.name.zh, c.name.zh, script)})" for c in rubric.criteria)
+    known = ", ".join(f"{c.id} ({localize(c.name.zh, c.name.zh, lang)})" for c in rubric.criteria)
     raise NotFound(f"unknown criterion {name!r} in rubric {rubric.id}", f"known: {known}")
