@@ -149,6 +149,8 @@ listen = 127.0.0.1
 {ssl_lines}disable_plaintext_auth = no
 auth_mechanisms = plain login
 first_valid_uid = 1
+# many runs of `plan collect` at once (the race test) log in from one address as one user
+mail_max_userip_connections = 64
 {users}mail_location = maildir:{root}/mail/%n
 mail_access_groups =
 passdb {{

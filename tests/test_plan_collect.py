@@ -556,3 +556,45 @@ def test_the_table_in_chinese(dept, cli, imap):
     # the headers and words are Chinese (a reason stays in English, as every message does)
     for english in ("Recorded", "on time", "Not used", "person", "subject"):
         assert english not in r.stdout, english
+
+
+def test_runs_at_the_same_moment_record_each_message_once(dept, cli, imap, backend):
+    """Cron starting a run while others are still at it (16 processes at once, on SQLite and
+    on PostgreSQL): each message becomes one plan version; a run that meets another's write
+    says so in one line and writes nothing; the next run finds all of them recorded."""
+    import os
+    import subprocess
+    import sys
+
+    done_when_mailbox(imap)
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "ecomops", "plan", "collect", "--json"],
+            env=dict(os.environ),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(16)
+    ]
+    outs = [run.communicate(timeout=300) for run in runs]
+    for run, (_out, err) in zip(runs, outs, strict=True):
+        assert run.returncode == 0 or (
+            run.returncode == 1 and "another command has written the same record" in err.decode()
+        ), err.decode()
+    from sqlalchemy import create_engine, text
+
+    url = backend.url.replace("postgresql://", "postgresql+psycopg2://", 1)
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT message_id, version FROM plan WHERE message_id IS NOT NULL")
+        ).all()
+    engine.dispose()
+    assert sorted(rows) == [
+        ("<foxmail-1@huhao.example>", 1),
+        ("<html-1@huhao.example>", 1),
+        ("<late-1@huhao.example>", 1),
+    ]
+    again = cli("plan", "collect", "--json")
+    assert again.exit_code == 0, again.stderr
+    assert again.json()["recorded"] == [] and again.json()["already"] == 3
