@@ -229,6 +229,19 @@ def _unreachable(r: rules.Reminder) -> bool:
     return r.channel != rules.WEBHOOK and (r.recipient is None or not r.recipient.email)
 
 
+def _state(row: Any, r: rules.Reminder, stamp: datetime) -> str:
+    """Where the ledger leaves reminder ``r`` (its row, or None) at ``stamp``: ``already``
+    (sent, or skipped and still with no address), ``skip`` (new, and no address), ``busy``
+    (another run is sending it, within its lease) or ``claim`` (new, failed, or a lease over)."""
+    if row is None:
+        return "skip" if _unreachable(r) else "claim"
+    if row.status == "sent" or (row.status == "skipped" and _unreachable(r)):
+        return "already"
+    if row.status == "sending" and row.last_at > stamp - LEASE:
+        return "busy"
+    return "claim"
+
+
 def _claim(
     session: Session, due: list[rules.Reminder], channels: Channels, stamp: datetime
 ) -> tuple[list[rules.Reminder], dict[str, int], int, list[rules.Reminder], list[rules.Reminder]]:
@@ -244,9 +257,16 @@ def _claim(
     already = 0
     for r in due:
         row = rows.get(r.key)
-        if row is None and _unreachable(r):
+        state = _state(row, r, stamp)
+        if state == "skip":
             if _insert(conn, r, stamp, status="skipped", address=None, error=NO_ADDRESS):
                 skipped.append(r)
+            continue
+        if state == "already":
+            already += 1
+            continue
+        if state == "busy":
+            busy.append(r)
             continue
         if row is None:
             if _insert(conn, r, stamp, status="sending", address=_address(r, channels)):
@@ -256,12 +276,6 @@ def _claim(
                 busy.append(r)
             continue
         status, last_at, tries = row.status, row.last_at, row.attempts
-        if status == "sent" or (status == "skipped" and _unreachable(r)):
-            already += 1
-            continue
-        if status == "sending" and last_at > stamp - LEASE:
-            busy.append(r)
-            continue
         done = conn.execute(
             update(RM)
             .where(RM.c.key == r.key, RM.c.status == status, RM.c.last_at == last_at)
@@ -417,14 +431,12 @@ def _preview(
     skipped: list[rules.Reminder] = []
     already = 0
     for r in due:
-        row = ledger.get(r.key)
-        if row is not None and (
-            row.status == "sent" or (row.status == "skipped" and _unreachable(r))
-        ):
+        state = _state(ledger.get(r.key), r, stamp)
+        if state == "already":
             already += 1
-        elif row is None and _unreachable(r):
+        elif state == "skip":
             skipped.append(r)
-        elif row is not None and row.status == "sending" and row.last_at > stamp - LEASE:
+        elif state == "busy":
             busy.append(r)
         else:
             pending.append(r)
