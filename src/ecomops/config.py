@@ -95,6 +95,17 @@ class Smtp:
         return f"{self.host}:{self.port}"
 
 
+def _port(raw, name: str) -> int:
+    """A server's port number (1–65535) from the setting ``name``."""
+    try:
+        port = int(raw)
+        if not 0 < port < 65536:
+            raise ValueError
+    except ValueError:
+        raise InvalidInput(f"{name}={raw!r} is not a port number") from None
+    return port
+
+
 def smtp_settings(environ=None) -> Smtp | None:
     env = os.environ if environ is None else environ
     section = _file(environ).get("smtp", {})
@@ -102,13 +113,10 @@ def smtp_settings(environ=None) -> Smtp | None:
     if not host:
         return None
     tls = _flag(env.get("ECOMOPS_SMTP_TLS", section.get("tls", False)), "ECOMOPS_SMTP_TLS")
-    raw_port = env.get("ECOMOPS_SMTP_PORT") or section.get("port") or (465 if tls else 25)
-    try:
-        port = int(raw_port)
-        if not 0 < port < 65536:
-            raise ValueError
-    except ValueError:
-        raise InvalidInput(f"ECOMOPS_SMTP_PORT={raw_port!r} is not a port number") from None
+    port = _port(
+        env.get("ECOMOPS_SMTP_PORT") or section.get("port") or (465 if tls else 25),
+        "ECOMOPS_SMTP_PORT",
+    )
     user = env.get("ECOMOPS_SMTP_USER") or section.get("user") or None
     sender = env.get("ECOMOPS_SMTP_FROM") or section.get("from") or user or f"ecomops@{host}"
     password = env.get("ECOMOPS_SMTP_PASSWORD") or section.get("password") or None
@@ -271,13 +279,10 @@ def imap_settings(environ=None) -> Imap | None:
         env.get("ECOMOPS_IMAP_STARTTLS", section.get("starttls", not insecure)),
         "ECOMOPS_IMAP_STARTTLS",
     )
-    raw_port = env.get("ECOMOPS_IMAP_PORT") or section.get("port") or (993 if tls else 143)
-    try:
-        port = int(raw_port)
-        if not 0 < port < 65536:
-            raise ValueError
-    except ValueError:
-        raise InvalidInput(f"ECOMOPS_IMAP_PORT={raw_port!r} is not a port number") from None
+    port = _port(
+        env.get("ECOMOPS_IMAP_PORT") or section.get("port") or (993 if tls else 143),
+        "ECOMOPS_IMAP_PORT",
+    )
     raw_max = env.get("ECOMOPS_IMAP_MAX_BYTES") or section.get("max_bytes") or IMAP_MAX_BYTES
     try:
         max_bytes = int(raw_max)
