@@ -120,6 +120,8 @@ def _column(column: Column[Any]) -> str:
     args += [f"ForeignKey({_q(fk.target_fullname)})" for fk in simple_fks]
     if column.primary_key:
         args.append("primary_key=True")
+        if column.autoincrement is False:
+            args.append("autoincrement=False")
     args.append(f"nullable={column.nullable}")
     if column.index:
         args.append("index=True")

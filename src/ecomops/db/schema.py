@@ -366,9 +366,10 @@ def _build_task() -> Table:
         Column("owner_id", Integer(), ForeignKey("staff.id"), nullable=True, index=True),
         Column("due", Date(), nullable=False),
         Column("target", Date(), nullable=True),
-        Column("status", String(8), nullable=False),
+        Column("status", String(16), nullable=False),
         Column("done_at", UTCDateTime(), nullable=True),
         Column("note", String(2000), nullable=True),
+        Column("cancel_reason", String(2000), nullable=True),
         Column("owner_by_hand", Boolean(), nullable=False, default=False),
         Column("due_by_hand", Boolean(), nullable=False, default=False),
         Column("created_at", UTCDateTime(), nullable=False),
@@ -386,6 +387,30 @@ def _build_task_event() -> Table:
         Column("actor", String(210), nullable=True),
         Column("action", String(16), nullable=False),
         Column("detail", String(2000), nullable=True),
+    )
+
+
+def _build_calendar_year() -> Table:
+    return Table(
+        "calendar_year",
+        _metadata,
+        Column("year", Integer(), primary_key=True, autoincrement=False, nullable=False),
+        Column("kind", String(8), nullable=False),
+        Column("source", String(1000), nullable=False),
+        Column("sha256", String(64), nullable=False),
+        Column("loaded_at", UTCDateTime(), nullable=False),
+        Column("loaded_by", String(100), nullable=False),
+    )
+
+
+def _build_calendar_day() -> Table:
+    return Table(
+        "calendar_day",
+        _metadata,
+        Column("day", Date(), primary_key=True, nullable=False),
+        Column("year", Integer(), ForeignKey("calendar_year.year"), nullable=False, index=True),
+        Column("kind", String(4), nullable=False),
+        Column("name", String(200), nullable=False),
     )
 
 
@@ -448,6 +473,8 @@ _BUILDERS = {
     "visitor": _build_visitor,
     "task": _build_task,
     "task_event": _build_task_event,
+    "calendar_year": _build_calendar_year,
+    "calendar_day": _build_calendar_day,
     "reminder": _build_reminder,
     "audit": _build_audit,
 }
@@ -476,6 +503,8 @@ if TYPE_CHECKING:  # what __getattr__ builds, typed for the type checker
     visitor: Table
     task: Table
     task_event: Table
+    calendar_year: Table
+    calendar_day: Table
     reminder: Table
     audit: Table
 

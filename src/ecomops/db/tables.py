@@ -397,9 +397,12 @@ class Task(SQLModel, table=True):
     )
     due: date = Field(sa_column=Column(Date, nullable=False))
     target: date | None = Field(default=None, sa_column=Column(Date, nullable=True))
-    status: str = Field(max_length=8)
+    #: open, doing, done or cancelled (revision 0014: dropped, kept with its history)
+    status: str = Field(max_length=16)
     done_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     note: str | None = Field(default=None, max_length=2000)
+    #: why it was cancelled (revision 0014); cleared when it is reopened
+    cancel_reason: str | None = Field(default=None, max_length=2000)
     owner_by_hand: bool = False
     due_by_hand: bool = False
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
@@ -418,6 +421,35 @@ class TaskEvent(SQLModel, table=True):
     actor: str | None = Field(default=None, max_length=210)
     action: str = Field(max_length=16)
     detail: str | None = Field(default=None, max_length=2000)
+
+
+# --- the official calendar (revision 0014) ---------------------------------------------------
+
+
+class CalendarYear(SQLModel, table=True):
+    """A year's official schedule loaded by ``ecomops calendar load``: it wins over the holiday
+    package for that year. ``kind`` is notice, ics, csv or yaml; ``source`` the file named."""
+
+    __tablename__ = "calendar_year"
+    year: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    kind: str = Field(max_length=8)
+    source: str = Field(max_length=1000)
+    sha256: str = Field(max_length=64)
+    loaded_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    loaded_by: str = Field(max_length=100)
+
+
+class CalendarDay(SQLModel, table=True):
+    """A day of a loaded year that is not as its weekday says: ``off`` (a holiday or a day off
+    of 调休) or ``work`` (an adjusted working day), with the holiday's name."""
+
+    __tablename__ = "calendar_day"
+    day: date = Field(sa_column=Column(Date, primary_key=True))
+    year: int = Field(
+        sa_column=Column(Integer, ForeignKey("calendar_year.year"), nullable=False, index=True)
+    )
+    kind: str = Field(max_length=4)
+    name: str = Field(max_length=200)
 
 
 # --- reminders (revision 0013) ------------------------------------------------------------------
