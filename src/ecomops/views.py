@@ -437,6 +437,50 @@ class CalendarOut(Out):
     working_days: int
     deadlines: list[DeadlineOut]
     days: list[DayOut]
+    next_year_missing: int | None = None
+
+
+class CalendarDiffOut(Out):
+    date: date
+    loaded: str
+    package: str
+
+
+class CalendarSpecialDayOut(Out):
+    date: date
+    kind: str
+    name: str
+    source: str
+
+
+class CalendarYearOut(Out):
+    year: int
+    source: str
+    kind: str | None
+    file: str | None
+    loaded_at: datetime | None
+    loaded_by: str | None
+    known: bool
+    next_year_missing: int | None
+    warnings: list[str]
+    days: list[CalendarSpecialDayOut]
+    differences: list[CalendarDiffOut]
+
+
+class CalendarLoadYearOut(Out):
+    year: int
+    kind: str
+    days_off: int
+    working_days: int
+    replaced: bool
+    package_knows: bool
+    differences: list[CalendarDiffOut]
+
+
+class CalendarLoadOut(Out):
+    source: str
+    sha256: str
+    years: list[CalendarLoadYearOut]
 
 
 class LeaveOut(Out):
@@ -679,6 +723,8 @@ class DashboardOut(Out):
     cycle: CycleOut | None
     to_rate: list[str]
     ratings_owed: list[DashboardRaterOut]
+    unknown_years: list[int] = []
+    next_year_missing: int | None = None
 
 
 class AuditOut(Out):

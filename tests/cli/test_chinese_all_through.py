@@ -64,7 +64,11 @@ RUNS: dict[str, list[list[str]]] = {
         ["plan", "show", "李娜", "--week", "2026-W48", "--as", "张伟"],
         ["plan", "show", "张伟", "--month", "2026-11", "--as", "张伟"],
     ],
-    "calendar": [["calendar", "--month", "2026-11"], ["calendar", "--month", "2026-02"]],
+    "calendar": [
+        ["calendar", "--month", "2026-11"],
+        ["calendar", "--month", "2026-02"],
+        ["calendar", "--year", "2026"],
+    ],
     "leave list": [["leave", "list", "--as", "张伟"]],
     "handover list": [["handover", "list"]],
     "visitor list": [["visitor", "list"]],
@@ -78,6 +82,7 @@ RUNS: dict[str, list[list[str]]] = {
 SET_ASIDE: dict[str, str] = {
     "report": "the month-end report has its own labels (render/labels.py, helper H3)",
     "today": "the dashboard (helper H1)",
+    "calendar load": "reads a file: tests/cli/test_calendar_load.py runs it in each language",
     "demo": "prints the report",
     "init": "messages only (stderr)",
     "manual check": "about the YAML file: its messages name the file's keys and ids",

@@ -191,7 +191,8 @@ def test_no_department_head_address(db, cli, smtp, monkeypatch):
 # --- calendar -----------------------------------------------------------------------------------
 
 
-def test_calendar_month(db, cli):
+def test_calendar_month(db, cli, monkeypatch):
+    monkeypatch.setenv("ECOMOPS_NOW", "2026-10-08T09:00")  # before December: no word of 2027
     out = cli("calendar", "--month", "2026-10", "--json").json()
     assert out["known"] is True and out["warnings"] == []
     days = {d["date"]: d for d in out["days"]}

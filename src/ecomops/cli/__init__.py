@@ -61,10 +61,10 @@ LAZY: dict[str, tuple[str, str, str]] = {
         "The Monday plan and the month-end summary, mailed to the department head.",
     ),
     "calendar": (
-        "plans",
-        "register",
-        "Show a month: working days, holidays, adjusted working "
-        "days, and the Monday-plan and month-end deadlines.",
+        "calendar",
+        "app",
+        "Show a month: working days, holidays, adjusted working days, and the Monday-plan and "
+        "month-end deadlines; a year's official schedule; load next year's.",
     ),
     "leave": (
         "office",

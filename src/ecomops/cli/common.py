@@ -229,33 +229,40 @@ def command(
     (``renamed``: the service's parameter names that the command calls otherwise)."""
 
     def decorate(fn: Callable) -> Callable:
-        @functools.wraps(fn)
-        def wrapper(*args, **kw):
-            try:
-                return fn(*args, **kw)
-            except EcomopsError as exc:
-                if _debug():
-                    raise
-                fail(exc, renamed)
-            except (typer.Exit, typer.Abort, KeyboardInterrupt):
-                raise
-            except Exception as exc:  # the last line of defence: no traceback for users
-                if _debug():
-                    raise
-                mapped = _map_unexpected(exc)
-                if isinstance(mapped, DatabaseError):
-                    fail(mapped)
-                typer.echo(
-                    f"error: internal error ({type(exc).__name__}: {exc}); "
-                    "run again with ECOMOPS_DEBUG=1 for the traceback and report it",
-                    err=True,
-                )
-                raise typer.Exit(code=70) from None
-
-        app.command(name, **kwargs)(wrapper)
+        app.command(name, **kwargs)(guarded(fn, renamed))
         return fn
 
     return decorate
+
+
+def guarded(fn: Callable, renamed: dict[str, str] | None = None) -> Callable:
+    """``fn`` (a command, or a group's callback) with its user errors printed as one line and
+    a non-zero exit, and any other error as one line and exit 70."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kw):
+        try:
+            return fn(*args, **kw)
+        except EcomopsError as exc:
+            if _debug():
+                raise
+            fail(exc, renamed)
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # the last line of defence: no traceback for users
+            if _debug():
+                raise
+            mapped = _map_unexpected(exc)
+            if isinstance(mapped, DatabaseError):
+                fail(mapped)
+            typer.echo(
+                f"error: internal error ({type(exc).__name__}: {exc}); "
+                "run again with ECOMOPS_DEBUG=1 for the traceback and report it",
+                err=True,
+            )
+            raise typer.Exit(code=70) from None
+
+    return wrapper
 
 
 def _map_unexpected(exc: Exception):

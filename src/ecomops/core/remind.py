@@ -85,6 +85,8 @@ class Situation:
     #: the previous week's and month's deadlines, when today is the working day after them
     #: (a month-end summary due on Friday 29 January is reminded of on Monday 1 February)
     past: tuple[Deadline, ...] = ()
+    #: from 1 December: next year, when its official holiday schedule is not loaded yet
+    calendar_missing: int | None = None
 
 
 @dataclass(frozen=True)
@@ -217,6 +219,15 @@ _T: dict[str, tuple[str, str, str]] = {
         "考核周期 {period} 進行中，你尚未評分：{names}。",
         "考核周期 {period} 进行中，你尚未评分：{names}。",
     ),
+    "calendar.unloaded": (
+        "Next year's official holiday schedule ({period}) is not loaded: until it is, "
+        "deadlines in {period} count weekends only. Load the State Council's notice when it "
+        "is published: ecomops calendar load NOTICE.txt",
+        "明年（{period}年）的節假日安排尚未載入：載入前，{period}年的截止日期僅按週末計算。"
+        "國務院辦公廳的通知發佈後請載入：ecomops calendar load 通知.txt",
+        "明年（{period}年）的节假日安排尚未载入：载入前，{period}年的截止日期仅按周末计算。"
+        "国务院办公厅的通知发布后请载入：ecomops calendar load 通知.txt",
+    ),
     # subjects and the frame of a message
     "title.plan": ("Monday plan {period}", "週工作計劃 {period}", "周工作计划 {period}"),
     "title.summary": ("Month-end summary {period}", "月度總結 {period}", "月度总结 {period}"),
@@ -231,6 +242,11 @@ _T: dict[str, tuple[str, str, str]] = {
         "{period} 月度总结未交名单",
     ),
     "title.task": ("Task #{id}", "任務 #{id}", "任务 #{id}"),
+    "title.calendar": (
+        "The {period} holiday schedule is not loaded",
+        "{period}年節假日安排尚未載入",
+        "{period}年节假日安排尚未载入",
+    ),
     "title.rate": ("Ratings owed {period}", "待評分 {period}", "待评分 {period}"),
     "title.many": ("{n} reminders", "{n} 條提醒", "{n} 条提醒"),
     "greeting": ("{name},", "{name}，你好：", "{name}，你好："),
@@ -326,6 +342,11 @@ def reminders(
             )
     if EMAIL not in channels:
         return out
+    if s.calendar_missing is not None and s.head is not None:
+        year = str(s.calendar_missing)
+        line = say("calendar.unloaded", lang, period=year)
+        title = say("title.calendar", lang, period=year)
+        out.append(Reminder("calendar", year, "unloaded", EMAIL, s.head, line, title))
     today = now.date()
     tomorrow = next_working_day(today, is_working)
     for t in s.due_soon:

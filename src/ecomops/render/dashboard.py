@@ -72,6 +72,19 @@ def plan_lines(d: DashboardOut, L: dict[str, str]) -> list[str]:
     return lines
 
 
+def calendar_lines(d: DashboardOut, lang: str) -> list[str]:
+    """The calendar's warnings: deadlines counted by weekends only (a year whose schedule is
+    not loaded), and, in December, next year's schedule still to load."""
+    from ecomops.render.labels import words
+
+    w = words(lang)
+    texts = [w("calendar:weekends only").format(year=y) for y in d.unknown_years]
+    if d.next_year_missing is not None:
+        texts.append(w("calendar:next year").format(year=d.next_year_missing))
+    out = [f"  [yellow]{_e(t)}[/]" for t in texts]
+    return out
+
+
 def dashboard_lines(d: DashboardOut, lang: str) -> list[str]:
     """The whole dashboard as Rich markup lines."""
     from ecomops.render.labels import labels
@@ -80,6 +93,7 @@ def dashboard_lines(d: DashboardOut, lang: str) -> list[str]:
     team = d.view == "team"
     who = f" — {_e(d.person)}" if d.person else ""
     out = [f"[bold]{L['today']} {d.now:%Y-%m-%d %H:%M}{who}[/]"]
+    out.extend(calendar_lines(d, lang))
     if team and d.overdue_by_person:
         out.append(f"  [red]{L['team_overdue']}[/]:")
         for group in d.overdue_by_person:

@@ -72,6 +72,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "db restore": ("path",),
     "db copy": ("to",),
     "db grant": ("name", "login"),
+    "calendar load": ("file", "year"),
     "remind": ("reminders_sent", "reminders_failed", "messages_sent", "messages_failed"),
 }
 

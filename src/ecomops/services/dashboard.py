@@ -26,6 +26,7 @@ from ecomops.services.handbook import current
 from ecomops.services.people import Person, resolve
 from ecomops.services.people import names as staff_names
 from ecomops.services.permissions import may
+from ecomops.services.workcal import knows, next_year_missing
 from ecomops.text import localize
 from ecomops.views import (
     DashboardOut,
@@ -92,6 +93,8 @@ def today(
         counted = appr.progress(session, m, [o.cycle_id])[o.cycle_id]
         cycle = cycle_out(m, row, counted, staff_names(session))
     to_rate = [p.name for p in o.ratings_owed.get(person.id, [])] if person is not None else []
+    today = o.now.date()
+    shown = {today.year, o.week_due.year, o.month_due.year, (o.due_until or o.now).year}
     return DashboardOut(
         now=o.now,
         person=person.name if person else None,
@@ -114,6 +117,9 @@ def today(
         cycle=cycle,
         to_rate=to_rate,
         ratings_owed=_raters(o.people, o.ratings_owed, name_of) if team else [],
+        unknown_years=sorted(y for y in shown if not knows(session, y)),
+        # those who may load it (the head, the top, the keeper) hear of next year's in December
+        next_year_missing=next_year_missing(session, today) if team else None,
     )
 
 

@@ -26,7 +26,7 @@ from ecomops.services.people import Person, person_of
 from ecomops.services.permissions import managers, tops
 from ecomops.services.plans import status_grid
 from ecomops.services.tasks import tasks_list
-from ecomops.services.workcal import china_calendar
+from ecomops.services.workcal import work_calendar
 from ecomops.views import TaskOut
 
 ST = schema.staff
@@ -123,7 +123,7 @@ def owed(session: Session, *, now: datetime, lang: str) -> Owed:
     near = rules.month_end_near(local, month_due.astimezone(tz), month_last)
 
     # the tasks: overdue, and due by the third working day from today
-    work, _ = china_calendar({today.year, today.year + 1}, m)
+    work, _ = work_calendar(session, {today.year, today.year + 1})
     until = rules.due_soon_until(today, work.is_working)
     listed = tasks_list(session, now=now, lang=lang, due_within=(until - today).days)
     owner_rows = {

@@ -17,6 +17,22 @@ ENCODINGS = "utf-8, gb18030, big5 or latin-1"
 BOM = "\ufeff"
 
 
+def read_bytes(path: Path, limit: int = MAX_TEXT_BYTES) -> bytes:
+    """A file a user gave, whole, refused with one line when missing, unreadable or larger
+    than ``limit`` bytes (never read past it: /dev/zero)."""
+    file = str(path)
+    try:
+        with path.open("rb") as fh:  # at most ``limit``, and one more to know
+            raw = fh.read(limit + 1)
+    except FileNotFoundError:
+        raise NotFound(f"no file at {file}") from None
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {file}: {exc.strerror}") from None
+    if len(raw) > limit:
+        raise InvalidInput(f"{file} is larger than {limit // 2**20} MB", "is it the right file?")
+    return raw
+
+
 def read_text(path: Path, encoding: str | None = None) -> str:
     """A text file a user gave (a CSV from Excel, a plan), refused with one line when unreadable.
 
@@ -40,17 +56,7 @@ def read_text(path: Path, encoding: str | None = None) -> str:
                 param="encoding",
             )
         codec = "utf-8-sig" if info.name == "utf-8" else info.name  # a BOM is not text
-    try:
-        with path.open("rb") as fh:  # at most MAX_TEXT_BYTES, and one more to know: /dev/zero
-            raw = fh.read(MAX_TEXT_BYTES + 1)
-    except FileNotFoundError:
-        raise NotFound(f"no file at {file}") from None
-    except OSError as exc:
-        raise InvalidInput(f"cannot read {file}: {exc.strerror}") from None
-    if len(raw) > MAX_TEXT_BYTES:
-        raise InvalidInput(
-            f"{file} is larger than {MAX_TEXT_BYTES // 2**20} MB", "is it the right file?"
-        )
+    raw = read_bytes(path)
     if codec is not None:
         try:
             return raw.decode(codec).removeprefix(BOM)

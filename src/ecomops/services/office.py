@@ -22,7 +22,7 @@ from ecomops.services.handbook import current
 from ecomops.services.people import Person, resolve
 from ecomops.services.people import names as _names
 from ecomops.services.permissions import may, require
-from ecomops.services.workcal import china_calendar
+from ecomops.services.workcal import work_calendar
 from ecomops.text import check_name, localize
 from ecomops.views import HandoverOut, LeaveOut, VisitorOut
 
@@ -105,7 +105,7 @@ def leave_request(
     why = _text(reason, "reason")
     _since_joined(session, person, first, "start")
     years = {first.year, last.year}
-    work, _ = china_calendar(years, m)
+    work, _ = work_calendar(session, years)
     if not rules.working_days(first, last, work):
         span = f"{first}" if first == last else f"{first} to {last}"
         raise InvalidInput(
@@ -177,7 +177,7 @@ def leave_list(
         q = q.where(LV.c.status == rules.PENDING)
     rows = session.connection().execute(q).all()
     years = {d.year for r in rows for d in (r.start, r.end)}
-    work, _ = china_calendar(years, m) if rows else (cal.WorkCalendar(), [])
+    work, _ = work_calendar(session, years) if rows else (cal.WorkCalendar(), [])
     names = _names(session)
     tz = zone(m.calendar.timezone)
     return [
@@ -230,7 +230,7 @@ def leave_decide(
             "see: ecomops leave list",
         )
     row = session.connection().execute(select(LV).where(LV.c.id == leave_id)).one()
-    work, _ = china_calendar({row.start.year, row.end.year}, m)
+    work, _ = work_calendar(session, {row.start.year, row.end.year})
     protected = [d for d, _ in cal.protected_days(row.start, row.end, work)]
     return _leave_out(row, names, tz, protected)
 

@@ -143,9 +143,12 @@ def require_below(session: Session, boss: Person, other: Person) -> None:
         )
 
 
-def require_handbook_keeper(session: Session, actor: Actor) -> None:
-    """Refuse loading a handbook into a database unless ``actor`` is its keeper or holds a
-    position at the top: the handbook holds the permission table itself."""
+def require_handbook_keeper(
+    session: Session, actor: Actor, *, what: str = "load a handbook into this database"
+) -> None:
+    """Refuse loading a handbook (or ``what`` else of the handbook's: the official calendar)
+    into a database unless ``actor`` is its keeper or holds a position at the top: the
+    handbook holds the permission table itself."""
     if actor.keeper and actor.person is None:
         return
     m = current(session).manual
@@ -157,6 +160,6 @@ def require_handbook_keeper(session: Session, actor: Actor) -> None:
         return
     who = f"{person.name} ({person.position_id})" if person else actor.login
     raise NotAllowed(
-        f"{who} may not load a handbook into this database: it holds who may do what",
-        f"the keeper or the {', '.join(sorted(tops(m)))} may (ecomops init --manual)",
+        f"{who} may not {what}: it is the handbook's, which holds who may do what",
+        f"the keeper or the {', '.join(sorted(tops(m)))} may",
     )

@@ -40,7 +40,7 @@ from ecomops.identity import Actor
 from ecomops.services.handbook import current
 from ecomops.services.people import Person, person_of, resolve
 from ecomops.services.permissions import may, require
-from ecomops.services.workcal import china_calendar
+from ecomops.services.workcal import next_year_missing, next_year_warning, work_calendar
 from ecomops.views import (
     CalendarOut,
     DayOut,
@@ -60,18 +60,18 @@ NE = rules.NOT_EXPECTED
 # --- periods and deadlines ------------------------------------------------------------------
 
 
-def due_of(kind: str, period: str, m: Manual) -> tuple[datetime, list[str]]:
+def due_of(session: Session, kind: str, period: str) -> tuple[datetime, list[str]]:
     """When a ``week``'s Monday plan (and the head's ``dept`` summary of that week) or a
     ``month``'s summary is due, with the calendar's warnings (a year the holiday calendar does
     not know)."""
-    tz = zone(m.calendar.timezone)
+    tz = zone(current(session).manual.calendar.timezone)
     if kind in ("week", "dept"):
         y, w = cal.parse_week(period)
         years = {d.year for d in cal.week_days(y, w)} | {y}
-        work, warnings = china_calendar(years, m)
+        work, warnings = work_calendar(session, years)
         return cal.end_of(cal.monday_plan_day(y, w, work), tz), warnings[:1]
     y, mo = cal.parse_month(period)
-    work, warnings = china_calendar({y}, m)
+    work, warnings = work_calendar(session, {y})
     return cal.end_of(cal.month_end_day(y, mo, work), tz), warnings
 
 
@@ -328,7 +328,7 @@ def store(
                 param="received_at",
             )
     summary, plan = check_sections(summary, plan)
-    due, _ = due_of(kind, period, m)
+    due, _ = due_of(session, kind, period)
     conn = session.connection()
     locks.plan(conn, person.id, kind, period)  # a concurrent resubmission waits its turn
     old = _versions(session, person.id, kind, period)
@@ -477,7 +477,7 @@ def status_grid(
     people)."""
     m = current(session).manual
     tz = zone(m.calendar.timezone)
-    dues = [due_of(kind, period, m)[0] for kind, period in periods]
+    dues = [due_of(session, kind, period)[0] for kind, period in periods]
     unsent = [cal.status(due, None, now) for due in dues]
     # each period's deadline day, as an index into the distinct days, ascending
     deadline_days = [due.astimezone(tz).date() for due in dues]
@@ -561,7 +561,7 @@ def plan_status(
     head's summary of the department."""
     m = current(session).manual
     tz = zone(m.calendar.timezone)
-    due, warnings = due_of(kind, period, m)
+    due, warnings = due_of(session, kind, period)
     kinds = [kind, "dept"] if kind == "week" else [kind]
     head = m.head()
     roster = _roster(session, m, [due.astimezone(tz).date()], viewer)
@@ -638,7 +638,7 @@ def calendar_month(session: Session, *, month: Month | None, now: datetime) -> C
     month_days = list(cal.days(first, date.fromordinal(last)))
     weeks = sorted({d.isocalendar()[:2] for d in month_days})
     years = {d.year for wy, ww in weeks for d in cal.week_days(wy, ww)}
-    work, warnings = china_calendar(years, m)
+    work, warnings = work_calendar(session, years)
     deadlines: list[DeadlineOut] = []
     marks: dict[date, list[str]] = {}
     for wy, ww in weeks:
@@ -665,9 +665,13 @@ def calendar_month(session: Session, *, month: Month | None, now: datetime) -> C
         )
         for d in month_days
     ]
+    missing = next_year_missing(session, now.astimezone(tz).date())
+    if missing is not None:
+        warnings = [*warnings, next_year_warning(missing)]
     return CalendarOut(
         month=f"{y:04d}-{mo:02d}",
         known=work.knows(y),
+        next_year_missing=missing,
         warnings=warnings,
         working_days=sum(1 for d in days_out if d.working),
         deadlines=sorted(deadlines, key=lambda d: d.due_at),

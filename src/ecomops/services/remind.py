@@ -90,7 +90,7 @@ def _past(
     ]
     out: list[rules.Deadline] = []
     for kind, name, period in previous:
-        due = due_of(kind, period, m)[0].astimezone(tz)
+        due = due_of(session, kind, period)[0].astimezone(tz)
         if rules.next_working_day(due.date(), work.is_working) != today:
             continue
         members, _dues, grid = status_grid(session, periods=[(kind, period)], now=now)
@@ -110,6 +110,7 @@ def situation(session: Session, *, now: datetime, lang: str, work: WorkCalendar)
     """What the department owes at ``now``, as the pure rules take it (``work``: the working
     calendar around ``now``)."""
     from ecomops.services.duties import owed
+    from ecomops.services.workcal import next_year_missing
 
     o = owed(session, now=now, lang=lang)
 
@@ -141,6 +142,7 @@ def situation(session: Session, *, now: datetime, lang: str, work: WorkCalendar)
         cycle_id=o.cycle_id,
         ratings_owed=tuple(rated),
         past=tuple(_past(session, now, o.people, work)),
+        calendar_missing=next_year_missing(session, o.now.date()),
     )
 
 
@@ -461,9 +463,9 @@ def _preview(
 
 
 def _work_calendar(session: Session, now: datetime):
-    from ecomops.services.workcal import china_calendar
+    from ecomops.services.workcal import work_calendar
 
     m = current(session).manual
     local = now.astimezone(zone(m.calendar.timezone))
-    work, _ = china_calendar({local.year - 1, local.year, local.year + 1}, m)
+    work, _ = work_calendar(session, {local.year - 1, local.year, local.year + 1})
     return work

@@ -145,12 +145,12 @@ def build_report(
 def _plans(
     session: Session, m: Manual, y: int, mo: int, as_of: datetime, viewer: Actor | None
 ) -> PlansReportOut:
-    from ecomops.services.workcal import china_calendar
+    from ecomops.services.workcal import work_calendar
 
     first, last = date(y, mo, 1), task_rules.month_end(y, mo)
     weeks_all = sorted({d.isocalendar()[:2] for d in cal.days(first, last)})
     years = {d.year for wy, ww in weeks_all for d in cal.week_days(wy, ww)}
-    work, _ = china_calendar(years, m)
+    work, _ = work_calendar(session, years)
     weeks = [
         f"{wy}-W{ww:02d}"
         for wy, ww in weeks_all

@@ -1,0 +1,329 @@
+"""``ecomops calendar``: a month's working days and deadlines, a year's official schedule and
+where each day comes from, and ``calendar load`` to bring in next year's schedule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ecomops.cli.common import (
+    DbOpt,
+    JsonOpt,
+    LangOpt,
+    UrlOpt,
+    acting,
+    command,
+    guarded,
+    lang_of,
+    note,
+    now,
+    session,
+)
+from ecomops.cli.output import console, emit, table
+
+app = typer.Typer(no_args_is_help=False, invoke_without_command=True)
+
+
+def _show(
+    ctx: typer.Context,
+    month: Annotated[
+        str | None,
+        typer.Option(
+            "--month",
+            help="The month to show: 2026-10, 2026年10月, 10月 \\[default: this month].",
+            show_default=False,
+        ),
+    ] = None,
+    year: Annotated[
+        str | None,
+        typer.Option(
+            "--year",
+            help="Show the year's holidays and adjusted working days instead, each with where "
+            "it comes from (a loaded notice, the holiday package, the handbook).",
+            show_default=False,
+        ),
+    ] = None,
+    lang: LangOpt = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show a month: working days, holidays, adjusted working days, and the Monday-plan and
+    month-end deadlines; a year's official schedule; load next year's.
+
+    With --year, the year's holidays and adjusted working days, each with where it comes
+    from (a loaded notice, the holiday package, the handbook). From 1 December it says when
+    next year's schedule is not loaded yet: load it with `ecomops calendar load FILE`.
+
+    Example: ecomops calendar --month 2026-10
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from ecomops.core.calendar import check_year, parse_month
+
+    language = lang_of(lang)
+    if year is not None:
+        from ecomops.services.workcal import calendar_year
+
+        wanted_year = _year(year)
+        check_year(wanted_year, year, "year", param="year")
+        with session(db, database_url, write=False) as s:
+            at = now()
+            out_year = calendar_year(s, wanted_year, today=at.date())
+        emit(out_year, as_json=as_json, render=lambda o: _render_year(o, language))
+        return
+    from ecomops.services.plans import calendar_month
+
+    wanted = parse_month(month) if month is not None else None
+    with session(db, database_url, write=False) as s:
+        out = calendar_month(s, month=wanted, now=now())
+
+    def render(o) -> None:
+        _warn(o.warnings, o.next_year_missing, o.known, int(o.month[:4]), language)
+        table(o.days, _month_columns(language), title=_month_title(o, language))
+
+    emit(out, as_json=as_json, render=render)
+
+
+app.callback(invoke_without_command=True)(guarded(_show))
+
+
+def _year(text: str) -> int:
+    from ecomops.errors import InvalidInput
+
+    typed = text.strip().removesuffix("年")
+    if not (typed.isdecimal() and len(typed) == 4):
+        raise InvalidInput(
+            f"{text[:40]!r} is not a year", "write it like 2027", param="year"
+        )
+    return int(typed)
+
+
+@command(app, "load")
+def load(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="The State Council's notice as text (pasted from the government site or a "
+            "news page; - reads it from standard input), an iCalendar feed (.ics), or a "
+            "plain list (.csv or .yaml: date, off|work, name).",
+            show_default=False,
+        ),
+    ],
+    year: Annotated[
+        str | None,
+        typer.Option(
+            "--year",
+            help="Load only this year of a feed that holds several (or the year of a notice "
+            "that does not name it).",
+            show_default=False,
+        ),
+    ] = None,
+    lang: LangOpt = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Load a year's official holiday schedule: it wins over the holiday package for its
+    year (a year loaded again is replaced). Where it differs from the package, the
+    differences are listed. By the keeper or the top of the organisation, as the handbook.
+
+    Example: ecomops calendar load 2027-notice.txt
+    """
+    import hashlib
+    import sys
+
+    from ecomops.core.schedule import read_schedule
+    from ecomops.services.files import MAX_TEXT_BYTES, read_bytes
+    from ecomops.services.workcal import load_schedules
+
+    language = lang_of(lang)
+    wanted = _year(year) if year is not None else None
+    if str(file) == "-":
+        data = sys.stdin.buffer.read(MAX_TEXT_BYTES + 1)[:MAX_TEXT_BYTES]
+        name = "notice.txt"
+    else:
+        data = read_bytes(file)
+        name = file.name
+    schedules = read_schedule(name, data, year=wanted)
+    digest = hashlib.sha256(data).hexdigest()
+    with session(db, database_url, write=True) as s:
+        out = load_schedules(
+            s,
+            schedules,
+            source=str(file) if str(file) != "-" else "-",
+            sha256=digest,
+            actor=acting(s, None),
+            now=now(),
+        )
+    emit(out, as_json=as_json, render=lambda o: _render_load(o, language))
+
+
+# --- rendering ------------------------------------------------------------------------------
+
+
+def warning_lines(
+    warnings_en: list[str], next_year: int | None, known: bool, year: int, lang: str
+) -> list[str]:
+    """The calendar's warnings in ``lang`` (English: as ``--json`` has them)."""
+    if lang == "en":
+        return list(warnings_en)
+    from ecomops.render.labels import words
+
+    w = words(lang)
+    out = []
+    if not known:
+        out.append(w("calendar:unknown").format(year=year))
+    if next_year is not None:
+        out.append(w("calendar:next year").format(year=next_year))
+    return out
+
+
+def _warn(warnings_en: list[str], next_year: int | None, known: bool, year: int, lang: str):
+    from ecomops.render.labels import words
+
+    label = words(lang)("warning")
+    sep = ": " if lang == "en" else "："
+    for line in warning_lines(warnings_en, next_year, known, year, lang):
+        note(f"{label}{sep}{line}")
+
+
+def _month_title(o, lang: str) -> str:
+    from ecomops.render.labels import words
+
+    sep = ": " if lang == "en" else ":"
+    return f"{o.month}{sep}{o.working_days} {words(lang)('working days')}"
+
+
+def _holiday_namer(lang: str):
+    """A holiday's name as the calendar stores it (the package's English) in ``lang``."""
+    from ecomops.render.labels import in_script, words
+    from ecomops.services.workcal import holiday_names
+
+    w = words(lang)
+    zh = holiday_names()
+
+    def holiday(name: str | None) -> str | None:
+        if name is None or lang == "en":
+            return name
+        if name == "holiday":
+            return w("holiday")
+        adjusted = "adjusted working day"
+        if name.startswith(adjusted):  # "adjusted working day (Spring Festival)"
+            inner = name[len(adjusted) :].strip().removeprefix("(").removesuffix(")")
+            return w(adjusted) + (f"({holiday(inner)})" if inner else "")
+        parts = [zh.get(p.strip()) for p in name.split(",")]
+        if all(parts):  # the library's names: simplified; else a name as it is written
+            return in_script("、".join(p for p in parts if p), lang)
+        return name
+
+    return holiday
+
+
+def _month_columns(lang: str):
+    from ecomops.render.labels import words
+
+    w = words(lang)
+    if lang == "en":
+        return [
+            (w("date"), lambda d: d.date),
+            (w("day"), lambda d: d.weekday),
+            (w("working"), lambda d: d.working),
+            (w("note"), lambda d: d.holiday or d.adjusted_workday, True),
+            (w("deadline"), lambda d: d.deadlines, True),
+        ]
+    holiday = _holiday_namer(lang)
+
+    def deadline(text: str) -> str:
+        kind, _, period = text.partition(" ")
+        return f"{w(kind)} {period}".strip()
+
+    return [
+        (w("date"), lambda d: d.date),
+        (w("day"), lambda d: w(d.weekday)),
+        (w("working"), lambda d: w("yes") if d.working else w("no")),
+        (w("note"), lambda d: holiday(d.holiday or d.adjusted_workday), True),
+        (w("deadline"), lambda d: [deadline(x) for x in d.deadlines], True),
+    ]
+
+
+_WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _render_year(o, lang: str) -> None:
+    from ecomops.render.labels import in_script, words
+
+    w = words(lang)
+    _warn(o.warnings, o.next_year_missing, o.known, o.year, lang)
+    c = console()
+    source = w(f"calendar:source:{o.source}")
+    if o.source == "official":
+        c.print(
+            w("calendar:loaded").format(
+                year=o.year,
+                file=o.file,
+                kind=w(f"calendar:kind:{o.kind}"),
+                at=f"{o.loaded_at:%Y-%m-%d %H:%M}",
+                by=o.loaded_by,
+            ),
+            markup=False,
+            highlight=False,
+        )
+    else:
+        c.print(f"{o.year}: {source}", markup=False, highlight=False)
+    name = (lambda t: t) if lang == "en" else (lambda t: in_script(t, lang))
+    table(
+        o.days,
+        [
+            (w("date"), lambda d: d.date),
+            (w("day"), lambda d: w(_WEEKDAYS[d.date.weekday()])),
+            (w("working"), lambda d: w("yes") if d.kind == "work" else w("no")),
+            (w("note"), lambda d: name(d.name), True),
+            (w("calendar:source"), lambda d: w(f"calendar:source:{d.source}")),
+        ],
+        title=f"{o.year}",
+        empty=w("calendar:no days"),
+    )
+    _differences(o.differences, lang)
+
+
+def _differences(rows, lang: str) -> None:
+    from ecomops.render.labels import words
+
+    if not rows:
+        return
+    w = words(lang)
+    table(
+        rows,
+        [
+            (w("date"), lambda d: d.date),
+            (w("day"), lambda d: w(_WEEKDAYS[d.date.weekday()])),
+            (w("calendar:loaded day"), lambda d: w(f"calendar:day:{d.loaded}")),
+            (w("calendar:package day"), lambda d: w(f"calendar:day:{d.package}")),
+        ],
+        title=w("calendar:differences"),
+    )
+
+
+def _render_load(o, lang: str) -> None:
+    from ecomops.render.labels import words
+
+    w = words(lang)
+    c = console()
+    for y in o.years:
+        c.print(
+            w("calendar:load line").format(
+                year=y.year,
+                kind=w(f"calendar:kind:{y.kind}"),
+                off=y.days_off,
+                work=y.working_days,
+                replaced=w("calendar:replaced") if y.replaced else "",
+            ).rstrip(),
+            markup=False,
+            highlight=False,
+        )
+        if y.package_knows and not y.differences:
+            c.print(w("calendar:same as package"), markup=False, highlight=False)
+        _differences(y.differences, lang)
