@@ -484,7 +484,10 @@ def status(target: Target, database: Database) -> dict:
 _INSERT = (
     "sheet", "sheet_score", "calibration", "plan", "leave", "handover", "visitor", "task",
     "task_event", "audit", "cycle", "cycle_member", "staff", "staff_change", "database_option",
+    "calendar_year", "calendar_day",
 )
+#: a year's official schedule is replaced whole (row-level security: the top, or the keeper)
+_DELETE = ("calendar_year", "calendar_day")
 _UPDATE = {
     "sheet": "(is_current)",
     "plan": "(is_current, sent_at, sent_to, send_error)",
@@ -559,6 +562,7 @@ def grant(session: Session, *, name: str, login: str, password: str | None, acto
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema_name} TO {who}",
         f"GRANT INSERT ON {', '.join(_INSERT)} TO {who}",
         *(f"GRANT UPDATE {cols} ON {table} TO {who}" for table, cols in _UPDATE.items()),
+        f"GRANT DELETE ON {', '.join(_DELETE)} TO {who}",
     ):
         conn.execute(text(sql))
     staff_link(session, name, login=role, actor=actor, lang="en")
