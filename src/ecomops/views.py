@@ -410,6 +410,7 @@ class PlanStatusOut(Out):
     period: str
     due_at: datetime
     warnings: list[str]
+    calendar_known: bool = True
     counts: dict[str, int]
     members: list[PlanStatusRowOut]
     department: list[PlanStatusRowOut]

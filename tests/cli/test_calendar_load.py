@@ -254,3 +254,16 @@ def test_on_postgresql_the_general_manager_loads_it_and_a_member_cannot(december
                     "INSERT INTO calendar_year VALUES (2028, 'csv', 'x', 'x', now(), 'x')"))
     finally:
         eng.dispose()
+
+
+def test_plan_status_in_an_unknown_year_says_so_in_the_chosen_language(db, cli, monkeypatch):
+    monkeypatch.setenv("ECOMOPS_NOW", "2027-01-05T10:00")
+    assert cli("staff", "add", "张伟", "-p", "manager").exit_code == 0
+    out = cli("plan", "status", "--json").json()
+    assert out["calendar_known"] is False and out["due_at"] == "2027-01-04T23:59:59+08:00"
+    zh = cli("plan", "status", "--lang", "zh-hans")
+    assert "警告：节假日日历尚不知道2027年的安排：仅按周末计算" in zh.stderr
+    assert "does not know" not in zh.stderr
+    assert cli("calendar", "load", str(SAMPLE_2027)).exit_code == 0
+    assert cli("plan", "status", "--json").json()["calendar_known"] is True
+    assert "warning" not in cli("plan", "status").stderr

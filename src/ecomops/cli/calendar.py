@@ -81,7 +81,8 @@ def _show(
         out = calendar_month(s, month=wanted, now=now())
 
     def render(o) -> None:
-        _warn(o.warnings, o.next_year_missing, o.known, int(o.month[:4]), language)
+        unknown = None if o.known else int(o.month[:4])
+        warn_calendar(o.warnings, language, unknown=unknown, next_year=o.next_year_missing)
         table(o.days, _month_columns(language), title=_month_title(o, language))
 
     emit(out, as_json=as_json, render=render)
@@ -164,30 +165,30 @@ def load(
 # --- rendering ------------------------------------------------------------------------------
 
 
-def warning_lines(
-    warnings_en: list[str], next_year: int | None, known: bool, year: int, lang: str
-) -> list[str]:
-    """The calendar's warnings in ``lang`` (English: as ``--json`` has them)."""
-    if lang == "en":
-        return list(warnings_en)
+def warn_calendar(
+    warnings_en: list[str],
+    lang: str,
+    *,
+    unknown: int | None = None,
+    next_year: int | None = None,
+) -> None:
+    """The calendar's warnings on stderr, in ``lang``: in English as ``--json`` has them;
+    in Chinese, ``unknown`` (a year the calendar does not know) and ``next_year`` (from 1
+    December, next year's schedule not loaded) in words."""
     from ecomops.render.labels import words
 
     w = words(lang)
-    out = []
-    if not known:
-        out.append(w("calendar:unknown").format(year=year))
-    if next_year is not None:
-        out.append(w("calendar:next year").format(year=next_year))
-    return out
-
-
-def _warn(warnings_en: list[str], next_year: int | None, known: bool, year: int, lang: str):
-    from ecomops.render.labels import words
-
-    label = words(lang)("warning")
+    if lang == "en":
+        lines = list(warnings_en)
+    else:
+        lines = []
+        if unknown is not None:
+            lines.append(w("calendar:unknown").format(year=unknown))
+        if next_year is not None:
+            lines.append(w("calendar:next year").format(year=next_year))
     sep = ": " if lang == "en" else "："
-    for line in warning_lines(warnings_en, next_year, known, year, lang):
-        note(f"{label}{sep}{line}")
+    for line in lines:
+        note(f"{w('warning')}{sep}{line}")
 
 
 def _month_title(o, lang: str) -> str:
@@ -256,7 +257,8 @@ def _render_year(o, lang: str) -> None:
     from ecomops.render.labels import in_script, words
 
     w = words(lang)
-    _warn(o.warnings, o.next_year_missing, o.known, o.year, lang)
+    unknown = None if o.known else o.year
+    warn_calendar(o.warnings, lang, unknown=unknown, next_year=o.next_year_missing)
     c = console()
     source = w(f"calendar:source:{o.source}")
     if o.source == "official":

@@ -345,8 +345,9 @@ def status(
         names = position_names(s, language)
 
     def render(o) -> None:
-        for w in o.warnings:
-            note(f"warning: {w}")
+        from ecomops.cli.calendar import warn_calendar
+
+        warn_calendar(o.warnings, language, unknown=None if o.calendar_known else o.due_at.year)
         columns = [
             (L("person"), lambda r: r.name),
             (L("position"), lambda r: names.get(r.position, r.position)),

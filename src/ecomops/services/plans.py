@@ -40,7 +40,7 @@ from ecomops.identity import Actor
 from ecomops.services.handbook import current
 from ecomops.services.people import Person, person_of, resolve
 from ecomops.services.permissions import may, require
-from ecomops.services.workcal import next_year_missing, next_year_warning, work_calendar
+from ecomops.services.workcal import knows, next_year_missing, next_year_warning, work_calendar
 from ecomops.views import (
     CalendarOut,
     DayOut,
@@ -600,6 +600,7 @@ def plan_status(
         period=period,
         due_at=due,
         warnings=warnings,
+        calendar_known=knows(session, due.astimezone(tz).year),
         counts=counts,
         members=rows,
         department=department,
