@@ -305,3 +305,39 @@ def test_a_deadline_of_the_previous_month_is_reminded_of_the_working_day_after()
     ]
     # only on that day
     assert _keys(_situation("2027-02-02T10:30", plans_missing=(), past=(january,))) == []
+
+
+# --- the calendar (issue 20) --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("missing", "lang", "expected"),
+    [
+        (None, "en", []),
+        (2027, "en", ["Next year's official holiday schedule (2027) is not loaded"]),
+        (2027, "zh-hans", ["明年（2027年）的节假日安排尚未载入"]),
+        (2027, "zh", ["明年（2027年）的節假日安排尚未載入"]),
+    ],
+)
+def test_the_head_hears_once_that_next_years_schedule_is_missing(missing, lang, expected):
+    s = _situation("2026-12-02T11:00", plans_missing=(), calendar_missing=missing)
+    found = [
+        r for r in reminders(s, plan_hour=10, is_working=working, channels=(EMAIL, WEBHOOK),
+                             lang=lang)
+    ]
+    assert [r.key for r in found] == (["calendar:2027:unloaded:1:email"] if missing else [])
+    assert [r.line[: len(e)] for r, e in zip(found, expected, strict=True)] == expected
+
+
+@pytest.mark.parametrize(
+    ("unknown", "lang", "suffix"),
+    [
+        (frozenset(), "en", ""),
+        (frozenset({2026}), "en", " (weekends only: the 2026 schedule is not loaded)"),
+        (frozenset({2026}), "zh-hans", "（仅按周末计算：2026年的安排尚未载入）"),
+    ],
+)
+def test_a_deadline_in_an_unknown_year_says_weekends_only(unknown, lang, suffix):
+    s = _situation("2026-11-23T15:00", unknown_years=unknown)
+    found = reminders(s, plan_hour=10, is_working=working, channels=(EMAIL,), lang=lang)
+    assert found and all(("2026-11-23 23:59" + suffix) in r.line for r in found)

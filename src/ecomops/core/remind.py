@@ -87,6 +87,8 @@ class Situation:
     past: tuple[Deadline, ...] = ()
     #: from 1 December: next year, when its official holiday schedule is not loaded yet
     calendar_missing: int | None = None
+    #: years whose schedule the calendar does not know: a deadline in one says so
+    unknown_years: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -219,6 +221,11 @@ _T: dict[str, tuple[str, str, str]] = {
         "考核周期 {period} 進行中，你尚未評分：{names}。",
         "考核周期 {period} 进行中，你尚未评分：{names}。",
     ),
+    "calendar.weekends": (
+        " (weekends only: the {year} schedule is not loaded)",
+        "（僅按週末計算：{year}年的安排尚未載入）",
+        "（仅按周末计算：{year}年的安排尚未载入）",
+    ),
     "calendar.unloaded": (
         "Next year's official holiday schedule ({period}) is not loaded: until it is, "
         "deadlines in {period} count weekends only. Load the State Council's notice when it "
@@ -282,11 +289,14 @@ def _deadline_reminders(
     occasion: str,
     channels: Collection[str],
     lang: str,
+    unknown_years: Collection[int] = (),
 ) -> list[Reminder]:
     out: list[Reminder] = []
     if not missing:
         return out
     due = _when(deadline)
+    if deadline.year in unknown_years:
+        due += say("calendar.weekends", lang, year=deadline.year)
     title = say(f"title.{kind}", lang, period=period)
     if EMAIL in channels:
         for who in missing:
@@ -326,19 +336,21 @@ def reminders(
     week = occasion_of(s.week_due, now, plan_hour, is_working)
     if week is not None:
         out += _deadline_reminders(
-            "plan", s.week, s.week_due, s.plans_missing, s.head, week, channels, lang
+            "plan", s.week, s.week_due, s.plans_missing, s.head, week, channels, lang,
+            s.unknown_years,
         )
     month = occasion_of(s.month_due, now, plan_hour, is_working)
     if month is not None:
         out += _deadline_reminders(
-            "summary", s.month, s.month_due, s.summaries_missing, s.head, month, channels, lang
+            "summary", s.month, s.month_due, s.summaries_missing, s.head, month, channels, lang,
+            s.unknown_years,
         )
     current = {("plan", s.week), ("summary", s.month)}
     for d in s.past:
         late = occasion_of(d.due, now, plan_hour, is_working)
         if late is not None and (d.kind, d.period) not in current:
             out += _deadline_reminders(
-                d.kind, d.period, d.due, d.missing, s.head, late, channels, lang
+                d.kind, d.period, d.due, d.missing, s.head, late, channels, lang, s.unknown_years
             )
     if EMAIL not in channels:
         return out

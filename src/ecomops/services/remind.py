@@ -110,7 +110,7 @@ def situation(session: Session, *, now: datetime, lang: str, work: WorkCalendar)
     """What the department owes at ``now``, as the pure rules take it (``work``: the working
     calendar around ``now``)."""
     from ecomops.services.duties import owed
-    from ecomops.services.workcal import next_year_missing
+    from ecomops.services.workcal import knows, next_year_missing
 
     o = owed(session, now=now, lang=lang)
 
@@ -143,6 +143,9 @@ def situation(session: Session, *, now: datetime, lang: str, work: WorkCalendar)
         ratings_owed=tuple(rated),
         past=tuple(_past(session, now, o.people, work)),
         calendar_missing=next_year_missing(session, o.now.date()),
+        unknown_years=frozenset(
+            y for y in {o.week_due.year, o.month_due.year} if not knows(session, y)
+        ),
     )
 
 
