@@ -204,6 +204,17 @@ def test_a_notice_pasted_as_one_paragraph_gives_the_same_schedule(year):
     assert parse_notice(text) == parse_notice(notice(year))
 
 
+def test_a_notice_copied_from_a_news_page_with_its_header_and_footer():
+    page = (
+        "正在阅读：国务院办公厅关于2026年部分节假日安排的通知\n首页> 时政频道> 国内 > 正文\n"
+        "来源：新华网2025-11-04 22:15\n"
+        "  新华社北京11月4日电 国务院办公厅关于2026年部分节假日安排的通知，全文如下：\n  各省、"
+        + notice(2026).split("各省、", 1)[1]
+        + "\n[ 责编：张倩 ]\n相关阅读\n1. 来源：新华社 2025年11月5日\n"
+    )
+    assert parse_notice(page) == parse_notice(notice(2026))
+
+
 @pytest.mark.parametrize(
     ("text", "year", "off", "work"),
     [

@@ -17,7 +17,10 @@ The notice (:func:`parse_notice`)
     days; "共9天" / "放假1天" must match the days the sentence gives. Dates in brackets
     ("除夕（2月9日）") are remarks, not days; a weekday in brackets after a date ("（周六）") must
     be that date's weekday. "与周末连休" adds no day: the weekend is off anyway (so the
-    Schedule lists 2024's 端午节 as 6月10日 only). A 元旦 that starts in the December before
+    Schedule lists 2024's 端午节 as 6月10日 only; chinese-calendar counts that weekend in
+    some years and not in others). A notice that changes one holiday of a year already
+    announced (关于调整2019年劳动节…, 关于延长2020年春节假期…) is refused: it is no year's
+    schedule. A 元旦 that starts in the December before
     ("2022年12月31日至2023年1月2日", or "12月30日至1月1日") gives its days of that December to
     :attr:`Schedule.outside`, not to ``off``/``work``: ``off`` and ``work`` hold the notice's
     year only.
