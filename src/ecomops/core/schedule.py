@@ -17,7 +17,10 @@ The notice (:func:`parse_notice`)
     days; "共9天" / "放假1天" must match the days the sentence gives. Dates in brackets
     ("除夕（2月9日）") are remarks, not days; a weekday in brackets after a date ("（周六）") must
     be that date's weekday. "与周末连休" adds no day: the weekend is off anyway (so the
-    Schedule lists 2024's 端午节 as 6月10日 only). A 元旦 that starts in the December before
+    Schedule lists 2024's 端午节 as 6月10日 only; chinese-calendar counts that weekend in
+    some years and not in others). A notice that changes one holiday of a year already
+    announced (关于调整2019年劳动节…, 关于延长2020年春节假期…) is refused: it is no year's
+    schedule. A 元旦 that starts in the December before
     ("2022年12月31日至2023年1月2日", or "12月30日至1月1日") gives its days of that December to
     :attr:`Schedule.outside`, not to ``off``/``work``: ``off`` and ``work`` hold the notice's
     year only.
@@ -55,7 +58,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from ecomops.core.calendar import FIRST_YEAR, LAST_YEAR, check_year, shown
+from ecomops.core.calendar import FIRST_YEAR, LAST_YEAR, YEARS, check_year, shown
 from ecomops.errors import InvalidInput
 
 KINDS = ("notice", "ics", "csv", "yaml")
@@ -148,10 +151,13 @@ def _known_name(raw: str) -> bool:
 
 def decode(data: bytes, what: str = "file") -> str:
     """``data`` as text: UTF-8 (a BOM is dropped), UTF-16 with a BOM, else GB18030."""
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if b"\x00" in data and not utf16:
+        raise InvalidInput(f"the {what} is not text (it holds NUL bytes)", "give a text file")
     try:
         if data.startswith(codecs.BOM_UTF8):
             text = data[len(codecs.BOM_UTF8) :].decode("utf-8")
-        elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        elif utf16:
             text = data.decode("utf-16")
         else:
             try:
@@ -177,8 +183,11 @@ _HEADER = re.compile(r"^(?P<name>[^:\d()]{1,24}?)\s*:\s*(?P<body>.*)$")
 _HEADER_NO_COLON = re.compile(
     rf"^(?P<name>(?:{_KNOWN})(?:\s*[、和及与]\s*(?:{_KNOWN}))*)\s*(?P<body>\d.*)$"
 )
-# a notice pasted as one paragraph: "…共3天。二、春节：…" starts a line at "二、"
-_RUN_ON = re.compile(r"(?<=[。;])\s*(?=[一二三四五六七八九十]{1,3}\s*、)")
+# a notice pasted as one paragraph: "…共3天。二、春节：…" starts a line at "二、", and the
+# closing paragraph and the signature ("…上班。节假日期间，…。国务院办公厅2025年11月4日") their own
+_RUN_ON = re.compile(
+    r"(?<=[。;.])\s*(?=[一二三四五六七八九十]{1,3}\s*、|节假日期间|鼓励|国务院办公厅)"
+)
 _KEYWORD = re.compile(r"放假|补休|调休|上班|补班")
 _TOKEN = re.compile(
     r"(?P<date>(?:(?P<y>\d{4})\s*年\s*)?(?:(?P<m>\d{1,3})\s*月\s*)?(?P<d>\d{1,3})\s*[日号])"
@@ -213,9 +222,10 @@ def _chinese_number(text: str) -> int:
     return digits.get(text, 0)
 
 
-def _notice_year(lines: list[str], year: int | None) -> int:
-    """The year the notice is for: its title or first sentence, else its first line, else
-    ``year``; ``year`` and the notice must agree."""
+def _notice_year(head: list[str], year: int | None, lines: list[str]) -> int:
+    """The year the notice is for: its title or first sentence (in ``lines``), else the
+    first line of ``head`` (the lines before the first holiday's), else ``year``; ``year``
+    and the notice must agree."""
     text = "\n".join(lines)
     named: int | None = None
     for pattern in _YEAR_PATTERNS:
@@ -224,7 +234,7 @@ def _notice_year(lines: list[str], year: int | None) -> int:
             named = int(found.group(1))
             break
     if named is None:
-        first = next((line for line in lines if line.strip()), "")
+        first = next((line for line in head if line.strip()), "")
         found = re.search(r"(\d{4})\s*年", first)
         named = int(found.group(1)) if found else None
     if named is not None and year is not None and named != year:
@@ -244,7 +254,6 @@ class _Section:
     line: int
     name: str
     body: str
-    known: bool
 
 
 def _sections(lines: list[tuple[int, str]]) -> list[_Section]:
@@ -267,9 +276,9 @@ def _sections(lines: list[tuple[int, str]]) -> list[_Section]:
             continue
         body = header.group("body").strip()
         if not body and i < len(lines):  # "二、春节：" with the days on the next line
-            nxt = lines[i][1]
+            next_number, nxt = lines[i]
             if not _NUMBERING.match(nxt) and _KEYWORD.search(nxt):
-                body = nxt.strip()
+                number, body = next_number, nxt.strip()
                 i += 1
         if not _KEYWORD.search(body):
             if known and re.search(r"\d", body):
@@ -279,7 +288,7 @@ def _sections(lines: list[tuple[int, str]]) -> list[_Section]:
                     _NOTICE_HINT,
                 )
             continue  # a numbered paragraph that is no holiday ("三、劳动节期间，要…")
-        found.append(_Section(number, _holiday_name(name), body, known))
+        found.append(_Section(number, _holiday_name(name), body))
     return found
 
 
@@ -289,13 +298,14 @@ class _NoticeReader:
     def __init__(self, year: int) -> None:
         self.year = year
         self.days: dict[date, tuple[str, str, int]] = {}  # day -> (kind, name, line)
+        self.month: int | None = None  # the month of the date before ("1月27日至2月2日")
 
     def fail(self, line: int, message: str, hint: str = _NOTICE_HINT) -> InvalidInput:
         return InvalidInput(f"line {line} of the notice: {message}", hint)
 
     def read(self, section: _Section) -> None:
-        self.month: int | None = None
-        for sentence in re.split(r"[。;]", section.body):
+        self.month = None
+        for sentence in re.split(r"[。;.]", section.body):
             if sentence.strip():
                 self.sentence(section, sentence)
 
@@ -363,9 +373,9 @@ class _NoticeReader:
                 pending = []
                 ranging = False
                 if kind == "offcount":
-                    self.check_count(section, counted, int(m.group("n1")), sentence)
+                    self.check_count(section, counted, int(m.group("n1")))
             elif kind == "count":
-                self.check_count(section, counted, _chinese_number(m.group("n2")), sentence)
+                self.check_count(section, counted, _chinese_number(m.group("n2")))
             last = kind
         if pending:
             raise self.fail(section.line, f"{shown(pending[0][2])} is neither 放假 nor 上班")
@@ -385,11 +395,11 @@ class _NoticeReader:
                 "check the notice's year and its dates",
             )
 
-    def check_count(self, section: _Section, counted: list[date], said: int, text: str) -> None:
+    def check_count(self, section: _Section, counted: list[date], said: int) -> None:
         if len(counted) != said:
             raise self.fail(
                 section.line,
-                f"{shown(text.strip())} gives {len(counted)} days off, not {said}",
+                f"{shown(section.name)} gives {len(counted)} days off, not the {said} it says",
                 "check the dates against the number of days",
             )
 
@@ -428,7 +438,8 @@ def parse_notice(text: str, *, year: int | None = None) -> Schedule:
             "no holiday found: is this the State Council's notice?",
             "give its numbered lines, e.g. '二、春节：2月15日至23日放假调休，共9天。'",
         )
-    the_year = _notice_year([line for _, line in lines], year)
+    head = [line for number, line in lines if number < sections[0].line]
+    the_year = _notice_year(head or [""], year, [line for _, line in lines])
     reader = _NoticeReader(the_year)
     for section in sections:
         reader.read(section)
@@ -473,7 +484,9 @@ def _schedules(entries: list[_Entry], kind: str, what: str, year: int | None) ->
     days: dict[date, _Entry] = {}
     for e in entries:
         if not FIRST_YEAR <= e.day.year <= LAST_YEAR:
-            raise InvalidInput(f"{e.where}: {e.day.isoformat()} is out of range", None)
+            raise InvalidInput(
+                f"{e.where}: {e.day.isoformat()} is out of range", f"give days of {YEARS}"
+            )
         before = days.get(e.day)
         if before is None:
             days[e.day] = e
@@ -562,7 +575,8 @@ _NAME_HEADS = frozenset({"name", "holiday", "名称", "节日", "节假日", "�
 
 def _csv(text: str, year: int | None) -> list[Schedule]:
     text = unicodedata.normalize("NFKC", text)
-    first = next((line for line in text.splitlines() if line.strip()), "")
+    lines = (line for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    first = next(lines, "")
     delimiter = "\t" if "\t" in first and "," not in first else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     columns: tuple[int, int, int | None] | None = None
@@ -740,7 +754,10 @@ def _ics_days(event: Any, where: str) -> list[date]:
     if end is None:
         duration = value("DURATION")
         if isinstance(duration, timedelta):
-            end = start + duration
+            try:
+                end = start + duration
+            except OverflowError:
+                raise InvalidInput(f"{where} ends out of range (DURATION)", None) from None
     first = start.date() if isinstance(start, datetime) else start
     if end is None:
         last = first
