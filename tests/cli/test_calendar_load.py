@@ -267,3 +267,15 @@ def test_plan_status_in_an_unknown_year_says_so_in_the_chosen_language(db, cli, 
     assert cli("calendar", "load", str(SAMPLE_2027)).exit_code == 0
     assert cli("plan", "status", "--json").json()["calendar_known"] is True
     assert "warning" not in cli("plan", "status").stderr
+
+
+def test_days_a_notice_sets_in_the_year_before_join_that_year_when_it_is_loaded(december, cli):
+    # the 2019 notice makes Saturday 29 December 2018 a working day and 30-31 December days off
+    assert cli("calendar", "load", str(NOTICES / "2018.txt")).exit_code == 0
+    assert cli("calendar", "load", str(NOTICES / "2019.txt")).exit_code == 0
+    days = {d["date"]: d for d in cli("calendar", "--year", "2018", "--json").json()["days"]}
+    assert days["2018-12-29"]["kind"] == "work" and days["2018-12-31"]["kind"] == "off"
+    month = cli("calendar", "--month", "2018-12", "--json").json()
+    working = {d["date"]: d["working"] for d in month["days"]}
+    assert working["2018-12-29"] is True and working["2018-12-31"] is False
+    assert cli("calendar", "--year", "2018", "--json").json()["differences"] == []

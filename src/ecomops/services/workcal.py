@@ -273,6 +273,17 @@ def load_schedules(
             for d, name in sorted(table.items())
             if d.year == sched.year
         ]
+        # days the notice sets in another year (the 2019 notice's 2018-12-29 to 31): kept with
+        # that year when it is loaded too (its own notice could not know them); else that
+        # year is the package's, which has them from this very notice
+        loaded = set(before) | {o.year for o in schedules if o.year < sched.year}
+        beyond = {d: v for d, v in sched.outside.items() if d.year in loaded}
+        if beyond:
+            conn.execute(delete(cd).where(cd.c.day.in_(sorted(beyond))))
+            rows += [
+                {"day": d, "year": d.year, "kind": kind, "name": (name or "")[:200]}
+                for d, (kind, name) in sorted(beyond.items())
+            ]
         if rows:
             conn.execute(insert(cd), rows)
         marks = {d: "off" for d in sched.off} | {d: "work" for d in sched.work}
