@@ -10,6 +10,9 @@ import typer
 
 from ecomops.cli import complete
 from ecomops.cli.common import (
+    DAY_FORMS,
+    MONTH_FORMS,
+    WEEK_FORMS,
     AsOpt,
     DbOpt,
     JsonOpt,
@@ -21,6 +24,7 @@ from ecomops.cli.common import (
     database,
     instant,
     lang_of,
+    month_arg,
     note,
     now,
     session,
@@ -38,14 +42,16 @@ app = typer.Typer(
 WeekOpt = Annotated[
     str | None,
     typer.Option(
-        "--week", help="ISO week, e.g. 2026-W48 \\[default: the week of now].", show_default=False
+        "--week",
+        help=f"ISO week: {WEEK_FORMS} \\[default: the week of now].",
+        show_default=False,
     ),
 ]
 MonthOpt = Annotated[
     str | None,
     typer.Option(
         "--month",
-        help="A month (YYYY-MM): the month-end summary and next month's plan.",
+        help=f"A month ({MONTH_FORMS}): the month-end summary and next month's plan.",
         show_default=False,
     ),
 ]
@@ -168,10 +174,9 @@ def _period(
             )
         return "dept", _period(week, None, now)[1]
     if month:
-        y, mo = cal.parse_month(month)
-        return "month", f"{y:04d}-{mo:02d}"
+        return "month", str(cal.parse_month(month, today=now.date()))
     if week:
-        y, w = cal.parse_week(week)
+        y, w = cal.parse_week(week, today=now.date())
         return "week", f"{y}-W{w:02d}"
     return "week", cal.week_id(now.date())
 
@@ -410,7 +415,8 @@ def collect_cmd(
         str | None,
         typer.Option(
             "--since",
-            help="Only the messages received on or after this day \\[default: all].",
+            help=f"Only the messages received on or after this day ({DAY_FORMS}) "
+            "\\[default: all].",
             show_default=False,
         ),
     ] = None,
@@ -610,7 +616,9 @@ def register(root: typer.Typer) -> None:
     def calendar(
         month: Annotated[
             str | None,
-            typer.Option("--month", help="YYYY-MM \\[default: this month].", show_default=False),
+            typer.Option(
+                "--month", help=f"{MONTH_FORMS} \\[default: this month].", show_default=False
+            ),
         ] = None,
         lang: LangOpt = None,
         db: DbOpt = None,
@@ -622,10 +630,9 @@ def register(root: typer.Typer) -> None:
 
         Example: ecomops calendar --month 2026-10
         """
-        from ecomops.core.calendar import parse_month
         from ecomops.services.plans import calendar_month
 
-        wanted = parse_month(month) if month is not None else None
+        wanted = month_arg(month) if month is not None else None
         language = lang_of(lang)
         with session(db, database_url, write=False) as s:
             out = calendar_month(s, month=wanted, now=now())
