@@ -126,7 +126,7 @@ _WEEK = re.compile(
     re.ASCII | re.IGNORECASE,
 )
 #: the forms of a week, for a hint
-WEEK_FORMS = "2026-W49, 2026W49, 2026年第49周, or W49, 第49周 or 49周 for the nearest week 49"
+_WEEK_FORMS = "2026-W49, 2026W49, 2026年第49周, or W49, 第49周 or 49周 for the nearest week 49"
 
 
 def parse_week(text: str, today: date | None = None) -> tuple[int, int]:
@@ -136,7 +136,7 @@ def parse_week(text: str, today: date | None = None) -> tuple[int, int]:
     without ``today``): on 2026-12-30 ``W1`` is 2027-W01, on 2027-01-02 (in 2026-W53) ``W53``
     is 2026-W53. Week 53 exists in the years that have one (2020, 2026, 2032 …). The year is
     within ``FIRST_YEAR``–``LAST_YEAR`` (or 3000-W01, which holds 2999-12-30 and 31)."""
-    how = f"write it like {WEEK_FORMS}"
+    how = f"write it like {_WEEK_FORMS}"
     found = _WEEK.fullmatch(_fold(text))
     if found is None:
         raise InvalidInput(f"{shown(text)} is not an ISO week", how, param="week")
@@ -220,7 +220,7 @@ _MONTH = re.compile(
     r"([0-9]{4})\s*[-/.]\s*([0-9]{1,2})|(?:([0-9]{4})\s*年\s*)?([0-9]{1,2})\s*月份?", re.ASCII
 )
 #: the forms of a month, for a hint
-MONTH_FORMS = "YYYY-MM (2026-11), 2026/11, 2026年11月(份), or 11月(份) for the nearest November"
+_MONTH_FORMS = "YYYY-MM (2026-11), 2026/11, 2026年11月(份), or 11月(份) for the nearest November"
 
 
 def parse_month(text: str, today: date | None = None) -> Month:
@@ -231,7 +231,7 @@ def parse_month(text: str, today: date | None = None) -> Month:
     found = _MONTH.fullmatch(_fold(text))
     if found is None:
         raise InvalidInput(
-            f"{shown(text)} is not a month", f"write it as {MONTH_FORMS}", param="month"
+            f"{shown(text)} is not a month", f"write it as {_MONTH_FORMS}", param="month"
         )
     y1, m1, y2, m2 = found.groups()
     typed, month = y1 or y2, int(m1 or m2)
