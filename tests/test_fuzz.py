@@ -3,6 +3,7 @@ clear EcomopsError — never another exception, never a partial write."""
 
 from __future__ import annotations
 
+from datetime import date
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,16 +23,22 @@ from tests.conftest import SEED
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 TZ = ZoneInfo("Asia/Shanghai")
+TODAYS = [date(2026, 12, 31), date(2027, 1, 2), date(1900, 1, 1), date(2999, 12, 31)]
 PARSERS = [
     parse_cycle_id, parse_week, parse_month, parse_date, parse_score, parse_lang,
     lambda t: parse_instant(t, TZ), lambda t: parse_cycle_id(t, year_end=True),
     lambda t: parse_markdown(t, "x.md"),
+    # without the year: the nearest to a today, at the turn of a year and at the calendar's edges
+    *(lambda t, d=d: parse_week(t, today=d) for d in TODAYS),
+    *(lambda t, d=d: parse_month(t, today=d) for d in TODAYS),
+    *(lambda t, d=d: parse_date(t, today=d) for d in TODAYS),
 ]
 texty = st.one_of(
     st.text(max_size=40),
     st.from_regex(r"\A-?\d{1,5}(-[QqWw]?\d{1,3}){0,2}(T\d{1,2}:\d{1,2}(:\d{1,2})?)?Z?\Z"),
     st.sampled_from(["2026-11", "2026-Q4", "2026", "2026-W48", "2026-11-30", "NaN", "1e400",
-                     "-0", "100.00", "２０２６-１１", "2026-02-30", "9999-W53"]),
+                     "-0", "100.00", "２０２６-１１", "2026-02-30", "9999-W53", "W53", "第1周",
+                     "1月", "12月份", "2月29日", "1/8", "2026年第53周"]),
 )
 
 

@@ -25,6 +25,8 @@ def _paths() -> set[str]:
     def walk(cmd, path):
         subs = getattr(cmd, "commands", None)
         if subs:
+            if getattr(cmd, "invoke_without_command", False):  # `calendar` shows; `load`s
+                yield " ".join(path)
             for name, sub in subs.items():
                 yield from walk(sub, (*path, name))
         else:

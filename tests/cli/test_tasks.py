@@ -119,7 +119,8 @@ def test_a_reload_keeps_status_owner_and_dates_changed_by_hand(db, cli, tmp_path
         (["tasks", "list", "--status", "late"], "unknown status 'late'"),
     ],
 )
-def test_bad_task_input(db, cli, args, message):
+def test_bad_task_input(db, cli, monkeypatch, args, message):
+    monkeypatch.setenv("ECOMOPS_NOW", "2026-11-20T10:00")  # before the due dates typed
     cli("staff", "add", "李娜", "-p", "copywriter")
     before = cli("tasks", "list", "--json").json()
     r = cli(*args)

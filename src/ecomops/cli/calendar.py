@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from ecomops.cli.common import (
+    MONTH_FORMS,
     DbOpt,
     JsonOpt,
     LangOpt,
@@ -17,6 +18,7 @@ from ecomops.cli.common import (
     command,
     guarded,
     lang_of,
+    month_arg,
     note,
     now,
     session,
@@ -32,7 +34,7 @@ def _show(
         str | None,
         typer.Option(
             "--month",
-            help="The month to show: 2026-10, 2026年10月, 10月 \\[default: this month].",
+            help=f"The month to show: {MONTH_FORMS} \\[default: this month].",
             show_default=False,
         ),
     ] = None,
@@ -61,7 +63,7 @@ def _show(
     """
     if ctx.invoked_subcommand is not None:
         return
-    from ecomops.core.calendar import check_year, parse_month
+    from ecomops.core.calendar import check_year
 
     language = lang_of(lang)
     if year is not None:
@@ -76,7 +78,7 @@ def _show(
         return
     from ecomops.services.plans import calendar_month
 
-    wanted = parse_month(month) if month is not None else None
+    wanted = month_arg(month) if month is not None else None
     with session(db, database_url, write=False) as s:
         out = calendar_month(s, month=wanted, now=now())
 

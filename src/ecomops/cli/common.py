@@ -21,6 +21,7 @@ from ecomops.errors import DatabaseError, EcomopsError, InvalidInput
 if TYPE_CHECKING:
     from typer._click.core import Context
 
+    from ecomops.core.calendar import Month
     from ecomops.db.session import Database, Session
     from ecomops.identity import Actor
     from ecomops.services.people import Person
@@ -62,6 +63,12 @@ AsOpt = Annotated[
         autocompletion=complete.people,
     ),
 ]
+#: how a day, a month and an ISO week may be typed (core.calendar: parse_date, parse_month,
+#: parse_week), for the options' help; a value without its year is the nearest such one to today
+DAY_FORMS = "2026-12-01, 2026/12/1, 2026年12月1日, or 12月1日 or 12/1 for the nearest 1 December"
+MONTH_FORMS = "2026-12, 2026/12, 2026年12月, or 12月 for the nearest December"
+WEEK_FORMS = "2026-W49, 2026W49, 2026年第49周, or W49 or 第49周 for the nearest week 49"
+
 JsonOpt = Annotated[
     bool, typer.Option("--json", help="Print JSON instead of a table (see docs/json.md).")
 ]
@@ -419,10 +426,18 @@ def instant(s: Session, text: str, flag: str) -> datetime:
 
 def day(text: str, flag: str) -> date:
     """A typed date: 2026-11-30, 2026/11/30, 2026年11月30日, or without the year (11月30日,
-    11/30) in this year by the database's clock."""
+    11/30) the nearest such day to today by the database's clock (core.calendar.parse_date)."""
     from ecomops.core.calendar import parse_date
 
-    return parse_date(text, flag, year=now().year)
+    return parse_date(text, flag, today=now().date())
+
+
+def month_arg(text: str) -> Month:
+    """A typed ``--month``: 2026-11, 2026/11, 2026年11月, or without the year (11月) the
+    nearest such month to this one by the database's clock (core.calendar.parse_month)."""
+    from ecomops.core.calendar import parse_month
+
+    return parse_month(text, today=now().date())
 
 
 def stdin_is_terminal() -> bool:

@@ -10,6 +10,7 @@ import typer
 
 from ecomops.cli import complete
 from ecomops.cli.common import (
+    DAY_FORMS,
     AsOpt,
     DbOpt,
     JsonOpt,
@@ -18,7 +19,6 @@ from ecomops.cli.common import (
     command,
     database,
     note,
-    now,
     stdin_is_terminal,
 )
 from ecomops.cli.output import emit, table
@@ -211,7 +211,7 @@ def register_audit(root: typer.Typer) -> None:
     def audit_cmd(
         since: Annotated[
             str | None,
-            typer.Option("--since", help="From this day (YYYY-MM-DD).", show_default=False),
+            typer.Option("--since", help=f"From this day: {DAY_FORMS}.", show_default=False),
         ] = None,
         last: Annotated[
             int | None,
@@ -227,18 +227,17 @@ def register_audit(root: typer.Typer) -> None:
 
         Example: ecomops audit --since 2026-11-01
         """
-        from ecomops.cli.common import actor, lang_of, session
-        from ecomops.core.calendar import parse_date
+        from ecomops.cli.common import actor, day, lang_of, session
         from ecomops.render.labels import words
         from ecomops.services.audit import audit_list
 
         w = words(lang_of(lang))
 
-        day = parse_date(since, "--since", year=now().year) if since else None
+        first = day(since, "--since") if since else None
         if last is not None and last < 1:  # a one-line error (exit 1), not a usage error
             raise InvalidInput("--last must be 1 or more", "the number of entries to show")
         with session(db, database_url, write=False) as s:
-            out = audit_list(s, actor=actor(s, as_), since=day, limit=last)
+            out = audit_list(s, actor=actor(s, as_), since=first, limit=last)
         emit(
             out,
             as_json=as_json,

@@ -6,7 +6,17 @@ from typing import Annotated
 
 import typer
 
-from ecomops.cli.common import DbOpt, JsonOpt, LangOpt, UrlOpt, command, lang_of, session
+from ecomops.cli.common import (
+    MONTH_FORMS,
+    DbOpt,
+    JsonOpt,
+    LangOpt,
+    UrlOpt,
+    command,
+    lang_of,
+    month_arg,
+    session,
+)
 from ecomops.cli.output import emit, table
 
 app = typer.Typer(
@@ -19,7 +29,7 @@ app = typer.Typer(
 def list_(
     month: Annotated[
         str | None,
-        typer.Option("--month", help="Only this month (YYYY-MM).", show_default=False),
+        typer.Option("--month", help=f"Only this month: {MONTH_FORMS}.", show_default=False),
     ] = None,
     lang: LangOpt = None,
     db: DbOpt = None,
@@ -30,10 +40,9 @@ def list_(
 
     Example: ecomops goals list --month 2026-12 --lang zh-hans
     """
-    from ecomops.core.calendar import parse_month
     from ecomops.services.goals import goals_list
 
-    wanted = parse_month(month) if month is not None else None
+    wanted = month_arg(month) if month is not None else None
     from ecomops.render.labels import words
 
     language = lang_of(lang)

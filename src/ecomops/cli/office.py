@@ -8,6 +8,8 @@ import typer
 
 from ecomops.cli import complete
 from ecomops.cli.common import (
+    DAY_FORMS,
+    MONTH_FORMS,
     AsOpt,
     DbOpt,
     JsonOpt,
@@ -19,6 +21,7 @@ from ecomops.cli.common import (
     instant,
     lang_of,
     me,
+    month_arg,
     note,
     now,
     session,
@@ -80,12 +83,15 @@ def _decided(r) -> str:
 @command(leave_app, "request", renamed={"start": "from_", "end": "to"})
 def leave_request(
     from_: Annotated[
-        str, typer.Option("--from", help="First day (YYYY-MM-DD).", show_default=False)
+        str, typer.Option("--from", help=f"First day: {DAY_FORMS}.", show_default=False)
     ],
     reason: Annotated[str, typer.Option("--reason", help="Why.", show_default=False)],
     as_: AsOpt = None,
     to: Annotated[
-        str | None, typer.Option("--to", help="Last day \\[default: --from].", show_default=False)
+        str | None,
+        typer.Option(
+            "--to", help="Last day, typed as --from \\[default: --from].", show_default=False
+        ),
     ] = None,
     kind: Annotated[
         str, typer.Option("--kind", help="leave (请假) or swap (调休), in either script.")
@@ -142,7 +148,8 @@ def leave_request(
 @command(leave_app, "list")
 def leave_list(
     month: Annotated[
-        str | None, typer.Option("--month", help="Only this month (YYYY-MM).", show_default=False)
+        str | None,
+        typer.Option("--month", help=f"Only this month: {MONTH_FORMS}.", show_default=False),
     ] = None,
     pending: Annotated[
         bool, typer.Option("--pending", help="Only requests awaiting a decision.")
@@ -157,10 +164,9 @@ def leave_list(
 
     Example: ecomops leave list --pending --as 张伟
     """
-    from ecomops.core.calendar import parse_month
     from ecomops.services.office import leave_list as service
 
-    wanted = parse_month(month) if month else None
+    wanted = month_arg(month) if month else None
     language = lang_of(lang)
     with session(db, database_url, write=False) as s:
         out = service(s, month=wanted, viewer=actor(s, as_), pending=pending)
@@ -458,7 +464,8 @@ def visitor_leave(
 @command(visitor_app, "list")
 def visitor_list(
     date: Annotated[
-        str | None, typer.Option("--date", help="Only this day (YYYY-MM-DD).", show_default=False)
+        str | None,
+        typer.Option("--date", help=f"Only this day: {DAY_FORMS}.", show_default=False),
     ] = None,
     lang: LangOpt = None,
     db: DbOpt = None,

@@ -10,6 +10,9 @@ import typer
 
 from ecomops.cli import complete
 from ecomops.cli.common import (
+    DAY_FORMS,
+    MONTH_FORMS,
+    WEEK_FORMS,
     AsOpt,
     DbOpt,
     JsonOpt,
@@ -38,14 +41,16 @@ app = typer.Typer(
 WeekOpt = Annotated[
     str | None,
     typer.Option(
-        "--week", help="ISO week, e.g. 2026-W48 \\[default: the week of now].", show_default=False
+        "--week",
+        help=f"ISO week: {WEEK_FORMS} \\[default: the week of now].",
+        show_default=False,
     ),
 ]
 MonthOpt = Annotated[
     str | None,
     typer.Option(
         "--month",
-        help="A month (YYYY-MM): the month-end summary and next month's plan.",
+        help=f"A month ({MONTH_FORMS}): the month-end summary and next month's plan.",
         show_default=False,
     ),
 ]
@@ -168,10 +173,9 @@ def _period(
             )
         return "dept", _period(week, None, now)[1]
     if month:
-        y, mo = cal.parse_month(month)
-        return "month", f"{y:04d}-{mo:02d}"
+        return "month", str(cal.parse_month(month, today=now.date()))
     if week:
-        y, w = cal.parse_week(week)
+        y, w = cal.parse_week(week, today=now.date())
         return "week", f"{y}-W{w:02d}"
     return "week", cal.week_id(now.date())
 
@@ -411,7 +415,8 @@ def collect_cmd(
         str | None,
         typer.Option(
             "--since",
-            help="Only the messages received on or after this day \\[default: all].",
+            help=f"Only the messages received on or after this day ({DAY_FORMS}) "
+            "\\[default: all].",
             show_default=False,
         ),
     ] = None,

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from ecomops.cli.common import (
+    MONTH_FORMS,
     DbOpt,
     JsonOpt,
     LangOpt,
@@ -16,6 +17,7 @@ from ecomops.cli.common import (
     acting,
     command,
     lang_of,
+    month_arg,
     note,
     now,
     session,
@@ -32,7 +34,7 @@ def register(root: typer.Typer) -> None:
         month: Annotated[
             str | None,
             typer.Option(
-                "--month", help="YYYY-MM \\[default: the month of now].", show_default=False
+                "--month", help=f"{MONTH_FORMS} \\[default: the month of now].", show_default=False
             ),
         ] = None,
         year: Annotated[
@@ -81,7 +83,6 @@ def register(root: typer.Typer) -> None:
 
         Example: ecomops report --month 2026-11 --format html -o report.html --as 张伟
         """
-        from ecomops.core.calendar import parse_month
         from ecomops.services.report import build_report
 
         if output == "-":  # the usual name for standard output
@@ -96,7 +97,7 @@ def register(root: typer.Typer) -> None:
 
             output_path(output)  # refused before the work: no name, a folder, a device …
         language = lang_of(lang)
-        wanted = parse_month(month) if month else None
+        wanted = month_arg(month) if month else None
         with session(db, database_url, write=False) as s:
             if year is None:
                 out = build_report(s, month=wanted, now=now(), lang=language, viewer=acting(s, as_))

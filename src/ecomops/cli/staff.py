@@ -9,6 +9,7 @@ import typer
 
 from ecomops.cli import complete
 from ecomops.cli.common import (
+    DAY_FORMS,
     AsOpt,
     DbOpt,
     JsonOpt,
@@ -137,7 +138,7 @@ def add(
         str | None,
         typer.Option(
             "--joined",
-            help="The day they joined the department \\[default: today].",
+            help=f"The day they joined the department ({DAY_FORMS}) \\[default: today].",
             show_default=False,
         ),
     ] = None,
@@ -207,13 +208,17 @@ def edit(
     ] = None,
     joined: Annotated[
         str | None,
-        typer.Option("--joined", help="The day they joined the department.", show_default=False),
+        typer.Option(
+            "--joined",
+            help=f"The day they joined the department ({DAY_FORMS}).",
+            show_default=False,
+        ),
     ] = None,
     effective: Annotated[
         str | None,
         typer.Option(
             "--effective",
-            help="The day the change took effect \\[default: today].",
+            help=f"The day the change took effect ({DAY_FORMS}) \\[default: today].",
             show_default=False,
         ),
     ] = None,
@@ -446,7 +451,11 @@ def deactivate(
     name: NameArg,
     left: Annotated[
         str | None,
-        typer.Option("--left", help="The day they left \\[default: today].", show_default=False),
+        typer.Option(
+            "--left",
+            help=f"The day they left ({DAY_FORMS}) \\[default: today].",
+            show_default=False,
+        ),
     ] = None,
     as_: AsOpt = None,
     lang: LangOpt = None,
@@ -479,7 +488,9 @@ def reactivate(
     effective: Annotated[
         str | None,
         typer.Option(
-            "--effective", help="The day they came back \\[default: today].", show_default=False
+            "--effective",
+            help=f"The day they came back ({DAY_FORMS}) \\[default: today].",
+            show_default=False,
         ),
     ] = None,
     force: ForceOpt = False,
@@ -522,7 +533,8 @@ def company_mail(
         str | None,
         typer.Option(
             "--from",
-            help="The day from which only addresses there are accepted \\[default: today].",
+            help=f"The day from which only addresses there are accepted ({DAY_FORMS}) "
+            "\\[default: today].",
             show_default=False,
         ),
     ] = None,

@@ -9,6 +9,7 @@ import typer
 
 from ecomops.cli import complete
 from ecomops.cli.common import (
+    DAY_FORMS,
     DbOpt,
     JsonOpt,
     LangOpt,
@@ -214,7 +215,9 @@ def add(
             "--owner", help="Who does it.", autocompletion=complete.people, show_default=False
         ),
     ],
-    due: Annotated[str, typer.Option("--due", help="Due date (YYYY-MM-DD).", show_default=False)],
+    due: Annotated[
+        str, typer.Option("--due", help=f"Due date: {DAY_FORMS}.", show_default=False)
+    ],
     goal: Annotated[
         str | None,
         typer.Option("--goal", help="The goal it serves (e.g. nov.3).", show_default=False),
@@ -310,7 +313,9 @@ def assign(
 @command(app, "due")
 def reschedule(
     task: IdArg,
-    due: Annotated[str, typer.Argument(help="The new due date (YYYY-MM-DD).", show_default=False)],
+    due: Annotated[
+        str, typer.Argument(help=f"The new due date: {DAY_FORMS}.", show_default=False)
+    ],
     past: Annotated[
         bool,
         typer.Option("--past", help="Allow a due date before today (recorded after the fact)."),

@@ -1201,7 +1201,7 @@ def staff_import(
             if r.joined:
                 joined = days.get(r.joined)
                 if joined is None:
-                    joined = days[r.joined] = parse_date(r.joined, "joined", year=today.year)
+                    joined = days[r.joined] = parse_date(r.joined, "joined", today=today)
         except InvalidInput as exc:
             bad(r.line, exc.message)
             continue
