@@ -116,6 +116,7 @@ WRITES = {
     "tasks start",
     "tasks done",
     "tasks reopen",
+    "tasks cancel",
     "tasks assign",
     "tasks due",
 }
