@@ -119,8 +119,10 @@ def cli():
 
 @pytest.fixture
 def db(backend: Backend, cli) -> Backend:
-    """A database initialised from the bundled handbook for the year 2026."""
-    r = cli("init", "--year", "2026", "--simulated-clock")
+    """A database initialised from the bundled handbook for the year 2026, its department at
+    work since the year began: every handbook task starts open, whatever ECOMOPS_NOW or the
+    machine's date says."""
+    r = cli("init", "--year", "2026", "--simulated-clock", "--since", "2026-01-01")
     assert r.exit_code == 0, r.stderr
     return backend
 

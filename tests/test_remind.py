@@ -635,6 +635,23 @@ def test_tasks_and_ratings_ride_in_the_same_one_mail(dept, cli, smtp, wecom, mon
     assert len(wecom.posts) == 1 and "元旦活动海报" not in wecom.texts()[0]
 
 
+def test_a_cancelled_task_is_never_reminded(dept, cli, smtp, wecom, monkeypatch):
+    monkeypatch.setenv("ECOMOPS_NOW", "2026-11-20T09:00")
+    ids = {}
+    for title, due in (("元旦活动海报", "2026-11-24"), ("双龙招商资料", "2026-11-20"),
+                       ("双龙微信文案", "2026-11-24")):
+        r = cli("tasks", "add", title, "--owner", "李娜", "--due", due, "--json")
+        ids[title] = r.json()["id"]
+    for title in ("双龙招商资料", "双龙微信文案"):
+        r = cli("tasks", "cancel", str(ids[title]), "--reason", "项目暂停", "--as", "张伟")
+        assert r.exit_code == 0, r.stderr
+    monkeypatch.setenv("ECOMOPS_NOW", MONDAY_15)
+    out = cli("remind", "--dry-run", "--json").json()
+    tasks = {x["item"] for x in out["reminders"] if x["kind"] == "task"}
+    assert tasks == {f"{ids['元旦活动海报']}@2026-11-24"}
+    assert smtp.messages == [] and wecom.posts == []
+
+
 def test_someone_with_no_address_is_shown_once_and_mailed_once_they_have_one(
     dept, cli, smtp, wecom, backend
 ):

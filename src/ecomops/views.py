@@ -198,6 +198,9 @@ class InitOut(Out):
     manual: str
     sha256: str
     year: int
+    #: the department's start day: handbook tasks due before it are created cancelled (None:
+    #: none recorded, a database made before start days were kept)
+    since: date | None
     changed: bool
     added: dict[str, int]
     updated: dict[str, int]
@@ -540,6 +543,7 @@ class TaskOut(Out):
     owner_position: str | None
     due: date
     target: date | None
+    #: open, doing, done or cancelled (dropped: never overdue)
     status: str
     overdue: bool
     days_overdue: int
@@ -550,12 +554,22 @@ class TaskOut(Out):
 class TaskEventOut(Out):
     at: datetime
     actor: str | None
+    #: created, assigned, started, done, reopened, rescheduled or cancelled
     action: str
     detail: str | None
 
 
 class TaskDetailOut(TaskOut):
+    #: why it was dropped, while it is cancelled (None otherwise)
+    cancel_reason: str | None
     history: list[TaskEventOut]
+
+
+class CancelledTaskOut(TaskOut):
+    """A cancelled task in the month report: when it was dropped, and why."""
+
+    cancel_reason: str
+    cancelled_at: datetime
 
 
 # --- the month-end report -----------------------------------------------------------------------
@@ -667,6 +681,8 @@ class ReportOut(Out):
     next_goals: list[ReportGoalOut]
     tasks_done: list[TaskOut]
     tasks_overdue: list[TaskOut]
+    #: the tasks cancelled in the month (and still cancelled)
+    tasks_cancelled: list[CancelledTaskOut]
     by_owner: list[OwnerTasksOut]
     plans: PlansReportOut
     appraisal: AppraisalReportOut | None

@@ -123,6 +123,7 @@ WRITES = {
     "tasks start",
     "tasks done",
     "tasks reopen",
+    "tasks cancel",
     "tasks assign",
     "tasks due",
 }

@@ -37,7 +37,7 @@ def test_the_command_tree_is_what_the_readme_tours():
             "plan submit", "plan status", "plan show", "plan send", "leave request",
             "leave list", "handover add", "handover list", "visitor add", "visitor leave",
             "visitor list", "tasks list", "tasks show", "tasks add", "tasks start", "tasks done",
-            "tasks reopen", "tasks assign", "tasks due", "report", "today", "demo", "db status",
+            "tasks reopen", "tasks cancel", "tasks assign", "tasks due", "report", "today", "demo", "db status",
             "db backup", "db restore", "db copy", "audit"} <= names
 
 

@@ -82,7 +82,11 @@ def positions(ctx, incomplete: str) -> list[str]:
 
 
 def task_ids(ctx, incomplete: str) -> list[tuple[str, str]]:
-    rows = _query(ctx, "SELECT id, title_zh FROM task WHERE status <> 'done' ORDER BY due, id")
+    rows = _query(  # the tasks still owed
+        ctx,
+        "SELECT id, title_zh FROM task WHERE status NOT IN ('done', 'cancelled') "
+        "ORDER BY due, id",
+    )
     return [(str(i), title[:40]) for i, title in rows if str(i).startswith(incomplete)]
 
 

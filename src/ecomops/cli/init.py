@@ -55,6 +55,17 @@ def register(app: typer.Typer) -> None:
                 "other database records real time and refuses ECOMOPS_NOW.",
             ),
         ] = False,
+        since: Annotated[
+            str | None,
+            typer.Option(
+                "--since",
+                help="The department's start day (YYYY-MM-DD): handbook tasks due before it "
+                "are created cancelled, now and on later reloads (a task already there is "
+                "never cancelled) \\[default for a new database: the day it is made; with "
+                "--simulated-clock, the ECOMOPS_NOW day, else 1 January of --year].",
+                show_default=False,
+            ),
+        ] = None,
         db: DbOpt = None,
         database_url: UrlOpt = None,
         as_json: JsonOpt = False,
@@ -64,16 +75,26 @@ def register(app: typer.Typer) -> None:
         Run it again, or with an edited handbook, to update the handbook content in place:
         staff and every other record stay as they are.
 
-        Example: ecomops init --manual data/seed_manual.yaml --year 2026
+        Handbook tasks already overdue on the department's start day (--since) are created
+        cancelled, with the reason "due before the department started".
+
+        Example: ecomops init --manual data/seed_manual.yaml --year 2026 --since 2026-11-17
         """
+        from ecomops.cli.common import day
         from ecomops.core.calendar import check_year
         from ecomops.services.database import init_database
 
         if year is not None:  # a one-line error (exit 1), not a usage error
             check_year(year, param="year")
+        start = day(since, "--since") if since is not None else None
         _may_load(db, database_url)
         out = init_database(
-            db, database_url, manual_file=manual, year=year, simulated=simulated_clock
+            db,
+            database_url,
+            manual_file=manual,
+            year=year,
+            simulated=simulated_clock,
+            since=start,
         )
         with database(db, database_url):
             pass  # records the audit entry
@@ -82,7 +103,9 @@ def register(app: typer.Typer) -> None:
             verb = "created" if o.created else "updated"
             changes = sum(o.added.values()) + sum(o.updated.values()) + sum(o.removed.values())
             note(
-                f"{verb} {o.database}: handbook {o.manual} (year {o.year}, {o.clock} clock); "
+                f"{verb} {o.database}: handbook {o.manual} (year {o.year}, {o.clock} clock"
+                + (f", since {o.since}" if o.since else "")
+                + "); "
                 f"{sum(o.added.values())} added, {sum(o.updated.values())} updated, "
                 f"{sum(o.removed.values())} removed"
                 + ("" if changes or o.changed or o.created else " — already up to date")

@@ -69,11 +69,12 @@ _CREATED = re.compile(r"owner (?P<owner>.*), due (?P<due>\d{4}-\d{2}-\d{2})")
 
 def _render_detail(t, lang: str = "en") -> None:
     from ecomops.cli.output import esc
-    from ecomops.render.labels import EN, words
+    from ecomops.render.labels import EN, cancel_reason_shown, words
 
     w = words(lang)
     c = console()
     c.print(f"[bold]#{t.id} {esc(t.title)}[/]")
+    reason = cancel_reason_shown(t.cancel_reason, lang) if t.cancel_reason else None
     if lang == "en":
         late = f", [red]{t.days_overdue} days overdue[/]" if t.overdue else ""
         c.print(
@@ -86,12 +87,14 @@ def _render_detail(t, lang: str = "en") -> None:
             + (f" {t.ref}" if t.ref else "")
             + (f"; goal {t.goal}" if t.goal else "")
         )
+        if reason:
+            c.print(f"cancelled: {esc(reason, lines=True)}")
         if t.note:
             c.print(f"note: {esc(t.note, lines=True)}")
         for e in t.history:
             c.print(
                 f"  {fmt(e.at)}  {esc(e.actor or '—')}: {e.action}"
-                + (f" — {esc(e.detail)}" if e.detail else "")
+                + (f" — {esc(e.detail, lines=True)}" if e.detail else "")
             )
         return
     late = f", [red]{w('late')} {t.days_overdue} {w('d')}[/]" if t.overdue else ""
@@ -102,6 +105,8 @@ def _render_detail(t, lang: str = "en") -> None:
     )
     # the source in words; a goal by the id one types (--goal nov.1), never a phase's id
     c.print(f"{w('source')}: {w('source:' + t.source)}" + (f" {t.goal}" if t.goal else ""))
+    if reason:
+        c.print(f"{w('cancel reason')}: {esc(reason, lines=True)}")
     if t.note:
         c.print(f"{w('note')}: {esc(t.note, lines=True)}")
     for e in t.history:
@@ -111,25 +116,31 @@ def _render_detail(t, lang: str = "en") -> None:
             detail = (
                 f"{w('owner')} {made['owner']}, {w('due')} {made['due']}" if made else None
             )  # else the handbook's reference: an id
+        elif e.action == "cancelled" and detail is not None:
+            detail = cancel_reason_shown(detail, lang)
         actor = w("handbook") if e.actor == "handbook" else e.actor
         known = f"w:event:{e.action}" in EN  # (an action stored by a later version)
         action = w(f"event:{e.action}") if known else e.action
         c.print(
             f"  {fmt(e.at)}  {esc(actor or '—')}: {esc(action)}"
-            + (f" — {esc(detail)}" if detail else "")
+            + (f" — {esc(detail, lines=True)}" if detail else "")
         )
 
 
 @command(app, "list")
 def list_(
     overdue: Annotated[
-        bool, typer.Option("--overdue", help="Only tasks past their due date and not done.")
+        bool,
+        typer.Option(
+            "--overdue",
+            help="Only tasks past their due date and still owed (not done, not cancelled).",
+        ),
     ] = False,
     due_within: Annotated[
         int | None,
         typer.Option(
             "--due-within",
-            help="Only tasks due in the next DAYS days (not done).",
+            help="Only tasks due in the next DAYS days (not done, not cancelled).",
             show_default=False,
         ),
     ] = None,
@@ -147,14 +158,16 @@ def list_(
         typer.Option("--source", help="goal, phase, assigned or manual.", show_default=False),
     ] = None,
     status: Annotated[
-        str | None, typer.Option("--status", help="open, doing or done.", show_default=False)
+        str | None,
+        typer.Option("--status", help="open, doing, done or cancelled.", show_default=False),
     ] = None,
     lang: LangOpt = None,
     db: DbOpt = None,
     database_url: UrlOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """List tasks by due date; overdue ones show how many days late.
+    """List tasks by due date, done and cancelled ones too; overdue ones show how many days
+    late (a cancelled task is never overdue).
 
     Example: ecomops tasks list --overdue --owner 张伟
     """
@@ -254,7 +267,9 @@ def add(
     emit(out, as_json=as_json, render=lambda t: note(f"added task {t.id}: {t.title}"))
 
 
-def _status_command(name: str, status: str, verb: str, example: str) -> None:
+def _status_command(
+    name: str, status: str, verb: str, example: str, summary: str | None = None
+) -> None:
     def run(
         task: IdArg,
         note_: Annotated[
@@ -275,14 +290,48 @@ def _status_command(name: str, status: str, verb: str, example: str) -> None:
             )
         emit(out, as_json=as_json, render=lambda t: note(f"task {t.id} {verb}: {t.title}"))
 
-    run.__doc__ = f"Mark a task {verb}.\n\n    Example: {example}\n    "
+    run.__doc__ = f"{summary or f'Mark a task {verb}.'}\n\n    Example: {example}\n    "
     run.__name__ = f"task_{name}"
     command(app, name)(run)
 
 
 _status_command("start", "doing", "started", "ecomops tasks start 3")
 _status_command("done", "done", "done", "ecomops tasks done 3 --note 已交付")
-_status_command("reopen", "open", "reopened", "ecomops tasks reopen 3")
+_status_command(
+    "reopen",
+    "open",
+    "reopened",
+    "ecomops tasks reopen 3",
+    "Reopen a done or cancelled task (a cancelled one: by whoever may assign tasks).",
+)
+
+
+@command(app, "cancel")
+def cancel(
+    task: IdArg,
+    reason: Annotated[
+        str,
+        typer.Option(
+            "--reason", help="Why it is dropped (kept in its history).", show_default=False
+        ),
+    ],
+    as_: AsOpt = None,
+    lang: LangOpt = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Drop a task (open or in progress), with the reason: it is kept with its history, never
+    overdue nor reminded, until reopened. For whoever may assign tasks.
+
+    Example: ecomops tasks cancel 7 --reason "活动取消"
+    """
+    from ecomops.services.tasks import task_cancel
+
+    with session(db, database_url, write=True) as s:
+        who = acting(s, as_, strict=False)
+        out = task_cancel(s, task, reason=reason, actor=who, now=now(), lang=lang_of(lang))
+    emit(out, as_json=as_json, render=lambda t: note(f"task {t.id} cancelled: {t.title}"))
 
 
 @command(app, "assign")

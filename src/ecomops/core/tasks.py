@@ -1,10 +1,12 @@
-"""Task dates and the overdue rule (pure).
+"""Task dates, the overdue rule and the status transitions (pure).
 
-Overdue means: not done, and the end of the due date (23:59:59 in the handbook's time zone)
-has passed. Phases are counted from the manual's effective date: each phase lasts between
-``months_min`` and ``months_max`` months after the previous one ends, so a phase's earliest
-end (the target) is the sum of the minimums so far and its latest end (the due date) the sum
-of the maximums.
+Overdue means: still owed (open or doing: neither done nor cancelled), and the end of the due
+date (23:59:59 in the handbook's time zone) has passed. A cancelled task is dropped work, kept
+with its history and a reason: never overdue, never due soon, never reminded.
+
+Phases are counted from the manual's effective date: each phase lasts between ``months_min``
+and ``months_max`` months after the previous one ends, so a phase's earliest end (the target)
+is the sum of the minimums so far and its latest end (the due date) the sum of the maximums.
 """
 
 from __future__ import annotations
@@ -22,10 +24,20 @@ if TYPE_CHECKING:
     from ecomops.handbook.model import Manual
 
 SOURCES = ("goal", "phase", "assigned", "manual")
-STATUSES = ("open", "doing", "done")
+STATUSES = ("open", "doing", "done", "cancelled")
+#: the statuses of work no longer owed: never overdue, due soon nor reminded
+CLOSED = ("done", "cancelled")
 # status → the statuses a task may move to it from, and the word its history records
-_FROM = {"doing": ("open",), "done": ("open", "doing"), "open": ("done", "doing")}
-_VERB = {"doing": "started", "done": "done", "open": "reopened"}
+_FROM = {
+    "doing": ("open",),
+    "done": ("open", "doing"),
+    "open": ("done", "doing", "cancelled"),
+    "cancelled": ("open", "doing"),
+}
+_VERB = {"doing": "started", "done": "done", "open": "reopened", "cancelled": "cancelled"}
+#: the reason a handbook task due before the department's start day is created cancelled
+#: (stored in English, shown in the reader's language)
+BEFORE_START = "due before the department started"
 
 
 def add_months(d: date, months: int) -> date:
@@ -58,28 +70,71 @@ def phase_windows(effective: date, phases: Sequence[tuple[str, int, int]]) -> li
     return out
 
 
-def is_overdue(due: date, done: bool, now: datetime, tz: tzinfo) -> bool:
-    return not done and now > end_of(due, tz)
+def is_closed(status: str) -> bool:
+    """Whether a task in ``status`` is no longer owed (done, or cancelled)."""
+    return status in CLOSED
 
 
-def days_overdue(due: date, done: bool, now: datetime, tz: tzinfo) -> int:
+def is_overdue(due: date, closed: bool, now: datetime, tz: tzinfo) -> bool:
+    """Past the end of ``due`` and still owed (``closed``: done or cancelled)."""
+    return not closed and now > end_of(due, tz)
+
+
+def days_overdue(due: date, closed: bool, now: datetime, tz: tzinfo) -> int:
     """Whole days past the due date (0 when not overdue)."""
-    if not is_overdue(due, done, now, tz):
+    if not is_overdue(due, closed, now, tz):
         return 0
     return (now.astimezone(tz).date() - due).days
 
 
+def _doing(target: str) -> str:
+    return {"open": "reopened", "cancelled": "cancelled"}.get(target, f"marked {target}")
+
+
 def transition(task_id: int, current: str, target: str) -> str:
     """The history's verb for moving task ``task_id`` from ``current`` to ``target``:
-    open → doing → done, and back to open; anything else is refused."""
+    open → doing → done, and back to open; open or doing → cancelled, and back to open;
+    anything else is refused in one line."""
     if target not in _FROM:
         raise InvalidInput(f"unknown status {target!r}", f"use one of {', '.join(STATUSES)}")
+    if current == target == "cancelled":
+        raise InvalidInput(f"task {task_id} is already cancelled")
     if current not in _FROM[target]:
-        raise InvalidInput(
-            f"task {task_id} is {current}; it cannot be "
-            f"{'marked ' + target if target != 'open' else 'reopened'}"
-        )
+        hint = "reopen it first" if current == "cancelled" else None
+        raise InvalidInput(f"task {task_id} is {current}; it cannot be {_doing(target)}", hint)
     return _VERB[target]
+
+
+def permission(current: str, target: str) -> str:
+    """The permission moving a task from ``current`` to ``target`` takes: dropping work, or
+    bringing dropped work back, is for whoever may assign it (``assign_task``); working on it
+    is for its owner and those who may work any task (``work_task``)."""
+    return "assign_task" if "cancelled" in (current, target) else "work_task"
+
+
+def check_reason(reason: str | None) -> str:
+    """The reason a task is cancelled, trimmed; an empty one is refused."""
+    text = (reason or "").strip()
+    if not text:
+        raise InvalidInput(
+            "the reason is empty", "say why the task is dropped", param="reason"
+        )
+    return text
+
+
+def before_start(due: date, since: date | None) -> bool:
+    """Whether a handbook task due on ``due`` was already overdue on the department's start
+    day ``since`` (None: no start day recorded, so never): it is then created cancelled."""
+    return since is not None and due < since
+
+
+def no_longer_before_start(
+    status: str, reason: str | None, due: date, since: date | None
+) -> bool:
+    """Whether a handbook task cancelled as due before the start day (``status``,
+    ``reason``), and untouched since, is due on the start day or later now (a reload moved
+    its date: another year): it is then reopened."""
+    return status == "cancelled" and reason == BEFORE_START and not before_start(due, since)
 
 
 def handbook_tasks(m: Manual, year: int) -> list[dict]:

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
-from ecomops.render.labels import as_the_manual, labels
+from ecomops.render.labels import as_the_manual, cancel_reason_shown, labels
 from ecomops.views import ReportOut
 
 
@@ -224,10 +224,22 @@ def sections(r: ReportOut, *, short_names: bool = False) -> list[Section]:
     overdue_rows: list[list[Cell]] = [
         [t.id, t.title, t.owner or "—", t.due, t.days_overdue] for t in r.tasks_overdue
     ]
+    cancelled_rows: list[list[Cell]] = [
+        [
+            t.id,
+            t.title,
+            t.owner or "—",
+            t.due,
+            t.cancelled_at.date(),
+            cancel_reason_shown(t.cancel_reason, r.lang),
+        ]
+        for t in r.tasks_cancelled
+    ]
     owner_rows: list[list[Cell]] = [[o.owner, o.done, o.overdue] for o in r.by_owner]
     tasks = Section("tasks", L["tasks"], short=L["sheet_tasks"])
     tasks.notes.append(
         f"{L['tasks_done']}: {len(done_rows)}; {L['tasks_overdue']}: {len(overdue_rows)}"
+        + (f"; {L['tasks_cancelled']}: {len(cancelled_rows)}" if cancelled_rows else "")
     )
     if owner_rows:
         tasks.tables.append(Table([L["owner"], L["done"], L["overdue"]], owner_rows))
@@ -241,6 +253,14 @@ def sections(r: ReportOut, *, short_names: bool = False) -> list[Section]:
                 ["#", L["tasks_overdue"], L["owner"], L["due"], L["days_overdue"]],
                 overdue_rows,
                 wrap=(1,),
+            )
+        )
+    if cancelled_rows:
+        tasks.tables.append(
+            Table(
+                ["#", L["tasks_cancelled"], L["owner"], L["due"], L["cancelled_on"], L["reason"]],
+                cancelled_rows,
+                wrap=(1, 5),
             )
         )
     out.append(tasks)

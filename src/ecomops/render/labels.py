@@ -20,6 +20,8 @@ EN = {
     "tasks": "Tasks",
     "tasks_done": "Tasks done in the month",
     "tasks_overdue": "Tasks overdue",
+    "tasks_cancelled": "Tasks cancelled in the month",
+    "cancelled_on": "Cancelled",
     "owner": "Owner",
     "done": "Done",
     "overdue": "Overdue",
@@ -119,6 +121,8 @@ ZH_HANS = {
     "tasks": "任务",
     "tasks_done": "本月完成的任务",
     "tasks_overdue": "逾期任务",
+    "tasks_cancelled": "本月取消的任务",
+    "cancelled_on": "取消日期",
     "owner": "负责人",
     "done": "完成",
     "overdue": "逾期",
@@ -327,6 +331,9 @@ _WORDS: tuple[tuple[str, str, str], ...] = (
     ("task:open", "open", "待办"),
     ("task:doing", "doing", "进行中"),
     ("task:done", "done", "已完成"),
+    ("task:cancelled", "cancelled", "已取消"),
+    ("cancel reason", "reason", "取消原因"),
+    ("cancel:before start", "due before the department started", "部门开始运作前已到期"),
     ("source:goal", "goal", "目标"),
     ("source:phase", "phase", "阶段"),
     ("source:assigned", "assigned", "指派"),
@@ -382,6 +389,7 @@ _WORDS: tuple[tuple[str, str, str], ...] = (
     ("event:reopened", "reopened", "重新打开"),
     ("event:assigned", "assigned", "指派给"),
     ("event:rescheduled", "rescheduled", "改期"),
+    ("event:cancelled", "cancelled", "取消"),
     ("target date", "target", "最早完成"),
     ("declined", "declined", "未批准"),
     ("version", "version", "版本"),
@@ -559,6 +567,14 @@ def _words(lang: str) -> dict[str, str]:
 
     conv = converter(MANUAL_SCRIPT)
     return {k: as_the_manual(conv.convert(v)) for k, v in ZH_HANS.items()}
+
+
+def cancel_reason_shown(reason: str, lang: str) -> str:
+    """A cancelled task's reason as shown in ``lang``: the one the handbook gives a task due
+    before the department started in the reader's words, a person's as they wrote it."""
+    from ecomops.core.tasks import BEFORE_START
+
+    return words(lang)("cancel:before start") if reason == BEFORE_START else reason
 
 
 def words(lang: str):

@@ -38,7 +38,7 @@ def _plain(value):
 
 #: the parameters each write command's entry keeps: what it touched, nothing it was told
 ALLOWED: dict[str, tuple[str, ...]] = {
-    "init": ("manual", "year", "simulated_clock"),
+    "init": ("manual", "year", "simulated_clock", "since"),
     "demo": ("people", "months", "seed"),
     "staff add": ("name", "position", "manager", "login", "joined"),
     "staff edit": ("name", "position", "manager", "login", "joined", "effective"),
@@ -66,6 +66,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "tasks start": ("task",),
     "tasks done": ("task",),
     "tasks reopen": ("task",),
+    "tasks cancel": ("task",),
     "tasks assign": ("task", "owner"),
     "tasks due": ("task", "due", "past"),
     "db backup": ("path",),

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import insert, inspect, select
+from sqlalchemy import insert, inspect, select, update
 from sqlalchemy.engine import Connection
 
 from ecomops import clock
@@ -144,10 +144,14 @@ def init_database(
     year: int | None = None,
     now: datetime | None = None,
     simulated: bool = False,
+    since: date | None = None,
 ) -> InitOut:
     """``ecomops init``: create or upgrade the schema and load the handbook, in one transaction.
     ``simulated``: a new database keeps a simulated clock (``ECOMOPS_NOW``); any other keeps
-    real time. ``now`` stamps what it creates (default: the database's clock)."""
+    real time. ``now`` stamps what it creates (default: the database's clock). ``since``: the
+    department's start day, kept in the database (default for a new one: see
+    :func:`start_day`); handbook tasks due before it are created cancelled, on this run and
+    on later reloads; a task that exists already is never cancelled."""
     from ecomops.handbook.loader import load_manual  # YAML: only when loading a handbook
 
     loaded = load_manual(manual_file)  # a bad file fails here, before the database is touched
@@ -172,7 +176,17 @@ def init_database(
             else:
                 stamp = clock.server_clock(conn)().astimezone(clock.zone(_tz(loaded)))
             result = install_manual(conn, loaded, year=year, now=stamp)
-            counts = sync_handbook_tasks(conn, loaded.manual, result["year"], stamp)
+            if since is None and fresh and stored_since(conn) is None:
+                clock_set = (
+                    now is not None
+                    or mode != clock.SIMULATED
+                    or clock.simulated_now(_tz(loaded)) is not None
+                )
+                since = start_day(stamp, result["year"], clock_set)
+            start = keep_since(conn, since)
+            counts = sync_handbook_tasks(
+                conn, loaded.manual, result["year"], stamp, since=start
+            )
             for what in ("added", "updated", "removed"):
                 result[what]["task"] = counts[what]
     except BaseException:
@@ -187,8 +201,35 @@ def init_database(
         clock=mode,
         manual=str(loaded.path),
         sha256=loaded.sha256,
+        since=start,
         **result,
     )
+
+
+def start_day(stamp: datetime, year: int, clock_set: bool) -> date:
+    """A new database's start day when ``init --since`` gives none: the day it is made, by
+    its clock (``stamp``). A simulated-clock database made without ``ECOMOPS_NOW``
+    (``clock_set`` false) has no day of its own: it replays ``year``, from its first day."""
+    return stamp.date() if clock_set else date(year, 1, 1)
+
+
+def stored_since(conn: Connection) -> date | None:
+    """The department's start day kept in the database (None: none recorded)."""
+    opt = schema.database_option
+    value = conn.execute(select(opt.c.value).where(opt.c.key == "since")).scalar()
+    return date.fromisoformat(value) if value else None
+
+
+def keep_since(conn: Connection, since: date | None) -> date | None:
+    """Record ``since`` as the start day (when given); return the start day in force."""
+    if since is None:
+        return stored_since(conn)
+    opt = schema.database_option
+    if stored_since(conn) is None:
+        conn.execute(insert(opt).values(key="since", value=since.isoformat()))
+    else:
+        conn.execute(update(opt).where(opt.c.key == "since").values(value=since.isoformat()))
+    return since
 
 
 def _settle_clock(conn: Connection, *, simulated: bool, fresh: bool) -> str:
@@ -394,4 +435,4 @@ def _sync_after_upgrade(conn: Connection) -> None:
     if row is not None:
         manual = Manual.model_validate(row.document)
         stamp = clock.server_clock(conn)().astimezone(clock.zone(manual.calendar.timezone))
-        sync_handbook_tasks(conn, manual, row.year, stamp)
+        sync_handbook_tasks(conn, manual, row.year, stamp, since=stored_since(conn))

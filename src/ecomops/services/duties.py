@@ -18,6 +18,7 @@ from ecomops.clock import zone
 from ecomops.core import calendar as cal
 from ecomops.core import duties as rules
 from ecomops.core import plans as plan_rules
+from ecomops.core import tasks as task_rules
 from ecomops.core.permissions import line_of
 from ecomops.db import schema
 from ecomops.db.session import Session
@@ -130,7 +131,7 @@ def owed(session: Session, *, now: datetime, lang: str) -> Owed:
         i: (owner_id, position)
         for i, owner_id, position in conn.execute(
             select(TK.c.id, TK.c.owner_id, TK.c.owner_position_id).where(
-                TK.c.status != "done", TK.c.due <= until
+                TK.c.status.not_in(task_rules.CLOSED), TK.c.due <= until
             )
         )
     }

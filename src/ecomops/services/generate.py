@@ -103,7 +103,16 @@ def generate(
 
     rng = random.Random(seed)
     file = claim(path, url)  # a new path, an earlier demo's file, or an empty database
-    init_database(str(file) if file else None, url, year=LAST_MONTH[0], simulated=True)
+    # the department has been at work since its first generated month (whatever ECOMOPS_NOW
+    # says): none of the handbook's tasks was overdue before it started
+    first_y, first_m = _months(months)[0] if months > 0 else LAST_MONTH
+    init_database(
+        str(file) if file else None,
+        url,
+        year=LAST_MONTH[0],
+        simulated=True,
+        since=min(date(first_y, first_m, 1), date(LAST_MONTH[0], 1, 1)),
+    )
     database = Database(resolve(str(file), None) if file else resolve(None, url))
     counts: dict[str, int] = {}
     try:

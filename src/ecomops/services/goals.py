@@ -45,13 +45,14 @@ def goal_due(year: int, month: int) -> date:
 
 
 def goal_progress(session: Session, goal_ids: Iterable[str]) -> dict[str, GoalProgressOut]:
-    """Each goal's share of tasks done (its own task, the tasks serving it, and by hand)."""
+    """Each goal's share of tasks done (its own task, the tasks serving it, and by hand); a
+    cancelled task is no longer part of it."""
     ids = list(goal_ids)
     rows = (
         session.connection()
         .execute(
             select(TK.c.goal_id, func.count(), func.sum((TK.c.status == "done").cast(Integer)))
-            .where(TK.c.goal_id.in_(ids))
+            .where(TK.c.goal_id.in_(ids), TK.c.status != "cancelled")
             .group_by(TK.c.goal_id)
         )
         .all()

@@ -45,7 +45,7 @@ def phases_overview(session: Session, *, now: datetime, lang: str) -> PhasesOut:
     overdue = []
     for t in tasks:
         pid = _phase_of(t.ref)
-        if pid is None:
+        if pid is None or t.status == "cancelled":  # dropped: no longer one of its items
             continue
         total[pid] += 1
         done[pid] += t.status == "done"

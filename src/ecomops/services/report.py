@@ -26,7 +26,7 @@ from ecomops.services.handbook import current
 from ecomops.services.office import handover_list, leave_list, visitor_list
 from ecomops.services.people import names as staff_names
 from ecomops.services.plans import status_grid
-from ecomops.services.tasks import tasks_list
+from ecomops.services.tasks import tasks_cancelled, tasks_list
 from ecomops.text import key, localize
 from ecomops.views import (
     AppraisalReportOut,
@@ -86,7 +86,7 @@ def build_report(
     viewer: Actor | None = None,
 ) -> ReportOut:
     """The month-end report of ``month`` (default: the month of ``now``), as ``viewer`` may
-    see it: goals, tasks done and overdue, plan compliance, the month's appraisal cycle,
+    see it: goals, tasks done, overdue and cancelled, plan compliance, the month's appraisal cycle,
     leave, handovers and visitors."""
     cur = current(session)
     m = cur.manual
@@ -106,6 +106,8 @@ def build_report(
     all_tasks = tasks_list(session, now=as_of, lang=lang, overdue_or_done_between=(start, end))
     done = [t for t in all_tasks if t.done_at is not None and start <= t.done_at <= end]
     overdue = [t for t in all_tasks if t.overdue]
+    # dropped in the month (and still dropped): shown as cancelled, never as overdue
+    cancelled = tasks_cancelled(session, between=(start, end), now=as_of, lang=lang)
     owners: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for t in done:
         owners[t.owner or "—"][0] += 1
@@ -129,6 +131,7 @@ def build_report(
         next_goals=next_goals,
         tasks_done=done,
         tasks_overdue=overdue,
+        tasks_cancelled=cancelled,
         by_owner=by_owner,
         plans=plans,
         appraisal=appraisal,

@@ -1,5 +1,6 @@
 """Tasks: created from the handbook (§7.2 goals, §8.1 phases, §8.2 assignments) and by hand;
-worked through open → doing → done; overdue after the end of the due date."""
+worked through open → doing → done, or dropped (cancelled, with a reason, kept with its
+history); overdue after the end of the due date while still owed."""
 
 from __future__ import annotations
 
@@ -26,41 +27,66 @@ if TYPE_CHECKING:
     from ecomops.handbook.model import Manual
     from ecomops.identity import Actor
 
-from ecomops.views import TaskDetailOut, TaskEventOut, TaskOut, trusted
+from ecomops.views import CancelledTaskOut, TaskDetailOut, TaskEventOut, TaskOut, trusted
 
 TK = schema.task
 TE = schema.task_event
 ST = schema.staff
 SOURCES = rules.SOURCES
 STATUSES = rules.STATUSES
+#: a task still owed (neither done nor cancelled), as SQL
+OWED = TK.c.status.not_in(rules.CLOSED)
 
 
 # --- from the handbook -------------------------------------------------------------------------
 
 
-def sync_handbook_tasks(conn: Connection, m: Manual, year: int, now: datetime) -> dict[str, int]:
-    """Create, update or retire the handbook's tasks in place. A task's status is never reset,
-    and an owner or due date changed by hand is kept."""
+def sync_handbook_tasks(
+    conn: Connection, m: Manual, year: int, now: datetime, *, since: date | None = None
+) -> dict[str, int]:
+    """Create, update or retire the handbook's tasks in place. A new task due before the
+    department's start day ``since`` is created cancelled (it was overdue before the
+    department started). An existing task is never cancelled and its status never reset, with
+    one exception: one the handbook itself cancelled that way, untouched since, whose due date
+    the reload moves to the start day or later, is reopened. An owner or due date changed by
+    hand is kept."""
     desired = {t["ref"]: t for t in rules.handbook_tasks(m, year)}
     existing = {r.ref: r for r in conn.execute(select(TK).where(TK.c.ref.is_not(None)))}
-    new = [
-        dict(t, status="open", created_at=now, owner_by_hand=False, due_by_hand=False)
-        for ref, t in desired.items()
-        if ref not in existing
-    ]
+    # the handbook tasks someone worked on (any event but the handbook's own)
+    touched = set(
+        conn.execute(
+            select(TE.c.task_id)
+            .join(TK, TK.c.id == TE.c.task_id)
+            .where(TK.c.ref.is_not(None), or_(TE.c.actor.is_(None), TE.c.actor != "handbook"))
+            .distinct()
+        ).scalars()
+    )
+    new = []
+    for ref, t in desired.items():
+        if ref in existing:
+            continue
+        dropped = rules.before_start(t["due"], since)
+        new.append(
+            dict(
+                t,
+                status="cancelled" if dropped else "open",
+                cancel_reason=rules.BEFORE_START if dropped else None,
+                created_at=now,
+                owner_by_hand=False,
+                due_by_hand=False,
+            )
+        )
+    events = []
     if new:
         ids = (
             conn.execute(insert(TK).returning(TK.c.id, sort_by_parameter_order=True), new)
             .scalars()
             .all()
         )
-        conn.execute(
-            insert(TE),
-            [
-                dict(task_id=i, at=now, actor="handbook", action="created", detail=t["ref"])
-                for i, t in zip(ids, new, strict=True)
-            ],
-        )
+        for i, t in zip(ids, new, strict=True):
+            events.append(_handbook_event(i, now, "created", t["ref"]))
+            if t["status"] == "cancelled":
+                events.append(_handbook_event(i, now, "cancelled", t["cancel_reason"]))
     updated = 0
     for ref, t in desired.items():
         row = existing.get(ref)
@@ -71,20 +97,34 @@ def sync_handbook_tasks(conn: Connection, m: Manual, year: int, now: datetime) -
             values.update(due=t["due"], target=t["target"])
         if not row.owner_by_hand:
             values["owner_position_id"] = t["owner_position_id"]
+        due = values.get("due", row.due)
+        if row.id not in touched and rules.no_longer_before_start(
+            row.status, row.cancel_reason, due, since
+        ):
+            values.update(status="open", cancel_reason=None)
+            events.append(_handbook_event(row.id, now, "reopened", f"due {due}"))
         if any(getattr(row, k) != v for k, v in values.items()):
             conn.execute(update(TK).where(TK.c.id == row.id).values(**values))
             updated += 1
+    if events:
+        conn.execute(insert(TE), events)
     retired = 0
     for ref, row in existing.items():
         if ref in desired:
             continue
-        untouched = row.status == "open" and not (row.owner_by_hand or row.due_by_hand)
-        events = conn.execute(select(func.count()).where(TE.c.task_id == row.id)).scalar_one()
-        if untouched and events <= 1:
+        # nobody worked on it: open as made, or cancelled as made (before the start day)
+        untouched = row.status in ("open", "cancelled") and not (
+            row.owner_by_hand or row.due_by_hand
+        )
+        if untouched and row.id not in touched:
             conn.execute(delete(TE).where(TE.c.task_id == row.id))
             conn.execute(delete(TK).where(TK.c.id == row.id))
             retired += 1
     return {"added": len(new), "updated": updated, "removed": retired}
+
+
+def _handbook_event(task_id: int, now: datetime, action: str, detail: str | None) -> dict:
+    return dict(task_id=task_id, at=now, actor="handbook", action=action, detail=detail)
 
 
 # --- views --------------------------------------------------------------------------------------
@@ -154,7 +194,7 @@ def _task_fields(row, names, holders, position_name, tz, late: int, lang: str) -
 def _task_out(session: Session, row, names, holders, now: datetime, lang: str) -> TaskOut:
     cur = current(session)
     tz = zone(cur.timezone)
-    late = rules.days_overdue(row.due, row.status == "done", now, tz)
+    late = rules.days_overdue(row.due, rules.is_closed(row.status), now, tz)
     namer = _position_namer(session, lang)
     return TaskOut(**_task_fields(row, names, holders, namer, tz, late, lang))
 
@@ -206,9 +246,12 @@ def tasks_list(
     source: str | None = None,
     status: str | None = None,
     overdue_or_done_between: tuple[datetime, datetime] | None = None,
+    cancelled_between: tuple[datetime, datetime] | None = None,
 ) -> list[TaskOut]:
-    """Tasks, filtered; ``overdue_or_done_between`` keeps the ones the month report shows:
-    overdue as of ``now``, or done in that window."""
+    """Tasks, filtered; ``overdue`` and ``due_within`` keep only work still owed (neither done
+    nor cancelled); ``overdue_or_done_between`` keeps the ones the month report shows:
+    overdue as of ``now``, or done in that window; ``cancelled_between`` the cancelled ones
+    whose last cancellation falls in that window."""
     cur = current(session)  # the handbook itself only if a task's owner is a position
     tz = zone(cur.timezone)
     today = now.astimezone(tz).date()
@@ -225,7 +268,7 @@ def tasks_list(
             raise InvalidInput(f"unknown status {status!r}", f"use one of {', '.join(STATUSES)}")
         q = q.where(TK.c.status == status)
     if overdue:
-        q = q.where(TK.c.status != "done", TK.c.due < today)
+        q = q.where(OWED, TK.c.due < today)
     if due_within is not None:
         if due_within < 0:
             raise InvalidInput(
@@ -234,14 +277,21 @@ def tasks_list(
         # any horizon past the last date there is means "every task not done"
         ahead = min(due_within, date.max.toordinal() - today.toordinal())
         horizon = date.fromordinal(today.toordinal() + ahead)
-        q = q.where(TK.c.status != "done", TK.c.due <= horizon)
+        q = q.where(OWED, TK.c.due <= horizon)
     if overdue_or_done_between is not None:
         start, end = overdue_or_done_between
         q = q.where(
             or_(
-                and_(TK.c.status != "done", TK.c.due < today),
+                and_(OWED, TK.c.due < today),
                 and_(TK.c.done_at >= start, TK.c.done_at <= end),
             )
+        )
+    if cancelled_between is not None:
+        start, end = cancelled_between
+        last = _last_cancelled().subquery()
+        q = q.where(
+            TK.c.status == "cancelled",
+            TK.c.id.in_(select(last.c.task_id).where(last.c.at >= start, last.c.at <= end)),
         )
     if owner is not None:
         owner = resolve(session, owner, active=False)
@@ -256,7 +306,7 @@ def tasks_list(
     lateness: dict[tuple[date, bool], int] = {}  # thousands of rows share a few due dates
     late = []
     for r in rows:
-        k = (r.due, r.status == "done")
+        k = (r.due, r.status in rules.CLOSED)
         if k not in lateness:
             lateness[k] = rules.days_overdue(r.due, k[1], now, tz)
         late.append(lateness[k])
@@ -302,6 +352,7 @@ def task_show(session: Session, task_id: int, *, now: datetime, lang: str) -> Ta
     )
     return TaskDetailOut(
         **base.model_dump(),
+        cancel_reason=row.cancel_reason,
         history=[
             TaskEventOut(at=e.at.astimezone(tz), actor=e.actor, action=e.action, detail=e.detail)
             for e in events
@@ -379,6 +430,18 @@ def task_assign(
     return task_show(session, task_id, now=now, lang=lang)
 
 
+def _move(session: Session, row, values: dict[str, object]) -> None:
+    """Write a status change of ``row``, if its status is still the one read (else another
+    command changed it meanwhile: refused, nothing written)."""
+    done = session.connection().execute(
+        update(TK).where(TK.c.id == row.id, TK.c.status == row.status).values(**values)
+    )
+    if done.rowcount != 1:
+        raise InvalidInput(
+            f"task {row.id} changed while this ran", "look at it again: ecomops tasks show"
+        )
+
+
 def task_set_status(
     session: Session,
     task_id: int,
@@ -389,19 +452,74 @@ def task_set_status(
     lang: str,
     note: str | None = None,
 ) -> TaskDetailOut:
-    """Move task ``task_id`` to ``status`` (open → doing → done, or back to open)."""
+    """Move task ``task_id`` to ``status`` (open → doing → done, or back to open). Reopening
+    a cancelled task is for whoever may assign it; cancelling is :func:`task_cancel`'s (it
+    takes a reason)."""
+    if status == "cancelled":
+        raise InvalidInput("cancelling a task takes a reason", "cancel it with its reason")
     row = _task(session, task_id)
     about = About(task_owner_id=row.owner_id, task_owner_position=row.owner_position_id)
-    require(session, actor, "work_task", about, what=f"(task {task_id})")
+    require(session, actor, rules.permission(row.status, status), about, what=f"(task {task_id})")
     verb = rules.transition(task_id, row.status, status)
     values: dict[str, object] = {"status": status}
     if status == "done":
         values.update(done_at=now, note=note.strip() if note and note.strip() else row.note)
     elif status == "open":
-        values["done_at"] = None
-    session.connection().execute(update(TK).where(TK.c.id == task_id).values(**values))
+        values.update(done_at=None, cancel_reason=None)
+    _move(session, row, values)
     _event(session, task_id, now, actor.label, verb, note.strip() if note else None)
     return task_show(session, task_id, now=now, lang=lang)
+
+
+def task_cancel(
+    session: Session, task_id: int, *, reason: str, actor: Actor, now: datetime, lang: str
+) -> TaskDetailOut:
+    """Drop task ``task_id`` (open or doing) for ``reason``: it is kept with its history,
+    never overdue, due soon nor reminded, until it is reopened. For whoever may assign it."""
+    require(session, actor, "assign_task", what=f"(task {task_id})")
+    row = _task(session, task_id)
+    verb = rules.transition(task_id, row.status, "cancelled")
+    why = rules.check_reason(reason)
+    _move(session, row, {"status": "cancelled", "cancel_reason": why})
+    _event(session, task_id, now, actor.label, verb, why)
+    return task_show(session, task_id, now=now, lang=lang)
+
+
+def _last_cancelled():
+    """Each task's last cancellation: (task_id, at)."""
+    return (
+        select(TE.c.task_id, func.max(TE.c.at).label("at"))
+        .where(TE.c.action == "cancelled")
+        .group_by(TE.c.task_id)
+    )
+
+
+def tasks_cancelled(
+    session: Session, *, between: tuple[datetime, datetime], now: datetime, lang: str
+) -> list[CancelledTaskOut]:
+    """The tasks cancelled now whose last cancellation falls ``between`` (start, end), with
+    when and why, by due date (the month report's)."""
+    tz = zone(current(session).timezone)
+    listed = tasks_list(session, now=now, lang=lang, cancelled_between=between)
+    if not listed:
+        return []
+    last = _last_cancelled().subquery()
+    why = {
+        i: (reason, at)
+        for i, reason, at in session.connection().execute(
+            select(TK.c.id, TK.c.cancel_reason, last.c.at)
+            .join(last, last.c.task_id == TK.c.id)
+            .where(TK.c.id.in_([t.id for t in listed]))
+        )
+    }
+    return [
+        CancelledTaskOut(
+            **t.model_dump(),
+            cancel_reason=why[t.id][0] or "",
+            cancelled_at=why[t.id][1].astimezone(tz),
+        )
+        for t in listed
+    ]
 
 
 def task_set_due(
