@@ -257,6 +257,7 @@ _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 def _render_year(o, lang: str) -> None:
     from ecomops.render.labels import in_script, words
+    from ecomops.services.workcal import english_name
 
     w = words(lang)
     unknown = None if o.known else o.year
@@ -274,17 +275,24 @@ def _render_year(o, lang: str) -> None:
             ),
             markup=False,
             highlight=False,
+            soft_wrap=True,
         )
     else:
-        c.print(f"{o.year}: {source}", markup=False, highlight=False)
-    name = (lambda t: t) if lang == "en" else (lambda t: in_script(t, lang))
+        c.print(f"{o.year}: {source}", markup=False, highlight=False, soft_wrap=True)
+
+    def name(d) -> str:
+        text = english_name(d.name) if lang == "en" else in_script(d.name, lang)
+        if d.kind != "work":
+            return text
+        return f"{w('adjusted working day')} ({text})" if text else w("adjusted working day")
+
     table(
         o.days,
         [
             (w("date"), lambda d: d.date),
             (w("day"), lambda d: w(_WEEKDAYS[d.date.weekday()])),
             (w("working"), lambda d: w("yes") if d.kind == "work" else w("no")),
-            (w("note"), lambda d: name(d.name), True),
+            (w("note"), name, True),
             (w("calendar:source"), lambda d: w(f"calendar:source:{d.source}")),
         ],
         title=f"{o.year}",
@@ -327,7 +335,8 @@ def _render_load(o, lang: str) -> None:
             ).rstrip(),
             markup=False,
             highlight=False,
+            soft_wrap=True,
         )
         if y.package_knows and not y.differences:
-            c.print(w("calendar:same as package"), markup=False, highlight=False)
+            c.print(w("calendar:same as package"), markup=False, highlight=False, soft_wrap=True)
         _differences(y.differences, lang)

@@ -96,7 +96,7 @@ def holiday_names() -> dict[str, str]:
     return {str(h.value): str(h.chinese) for h in cc.Holiday}
 
 
-def _english(name: str) -> str:
+def english_name(name: str) -> str:
     """A holiday's name as the package stores it (English) when it is one of the statutory
     holidays (春节 → Spring Festival; 国庆节、中秋节 → National Day, Mid-autumn Festival); any
     other name as it is."""
@@ -123,10 +123,11 @@ def china_calendar(
         if loaded is not None:
             known.add(y)
             holidays.update(
-                (d, _english(name)) for d, name in loaded.off.items() if d.weekday() < 5
+                (d, english_name(name)) for d, name in loaded.off.items() if d.weekday() < 5
             )
+            adjusted = "adjusted working day"
             workdays.update(
-                (d, f"adjusted working day ({_english(name)})" if name else "adjusted working day")
+                (d, f"{adjusted} ({english_name(name)})" if name else adjusted)
                 for d, name in loaded.work.items()
             )
             continue
@@ -308,6 +309,7 @@ def load_schedules(
 def calendar_year(session: Session, year: int, *, today: date) -> CalendarYearOut:
     """``year``'s special days (holidays, adjusted working days, the handbook's extra days),
     each with where it comes from, and where a loaded schedule differs from the package."""
+    from ecomops.clock import zone
     from ecomops.core.calendar import check_year
     from ecomops.services.handbook import current
     from ecomops.views import CalendarDiffOut, CalendarSpecialDayOut, CalendarYearOut
@@ -355,7 +357,7 @@ def calendar_year(session: Session, year: int, *, today: date) -> CalendarYearOu
         source=source,
         kind=loaded.kind if loaded else None,
         file=loaded.source if loaded else None,
-        loaded_at=loaded.loaded_at if loaded else None,
+        loaded_at=loaded.loaded_at.astimezone(zone(m.calendar.timezone)) if loaded else None,
         loaded_by=loaded.loaded_by if loaded else None,
         known=source != WEEKENDS,
         next_year_missing=missing,
