@@ -114,8 +114,9 @@ def _responses(data: list) -> list[tuple[bytes, bytes | None]]:
 class _Client(imaplib.IMAP4):
     """imaplib's client with every reply bounded (:mod:`ecomops.net`): the greeting, and the
     whole reply to each command, arrive within ``exchange.seconds`` and hold at most
-    ``exchange.max_bytes``; a literal larger than ``literal_max`` is refused before a byte of it
-    is read, whatever size the server announced for the message."""
+    ``exchange.max_bytes``; a literal larger than ``literal_max`` (what the command asked for
+    at most) is refused before a byte of it is read, whatever size the server announced for
+    the message."""
 
     def __init__(self, host: str, port: int, *, exchange: Exchange, literal_max: int, **kw):
         self.exchange = exchange
@@ -201,7 +202,7 @@ class Mailbox:
     """An open connection to the configured folder (read-only until :meth:`move`)."""
 
     settings: Imap
-    conn: imaplib.IMAP4
+    conn: _Client
     capabilities: frozenset[str] = field(default_factory=frozenset)
 
     @property
@@ -216,9 +217,10 @@ class Mailbox:
             )
         return data
 
-    def _malformed(self, what: str, data: object) -> MailboxError:
+    def _malformed(self, what: str, data: object = None) -> MailboxError:
+        said = "" if data is None else f": {_shown(data)!r}"
         return MailboxError(
-            f"the IMAP server {self.settings.describe()} sent {what}: {_shown(data)!r}",
+            f"the IMAP server {self.settings.describe()} sent {what}{said}",
             "nothing was recorded; the server is not answering as IMAP servers do",
         )
 
@@ -246,40 +248,49 @@ class Mailbox:
                     *self.conn.uid("FETCH", ids, FIELDS),
                     "read the messages",
                 )
-            got: dict[int, Envelope] = {}
             wanted = set(asked)
+            parts: dict[int, dict[str, bytes]] = {}
             for meta, literal in _responses(data):
                 uid = _UID.search(meta)
                 if uid is None or int(uid.group(1)) not in wanted:
                     continue  # unsolicited (another client changed a flag): not ours
+                found = parts.setdefault(int(uid.group(1)), {})
                 when, size = _DATE.search(meta), _SIZE.search(meta)
-                if not (when and size):
+                if when:
+                    found["date"] = when.group(1)
+                if size:
+                    found["size"] = size.group(1)
+                if literal is not None:
+                    found["header"] = literal
+            for uid_, found in parts.items():  # the same message in more than one response too
+                if "date" not in found or "size" not in found:
                     raise self._malformed(
-                        f"a FETCH reply without the received time or size of message "
-                        f"{int(uid.group(1))}",
-                        meta,
+                        f"a FETCH reply without the received time or size of message {uid_}"
                     )
                 try:
-                    received = mailplan.parse_internaldate(when.group(1).decode("ascii"))
+                    received = mailplan.parse_internaldate(found["date"].decode("ascii"))
                 except (ValueError, UnicodeDecodeError):
                     raise self._malformed(
-                        f"a received time (INTERNALDATE) that is not a date for message "
-                        f"{int(uid.group(1))}",
-                        when.group(1),
+                        f"a received time (INTERNALDATE) that is not a date for message {uid_}",
+                        found["date"],
                     ) from None
-                envelope = Envelope(
-                    int(uid.group(1)), received, int(size.group(1)), literal or b""
+                out.append(
+                    Envelope(uid_, received, int(found["size"]), found.get("header", b""))
                 )
-                got[envelope.uid] = envelope
-            out += got.values()
         return sorted(out, key=lambda e: (e.received, e.uid))
 
     def body(self, uid: int) -> bytes:
         """The message ``uid`` (BODY.PEEK: it stays unread), at most ``max_bytes`` + 1 of it
         whatever size the server gave (more than ``max_bytes``: too big)."""
-        part = f"(BODY.PEEK[]<0.{self.settings.max_bytes + 1}>)"
+        most = self.settings.max_bytes + 1
         with _errors(self.settings):
-            data = self._ok(*self.conn.uid("FETCH", str(uid), part), "read a message")
+            self.conn.literal_max = most
+            try:
+                data = self._ok(
+                    *self.conn.uid("FETCH", str(uid), f"(BODY.PEEK[]<0.{most}>)"), "read a message"
+                )
+            finally:
+                self.conn.literal_max = HEADER_MAX
         for _meta, literal in _responses(data):
             if literal is not None:
                 return literal
@@ -315,7 +326,7 @@ def _errors(settings: Imap) -> Iterator[None]:
     where = settings.describe()
 
     def said(exc: BaseException) -> str:
-        text = _shown(str(exc))
+        text = _shown(exc.args[0] if len(exc.args) == 1 else str(exc))  # imaplib's are bytes
         return text.replace(settings.password, "***") if settings.password else text
 
     try:
@@ -329,7 +340,7 @@ def _errors(settings: Imap) -> Iterator[None]:
             "a reply may take, [imap] max_bytes (ECOMOPS_IMAP_MAX_BYTES) the largest message",
         ) from None
     except imaplib.IMAP4.abort as exc:
-        if _BUSY.search(str(exc)):
+        if _BUSY.search(said(exc)):
             raise _refused_more(where, said(exc)) from None
         if "unexpected" in str(exc) or "unterminated" in str(exc):
             raise MailboxError(
@@ -337,7 +348,7 @@ def _errors(settings: Imap) -> Iterator[None]:
             ) from None
         raise MailboxError(f"the IMAP server {where} closed the connection: {said(exc)}") from None
     except imaplib.IMAP4.error as exc:
-        if _BUSY.search(str(exc)):
+        if _BUSY.search(said(exc)):
             raise _refused_more(where, said(exc)) from None
         raise MailboxError(f"the IMAP server {where} refused: {said(exc)}") from None
     except ssl.SSLError as exc:
@@ -386,9 +397,9 @@ def open_mailbox(settings: Imap) -> Iterator[Mailbox]:
         from ecomops.services.mail import tls_context
 
         context = tls_context(settings.cafile, "ECOMOPS_IMAP_CAFILE", MailboxError)
-    literal_max = max(settings.max_bytes + 1, HEADER_MAX)
     # a reply: the largest message, or a FETCH of CHUNK headers, and room for the lines
-    exchange = Exchange(settings.timeout, max(literal_max, CHUNK * HEADER_MAX) + (1 << 20))
+    most = max(settings.max_bytes + 1, CHUNK * HEADER_MAX) + (1 << 20)
+    exchange = Exchange(settings.timeout, most)
     with _errors(settings):
         conn: _Client
         if settings.tls:
@@ -396,11 +407,11 @@ def open_mailbox(settings: Imap) -> Iterator[Mailbox]:
                 settings.host,
                 settings.port,
                 exchange=exchange,
-                literal_max=literal_max,
+                literal_max=HEADER_MAX,
                 ssl_context=context,
             )
         else:
-            conn = _Client(settings.host, settings.port, exchange=exchange, literal_max=literal_max)
+            conn = _Client(settings.host, settings.port, exchange=exchange, literal_max=HEADER_MAX)
     try:
         with _errors(settings):
             if settings.starttls:
