@@ -34,7 +34,15 @@ import urllib.request
 from datetime import datetime
 from functools import partial
 from typing import Any
-from urllib.parse import quote, quote_plus, unquote_plus, urlencode, urlsplit, urlunsplit
+from urllib.parse import (
+    quote,
+    quote_plus,
+    unquote,
+    unquote_plus,
+    urlencode,
+    urlsplit,
+    urlunsplit,
+)
 
 from ecomops.config import Webhook
 from ecomops.errors import EcomopsError
@@ -131,8 +139,10 @@ def _hide(text: str, hook: Webhook, url: str | None = None) -> str:
 
 
 def _quoted(said: object, hook: Webhook, url: str) -> str:
-    """What a robot said, as an error may quote it: masked first, then one line, cut short."""
-    text = " ".join(_hide(str(said), hook, url).split())
+    """What a robot said, as an error may quote it: masked (its percent-escapes decoded too),
+    then one line, cut short."""
+    text = _hide(unquote(_hide(str(said), hook, url)), hook, url)
+    text = " ".join(text.split())
     return text if len(text) <= QUOTE_MAX else text[: QUOTE_MAX - 1] + "…"
 
 
