@@ -10,6 +10,7 @@ server stops (the end of the ``with`` block, or the lifetime, whichever comes fi
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -113,9 +114,15 @@ class Server:
 
 
 @contextmanager
-def serve(handle: Callable[[Conn], None], *, lifetime: float = 30.0) -> Iterator[Server]:
+def serve(
+    handle: Callable[[Conn], None],
+    *,
+    lifetime: float = 30.0,
+    tls: ssl.SSLContext | None = None,
+) -> Iterator[Server]:
     """Run ``handle`` for each connection to a free port of 127.0.0.1, in a thread of its own,
-    for at most ``lifetime`` seconds; everything stops when the block ends."""
+    for at most ``lifetime`` seconds; everything stops when the block ends. ``tls``: a server
+    context, each connection TLS from its first byte."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(16)
@@ -125,7 +132,12 @@ def serve(handle: Callable[[Conn], None], *, lifetime: float = 30.0) -> Iterator
 
     def one(sock: socket.socket) -> None:
         try:
+            if tls is not None:
+                sock.settimeout(5)
+                sock = tls.wrap_socket(sock, server_side=True)
             handle(Conn(sock, server))
+        except OSError:  # the handshake failed
+            pass
         finally:
             sock.close()
 

@@ -250,3 +250,36 @@ def test_a_robot_that_sends_nothing_back_is_a_failure_and_tried_again(cli, robot
     again = cli("remind", "--json")
     assert again.exit_code == 0, again.stderr
     assert [(x["status"], x["attempts"]) for x in again.json()["reminders"]] == [("sent", 2)]
+
+
+@pytest.mark.parametrize("drip", [False, True], ids=["answers", "drips"])
+def test_over_https(cli, running, monkeypatch, tmp_path, backend, drip):
+    """The same over TLS (the robot's certificate checked against the system's authorities,
+    here a throwaway one named by SSL_CERT_FILE): a robot that answers takes the message, one
+    that drips costs the timeout."""
+    import ssl
+
+    from tests.mailserver import certificate
+
+    context, cafile = certificate(tmp_path)
+    server = FakeRobot(drip=drip)
+    serving = serve(server, tls=context)
+    up = serving.__enter__()
+    try:
+        monkeypatch.setenv("SSL_CERT_FILE", str(cafile))
+        url = f"https://127.0.0.1:{up.port}/cgi-bin/webhook/send?key={KEY}"
+        monkeypatch.setenv("ECOMOPS_WEBHOOK_URL", url)
+        monkeypatch.setenv("ECOMOPS_WEBHOOK_KIND", "wecom")
+        assert ssl.get_default_verify_paths().openssl_cafile_env == "SSL_CERT_FILE"
+        r, took = remind(cli)
+    finally:
+        serving.__exit__(None, None, None)
+    assert server.posts == 1
+    if drip:
+        [row] = nothing_sent(r, backend, "webhook")
+        assert f"gave no whole reply within {TIMEOUT:g} s" in row["error"]
+        assert TIMEOUT - DRIP_EVERY <= took < TIMEOUT + MARGIN, took
+    else:
+        assert r.exit_code == 0, r.stderr
+        assert [x["status"] for x in r.json()["reminders"]] == ["sent"]
+    no_key_anywhere(r, backend)
