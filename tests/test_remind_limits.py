@@ -283,3 +283,61 @@ def test_over_https(cli, running, monkeypatch, tmp_path, backend, drip):
         assert r.exit_code == 0, r.stderr
         assert [x["status"] for x in r.json()["reminders"]] == ["sent"]
     no_key_anywhere(r, backend)
+
+
+def test_sigterm_in_mid_send_stops_at_once_and_hands_back_what_was_not_begun(
+    cli, smtp, robot, backend, monkeypatch
+):
+    """Stuck on a dripping SMTP server (timeout 30 s), a run stops within a moment of SIGTERM,
+    with 143: the message in flight stays ``sending`` (it may have gone: sent again once its
+    lease is over), the ones not begun are ``failed`` and go with the next run."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    mail = FakeSmtp(drip="greeting")
+    up = smtp(mail)
+    group = FakeRobot()
+    robot(group)
+    monkeypatch.setenv("ECOMOPS_NETWORK_TIMEOUT", "30")
+    run = subprocess.Popen(
+        [sys.executable, "-m", "ecomops", "remind"],
+        env=dict(os.environ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        ends = time.monotonic() + 30
+        while time.monotonic() < ends and run.poll() is None and not up.connections:
+            time.sleep(0.05)  # the interpreter starting
+        time.sleep(1.0)  # stuck on the greeting
+        assert run.poll() is None, run.communicate()
+        sent = time.monotonic()
+        run.send_signal(signal.SIGTERM)
+        _out, err = run.communicate(timeout=10)
+        took = time.monotonic() - sent
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait()
+    assert run.returncode == 128 + signal.SIGTERM, err
+    assert took < 1.5, took
+    assert b"Traceback" not in err
+    rows = _ledger(backend)
+    in_flight = [x for x in rows if x["status"] == "sending"]
+    handed_back = [x for x in rows if x["status"] == "failed"]
+    assert in_flight and {x["channel"] for x in in_flight} == {"email"}
+    assert len({x["address"] for x in in_flight}) == 1  # one message: one recipient
+    assert {x["error"] for x in handed_back} == {"the run was stopped before sending it"}
+    assert GROUP in {x["key"] for x in handed_back} and group.posts == 0
+    assert len(in_flight) + len(handed_back) == len(rows)
+
+    mail.drip = None  # the server is well again: the next run sends what was handed back
+    monkeypatch.setenv("ECOMOPS_NETWORK_TIMEOUT", str(TIMEOUT))
+    again = cli("remind", "--json")
+    assert again.exit_code == 0, again.stderr
+    statuses = {x["key"]: x["status"] for x in again.json()["reminders"]}
+    assert {statuses[x["key"]] for x in handed_back} == {"sent"}
+    assert {statuses[x["key"]] for x in in_flight} == {"busy"}  # its lease is not over
+    assert group.posts == 1
