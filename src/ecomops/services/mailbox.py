@@ -28,7 +28,7 @@ from ecomops.db import schema
 from ecomops.db.session import Session
 from ecomops.errors import EcomopsError
 from ecomops.identity import Actor
-from ecomops.net import Exchange, NetworkLimit, TooLarge, reader
+from ecomops.net import Exchange, NetworkLimit, TooLarge, TooSlow, reader
 from ecomops.services.handbook import current
 from ecomops.services.people import Person, person_of
 from ecomops.services.permissions import require_department_job
@@ -333,11 +333,15 @@ def _errors(settings: Imap) -> Iterator[None]:
         yield
     except MailboxError:
         raise
+    except TooSlow as exc:
+        raise MailboxError(
+            f"the IMAP server {where} {exc}",
+            "[network] timeout (ECOMOPS_NETWORK_TIMEOUT) sets the time a reply may take",
+        ) from None
     except NetworkLimit as exc:
         raise MailboxError(
             f"the IMAP server {where} {exc}",
-            "nothing was recorded; [network] timeout (ECOMOPS_NETWORK_TIMEOUT) sets the time "
-            "a reply may take, [imap] max_bytes (ECOMOPS_IMAP_MAX_BYTES) the largest message",
+            "no message larger than [imap] max_bytes (ECOMOPS_IMAP_MAX_BYTES) is read",
         ) from None
     except imaplib.IMAP4.abort as exc:
         if _BUSY.search(said(exc)):

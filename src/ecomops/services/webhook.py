@@ -239,8 +239,7 @@ def post(hook: Webhook, text: str, *, at: datetime) -> None:
         exc.close()
         if 300 <= exc.code < 400:
             raise WebhookError(
-                f"the robot at {where} answered HTTP {exc.code}, a redirect: not followed, "
-                "nothing sent",
+                f"the robot at {where} answered HTTP {exc.code}, a redirect: not followed",
                 "check ECOMOPS_WEBHOOK_URL (copy the robot's address again)",
             ) from None
         raise WebhookError(
