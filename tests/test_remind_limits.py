@@ -113,7 +113,7 @@ def test_the_smtp_send_alone_gives_up_in_time(smtp):
     assert str(err.value).startswith(
         f"the SMTP server 127.0.0.1:{up.port} gave no whole reply within 2 s"
     )
-    assert TIMEOUT - DRIP_EVERY <= took < TIMEOUT + 0.5, took
+    assert TIMEOUT - DRIP_EVERY <= took < TIMEOUT + 1.0, took
 
 
 @pytest.mark.parametrize(
@@ -322,7 +322,7 @@ def test_sigterm_in_mid_send_stops_at_once_and_hands_back_what_was_not_begun(
             run.kill()
             run.wait()
     assert run.returncode == 128 + signal.SIGTERM, err
-    assert took < 1.5, took
+    assert took < 2.0, took
     assert b"Traceback" not in err
     rows = _ledger(backend)
     in_flight = [x for x in rows if x["status"] == "sending"]
