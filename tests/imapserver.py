@@ -118,7 +118,15 @@ class Imap:
             return out
 
 
-def _config(root: Path, port: int, tls: str, uid: int, gid: int, login: str | None) -> str:
+def _config(
+    root: Path,
+    port: int,
+    tls: str,
+    uid: int,
+    gid: int,
+    login: str | None,
+    userip_connections: int = 64,
+) -> str:
     """Dovecot's configuration; ``login``: the user every process runs as (when not started
     as root, which runs them as ``dovecot`` and ``dovenull``)."""
     plain, implicit = (0, port) if tls == "implicit" else (port, 0)
@@ -150,7 +158,7 @@ listen = 127.0.0.1
 auth_mechanisms = plain login
 first_valid_uid = 1
 # many runs of `plan collect` at once (the race test) log in from one address as one user
-mail_max_userip_connections = 64
+mail_max_userip_connections = {userip_connections}
 {users}mail_location = maildir:{root}/mail/%n
 mail_access_groups =
 passdb {{
@@ -189,9 +197,10 @@ def _wait(port: int, proc: subprocess.Popen, log: Path) -> None:
 
 
 @contextmanager
-def serve(folder: Path, *, tls: str = "none") -> Iterator[Imap]:
+def serve(folder: Path, *, tls: str = "none", userip_connections: int = 64) -> Iterator[Imap]:
     """Dovecot on a free port of 127.0.0.1: ``tls`` is ``none`` (plain text), ``starttls``
-    or ``implicit``; stopped (and its files removed) when the block ends.
+    or ``implicit``; ``userip_connections``: how many logins of one user from one address it
+    takes at once; stopped (and its files removed) when the block ends.
 
     Run as root (the mail processes then run as the ``dovecot`` user, whom ``imap-login``
     needs since it refuses root) or as an ordinary user (everything runs as that user)."""
@@ -227,7 +236,9 @@ def serve(folder: Path, *, tls: str = "none") -> Iterator[Imap]:
             ca.cert_pem.write_to_path(str(cafile))
         port = free_port()
         conf = root / "dovecot.conf"
-        conf.write_text(_config(root, port, tls, uid, gid, login), encoding="utf-8")
+        conf.write_text(
+            _config(root, port, tls, uid, gid, login, userip_connections), encoding="utf-8"
+        )
         conf.chmod(0o600)
         log = root / "dovecot.log"
         with open(root / "stderr.log", "wb") as errors:

@@ -28,6 +28,10 @@ and overridden by environment variables::
     [imap]                      # ECOMOPS_IMAP_HOST, _PORT, _USER, _PASSWORD, _FOLDER, _TLS,
     host = "imap.example.cn"    # _STARTTLS, _INSECURE, _CAFILE, _MAX_BYTES: `plan collect`
     user = "zhangwei@example.cn"   # reads the department head's mailbox (see Imap)
+
+    [network]                   # ECOMOPS_NETWORK_TIMEOUT
+    timeout = 30                # seconds: a connection, a greeting and each reply of a mail
+                                # server, a robot's whole answer, a PostgreSQL connect
 """
 
 from __future__ import annotations
@@ -73,6 +77,30 @@ def _flag(value, name: str) -> bool:
     raise InvalidInput(f"{name}={value!r} is not true or false")
 
 
+#: how long a network exchange may take, in seconds (``[network] timeout``)
+NETWORK_TIMEOUT_S = 30.0
+
+
+def network_timeout(environ=None) -> float:
+    """Seconds a connection, a greeting and each reply of a mail server, a robot's whole
+    answer, or a PostgreSQL connect may take (``[network] timeout``, ECOMOPS_NETWORK_TIMEOUT;
+    default 30): counted for the whole reply, however slowly its bytes arrive."""
+    env = os.environ if environ is None else environ
+    raw = env.get("ECOMOPS_NETWORK_TIMEOUT") or _file(environ).get("network", {}).get(
+        "timeout", NETWORK_TIMEOUT_S
+    )
+    try:
+        seconds = float(str(raw).strip())
+        if not 0.1 <= seconds <= 3600:  # NaN fails this too
+            raise ValueError
+    except ValueError:
+        raise InvalidInput(
+            f"ECOMOPS_NETWORK_TIMEOUT={raw!r} is not a number of seconds",
+            "give one from 0.1 to 3600 (default 30)",
+        ) from None
+    return seconds
+
+
 @dataclass(frozen=True)
 class Smtp:
     host: str
@@ -86,6 +114,8 @@ class Smtp:
     #: a login over an unencrypted connection is allowed (ECOMOPS_SMTP_INSECURE=1)
     insecure: bool = False
     cafile: str | None = None
+    #: seconds for a connection, a greeting and each reply (``[network] timeout``)
+    timeout: float = NETWORK_TIMEOUT_S
 
     @property
     def encrypted(self) -> bool:
@@ -129,7 +159,18 @@ def smtp_settings(environ=None) -> Smtp | None:
         env.get("ECOMOPS_SMTP_INSECURE", section.get("insecure", False)), "ECOMOPS_SMTP_INSECURE"
     )
     cafile = env.get("ECOMOPS_SMTP_CAFILE") or section.get("cafile") or None
-    return Smtp(host, port, user, sender, starttls, password, tls, insecure, cafile)
+    return Smtp(
+        host,
+        port,
+        user,
+        sender,
+        starttls,
+        password,
+        tls,
+        insecure,
+        cafile,
+        timeout=network_timeout(environ),
+    )
 
 
 def send_plans_by_default(environ=None) -> bool:
@@ -177,6 +218,8 @@ class Webhook:
     url: str = field(repr=False)
     kind: str
     secret: str | None = field(default=None, repr=False)
+    #: seconds for the whole exchange: connection, request and answer (``[network] timeout``)
+    timeout: float = NETWORK_TIMEOUT_S
 
     def describe(self) -> str:
         """The robot as messages name it: scheme, host and kind, never the key."""
@@ -223,7 +266,7 @@ def webhook_settings(environ=None) -> Webhook | None:
             "use wecom, dingtalk or feishu",
         )
     secret = env.get("ECOMOPS_WEBHOOK_SECRET") or section.get("secret") or None
-    return Webhook(url, kind, secret)
+    return Webhook(url, kind, secret, timeout=network_timeout(environ))
 
 
 #: the largest message ``plan collect`` reads (``[imap] max_bytes``, ECOMOPS_IMAP_MAX_BYTES)
@@ -254,6 +297,8 @@ class Imap:
     insecure: bool = False
     cafile: str | None = None
     max_bytes: int = IMAP_MAX_BYTES
+    #: seconds for a connection, a greeting and each reply (``[network] timeout``)
+    timeout: float = NETWORK_TIMEOUT_S
 
     @property
     def encrypted(self) -> bool:
@@ -303,4 +348,5 @@ def imap_settings(environ=None) -> Imap | None:
         insecure=insecure,
         cafile=env.get("ECOMOPS_IMAP_CAFILE") or section.get("cafile") or None,
         max_bytes=max_bytes,
+        timeout=network_timeout(environ),
     )

@@ -182,8 +182,19 @@ def make_engine(target: Target) -> Engine:
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine, read_only=target.read_only)
     else:
+        # a server that does not answer costs [network] timeout, not libpq's forever (a URL's
+        # own ?connect_timeout= stays); libpq counts whole seconds, at least 2
+        args: dict = {}
+        if "connect_timeout" not in target.url.query:
+            from math import ceil
+
+            from ecomops.config import network_timeout
+
+            args["connect_timeout"] = max(2, ceil(network_timeout()))
         # no hstore columns here: skip psycopg2's hstore lookup on connect (one catalog query)
-        engine = create_engine(target.url, pool_pre_ping=False, use_native_hstore=False)
+        engine = create_engine(
+            target.url, pool_pre_ping=False, use_native_hstore=False, connect_args=args
+        )
     from ecomops.db.limits import guard
 
     guard(engine)  # the same text limits on both backends

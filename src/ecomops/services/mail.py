@@ -1,16 +1,21 @@
-"""Sending mail through the configured SMTP server (smtplib)."""
+"""Sending mail through the configured SMTP server (smtplib), each of its replies whole within
+``[network] timeout`` (:mod:`ecomops.net`)."""
 
 from __future__ import annotations
 
 import smtplib
+import socket
 import ssl
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
+from typing import Any
 
 from ecomops.config import Smtp
 from ecomops.errors import EcomopsError
+from ecomops.net import Exchange, NetworkLimit, reader
 
-TIMEOUT_S = 15
+#: the most one reply of the server may hold (a greeting or an EHLO list is under 1 KB)
+REPLY_MAX = 64 * 1024
 
 
 class MailError(EcomopsError):
@@ -31,8 +36,45 @@ def tls_context(
         ) from None
 
 
+class _Client(smtplib.SMTP):
+    """smtplib's client with each reply (the greeting too) whole within ``exchange.seconds``
+    and at most ``exchange.max_bytes`` long, however slowly it trickles in."""
+
+    def __init__(self, host: str, port: int, *, exchange: Exchange, **kw: Any) -> None:
+        self.exchange = exchange
+        self._reading: socket.socket | None = None
+        try:  # connects and reads the greeting
+            super().__init__(host, port, timeout=exchange.seconds, **kw)
+        except BaseException:  # a stop too: closed at once
+            self.close()
+            raise
+
+    def getreply(self) -> tuple[int, bytes]:
+        self.exchange.start()
+        sock = self.sock
+        if sock is not None and (self.file is None or self._reading is not sock):
+            self.file = reader(sock, self.exchange)  # new, or after STARTTLS
+            self._reading = sock
+        return super().getreply()
+
+
+class _SSLClient(_Client, smtplib.SMTP_SSL):
+    """:class:`_Client` over implicit TLS."""
+
+
+def _said(code: int, text: bytes | str, password: str | None) -> str:
+    """The server's reply as one short line, never with the password in it."""
+    said = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    said = " ".join(f"{code} {said}".split())
+    if password:
+        said = said.replace(password, "***")
+    return said if len(said) <= 160 else said[:159] + "…"
+
+
 def send(settings: Smtp, *, to: str, to_name: str, subject: str, body: str) -> str:
-    """Send one plain-text message; return its Message-ID."""
+    """Send one plain-text message; return its Message-ID. A greeting or reply that does not
+    arrive whole within ``settings.timeout`` is :class:`MailError`, and so is a server that
+    refuses more connections (4xx: try again later), told apart from a refused login."""
     msg = EmailMessage()
     msg["From"] = settings.sender
     msg["To"] = formataddr((to_name, to))
@@ -49,32 +91,63 @@ def send(settings: Smtp, *, to: str, to_name: str, subject: str, body: str) -> s
             "(ECOMOPS_SMTP_TLS=1, port 465); ECOMOPS_SMTP_INSECURE=1 allows it",
         )
     context = tls_context(settings.cafile, "ECOMOPS_SMTP_CAFILE", MailError)
+    exchange = Exchange(settings.timeout, REPLY_MAX)
+    smtp: _Client | None = None
     try:
-        smtp: smtplib.SMTP
         if settings.tls:
-            smtp = smtplib.SMTP_SSL(
-                settings.host, settings.port, timeout=TIMEOUT_S, context=context
-            )
+            smtp = _SSLClient(settings.host, settings.port, exchange=exchange, context=context)
         else:
-            smtp = smtplib.SMTP(settings.host, settings.port, timeout=TIMEOUT_S)
-        with smtp:
-            if settings.starttls:
-                smtp.starttls(context=context)
-            if login:
-                assert settings.user and settings.password
-                smtp.login(settings.user, settings.password)
-            smtp.send_message(msg)
-    except smtplib.SMTPAuthenticationError:
+            smtp = _Client(settings.host, settings.port, exchange=exchange)
+        if settings.starttls:
+            smtp.starttls(context=context)
+        if login:
+            assert settings.user and settings.password
+            smtp.login(settings.user, settings.password)
+        smtp.send_message(msg)
+        try:  # taken: QUIT, not waiting for its reply (a slow one must not undo the send)
+            smtp.putcmd("quit")
+        except OSError:
+            pass
+    except NetworkLimit as exc:
         raise MailError(
-            f"the SMTP server {where} refused the login for {settings.user}",
+            f"the SMTP server {where} {exc}",
+            "[network] timeout (ECOMOPS_NETWORK_TIMEOUT) sets the time a reply may take",
+        ) from None
+    except (smtplib.SMTPConnectError, smtplib.SMTPAuthenticationError) as exc:
+        said = _said(exc.smtp_code, exc.smtp_error, settings.password)
+        if 400 <= exc.smtp_code < 500:
+            raise MailError(
+                f"the SMTP server {where} refused more connections (try again later): {said}",
+                "the message is tried again on the next run",
+            ) from None
+        if isinstance(exc, smtplib.SMTPConnectError):
+            raise MailError(f"the SMTP server {where} refused the connection: {said}") from None
+        raise MailError(
+            f"the SMTP server {where} refused the login for {settings.user} (check user and "
+            f"password): {said}",
             "check ECOMOPS_SMTP_USER and ECOMOPS_SMTP_PASSWORD",
         ) from None
+    except smtplib.SMTPResponseException as exc:
+        said = _said(exc.smtp_code, exc.smtp_error, settings.password)
+        if exc.smtp_code == 421:
+            raise MailError(
+                f"the SMTP server {where} refused more connections (try again later): {said}",
+                "the message is tried again on the next run",
+            ) from None
+        raise MailError(f"the SMTP server {where} refused the message: {said}") from None
+    except smtplib.SMTPServerDisconnected as exc:
+        said = _said(0, str(exc), settings.password).removeprefix("0 ")
+        raise MailError(f"the SMTP server {where} closed the connection: {said}") from None
     except smtplib.SMTPException as exc:
-        raise MailError(f"the SMTP server {where} refused the message: {exc}") from None
+        said = _said(0, str(exc), settings.password).removeprefix("0 ")
+        raise MailError(f"the SMTP server {where} refused the message: {said}") from None
     except (TimeoutError, OSError, ssl.SSLError) as exc:
         detail = exc.strerror or str(exc) if isinstance(exc, OSError) else str(exc)
         raise MailError(
             f"cannot reach the SMTP server {where}: {detail}",
             "check ECOMOPS_SMTP_HOST and ECOMOPS_SMTP_PORT",
         ) from None
+    finally:  # at once, whatever happened (a stop too): nothing more is awaited
+        if smtp is not None:
+            smtp.close()
     return msg["Message-ID"]

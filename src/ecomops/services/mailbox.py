@@ -9,12 +9,15 @@ Message-ID. A message the tool cannot use is listed with the reason and left as 
 from __future__ import annotations
 
 import imaplib
+import io
 import re
+import socket
 import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -25,6 +28,7 @@ from ecomops.db import schema
 from ecomops.db.session import Session
 from ecomops.errors import EcomopsError
 from ecomops.identity import Actor
+from ecomops.net import Exchange, NetworkLimit, TooLarge, TooSlow, reader
 from ecomops.services.handbook import current
 from ecomops.services.people import Person, person_of
 from ecomops.services.permissions import require_department_job
@@ -33,15 +37,18 @@ from ecomops.views import CollectedOut, CollectOut, SkippedMailOut
 
 PL = schema.plan
 ST = schema.staff
-TIMEOUT_S = 30
 #: UIDs per FETCH command
 CHUNK = 200
+#: the most of a message's header fields that is read (a header cut there is not used)
+HEADER_MAX = 16 * 1024
 #: what is read of every message: who, what, which (never its body, nor its other headers)
 #: (and what the receiving server says of the sender: Authentication-Results)
 FIELDS = (
     "(UID INTERNALDATE RFC822.SIZE "
-    "BODY.PEEK[HEADER.FIELDS (FROM SUBJECT MESSAGE-ID AUTHENTICATION-RESULTS)])"
+    f"BODY.PEEK[HEADER.FIELDS (FROM SUBJECT MESSAGE-ID AUTHENTICATION-RESULTS)]<0.{HEADER_MAX}>)"
 )
+#: the longest line of a reply read (imaplib's own limit)
+LINE_MAX = 1_000_000
 
 
 class MailboxError(EcomopsError):
@@ -104,12 +111,98 @@ def _responses(data: list) -> list[tuple[bytes, bytes | None]]:
     return [(meta, literal) for meta, literal in out]
 
 
+class _Client(imaplib.IMAP4):
+    """imaplib's client with every reply bounded (:mod:`ecomops.net`): the greeting, and the
+    whole reply to each command, arrive within ``exchange.seconds`` and hold at most
+    ``exchange.max_bytes``; a literal larger than ``literal_max`` (what the command asked for
+    at most) is refused before a byte of it is read, whatever size the server announced for
+    the message."""
+
+    def __init__(self, host: str, port: int, *, exchange: Exchange, literal_max: int, **kw):
+        self.exchange = exchange
+        self.literal_max = literal_max
+        self._timed_file: io.BufferedReader | None = None
+        self._reading: socket.socket | None = None
+        super().__init__(host, port, timeout=exchange.seconds, **kw)
+
+    def open(self, *args: Any, **kw: Any) -> None:
+        super().open(*args, **kw)
+        self.exchange.start()  # the greeting
+
+    def send(self, data) -> None:
+        self.exchange.start()  # each command's reply
+        super().send(data)
+
+    def _reader(self) -> io.BufferedReader:
+        """The timed file of the connection's socket (a new one after STARTTLS: what the
+        server sent before TLS and was not read yet is dropped, as it must be)."""
+        if self._timed_file is None or self._reading is not self.sock:
+            self._timed_file = reader(self.sock, self.exchange)
+            self._reading = self.sock
+        return self._timed_file
+
+    def readline(self) -> bytes:
+        line = self._reader().readline(LINE_MAX + 1)
+        if len(line) > LINE_MAX:
+            raise TooLarge(f"sent a line of more than {LINE_MAX:,} bytes")
+        return line
+
+    def read(self, size: int) -> bytes:
+        if size > self.literal_max:
+            raise TooLarge(
+                f"sent {size:,} bytes in one piece where at most {self.literal_max:,} were "
+                "asked for"
+            )
+        return self._reader().read(size)
+
+    def close_now(self) -> None:
+        """Close the connection without a word to the server (it may be in mid-reply, and a
+        stopped command must not wait for it)."""
+        try:
+            if self._timed_file is not None:
+                self._timed_file.close()
+            self.shutdown()
+        except (OSError, ValueError):
+            pass
+
+
+class _SSLClient(_Client, imaplib.IMAP4_SSL):
+    """:class:`_Client` over implicit TLS."""
+
+
+def _shown(data: object, limit: int = 160) -> str:
+    """What a server said, as one short line of text (its bytes decoded, cut at ``limit``)."""
+    if isinstance(data, bytes | bytearray):
+        text = bytes(data).decode("utf-8", errors="replace")
+    elif isinstance(data, list | tuple):
+        text = " ".join(_shown(d, limit) for d in data if d is not None)
+    else:
+        text = str(data)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+#: a server's way of saying it has too many connections (RFC 5530's codes; Dovecot: "[LIMIT]
+#: Maximum number of connections from user+IP exceeded")
+_BUSY = re.compile(
+    r"\[(LIMIT|UNAVAILABLE|INUSE|SYS/TEMP)\]|maximum number of connections|too many connections",
+    re.IGNORECASE,
+)
+
+
+def _refused_more(where: str, said: str) -> MailboxError:
+    return MailboxError(
+        f"the IMAP server {where} refused more connections (try again later): {said}",
+        "it limits the connections of one user from one address; the next run will do",
+    )
+
+
 @dataclass
 class Mailbox:
     """An open connection to the configured folder (read-only until :meth:`move`)."""
 
     settings: Imap
-    conn: imaplib.IMAP4
+    conn: _Client
     capabilities: frozenset[str] = field(default_factory=frozenset)
 
     @property
@@ -119,49 +212,85 @@ class Mailbox:
 
     def _ok(self, typ: str, data: list, doing: str) -> list:
         if typ != "OK":
-            detail = b" ".join(d for d in data if isinstance(d, bytes)).decode(errors="replace")
             raise MailboxError(
-                f"the IMAP server {self.settings.describe()} refused to {doing}: {detail}"
+                f"the IMAP server {self.settings.describe()} refused to {doing}: {_shown(data)}"
             )
         return data
+
+    def _malformed(self, what: str, data: object = None) -> MailboxError:
+        said = "" if data is None else f": {_shown(data)!r}"
+        return MailboxError(
+            f"the IMAP server {self.settings.describe()} sent {what}{said}",
+            "nothing was recorded; the server is not answering as IMAP servers do",
+        )
 
     def uids(self, since: date | None) -> list[int]:
         """The UIDs of the folder's messages (received on or after ``since``)."""
         args = ("SINCE", mailplan.imap_date(since)) if since else ("ALL",)
         with _errors(self.settings):
             data = self._ok(*self.conn.uid("SEARCH", *args), "search the mailbox")
-        return sorted(int(u) for u in (data[0] or b"").split())
+        words = b" ".join(d for d in data if isinstance(d, bytes)).split()
+        if not all(w.isdigit() for w in words):
+            raise self._malformed("a SEARCH reply that is not a list of message numbers", data)
+        return sorted({int(u) for u in words})
 
     def envelopes(self, since: date | None) -> list[Envelope]:
         """Every message's UID, received time, size, and its From, Subject and Message-ID
-        headers (never its body)."""
+        headers (never its body). A message gone since the search is left out; a reply that
+        lacks what was asked of a message is :class:`MailboxError`."""
         uids = self.uids(since)
         out: list[Envelope] = []
         for i in range(0, len(uids), CHUNK):
-            ids = ",".join(str(u) for u in uids[i : i + CHUNK])
+            asked = uids[i : i + CHUNK]
+            ids = ",".join(str(u) for u in asked)
             with _errors(self.settings):
                 data = self._ok(
                     *self.conn.uid("FETCH", ids, FIELDS),
                     "read the messages",
                 )
+            wanted = set(asked)
+            parts: dict[int, dict[str, bytes]] = {}
             for meta, literal in _responses(data):
-                uid, when, size = _UID.search(meta), _DATE.search(meta), _SIZE.search(meta)
-                if not (uid and when and size):
-                    continue
-                out.append(
-                    Envelope(
-                        int(uid.group(1)),
-                        mailplan.parse_internaldate(when.group(1).decode()),
-                        int(size.group(1)),
-                        literal or b"",
+                uid = _UID.search(meta)
+                if uid is None or int(uid.group(1)) not in wanted:
+                    continue  # unsolicited (another client changed a flag): not ours
+                found = parts.setdefault(int(uid.group(1)), {})
+                when, size = _DATE.search(meta), _SIZE.search(meta)
+                if when:
+                    found["date"] = when.group(1)
+                if size:
+                    found["size"] = size.group(1)
+                if literal is not None:
+                    found["header"] = literal
+            for uid_, found in parts.items():  # the same message in more than one response too
+                if "date" not in found or "size" not in found:
+                    raise self._malformed(
+                        f"a FETCH reply without the received time or size of message {uid_}"
                     )
+                try:
+                    received = mailplan.parse_internaldate(found["date"].decode("ascii"))
+                except (ValueError, UnicodeDecodeError):
+                    raise self._malformed(
+                        f"a received time (INTERNALDATE) that is not a date for message {uid_}",
+                        found["date"],
+                    ) from None
+                out.append(
+                    Envelope(uid_, received, int(found["size"]), found.get("header", b""))
                 )
         return sorted(out, key=lambda e: (e.received, e.uid))
 
     def body(self, uid: int) -> bytes:
-        """The whole message ``uid`` (BODY.PEEK: it stays unread)."""
+        """The message ``uid`` (BODY.PEEK: it stays unread), at most ``max_bytes`` + 1 of it
+        whatever size the server gave (more than ``max_bytes``: too big)."""
+        most = self.settings.max_bytes + 1
         with _errors(self.settings):
-            data = self._ok(*self.conn.uid("FETCH", str(uid), "(BODY.PEEK[])"), "read a message")
+            self.conn.literal_max = most
+            try:
+                data = self._ok(
+                    *self.conn.uid("FETCH", str(uid), f"(BODY.PEEK[]<0.{most}>)"), "read a message"
+                )
+            finally:
+                self.conn.literal_max = HEADER_MAX
         for _meta, literal in _responses(data):
             if literal is not None:
                 return literal
@@ -195,14 +324,37 @@ class Mailbox:
 def _errors(settings: Imap) -> Iterator[None]:
     """A network or protocol failure as one line."""
     where = settings.describe()
+
+    def said(exc: BaseException) -> str:
+        text = _shown(exc.args[0] if len(exc.args) == 1 else str(exc))  # imaplib's are bytes
+        return text.replace(settings.password, "***") if settings.password else text
+
     try:
         yield
     except MailboxError:
         raise
+    except TooSlow as exc:
+        raise MailboxError(
+            f"the IMAP server {where} {exc}",
+            "[network] timeout (ECOMOPS_NETWORK_TIMEOUT) sets the time a reply may take",
+        ) from None
+    except NetworkLimit as exc:
+        raise MailboxError(
+            f"the IMAP server {where} {exc}",
+            "no message larger than [imap] max_bytes (ECOMOPS_IMAP_MAX_BYTES) is read",
+        ) from None
     except imaplib.IMAP4.abort as exc:
-        raise MailboxError(f"the IMAP server {where} closed the connection: {exc}") from None
+        if _BUSY.search(said(exc)):
+            raise _refused_more(where, said(exc)) from None
+        if "unexpected" in str(exc) or "unterminated" in str(exc):
+            raise MailboxError(
+                f"the IMAP server {where} sent a reply this tool cannot read: {said(exc)}"
+            ) from None
+        raise MailboxError(f"the IMAP server {where} closed the connection: {said(exc)}") from None
     except imaplib.IMAP4.error as exc:
-        raise MailboxError(f"the IMAP server {where} refused: {exc}") from None
+        if _BUSY.search(said(exc)):
+            raise _refused_more(where, said(exc)) from None
+        raise MailboxError(f"the IMAP server {where} refused: {said(exc)}") from None
     except ssl.SSLError as exc:
         detail = (
             f"certificate verify failed: {exc.verify_message}"
@@ -218,13 +370,20 @@ def _errors(settings: Imap) -> Iterator[None]:
             f"cannot reach the IMAP server {where}: {exc.strerror or exc}",
             "check ECOMOPS_IMAP_HOST and ECOMOPS_IMAP_PORT",
         ) from None
+    except (ValueError, UnicodeError) as exc:  # imaplib decoding a reply that is not ASCII
+        raise MailboxError(
+            f"the IMAP server {where} sent a reply this tool cannot read: {said(exc)}"
+        ) from None
 
 
 @contextmanager
 def open_mailbox(settings: Imap) -> Iterator[Mailbox]:
     """Log into the mailbox ``settings`` name and open its folder read-only (EXAMINE: no
-    message is marked read); logged out when the block ends. The password goes only over an
-    encrypted connection, unless ``settings.insecure``."""
+    message is marked read); logged out when the block ends, or closed at once when it ends
+    in an error (or a stop). The password goes only over an encrypted connection, unless
+    ``settings.insecure``. Each reply of the server arrives whole within
+    ``settings.timeout`` or the connection is given up; nothing it sends is read past the
+    limits (:class:`_Client`)."""
     where = settings.describe()
     if not settings.user or not settings.password:
         raise MailboxError(
@@ -242,14 +401,21 @@ def open_mailbox(settings: Imap) -> Iterator[Mailbox]:
         from ecomops.services.mail import tls_context
 
         context = tls_context(settings.cafile, "ECOMOPS_IMAP_CAFILE", MailboxError)
+    # a reply: the largest message, or a FETCH of CHUNK headers, and room for the lines
+    most = max(settings.max_bytes + 1, CHUNK * HEADER_MAX) + (1 << 20)
+    exchange = Exchange(settings.timeout, most)
     with _errors(settings):
-        conn: imaplib.IMAP4
+        conn: _Client
         if settings.tls:
-            conn = imaplib.IMAP4_SSL(
-                settings.host, settings.port, ssl_context=context, timeout=TIMEOUT_S
+            conn = _SSLClient(
+                settings.host,
+                settings.port,
+                exchange=exchange,
+                literal_max=HEADER_MAX,
+                ssl_context=context,
             )
         else:
-            conn = imaplib.IMAP4(settings.host, settings.port, timeout=TIMEOUT_S)
+            conn = _Client(settings.host, settings.port, exchange=exchange, literal_max=HEADER_MAX)
     try:
         with _errors(settings):
             if settings.starttls:
@@ -261,9 +427,12 @@ def open_mailbox(settings: Imap) -> Iterator[Mailbox]:
                 conn.starttls(ssl_context=context)
             try:
                 conn.login(settings.user, settings.password)
-            except imaplib.IMAP4.error:
+            except imaplib.IMAP4.error as exc:
+                if _BUSY.search(str(exc)) or isinstance(exc, imaplib.IMAP4.abort):
+                    raise  # too many connections, or the connection lost: not the password
                 raise MailboxError(
-                    f"the IMAP server {where} refused the login for {settings.user}",
+                    f"the IMAP server {where} refused the login for {settings.user} (check user "
+                    "and password)",
                     "check ECOMOPS_IMAP_USER and ECOMOPS_IMAP_PASSWORD",
                 ) from None
             typ, caps = conn.capability()
@@ -277,11 +446,15 @@ def open_mailbox(settings: Imap) -> Iterator[Mailbox]:
                     "check ECOMOPS_IMAP_FOLDER (default INBOX)",
                 )
         yield Mailbox(settings, conn, capabilities)
+    except BaseException:
+        conn.close_now()
+        raise
+    try:
+        conn.logout()  # within the timeout, as every reply
+    except (imaplib.IMAP4.error, OSError, NetworkLimit):
+        pass
     finally:
-        try:
-            conn.logout()
-        except (imaplib.IMAP4.error, OSError):
-            pass
+        conn.close_now()
 
 
 # --- recording the plans ---------------------------------------------------------------------
@@ -367,6 +540,9 @@ def collect(
                     )
                 )
 
+            if len(e.header) >= HEADER_MAX:  # cut where it was read: who sent it is unsure
+                skip(f"its header is more than {HEADER_MAX:,} bytes long: not read")
+                continue
             known = given[e.uid]
             person = members.get(sender)
             owner = None if known is None else recorded_before.get(known, seen.get(known))
@@ -393,7 +569,14 @@ def collect(
             if e.size > max_bytes:
                 skip(f"too big: {e.size} bytes, more than {max_bytes} ([imap] max_bytes)")
                 continue
-            letter = mailplan.read_message(mailbox.body(e.uid))
+            raw = mailbox.body(e.uid)
+            if len(raw) > max_bytes:  # the server gave a smaller size than it has
+                skip(
+                    f"too big: more than {max_bytes} bytes ([imap] max_bytes), though the server "
+                    f"gave its size as {e.size}"
+                )
+                continue
+            letter = mailplan.read_message(raw)
             mid = letter.message_id
             if known is None:
                 owner = seen[mid] if mid in seen else _recorded_ids(session, [mid]).get(mid)

@@ -21,11 +21,14 @@ already names them) and is claimed again only once the roster gives them an addr
 
 Sent-then-crash: a run killed between a send and its record leaves the row ``sending``; it is
 sent again once the lease is over (at least once, never lost). The window is one message wide.
+A run stopped (SIGTERM, Ctrl-C) in the middle of a send leaves that message ``sending`` the same
+way (it may have gone), and hands the messages it had not begun back as ``failed`` ("the run
+was stopped before sending it"), for the next run to send.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -327,13 +330,14 @@ def _send(message: rules.Message, channels: Channels, at: datetime) -> str | Non
         return str(exc)[:_ERROR_MAX]
 
 
-def _record(database: Database, message: rules.Message, error: str | None) -> None:
-    """Record how one message went: its reminders ``sent``, or ``failed`` with the error."""
+def _record(database: Database, reminders: Iterable[rules.Reminder], error: str | None) -> None:
+    """Record how the message carrying ``reminders`` went: ``sent``, or ``failed`` with the
+    error."""
     with database.session(write=True) as s:
         at = real_now(s)
         s.connection().execute(
             update(RM)
-            .where(RM.c.key.in_([r.key for r in message.reminders]), RM.c.status == "sending")
+            .where(RM.c.key.in_([r.key for r in reminders]), RM.c.status == "sending")
             .values(
                 status="failed" if error else "sent",
                 last_at=at,
@@ -341,6 +345,16 @@ def _record(database: Database, message: rules.Message, error: str | None) -> No
                 error=error,
             )
         )
+
+
+STOPPED = "the run was stopped before sending it"
+
+
+def _release(database: Database, messages: list[rules.Message]) -> None:
+    """Hand back the claims of ``messages``, never begun by a run that is stopping, as
+    ``failed``: the next run sends them, without waiting for the lease."""
+    if messages:
+        _record(database, [r for m in messages for r in m.reminders], STOPPED)
 
 
 def remind(
@@ -386,9 +400,14 @@ def remind(
         claimed, attempts, already, busy, skipped = _claim(s, due, channels, stamp)
     rows: list[ReminderOut] = []
     sent = failed = 0
-    for message in rules.bundle(claimed, lang):
-        error = _send(message, channels, stamp)
-        _record(database, message, error)
+    messages = rules.bundle(claimed, lang)
+    for i, message in enumerate(messages):
+        try:
+            error = _send(message, channels, stamp)
+            _record(database, message.reminders, error)
+        except BaseException:  # stopped in mid-send: this one may have gone, the rest not
+            _release(database, messages[i + 1 :])
+            raise
         if error:
             failed += 1
         else:

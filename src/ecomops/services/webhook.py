@@ -12,9 +12,11 @@ Each robot takes a JSON text message of its own shape, POSTed to the webhook URL
   key="{timestamp}\\n{secret}", msg="")); answers ``{"code": 0, …}`` (older robots:
   ``{"StatusCode": 0, …}``).
 
-Any other answer, an HTTP error or no answer is a failed send (:class:`WebhookError`). The
-URL (which carries the robot's key) and the secret never appear in a message: the robot is
-named by its host and kind.
+Any other answer, an HTTP error, a redirect (never followed: the key would go to wherever it
+points), or no whole answer within ``[network] timeout`` is a failed send
+(:class:`WebhookError`); at most :data:`ANSWER_MAX` bytes of an answer are read. The URL (which
+carries the robot's key) and the secret never appear in a message, nor in what a robot's
+answer is quoted of: the robot is named by its host and kind.
 """
 
 from __future__ import annotations
@@ -22,17 +24,36 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import http.client
+import io
 import json
+import socket
 import ssl
 import urllib.error
 import urllib.request
 from datetime import datetime
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from functools import partial
+from typing import Any
+from urllib.parse import (
+    quote,
+    quote_plus,
+    unquote,
+    unquote_plus,
+    urlencode,
+    urlsplit,
+    urlunsplit,
+)
 
 from ecomops.config import Webhook
 from ecomops.errors import EcomopsError
+from ecomops.net import Exchange, NetworkLimit, reader
 
-TIMEOUT_S = 15
+#: the most of a robot's answer that is read (its JSON is a few dozen bytes)
+ANSWER_MAX = 64 * 1024
+#: the most of the whole reply: status line, headers and answer
+REPLY_MAX = 1024 * 1024
+#: the most of what a robot said that an error quotes
+QUOTE_MAX = 200
 #: the most a text may hold, in UTF-8 bytes (WeCom documents 2,048; the others allow more,
 #: 20 KB a request for DingTalk and Feishu: a group message is kept well inside it)
 LIMITS = {"wecom": 2048, "dingtalk": 4000, "feishu": 4000}
@@ -88,18 +109,118 @@ def request_of(hook: Webhook, text: str, at: datetime) -> tuple[str, dict]:
     return url, body
 
 
-def _hide(text: str, hook: Webhook) -> str:
-    """``text`` without the URL's key or the secret, should a library have quoted them."""
-    parts = urlsplit(hook.url)
-    for secret in (hook.url, parts.query, parts.path, hook.secret):
-        if secret and len(secret) > 1:
-            text = text.replace(secret, "***")
+def _secrets(hook: Webhook, url: str) -> list[str]:
+    """What must never be shown: the URLs, every value of their queries (WeCom's ``key``,
+    DingTalk's ``access_token``, the signature), the path's key (Feishu's last segment, any
+    segment with a digit in it) and the secret, as written and URL-encoded; longest first."""
+    found: set[str] = {hook.url, url}
+    if hook.secret:
+        found.add(hook.secret)
+    for address in (hook.url, url):
+        parts = urlsplit(address)
+        found.update((parts.query, parts.path))
+        for pair in parts.query.split("&"):
+            value = pair.partition("=")[2]
+            found.update((value, unquote_plus(value)))
+        segments = [p for p in parts.path.split("/") if p]
+        found.update(p for p in segments if len(p) >= 8 and any(c.isdigit() for c in p))
+        if segments and len(segments[-1]) >= 8:
+            found.add(segments[-1])
+    found |= {quote(x, safe="") for x in found} | {quote_plus(x) for x in found}
+    return sorted((x for x in found if len(x) >= 4), key=len, reverse=True)
+
+
+def _hide(text: str, hook: Webhook, url: str | None = None) -> str:
+    """``text`` without the URL's key or the secret, should a library or the robot have quoted
+    them."""
+    for secret in _secrets(hook, url or hook.url):
+        text = text.replace(secret, "***")
     return text
+
+
+def _quoted(said: object, hook: Webhook, url: str) -> str:
+    """What a robot said, as an error may quote it: masked (its percent-escapes decoded too),
+    then one line, cut short."""
+    text = _hide(unquote(_hide(str(said), hook, url)), hook, url)
+    text = " ".join(text.split())
+    return text if len(text) <= QUOTE_MAX else text[: QUOTE_MAX - 1] + "…"
+
+
+class _Socket:
+    """A connected socket whose sends and response keep to the exchange's deadline (the
+    response is read through :func:`ecomops.net.reader`)."""
+
+    def __init__(self, sock: socket.socket, exchange: Exchange) -> None:
+        self._sock = sock
+        self._exchange = exchange
+
+    def makefile(self, *_args: Any, **_kw: Any) -> io.BufferedReader:
+        return reader(self._sock, self._exchange)
+
+    def sendall(self, data: Any) -> None:
+        self._sock.settimeout(self._exchange.remaining())  # for the whole send
+        self._sock.sendall(data)
+
+    def close(self) -> None:
+        self._sock.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sock, name)
+
+
+class _Connection(http.client.HTTPConnection):
+    """An HTTP connection whose connecting, request and whole response fit in the exchange's
+    time, and whose response holds at most its bytes."""
+
+    def __init__(self, host: str, *, exchange: Exchange, **kw: Any) -> None:
+        super().__init__(host, **kw)
+        self.exchange = exchange
+        self._create_connection = self._connect_within
+
+    def _connect_within(self, address, _timeout=None, source_address=None) -> socket.socket:
+        sock = socket.create_connection(address, self.exchange.remaining(), source_address)
+        sock.settimeout(self.exchange.remaining())  # the TLS handshake, if any
+        return sock
+
+    def connect(self) -> None:
+        super().connect()
+        self.sock = _Socket(self.sock, self.exchange)
+
+
+class _TLSConnection(_Connection, http.client.HTTPSConnection):
+    """:class:`_Connection` over TLS (the system's certificate authorities)."""
+
+
+class _HTTP(urllib.request.HTTPHandler):
+    def __init__(self, exchange: Exchange) -> None:
+        super().__init__()
+        self.exchange = exchange
+
+    def http_open(self, req):
+        return self.do_open(partial(_Connection, exchange=self.exchange), req)
+
+
+class _HTTPS(urllib.request.HTTPSHandler):
+    def __init__(self, exchange: Exchange) -> None:
+        super().__init__()
+        self.exchange = exchange
+
+    def https_open(self, req):
+        return self.do_open(partial(_TLSConnection, exchange=self.exchange), req)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirect is not followed (urllib then raises it as an HTTP error): the URL carries
+    the robot's key, and the message would go wherever the answer points."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
 
 
 def post(hook: Webhook, text: str, *, at: datetime) -> None:
     """Post ``text`` to the robot, signed at ``at`` (the real time); raise
-    :class:`WebhookError` unless it answers that it took the message."""
+    :class:`WebhookError` unless it answers, whole within ``hook.timeout``, that it took the
+    message."""
     where = hook.describe()
     url, body = request_of(hook, text, at)
     data = json.dumps(body, ensure_ascii=False).encode("utf-8")
@@ -109,19 +230,36 @@ def post(hook: Webhook, text: str, *, at: datetime) -> None:
         method="POST",
         headers={"Content-Type": "application/json; charset=utf-8"},
     )
+    exchange = Exchange(hook.timeout, REPLY_MAX)
+    opener = urllib.request.build_opener(_NoRedirect, _HTTP(exchange), _HTTPS(exchange))
     try:  # urllib verifies the robot's certificate against the system's authorities
-        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:
-            raw = response.read(1 << 20)
+        with opener.open(request, timeout=hook.timeout) as response:
+            raw = response.read(ANSWER_MAX + 1)
     except urllib.error.HTTPError as exc:
+        exc.close()
+        if 300 <= exc.code < 400:
+            raise WebhookError(
+                f"the robot at {where} answered HTTP {exc.code}, a redirect: not followed",
+                "check ECOMOPS_WEBHOOK_URL (copy the robot's address again)",
+            ) from None
         raise WebhookError(
-            _hide(f"the robot at {where} answered HTTP {exc.code} {exc.reason}", hook)
+            f"the robot at {where} answered HTTP {exc.code} {_quoted(exc.reason, hook, url)}"
         ) from None
-    except (urllib.error.URLError, TimeoutError, OSError, ssl.SSLError) as exc:
-        reason = getattr(exc, "reason", exc)
+    except NetworkLimit as exc:
         raise WebhookError(
-            _hide(f"cannot reach the robot at {where}: {reason}", hook),
+            f"the robot at {where} {exc}",
+            "[network] timeout (ECOMOPS_NETWORK_TIMEOUT) sets the time an answer may take",
+        ) from None
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ssl.SSLError) as exc:
+        reason = getattr(exc, "reason", None) or exc
+        raise WebhookError(
+            f"cannot reach the robot at {where}: {_quoted(reason, hook, url)}",
             "check ECOMOPS_WEBHOOK_URL",
         ) from None
+    if len(raw) > ANSWER_MAX:
+        raise WebhookError(
+            f"the robot at {where} gave an answer of more than {ANSWER_MAX // 1024} KB"
+        )
     try:
         answer = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
@@ -131,6 +269,5 @@ def post(hook: Webhook, text: str, *, at: datetime) -> None:
     code = answer.get("errcode", answer.get("code", answer.get("StatusCode")))
     if code != 0:
         detail = answer.get("errmsg") or answer.get("msg") or answer.get("StatusMessage") or ""
-        raise WebhookError(
-            _hide(f"the robot at {where} refused the message: {code} {detail}".rstrip(), hook)
-        )
+        said = _quoted(f"{code} {detail}".rstrip(), hook, url)
+        raise WebhookError(f"the robot at {where} refused the message: {said}")
