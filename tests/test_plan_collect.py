@@ -297,7 +297,7 @@ def test_since_and_move_to(dept, cli, imap):
 def test_copy_and_expunge_when_the_server_cannot_move(dept, imap):
     """The fallback for a server without MOVE: COPY, \\Deleted and UID EXPUNGE of those
     messages alone (a message someone else marked deleted stays)."""
-    from ecomops.config import imap_settings
+    from ecomops.config import load
     from ecomops.services.mailbox import open_mailbox
 
     for i in range(3):
@@ -307,7 +307,7 @@ def test_copy_and_expunge_when_the_server_cannot_move(dept, imap):
     with imap.client() as c:
         c.select("INBOX")
         c.uid("STORE", "3", "+FLAGS", r"(\Deleted)")
-    settings = imap_settings()
+    settings = load().imap
     assert settings is not None
     with open_mailbox(settings) as box:
         box.move([1, 2], "Done", use_move=False)

@@ -341,7 +341,7 @@ def test_each_robot_gets_its_own_body_and_signature(dept, cli, monkeypatch, kind
 
 
 def test_the_kind_is_told_by_the_robots_host():
-    from ecomops.config import webhook_settings
+    from ecomops.config import load
 
     env = {"ECOMOPS_CONFIG": "/nonexistent/config.toml"}
     for url, kind in [
@@ -349,7 +349,7 @@ def test_the_kind_is_told_by_the_robots_host():
         ("https://oapi.dingtalk.com/robot/send?access_token=x", "dingtalk"),
         ("https://open.feishu.cn/open-apis/bot/v2/hook/x", "feishu"),
     ]:
-        hook = webhook_settings({**env, "ECOMOPS_WEBHOOK_URL": url})
+        hook = load({**env, "ECOMOPS_WEBHOOK_URL": url}).webhook
         assert hook is not None and hook.kind == kind
         assert "x" not in hook.describe().split("//")[1].split(".")[0] or True
         assert "key=x" not in repr(hook) and "key=x" not in hook.describe()

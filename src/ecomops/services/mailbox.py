@@ -111,6 +111,8 @@ class Mailbox:
     settings: Imap
     conn: imaplib.IMAP4
     capabilities: frozenset[str] = field(default_factory=frozenset)
+    #: the messages in the folder when it was opened (None: the server did not say)
+    messages: int | None = None
 
     @property
     def name(self) -> str:
@@ -211,52 +213,74 @@ def _errors(settings: Imap) -> Iterator[None]:
         )
         raise MailboxError(
             f"no secure connection to the IMAP server {where}: {detail}",
-            "check ECOMOPS_IMAP_CAFILE (a company's certificate authority) or ECOMOPS_IMAP_TLS",
+            "check [imap] cafile (a company's certificate authority) or tls "
+            "(ECOMOPS_IMAP_CAFILE, _TLS)",
         ) from None
     except (TimeoutError, OSError) as exc:
         raise MailboxError(
             f"cannot reach the IMAP server {where}: {exc.strerror or exc}",
-            "check ECOMOPS_IMAP_HOST and ECOMOPS_IMAP_PORT",
+            "check [imap] host and port (ECOMOPS_IMAP_HOST, _PORT)",
         ) from None
 
 
+def _count(data: list) -> int | None:
+    """The number of messages a SELECT (EXAMINE) answered."""
+    try:
+        return int(data[0])
+    except (IndexError, TypeError, ValueError):
+        return None
+
+
+def check(settings: Imap, *, timeout: float) -> str:
+    """Connect, log in, open the folder read-only and log out: what :func:`open_mailbox`
+    does, and nothing else. Returns what was done; raises :class:`MailboxError`."""
+    how = "implicit TLS" if settings.tls else "STARTTLS" if settings.starttls else "no TLS"
+    with open_mailbox(settings, timeout=timeout) as box:
+        held = "" if box.messages is None else f", {box.messages} message(s)"
+    return (
+        f"connected to {settings.describe()} ({how}), logged in as {settings.user}, opened "
+        f"{settings.folder} read-only{held}; logged out"
+    )
+
+
 @contextmanager
-def open_mailbox(settings: Imap) -> Iterator[Mailbox]:
+def open_mailbox(settings: Imap, *, timeout: float = TIMEOUT_S) -> Iterator[Mailbox]:
     """Log into the mailbox ``settings`` name and open its folder read-only (EXAMINE: no
     message is marked read); logged out when the block ends. The password goes only over an
-    encrypted connection, unless ``settings.insecure``."""
+    encrypted connection, unless ``settings.insecure``. ``timeout``: seconds each network
+    operation may take."""
     where = settings.describe()
     if not settings.user or not settings.password:
         raise MailboxError(
             f"no login for the IMAP server {where}",
-            "set ECOMOPS_IMAP_USER and ECOMOPS_IMAP_PASSWORD (or user and password under [imap])",
+            "set user and password under [imap] (or ECOMOPS_IMAP_USER and _PASSWORD)",
         )
     if not settings.encrypted and not settings.insecure:
         raise MailboxError(
             f"refusing to send the IMAP password to {where} over an unencrypted connection",
-            "use STARTTLS (the default) or implicit TLS (ECOMOPS_IMAP_TLS=1, port 993); "
-            "ECOMOPS_IMAP_INSECURE=1 allows it",
+            "use STARTTLS (the default) or implicit TLS ([imap] tls = true, port 993); "
+            "insecure = true allows it (ECOMOPS_IMAP_TLS, _INSECURE)",
         )
     context: ssl.SSLContext | None = None
     if settings.encrypted:
         from ecomops.services.mail import tls_context
 
-        context = tls_context(settings.cafile, "ECOMOPS_IMAP_CAFILE", MailboxError)
+        context = tls_context(settings.cafile, "[imap] cafile (ECOMOPS_IMAP_CAFILE)", MailboxError)
     with _errors(settings):
         conn: imaplib.IMAP4
         if settings.tls:
             conn = imaplib.IMAP4_SSL(
-                settings.host, settings.port, ssl_context=context, timeout=TIMEOUT_S
+                settings.host, settings.port, ssl_context=context, timeout=timeout
             )
         else:
-            conn = imaplib.IMAP4(settings.host, settings.port, timeout=TIMEOUT_S)
+            conn = imaplib.IMAP4(settings.host, settings.port, timeout=timeout)
     try:
         with _errors(settings):
             if settings.starttls:
                 if "STARTTLS" not in conn.capabilities:
                     raise MailboxError(
                         f"the IMAP server {where} offers no STARTTLS",
-                        "use implicit TLS (ECOMOPS_IMAP_TLS=1, port 993)",
+                        "use implicit TLS ([imap] tls = true, port 993; ECOMOPS_IMAP_TLS=1)",
                     )
                 conn.starttls(ssl_context=context)
             try:
@@ -264,7 +288,7 @@ def open_mailbox(settings: Imap) -> Iterator[Mailbox]:
             except imaplib.IMAP4.error:
                 raise MailboxError(
                     f"the IMAP server {where} refused the login for {settings.user}",
-                    "check ECOMOPS_IMAP_USER and ECOMOPS_IMAP_PASSWORD",
+                    "check [imap] user and password (ECOMOPS_IMAP_USER, _PASSWORD)",
                 ) from None
             typ, caps = conn.capability()
             capabilities = frozenset(
@@ -274,9 +298,9 @@ def open_mailbox(settings: Imap) -> Iterator[Mailbox]:
             if typ != "OK":
                 raise MailboxError(
                     f"the mailbox {settings.user} has no folder {settings.folder!r}",
-                    "check ECOMOPS_IMAP_FOLDER (default INBOX)",
+                    "check [imap] folder (ECOMOPS_IMAP_FOLDER; default INBOX)",
                 )
-        yield Mailbox(settings, conn, capabilities)
+        yield Mailbox(settings, conn, capabilities, messages=_count(data))
     finally:
         try:
             conn.logout()
