@@ -326,25 +326,21 @@ def _toml(raw: Any) -> str:
 
 def mask_url(url: str) -> str:
     """``url`` with its password, and any key, token, secret or password in its query or in a
-    robot's ``/hook/`` path, shown as ``***``."""
+    robot's ``/hook/`` path, shown as ``***`` (the rest as written)."""
     import re
-    from urllib.parse import urlsplit, urlunsplit
 
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "***"
-    netloc = parts.netloc
-    if "@" in netloc:
-        login, host = netloc.rsplit("@", 1)
+    m = re.match(r"([A-Za-z][\w+.-]*://)([^/?#]*)(.*)", url, re.S)
+    head, rest = (m.group(1), m.group(3)) if m else ("", url)
+    authority = m.group(2) if m else ""
+    if "@" in authority:
+        login, host = authority.rsplit("@", 1)
         if ":" in login:
             login = login.split(":", 1)[0] + ":***"
-        netloc = f"{login}@{host}"
-    query = re.sub(
-        r"(?i)(^|&)((?:access_)?token|key|secret|sign|password)=[^&]*", r"\1\2=***", parts.query
-    )
-    path = re.sub(r"(/hook/)[^/]+", r"\1***", parts.path)
-    return urlunsplit(parts._replace(netloc=netloc, query=query, path=path))
+        authority = f"{login}@{host}"
+    rest = re.sub(r"(?i)([?&;](?:access_)?(?:token|key|secret|sign|password)=)[^&#;]*",
+                  r"\1***", rest)
+    rest = re.sub(r"(/hook/)[^/?#]+", r"\1***", rest)
+    return head + authority + rest
 
 
 # --- the file --------------------------------------------------------------------------------

@@ -50,9 +50,11 @@ def show(
     database_url: UrlOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Every setting in force, its value (passwords, secrets and keys masked) and where it
-    came from: default, file (config.toml), environment (ECOMOPS_…) or option (--db …).
-    The order: an option wins over the environment, which wins over the file.
+    """Every setting in force, its value and where it came from.
+
+    The source is default, file (config.toml), environment (ECOMOPS_…) or option (--db …):
+    an option wins over the environment, which wins over the file. Passwords, the robot's
+    secret and the keys in its URL, and a database URL's password are masked.
 
     Example: ecomops config show --json
     """
@@ -94,12 +96,13 @@ def check(
     database_url: UrlOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Try each configured server, sending nothing: the database (is it there, an ecomops
-    database, which schema version; nothing created or upgraded), the mail server (connect,
-    EHLO, STARTTLS or TLS, log in, QUIT), the mailbox (log in, open the folder read-only, log
-    out) and the group robot (its host reached and, over https, its certificate verified; no
-    message posted). One line each: ok, failed (why) or not configured; exit 1 when a
-    configured one fails.
+    """Try each configured server (database, mail, mailbox, group robot), sending nothing.
+
+    The database: is it there, an ecomops database, which schema version (nothing created or
+    upgraded); the mail server: connect, EHLO, STARTTLS or TLS, log in, QUIT; the mailbox: log
+    in, open the folder read-only, log out; the group robot: its host reached and, over https,
+    its certificate verified (no request: its webhook takes only messages). One line each:
+    ok, failed (why) or not configured; exit 1 when a configured one fails.
 
     Example: ecomops config check --timeout 10
     """
