@@ -550,3 +550,13 @@ def test_check_verifies_the_robots_certificate(db, cli, tmp_path, monkeypatch):
     assert out.exit_code == 1
     assert hook["status"] == "failed" and "certificate verify failed" in hook["detail"]
     assert hook["target"] == f"https://127.0.0.1:{port} (feishu)"
+
+
+def test_the_readme_lists_every_setting_and_its_variables():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("### Settings", 1)[1].split("\n### ", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| `")]
+    for key in KEYS:
+        [row] = [r for r in rows if f"`{key.dotted}`" in r.split(" | ")[0]]
+        for name in key.env:
+            assert f"`{name}`" in row, (key.dotted, name)
