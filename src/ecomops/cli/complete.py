@@ -27,9 +27,8 @@ def _target(ctx) -> tuple[str, str] | None:
     from ecomops.config import load
 
     params = _typed(ctx)
-    choice = load().with_options(
-        db=params.get("db") or None, database_url=params.get("database_url") or None
-    ).database
+    url, db = params.get("database_url") or None, params.get("db") or None
+    choice = load().with_options(db=None if url else db, database_url=url).database
     url = choice.url
     if url:
         return ("postgresql", url) if url.startswith(("postgresql", "postgres")) else None
