@@ -29,7 +29,8 @@ os.environ["ECOMOPS_STRICT_OUTPUT"] = "1"
 
 @pytest.fixture(autouse=True)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own data directory, English output and no inherited settings."""
+    """Every test gets its own data and config directories, English output and no inherited
+    settings."""
     for var in list(os.environ):
         if var.startswith("ECOMOPS_") and var not in (
             "ECOMOPS_TEST_DATABASE_URL", "ECOMOPS_STRICT_OUTPUT"
@@ -37,6 +38,8 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             monkeypatch.delenv(var)
     home = tmp_path / "xdg-data"
     monkeypatch.setenv("XDG_DATA_HOME", str(home))
+    # no settings file of the machine's: a test that wants one sets ECOMOPS_CONFIG
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
     monkeypatch.setenv("ECOMOPS_LANG", "en")
     monkeypatch.setenv("COLUMNS", "200")
     from ecomops.cli.output import reset_console
@@ -91,6 +94,16 @@ def backend(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Backend
         path = tmp_path / "ecomops.db"
         monkeypatch.setenv("ECOMOPS_DB", str(path))
         yield Backend("sqlite", f"sqlite:///{path}", path)
+
+
+def selected_target():
+    """The database the environment selects (``ECOMOPS_DB``, ``ECOMOPS_DATABASE_URL``, set by
+    :func:`backend`), as a command chooses it from its settings."""
+    from ecomops.config import load
+    from ecomops.db.engine import resolve
+
+    choice = load().database
+    return resolve(choice.file, choice.url)
 
 
 @dataclass

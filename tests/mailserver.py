@@ -60,7 +60,9 @@ def serve(folder: Path, *, tls: str = "starttls", port: int | None = None) -> It
         ok = auth_data.login == USER.encode() and auth_data.password == PASSWORD.encode()
         if ok:
             inbox.logins.append(auth_data.login.decode())
-        return AuthResult(success=ok)
+        # handled=False: aiosmtpd answers a refused login (535) itself; its default (True)
+        # leaves the client waiting for an answer that never comes
+        return AuthResult(success=ok, handled=False)
 
     port = port or free_port()
     kwargs: dict = dict(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from ecomops.config import smtp_settings
+from ecomops.config import load
 from ecomops.services.mail import MailError, send
 from tests.mailserver import PASSWORD, USER, serve
 
@@ -23,6 +23,10 @@ def _env(port: int, cafile, **extra: str) -> dict[str, str]:
         env["ECOMOPS_SMTP_CAFILE"] = str(cafile)
     env.update(extra)
     return env
+
+
+def smtp_settings(env: dict[str, str]):
+    return load(env).smtp
 
 
 def _send(env: dict[str, str]) -> None:

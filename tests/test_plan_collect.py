@@ -297,7 +297,7 @@ def test_since_and_move_to(dept, cli, imap):
 def test_copy_and_expunge_when_the_server_cannot_move(dept, imap):
     """The fallback for a server without MOVE: COPY, \\Deleted and UID EXPUNGE of those
     messages alone (a message someone else marked deleted stays)."""
-    from ecomops.config import imap_settings
+    from ecomops.config import load
     from ecomops.services.mailbox import open_mailbox
 
     for i in range(3):
@@ -307,7 +307,7 @@ def test_copy_and_expunge_when_the_server_cannot_move(dept, imap):
     with imap.client() as c:
         c.select("INBOX")
         c.uid("STORE", "3", "+FLAGS", r"(\Deleted)")
-    settings = imap_settings()
+    settings = load().imap
     assert settings is not None
     with open_mailbox(settings) as box:
         box.move([1, 2], "Done", use_move=False)
@@ -598,3 +598,18 @@ def test_runs_at_the_same_moment_record_each_message_once(dept, cli, imap, backe
     again = cli("plan", "collect", "--json")
     assert again.exit_code == 0, again.stderr
     assert again.json()["recorded"] == [] and again.json()["already"] == 3
+
+
+def test_a_preview_without_a_mailbox_says_what_to_set(dept, cli, tmp_path, monkeypatch):
+    """Unlike remind, whose preview reads the database, plan collect previews the mailbox's
+    messages: with no mailbox configured there is nothing to preview (exit 1, one line)."""
+    config = tmp_path / "config.toml"
+    monkeypatch.setenv("ECOMOPS_CONFIG", str(config))
+    for args in (["plan", "collect", "--dry-run"], ["plan", "collect"]):
+        r = cli(*args)
+        assert r.exit_code == 1 and r.stdout == ""
+        assert r.stderr == (
+            "error: no mailbox to collect plans from is configured; set host, user and password "
+            f"under [imap] in {config} (or ECOMOPS_IMAP_HOST, _USER and _PASSWORD); --dry-run "
+            "reads the mailbox too\n"
+        )

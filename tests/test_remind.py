@@ -341,7 +341,7 @@ def test_each_robot_gets_its_own_body_and_signature(dept, cli, monkeypatch, kind
 
 
 def test_the_kind_is_told_by_the_robots_host():
-    from ecomops.config import webhook_settings
+    from ecomops.config import load
 
     env = {"ECOMOPS_CONFIG": "/nonexistent/config.toml"}
     for url, kind in [
@@ -349,7 +349,7 @@ def test_the_kind_is_told_by_the_robots_host():
         ("https://oapi.dingtalk.com/robot/send?access_token=x", "dingtalk"),
         ("https://open.feishu.cn/open-apis/bot/v2/hook/x", "feishu"),
     ]:
-        hook = webhook_settings({**env, "ECOMOPS_WEBHOOK_URL": url})
+        hook = load({**env, "ECOMOPS_WEBHOOK_URL": url}).webhook
         assert hook is not None and hook.kind == kind
         assert "x" not in hook.describe().split("//")[1].split(".")[0] or True
         assert "key=x" not in repr(hook) and "key=x" not in hook.describe()
@@ -490,10 +490,39 @@ def test_a_member_may_not_send_the_departments_reminders(dept, cli, smtp, wecom)
     assert cli("remind", "--as", "张伟").exit_code == 0
 
 
-def test_no_channel_configured(dept, cli):
+def test_no_channel_configured(dept, cli, backend):
+    """A preview needs no server: who would be told what, through no channel yet; a real run
+    refuses in one line."""
     r = cli("remind")
     assert r.exit_code == 1
-    assert "no channel to send reminders through" in r.stderr
+    assert r.stderr == (
+        "error: no channel to send reminders through; set [smtp] host (e-mail) or [webhook] "
+        "url (the group robot) in /nonexistent/config.toml, or ECOMOPS_SMTP_HOST or "
+        "ECOMOPS_WEBHOOK_URL; --dry-run shows what would go out\n"
+    )
+    r = cli("remind", "--dry-run", "--json")
+    assert r.exit_code == 0, r.stderr
+    out = r.json()
+    assert (out["channels"], out["dry_run"], out["messages_sent"]) == ([], True, 0)
+    assert {(x["recipient"], x["kind"], x["channel"], x["address"], x["status"])
+            for x in out["reminders"]} == {
+        ("李娜", "plan", "none", "lina@huhao.example", "would_send"),
+        ("王强", "plan", "none", "wangqiang@huhao.example", "would_send"),
+        ("张伟", "missing", "none", "zhangwei@huhao.example", "would_send"),
+    }
+    assert all(x["key"].endswith(":none") for x in out["reminders"])
+    table = cli("remind", "--dry-run")
+    assert table.exit_code == 0
+    rows = [line.split("  ") for line in table.stdout.splitlines()[1:]]
+    assert {tuple(c.strip() for c in row if c.strip())[:3] for row in rows} == {
+        ("would send", "no channel configured", "李娜"),
+        ("would send", "no channel configured", "王强"),
+        ("would send", "no channel configured", "张伟"),
+    }
+    assert table.stderr == "ecomops: would send 3 reminder(s)\n"
+    zh = cli("remind", "--dry-run", "--lang", "zh-hans")
+    assert "未配置发送渠道" in zh.stdout and "no channel" not in zh.stdout
+    assert _ledger(backend) == []  # nothing recorded
 
 
 def test_a_run_is_audited_with_counts_only(dept, cli, smtp, wecom):

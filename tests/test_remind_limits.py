@@ -100,11 +100,11 @@ def test_a_dripping_smtp_server_costs_the_timeout(cli, smtp, backend, step):
 
 
 def test_the_smtp_send_alone_gives_up_in_time(smtp):
-    from ecomops.config import smtp_settings
+    from ecomops.config import load
     from ecomops.services.mail import MailError, send
 
     up = smtp(FakeSmtp(drip="greeting"))
-    settings = smtp_settings()
+    settings = load().smtp
     assert settings is not None and settings.timeout == TIMEOUT
     began = time.monotonic()
     with pytest.raises(MailError) as err:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections.abc import Mapping
 from functools import lru_cache
 
 from ecomops.errors import InvalidInput
@@ -34,21 +35,35 @@ def parse_lang(value: str) -> str:
     return lang
 
 
-def default_lang(environ: dict[str, str] | None = None) -> str:
-    """``ECOMOPS_LANG``, else the locale (``zh_CN`` → zh-hans, ``zh_TW`` → zh), else English."""
+#: the languages, as ``--lang`` takes them
+LANGS = ("en", "zh", "zh-hans")
+
+
+def default_lang(environ: Mapping[str, str] | None = None) -> str:
+    """``ECOMOPS_LANG``, else the locale (``zh_CN`` → zh-hans, ``zh_TW`` → zh), else English.
+    (A command's language is its settings': ``--lang``, ``ECOMOPS_LANG``, ``[display] lang``,
+    the locale; see ``ecomops.config``.)"""
     env = os.environ if environ is None else environ
     explicit = env.get("ECOMOPS_LANG")
     if explicit:
         return parse_lang(explicit)
+    return locale_lang(env)[0]
+
+
+def locale_lang(environ: Mapping[str, str]) -> tuple[str, str | None]:
+    """The language of the locale (``LC_ALL``, ``LC_MESSAGES``, ``LANG``): ``zh_CN`` →
+    zh-hans, ``zh_TW`` → zh, any other → en; with the variable that told it (``LANG=zh_CN.UTF-8``),
+    None when no locale is set."""
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        loc = env.get(var)
+        loc = environ.get(var)
         if not loc:
             continue
         tag = loc.split(".")[0].lower().replace("_", "-")
+        told = f"{var}={loc}"
         if tag.startswith("zh"):
-            return "zh" if tag in ("zh-tw", "zh-hk", "zh-mo") else "zh-hans"
-        return "en"
-    return "en"
+            return ("zh" if tag in ("zh-tw", "zh-hk", "zh-mo") else "zh-hans"), told
+        return "en", told
+    return "en", None
 
 
 @lru_cache(maxsize=4)

@@ -881,7 +881,7 @@ class ReminderOut(Out):
     item: str
     #: before (the deadline), after, due_tomorrow, overdue, owed
     occasion: str
-    #: email or webhook
+    #: email or webhook; none: no channel is configured (a --dry-run preview)
     channel: str
     #: the person reminded; None for the group (the robot webhook)
     recipient: str | None
@@ -969,3 +969,62 @@ class CollectOut(Out):
     #: --move-to: the folder the recorded messages were moved to, and how many (None, 0: none)
     moved_to: str | None
     moved: int
+
+
+# --- settings (issue 22) ---------------------------------------------------------------------
+
+
+class SettingOut(Out):
+    """One setting in force, as ``ecomops config show`` lists it."""
+
+    #: section.key, as config.toml writes it under [section]
+    key: str
+    #: the value (a secret masked: ***; a URL without its password, key or token); None: unset
+    value: str | int | bool | None
+    #: default, file, environment or option
+    source: str
+    #: the file, the environment variable or the option that set it (a default: None, or how
+    #: it was worked out)
+    origin: str | None
+    #: the environment variables that set it, the first set one winning
+    environment: list[str]
+    #: the command-line option that sets it, if any
+    option: str | None
+    #: whether the value is masked
+    secret: bool
+
+
+class ConfigOut(Out):
+    """``ecomops config show``: the settings file, the database in force and every setting."""
+
+    #: the settings file (ECOMOPS_CONFIG, else config.toml in the config directory)
+    file: str
+    #: whether it is there
+    found: bool
+    #: the database every command works on, as the settings choose it (a URL masked)
+    database: str
+    settings: list[SettingOut]
+    #: unknown sections and keys of the file, unknown ECOMOPS_ variables: one line each
+    warnings: list[str]
+
+
+class ServerCheckOut(Out):
+    """One server ``ecomops config check`` tried."""
+
+    #: database, smtp, imap or webhook
+    server: str
+    #: ok, failed or not_configured
+    status: str
+    #: the server tried (a database URL masked, a robot by its host); None: not configured
+    target: str | None
+    #: what was done (ok), or why it failed; None: not configured
+    detail: str | None
+
+
+class ConfigCheckOut(Out):
+    """``ecomops config check``: each configured server tried, within ``timeout`` seconds."""
+
+    #: every configured server answered
+    ok: bool
+    timeout: int
+    checks: list[ServerCheckOut]

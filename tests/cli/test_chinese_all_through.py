@@ -93,6 +93,10 @@ SET_ASIDE: dict[str, str] = {
     "db restore": "messages only",
     "db copy": "messages only",
     "db grant": "messages only",
+    "config show": "the settings' own names (section.key, environment variables, files), as "
+    "config.toml and the environment spell them, like db status",
+    "config check": "the servers' names and their one-line answers or errors, which are "
+    "English as every error line is",
 }
 # the writes: their one line is a message on stderr, stdout stays empty (a sample is checked
 # below); staff import prints the records it wrote (checked below too)

@@ -37,3 +37,13 @@ def test_completion_without_a_database_completes_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv("ECOMOPS_DB", str(tmp_path / "none.db"))
     assert complete("ecomops staff deactivate 李")[0] == []
     assert not (tmp_path / "none.db").exists()
+
+
+def test_completion_reads_the_database_of_the_settings_file(tmp_path, monkeypatch, cli):
+    config = tmp_path / "config.toml"
+    config.write_text('[database]\nfile = "team.db"\n', encoding="utf-8")
+    monkeypatch.setenv("ECOMOPS_CONFIG", str(config))
+    monkeypatch.setenv("ECOMOPS_NOW", "2026-11-23T09:00")
+    assert cli("init", "--simulated-clock").exit_code == 0
+    assert cli("staff", "add", "李娜", "-p", "copywriter").exit_code == 0
+    assert complete("ecomops staff deactivate 李")[0] == ["李娜"]

@@ -85,14 +85,102 @@ def test_a_bad_handbook_writes_nothing(backend, cli, tmp_path):
         assert r.exit_code == 1 and "has no ecomops tables" in r.stderr
 
 
-def test_the_default_database_is_created_on_first_use_and_said_so(cli, isolated):
-    r = cli("roles", "list", "--json")
-    assert r.exit_code == 0
-    assert r.stderr.startswith("ecomops: created a new database at ")
-    assert (isolated / "ecomops" / "ecomops.db").exists()
-    assert len(r.json()) == 6
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["today"],
+        ["remind", "--dry-run"],
+        ["staff", "list"],
+        ["plan", "collect", "--dry-run"],
+        ["roles", "list", "--json"],
+        ["staff", "add", "王芳", "--position", "copywriter"],
+        [],  # no command: today's dashboard
+    ],
+    ids=lambda a: " ".join(a) or "(none)",
+)
+def test_a_missing_default_database_is_never_created(cli, isolated, monkeypatch, args):
+    """Only init and demo create a database: a scheduled job on a machine without one fails
+    loudly, saying where it looked, what chose that place and how to create it."""
+    monkeypatch.setenv("ECOMOPS_NOW", "2026-11-23T15:00")
+    monkeypatch.setenv("ECOMOPS_IMAP_HOST", "127.0.0.1")  # plan collect gets to the database
+    monkeypatch.setenv("ECOMOPS_IMAP_PORT", "1")
+    path = isolated / "ecomops" / "ecomops.db"
+    r = cli(*args)
+    assert r.exit_code == 1
+    assert r.stdout == ""
+    config = isolated.parent / "xdg-config" / "ecomops" / "config.toml"
+    assert r.stderr == (
+        f"error: no database at {path} (the default: set by --db, ECOMOPS_DB or [database] in "
+        f"{config}); create it with: ecomops init\n"
+    )
+    assert not isolated.exists()  # not the file, nor its folder
+
+
+def test_init_creates_the_default_database(cli, isolated):
+    r = cli("init")
+    assert r.exit_code == 0, r.stderr
+    path = isolated / "ecomops" / "ecomops.db"
+    assert r.stderr.startswith(f"ecomops: created {path}: handbook ")
+    assert path.exists()
     again = cli("roles", "list", "--json")
-    assert again.stderr == ""
+    assert again.exit_code == 0 and again.stderr == "" and len(again.json()) == 6
+
+
+def test_a_database_chosen_by_the_environment_or_the_settings_file_says_so(
+    cli, tmp_path, monkeypatch
+):
+    path = tmp_path / "team.db"
+    monkeypatch.setenv("ECOMOPS_DB", str(path))
+    r = cli("staff", "list")
+    assert r.exit_code == 1
+    assert r.stderr == (
+        f"error: no database at {path} (set by ECOMOPS_DB); create it with: ecomops init\n"
+    )
+    monkeypatch.delenv("ECOMOPS_DB")
+    config = tmp_path / "config.toml"
+    config.write_text('[database]\nfile = "team.db"\n', encoding="utf-8")  # beside the file
+    monkeypatch.setenv("ECOMOPS_CONFIG", str(config))
+    r = cli("staff", "list")
+    assert r.exit_code == 1
+    assert r.stderr == (
+        f"error: no database at {path} (set by [database] file in {config}); create it with: "
+        "ecomops init\n"
+    )
+    assert not path.exists()
+    assert cli("init").exit_code == 0  # init makes it where the settings say
+    assert path.exists()
+    assert cli("staff", "list", "--json").stdout.strip() == "[]"
+
+
+def test_an_empty_file_is_not_made_into_a_database_by_a_listing(cli, isolated):
+    path = isolated / "ecomops" / "ecomops.db"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"")
+    r = cli("staff", "list")
+    assert r.exit_code == 1
+    assert f"error: database {path} has no ecomops tables (the default: " in r.stderr
+    assert r.stderr.endswith("; initialise it with: ecomops init\n")
+    assert path.read_bytes() == b""
+    assert sorted(p.name for p in path.parent.iterdir()) == ["ecomops.db"]
+
+
+def test_an_empty_postgresql_database_is_not_migrated_by_a_listing(backend, cli):
+    """An empty database on a server is left empty: only init makes it an ecomops one."""
+    if backend.kind != "postgresql":
+        pytest.skip("a PostgreSQL database (set ECOMOPS_TEST_DATABASE_URL)")
+    from sqlalchemy import create_engine, inspect
+    from sqlalchemy.engine import make_url
+
+    r = cli("staff", "list")
+    assert r.exit_code == 1
+    assert "has no ecomops tables (set by ECOMOPS_DATABASE_URL)" in r.stderr
+    assert r.stderr.endswith("; initialise it with: ecomops init\n")
+    engine = create_engine(make_url(backend.url).set(drivername="postgresql+psycopg2"))
+    try:
+        with engine.connect() as conn:
+            assert inspect(conn).get_table_names() == []
+    finally:
+        engine.dispose()
 
 
 def test_an_explicit_missing_file_is_not_created(cli, tmp_path):

@@ -375,10 +375,10 @@ def test_nothing_before_joining_and_no_work_left_without_cover(dept, cli):
     work while covering for someone else (their work would be left with nobody)."""
     from sqlalchemy import text
 
-    from ecomops.db.engine import resolve
     from ecomops.db.session import Database
+    from tests.conftest import selected_target
 
-    database = Database(resolve())
+    database = Database(selected_target())
     with database.connect(write=True) as conn:
         conn.execute(text("UPDATE staff SET joined_on = '2026-11-20' WHERE name = '王强'"))
     database.dispose()

@@ -136,7 +136,10 @@ def test_a_read_only_database_reads_and_refuses_writes(cli, tmp_path):
     folder = Path(tempfile.mkdtemp(prefix="ecomops-ro-", dir="/tmp"))
     target = folder / "shared.db"
     try:
-        env = {**os.environ, "ECOMOPS_NOW": "2026-11-27T10:00"}
+        # the child acts as nobody, who may not look into this test's config folder (every
+        # command reads the settings file): it has none
+        env = {**os.environ, "ECOMOPS_NOW": "2026-11-27T10:00",
+               "ECOMOPS_CONFIG": "/nonexistent/config.toml"}
         assert cli("init", "--simulated-clock", "--db", str(target)).exit_code == 0
         os.environ["ECOMOPS_NOW"] = "2026-11-27T10:00"
         try:

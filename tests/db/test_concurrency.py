@@ -15,14 +15,14 @@ EACH = 50
 
 def _worker(env: dict, index: int, queue) -> None:
     os.environ.update(env)
-    from ecomops.db.engine import resolve
     from ecomops.db.session import Database
     from ecomops.errors import EcomopsError
     from ecomops.identity import acting
     from ecomops.services.appraisal import rate
     from ecomops.services.plans import store
+    from tests.conftest import selected_target
 
-    database = Database(resolve())
+    database = Database(selected_target())
     tz = ZoneInfo("Asia/Shanghai")
     errors = []
     try:
@@ -78,10 +78,10 @@ def test_eight_writers_lose_nothing(db, cli):
 
     from sqlalchemy import text
 
-    from ecomops.db.engine import resolve
     from ecomops.db.session import Database
+    from tests.conftest import selected_target
 
-    database = Database(resolve())
+    database = Database(selected_target())
     with database.connect(write=False) as conn:
         plans = conn.execute(text("SELECT COUNT(*) FROM plan")).scalar()
         sheets = conn.execute(text("SELECT COUNT(*) FROM sheet")).scalar()

@@ -5,10 +5,10 @@ with."""
 from __future__ import annotations
 
 from ecomops.db import schema
-from ecomops.db.engine import resolve
 from ecomops.db.session import Database
 from ecomops.services.appraisal import load_cycle, progress
 from ecomops.services.handbook import current
+from tests.conftest import selected_target
 
 COPY = ["analysis", "execution", "expertise", "communication", "collaboration"]
 SUPERVISOR = ["organizing_planning", "leadership", "expertise", "problem_solving", "coordination"]
@@ -25,7 +25,7 @@ def _roster(cli, tmp_path) -> None:
 
 def _counts(cycle: str) -> tuple[tuple[int, int], tuple[int, int]]:
     """(members, complete) by the SQL count and by loading every sheet."""
-    database = Database(resolve())
+    database = Database(selected_target())
     try:
         with database.session(write=False) as s:
             m = current(s).manual
@@ -69,7 +69,7 @@ def test_a_closed_cycle_keeps_its_counts(db, cli, tmp_path):
     closed = cli("cycle", "close", "2026-11", "--as", "总经理", "--override", "试行", "--json")
     assert closed.exit_code == 0, closed.stderr
     assert (closed.json()["members"], closed.json()["complete"]) == (9, 1)
-    database = Database(resolve())
+    database = Database(selected_target())
     try:
         with database.session(write=False) as s:
             cy = schema.cycle

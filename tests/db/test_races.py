@@ -19,14 +19,14 @@ NOW = datetime(2026, 11, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 def _worker(env: dict, job: str, index: int, barrier, queue) -> None:
     os.environ.update(env)
-    from ecomops.db.engine import resolve
     from ecomops.db.session import Database
     from ecomops.errors import EcomopsError
     from ecomops.identity import acting
     from ecomops.services.appraisal import cycle_open, rate
     from ecomops.services.plans import store
+    from tests.conftest import selected_target
 
-    database = Database(resolve())
+    database = Database(selected_target())
     outcome: list[str] = []
     try:
         with database.connect(write=False) as conn:  # connected before the start signal
@@ -71,10 +71,10 @@ def _race(job: str) -> dict[int, list[str]]:
 
 
 def _rows(sql: str) -> list[tuple]:
-    from ecomops.db.engine import resolve
     from ecomops.db.session import Database
+    from tests.conftest import selected_target
 
-    database = Database(resolve())
+    database = Database(selected_target())
     try:
         with database.connect(write=False) as conn:
             return [tuple(r) for r in conn.execute(text(sql))]

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import random
 
-from ecomops.db.engine import resolve
 from ecomops.db.session import Database
 from ecomops.services.appraisal import load_cycle
 from ecomops.services.handbook import current
+from tests.conftest import selected_target
 
 COPY = ["analysis", "execution", "expertise", "communication", "collaboration"]
 
@@ -36,7 +36,7 @@ def test_sql_and_python_totals_agree(db, cli, tmp_path):
     assert cli("cycle", "open", "2026-11").exit_code == 0
     r = cli("appraise", "-c", "2026-11", "--from", str(sheets))
     assert r.exit_code == 0, r.stderr
-    database = Database(resolve())
+    database = Database(selected_target())
     try:
         with database.session(write=False) as s:
             m = current(s).manual

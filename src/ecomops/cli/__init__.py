@@ -110,6 +110,11 @@ LAZY: dict[str, tuple[str, str, str]] = {
         "group of that size instead (deterministic for a seed).",
     ),
     "db": ("db", "app", "Where the data is; backup, restore, and moving to PostgreSQL."),
+    "config": (
+        "config",
+        "app",
+        "The settings (config.toml, the environment, the options) and the servers they name.",
+    ),
     "audit": (
         "db",
         "register_audit",
@@ -220,21 +225,24 @@ def root(
     db: str | None = typer.Option(
         None,
         "--db",
-        help="SQLite database file, for the command that follows \\[env: ECOMOPS_DB].",
+        help="SQLite database file, for the command that follows \\[env: ECOMOPS_DB; "
+        "\\[database] file in config.toml].",
         rich_help_panel=_BEFORE_OR_AFTER,
         show_default=False,
     ),
     database_url: str | None = typer.Option(
         None,
         "--database-url",
-        help="Any SQLAlchemy URL, e.g. postgresql://user:pw@host/db \\[env: ECOMOPS_DATABASE_URL].",
+        help="Any SQLAlchemy URL, e.g. postgresql://user:pw@host/db \\[env: ECOMOPS_DATABASE_URL; "
+        "\\[database] url in config.toml].",
         rich_help_panel=_BEFORE_OR_AFTER,
         show_default=False,
     ),
     lang: str | None = typer.Option(
         None,
         "--lang",
-        help="Language: en, zh (the manual's characters) or zh-hans \\[env: ECOMOPS_LANG].",
+        help="Language: en, zh (the manual's characters) or zh-hans \\[env: ECOMOPS_LANG; "
+        "\\[display] lang in config.toml].",
         rich_help_panel=_BEFORE_OR_AFTER,
         show_default=False,
     ),

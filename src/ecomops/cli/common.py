@@ -21,16 +21,19 @@ from ecomops.errors import DatabaseError, EcomopsError, InvalidInput
 if TYPE_CHECKING:
     from typer._click.core import Context
 
+    from ecomops.config import DatabaseChoice, Settings
     from ecomops.core.calendar import Month
     from ecomops.db.session import Database, Session
     from ecomops.identity import Actor
+    from ecomops.services.database import NoDatabase
     from ecomops.services.people import Person
 
 DbOpt = Annotated[
     str | None,
     typer.Option(
         "--db",
-        help="SQLite database file \\[env: ECOMOPS_DB; default: ecomops.db in the data directory].",
+        help="SQLite database file \\[env: ECOMOPS_DB; \\[database] file in config.toml; default: "
+        "ecomops.db in the data directory].",
         rich_help_panel="Database",
         show_default=False,
     ),
@@ -39,7 +42,8 @@ UrlOpt = Annotated[
     str | None,
     typer.Option(
         "--database-url",
-        help="Any SQLAlchemy URL, e.g. postgresql://user:pw@host/db \\[env: ECOMOPS_DATABASE_URL].",
+        help="Any SQLAlchemy URL, e.g. postgresql://user:pw@host/db \\[env: ECOMOPS_DATABASE_URL; "
+        "\\[database] url in config.toml].",
         rich_help_panel="Database",
         show_default=False,
     ),
@@ -49,7 +53,7 @@ LangOpt = Annotated[
     typer.Option(
         "--lang",
         help="Language of handbook text: en, zh (the manual's characters) or zh-hans "
-        "\\[env: ECOMOPS_LANG, then the locale].",
+        "\\[env: ECOMOPS_LANG; \\[display] lang in config.toml; then the locale].",
         show_default=False,
     ),
 ]
@@ -286,12 +290,41 @@ def _map_unexpected(exc: Exception):
 
 
 def lang_of(value: str | None) -> str:
-    """The language: ``--lang`` typed after the command, or before it, else ``ECOMOPS_LANG``
-    or the locale."""
-    from ecomops.text import default_lang, parse_lang
+    """The language: ``--lang`` typed after the command, or before it, else the settings'
+    (``ECOMOPS_LANG``, ``[display] lang`` in config.toml, the locale)."""
+    from ecomops.text import parse_lang
 
     value = value or before("lang")
-    return parse_lang(value) if value else default_lang()
+    return parse_lang(value) if value else settings().lang
+
+
+#: ``ctx.meta`` key of the running command's settings
+_SETTINGS = "ecomops.settings"
+
+
+def settings() -> Settings:
+    """The settings of config.toml and the environment (:mod:`ecomops.config`), loaded once
+    per command; a warning of theirs (an unknown key in the file) is printed then, once.
+    A command's options go on top with ``settings().with_options(...)``."""
+    from ecomops.config import load
+
+    ctx = _context()
+    if ctx is not None and _SETTINGS in ctx.meta:  # meta is shared by the whole command line
+        return ctx.meta[_SETTINGS]
+    loaded = load()
+    for line in loaded.warnings:
+        note(f"warning: {line}")
+    if ctx is not None:
+        ctx.meta[_SETTINGS] = loaded
+    return loaded
+
+
+def chosen_database(db: str | None, url: str | None) -> DatabaseChoice:
+    """The database a command works on: its ``--db`` or ``--database-url``, else the one
+    typed before the command, else the settings' (environment, config.toml, the default)."""
+    if db is None and url is None:
+        db, url = before("db"), before("database_url")
+    return settings().with_options(db=db, database_url=url).database
 
 
 def _context() -> Context | None:
@@ -366,16 +399,43 @@ _OPEN: dict[str, Any] = {}
 
 
 def _open(db: str | None, url: str | None) -> Database:
-    """Open the command's database (created or upgraded as needed): the command's ``--db`` or
-    ``--database-url``, else the one typed before the command, else the environment's."""
-    from ecomops.services.database import open_database
+    """Open the command's database (upgraded as needed; never created: only ``init`` and
+    ``demo`` create one): :func:`chosen_database`. A missing one says where it looked, what
+    chose that place, and how to create it."""
+    from ecomops.services.database import NoDatabase, open_database
 
-    if db is None and url is None:
-        db, url = before("db"), before("database_url")
+    choice = chosen_database(db, url)
     _OPEN.clear()
-    database = open_database(db, url, notify=note)
+    try:
+        database = open_database(choice.file, choice.url, notify=note)
+    except NoDatabase as exc:
+        raise _no_database(exc, choice) from None
     _OPEN.update(database=database)
     return database
+
+
+def _no_database(exc: NoDatabase, choice: DatabaseChoice) -> NoDatabase:
+    """``exc`` (no database, or one with no ecomops tables) saying which setting chose the
+    place and the ``init`` that creates it there."""
+    from ecomops.config import FILE, OPTION
+
+    setting = choice.setting
+    if setting.source == OPTION:
+        if choice.file is not None:
+            create = f"ecomops init --db {choice.file}"
+        else:
+            create = "ecomops init --database-url URL"
+        why = ""
+    elif setting.source == FILE:
+        create, why = "ecomops init", f" (set by [database] {setting.key.name} in {setting.origin})"
+    elif setting.given:
+        create, why = "ecomops init", f" (set by {setting.origin})"
+    else:
+        create = "ecomops init"
+        why = f" (the default: set by --db, ECOMOPS_DB or [database] in {settings().file})"
+    exc.message = f"{exc.message}{why}"
+    exc.hint = f"{'initialise' if exc.empty else 'create'} it with: {create}"
+    return exc
 
 
 def _start(s: Session, database: Database) -> None:

@@ -7,7 +7,6 @@ completes nothing.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 
@@ -23,20 +22,24 @@ def _typed(ctx) -> dict:
 
 
 def _target(ctx) -> tuple[str, str] | None:
-    params = _typed(ctx)
-    url = params.get("database_url") or os.environ.get("ECOMOPS_DATABASE_URL")
-    db = params.get("db") or os.environ.get("ECOMOPS_DB")
-    if url and (params.get("database_url") or not params.get("db")):
-        return ("postgresql", url) if url.startswith(("postgresql", "postgres")) else None
-    if db:
-        return ("sqlite", str(Path(db).expanduser()))
-    from platformdirs import user_data_path
+    """The database to complete from: the options typed, else the settings' (environment,
+    config.toml, the default file)."""
+    from ecomops.config import load
 
-    return ("sqlite", str(user_data_path("ecomops", appauthor=False) / "ecomops.db"))
+    params = _typed(ctx)
+    url, db = params.get("database_url") or None, params.get("db") or None
+    choice = load().with_options(db=None if url else db, database_url=url).database
+    url = choice.url
+    if url:
+        return ("postgresql", url) if url.startswith(("postgresql", "postgres")) else None
+    return ("sqlite", str(Path(choice.file or "").expanduser()))
 
 
 def _query(ctx, sql: str) -> list[tuple]:
-    target = _target(ctx)
+    try:
+        target = _target(ctx)
+    except Exception:  # a settings file that cannot be read: nothing to complete
+        return []
     if target is None:
         return []
     kind, where = target

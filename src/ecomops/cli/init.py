@@ -6,7 +6,16 @@ from typing import Annotated
 
 import typer
 
-from ecomops.cli.common import DbOpt, JsonOpt, UrlOpt, acting, command, database, note
+from ecomops.cli.common import (
+    DbOpt,
+    JsonOpt,
+    UrlOpt,
+    acting,
+    chosen_database,
+    command,
+    database,
+    note,
+)
 from ecomops.cli.output import emit
 from ecomops.errors import DatabaseError
 
@@ -17,7 +26,8 @@ def _may_load(db: str | None, url: str | None) -> None:
     from ecomops.db.engine import resolve
     from ecomops.services.permissions import require_handbook_keeper
 
-    target = resolve(db, url)
+    choice = chosen_database(db, url)
+    target = resolve(choice.file, choice.url)
     if target.sqlite_path is not None and not target.sqlite_path.exists():
         return
     try:
@@ -88,9 +98,10 @@ def register(app: typer.Typer) -> None:
             check_year(year, param="year")
         start = day(since, "--since") if since is not None else None
         _may_load(db, database_url)
+        choice = chosen_database(db, database_url)  # the option, else the settings'
         out = init_database(
-            db,
-            database_url,
+            choice.file,
+            choice.url,
             manual_file=manual,
             year=year,
             simulated=simulated_clock,

@@ -27,6 +27,7 @@ from ecomops.cli.common import (
     note,
     now,
     session,
+    settings,
     stdin_is_terminal,
 )
 from ecomops.cli.output import console, emit, fmt, table
@@ -245,14 +246,14 @@ def submit(
     Example: ecomops plan submit --as 李娜 --summary "完成双龙微信文案" \
 --plan "写元旦活动文案" --send
     """
-    from ecomops.config import send_plans_by_default
     from ecomops.services.plans import send_stored, store
 
     name = as_.strip() if as_ else ""
     stamp = now()
     kind, period = _period(week, month, stamp, department)
     summary_text, plan_text = _texts(file, summary, plan, kind, period, name, encoding)
-    mail = send_plans_by_default() if send is None else send
+    config = settings()
+    mail = config.send_plans if send is None else send
     # the plan and its audit entry in one transaction: a failing mail afterwards leaves both
     with database(db, database_url, write=False) as opened:
         with opened.session(write=True) as s:
@@ -281,7 +282,13 @@ def submit(
             )
         if mail:
             out = send_stored(
-                opened, who=who, kind=kind, period=period, now_fn=now, viewer=acts
+                opened,
+                who=who,
+                kind=kind,
+                period=period,
+                now_fn=now,
+                smtp=config.smtp,
+                viewer=acts,
             )
             note(f"mailed it to {out.mail.to if out.mail else '?'}")
     emit(out, as_json=as_json, render=lambda _: None)
@@ -307,11 +314,12 @@ def send_cmd(
     from ecomops.services.plans import send_stored
 
     kind, period = _period(week, month, now(), department)
+    smtp = settings().smtp
     with database(db, database_url) as opened:
         with opened.session(write=False) as s:
             viewer = actor(s, as_)
         out = send_stored(
-            opened, who=name, kind=kind, period=period, now_fn=now, viewer=viewer
+            opened, who=name, kind=kind, period=period, now_fn=now, smtp=smtp, viewer=viewer
         )
     emit(
         out,
@@ -447,24 +455,24 @@ def collect_cmd(
     Example: ecomops plan collect --dry-run
     """
     from ecomops.cli.common import day
-    from ecomops.config import imap_settings
     from ecomops.services.mailbox import collect, open_mailbox
 
-    settings = imap_settings()
-    if settings is None:
+    config = settings()
+    mailbox = config.imap
+    if mailbox is None:  # --dry-run too: what it previews is the mailbox's messages
         raise InvalidInput(
             "no mailbox to collect plans from is configured",
-            "set ECOMOPS_IMAP_HOST, ECOMOPS_IMAP_USER and ECOMOPS_IMAP_PASSWORD (or [imap] in "
-            "the settings file)",
+            f"set host, user and password under [imap] in {config.file} (or ECOMOPS_IMAP_HOST, "
+            "_USER and _PASSWORD); --dry-run reads the mailbox too",
         )
     first = day(since, "--since") if since else None
-    if move_to is not None and (not move_to.strip() or move_to == settings.folder):
+    if move_to is not None and (not move_to.strip() or move_to == mailbox.folder):
         raise InvalidInput(
             f"--move-to {move_to!r} is not another folder",
-            f"name the folder the recorded messages go to, other than {settings.folder}",
+            f"name the folder the recorded messages go to, other than {mailbox.folder}",
         )
     with database(db, database_url, write=False) as opened:
-        with open_mailbox(settings) as box:
+        with open_mailbox(mailbox) as box:
             with opened.session(write=True) as s:
                 acts = actor(s, as_)
                 got = collect(s, mailbox=box, since=first, now=now(), actor=acts, dry_run=dry_run)

@@ -20,8 +20,10 @@ from ecomops.cli.common import (
     lang_of,
     note,
     now,
+    settings,
 )
 from ecomops.cli.output import emit, table
+from ecomops.errors import InvalidInput
 
 
 def register(root: typer.Typer) -> None:
@@ -41,20 +43,27 @@ def register(root: typer.Typer) -> None:
 
         A Monday plan or month-end summary not in (on its deadline's day from \\[remind]
         plan_hour, default 10:00, and on the next working day), tasks due by the next
-        working day or overdue, ratings owed in the open cycle, by e-mail (ECOMOPS_SMTP_*);
-        and the department head (e-mail) and the group robot (ECOMOPS_WEBHOOK_URL, _KIND,
-        _SECRET) hear who has not handed in. Working days only; a failed send is tried again
-        on the next run.
+        working day or overdue, ratings owed in the open cycle, by e-mail (\\[smtp],
+        ECOMOPS_SMTP_*); and the department head (e-mail) and the group robot (\\[webhook],
+        ECOMOPS_WEBHOOK_URL, _KIND, _SECRET) hear who has not handed in. Working days only; a
+        failed send is tried again on the next run. --dry-run works with no channel configured
+        too: it shows who would be told what.
 
         Example: ecomops remind --dry-run
         """
-        from ecomops.config import remind_plan_hour, smtp_settings, webhook_settings
         from ecomops.services.remind import Channels
         from ecomops.services.remind import remind as service
 
         language = lang_of(lang)
-        channels = Channels(smtp=smtp_settings(), webhook=webhook_settings())
-        hour = remind_plan_hour()
+        config = settings()
+        channels = Channels(smtp=config.smtp, webhook=config.webhook)
+        if not channels.names and not dry_run:
+            raise InvalidInput(
+                "no channel to send reminders through",
+                f"set [smtp] host (e-mail) or [webhook] url (the group robot) in {config.file}, "
+                "or ECOMOPS_SMTP_HOST or ECOMOPS_WEBHOOK_URL; --dry-run shows what would go out",
+            )
+        hour = config.plan_hour
         with database(db, database_url, write=False) as opened:
             with opened.session(write=False) as s:
                 who = actor(s, as_)

@@ -1,14 +1,15 @@
 """Where the database is, and how to open it.
 
-Precedence: ``--database-url``, ``--db``, ``ECOMOPS_DATABASE_URL``, ``ECOMOPS_DB``, then the
-default file ``ecomops.db`` in the user's data directory. SQLite connections get foreign keys,
+Which database a command works on is a setting (``[database]`` in config.toml, the environment,
+``--db``/``--database-url``: :mod:`ecomops.config`); :func:`resolve` turns the file or URL chosen
+into a :class:`Target` (neither: the default file ``ecomops.db`` in the user's data
+directory). SQLite connections get foreign keys,
 WAL, a busy timeout, and real transactions (``BEGIN IMMEDIATE`` for writes) so that two people
 on one file lose nothing.
 """
 
 from __future__ import annotations
 
-import os
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,9 +27,9 @@ BUSY_TIMEOUT_MS = 30_000
 
 
 def default_db_path() -> Path:
-    from platformdirs import user_data_path
+    from ecomops.config import default_database_file
 
-    return user_data_path("ecomops", appauthor=False) / "ecomops.db"
+    return default_database_file()
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,8 @@ def _sqlite_url(path: str | Path) -> URL:
 
 
 def resolve(db: str | None = None, database_url: str | None = None) -> Target:
+    """The database at the SQLite file ``db`` or the URL ``database_url`` (one of them;
+    neither: the default file). The environment is not read here: the settings are."""
     if db is not None and not db.strip():
         raise InvalidInput(
             "--db is empty: no file name", "give the database file, or leave --db out"
@@ -116,12 +119,6 @@ def resolve(db: str | None = None, database_url: str | None = None) -> Target:
         return Target(_parse_url(database_url), False)
     if db:
         return Target(_sqlite_url(db), False)
-    env_url = os.environ.get("ECOMOPS_DATABASE_URL")
-    if env_url:
-        return Target(_parse_url(env_url), False)
-    env_db = os.environ.get("ECOMOPS_DB")
-    if env_db:
-        return Target(_sqlite_url(env_db), False)
     return Target(_sqlite_url(default_db_path()), True)
 
 

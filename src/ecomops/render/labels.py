@@ -485,6 +485,7 @@ _WORDS: tuple[tuple[str, str, str], ...] = (
     ("remind:skipped", "skipped", "已跳过"),
     ("remind:email", "e-mail", "邮件"),
     ("remind:webhook", "webhook", "群机器人"),
+    ("remind:none", "no channel configured", "未配置发送渠道"),
     ("remind:plan", "plan", "周一计划"),
     ("remind:summary", "summary", "月末总结"),
     ("remind:missing", "missing", "未交名单"),

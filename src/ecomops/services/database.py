@@ -13,7 +13,7 @@ from sqlalchemy.engine import Connection
 
 from ecomops import clock
 from ecomops.db import schema
-from ecomops.db.engine import probe_uri, resolve
+from ecomops.db.engine import probe_uri, resolve, translate_errors
 from ecomops.db.migrate import current_revision, needs_upgrade, upgrade
 from ecomops.db.session import Database
 from ecomops.errors import DatabaseError, InvalidInput, ManualError
@@ -368,50 +368,43 @@ def _writable(path: Path) -> bool:
     )
 
 
+class NoDatabase(DatabaseError):
+    """There is no ecomops database where the command looked (``empty``: a file or a database
+    is there, with no ecomops tables); nothing was created or changed."""
+
+    def __init__(self, message: str, *, empty: bool = False) -> None:
+        verb = "initialise" if empty else "create"
+        super().__init__(message, f"{verb} it with: ecomops init")
+        self.empty = empty
+
+
 def open_database(
     db: str | None = None, database_url: str | None = None, *, notify: Notify = _quiet
 ) -> Database:
-    """The database a command works on, created (default only) or upgraded as needed. A
-    SQLite file that is not an ecomops database is refused and left unchanged; one this user
-    may not write is opened read-only (a write command is then refused)."""
+    """The database a command works on, upgraded as needed; never created (only
+    :func:`init_database` creates one): a missing one, or one with no ecomops tables, is
+    :class:`NoDatabase`. A SQLite file that is not an ecomops database is refused and left
+    unchanged; one this user may not write is opened read-only (a write command is then
+    refused)."""
     import dataclasses
 
     target = resolve(db, database_url)
     path = target.sqlite_path
     if path is not None and not path.exists():
-        if not target.is_default:
-            raise DatabaseError(
-                f"no database at {path}", f"create it with: ecomops init --db {path}"
-            )
-        out = init_database(None, None)
-        notify(f"created a new database at {out.database} from the bundled handbook")
-        return Database(target)
+        raise NoDatabase(f"no database at {path}")
     if path is not None:
-        kind = refuse_foreign(path)
-        if kind == "empty" and not target.is_default:
-            raise DatabaseError(
-                f"database {path} has no ecomops tables",
-                f"initialise it with: ecomops init --db {path}",
-            )
+        if refuse_foreign(path) == "empty":
+            raise NoDatabase(f"database {path} has no ecomops tables", empty=True)
         if not _writable(path):
             target = dataclasses.replace(target, read_only=True)
     database = Database(target)
     with database.connect(write=False) as conn:
         names = inspect(conn).get_table_names()  # one catalog query for both questions
-        empty = not names
         refuse_other_tables(conn, target.display(), names)
-        stale = not empty and needs_upgrade(conn)
-    if empty:
-        if target.is_default:
-            database.dispose()
-            out = init_database(None, None)
-            notify(f"initialised the database at {out.database} from the bundled handbook")
-            return Database(target)
-        flag = f"--db {path}" if path else "--database-url URL"
-        raise DatabaseError(
-            f"database {target.display()} has no ecomops tables",
-            f"initialise it with: ecomops init {flag}",
-        )
+        stale = bool(names) and needs_upgrade(conn)
+    if not names:  # never made into an ecomops database here: only init does that
+        database.dispose()
+        raise NoDatabase(f"database {target.display()} has no ecomops tables", empty=True)
     if stale:
         if target.read_only:
             raise DatabaseError(
@@ -436,3 +429,72 @@ def _sync_after_upgrade(conn: Connection) -> None:
         manual = Manual.model_validate(row.document)
         stamp = clock.server_clock(conn)().astimezone(clock.zone(manual.calendar.timezone))
         sync_handbook_tasks(conn, manual, row.year, stamp, since=stored_since(conn))
+
+
+def check_database(db: str | None, database_url: str | None, *, timeout: float) -> str:
+    """Whether the database is there and is an ecomops database, and its schema version,
+    looked at read-only (nothing is created, upgraded or written; a SQLite file is opened as
+    :func:`sqlite_kind` opens it). Returns what it found; raises :class:`DatabaseError`."""
+    from sqlalchemy import create_engine
+
+    from ecomops.db.migrate import HEAD, known_revisions
+
+    target = resolve(db, database_url)
+    path = target.sqlite_path
+    if path is not None:
+        if not path.exists():
+            raise NoDatabase(f"no database at {path}")
+        kind = refuse_foreign(path)
+        if kind == "empty":
+            raise NoDatabase(f"database {path} has no ecomops tables", empty=True)
+        revision = _sqlite_revision(path)
+        where = f"SQLite file {path}"
+    else:
+        connect_args = {"connect_timeout": max(1, round(timeout))}
+        engine = create_engine(target.url, connect_args=connect_args, poolclass=_null_pool())
+        try:
+            with translate_errors(target), engine.connect() as conn:
+                conn.exec_driver_sql(f"SET statement_timeout = {max(1, round(timeout * 1000))}")
+                names = inspect(conn).get_table_names()
+                if not names:
+                    raise NoDatabase(
+                        f"database {target.display()} has no ecomops tables", empty=True
+                    )
+                refuse_other_tables(conn, target.display(), names)
+                revision = current_revision(conn)
+                server = conn.exec_driver_sql("SHOW server_version").scalar()
+        finally:
+            engine.dispose()
+        where = f"PostgreSQL {server} at {target.display()}"
+    if revision == HEAD:
+        state = "current"
+    elif revision in known_revisions():
+        state = f"older than {HEAD}: the next command upgrades it"
+    else:
+        raise DatabaseError(
+            f"the schema of {target.display()} ({revision}) is newer than this ecomops knows "
+            f"({HEAD})",
+            "upgrade ecomops",
+        )
+    return f"{where}: an ecomops database, schema {revision} ({state})"
+
+
+def _null_pool():
+    from sqlalchemy.pool import NullPool
+
+    return NullPool
+
+
+def _sqlite_revision(path: Path) -> str | None:
+    """The schema revision of the ecomops SQLite file ``path``, read leaving no trace."""
+    import sqlite3
+
+    try:
+        conn = sqlite3.connect(probe_uri(path), uri=True)
+        try:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"cannot read {path}: {exc}") from None
+    return row[0] if row else None

@@ -6,6 +6,9 @@ from __future__ import annotations
 import smtplib
 import socket
 import ssl
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
 from typing import Any
@@ -82,15 +85,39 @@ def send(settings: Smtp, *, to: str, to_name: str, subject: str, body: str) -> s
     msg["Date"] = formatdate(localtime=True)  # mail clients sort by it; spam filters want it
     msg["Message-ID"] = make_msgid(domain="ecomops")
     msg.set_content(body)
+    with _connected(settings) as smtp:
+        smtp.send_message(msg)
+    return msg["Message-ID"]
+
+
+def check(settings: Smtp, *, timeout: float) -> str:
+    """Connect to the mail server, EHLO, STARTTLS or TLS as configured, log in if a login is
+    set, and QUIT: nothing is sent. Returns what was done; raises :class:`MailError`."""
+    how = "implicit TLS" if settings.tls else "STARTTLS" if settings.starttls else "no TLS"
+    done = f"connected to {settings.describe()} ({how})"
+    if settings.user and settings.password:
+        done += f", logged in as {settings.user}"
+    with _connected(replace(settings, timeout=timeout), greet=True):
+        pass
+    return f"{done}; nothing sent"
+
+
+@contextmanager
+def _connected(settings: Smtp, *, greet: bool = False) -> Iterator[_Client]:
+    """A connection to the mail server, encrypted as configured and logged in when a login is
+    set, each reply whole within ``settings.timeout``; QUIT (not awaited) when the block ends
+    well, closed at once whatever happened. ``greet``: EHLO even when nothing else needs it.
+    A failure is one line (:class:`MailError`), never the password."""
     where = settings.describe()
     login = bool(settings.user and settings.password)
     if login and not settings.encrypted and not settings.insecure:
         raise MailError(
             f"refusing to send the SMTP password to {where} over an unencrypted connection",
-            "use STARTTLS (ECOMOPS_SMTP_STARTTLS=1, the default with a login) or implicit TLS "
-            "(ECOMOPS_SMTP_TLS=1, port 465); ECOMOPS_SMTP_INSECURE=1 allows it",
+            "use STARTTLS ([smtp] starttls = true, the default with a login) or implicit TLS "
+            "(tls = true, port 465); insecure = true allows it (ECOMOPS_SMTP_STARTTLS, _TLS, "
+            "_INSECURE)",
         )
-    context = tls_context(settings.cafile, "ECOMOPS_SMTP_CAFILE", MailError)
+    context = tls_context(settings.cafile, "[smtp] cafile (ECOMOPS_SMTP_CAFILE)", MailError)
     exchange = Exchange(settings.timeout, REPLY_MAX)
     smtp: _Client | None = None
     try:
@@ -98,16 +125,22 @@ def send(settings: Smtp, *, to: str, to_name: str, subject: str, body: str) -> s
             smtp = _SSLClient(settings.host, settings.port, exchange=exchange, context=context)
         else:
             smtp = _Client(settings.host, settings.port, exchange=exchange)
+        if greet:
+            code, answer = smtp.ehlo()
+            if code != 250:
+                raise smtplib.SMTPHeloError(code, answer)
         if settings.starttls:
             smtp.starttls(context=context)
         if login:
             assert settings.user and settings.password
             smtp.login(settings.user, settings.password)
-        smtp.send_message(msg)
-        try:  # taken: QUIT, not waiting for its reply (a slow one must not undo the send)
+        yield smtp
+        try:  # done: QUIT, not waiting for its reply (a slow one must not undo a send)
             smtp.putcmd("quit")
         except OSError:
             pass
+    except MailError:
+        raise
     except NetworkLimit as exc:
         raise MailError(
             f"the SMTP server {where} {exc}",
@@ -125,7 +158,7 @@ def send(settings: Smtp, *, to: str, to_name: str, subject: str, body: str) -> s
         raise MailError(
             f"the SMTP server {where} refused the login for {settings.user} (check user and "
             f"password): {said}",
-            "check ECOMOPS_SMTP_USER and ECOMOPS_SMTP_PASSWORD",
+            "check [smtp] user and password (ECOMOPS_SMTP_USER, _PASSWORD)",
         ) from None
     except smtplib.SMTPResponseException as exc:
         said = _said(exc.smtp_code, exc.smtp_error, settings.password)
@@ -145,9 +178,8 @@ def send(settings: Smtp, *, to: str, to_name: str, subject: str, body: str) -> s
         detail = exc.strerror or str(exc) if isinstance(exc, OSError) else str(exc)
         raise MailError(
             f"cannot reach the SMTP server {where}: {detail}",
-            "check ECOMOPS_SMTP_HOST and ECOMOPS_SMTP_PORT",
+            "check [smtp] host and port (ECOMOPS_SMTP_HOST, _PORT)",
         ) from None
     finally:  # at once, whatever happened (a stop too): nothing more is awaited
         if smtp is not None:
             smtp.close()
-    return msg["Message-ID"]

@@ -204,6 +204,8 @@ class Mailbox:
     settings: Imap
     conn: _Client
     capabilities: frozenset[str] = field(default_factory=frozenset)
+    #: the messages in the folder when it was opened (None: the server did not say)
+    messages: int | None = None
 
     @property
     def name(self) -> str:
@@ -363,12 +365,13 @@ def _errors(settings: Imap) -> Iterator[None]:
         )
         raise MailboxError(
             f"no secure connection to the IMAP server {where}: {detail}",
-            "check ECOMOPS_IMAP_CAFILE (a company's certificate authority) or ECOMOPS_IMAP_TLS",
+            "check [imap] cafile (a company's certificate authority) or tls "
+            "(ECOMOPS_IMAP_CAFILE, _TLS)",
         ) from None
     except (TimeoutError, OSError) as exc:
         raise MailboxError(
             f"cannot reach the IMAP server {where}: {exc.strerror or exc}",
-            "check ECOMOPS_IMAP_HOST and ECOMOPS_IMAP_PORT",
+            "check [imap] host and port (ECOMOPS_IMAP_HOST, _PORT)",
         ) from None
     except (ValueError, UnicodeError) as exc:  # imaplib decoding a reply that is not ASCII
         raise MailboxError(
@@ -376,34 +379,54 @@ def _errors(settings: Imap) -> Iterator[None]:
         ) from None
 
 
+def _count(data: list) -> int | None:
+    """The number of messages a SELECT (EXAMINE) answered."""
+    try:
+        return int(data[0])
+    except (IndexError, TypeError, ValueError):
+        return None
+
+
+def check(settings: Imap, *, timeout: float) -> str:
+    """Connect, log in, open the folder read-only and log out: what :func:`open_mailbox`
+    does, and nothing else. Returns what was done; raises :class:`MailboxError`."""
+    how = "implicit TLS" if settings.tls else "STARTTLS" if settings.starttls else "no TLS"
+    with open_mailbox(settings, timeout=timeout) as box:
+        held = "" if box.messages is None else f", {box.messages} message(s)"
+    return (
+        f"connected to {settings.describe()} ({how}), logged in as {settings.user}, opened "
+        f"{settings.folder} read-only{held}; logged out"
+    )
+
+
 @contextmanager
-def open_mailbox(settings: Imap) -> Iterator[Mailbox]:
+def open_mailbox(settings: Imap, *, timeout: float | None = None) -> Iterator[Mailbox]:
     """Log into the mailbox ``settings`` name and open its folder read-only (EXAMINE: no
     message is marked read); logged out when the block ends, or closed at once when it ends
     in an error (or a stop). The password goes only over an encrypted connection, unless
-    ``settings.insecure``. Each reply of the server arrives whole within
-    ``settings.timeout`` or the connection is given up; nothing it sends is read past the
-    limits (:class:`_Client`)."""
+    ``settings.insecure``. Each reply of the server arrives whole within ``timeout``
+    (default ``settings.timeout``) or the connection is given up; nothing it sends is read
+    past the limits (:class:`_Client`)."""
     where = settings.describe()
     if not settings.user or not settings.password:
         raise MailboxError(
             f"no login for the IMAP server {where}",
-            "set ECOMOPS_IMAP_USER and ECOMOPS_IMAP_PASSWORD (or user and password under [imap])",
+            "set user and password under [imap] (or ECOMOPS_IMAP_USER and _PASSWORD)",
         )
     if not settings.encrypted and not settings.insecure:
         raise MailboxError(
             f"refusing to send the IMAP password to {where} over an unencrypted connection",
-            "use STARTTLS (the default) or implicit TLS (ECOMOPS_IMAP_TLS=1, port 993); "
-            "ECOMOPS_IMAP_INSECURE=1 allows it",
+            "use STARTTLS (the default) or implicit TLS ([imap] tls = true, port 993); "
+            "insecure = true allows it (ECOMOPS_IMAP_TLS, _INSECURE)",
         )
     context: ssl.SSLContext | None = None
     if settings.encrypted:
         from ecomops.services.mail import tls_context
 
-        context = tls_context(settings.cafile, "ECOMOPS_IMAP_CAFILE", MailboxError)
+        context = tls_context(settings.cafile, "[imap] cafile (ECOMOPS_IMAP_CAFILE)", MailboxError)
     # a reply: the largest message, or a FETCH of CHUNK headers, and room for the lines
     most = max(settings.max_bytes + 1, CHUNK * HEADER_MAX) + (1 << 20)
-    exchange = Exchange(settings.timeout, most)
+    exchange = Exchange(settings.timeout if timeout is None else timeout, most)
     with _errors(settings):
         conn: _Client
         if settings.tls:
@@ -422,7 +445,7 @@ def open_mailbox(settings: Imap) -> Iterator[Mailbox]:
                 if "STARTTLS" not in conn.capabilities:
                     raise MailboxError(
                         f"the IMAP server {where} offers no STARTTLS",
-                        "use implicit TLS (ECOMOPS_IMAP_TLS=1, port 993)",
+                        "use implicit TLS ([imap] tls = true, port 993; ECOMOPS_IMAP_TLS=1)",
                     )
                 conn.starttls(ssl_context=context)
             try:
@@ -433,7 +456,7 @@ def open_mailbox(settings: Imap) -> Iterator[Mailbox]:
                 raise MailboxError(
                     f"the IMAP server {where} refused the login for {settings.user} (check user "
                     "and password)",
-                    "check ECOMOPS_IMAP_USER and ECOMOPS_IMAP_PASSWORD",
+                    "check [imap] user and password (ECOMOPS_IMAP_USER, _PASSWORD)",
                 ) from None
             typ, caps = conn.capability()
             capabilities = frozenset(
@@ -443,9 +466,9 @@ def open_mailbox(settings: Imap) -> Iterator[Mailbox]:
             if typ != "OK":
                 raise MailboxError(
                     f"the mailbox {settings.user} has no folder {settings.folder!r}",
-                    "check ECOMOPS_IMAP_FOLDER (default INBOX)",
+                    "check [imap] folder (ECOMOPS_IMAP_FOLDER; default INBOX)",
                 )
-        yield Mailbox(settings, conn, capabilities)
+        yield Mailbox(settings, conn, capabilities, messages=_count(data))
     except BaseException:
         conn.close_now()
         raise

@@ -26,7 +26,7 @@ from sqlalchemy import (
 )
 
 from ecomops.clock import zone
-from ecomops.config import Smtp, smtp_settings
+from ecomops.config import Smtp
 from ecomops.core import calendar as cal
 from ecomops.core import plans as rules
 from ecomops.core.calendar import Month
@@ -390,14 +390,16 @@ def send_stored(
     kind: str,
     period: str,
     now_fn: Callable[[], datetime],
+    smtp: Smtp | None,
     viewer: Actor | None = None,
 ) -> PlanOut:
-    """Mail the newest version of a stored plan to the department head; record the outcome.
+    """Mail the newest version of a stored plan to the department head through ``smtp``
+    (None: no mail server is configured); record the outcome.
 
     The submission stays stored whatever happens; a failure is recorded and raised."""
     from ecomops.services.mail import MailError, send
 
-    settings: Smtp | None = smtp_settings()
+    settings = smtp
     with database.session(write=False) as s:
         m = current(s).manual
         person = resolve(s, who, active=False)
@@ -417,7 +419,8 @@ def send_stored(
     if settings is None:
         error = MailError(
             "no SMTP server is configured",
-            "set ECOMOPS_SMTP_HOST (and _PORT, _USER, _PASSWORD, _FROM)",
+            "set [smtp] host (and port, user, password, from) in the settings file, or "
+            "ECOMOPS_SMTP_HOST (and _PORT, _USER, _PASSWORD, _FROM)",
         )
     else:
         try:

@@ -28,6 +28,7 @@ was stopped before sending it"), for the next run to send.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -54,11 +55,15 @@ RM = schema.reminder
 LEASE = timedelta(hours=1)
 _ERROR_MAX = 2000
 NO_ADDRESS = "no e-mail address on the roster"
+#: the channel of a reminder previewed with no channel configured (``--dry-run`` only)
+NO_CHANNEL = "none"
 
 
 @dataclass(frozen=True)
 class Channels:
-    """Where reminders go: the SMTP server (None: no e-mail), the group robot (None: none)."""
+    """Where reminders go: the SMTP server (None: no e-mail), the group robot (None: none).
+    With neither, a preview (``dry_run``) shows what each person would be told, through the
+    channel :data:`NO_CHANNEL`; a real run is refused."""
 
     smtp: Smtp | None
     webhook: Webhook | None
@@ -370,11 +375,12 @@ def remind(
     """Send the reminders due at ``now`` that were not sent before (see the module's
     docstring), by e-mail through ``channels.smtp`` and to the group robot
     ``channels.webhook``; with ``dry_run``, only say what would be sent (nothing is sent,
-    nothing written). For the keeper, or whoever may act for others."""
-    if not channels.names:
+    nothing written): with no channel, what each person would be told, through the channel
+    :data:`NO_CHANNEL`. For the keeper, or whoever may act for others."""
+    if not channels.names and not dry_run:
         raise InvalidInput(
             "no channel to send reminders through",
-            "set ECOMOPS_SMTP_HOST (e-mail) or ECOMOPS_WEBHOOK_URL (the group robot)",
+            "configure a mail server (e-mail) or the group robot's webhook",
         )
     with database.session(write=False) as s:
         _require_sender(s, actor)
@@ -387,9 +393,11 @@ def remind(
             state,
             plan_hour=plan_hour,
             is_working=work.is_working,
-            channels=channels.names,
+            channels=channels.names or [rules.EMAIL],
             lang=lang,
         )
+        if not channels.names:  # a preview: who would be told what, once a channel is set
+            due = [dataclasses.replace(r, channel=NO_CHANNEL) for r in due]
         if dry_run:
             ledger = _ledger(s, {r.key for r in due})
             return _preview(state.now, real_now(s), due, ledger, channels, lang)

@@ -254,7 +254,7 @@ def post(hook: Webhook, text: str, *, at: datetime) -> None:
         reason = getattr(exc, "reason", None) or exc
         raise WebhookError(
             f"cannot reach the robot at {where}: {_quoted(reason, hook, url)}",
-            "check ECOMOPS_WEBHOOK_URL",
+            "check [webhook] url (ECOMOPS_WEBHOOK_URL)",
         ) from None
     if len(raw) > ANSWER_MAX:
         raise WebhookError(
@@ -271,3 +271,41 @@ def post(hook: Webhook, text: str, *, at: datetime) -> None:
         detail = answer.get("errmsg") or answer.get("msg") or answer.get("StatusMessage") or ""
         said = _quoted(f"{code} {detail}".rstrip(), hook, url)
         raise WebhookError(f"the robot at {where} refused the message: {said}")
+
+
+def check(hook: Webhook, *, timeout: float) -> str:
+    """Reach the robot's host without posting anything (a post would be a message in the
+    group, and the robots have no call that is not one): look up its name, connect, and over
+    https complete the TLS handshake, verifying its certificate. Returns what was done;
+    raises :class:`WebhookError`."""
+    import socket
+
+    where = hook.describe()
+    parts = urlsplit(hook.url)
+    host = parts.hostname or ""
+    secure = parts.scheme == "https"
+    try:
+        port = parts.port or (443 if secure else 80)
+        with socket.create_connection((host, port), timeout=timeout) as sock:
+            if secure:
+                context = ssl.create_default_context()
+                with context.wrap_socket(sock, server_hostname=host):
+                    pass
+    except ValueError as exc:  # a port that is not a number
+        raise WebhookError(
+            f"the robot's URL is not usable: {exc}", "check [webhook] url (ECOMOPS_WEBHOOK_URL)"
+        ) from None
+    except (TimeoutError, OSError, ssl.SSLError) as exc:
+        detail = (
+            f"certificate verify failed: {exc.verify_message}"
+            if isinstance(exc, ssl.SSLCertVerificationError)
+            else exc.strerror or str(exc)
+            if isinstance(exc, OSError)
+            else str(exc)
+        )
+        raise WebhookError(
+            _hide(f"cannot reach the robot at {where}: {detail}", hook),
+            "check [webhook] url (ECOMOPS_WEBHOOK_URL)",
+        ) from None
+    how = "TLS handshake done, certificate verified" if secure else "plain http"
+    return f"connected to {host}:{port} ({how}); no message posted"

@@ -1,0 +1,131 @@
+"""``ecomops config show|check``: the settings in force and where each came from; whether the
+servers they name answer."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from ecomops.cli.common import (
+    DbOpt,
+    JsonOpt,
+    LangOpt,
+    UrlOpt,
+    before,
+    command,
+    fail,
+    note,
+    settings,
+)
+from ecomops.cli.output import emit, table
+
+app = typer.Typer(
+    help="The settings (config.toml, the environment, the options) and the servers they "
+    "name.\n\n"
+    "Example: ecomops config show",
+    no_args_is_help=True,
+)
+
+
+def _with_options(db: str | None, database_url: str | None, lang: str | None):
+    """The settings with this command's options (typed after it, else before it) on top."""
+    if db is None and database_url is None:
+        db, database_url = before("db"), before("database_url")
+    return settings().with_options(db=db, database_url=database_url, lang=lang or before("lang"))
+
+
+def _value(v: Any) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
+
+
+@command(app, "show")
+def show(
+    lang: LangOpt = None,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Every setting in force, its value and where it came from.
+
+    The source is default, file (config.toml), environment (ECOMOPS_…) or option (--db …):
+    an option wins over the environment, which wins over the file. Passwords, the robot's
+    secret and the keys in its URL, and a database URL's password are masked.
+
+    Example: ecomops config show --json
+    """
+    from ecomops.services.settings import show_settings
+
+    out = show_settings(_with_options(db, database_url, lang))
+
+    def render(o) -> None:
+        there = "" if o.found else " (not there: the environment and the defaults apply)"
+        note(f"settings file: {o.file}{there}")
+        note(f"database: {o.database}")
+        table(
+            o.settings,
+            [
+                ("setting", lambda s: s.key),
+                ("value", lambda s: _value(s.value)),
+                ("source", lambda s: f"{s.source} ({s.origin})" if s.origin else s.source),
+            ],
+        )
+
+    emit(out, as_json=as_json, render=render)
+
+
+_WORDS = {"ok": "ok", "failed": "failed", "not_configured": "not configured"}
+
+
+@command(app, "check")
+def check(
+    timeout: Annotated[
+        int,
+        typer.Option(
+            "--timeout",
+            min=1,
+            max=120,
+            help="Seconds each server has to answer (connect, greet, log in).",
+        ),
+    ] = 5,
+    db: DbOpt = None,
+    database_url: UrlOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Try each configured server (database, mail, mailbox, group robot), sending nothing.
+
+    The database: is it there, an ecomops database, which schema version (nothing created or
+    upgraded); the mail server: connect, EHLO, STARTTLS or TLS, log in, QUIT; the mailbox: log
+    in, open the folder read-only, log out; the group robot: its host reached and, over https,
+    its certificate verified (no request: its webhook takes only messages). One line each:
+    ok, failed (why) or not configured; exit 1 when a configured one fails.
+
+    Example: ecomops config check --timeout 10
+    """
+    from ecomops.errors import EcomopsError
+    from ecomops.services.settings import check_servers
+
+    out = check_servers(_with_options(db, database_url, None), timeout=timeout)
+
+    def render(o) -> None:
+        table(
+            o.checks,
+            [
+                ("server", lambda c: c.server),
+                ("target", lambda c: c.target),
+                (
+                    "result",
+                    lambda c: _WORDS[c.status] + (f": {c.detail}" if c.detail else ""),
+                    True,
+                ),
+            ],
+        )
+
+    emit(out, as_json=as_json, render=render)
+    failed = [c.server for c in out.checks if c.status == "failed"]
+    if failed:
+        fail(EcomopsError(f"{', '.join(failed)} failed the check", "see the line of each above"))
