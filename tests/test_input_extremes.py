@@ -141,6 +141,8 @@ class Target:
 
 def _walk(cmd, path):
     if hasattr(cmd, "commands"):
+        if getattr(cmd, "invoke_without_command", False):  # `calendar --month` runs on its own
+            yield path, cmd
         for name, sub in cmd.commands.items():
             yield from _walk(sub, [*path, name])
     else:
