@@ -48,7 +48,23 @@ def status(db: DbOpt = None, database_url: UrlOpt = None, as_json: JsonOpt = Fal
 
     def render(o) -> None:
         note(f"{o['backend']} database {o['database']} (schema {o['schema']})")
-        note(f"{o['clock']} clock; {o['mode']} ({o['logins']} logins bound)")
+        if o["backend"] == "sqlite":
+            note(
+                f"{o['clock']} clock; one keeper: the file's owner, {o['keeper']} "
+                f"({o['logins']} logins bound); you are {o['login']}"
+            )
+        else:
+            note(
+                f"{o['clock']} clock; {o['mode']} ({o['logins']} logins bound); the keeper is "
+                f"{o['keeper']} (the tables' owner); you are {o['login']}"
+            )
+        c = o["connection"]
+        if c is not None:
+            where = c["server"] or "a Unix socket"
+            if c["ssl"]:
+                note(f"connected to {where} over TLS ({c['protocol']}, {c['cipher']})")
+            else:
+                note(f"connected to {where} without TLS")
         for w in o["warnings"]:
             note(f"warning: {w}")
         if o["handbook"]:
