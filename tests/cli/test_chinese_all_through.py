@@ -27,6 +27,8 @@ def _paths() -> set[str]:
         if subs:
             for name, sub in subs.items():
                 yield from walk(sub, (*path, name))
+            if getattr(cmd, "invoke_without_command", False):  # `calendar` and `calendar load`
+                yield " ".join(path)
         else:
             yield " ".join(path)
 
@@ -90,7 +92,8 @@ SET_ASIDE: dict[str, str] = {
     "db backup": "messages only",
     "db restore": "messages only",
     "db copy": "messages only",
-    "db grant": "messages only",
+    "db grant": "the member's connection service and password line: libpq's own syntax",
+    "schedule": "a crontab block or systemd units: cron's and systemd's own syntax",
 }
 # the writes: their one line is a message on stderr, stdout stays empty (a sample is checked
 # below); staff import prints the records it wrote (checked below too)
