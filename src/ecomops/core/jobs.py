@@ -200,7 +200,7 @@ def merge_env(existing: str, values: Mapping[str, str]) -> str:
     out: list[str] = []
     done: set[str] = set()
     for line in existing.splitlines():
-        key = line.split("=", 1)[0].strip() if "=" in line else None
+        key = line.split("=", 1)[0].strip() if "=" in line else ""
         if key in values and not line.lstrip().startswith("#"):
             if key not in done:
                 out.append(env_line(key, values[key]))
