@@ -127,7 +127,9 @@ def test_two_members_run_ecomops_as_themselves_over_tls(server, keeper, cli, mon
     today = cli("today", "--json")
     assert today.exit_code == 0, today.stderr
     assert (today.json()["person"], today.json()["view"]) == ("李娜", "own")
-    mine = cli("plan", "submit", "--summary", "上周：文案", "--plan", "本周：海报", "--json")
+    plan = tmp_path / "plan.md"
+    plan.write_text("## 上周总结\n文案\n\n## 本周计划\n海报\n", encoding="utf-8")
+    mine = cli("plan", "submit", "--file", str(plan), "--json")
     assert mine.exit_code == 0, mine.stderr
     assert (mine.json()["name"], mine.json()["status"]) == ("李娜", "on_time")
     refused = cli("cycle", "open", "2026-11")
