@@ -3,12 +3,19 @@
 The caller is the login that runs the command: the connected role on PostgreSQL
 (``current_user``), the operating-system user on SQLite. A roster entry may carry a login.
 
-- **Bound logins.** Once any roster entry carries a login, the caller must be one of them: that
-  person acts. ``--as NAME`` then names the person acted for, accepted only when it is the
-  caller, or when the caller may act for others (the permission table's ``act_for_others``).
-- **Single-keeper mode.** While no login is bound, the database is kept by whoever can write
-  it: the keeper may do everything; with ``--as NAME`` an action is checked against NAME's
-  permissions (so nobody rates as the wrong person by accident).
+- **A SQLite file has one keeper.** Whoever can write the file can be anyone (``sqlite3`` edits
+  the roster as easily as ecomops does), so on SQLite the caller is always the keeper, whatever
+  is bound: the keeper naming nobody may do everything; with ``--as NAME`` an action is checked
+  against NAME's permissions (so nobody rates as the wrong person by accident). Only the login
+  of the file's owner may be bound (:func:`require_bindable`), and binding it only says whom the
+  keeper is where a command needs a person (a rater, a viewer, whose plan): the ``caller``. No
+  sequence of commands locks the keeper out.
+- **Bound logins (PostgreSQL).** Once any roster entry carries a login, the caller must be one
+  of them, or the role that owns the tables (the keeper): that person acts. ``--as NAME`` then
+  names the person acted for, accepted only when it is the caller, or when the caller may act
+  for others (the permission table's ``act_for_others``) and NAME is under them.
+- **Single-keeper mode (PostgreSQL).** While no login is bound, the database is kept by whoever
+  can write it, as a SQLite file is.
 
 Services receive the result as an :class:`Actor` and never read the environment.
 """
@@ -17,7 +24,7 @@ from __future__ import annotations
 
 import getpass
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ecomops.errors import InvalidInput
@@ -72,9 +79,10 @@ class Actor:
     @property
     def label(self) -> str:
         """Who did it, as a history line shows it: the person acting (the caller's name
-        follows when acting for them), else the keeper's login or the name typed."""
+        follows when acting for them), else the name typed, the keeper's own person (their
+        bound login) or login."""
         if self.person is None:
-            return self.claimed or self.login
+            return self.claimed or (self.caller.name if self.caller else self.login)
         if self.caller is not None and self.caller.id != self.person.id:
             return f"{self.person.name} (by {self.caller.name})"
         return self.person.name
@@ -86,10 +94,21 @@ class Actor:
         return cls("", person=person)
 
     def required(self) -> Person:
-        """The person acting; refused when nobody was named."""
-        if self.person is None:
-            raise InvalidInput("say who you are", "name yourself", param="as_")
-        return self.person
+        """The person acting (the keeper naming nobody: the person their login is bound to);
+        refused when there is none."""
+        if self.person is not None:
+            return self.person
+        if self.keeper and self.caller is not None:
+            return self.caller
+        raise InvalidInput("say who you are", "name yourself", param="as_")
+
+    def as_person(self) -> Actor:
+        """This actor where a command needs a person (a rater, a viewer, whose plan): the
+        keeper naming nobody acts as the person their login is bound to, with that person's
+        permissions; unchanged otherwise."""
+        if self.person is None and self.keeper and self.caller is not None:
+            return replace(self, person=self.caller)
+        return self
 
 
 def claimed_name(value: str | None) -> str | None:
@@ -147,6 +166,49 @@ def acting(session: Session | None, name: str | None, *, strict: bool = True) ->
     return cache[claimed]
 
 
+def owner_of_file(path: str | os.PathLike[str] | None) -> str:
+    """The operating-system user owning the file ``path`` (the caller when there is no file)."""
+    if path:
+        try:
+            import pwd
+
+            return pwd.getpwuid(os.stat(path).st_uid).pw_name
+        except (ImportError, KeyError, OSError):  # pragma: no cover - no user database
+            pass
+    return os_user()
+
+
+def file_owner(session: Session) -> str | None:
+    """The operating-system user owning the SQLite file of ``session``: its keeper (the caller
+    for a database with no file); None on PostgreSQL."""
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        return None
+    cached = session.info.get("ecomops.file_owner")
+    if cached is None:
+        from sqlalchemy import text
+
+        rows = conn.execute(text("PRAGMA database_list")).all()
+        path = next((r[2] for r in rows if r[1] == "main"), None)
+        cached = session.info["ecomops.file_owner"] = owner_of_file(path)
+    return cached
+
+
+def require_bindable(session: Session, login: str) -> None:
+    """On SQLite only the file owner's login may be bound to someone: whoever can write the
+    file can be anyone, so a login of another user would promise what the file cannot keep."""
+    owner = file_owner(session)
+    if owner is None or login == owner:
+        return
+    raise InvalidInput(
+        f"on a SQLite file only its owner's login ({owner}) may be bound, not {login!r}: "
+        "whoever can write the file can be anyone",
+        "for several people on their own logins, use PostgreSQL (ecomops db copy, then "
+        "ecomops db grant NAME --login LOGIN for each)",
+        param="login",
+    )
+
+
 def owns_the_database(session: Session) -> bool:
     """Whether the connected PostgreSQL role owns the tables (or is a member of the role that
     does): the keeper of a shared database."""
@@ -190,6 +252,17 @@ def _resolve(session: Session, claimed: str | None, strict: bool) -> Actor:
     st = schema.staff
     conn = session.connection()
     login, bound, _clock = session_facts(session)
+    if conn.dialect.name == "sqlite":  # the keeper, whatever is bound (the module's rules)
+        row = conn.execute(select(st).where(st.c.login == login)).first() if bound else None
+        mine = person_of(row) if row is not None else None
+        person = _named(session, claimed, strict)
+        return Actor(
+            login,
+            caller=mine if mine is not None and mine.active else None,
+            person=person,
+            keeper=True,
+            claimed=None if person else claimed,
+        )
     if not bound:  # single-keeper mode
         person = _named(session, claimed, strict)
         return Actor(login, person=person, keeper=True, claimed=None if person else claimed)

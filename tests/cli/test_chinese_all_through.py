@@ -92,11 +92,12 @@ SET_ASIDE: dict[str, str] = {
     "db backup": "messages only",
     "db restore": "messages only",
     "db copy": "messages only",
-    "db grant": "messages only",
     "config show": "the settings' own names (section.key, environment variables, files), as "
     "config.toml and the environment spell them, like db status",
     "config check": "the servers' names and their one-line answers or errors, which are "
     "English as every error line is",
+    "db grant": "the member's connection service and password line: libpq's own syntax",
+    "schedule": "a crontab block or systemd units: cron's and systemd's own syntax",
 }
 # the writes: their one line is a message on stderr, stdout stays empty (a sample is checked
 # below); staff import prints the records it wrote (checked below too)

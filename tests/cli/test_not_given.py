@@ -323,7 +323,7 @@ def test_acting_for_someone_with_two_long_names_fits_the_task_history(
     assert cli("staff", "add", worker, "-p", "copywriter", "--manager", boss).exit_code == 0
     task = cli("tasks", "add", "海报", "--owner", worker, "--due", "2026-12-10", "--json")
     assert task.exit_code == 0, task.stderr
-    linked = cli("staff", "link", boss, "--login", caller, "--force")
+    linked = cli("staff", "link", boss, "--login", caller)
     assert linked.exit_code == 0, linked.stderr
     r = cli("tasks", "start", str(task.json()["id"]), "--as", worker)
     assert r.exit_code == 0, r.stderr

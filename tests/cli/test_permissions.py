@@ -153,6 +153,9 @@ def test_a_csv_cannot_rate_oneself_or_for_others(org, cli, tmp_path):
 
 
 def test_a_bound_login_acts_as_its_person(org, cli, caller):
+    if org.kind == "sqlite":
+        pytest.skip("on SQLite the file's owner is the keeper whatever is bound: "
+                    "test_the_reported_lock_out_cannot_lock_the_sqlite_keeper_out")
     assert cli("staff", "link", "李娜", "--login", caller, "--as", "张伟").exit_code == 0
     # the caller is now 李娜: no --as needed, and her permissions apply
     assert refused(cli("cycle", "open", "2026-11"), "open_cycle")
@@ -174,6 +177,14 @@ def test_a_manager_acts_for_others_and_both_are_recorded(org, cli, caller):
     assert r.exit_code == 0, r.stderr
     last = cli("audit", "--json").json()[-1]
     assert (last["command"], last["actor"], last["acted_for"]) == ("plan submit", "张伟", "李娜")
+    if org.kind == "sqlite":
+        # the file's keeper, bound to 张伟, still acts for anyone (that person's permissions)
+        up = cli("cycle", "close", "2026-11", "--as", "总经理", "--override", "试行")
+        assert up.exit_code == 0, up.stderr
+        last = cli("audit", "--json").json()[-1]
+        assert (last["command"], last["actor"], last["acted_for"]) == (
+            "cycle close", "张伟", "总经理")
+        return
     # never for someone above: a manager does not act as the general manager ...
     up = cli("appraise", "李娜", "-c", "2026-11", "--as", "总经理", *scores(85, 85, 85, 85, 85))
     assert up.exit_code == 1 and "may act only for people under them" in up.stderr
@@ -188,34 +199,41 @@ def test_an_inactive_callers_login_no_longer_acts(org, cli, caller):
     assert cli("staff", "deactivate", "陈静").exit_code == 0
     assert cli("staff", "link", "陈静", "--login", "chenjing").exit_code == 1  # inactive
     if org.kind == "postgresql":
-        return  # the owner role stays the keeper; the SQLite pass checks the refusal
+        return  # the owner's own person may not deactivate themselves there
+    # the SQLite keeper deactivates the person their login is bound to, and keeps the file
     assert cli("staff", "deactivate", "张伟").exit_code == 0
-    r = cli("tasks", "list")
-    assert r.exit_code == 1 and "no longer active" in r.stderr
+    assert cli("tasks", "list").exit_code == 0
+    assert cli("staff", "reactivate", "张伟", "--force").exit_code == 0  # a second head
 
 
 def test_an_unbound_login_is_refused_once_logins_are_bound(org, cli, caller):
-    if org.kind == "sqlite":  # binding someone else's login first would lock the keeper out
-        guarded = cli("staff", "link", "张伟", "--login", "zhangwei")
-        assert guarded.exit_code == 1 and "you would be locked out" in guarded.stderr
-        assert "ecomops staff link YOUR-NAME --login" in guarded.stderr
-    linked = cli("staff", "link", "张伟", "--login", "zhangwei", "--force")
-    assert linked.exit_code == 0
-    if org.kind == "postgresql":
-        # the role that owns the database (these tests connect as it) keeps everything
-        assert cli("tasks", "list").exit_code == 0
+    if org.kind == "sqlite":  # only the file owner's login may be bound, and never locks out
+        refused = cli("staff", "link", "张伟", "--login", "zhangwei")
+        assert refused.exit_code == 1
+        assert (f"on a SQLite file only its owner's login ({caller}) may be bound, not "
+                "'zhangwei': whoever can write the file can be anyone") in refused.stderr
+        assert "for several people on their own logins, use PostgreSQL" in refused.stderr
+        assert refused.stderr.count("\n") == 1
         return
+    linked = cli("staff", "link", "张伟", "--login", "zhangwei")
+    assert linked.exit_code == 0
     assert "single-keeper mode has ended" in linked.stderr  # told so when binding
-    for args in (["tasks", "list"], ["staff", "add", "新人", "-p", "clerk"]):
-        r = cli(*args)
-        assert r.exit_code == 1
-        assert f"your login {caller!r} is not on the roster" in r.stderr
-        assert "ecomops staff link NAME --login" in r.stderr
-        assert r.stderr.count("\n") == 1
+    # the role that owns the database (these tests connect as it) keeps everything
+    assert cli("tasks", "list").exit_code == 0
 
 
 def test_a_login_is_bound_once(org, cli, caller):
     assert cli("staff", "link", "张伟", "--login", caller).exit_code == 0  # the keeper binds herself
+    if org.kind == "sqlite":  # one login only, the file owner's: moved, never doubled
+        twice = cli("staff", "add", "又一人", "-p", "clerk", "--login", caller)
+        assert twice.exit_code == 1 and f"the login {caller!r} is already 张伟's" in twice.stderr
+        other = cli("staff", "add", "新人", "-p", "clerk", "--login", "xinren")
+        assert other.exit_code == 1 and "only its owner's login" in other.stderr
+        moved = cli("staff", "link", "陈静", "--login", caller, "--json").json()
+        assert moved["login"] == caller
+        logins = {s["name"]: s["login"] for s in cli("staff", "list", "--json").json()}
+        assert logins["张伟"] is None and logins["陈静"] == caller
+        return
     assert cli("staff", "add", "新人", "-p", "clerk", "--login", "xinren").exit_code == 0
     twice = cli("staff", "add", "又一人", "-p", "clerk", "--login", "xinren")
     assert twice.exit_code == 1 and "the login 'xinren' is already 新人's" in twice.stderr
@@ -227,14 +245,89 @@ def test_a_login_is_bound_once(org, cli, caller):
     assert bad.exit_code == 1 and "is not a login name" in bad.stderr
 
 
-def test_single_keeper_mode_checks_the_person_named(org, cli):
+def test_single_keeper_mode_checks_the_person_named(org, cli, caller):
     status = cli("db", "status", "--json").json()
     assert status["mode"] == "single-keeper"
-    assert any("anyone who can write this database can act as anyone" in w
-               for w in status["warnings"])
+    if org.kind == "postgresql":
+        assert any("anyone who can write this database can act as anyone" in w
+                   for w in status["warnings"])
+    else:  # a private file (0600) has one keeper, its owner: nothing to warn of
+        assert (status["keeper"], status["login"], status["warnings"]) == (caller, caller, [])
     # the keeper naming nobody may do everything; naming someone, that person's permissions
     assert cli("cycle", "open", "2026-11").exit_code == 0
     assert refused(cli("cycle", "close", "2026-11", "--as", "李娜"), "close_cycle")
+
+
+def test_the_reported_lock_out_cannot_lock_the_sqlite_keeper_out(org, cli, caller, monkeypatch):
+    """Issue 22: the head bound his own login first, then could bind neither the general
+    manager nor the supervisors, nor unbind himself. On a SQLite file its owner keeps it
+    whatever is bound; binding only says whom the keeper is by default."""
+    if org.kind != "sqlite":
+        pytest.skip("the SQLite keeper's rule (PostgreSQL: tests/db/test_team_over_tls.py)")
+    monkeypatch.setenv("ECOMOPS_NOW", "2026-11-30T10:00")
+    # the README's old first step: the head binds his own login
+    assert cli("staff", "link", "周敏", "--login", caller).exit_code == 0
+    # binding others' logins is refused, with the reason, and nothing is bound
+    for name, login in (("总经理", "gm"), ("张伟", "zhangwei")):
+        r = cli("staff", "link", name, "--login", login)
+        assert r.exit_code == 1 and "whoever can write the file can be anyone" in r.stderr
+    # where a command needs a person, the keeper is 周敏; the audit names him
+    own = cli("plan", "submit", "--summary", "s", "--plan", "p", "--json")
+    assert own.exit_code == 0, own.stderr
+    assert own.json()["name"] == "周敏"
+    # ... and the keeper still does everything: act for the general manager
+    assert cli("cycle", "open", "2026-11").exit_code == 0
+    r = cli("cycle", "close", "2026-11", "--as", "总经理", "--override", "试行", "--json")
+    assert r.exit_code == 0, r.stderr
+    assert (cli("audit", "--json").json()[-1]["actor"],
+            cli("audit", "--json").json()[-1]["acted_for"]) == ("周敏", "总经理")
+    # edit the general manager and the other head, unbind himself, bind again, move the login
+    assert cli("staff", "edit", "总经理", "--email", "gm@huhao.cn").exit_code == 0
+    assert cli("staff", "edit", "张伟", "--email", "zw@huhao.cn").exit_code == 0
+    assert cli("staff", "edit", "周敏", "--login", "").exit_code == 0
+    assert cli("staff", "link", "周敏", "--login", caller).exit_code == 0
+    moved = cli("staff", "link", "总经理", "--login", caller)
+    assert moved.exit_code == 0, moved.stderr
+    logins = {s["name"]: s["login"] for s in cli("staff", "list", "--json").json()}
+    assert {n: v for n, v in logins.items() if v} == {"总经理": caller}
+    # bound to the general manager now: the keeper still acts for anyone, 周敏 included
+    r = cli("staff", "edit", "总经理", "--login", "", "--as", "周敏")
+    assert r.exit_code == 1 and "may act only for people under them" in r.stderr  # 周敏's reach
+    assert cli("staff", "edit", "总经理", "--login", "").exit_code == 0  # the keeper's
+    status = cli("db", "status", "--json").json()
+    assert (status["mode"], status["keeper"], status["logins"]) == ("single-keeper", caller, 0)
+
+
+def test_a_sqlite_file_is_kept_by_its_owner(org, cli, caller):
+    """Another user's file (here: given to nobody): its owner's login is the only one bound;
+    whoever can open it acts as its keeper, and db status says who keeps it, and warns when
+    others may write it."""
+    if org.kind != "sqlite":
+        pytest.skip("file ownership is SQLite's")
+    import os
+    import pwd
+
+    path = org.path
+    os.chmod(path, 0o660)
+    status = cli("db", "status", "--json").json()
+    assert any(w.startswith("writable by other users: ") and "act as anyone" in w
+               for w in status["warnings"])
+    os.chmod(path, 0o600)
+    if os.geteuid() != 0:
+        return  # only root may give the file away
+    nobody = pwd.getpwnam("nobody")
+    for p in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if p.exists():
+            os.chown(p, nobody.pw_uid, -1)
+    try:
+        r = cli("staff", "link", "张伟", "--login", caller)
+        assert r.exit_code == 1 and "only its owner's login (nobody) may be bound" in r.stderr
+        assert cli("staff", "link", "张伟", "--login", "nobody").exit_code == 0
+        assert cli("cycle", "open", "2026-11").exit_code == 0  # root, not bound: the keeper
+        assert cli("db", "status", "--json").json()["keeper"] == "nobody"
+    finally:
+        for p in path.parent.glob(path.name + "*"):
+            os.chown(p, 0, -1)
 
 
 def test_permissions_are_shown_and_listed_as_assumptions(db, cli):
@@ -271,6 +364,9 @@ def test_a_plan_received_on_paper(org, cli, caller, monkeypatch):
     assert cli("staff", "link", "陈静", "--login", caller).exit_code == 0
     own = cli("plan", "submit", "--summary", "s", "--plan", "p", "--received-at",
               "2026-11-23T09:00")
+    if org.kind == "sqlite":  # the file's keeper, bound to 陈静, still may
+        assert own.exit_code == 0, own.stderr
+        return
     assert own.exit_code == 1 and "permissions.act_for_others" in own.stderr
     assert cli("plan", "submit", "--summary", "s", "--plan", "p", "--json").json()[
         "status"] == "late"

@@ -48,6 +48,7 @@ def test_names_are_unique_across_scripts(db, cli):
 
 
 def test_deactivate_keeps_history(db, cli, monkeypatch):
+    monkeypatch.setenv("ECOMOPS_NOW", "2026-11-27T10:00")  # joined before leaving, any year
     cli("staff", "add", "王芳", "-p", "copywriter")
     monkeypatch.setenv("ECOMOPS_NOW", "2026-12-01T18:00")
     out = cli("staff", "deactivate", "王芳", "--json").json()

@@ -102,6 +102,11 @@ LAZY: dict[str, tuple[str, str, str]] = {
         "register",
         "Remind people of what they owe, each reminder once (run it every 15 minutes).",
     ),
+    "schedule": (
+        "schedule",
+        "register",
+        "Run remind every 15 minutes and plan collect every hour, with cron or systemd.",
+    ),
     "demo": (
         "report",
         "register_demo",

@@ -180,11 +180,13 @@ def me(s: Session, value: str | None) -> Person:
 
 
 def actor(s: Session, value: str | None, *, person: bool = False) -> Actor:
-    """Who acts (``--as``); with ``person``, a person must be named (single-keeper mode: by
-    ``--as``)."""
+    """Who acts (``--as``); with ``person``, a person must be named (the keeper: by ``--as``,
+    else the person their login is bound to)."""
     found = acting(s, value)
-    if person and found.person is None:
-        required_name(as_name(value))
+    if person:
+        found = found.as_person()
+        if found.person is None:
+            required_name(as_name(value))
     return found
 
 

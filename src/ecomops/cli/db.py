@@ -48,7 +48,23 @@ def status(db: DbOpt = None, database_url: UrlOpt = None, as_json: JsonOpt = Fal
 
     def render(o) -> None:
         note(f"{o['backend']} database {o['database']} (schema {o['schema']})")
-        note(f"{o['clock']} clock; {o['mode']} ({o['logins']} logins bound)")
+        if o["backend"] == "sqlite":
+            note(
+                f"{o['clock']} clock; one keeper: the file's owner, {o['keeper']} "
+                f"({o['logins']} logins bound); you are {o['login']}"
+            )
+        else:
+            note(
+                f"{o['clock']} clock; {o['mode']} ({o['logins']} logins bound); the keeper is "
+                f"{o['keeper']} (the tables' owner); you are {o['login']}"
+            )
+        c = o["connection"]
+        if c is not None:
+            where = c["server"] or "a Unix socket"
+            if c["ssl"]:
+                note(f"connected to {where} over TLS ({c['protocol']}, {c['cipher']})")
+            else:
+                note(f"connected to {where} without TLS")
         for w in o["warnings"]:
             note(f"warning: {w}")
         if o["handbook"]:
@@ -174,9 +190,51 @@ def grant(
     password_stdin: Annotated[
         bool,
         typer.Option(
-            "--password-stdin", help="Read the role's password from standard input (one line)."
+            "--password-stdin",
+            help="Read the role's password from standard input (one line) instead of making "
+            "one.",
         ),
     ] = False,
+    no_password: Annotated[
+        bool,
+        typer.Option(
+            "--no-password",
+            help="No password: the server authenticates them otherwise (peer, certificate).",
+        ),
+    ] = False,
+    host: Annotated[
+        str | None,
+        typer.Option(
+            "--host",
+            help="The server as members reach it (default: where this connection went).",
+            show_default=False,
+        ),
+    ] = None,
+    port: Annotated[
+        int | None,
+        typer.Option("--port", min=1, max=65535, help="Its port.", show_default=False),
+    ] = None,
+    ca: Annotated[
+        Path | None,
+        typer.Option(
+            "--ca",
+            help="The CA certificate that signed the server's (sslrootcert; sslmode "
+            "verify-full).",
+            show_default=False,
+        ),
+    ] = None,
+    sslmode: Annotated[
+        str | None,
+        typer.Option(
+            "--sslmode",
+            help="libpq's sslmode (default: verify-full for a server on another machine or "
+            "with --ca, else prefer).",
+            show_default=False,
+        ),
+    ] = None,
+    service: Annotated[
+        str, typer.Option("--service", help="The service's name in the member's service file.")
+    ] = "ecomops",
     db: DbOpt = None,
     database_url: UrlOpt = None,
     as_json: JsonOpt = False,
@@ -184,26 +242,73 @@ def grant(
     """PostgreSQL: give a person a login role that sees and changes only what the handbook
     lets them (row-level security); run by the role that owns the database.
 
-    Example: ecomops db grant 李娜 --login lina --password-stdin < lina-password.txt
+    Prints what the member needs, once: a connection service entry for their
+    ~/.pg_service.conf, the ~/.pgpass line with the password made for them (stored nowhere),
+    and the database URL that uses them, postgresql:///?service=ecomops.
+
+    Example: ecomops db grant 李娜 --login lina --host db.example.cn --ca company-ca.pem
     """
     from ecomops.cli.common import actor, session
-    from ecomops.services.dbtools import grant as service
+    from ecomops.services.dbtools import grant as service_
 
+    if password_stdin and no_password:
+        raise InvalidInput("--password-stdin and --no-password both given", "use one of them")
+    if not service.replace("-", "").replace("_", "").isalnum():
+        raise InvalidInput(f"{service!r} is not a service name", "letters, digits, - and _")
     password = None
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
         if not password:
             raise InvalidInput("no password on standard input", "pipe it in, one line")
     with session(db, database_url, write=True) as s:
-        role = service(s, name=name, login=login, password=password, actor=actor(s, None))
-    emit(
-        {"name": name, "login": role},
-        as_json=as_json,
-        render=lambda o: note(
+        out = service_(
+            s,
+            name=name,
+            login=login,
+            password=password,
+            generate=not (password_stdin or no_password),
+            actor=actor(s, None),
+            host=host,
+            port=port,
+            sslmode=sslmode,
+            ca=ca,
+            service=service,
+        )
+    data = {
+        "name": out.name,
+        "login": out.login,
+        "service": dict(out.service.items()),
+        "service_entry": out.service.entry,
+        "pgpass": out.pgpass,
+        "password": out.password,
+        "database_url": out.service.url,
+        "password_generated": out.generated,
+        "warnings": list(out.warnings),
+    }
+
+    def render(o) -> None:
+        lines = [
+            f"# {o['name']} ({o['login']}): the connection service, in ~/.pg_service.conf "
+            "(or the file PGSERVICEFILE names)",
+            o["service_entry"].rstrip("\n"),
+        ]
+        if o["pgpass"] is not None:
+            lines += [
+                "",
+                "# the password, in ~/.pgpass (chmod 600; or the file PGPASSFILE names): "
+                "shown this once, stored nowhere",
+                o["pgpass"],
+            ]
+        lines += ["", "# then", f"export ECOMOPS_DATABASE_URL='{o['database_url']}'"]
+        typer.echo("\n".join(lines))
+        for w in o["warnings"]:
+            note(f"warning: {w}")
+        note(
             f"{o['login']} may now connect and acts as {o['name']}; it sees only what the "
             "handbook lets them"
-        ),
-    )
+        )
+
+    emit(data, as_json=as_json, render=render)
 
 
 def register_audit(root: typer.Typer) -> None:

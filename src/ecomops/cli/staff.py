@@ -306,18 +306,16 @@ def link(
             show_default=False,
         ),
     ],
-    force: Annotated[
-        bool,
-        typer.Option("--force", help="Bind the first login to someone else all the same."),
-    ] = False,
     as_: AsOpt = None,
     lang: LangOpt = None,
     db: DbOpt = None,
     database_url: UrlOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Bind a login to a person: that login then acts as them. Binding the first login ends
-    single-keeper mode (from then on only bound logins act).
+    """Bind a login to a person: that login then acts as them. On PostgreSQL, binding the
+    first login ends single-keeper mode (from then on only bound logins act, and the role that
+    owns the tables); on a SQLite file only its owner's login may be bound, and it only says
+    whom the keeper is by default.
 
     Example: ecomops staff link 张伟 --login zhangwei
     """
@@ -325,15 +323,18 @@ def link(
 
     with session(db, database_url, write=True) as s:
         who = actor(s, as_)
-        out = staff_link(
-            s, name, login=login, actor=who, lang=lang_of(lang), force=force, now=now()
-        )
+        sqlite = s.connection().dialect.name == "sqlite"
+        out = staff_link(s, name, login=login, actor=who, lang=lang_of(lang), now=now())
     emit(out, as_json=as_json, render=lambda o: note(f"{o.login} now acts as {o.name}"))
-    if who.keeper and who.login != out.login:
+    if sqlite:
         note(
-            f"single-keeper mode has ended: only bound logins act now, and yours "
-            f"({who.login}) is not bound to anyone; bind it with: ecomops staff link NAME "
-            f"--login {who.login}"
+            f"{out.login} keeps this file and is {out.name} where a command needs a person; "
+            "it still may do everything, and act for anyone with --as"
+        )
+    elif who.keeper and who.login != out.login:
+        note(
+            "single-keeper mode has ended: from now on only bound logins act, and the role "
+            f"that owns the tables ({who.login}, the keeper)"
         )
 
 

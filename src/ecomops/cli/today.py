@@ -54,7 +54,7 @@ def register(root: typer.Typer) -> None:
 
         language = lang_of(lang)
         with session(db, database_url, write=False) as s:
-            who = acting(s, as_)
+            who = acting(s, as_).as_person()  # the keeper: their own day, once bound
             out = service(s, who=who.person, now=now(), lang=language, viewer=who)
         emit(out, as_json=as_json, render=lambda d: render_dashboard(d, language))
 

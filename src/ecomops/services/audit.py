@@ -72,7 +72,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "db backup": ("path",),
     "db restore": ("path",),
     "db copy": ("to",),
-    "db grant": ("name", "login"),
+    "db grant": ("name", "login", "no_password", "host", "port", "sslmode"),
     "calendar load": ("file", "year"),
     "remind": ("reminders_sent", "reminders_failed", "messages_sent", "messages_failed"),
 }

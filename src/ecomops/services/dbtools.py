@@ -15,6 +15,7 @@ import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -22,6 +23,7 @@ from pathlib import Path
 from sqlalchemy import Integer, Table, func, select, text, update
 from sqlalchemy.engine import Connection
 
+from ecomops.core.pgservice import ENCRYPTED, SERVICE, Service, default_sslmode, is_local
 from ecomops.db import schema
 from ecomops.db.engine import Target, probe_uri, resolve
 from ecomops.db.migrate import HEAD, current_revision, needs_upgrade, upgrade
@@ -422,8 +424,45 @@ def _norm(value):
     return value
 
 
+def _connection(conn: Connection) -> dict | None:
+    """What a PostgreSQL connection uses: TLS or not (protocol and cipher), the server's
+    address (None: a Unix socket)."""
+    if conn.dialect.name != "postgresql":
+        return None
+    row = conn.execute(
+        text(
+            "SELECT s.ssl, s.version, s.cipher, host(inet_server_addr()), inet_server_port() "
+            "FROM pg_stat_ssl s WHERE s.pid = pg_backend_pid()"
+        )
+    ).one()
+    return {
+        "ssl": bool(row[0]),
+        "protocol": row[1],
+        "cipher": row[2],
+        "server": None if row[3] is None else f"{row[3]}:{row[4]}",
+    }
+
+
+def _keeper(conn: Connection, path: Path | None) -> tuple[str, str]:
+    """(the login running this, the keeper's login): on SQLite the operating-system user and
+    the file's owner; on PostgreSQL the connected role and the role that owns the tables."""
+    from ecomops.identity import os_user, owner_of_file
+
+    if conn.dialect.name != "postgresql":
+        return os_user(), owner_of_file(path)
+    row = conn.execute(
+        text(
+            "SELECT current_user, pg_get_userbyid(relowner) FROM pg_class "
+            "WHERE oid = 'staff'::regclass"
+        )
+    ).one()
+    return str(row[0]), str(row[1])
+
+
 def status(target: Target, database: Database) -> dict:
-    """Where the database is, its schema version, the handbook in force and row counts."""
+    """Where the database is, its schema version, the handbook in force and row counts; who
+    keeps it, and (PostgreSQL) what the connection uses: TLS or not."""
+    path = target.sqlite_path
     with database.connect(write=False) as conn:
         revision = current_revision(conn)
         counts = _count_all(conn)
@@ -434,29 +473,57 @@ def status(target: Target, database: Database) -> dict:
             .limit(1)
         ).first()
         st, opt = schema.staff, schema.database_option
-        logins = conn.execute(select(func.count()).where(st.c.login.is_not(None))).scalar_one()
+        bound = dict(
+            conn.execute(select(st.c.login, st.c.name).where(st.c.login.is_not(None))).all()
+        )
         clock = conn.execute(select(opt.c.value).where(opt.c.key == "clock")).scalar() or "real"
-    path = target.sqlite_path
+        login, keeper = _keeper(conn, path)
+        connection = _connection(conn)
+    logins = len(bound)
     warnings = []
-    if logins == 0:
+    if path is None and logins == 0:
         warnings.append(
             "single-keeper mode: no login is bound to anyone on the roster, so anyone who can "
-            "write this database can act as anyone (bind logins with: ecomops staff link NAME "
-            "--login LOGIN)"
+            "write this database can act as anyone (give each person a role of their own: "
+            "ecomops db grant NAME --login LOGIN)"
         )
     if path is not None:
-        from ecomops.services.files import readable_by_others
+        from ecomops.services.files import readable_by_others, writable_by_others
 
-        loose = [p for p in readable_by_others(path) if p.exists()]
+        open_to_write = [p for p in writable_by_others(path) if p.exists()]
+        if open_to_write:
+            warnings.append(
+                "writable by other users: "
+                + ", ".join(str(p) for p in open_to_write)
+                + ": anyone who can write this database can act as anyone; a SQLite file has "
+                f"one keeper, its owner ({keeper}) (make it private: chmod 600 FILE, chmod 700 "
+                "FOLDER; for several people on their own logins, use PostgreSQL)"
+            )
+        loose = [p for p in readable_by_others(path) if p.exists() and p not in open_to_write]
         if loose:
             warnings.append(
                 "readable by other users: "
                 + ", ".join(str(p) for p in loose)
                 + " (make it private: chmod 600 FILE, chmod 700 FOLDER)"
             )
+        others = sorted(k for k in bound if k != keeper)
+        if others:
+            warnings.append(
+                "logins bound on a SQLite file act as nobody unless they are its owner's "
+                f"({keeper}): {', '.join(f'{k} ({bound[k]})' for k in others)} "
+                "(for several people on their own logins, use PostgreSQL)"
+            )
+    elif connection is not None and not connection["ssl"] and not _local(connection["server"]):
+        warnings.append(
+            f"the connection to {connection['server']} is not encrypted: passwords and records "
+            "cross the network in the clear (sslmode=verify-full, and ssl = on on the server)"
+        )
     return {
-        "mode": "single-keeper" if logins == 0 else "bound logins",
+        "mode": "single-keeper" if path is not None or logins == 0 else "bound logins",
         "logins": logins,
+        "login": login,
+        "keeper": keeper,
+        "connection": connection,
         "clock": clock,
         "warnings": warnings,
         "database": target.display(),
@@ -473,6 +540,11 @@ def status(target: Target, database: Database) -> dict:
         else None,
         "rows": counts,
     }
+
+
+def _local(server: str | None) -> bool:
+    """Whether a server address (``host:port``; None: a Unix socket) is this machine's."""
+    return server is None or is_local(server.rsplit(":", 1)[0])
 
 
 # --- PostgreSQL: a login role for a person on the roster -------------------------------------
@@ -501,11 +573,73 @@ _UPDATE = {
 }
 
 
-def grant(session: Session, *, name: str, login: str, password: str | None, actor: Actor) -> str:
+@dataclass(frozen=True)
+class Granted:
+    """What ``db grant`` made: the person and role, the member's connection service and, once,
+    the password (None: the role has none, for peer or certificate authentication)."""
+
+    name: str
+    login: str
+    service: Service
+    password: str | None = field(default=None, repr=False)  # shown once, stored nowhere
+    #: the password was made here (not given)
+    generated: bool = False
+    #: the SCRAM verifier was computed here, so the password itself never reached the server
+    verifier: bool = False
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def pgpass(self) -> str | None:
+        """The member's password-file line (None without a password)."""
+        return None if self.password is None else self.service.pgpass(self.password)
+
+
+def _scram(conn: Connection, role: str, password: str) -> tuple[str, bool]:
+    """What ``ALTER ROLE … PASSWORD`` is given: a SCRAM-SHA-256 verifier computed here (libpq's
+    PQencryptPasswordConn, through psycopg2), so that the password never crosses the wire nor
+    lands in the server's statement log; the password itself where the driver cannot."""
+    raw = conn.connection.dbapi_connection
+    try:
+        from psycopg2.extensions import encrypt_password
+
+        return encrypt_password(password, role, raw, "scram-sha-256"), True  # type: ignore[arg-type]
+    except (ImportError, TypeError, AttributeError):  # pragma: no cover - another driver
+        return password, False
+
+
+def _where(conn: Connection) -> tuple[str | None, int | None]:
+    """The host (or socket folder) and port this connection reached, as libpq resolved them
+    (a service file's too)."""
+    info = getattr(conn.connection.dbapi_connection, "info", None)
+    host = getattr(info, "host", None) or None
+    port = getattr(info, "port", None)
+    return host, int(port) if port else None
+
+
+def grant(
+    session: Session,
+    *,
+    name: str,
+    login: str,
+    password: str | None,
+    actor: Actor,
+    generate: bool = False,
+    host: str | None = None,
+    port: int | None = None,
+    sslmode: str | None = None,
+    ca: str | os.PathLike[str] | None = None,
+    service: str = SERVICE,
+) -> Granted:
     """Give the person ``name`` a PostgreSQL login role ``login`` (made, or reused) holding only
     what the tool needs: no superuser, no ``BYPASSRLS``, not the tables' owner; row-level
     security then shows that role what the person may see. Run by the role that owns the
-    database. Returns the role's name."""
+    database.
+
+    The role gets ``password`` (``generate``: a new random one; None: none, for peer or
+    certificate authentication), sent as a SCRAM verifier. Returns what the member needs: a
+    connection service for the server at ``host``/``port`` (default: where this connection
+    went), TLS as :mod:`ecomops.core.pgservice` says (``sslmode``; ``ca``: the CA file that
+    signed the server's certificate, named as ``sslrootcert``), and the password, once."""
     from sqlalchemy import text
 
     from ecomops.identity import owns_the_database
@@ -515,8 +649,8 @@ def grant(session: Session, *, name: str, login: str, password: str | None, acto
     conn = session.connection()
     if conn.dialect.name != "postgresql":
         raise InvalidInput(
-            "db grant gives PostgreSQL roles; a SQLite file is shared by its file permissions",
-            "share a department's database on PostgreSQL (see README: sharing one database)",
+            "db grant gives PostgreSQL roles; a SQLite file has one keeper, its owner",
+            "for several people on their own logins, use PostgreSQL (ecomops db copy)",
         )
     if not owns_the_database(session):
         raise NotAllowed(
@@ -527,6 +661,24 @@ def grant(session: Session, *, name: str, login: str, password: str | None, acto
     if role is None:
         raise InvalidInput("the login is empty", "give the role's name", param="login")
     find_person(session, name)  # before any role is made
+    rootcert = _ca_file(ca) if ca is not None else None
+    reached_host, reached_port = _where(conn)
+    dbname, schema_now = conn.execute(text("SELECT current_database(), current_schema()")).one()
+    entry = Service(
+        host=host or reached_host,
+        port=port or reached_port,
+        dbname=dbname,
+        user=role,
+        sslmode=sslmode or default_sslmode(host or reached_host, rootcert),
+        sslrootcert=rootcert,
+        name=service,
+    )
+    if generate:
+        import secrets
+
+        password = secrets.token_urlsafe(24)
+    if password is not None and not password:
+        raise InvalidInput("the password is empty", "give one, or none", param="password")
     quote = conn.dialect.identifier_preparer.quote
     owner = conn.execute(
         text("SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = 'staff'::regclass")
@@ -550,13 +702,16 @@ def grant(session: Session, *, name: str, login: str, password: str | None, acto
         )
     else:
         conn.execute(text(f"ALTER ROLE {quote(role)} LOGIN"))
-    if password is not None:
-        conn.execute(text(f"ALTER ROLE {quote(role)} PASSWORD :pw"), {"pw": password})
-    database = conn.execute(text("SELECT current_database(), current_schema()")).one()
+    verifier = False
+    if password is None:
+        conn.execute(text(f"ALTER ROLE {quote(role)} PASSWORD NULL"))
+    else:
+        secret, verifier = _scram(conn, role, password)
+        conn.execute(text(f"ALTER ROLE {quote(role)} PASSWORD :pw"), {"pw": secret})
     who = quote(role)
-    schema_name = quote(database[1])
+    schema_name = quote(schema_now)
     for sql in (
-        f"GRANT CONNECT ON DATABASE {quote(database[0])} TO {who}",
+        f"GRANT CONNECT ON DATABASE {quote(dbname)} TO {who}",
         f"GRANT USAGE ON SCHEMA {schema_name} TO {who}",
         f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema_name} TO {who}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema_name} TO {who}",
@@ -566,4 +721,58 @@ def grant(session: Session, *, name: str, login: str, password: str | None, acto
     ):
         conn.execute(text(sql))
     staff_link(session, name, login=role, actor=actor, lang="en")
-    return role
+    server_ssl = conn.execute(text("SHOW ssl")).scalar_one() == "on"
+    return Granted(
+        name=find_person(session, name).name,
+        login=role,
+        service=entry,
+        password=password,
+        generated=generate,
+        verifier=verifier,
+        warnings=tuple(_grant_warnings(entry, server_ssl)),
+    )
+
+
+def _ca_file(ca: str | os.PathLike[str]) -> str:
+    """The CA certificate file given, as an absolute path (refused unless it holds one)."""
+    path = Path(ca).expanduser().absolute()
+    try:
+        pem = path.read_bytes()[:1 << 20]
+    except OSError as exc:
+        raise InvalidInput(
+            f"cannot read the CA certificate {path}: {exc.strerror}", param="ca"
+        ) from None
+    if b"-----BEGIN CERTIFICATE-----" not in pem:
+        raise InvalidInput(
+            f"{path} holds no certificate (PEM)",
+            "give the certificate of the CA that signed the server's certificate",
+            param="ca",
+        )
+    return str(path)
+
+
+def _grant_warnings(entry: Service, server_ssl: bool) -> list[str]:
+    """What the keeper should know about the member's connection."""
+    out = []
+    encrypted = entry.sslmode in ENCRYPTED
+    if encrypted and not server_ssl:
+        out.append(
+            f"the server has ssl = off: sslmode={entry.sslmode} connections are refused until "
+            "it is on (ssl = on in postgresql.conf, hostssl lines in pg_hba.conf)"
+        )
+    if not encrypted and not is_local(entry.host):
+        out.append(
+            f"sslmode={entry.sslmode} to {entry.host}: the password and the records may cross "
+            "the network in the clear"
+        )
+    if entry.sslmode.startswith("verify-") and entry.sslrootcert is None:
+        out.append(
+            "the member needs the CA certificate that signed the server's certificate, in "
+            "~/.postgresql/root.crt (libpq's default; or name its file with the CA given here)"
+        )
+    elif entry.sslrootcert is not None:
+        out.append(
+            f"sslrootcert names {entry.sslrootcert}: the member needs that file at that path "
+            "(or change the line to where they keep it)"
+        )
+    return out

@@ -158,6 +158,22 @@ def readable_by_others(db: Path) -> list[Path]:
     return out
 
 
+def writable_by_others(db: Path) -> list[Path]:
+    """The database file, its companions and its folder, where others may write them (and so
+    be anyone: a folder they may write lets them replace the file)."""
+    out = []
+    for p in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), db.parent):
+        try:
+            mode = p.stat().st_mode
+        except OSError:
+            continue
+        if mode & (stat.S_IWGRP | stat.S_IWOTH):
+            if p.is_dir() and mode & stat.S_ISVTX:
+                continue  # a sticky folder (/tmp): others may not replace what is not theirs
+            out.append(p)
+    return out
+
+
 # --- files the tool writes where the user says (-o, db backup) --------------------------------
 
 _KINDS = (

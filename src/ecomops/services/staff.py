@@ -48,7 +48,7 @@ from ecomops.db.limits import check_columns
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput, NotAllowed, NotFound
 from ecomops.handbook.model import Manual, Position
-from ecomops.identity import Actor
+from ecomops.identity import Actor, require_bindable
 from ecomops.services.files import read_text
 from ecomops.services.handbook import current, known_positions
 from ecomops.services.people import Person, person_by_id
@@ -607,7 +607,7 @@ def staff_add(
     m = current(session).manual
     account = clean_login(login)
     if account is not None:
-        _first_login_guard(session, actor, account, force)
+        require_bindable(session, account)
     clean = clean_name(name)
     pos = find_position(m, position, lang)
     mail = clean_email(email)
@@ -753,7 +753,7 @@ def staff_edit(
     if "position" in fields and not force:
         _check_reports(session, m, rec, pos)
     if "login" in fields and account is not None:
-        _first_login_guard(session, actor, account, force)
+        require_bindable(session, account)
         holder = (
             session.connection()
             .execute(select(ST.c.name).where(ST.c.login == account, ST.c.id != rec.id))
@@ -1533,24 +1533,6 @@ def _line_number(problem: str) -> int:
     return 0
 
 
-def _first_login_guard(session: Session, actor: Actor, account: str, force: bool) -> None:
-    """Binding the first login to someone else would lock the keeper of a SQLite file out:
-    refused unless ``force``."""
-    if force or not actor.keeper or actor.caller is not None or account == actor.login:
-        return
-    conn = session.connection()
-    if conn.dialect.name != "sqlite":
-        return  # on PostgreSQL the owner role stays the keeper
-    bound = conn.execute(select(ST.c.id).where(ST.c.login.is_not(None)).limit(1)).first()
-    if bound is None:
-        raise InvalidInput(
-            f"binding the first login ({account}) ends single-keeper mode, and yours "
-            f"({actor.login}) is bound to nobody: you would be locked out",
-            f"bind your own first: ecomops staff link YOUR-NAME --login {actor.login} "
-            "(or give --force)",
-        )
-
-
 def staff_link(
     session: Session,
     name: str,
@@ -1558,18 +1540,17 @@ def staff_link(
     login: str,
     actor: Actor,
     lang: str,
-    force: bool = False,
     now: datetime | None = None,
 ) -> StaffOut:
-    """Bind ``login`` to ``name`` (moved from whoever held it): that login then acts as them.
-    Binding the first login ends single-keeper mode (refused, unless ``force``, when it would
-    lock the keeper out). The move is kept in both people's histories (at ``now``, default
-    the database's clock)."""
+    """Bind ``login`` to ``name`` (moved from whoever held it): that login then acts as them
+    (on PostgreSQL; on SQLite only the file owner's login is bound, and it only says whom the
+    keeper is by default: :mod:`ecomops.identity`). The move is kept in both people's
+    histories (at ``now``, default the database's clock)."""
     require(session, actor, "manage_staff")
     account = clean_login(login)
     if account is None:
         raise InvalidInput("the login is empty", "give the login name", param="login")
-    _first_login_guard(session, actor, account, force)
+    require_bindable(session, account)
     row = _rec_by_name(session, name, active_only=True)
     if actor.caller is not None and not actor.keeper:  # never to someone above oneself
         require_below(session, actor.caller, person_by_id(session, row.id))
