@@ -119,7 +119,9 @@ def _kinds(column) -> tuple[type, ...]:
     raise AssertionError(f"no rule for the type of {column}")  # pragma: no cover
 
 
-def _column_rules() -> dict[str, dict[str, ColumnRule]]:
+def column_rules() -> dict[str, dict[str, ColumnRule]]:
+    """Every table's columns as core.backup checks them: the values each reads back as,
+    whether it may be empty, how long its text may be."""
     from ecomops.db.limits import limit
 
     return {
@@ -149,7 +151,7 @@ class _Intake:
 
     def __init__(self, source: str, conn: Connection, *, force: bool, done: str, fix: str) -> None:
         self.source, self.force, self.done, self.fix = source, force, done, fix
-        self.rules = Rules(_column_rules(), _reserved_logins(conn))
+        self.rules = Rules(column_rules(), _reserved_logins(conn))
         self.findings = Findings()
         self.members: list[Member] = []
         self.manual: tuple[int, object] | None = None
