@@ -285,8 +285,16 @@ def _resolve(session: Session, claimed: str | None, strict: bool) -> Actor:
     if claimed is None or key(claimed) == me.name_key:
         return Actor(login, caller=me, person=me)
     other = find_person(session, claimed, active=False)
+    require_act_for(session, me, other)
+    return Actor(login, caller=me, person=other)
+
+
+def require_act_for(session: Session, me: Person, other: Person) -> None:
+    """Refuse ``me`` acting for ``other``: naming them with ``--as``, or as the rater of a
+    row ``me`` imports. Allowed only when ``me`` may act for others (the permission table's
+    ``act_for_others``) and ``other`` is under ``me`` (a manager never acts as the general
+    manager)."""
     from ecomops.services.permissions import require, require_below
 
     require(session, Actor.of(me), "act_for_others", what=f"({other.name})")
     require_below(session, me, other)
-    return Actor(login, caller=me, person=other)

@@ -287,6 +287,7 @@ class SheetOut(Out):
     current: bool
     at: datetime
     note: str | None
+    entered_by: str | None
     total: Decimal
     scores: list[ScoreOut]
 

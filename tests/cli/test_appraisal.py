@@ -330,3 +330,67 @@ def test_interactive_rating_walks_through_each_criterion(team, cli, monkeypatch)
     assert got == [("analysis", 85, "B"), ("execution", 90, None), ("expertise", 95, "A"),
                    ("communication", 70, "C"), ("collaboration", 77, None)]
     assert Decimal(str(out["sheets"][0]["total"])) == Decimal("83.4")
+
+
+# --- one rule for one sheet and for a file of them --------------------------------------------
+
+
+@pytest.mark.parametrize("bound", [False, True], ids=["as", "login"])
+def test_a_file_cannot_replace_a_superiors_sheet(team, cli, tmp_path, caller, bound, backend):
+    """A row naming another rater needs the right to act for that rater, as ``--as`` does: the
+    manager's file does not replace the general manager's sheet, and refuses whole."""
+    if bound and backend.kind == "sqlite":
+        pytest.skip("on SQLite the file's owner is the keeper whatever login is bound")
+    gm = cli("appraise", "李娜", "-c", "2026-11", "--as", "总经理甲", *scores(75, 75, 75, 75, 76))
+    assert gm.exit_code == 0, gm.stderr
+    if bound:  # the manager's own login
+        assert cli("staff", "link", "张伟", "--login", caller).exit_code == 0
+        who: tuple[str, ...] = ()
+    else:  # single-keeper mode, the keeper acting as the manager
+        who = ("--as", "张伟")
+    f = tmp_path / "s.csv"
+    f.write_text(
+        "employee,rater," + ",".join(COPY) + "\n"
+        "李娜,张伟,80,80,80,80,80\n"          # 2: his own sheet: fine
+        "李娜,总经理甲,93,93,93,93,94\n"      # 3: his superior's
+        "陈静,总经理甲,90,90,90,90,90\n",     # 4: again
+        encoding="utf-8",
+    )
+    r = cli("appraise", "-c", "2026-11", "--from", str(f), *who)
+    assert r.exit_code == 1
+    lines = r.stderr.strip().splitlines()
+    assert lines[0].startswith(f"error: {f}: 2 problems; nothing was imported")
+    for line, n in zip(lines[1:], (3, 4), strict=True):
+        assert line.startswith(f"  {f}:{n}: 张伟 (manager) may act only for people under them, "
+                               "not for 总经理甲 (general_manager)")
+    if bound:  # the one-sheet command says the same
+        one = cli("appraise", "李娜", "-c", "2026-11", "--as", "总经理甲", *scores(93, 93, 93, 93, 94))
+        assert one.exit_code == 1 and "may act only for people under them" in one.stderr
+    shown = cli("appraisals", "show", "李娜", "-c", "2026-11", *who, "--json").json()
+    assert [(s["rater"], s["version"], s["total"], s["entered_by"]) for s in shown["sheets"]] == [
+        ("总经理甲", 1, 75.2, None)]  # nothing written, not even line 2
+
+
+def test_a_sheet_entered_on_the_raters_behalf_says_who_entered_it(team, cli, tmp_path, caller):
+    assert cli("staff", "link", "总经理甲", "--login", caller).exit_code == 0
+    f = tmp_path / "s.csv"
+    f.write_text(
+        "employee,rater," + ",".join(COPY) + "\n李娜,张伟,80,80,80,80,80\n"
+        "李娜,总经理甲,90,90,90,90,90\n",
+        encoding="utf-8",
+    )
+    r = cli("appraise", "-c", "2026-11", "--from", str(f), "--json")
+    assert r.exit_code == 0, r.stderr and r.json()["sheets"] == 2
+    one = cli("appraise", "陈静", "-c", "2026-11", "--as", "张伟", *scores(70, 70, 70, 70, 70),
+              "--json")
+    assert one.exit_code == 0, one.stderr
+    assert (one.json()["sheet"]["rater"], one.json()["sheet"]["entered_by"]) == ("张伟", "总经理甲")
+    shown = cli("appraisals", "show", "李娜", "-c", "2026-11", "--json").json()
+    assert sorted((s["rater"], s["entered_by"]) for s in shown["sheets"]) == [
+        ("张伟", "总经理甲"), ("总经理甲", None)]
+    titles = [line.strip() for line in
+              cli("appraisals", "show", "李娜", "-c", "2026-11").stdout.splitlines()]
+    assert "张伟 (manager), version 1, 2026-11-27 10:00, entered by 总经理甲" in titles
+    assert "总经理甲 (general_manager), version 1, 2026-11-27 10:00" in titles  # by the rater
+    zh = cli("appraisals", "show", "李娜", "-c", "2026-11", "--lang", "zh-hans").stdout
+    assert "录入人 总经理甲" in zh

@@ -141,15 +141,21 @@ def test_a_csv_cannot_rate_oneself_or_for_others(org, cli, tmp_path):
                  encoding="utf-8")
     r = cli("appraise", "-c", "2026-11", "--from", str(f), "--as", "李娜")
     assert r.exit_code == 1 and "the rater is 张伟, not 李娜" in r.stderr
-    # the manager may act for others: the general manager's row is entered on their behalf
+    # the manager may act for others, but only for people under them: never for the general
+    # manager (as `appraise --as 总经理` is refused to him), and the whole file is refused
     f.write_text("employee,rater," + ",".join(COPY) + "\n陈静,总经理,80,80,80,80,80\n"
                  "陈静,张伟,70,70,70,70,70\n", encoding="utf-8")
     r = cli("appraise", "-c", "2026-11", "--from", str(f), "--as", "张伟", "--json")
+    assert r.exit_code == 1 and f"{f}:2: 张伟 (manager) may act only for people under them, " \
+        "not for 总经理 (general_manager)" in r.stderr
+    # the general manager may: the manager's row is entered on his behalf
+    r = cli("appraise", "-c", "2026-11", "--from", str(f), "--as", "总经理", "--json")
     assert r.exit_code == 0, r.stderr
     assert r.json()["complete"] == 1
     # nothing half-written by the refusals before
     shown = cli("appraisals", "show", "陈静", "-c", "2026-11", "--as", "总经理", "--json").json()
-    assert sorted(s["rater"] for s in shown["sheets"]) == ["张伟", "总经理"]
+    assert sorted((s["rater"], s["entered_by"]) for s in shown["sheets"]) == [
+        ("张伟", "总经理"), ("总经理", None)]
 
 
 def test_a_bound_login_acts_as_its_person(org, cli, caller):

@@ -524,7 +524,8 @@ def appraisals_show(
                     f"{sh.rater} ({names.get(sh.rater_position, sh.rater_position)}), "
                     f"{w('version')} {sh.version}"
                     + ("" if sh.current else f" [{w('superseded')}]")
-                    + f", {fmt(sh.at)}",
+                    + f", {fmt(sh.at)}"
+                    + (f", {w('entered by')} {sh.entered_by}" if sh.entered_by else ""),
                     "table.title",
                 ),
                 caption=cell(

@@ -111,15 +111,30 @@ def backup(
     )
 
 
+#: restore's and copy's --force: what staff add --force records, and nothing else
+ForceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Accept a second holder of a position the handbook has one of (the general "
+        "manager, the department head), as staff add --force records one.",
+    ),
+]
+
+
 @command(app, "restore")
 def restore(
     file: Annotated[Path, typer.Argument(help="A backup made by db backup.", show_default=False)],
     yes: Annotated[bool, typer.Option("--yes", help="Replace the data without asking.")] = False,
+    force: ForceOpt = False,
     db: DbOpt = None,
     database_url: UrlOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Replace everything in the database with a backup, in one transaction.
+    """Replace everything in the database with a backup, in one transaction. The backup's
+    rows are checked as ecomops's own writes are (one general manager, no reporting loop,
+    scores 0–100, names, logins, statuses, dates): one bad row refuses the whole, naming the
+    first bad rows, and the database is left as it was.
 
     Example: ecomops db restore backups/ecomops-2026-11-30.db --yes
     """
@@ -134,7 +149,7 @@ def restore(
             typer.confirm(
                 f"Replace every record in {opened.target.display()} with {file}?", abort=True
             )
-        out = service(opened, file)
+        out = service(opened, file, force=force)
     emit(
         out,
         as_json=as_json,
@@ -152,12 +167,14 @@ def copy(
             show_default=False,
         ),
     ],
+    force: ForceOpt = False,
     db: DbOpt = None,
     database_url: UrlOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Copy the whole database into another, e.g. from a SQLite file into PostgreSQL, and
-    check that every table's rows arrived unchanged.
+    check that every table's rows arrived unchanged. The rows are checked as db restore
+    checks a backup's: one bad row refuses the whole, and the target is left as it was.
 
     Example: ecomops db copy --to postgresql://ecomops:secret@db.example.cn/ecomops
     """
@@ -165,7 +182,7 @@ def copy(
     from ecomops.services.dbtools import copy_to
 
     with database(db, database_url, write=False) as opened:
-        out = copy_to(opened, to, audit=audit)
+        out = copy_to(opened, to, audit=audit, force=force)
     emit(
         out,
         as_json=as_json,

@@ -6,6 +6,10 @@ import re
 
 from ecomops.errors import InvalidInput
 
+#: a cycle is open (sheets may be written) or closed (read-only)
+OPEN, CLOSED = "open", "closed"
+STATUSES = (OPEN, CLOSED)
+
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
 _YEAR = re.compile(r"^(\d{4})$")

@@ -1,18 +1,55 @@
-"""The roster's rules (pure, no database): company mail (§3.2 rule 3), which position a typed
-name means, whom the handbook has a position report to, reporting cycles, and what changed in a
-person's record.
+"""The roster's rules (pure, no database): names and logins, company mail (§3.2 rule 3), which
+position a typed name means, whom the handbook has a position report to, reporting cycles, and
+what changed in a person's record.
 
 Names and labels are compared in their :func:`ecomops.text.key` form; the caller passes keys.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
 
+from ecomops.errors import InvalidInput
+from ecomops.text import check_name
+
 K = TypeVar("K", bound=Hashable)
+
+
+# --- names and logins ---------------------------------------------------------------------------
+
+#: the most characters a person's name has
+MAX_NAME = 100
+#: a login: a PostgreSQL role or an operating-system user name
+LOGIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.@-]{0,99}")
+
+
+def clean_name(raw: str) -> str:
+    """A typed name, trimmed; refused when empty, too long or holding a control, zero-width or
+    bidirectional-override character (text.check_name: "赵\\u200b海" is not "赵海")."""
+    name = " ".join(check_name(raw.strip()).split())
+    if not name:
+        raise InvalidInput("a name is empty", "give the person's name")
+    if len(name) > MAX_NAME:
+        raise InvalidInput(f"name {name[:20]!r}… is longer than {MAX_NAME} characters")
+    return name
+
+
+def clean_login(raw: str | None) -> str | None:
+    """A login (a PostgreSQL role or an operating-system user name), trimmed; None when blank."""
+    if raw is None or not raw.strip():
+        return None
+    login = check_name(raw.strip(), "login", param="login")
+    if not LOGIN.fullmatch(login):
+        raise InvalidInput(
+            f"{login!r} is not a login name",
+            "letters, digits and _ . @ -, starting with a letter or _, at most 100",
+            param="login",
+        )
+    return login
 
 
 # --- company mail (§3.2 rule 3) -----------------------------------------------------------------

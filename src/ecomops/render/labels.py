@@ -394,6 +394,7 @@ _WORDS: tuple[tuple[str, str, str], ...] = (
     ("declined", "declined", "未批准"),
     ("version", "version", "版本"),
     ("superseded", "superseded", "已被取代"),
+    ("entered by", "entered by", "录入人"),
     ("final grade", "final", "最终级别"),
     ("calibrated", "calibrated", "校准"),
     ("computed", "computed", "计算级别"),

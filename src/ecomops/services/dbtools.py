@@ -4,6 +4,11 @@ Every ecomops table is copied in foreign-key order with SQLAlchemy Core (``execu
 batches), through the same column types on both sides, so values round-trip exactly. A
 self-referencing key (a manager on the roster) is filled in a second pass. After rows with
 explicit ids go into PostgreSQL, its id sequences are moved past them.
+
+What a restore or a copy brings in is checked as it passes, by the rules the tool's own writes
+keep (:mod:`ecomops.core.backup`): once a row is refused nothing more is written, the rest is
+only read to count the problems, and the whole is refused in the one transaction, naming the
+first bad rows; the target is left as it was.
 """
 
 from __future__ import annotations
@@ -20,14 +25,41 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import Integer, Table, func, select, text, update
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Integer,
+    Numeric,
+    String,
+    Table,
+    Text,
+    func,
+    inspect,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.engine import Connection
 
+from ecomops.core.backup import (
+    RESERVED_LOGINS,
+    ColumnRule,
+    Findings,
+    Member,
+    Rules,
+    limited_positions,
+    roster_problems,
+    row_label,
+    row_problem,
+)
 from ecomops.core.pgservice import ENCRYPTED, SERVICE, Service, default_sslmode, is_local
 from ecomops.db import schema
 from ecomops.db.engine import Target, probe_uri, resolve
 from ecomops.db.migrate import HEAD, current_revision, needs_upgrade, upgrade
 from ecomops.db.session import Database, Session
+from ecomops.db.types import UTCDateTime
 from ecomops.errors import DatabaseError, InvalidInput, NotAllowed
 from ecomops.identity import Actor
 from ecomops.services.files import SQLITE_HEADER
@@ -54,22 +86,178 @@ def _rows(conn: Connection, table) -> Iterator[list[dict]]:
         yield [dict(r) for r in batch]
 
 
-def _copy(source: Connection, target: Connection) -> dict[str, int]:
-    """Copy every table's rows from ``source`` into the (empty) ``target``."""
+def _source_rows(conn: Connection, table, source: str) -> Iterator[list[dict]]:
+    """:func:`_rows` of a source that may hold what no column type reads back (a SQLite file
+    edited by hand: text in a date, a number that is not one): refused in one line."""
+    try:
+        yield from _rows(conn, table)
+    except (ValueError, TypeError, ArithmeticError) as exc:
+        raise InvalidInput(
+            f"cannot read {source}: its {table.name} table holds a value ecomops does not "
+            f"write ({exc})"
+        ) from None
+
+
+# --- checking what comes in (core.backup's rules) ----------------------------------------------
+
+
+def _kinds(column) -> tuple[type, ...]:
+    """The Python values a column reads back as (empty: anything, a JSON document)."""
+    kind = column.type
+    for sql, python in (
+        (UTCDateTime, (datetime,)),
+        (DateTime, (datetime,)),
+        (Date, (date,)),
+        (Boolean, (bool,)),
+        (Integer, (int,)),
+        (Numeric, (Decimal,)),
+        (String, (str,)),
+        (Text, (str,)),
+    ):
+        if isinstance(kind, sql):
+            return python
+    if isinstance(kind, JSON):
+        return ()
+    raise AssertionError(f"no rule for the type of {column}")  # pragma: no cover
+
+
+def column_rules() -> dict[str, dict[str, ColumnRule]]:
+    """Every table's columns as core.backup checks them: the values each reads back as,
+    whether it may be empty, how long its text may be."""
+    from ecomops.db.limits import limit
+
+    return {
+        t.name: {
+            c.name: ColumnRule(_kinds(c), bool(c.nullable), limit(t.name, c.name))
+            for c in t.columns
+        }
+        for t in _tables()
+    }
+
+
+def _reserved_logins(conn: Connection) -> frozenset[str]:
+    """The logins nobody on the roster may hold in the database ``conn`` writes: the systems'
+    own (root, postgres) and, on PostgreSQL, every superuser's."""
+    if conn.dialect.name != "postgresql":
+        return RESERVED_LOGINS
+    found = conn.execute(text("SELECT rolname FROM pg_roles WHERE rolsuper")).scalars()
+    return RESERVED_LOGINS | frozenset(str(r) for r in found)
+
+
+class _Intake:
+    """The rows a restore or a copy brings in, checked as they pass, before any is written:
+    once one is refused, nothing more is written (the rest is read only to count the
+    problems), and :meth:`verdict` refuses the whole. The roster is checked whole once its
+    table has been read, against the handbook the rows bring (the newest ``manual_version``):
+    one holder of each position it has one of, unless ``force`` (as ``staff add --force``)."""
+
+    def __init__(self, source: str, conn: Connection, *, force: bool, done: str, fix: str) -> None:
+        self.source, self.force, self.done, self.fix = source, force, done, fix
+        self.rules = Rules(column_rules(), _reserved_logins(conn))
+        self.findings = Findings()
+        self.members: list[Member] = []
+        self.manual: tuple[int, object] | None = None
+        self.roster_checked = False
+        self.second_holder = False
+
+    @property
+    def writing(self) -> bool:
+        """Whether rows are still written: nothing refused so far."""
+        return not self.findings
+
+    def check(self, table: Table, rows: list[dict]) -> bool:
+        """Check ``rows`` of ``table``; whether to write them (nothing refused so far)."""
+        name = table.name
+        keys = [c.name for c in table.primary_key.columns]
+        for row in rows:
+            problem = row_problem(name, row, self.rules)
+            if problem is not None:
+                self.findings.add(row_label(name, row, keys), problem)
+            elif name == "staff":
+                self.members.append(
+                    Member(
+                        row["id"], row["name"], row["name_key"], row["position_id"],
+                        row.get("manager_id"), bool(row["active"]), row.get("login"),
+                    )
+                )
+            elif name == "manual_version" and (self.manual is None or row["id"] > self.manual[0]):
+                self.manual = (row["id"], row["document"])
+        return self.writing
+
+    def table_done(self, name: str | None) -> None:
+        """The rows of table ``name`` have all been read: the roster is checked whole."""
+        if name == "staff":
+            self._roster()
+
+    def _limited(self) -> dict[str, str]:
+        if self.force:
+            return {}
+        if self.manual is None:
+            self.findings.add("manual_version", "no handbook: the roster cannot be checked")
+            return {}
+        from pydantic import ValidationError
+
+        from ecomops.handbook.model import Manual
+
+        try:
+            m = Manual.model_validate(self.manual[1])
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "the document"
+            self.findings.add(
+                f"manual_version id {self.manual[0]}",
+                f"the handbook is not one ecomops loads ({where}: {first['msg']})",
+            )
+            return {}
+        return limited_positions((p.id, p.reports_to, p.head) for p in m.positions)
+
+    def _roster(self) -> None:
+        if self.roster_checked:
+            return
+        self.roster_checked = True
+        limited = self._limited()
+        for staff_id, problem in roster_problems(self.members, limited):
+            self.second_holder = self.second_holder or " would be a second " in problem
+            self.findings.add(f"staff id {staff_id}", problem)
+
+    def verdict(self) -> None:
+        """Refuse the whole when any row was: one line, then the first bad rows."""
+        self._roster()
+        if not self.findings:
+            return
+        n = self.findings.count
+        hint = f"ecomops never writes these; {self.fix}"
+        if self.second_holder:
+            hint += (
+                "; a second holder recorded with staff add --force is accepted with --force"
+            )
+        raise InvalidInput(
+            f"{self.source}: {n} problem{'s' if n > 1 else ''}; nothing was {self.done}",
+            hint,
+            problems=self.findings.lines(),
+        )
+
+
+def _copy(source: Connection, target: Connection, intake: _Intake, where: str) -> dict[str, int]:
+    """Copy every table's rows from ``source`` (named ``where``) into the (empty) ``target``,
+    each batch checked by ``intake`` first (the caller asks its verdict)."""
     counts = {}
     for table in _tables():
         deferred = _self_refs(table)
         later: list[dict] = []
         n = 0
-        for batch in _rows(source, table):
+        for batch in _source_rows(source, table, where):
+            n += len(batch)
+            if not intake.check(table, batch):
+                continue
             if deferred:
                 for row in batch:
                     if any(row[c] is not None for c in deferred):
                         later.append({"_pk": row["id"], **{c: row[c] for c in deferred}})
                         row.update(dict.fromkeys(deferred, None))
             target.execute(table.insert(), batch)
-            n += len(batch)
-        for row in later:
+        intake.table_done(table.name)
+        for row in later if intake.writing else ():
             target.execute(
                 update(table)
                 .where(table.c.id == row["_pk"])
@@ -123,7 +311,10 @@ def _decode(value):
     if isinstance(value, dict) and len(value) == 1:
         ((k, v),) = value.items()
         if k == "$d":
-            return Decimal(v)
+            try:
+                return Decimal(v)
+            except ArithmeticError:
+                raise ValueError(f"{str(v)[:40]!r} is not a number") from None
         if k == "$t":
             return datetime.fromisoformat(v)
         if k == "$D":
@@ -151,25 +342,49 @@ def _write_dump(conn: Connection, path: Path) -> dict[str, int]:
     return counts
 
 
-def _read_dump(path: Path, target: Connection) -> dict[str, int]:
+def _read_dump(path: Path, target: Connection, intake: _Intake) -> dict[str, int]:
+    """Write the rows of the dump at ``path`` into the (empty) ``target``, each checked by
+    ``intake`` first (the caller asks its verdict)."""
     by_name = {t.name: t for t in _tables()}
     counts: dict[str, int] = dict.fromkeys(by_name, 0)
     pending: dict[str, list[dict]] = {}
     later: list[tuple] = []
+    reading: str | None = None  # the table whose rows are arriving
     try:
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             head = json.loads(fh.readline())
-            if head.get("format") != DUMP_FORMAT:
+            if not isinstance(head, dict) or head.get("format") != DUMP_FORMAT:
                 raise InvalidInput(f"{path} is not an ecomops dump")
             if head.get("revision") != HEAD:
                 raise InvalidInput(
                     f"{path} holds schema {head.get('revision')}, this ecomops has {HEAD}",
                     "restore it with the ecomops release that made it, then upgrade",
                 )
-            for line in fh:
-                name, raw = json.loads(line)
+            for number, line in enumerate(fh, start=2):
+                item = json.loads(line)
+                if not (
+                    isinstance(item, list)
+                    and len(item) == 2
+                    and item[0] in by_name
+                    and isinstance(item[1], dict)
+                ):
+                    raise InvalidInput(
+                        f"{path} is not a readable ecomops dump (line {number} is not a row of "
+                        "an ecomops table)"
+                    )
+                name, raw = item
                 table = by_name[name]
+                if name != reading:
+                    # tables arrive in dependency order: flush the others before a new one
+                    for other in list(pending):
+                        target.execute(by_name[other].insert(), pending.pop(other))
+                    intake.table_done(reading)
+                    reading = name
                 row = {k: _decode(v) for k, v in raw.items()}
+                counts[name] += 1
+                if not intake.check(table, [row]):
+                    pending.clear()
+                    continue
                 for c in _self_refs(table):
                     if row.get(c) is not None:
                         later.append((table, row["id"], c, row[c]))
@@ -177,12 +392,11 @@ def _read_dump(path: Path, target: Connection) -> dict[str, int]:
                 pending.setdefault(name, []).append(row)
                 if len(pending[name]) >= BATCH:
                     target.execute(table.insert(), pending.pop(name))
-                counts[name] += 1
-                # tables arrive in dependency order: flush the others before a new one starts
-                for other in [n for n in pending if n != name]:
-                    target.execute(by_name[other].insert(), pending.pop(other))
-    except (OSError, EOFError, json.JSONDecodeError, KeyError, ValueError, TypeError) as exc:
+    except (OSError, EOFError, KeyError, ValueError, TypeError, ArithmeticError) as exc:
         raise InvalidInput(f"{path} is not a readable ecomops dump ({exc})") from None
+    intake.table_done(reading)
+    if not intake.writing:
+        return counts
     for name, rows in pending.items():
         target.execute(by_name[name].insert(), rows)
     for table, pk, column, value in later:
@@ -303,10 +517,17 @@ class _open_backup:
                 src.close()
             self.database = Database(resolve(db=str(self.scratch)))
             with self.database.connect(write=True) as conn:
-                if current_revision(conn) is None:
+                revision = current_revision(conn)
+                if revision is None or not (revision.isdigit() and len(revision) == 4):
+                    # ours are numbered 0001, 0002 …: another application's Alembic schema
                     raise InvalidInput(f"{self.path} is not an ecomops database")
                 if needs_upgrade(conn):
                     upgrade(conn)
+                missing = _missing_columns(conn)
+                if missing:
+                    raise InvalidInput(
+                        f"{self.path} is not an ecomops database: it has no {missing}"
+                    )
             self._cm = self.database.connect(write=False)
             return self._cm.__enter__(), self.database
         except (sqlite3.DatabaseError, DatabaseError) as exc:  # truncated, not a database …
@@ -338,8 +559,27 @@ class _open_backup:
             self.scratch = None
 
 
-def restore(database: Database, path: Path) -> dict:
-    """Replace everything in the database with the backup's rows, in one transaction."""
+def _missing_columns(conn: Connection) -> str | None:
+    """The first of our tables or columns the database ``conn`` lacks (a file that calls
+    itself ours), in words; None when it has them all."""
+    found = inspect(conn)
+    tables = set(found.get_table_names())
+    for table in _tables():
+        if table.name not in tables:
+            return f"table {table.name}"
+        columns = {c["name"] for c in found.get_columns(table.name)}
+        for c in table.columns:
+            if c.name not in columns:
+                return f"column {table.name}.{c.name}"
+    return None
+
+
+def restore(database: Database, path: Path, *, force: bool = False) -> dict:
+    """Replace everything in the database with the backup's rows, in one transaction. The rows
+    are checked as the tool's own writes are (:mod:`ecomops.core.backup`): one refused refuses
+    the whole, naming the first bad rows, and the database is left as it was. ``force``: a
+    second holder of a position the handbook has one of (the general manager, the department
+    head) is accepted, as ``staff add --force`` records one."""
     if not path.exists():
         raise InvalidInput(f"no backup at {path}")
     if not path.is_file():
@@ -348,17 +588,23 @@ def restore(database: Database, path: Path) -> dict:
         )
     with open(path, "rb") as fh:
         magic = fh.read(16)
+    if not magic:
+        raise InvalidInput(f"{path} is empty, not a backup", "give a file made by db backup")
     with database.connect(write=True) as target:
         if needs_upgrade(target):
             upgrade(target)
         opt = schema.database_option
         kept = _options(target)  # how this database keeps time is its own, not the backup's
+        intake = _Intake(
+            str(path), target, force=force, done="restored", fix="restore another backup"
+        )
         _empty(target)
         if magic == SQLITE_HEADER:
             with _open_backup(path) as (source, _):
-                counts = _copy(source, target)
+                counts = _copy(source, target, intake, str(path))
         else:
-            counts = _read_dump(path, target)
+            counts = _read_dump(path, target, intake)
+        intake.verdict()  # refused: the transaction is rolled back, nothing emptied
         target.execute(opt.delete())
         if kept:
             target.execute(opt.insert(), [{"key": k, "value": v} for k, v in kept.items()])
@@ -373,14 +619,21 @@ def _options(conn: Connection) -> dict[str, str]:
 
 
 def copy_to(
-    database: Database, url: str, *, audit: Callable[[Session], None] | None = None
+    database: Database,
+    url: str,
+    *,
+    audit: Callable[[Session], None] | None = None,
+    force: bool = False,
 ) -> dict:
     """Copy the whole database into another one (made or upgraded to this schema; it must hold
-    no ecomops records yet), checking afterwards that every table has the same rows."""
+    no ecomops records yet), checking afterwards that every table has the same rows. The rows
+    are checked as a restore checks them (``force`` as there): one refused refuses the whole,
+    and the target is left as it was (a SQLite file the copy made is removed)."""
     from ecomops.services.database import refuse_foreign, refuse_other_tables
 
     target = Database(resolve(database_url=url))
     path = target.target.sqlite_path
+    made = path is not None and not path.exists()
     if path is not None and path.exists():
         refuse_foreign(path)  # not another application's file, nor a FIFO or a device
     try:
@@ -395,8 +648,16 @@ def copy_to(
                     f"({', '.join(f'{k} {v}' for k, v in sorted(existing.items()))})",
                     "copy into an empty database",
                 )
+            intake = _Intake(
+                database.target.display(),
+                dst,
+                force=force,
+                done="copied",
+                fix="correct them in the source first",
+            )
             with database.connect(write=False, snapshot=True) as src:
-                counts = _copy(src, dst)
+                counts = _copy(src, dst, intake, database.target.display())
+            intake.verdict()  # refused: the target's transaction is rolled back
             _reset_sequences(dst)
             if audit is not None:
                 audit(Session(dst))
@@ -406,6 +667,12 @@ def copy_to(
                     continue  # the target's trail also holds this copy
                 if _digest(src, table) != _digest(dst, table):
                     raise DatabaseError(f"the copy of table {table.name} differs")
+    except BaseException:
+        target.dispose()
+        if made and path is not None:  # the copy made the file: nothing of it is left
+            for suffix in _COMPANIONS:
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+        raise
     finally:
         target.dispose()
     return {"from": database.target.display(), "to": target.target.display(), "rows": counts}

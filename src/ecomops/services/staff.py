@@ -35,6 +35,8 @@ from ecomops.core.calendar import parse_date, shown
 from ecomops.core.roster import (
     Labelled,
     changed,
+    clean_login,
+    clean_name,
     depths,
     listed,
     mail_allowed,
@@ -53,7 +55,7 @@ from ecomops.services.files import read_text
 from ecomops.services.handbook import current, known_positions
 from ecomops.services.people import Person, person_by_id
 from ecomops.services.permissions import below, require, require_below, tops
-from ecomops.text import check_name, key, localize, to_simplified
+from ecomops.text import key, localize, to_simplified
 from ecomops.views import (
     CompanyMailOut,
     ImportOut,
@@ -66,41 +68,12 @@ from ecomops.views import (
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 DOMAIN = re.compile(r"(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}")
-MAX_NAME = 100
 ST = schema.staff
 SC = schema.staff_change
 OPT = schema.database_option
 #: the database_option keys of the company mail setting
 MAIL_DOMAIN, MAIL_FROM = "company_mail_domain", "company_mail_from"
 FORCE = "give --force to record it all the same"
-
-
-def clean_name(raw: str) -> str:
-    """A typed name, trimmed; refused when empty, too long or holding a control, zero-width or
-    bidirectional-override character (text.check_name: "赵\\u200b海" is not "赵海")."""
-    name = " ".join(check_name(raw.strip()).split())
-    if not name:
-        raise InvalidInput("a name is empty", "give the person's name")
-    if len(name) > MAX_NAME:
-        raise InvalidInput(f"name {name[:20]!r}… is longer than {MAX_NAME} characters")
-    return name
-
-
-LOGIN = re.compile(r"[A-Za-z_][A-Za-z0-9_.@-]{0,99}")
-
-
-def clean_login(raw: str | None) -> str | None:
-    """A login (a PostgreSQL role or an operating-system user name), trimmed; None when blank."""
-    if raw is None or not raw.strip():
-        return None
-    login = check_name(raw.strip(), "login", param="login")
-    if not LOGIN.fullmatch(login):
-        raise InvalidInput(
-            f"{login!r} is not a login name",
-            "letters, digits and _ . @ -, starting with a letter or _, at most 100",
-            param="login",
-        )
-    return login
 
 
 def clean_email(raw: str | None) -> str | None:

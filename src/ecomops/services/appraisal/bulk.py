@@ -13,7 +13,7 @@ from sqlalchemy import insert, select
 from ecomops.core.scoring import parse_rating, rating_points
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput, NotAllowed, NotFound
-from ecomops.identity import Actor
+from ecomops.identity import Actor, require_act_for
 from ecomops.services.appraisal.rating import SheetItem, check_rater, write_sheets
 from ecomops.services.appraisal.state import CM, ST, find_cycle, progress
 from ecomops.services.files import read_text
@@ -34,10 +34,13 @@ def rate_from_csv(
     encoding: str | None = None,
 ) -> BulkRatedOut:
     """All sheets of a CSV file or none: columns employee, rater, one per criterion id (a
-    score 0–100 or a grade letter), and an optional note. Every row's rater must be the person
-    ``actor`` acts as, unless they may act for others: the rows are then recorded as entered on
-    the raters' behalf. Each rater must be one the handbook lets rate that person.
-    ``encoding``: the file's, when it is not UTF-8 or Chinese GB18030 (see files.read_text)."""
+    score 0–100 or a grade letter), and an optional note. Each row is checked as ``rate``
+    checks one sheet: its rater is the person ``actor`` acts as, or someone they may act for
+    as ``--as`` would name them (they may act for others, and the rater is under them; the
+    keeper naming nobody enters anyone's): such rows are recorded as entered on the raters'
+    behalf. Each rater must be one the handbook lets rate that person. One row refused
+    refuses the file. ``encoding``: the file's, when it is not UTF-8 or Chinese GB18030 (see
+    files.read_text)."""
     m = current(session).manual
     entering = actor.caller or actor.person  # who types the rows in (None: the keeper)
     for_others = entering is None or may(session, Actor.of(entering), "act_for_others")
@@ -74,6 +77,7 @@ def rate_from_csv(
     items: list[SheetItem] = []
     seen: dict[tuple[int, int], int] = {}
     new_members: dict[int, str] = {}
+    acting_for: dict[int, NotAllowed | None] = {}  # each rater named: refused, or not
     try:
         for record in reader:
             line = reader.line_num
@@ -94,12 +98,22 @@ def rate_from_csv(
                 pos = m.position(position)
                 if pos.rubric is None:
                     raise InvalidInput(f"{emp.name} ({pos.id}) is not appraised")
-                if not for_others and entering is not None and who.id != entering.id:
-                    raise NotAllowed(
-                        f"the rater is {who.name}, not {entering.name}",
-                        f"{entering.name} may enter only their own ratings (the handbook's "
-                        "permissions.act_for_others)",
-                    )
+                if entering is not None and who.id != entering.id:
+                    if not for_others:
+                        raise NotAllowed(
+                            f"the rater is {who.name}, not {entering.name}",
+                            f"{entering.name} may enter only their own ratings (the handbook's "
+                            "permissions.act_for_others)",
+                        )
+                    if who.id not in acting_for:  # as `appraise --as RATER` would check it
+                        try:
+                            require_act_for(session, entering, who)
+                            acting_for[who.id] = None
+                        except NotAllowed as exc:
+                            acting_for[who.id] = exc
+                    refused = acting_for[who.id]
+                    if refused is not None:
+                        raise refused
                 if entering is not None and entering.id == emp.id:
                     raise InvalidInput("nobody rates themselves, not even on another's behalf")
                 check_rater(session, m, position, emp, who)

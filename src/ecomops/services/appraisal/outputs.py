@@ -72,6 +72,7 @@ def sheet_out(s: SheetData, ap: Appraisal, m: Manual, lang: str) -> SheetOut:
         current=s.current,
         at=s.at.astimezone(tz),
         note=s.note,
+        entered_by=s.entered_by,
         total=s.total.quantize(Decimal("0.01")),
         scores=scores,
     )

@@ -57,6 +57,8 @@ class SheetData:
     scores: dict[str, Decimal]
     given: dict[str, str | None]
     total: Decimal = Decimal(0)
+    #: who entered it on the rater's behalf (None: the rater)
+    entered_by: str | None = None
 
 
 @dataclass
@@ -409,6 +411,7 @@ def _load_sheets(
             r.note,
             {},
             {},
+            entered_by=names[r.entered_by_id] if r.entered_by_id is not None else None,
         )
         owner[r.id] = r.employee_id
     score_rows = conn.execute(
