@@ -341,7 +341,8 @@ SECRET = "Sup3rS3cret"
     [
         (f"postgresql://u:{SECRET}@h:abc/db",
          "'postgresql://u:***@h:abc/db' is not a database URL: its port is not a number"),
-        (f" postgresql://u:{SECRET}@h/db", "' postgresql://u:***@h/db' is not a database URL"),
+        # refused as typed (--database-url), or read without the space (the environment)
+        (f" postgresql://u:{SECRET}@h/db", "//u:***@h/db"),
         (f"postgresql://u:{SECRET}@h:99999/db", "its port 99999 is out of range"),
         (f"postgresql://u:p@ss{SECRET}@h:abc/db", "'postgresql://u:***@h:abc/db'"),
         (f"postgresql://u:{SECRET}", "'postgresql://u:***' is not a database URL"),

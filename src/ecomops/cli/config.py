@@ -87,9 +87,7 @@ def check(
         int,
         typer.Option(
             "--timeout",
-            min=1,
-            max=120,
-            help="Seconds each server has to answer (connect, greet, log in).",
+            help="Seconds each server has to answer (connect, greet, log in): 1 to 120.",
         ),
     ] = 5,
     db: DbOpt = None,
@@ -109,6 +107,12 @@ def check(
     from ecomops.errors import EcomopsError
     from ecomops.services.settings import check_servers
 
+    if not 1 <= timeout <= 120:
+        from ecomops.errors import InvalidInput
+
+        raise InvalidInput(
+            f"a timeout of {timeout} s is out of range", "give 1 to 120 seconds", param="timeout"
+        )
     out = check_servers(_with_options(db, database_url, None), timeout=timeout)
 
     def render(o) -> None:

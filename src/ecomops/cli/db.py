@@ -229,7 +229,7 @@ def grant(
     ] = None,
     port: Annotated[
         int | None,
-        typer.Option("--port", min=1, max=65535, help="Its port.", show_default=False),
+        typer.Option("--port", help="Its port (1-65535).", show_default=False),
     ] = None,
     ca: Annotated[
         Path | None,
@@ -277,6 +277,8 @@ def grant(
         password = sys.stdin.readline().rstrip("\r\n")
         if not password:
             raise InvalidInput("no password on standard input", "pipe it in, one line")
+    if port is not None and not 0 < port < 65536:
+        raise InvalidInput(f"port {port} is out of range", "give one from 1 to 65535", param="port")
     with session(db, database_url, write=True) as s:
         out = service_(
             s,
