@@ -117,9 +117,16 @@ def cli():
     return run
 
 
+#: "Now" on the ``db`` fixture's simulated clock until a test sets ``ECOMOPS_NOW`` itself: the
+#: demo's first day (services/demo.py). No test depends on the day it runs.
+NOW = "2026-10-08T09:00"
+
+
 @pytest.fixture
-def db(backend: Backend, cli) -> Backend:
-    """A database initialised from the bundled handbook for the year 2026."""
+def db(backend: Backend, cli, monkeypatch: pytest.MonkeyPatch) -> Backend:
+    """A database initialised from the bundled handbook for the year 2026, on a simulated clock
+    that reads ``NOW`` until the test moves it (``monkeypatch.setenv("ECOMOPS_NOW", ...)``)."""
+    monkeypatch.setenv("ECOMOPS_NOW", NOW)
     r = cli("init", "--year", "2026", "--simulated-clock")
     assert r.exit_code == 0, r.stderr
     return backend
