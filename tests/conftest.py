@@ -130,11 +130,18 @@ def cli():
     return run
 
 
+#: "Now" on the ``db`` fixture's simulated clock until a test sets ``ECOMOPS_NOW`` itself: the
+#: demo's first day (services/demo.py). No test depends on the day it runs.
+NOW = "2026-10-08T09:00"
+
+
 @pytest.fixture
-def db(backend: Backend, cli) -> Backend:
+def db(backend: Backend, cli, monkeypatch: pytest.MonkeyPatch) -> Backend:
     """A database initialised from the bundled handbook for the year 2026, its department at
-    work since the year began: every handbook task starts open, whatever ECOMOPS_NOW or the
-    machine's date says."""
+    work since the year began (every handbook task starts open), on a simulated clock that
+    reads ``NOW`` until the test moves it (``monkeypatch.setenv("ECOMOPS_NOW", ...)``): no
+    test depends on the machine's date."""
+    monkeypatch.setenv("ECOMOPS_NOW", NOW)
     r = cli("init", "--year", "2026", "--simulated-clock", "--since", "2026-01-01")
     assert r.exit_code == 0, r.stderr
     return backend

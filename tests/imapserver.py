@@ -43,6 +43,17 @@ def dovecot_or_skip() -> str:
     pytest.skip(message)
 
 
+def real_clock_env() -> dict[str, str]:
+    """This environment without libfaketime's: the far-date lane (``faketime … pytest``) moves
+    the clock of ecomops, not the mail server's (on a faked clock Dovecot kept some of 16 logins
+    at once waiting past the client's 30 s timeout)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FAKETIME", "DONT_FAKE_"))}
+    preload = [lib for lib in env.pop("LD_PRELOAD", "").split() if "faketime" not in lib]
+    if preload:
+        env["LD_PRELOAD"] = " ".join(preload)
+    return env
+
+
 @dataclass
 class Imap:
     """A running Dovecot: where it listens and how to log in; ``append`` places a message."""
@@ -244,6 +255,7 @@ def serve(folder: Path, *, tls: str = "none", userip_connections: int = 64) -> I
         with open(root / "stderr.log", "wb") as errors:
             proc = subprocess.Popen(
                 [binary, "-F", "-c", str(conf)],
+                env=real_clock_env(),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
                 stderr=errors,
