@@ -95,7 +95,9 @@ def test_a_dripping_smtp_server_costs_the_timeout(cli, smtp, backend, step):
     mails = r.json()["messages_failed"]
     assert all(f"gave no whole reply within {TIMEOUT:g} s" in x["error"] for x in rows)
     assert all(f"127.0.0.1:{up.port}" in x["error"] for x in rows)
-    assert mails * (TIMEOUT - DRIP_EVERY) <= took < mails * TIMEOUT + MARGIN, (mails, took)
+    # each mail gives up at its timeout; up to a second each for connecting and TLS on a machine
+    # busy with the other test process (a drip that was not given up would take far longer)
+    assert mails * (TIMEOUT - DRIP_EVERY) <= took < mails * (TIMEOUT + 1) + MARGIN, (mails, took)
     assert server.messages == 0 and PASSWORD not in r.stdout + r.stderr
 
 
