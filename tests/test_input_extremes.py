@@ -396,7 +396,9 @@ def test_a_hostile_handbook_is_refused_at_once(dept, text, message):
         start = time.perf_counter()
         r = invoke(dept, args)
         took = time.perf_counter() - start
-        assert took < 1.0, (args, took)
+        # a whole command, start-up included, on a machine busy with the other test process;
+        # a bomb that was not refused at once would take minutes and gigabytes
+        assert took < 3.0, (args, took)
         assert message in error_line(r), r.stderr
 
 
