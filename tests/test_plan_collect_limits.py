@@ -280,6 +280,7 @@ def test_sigterm_stops_a_run_at_once(cli, fake, monkeypatch, step):
             run.kill()
             run.wait()
     assert run.returncode == 128 + signal.SIGTERM, err
-    assert took < 2.0, took
+    # at once against the 30 s timeout: interpreter shutdown alone takes ~0.5 s on a busy machine
+    assert took < 5.0, took
     assert b"Traceback" not in err
     nothing_recorded(cli)
