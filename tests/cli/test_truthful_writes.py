@@ -118,6 +118,42 @@ def test_output_through_a_symlink_writes_its_file_and_keeps_the_link(dept, cli, 
     assert stat.S_IMODE(made.stat().st_mode) == 0o600
 
 
+@pytest.mark.parametrize("command", ["report", "backup"])
+def test_no_write_through_a_link_another_user_planted(dept, cli, tmp_path, command):
+    """A shared folder (group- and world-writable, or sticky like /tmp) where someone else left
+    a link named like the file one is about to write: the kernel's ``protected_symlinks`` rule,
+    for ``-o`` and ``db backup`` alike. Nothing is written, neither the link's target nor the
+    link; one line names the link and its owner."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("someone's file")
+    link = shared / "out.md"
+    link.symlink_to(victim)
+    os.lchown(link, 4242, 4242)  # planted by uid 4242
+    args = ["-o", str(link)] if command == "report" else []
+    r = report(cli, *args) if command == "report" else cli("db", "backup", str(link), "--force")
+    assert r.exit_code == 1 and r.stderr.count("\n") == 1, r.stderr
+    assert f"{link} is a symbolic link owned by another user (uid 4242)" in r.stderr
+    assert victim.read_text() == "someone's file" and link.is_symlink()
+    assert sorted(p.name for p in shared.iterdir()) == ["out.md"]
+    # a folder on the way that is such a link is refused too
+    os.chmod(shared, 0o777)
+    (tmp_path / "mine").mkdir()
+    hop = shared / "reports"
+    hop.symlink_to(tmp_path / "mine")
+    os.lchown(hop, 4242, 4242)
+    r = report(cli, "-o", str(hop / "r.md"))
+    assert r.exit_code == 1 and "owned by another user" in r.stderr
+    assert list((tmp_path / "mine").iterdir()) == []
+    # one's own link in the same folder is followed, as before
+    own = shared / "own.md"
+    own.symlink_to(tmp_path / "mine" / "r.md")
+    assert report(cli, "-o", str(own)).exit_code == 0
+    assert (tmp_path / "mine" / "r.md").read_text().startswith("# ")
+
+
 def test_output_refuses_what_is_not_a_regular_file(dept, cli, tmp_path):
     folder = tmp_path / "folder"
     folder.mkdir()

@@ -204,6 +204,56 @@ def _is_database(path: Path) -> bool:
         return False
 
 
+def _trusted_link(info: os.stat_result, folder: Path) -> bool:
+    """Whether a symbolic link may be followed for a write: the rule of the kernel's
+    ``protected_symlinks``, made strict for shared folders. A link is followed when the caller
+    or root owns it, or when its owner also owns a folder nobody else may write (so nobody else
+    can have planted it there)."""
+    if info.st_uid in (os.geteuid(), 0):
+        return True
+    try:
+        where = folder.stat()
+    except OSError:
+        return False
+    return where.st_uid == info.st_uid and not where.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _foreign_link(path: Path) -> tuple[Path, int] | None:
+    """The first symbolic link on the way to ``path`` that :func:`_trusted_link` refuses, with
+    its owner's uid; None when every link met is trusted (or there is none)."""
+    queue = list(Path(os.path.join(os.getcwd(), path)).parts)
+    current = Path(queue.pop(0))
+    hops = 0
+    while queue:
+        part = queue.pop(0)
+        if part in ("", "."):
+            continue
+        if part == "..":
+            current = current.parent
+            continue
+        candidate = current / part
+        try:
+            info = os.lstat(candidate)
+        except OSError:  # a new file (or folder): nothing further to follow
+            current = candidate
+            continue
+        if not stat.S_ISLNK(info.st_mode):
+            current = candidate
+            continue
+        if not _trusted_link(info, current):
+            return candidate, info.st_uid
+        hops += 1
+        if hops > 40:  # a loop of links: stat() says so with its own words
+            return None
+        target = Path(os.readlink(candidate))
+        if target.is_absolute():
+            current = Path(target.anchor)
+            queue = list(target.parts[1:]) + queue
+        else:
+            queue = list(target.parts) + queue
+    return None
+
+
 def output_path(
     path: str | os.PathLike[str], *, force: bool = True, database_ok: bool = False
 ) -> Path:
@@ -217,6 +267,13 @@ def output_path(
     if not name.strip():
         raise InvalidInput("no file name", "name the file to write")
     given = Path(name).expanduser()
+    foreign = _foreign_link(given)
+    if foreign is not None:
+        link, uid = foreign
+        raise InvalidInput(
+            f"cannot write {given}: {link} is a symbolic link owned by another user (uid {uid})",
+            "write to a file of your own, or have the link removed",
+        )
     try:
         mode: int | None = given.stat().st_mode  # through links (/dev/stdout: the pipe)
     except FileNotFoundError:
