@@ -118,6 +118,28 @@ def _visible(match: re.Match[str]) -> str:
     return f"\\x{o:02x}" if o <= 0xFF else f"\\u{o:04x}"
 
 
+#: the longest unbroken run (a typed value) a message shows whole, and a message line's limit
+CLIP_RUN = 200
+CLIP_LINE = 1000
+_LONG_RUN = re.compile(r"[^\s'\"“”‘’,;:，；：()（）]{" + str(CLIP_RUN + 1) + ",}")
+
+
+def clip(message: str) -> str:
+    """``message`` with whatever a user typed at great length cut for showing: a run of more
+    than ``CLIP_RUN`` characters without a space keeps its first 100 and its count ("赵赵…
+    (120000)"), and a line past ``CLIP_LINE`` characters keeps its start and end around "…".
+    An error echoing a 120 KB value is one short line, and still says which value it was."""
+    if len(message) <= CLIP_RUN:
+        return message
+    message = _LONG_RUN.sub(lambda m: f"{m[0][:100]}…({len(m[0])})", message)
+    out = []
+    for line in message.split("\n"):
+        if len(line) > CLIP_LINE:
+            line = f"{line[: CLIP_LINE - 200]}…{line[-150:]}"
+        out.append(line)
+    return "\n".join(out)
+
+
 def safe(text: str, *, lines: bool = False) -> str:
     """``text`` as data any output can carry: every control character (ESC, BEL, NUL, DEL, the
     C1 controls) and every bidirectional override is replaced by a visible stand-in (ESC → ␛,

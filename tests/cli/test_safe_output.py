@@ -215,3 +215,25 @@ def test_a_visitors_name_refuses_hidden_characters(db, cli, monkeypatch):
     assert r.exit_code == 1
     assert "holds an invisible character, U+202E RIGHT-TO-LEFT OVERRIDE" in r.stderr
     assert cli("visitor", "list", "--json").json() == []
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["staff", "show", "赵" * 40000],
+        ["rubric", "show", "x" * 120000],
+        ["tasks", "list", "--owner", "王 " + "五" * 50000],
+        ["report", "--month", "9" * 100000],
+    ],
+    ids=["person", "position", "owner", "month"],
+)
+def test_a_value_typed_at_great_length_is_cut_in_the_message(db, cli, args):
+    """Errors echo what was typed so the user sees which value was wrong, but a 120 KB value is
+    cut to its start and its length: one short line, not a screenful."""
+    r = cli(*args)
+    assert r.exit_code != 0
+    assert r.stderr.count("\n") <= 2 and len(r.stderr) < 700, len(r.stderr)
+    run = max(args, key=len).split()[-1]
+    assert "…" in r.stderr and run[:30] in r.stderr  # which value it was, cut
+    if args[0] != "report":  # (a month is cut by its own parser, shorter)
+        assert f"…({len(run)})" in r.stderr

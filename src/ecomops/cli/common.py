@@ -193,9 +193,9 @@ def actor(s: Session, value: str | None, *, person: bool = False) -> Actor:
 def note(message: str) -> None:
     """A message for the person at the terminal (stderr, never mixed with data); the data it
     echoes cannot drive the terminal (text.safe: ESC → ␛)."""
-    from ecomops.text import safe
+    from ecomops.text import clip, safe
 
-    typer.echo(f"ecomops: {safe(message, lines=True)}", err=True)
+    typer.echo(f"ecomops: {safe(clip(message), lines=True)}", err=True)
 
 
 def _option(param: str) -> str | None:
@@ -219,11 +219,11 @@ def fail(exc: EcomopsError, renamed: dict[str, str] | None = None) -> None:
             exc.hint = f"{exc.hint} ({flag})"
         else:
             exc.message = f"{exc.message} ({flag})"
-    from ecomops.text import safe
+    from ecomops.text import clip, safe
 
-    typer.echo(f"error: {safe(str(exc), lines=True)}", err=True)
+    typer.echo(f"error: {safe(clip(str(exc)), lines=True)}", err=True)
     for line in exc.problems:
-        typer.echo(f"  {safe(line, lines=True)}", err=True)
+        typer.echo(f"  {safe(clip(line), lines=True)}", err=True)
     raise typer.Exit(code=exc.exit_code)
 
 
