@@ -24,6 +24,7 @@ from sqlalchemy import select
 from ecomops.clock import zone
 from ecomops.config import Imap
 from ecomops.core import mailplan
+from ecomops.core.calendar import week_id
 from ecomops.db import schema
 from ecomops.db.session import Session
 from ecomops.errors import EcomopsError
@@ -33,7 +34,7 @@ from ecomops.services.handbook import current
 from ecomops.services.people import Person, person_of
 from ecomops.services.permissions import require_department_job
 from ecomops.services.plans import store
-from ecomops.views import CollectedOut, CollectOut, SkippedMailOut
+from ecomops.views import AttachmentOut, CollectedOut, CollectOut, LookMailOut, SkippedMailOut
 
 PL = schema.plan
 ST = schema.staff
@@ -542,6 +543,7 @@ def collect(
     recorded_before = _recorded_ids(session, sorted({i for i in given.values() if i}))
     recorded: list[CollectedOut] = []
     skipped: list[SkippedMailOut] = []
+    looks: list[LookMailOut] = []
     uids: list[int] = []
     seen: dict[str, int] = {}  # Message-ID -> whose plan, in this run
     already = 0
@@ -618,7 +620,33 @@ def collect(
                 continue
             try:
                 kind, period = mailplan.period_of(letter.subject, received.date())
-                summary, plan = mailplan.sections(letter.text)
+                note = None
+                if kind == "week":
+                    this_week = week_id(received.date())
+                    gap = mailplan.weeks_apart(period, received.date())
+                    if gap < 0 and mailplan.is_reply(letter.subject):
+                        note = (
+                            f"a reply on the thread of {period}: filed as {this_week}, the week "
+                            "it was received in"
+                        )
+                        period = this_week
+                    else:
+                        far = mailplan.week_gap_reason(period, received.date())
+                        if far is not None:
+                            looks.append(
+                                LookMailOut(
+                                    uid=e.uid,
+                                    sender=sender,
+                                    person=person.name,
+                                    subject=subject,
+                                    received_at=received,
+                                    period=period,
+                                    received_week=this_week,
+                                    reason=far,
+                                )
+                            )
+                            continue
+                summary, plan, attached = mailplan.letter_plan(letter)
                 with conn.begin_nested():  # a refused plan leaves no trace
                     out = store(
                         session,
@@ -631,6 +659,9 @@ def collect(
                         received_at=received,
                         actor=actor,
                         message_id=mid,
+                        attachment=(
+                            (attached.name, attached.size, attached.sha256) if attached else None
+                        ),
                     )
             except EcomopsError as exc:
                 skip(exc.message)
@@ -651,6 +682,12 @@ def collect(
                     status=out.status,
                     expected=out.expected,
                     message_id=mid,
+                    attachment=(
+                        AttachmentOut(name=attached.name, size=attached.size, sha256=attached.sha256)
+                        if attached
+                        else None
+                    ),
+                    note=note,
                 )
             )
     finally:
@@ -663,6 +700,7 @@ def collect(
             since=since,
             recorded=recorded,
             skipped=skipped,
+            needs_a_look=looks,
             already=already,
             moved_to=None,
             moved=0,
