@@ -877,6 +877,7 @@ _FORWARD_LINE = re.compile(
 _RULE = re.compile(r"^_{8,}$")
 _ATTRIBUTION_ZH = re.compile(
     r"^(?:在|於|于).{2,200}(?:写道|寫道):?$|^\d{4}年\d{1,2}月\d{1,2}日.{0,200}(?:写道|寫道):?$"
+    r"|^.{0,200}(?:于|於)\s*\d{4}年.{0,100}(?:写道|寫道):?$"
 )
 _ATTRIBUTION_EN = re.compile(r"^on\b.{2,300}\bwrote:?$", re.IGNORECASE)
 #: how many lines below a From field the rest of a client's header block may come
