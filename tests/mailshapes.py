@@ -22,7 +22,7 @@ def _b64(data: bytes) -> str:
 
 
 def _qp(data: bytes) -> str:
-    return quopri.encodestring(data.replace(b"\n", b"\r\n")).decode()
+    return quopri.encodestring(data.replace(b"\r\n", b"\n")).replace(b"\n", b"\r\n").decode()
 
 
 def _word(text: str, charset: str) -> str:

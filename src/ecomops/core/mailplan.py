@@ -573,7 +573,7 @@ def _body_text(msg: EmailMessage) -> str:
     if html is not None and ("plain" not in parts or "<table" in html.lower()):
         return _html(html)
     if "plain" in parts:
-        return _tabs_aligned(parts["plain"].replace("\r\n", "\n"))
+        return _tabs_aligned(re.sub(r"\r+\n?", "\n", parts["plain"]))
     return ""
 
 
