@@ -917,6 +917,16 @@ class RemindOut(Out):
 # --- plans by e-mail (issue 15) -------------------------------------------------------------------
 
 
+class AttachmentOut(Out):
+    """A file a plan was read from: its name, size and SHA-256, kept with the plan."""
+
+    name: str
+    #: bytes
+    size: int
+    #: hex
+    sha256: str
+
+
 class CollectedOut(Out):
     """A message ``ecomops plan collect`` recorded (or, ``--dry-run``, would record) as a
     member's plan."""
@@ -946,16 +956,6 @@ class CollectedOut(Out):
     #: how the period was told when not from the subject alone (a reply on an earlier
     #: week's thread: the week received); None otherwise
     note: str | None = None
-
-
-class AttachmentOut(Out):
-    """A file a plan was read from: its name, size and SHA-256, kept with the plan."""
-
-    name: str
-    #: bytes
-    size: int
-    #: hex
-    sha256: str
 
 
 class LookMailOut(Out):
