@@ -40,21 +40,29 @@ def part(
 ) -> str:
     """One MIME part (its headers and encoded body)."""
     data = body if isinstance(body, bytes) else body.replace("\n", "\r\n").encode(charset)
-    head = [f'Content-Type: {ctype}; charset="{charset}"' if ctype.startswith("text/") else
-            f"Content-Type: {ctype}"]
+    head = [
+        f'Content-Type: {ctype}; charset="{charset}"'
+        if ctype.startswith("text/")
+        else f"Content-Type: {ctype}"
+    ]
     if filename is not None:
         if filename_charset == "rfc2231":
             from urllib.parse import quote
 
-            head[0] += f"; name=\"{filename}\""
+            head[0] += f'; name="{filename}"'
             head.append(f"Content-Disposition: attachment; filename*=utf-8''{quote(filename)}")
         else:
             word = _word(filename, filename_charset)
             head[0] += f'; name="{word}"'
             head.append(f'Content-Disposition: attachment; filename="{word}"')
     head.append(f"Content-Transfer-Encoding: {encoding}")
-    text = _b64(data) if encoding == "base64" else _qp(data) if encoding == "quoted-printable" \
+    text = (
+        _b64(data)
+        if encoding == "base64"
+        else _qp(data)
+        if encoding == "quoted-printable"
         else data.decode(charset)
+    )
     return "\r\n".join(head) + "\r\n\r\n" + text
 
 
@@ -63,8 +71,9 @@ def multipart(kind: str, parts: list[str], boundary: str) -> str:
     return f'Content-Type: multipart/{kind}; boundary="{boundary}"\r\n\r\n' + body
 
 
-def message(sender: str, subject: str, mid: str, mime: str, *, mailer: str,
-            subject_charset: str = "utf-8") -> bytes:
+def message(
+    sender: str, subject: str, mid: str, mime: str, *, mailer: str, subject_charset: str = "utf-8"
+) -> bytes:
     head = [
         f"Message-ID: {mid}",
         f"From: {sender}",
@@ -153,15 +162,31 @@ def shapes() -> list[Shape]:  # noqa: PLR0915  (one per client, each as it is)
         "<div><p>上周工作总结：</p><p>旧的总结</p><p>本周工作计划：</p><p>旧的计划</p></div>"
         "</body></html>"
     )
-    mime = multipart("alternative", [
-        part(text, "text/plain", charset="gb2312", encoding="base64"),
-        part(html, "text/html", charset="gb2312", encoding="base64"),
-    ], "_000_outlook_reply")
-    out.append(Shape("outlook reply", "lina@huhao.example",
-                     "回复: 第47周工作计划",
-                     message("李娜 <lina@huhao.example>", "回复: 第47周工作计划",
-                             "<outlook-reply@huhao.example>", mime,
-                             mailer="Microsoft Outlook 16.0", subject_charset="gb2312"), s, p))
+    mime = multipart(
+        "alternative",
+        [
+            part(text, "text/plain", charset="gb2312", encoding="base64"),
+            part(html, "text/html", charset="gb2312", encoding="base64"),
+        ],
+        "_000_outlook_reply",
+    )
+    out.append(
+        Shape(
+            "outlook reply",
+            "lina@huhao.example",
+            "回复: 第47周工作计划",
+            message(
+                "李娜 <lina@huhao.example>",
+                "回复: 第47周工作计划",
+                "<outlook-reply@huhao.example>",
+                mime,
+                mailer="Microsoft Outlook 16.0",
+                subject_charset="gb2312",
+            ),
+            s,
+            p,
+        )
+    )
 
     # Outlook 2016 (Chinese), a forward of one's own plan with nothing added: -----原始邮件-----
     # and full-width colons
@@ -172,10 +197,23 @@ def shapes() -> list[Shape]:  # noqa: PLR0915  (one per client, each as it is)
         "主题： 第48周工作计划\n\n" + NEW.format(summary=s, plan=p)
     )
     mime = part(text, "text/plain", charset="gb2312", encoding="base64")
-    out.append(Shape("outlook forward", "wangqiang@huhao.example", "转发: 第48周工作计划",
-                     message("王强 <wangqiang@huhao.example>", "转发: 第48周工作计划",
-                             "<outlook-fwd@huhao.example>", "MIME-Version: 1.0\r\n" + mime,
-                             mailer="Microsoft Outlook 16.0", subject_charset="gb2312"), s, p))
+    out.append(
+        Shape(
+            "outlook forward",
+            "wangqiang@huhao.example",
+            "转发: 第48周工作计划",
+            message(
+                "王强 <wangqiang@huhao.example>",
+                "转发: 第48周工作计划",
+                "<outlook-fwd@huhao.example>",
+                "MIME-Version: 1.0\r\n" + mime,
+                mailer="Microsoft Outlook 16.0",
+                subject_charset="gb2312",
+            ),
+            s,
+            p,
+        )
+    )
 
     # Tencent Exmail / QQ Mail, a reply: GB18030 in base64, the ------ 原始邮件 ------ block
     # with &nbsp; around the words in HTML
@@ -192,18 +230,34 @@ def shapes() -> list[Shape]:  # noqa: PLR0915  (one per client, each as it is)
         '0 2px 0;">------------------&nbsp;原始邮件&nbsp;------------------</div><div '
         'style="font-size: 12px;background:#efefef;padding:8px;"><div><b>发件人:</b>&nbsp;"张伟"'
         "&lt;zhangwei@huhao.example&gt;;</div><div><b>发送时间:</b>&nbsp;2026年11月23日(星期一) "
-        '上午8:30</div><div><b>主题:</b>&nbsp;[ecomops] 周工作计划 2026-W48</div></div><div><br>'
+        "上午8:30</div><div><b>主题:</b>&nbsp;[ecomops] 周工作计划 2026-W48</div></div><div><br>"
         "</div>请在今天 23:59 前提交第48周计划。<div>本周计划</div><div>请写清楚</div>"
     )
-    mime = multipart("alternative", [
-        part(text, "text/plain", charset="gb18030"),
-        part(html, "text/html", charset="gb18030"),
-    ], "----=_NextPart_6A1B_exmail")
-    out.append(Shape("exmail reply", "chenjing@huhao.example",
-                     "回复：[ecomops] 周工作计划 2026-W48",
-                     message('"陈静" <chenjing@huhao.example>', "回复：[ecomops] 周工作计划 2026-W48",
-                             "<tencent_exmail_1@qq.com>", mime, mailer="QQMail 2.x",
-                             subject_charset="gb18030"), s, p))
+    mime = multipart(
+        "alternative",
+        [
+            part(text, "text/plain", charset="gb18030"),
+            part(html, "text/html", charset="gb18030"),
+        ],
+        "----=_NextPart_6A1B_exmail",
+    )
+    out.append(
+        Shape(
+            "exmail reply",
+            "chenjing@huhao.example",
+            "回复：[ecomops] 周工作计划 2026-W48",
+            message(
+                '"陈静" <chenjing@huhao.example>',
+                "回复：[ecomops] 周工作计划 2026-W48",
+                "<tencent_exmail_1@qq.com>",
+                mime,
+                mailer="QQMail 2.x",
+                subject_charset="gb18030",
+            ),
+            s,
+            p,
+        )
+    )
 
     # Foxmail, a forward with nothing added (its forward block is the 原始邮件 one)
     s, p = _plan("李娜", 4)
@@ -214,9 +268,22 @@ def shapes() -> list[Shape]:  # noqa: PLR0915  (one per client, each as it is)
         + NEW.format(summary=s, plan=p)
     )
     mime = part(text, "text/plain", charset="gb18030")
-    out.append(Shape("foxmail forward", "lina@huhao.example", "Fw: 第49周工作计划",
-                     message("lina@huhao.example", "Fw: 第49周工作计划", "<foxmail-fw@huhao.example>",
-                             "MIME-Version: 1.0\r\n" + mime, mailer="Foxmail 7.2.25"), s, p))
+    out.append(
+        Shape(
+            "foxmail forward",
+            "lina@huhao.example",
+            "Fw: 第49周工作计划",
+            message(
+                "lina@huhao.example",
+                "Fw: 第49周工作计划",
+                "<foxmail-fw@huhao.example>",
+                "MIME-Version: 1.0\r\n" + mime,
+                mailer="Foxmail 7.2.25",
+            ),
+            s,
+            p,
+        )
+    )
 
     # Coremail / 163, a reply: 在 …，… 写道： and a blockquote in HTML, > in text
     s, p = _plan("王强", 5)
@@ -232,33 +299,63 @@ def shapes() -> list[Shape]:  # noqa: PLR0915  (one per client, each as it is)
         'LEFT: 1ex; MARGIN: 0px 0px 0px 0.8ex; BORDER-LEFT: #ccc 1px solid"><p>上周工作总结：</p>'
         "<p>旧的总结</p><p>本周工作计划：</p><p>旧的计划</p></blockquote>"
     )
-    mime = multipart("alternative", [
-        part(text, "text/plain", charset="gbk"),
-        part(html, "text/html", charset="gbk"),
-    ], "----=_Part_163_reply")
-    out.append(Shape("163 reply", "wangqiang@huhao.example", "Re:第48周工作计划",
-                     message("wangqiang@huhao.example", "Re:第48周工作计划", "<163-reply@163.com>",
-                             mime, mailer="Coremail Webmail Server Version XT5.0.14",
-                             subject_charset="gbk"), s, p))
+    mime = multipart(
+        "alternative",
+        [
+            part(text, "text/plain", charset="gbk"),
+            part(html, "text/html", charset="gbk"),
+        ],
+        "----=_Part_163_reply",
+    )
+    out.append(
+        Shape(
+            "163 reply",
+            "wangqiang@huhao.example",
+            "Re:第48周工作计划",
+            message(
+                "wangqiang@huhao.example",
+                "Re:第48周工作计划",
+                "<163-reply@163.com>",
+                mime,
+                mailer="Coremail Webmail Server Version XT5.0.14",
+                subject_charset="gbk",
+            ),
+            s,
+            p,
+        )
+    )
 
     # Coremail / 163, a forward: -------- 转发邮件信息 -------- and a line of the sender's own
     s, p = _plan("陈静", 6)
     text = (
-        "请查收。\n\n-------- 转发邮件信息 --------\n发件人：\"陈静\" <chenjing@huhao.example>\n"
-        "发送日期：2026-11-23 08:50:11\n收件人：\"zhang\" <zw@163.com>\n主题：第48周工作计划\n"
+        '请查收。\n\n-------- 转发邮件信息 --------\n发件人："陈静" <chenjing@huhao.example>\n'
+        '发送日期：2026-11-23 08:50:11\n收件人："zhang" <zw@163.com>\n主题：第48周工作计划\n'
         + NEW.format(summary=s, plan=p)
     )
     mime = part(text, "text/plain", charset="gbk")
-    out.append(Shape("163 forward", "chenjing@huhao.example", "Fw:第48周工作计划",
-                     message("chenjing@huhao.example", "Fw:第48周工作计划", "<163-fwd@163.com>",
-                             "MIME-Version: 1.0\r\n" + mime,
-                             mailer="Coremail Webmail Server Version XT5.0.14"), s, p))
+    out.append(
+        Shape(
+            "163 forward",
+            "chenjing@huhao.example",
+            "Fw:第48周工作计划",
+            message(
+                "chenjing@huhao.example",
+                "Fw:第48周工作计划",
+                "<163-fwd@163.com>",
+                "MIME-Version: 1.0\r\n" + mime,
+                mailer="Coremail Webmail Server Version XT5.0.14",
+            ),
+            s,
+            p,
+        )
+    )
 
     # Gmail, a reply: On … wrote: (wrapped over two lines) and > quoting; gmail_quote in HTML
     s, p = _plan("李娜", 7)
     text = NEW.format(summary=s, plan=p) + (
         "\nOn Mon, Nov 23, 2026 at 8:30 AM 张伟 <zhangwei@huhao.example>\nwrote:\n\n"
-        + "\n".join("> " + x for x in OLD.splitlines()) + "\n"
+        + "\n".join("> " + x for x in OLD.splitlines())
+        + "\n"
     )
     html = (
         f'<div dir="ltr"><div>上周工作总结：</div><div>{s}</div><div>本周工作计划：</div><div>{p}'
@@ -268,13 +365,30 @@ def shapes() -> list[Shape]:  # noqa: PLR0915  (one per client, each as it is)
         'class="gmail_quote" style="margin:0px 0px 0px 0.8ex"><div>上周工作总结：</div><div>旧的'
         "总结</div><div>本周工作计划：</div><div>旧的计划</div></blockquote></div>"
     )
-    mime = multipart("alternative", [
-        part(text, "text/plain", encoding="quoted-printable"),
-        part(html, "text/html", encoding="quoted-printable"),
-    ], "000000000000gmail_reply")
-    out.append(Shape("gmail reply", "lina@huhao.example", "Re: W49 plan",
-                     message("Li Na <lina@huhao.example>", "Re: W49 plan", "<CAgmail-re@mail.gmail.com>",
-                             mime, mailer="Gmail"), s, p))
+    mime = multipart(
+        "alternative",
+        [
+            part(text, "text/plain", encoding="quoted-printable"),
+            part(html, "text/html", encoding="quoted-printable"),
+        ],
+        "000000000000gmail_reply",
+    )
+    out.append(
+        Shape(
+            "gmail reply",
+            "lina@huhao.example",
+            "Re: W49 plan",
+            message(
+                "Li Na <lina@huhao.example>",
+                "Re: W49 plan",
+                "<CAgmail-re@mail.gmail.com>",
+                mime,
+                mailer="Gmail",
+            ),
+            s,
+            p,
+        )
+    )
 
     # Gmail, a forward with nothing added: ---------- Forwarded message ---------
     s, p = _plan("王强", 8)
@@ -291,13 +405,30 @@ def shapes() -> list[Shape]:  # noqa: PLR0915  (one per client, each as it is)
         f"&lt;wangqiang@huhao.example&gt;<br></div><br><br><div>上周工作总结：</div><div>{s}</div>"
         f"<div>本周工作计划：</div><div>{p}</div></div></div>"
     )
-    mime = multipart("alternative", [
-        part(text, "text/plain", encoding="quoted-printable"),
-        part(html, "text/html", encoding="quoted-printable"),
-    ], "000000000000gmail_fwd")
-    out.append(Shape("gmail forward", "wangqiang@huhao.example", "Fwd: 第48周工作计划",
-                     message("王强 <wangqiang@huhao.example>", "Fwd: 第48周工作计划",
-                             "<CAgmail-fwd@mail.gmail.com>", mime, mailer="Gmail"), s, p))
+    mime = multipart(
+        "alternative",
+        [
+            part(text, "text/plain", encoding="quoted-printable"),
+            part(html, "text/html", encoding="quoted-printable"),
+        ],
+        "000000000000gmail_fwd",
+    )
+    out.append(
+        Shape(
+            "gmail forward",
+            "wangqiang@huhao.example",
+            "Fwd: 第48周工作计划",
+            message(
+                "王强 <wangqiang@huhao.example>",
+                "Fwd: 第48周工作计划",
+                "<CAgmail-fwd@mail.gmail.com>",
+                mime,
+                mailer="Gmail",
+            ),
+            s,
+            p,
+        )
+    )
 
     # Apple Mail (Chinese), a reply: a blockquote type=cite under 在 …，… 写道：
     s, p = _plan("陈静", 9)
@@ -305,22 +436,39 @@ def shapes() -> list[Shape]:  # noqa: PLR0915  (one per client, each as it is)
         '<html><head><meta http-equiv="content-type" content="text/html; charset=utf-8"></head>'
         f'<body dir="auto"><div>上周工作总结：</div><div>{s}</div><div><br></div><div>本周工作计划：'
         f'</div><div>{p}</div><div><br><blockquote type="cite">在 2026年11月23日，08:30，张伟 '
-        "&lt;zhangwei@huhao.example&gt; 写道：<br><br></blockquote></div><blockquote type=\"cite\">"
+        '&lt;zhangwei@huhao.example&gt; 写道：<br><br></blockquote></div><blockquote type="cite">'
         "<div>上周工作总结：</div><div>旧的总结</div><div>本周工作计划：</div><div>旧的计划</div>"
         "</blockquote></body></html>"
     )
     text = NEW.format(summary=s, plan=p) + (
         "\n> 在 2026年11月23日，08:30，张伟 <zhangwei@huhao.example> 写道：\n> \n"
-        + "\n".join("> " + x for x in OLD.splitlines()) + "\n"
+        + "\n".join("> " + x for x in OLD.splitlines())
+        + "\n"
     )
-    mime = multipart("alternative", [
-        part(text, "text/plain", encoding="quoted-printable"),
-        part(html, "text/html", encoding="quoted-printable"),
-    ], "Apple-Mail-reply")
-    out.append(Shape("apple reply", "chenjing@huhao.example", "Re: 第48周工作计划",
-                     message("陈静 <chenjing@huhao.example>", "Re: 第48周工作计划",
-                             "<A1B2-apple@huhao.example>", mime, mailer="iPhone Mail (22A3354)"),
-                     s, p))
+    mime = multipart(
+        "alternative",
+        [
+            part(text, "text/plain", encoding="quoted-printable"),
+            part(html, "text/html", encoding="quoted-printable"),
+        ],
+        "Apple-Mail-reply",
+    )
+    out.append(
+        Shape(
+            "apple reply",
+            "chenjing@huhao.example",
+            "Re: 第48周工作计划",
+            message(
+                "陈静 <chenjing@huhao.example>",
+                "Re: 第48周工作计划",
+                "<A1B2-apple@huhao.example>",
+                mime,
+                mailer="iPhone Mail (22A3354)",
+            ),
+            s,
+            p,
+        )
+    )
 
     # Apple Mail, a forward: 开始转发的邮件： and the 发件人 block, nothing added
     s, p = _plan("李娜", 10)
@@ -330,45 +478,119 @@ def shapes() -> list[Shape]:  # noqa: PLR0915  (one per client, each as it is)
         + NEW.format(summary=s, plan=p)
     )
     mime = part(text, "text/plain", encoding="quoted-printable")
-    out.append(Shape("apple forward", "lina@huhao.example", "转发：第48周工作计划",
-                     message("李娜 <lina@huhao.example>", "转发：第48周工作计划",
-                             "<apple-fwd@huhao.example>", "MIME-Version: 1.0\r\n" + mime,
-                             mailer="Apple Mail (2.3774)"), s, p))
+    out.append(
+        Shape(
+            "apple forward",
+            "lina@huhao.example",
+            "转发：第48周工作计划",
+            message(
+                "李娜 <lina@huhao.example>",
+                "转发：第48周工作计划",
+                "<apple-fwd@huhao.example>",
+                "MIME-Version: 1.0\r\n" + mime,
+                mailer="Apple Mail (2.3774)",
+            ),
+            s,
+            p,
+        )
+    )
 
     # Outlook, the plan in an attached Word document, a line of text in the body
     s, p = _plan("陈静", 11)
-    mime = multipart("mixed", [
-        part("张伟您好：\n本周计划见附件，请查收。\n", "text/plain", charset="gb2312"),
-        part(docx_plan(s, p),
-             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-             filename="陈静第48周计划.docx", filename_charset="gb2312"),
-    ], "_004_outlook_docx")
-    out.append(Shape("outlook docx", "chenjing@huhao.example", "第48周工作计划",
-                     message("陈静 <chenjing@huhao.example>", "第48周工作计划", "<outlook-docx@x>",
-                             mime, mailer="Microsoft Outlook 16.0"), s, f"事项            完成时间\n{p}  周五"))
+    mime = multipart(
+        "mixed",
+        [
+            part("张伟您好：\n本周计划见附件，请查收。\n", "text/plain", charset="gb2312"),
+            part(
+                docx_plan(s, p),
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                filename="陈静第48周计划.docx",
+                filename_charset="gb2312",
+            ),
+        ],
+        "_004_outlook_docx",
+    )
+    out.append(
+        Shape(
+            "outlook docx",
+            "chenjing@huhao.example",
+            "第48周工作计划",
+            message(
+                "陈静 <chenjing@huhao.example>",
+                "第48周工作计划",
+                "<outlook-docx@x>",
+                mime,
+                mailer="Microsoft Outlook 16.0",
+            ),
+            s,
+            f"事项            完成时间\n{p}  周五",
+        )
+    )
 
     # Exmail, the plan in an attached workbook, no body text at all (RFC 2231 file name)
     s, p = _plan("王强", 12)
-    mime = multipart("mixed", [
-        part("", "text/plain", charset="gb18030"),
-        part(xlsx_plan(s, p), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-             filename="王强-W48.xlsx", filename_charset="rfc2231"),
-    ], "----=_NextPart_exmail_xlsx")
-    out.append(Shape("exmail xlsx", "wangqiang@huhao.example", "第四十八周工作计划",
-                     message("wangqiang@huhao.example", "第四十八周工作计划", "<exmail-xlsx@qq.com>",
-                             mime, mailer="QQMail 2.x", subject_charset="gb18030"),
-                     f"{s}  王强", f"{p}  王强\n复盘会议        王强"))
+    mime = multipart(
+        "mixed",
+        [
+            part("", "text/plain", charset="gb18030"),
+            part(
+                xlsx_plan(s, p),
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                filename="王强-W48.xlsx",
+                filename_charset="rfc2231",
+            ),
+        ],
+        "----=_NextPart_exmail_xlsx",
+    )
+    out.append(
+        Shape(
+            "exmail xlsx",
+            "wangqiang@huhao.example",
+            "第四十八周工作计划",
+            message(
+                "wangqiang@huhao.example",
+                "第四十八周工作计划",
+                "<exmail-xlsx@qq.com>",
+                mime,
+                mailer="QQMail 2.x",
+                subject_charset="gb18030",
+            ),
+            f"{s}  王强",
+            f"{p}  王强\n复盘会议        王强",
+        )
+    )
 
     # Gmail, the plan as an attached Markdown file; Foxmail, as a GBK text file
     s, p = _plan("李娜", 13)
-    mime = multipart("mixed", [
-        part("", "text/plain"),
-        part(f"## 上周总结\n{s}\n\n## 本周计划\n{p}\n".encode(), "text/markdown", charset="utf-8",
-             filename="plan.md"),
-    ], "000000000000gmail_md")
-    out.append(Shape("gmail md", "lina@huhao.example", "2026-W48",
-                     message("lina@huhao.example", "2026-W48", "<CAgmail-md@mail.gmail.com>", mime,
-                             mailer="Gmail"), s, p))
+    mime = multipart(
+        "mixed",
+        [
+            part("", "text/plain"),
+            part(
+                f"## 上周总结\n{s}\n\n## 本周计划\n{p}\n".encode(),
+                "text/markdown",
+                charset="utf-8",
+                filename="plan.md",
+            ),
+        ],
+        "000000000000gmail_md",
+    )
+    out.append(
+        Shape(
+            "gmail md",
+            "lina@huhao.example",
+            "2026-W48",
+            message(
+                "lina@huhao.example",
+                "2026-W48",
+                "<CAgmail-md@mail.gmail.com>",
+                mime,
+                mailer="Gmail",
+            ),
+            s,
+            p,
+        )
+    )
 
     # Outlook, a table pasted from Excel (Word HTML), the plain part flattening it
     s, p = _plan("王强", 14)
@@ -382,12 +604,28 @@ def shapes() -> list[Shape]:  # noqa: PLR0915  (one per client, each as it is)
         "<p class=MsoNormal>王强</p></body></html>"
     )
     text = f"张伟您好，本周计划如下：\n\n类别\n内容\n状态\n上周总结\n{s}\n完成\n本周计划\n{p}\n进行中\n"
-    mime = multipart("alternative", [
-        part(text, "text/plain", charset="gb2312"),
-        part(html, "text/html", charset="gb2312", encoding="quoted-printable"),
-    ], "_000_outlook_table")
-    out.append(Shape("outlook table", "wangqiang@huhao.example", "W49 周计划",
-                     message("王强 <wangqiang@huhao.example>", "W49 周计划", "<outlook-table@x>",
-                             mime, mailer="Microsoft Outlook 16.0"),
-                     f"{s}  完成", f"{p}  进行中\n准备周报        未开始\n王强"))
+    mime = multipart(
+        "alternative",
+        [
+            part(text, "text/plain", charset="gb2312"),
+            part(html, "text/html", charset="gb2312", encoding="quoted-printable"),
+        ],
+        "_000_outlook_table",
+    )
+    out.append(
+        Shape(
+            "outlook table",
+            "wangqiang@huhao.example",
+            "W49 周计划",
+            message(
+                "王强 <wangqiang@huhao.example>",
+                "W49 周计划",
+                "<outlook-table@x>",
+                mime,
+                mailer="Microsoft Outlook 16.0",
+            ),
+            f"{s}  完成",
+            f"{p}  进行中\n准备周报        未开始\n王强",
+        )
+    )
     return out

@@ -18,6 +18,12 @@ from tests.test_plan_collect import at, dept, imap  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.usefixtures("dept")
 
+
+@pytest.fixture
+def box(request):
+    """The Dovecot mailbox of tests/test_plan_collect.py (its ``imap`` fixture)."""
+    return request.getfixturevalue("imap")
+
 #: when each client's message reached the server (the rest: Monday 23 November, W48)
 RECEIVED = {
     "foxmail forward": "2026-11-27T09:00",  # Fw: 第49周工作计划, on the Friday before
@@ -43,8 +49,8 @@ EXPECTED = {
 }
 
 
-def _rows(dept) -> dict[str, tuple]:
-    engine = create_engine(dept.url)
+def _rows(db) -> dict[str, tuple]:
+    engine = create_engine(db.url)
     with engine.connect() as conn:
         rows = conn.execute(
             text(
@@ -57,18 +63,18 @@ def _rows(dept) -> dict[str, tuple]:
     return {r[0]: tuple(r[1:]) for r in rows}
 
 
-def test_every_clients_reply_forward_attachment_and_table(dept, cli, imap):
+def test_every_clients_reply_forward_attachment_and_table(db, cli, box):
     made = shapes()
     assert set(EXPECTED) == {s.name for s in made}
     for shape in made:
-        imap.append(shape.raw, at(RECEIVED.get(shape.name, "2026-11-23T08:30")))
+        box.append(shape.raw, at(RECEIVED.get(shape.name, "2026-11-23T08:30")))
     r = cli("plan", "collect", "--json")
     assert r.exit_code == 0, r.stderr
     out = r.json()
     assert out["skipped"] == [] and out["needs_a_look"] == []
     by_subject = {x["subject"]: x for x in out["recorded"]}
     assert len(out["recorded"]) == len(made)
-    rows = _rows(dept)
+    rows = _rows(db)
     for shape in made:
         got = by_subject[shape.subject]
         assert (got["person"], got["period"]) == EXPECTED[shape.name], shape.name
@@ -80,7 +86,9 @@ def test_every_clients_reply_forward_attachment_and_table(dept, cli, imap):
             None if name is None else {"name": name, "size": size, "sha256": sha}
         ), shape.name
     # the plans attached keep their file's name, size and SHA-256
-    attached = {x["attachment"]["name"]: x["attachment"] for x in out["recorded"] if x["attachment"]}
+    attached = {
+        x["attachment"]["name"]: x["attachment"] for x in out["recorded"] if x["attachment"]
+    }
     assert set(attached) == {"陈静第48周计划.docx", "王强-W48.xlsx", "plan.md"}
     md = [s for s in made if s.name == "gmail md"][0].raw
     body = md.split(b'filename="=?utf-8?B?cGxhbi5tZA==?="', 1)[1].split(b"\r\n\r\n", 1)[1]
@@ -111,16 +119,21 @@ def _plain(sender: str, subject: str, body: str, mid: str) -> bytes:
 PLAN = "上周工作总结：\n完成复盘\n\n本周工作计划：\n准备年会\n"
 
 
-def test_a_week_far_from_the_one_received_is_listed_for_the_head(dept, cli, imap, monkeypatch):
-    """"12月第一周" sent on 27 November is W50 (the first week whose Monday is in December):
+def test_a_week_far_from_the_one_received_is_listed_for_the_head(db, cli, box, monkeypatch):
+    """ "12月第一周" sent on 27 November is W50 (the first week whose Monday is in December):
     two weeks away, listed and not filed; "第四十九周" received in W50 is W49, filed late."""
     monkeypatch.setenv("ECOMOPS_NOW", "2026-12-11T10:00")
-    imap.append(_plain("lina@huhao.example", "12月第一周工作计划", PLAN, "<far@x>"),
-                at("2026-11-27T09:00"))
-    imap.append(_plain("wangqiang@huhao.example", "第四十九周工作计划", PLAN, "<w49@x>"),
-                at("2026-12-07T09:00"))
-    imap.append(_plain("chenjing@huhao.example", "本周总结及下周计划", PLAN, "<next@x>"),
-                at("2026-12-04T17:00"))
+    box.append(
+        _plain("lina@huhao.example", "12月第一周工作计划", PLAN, "<far@x>"), at("2026-11-27T09:00")
+    )
+    box.append(
+        _plain("wangqiang@huhao.example", "第四十九周工作计划", PLAN, "<w49@x>"),
+        at("2026-12-07T09:00"),
+    )
+    box.append(
+        _plain("chenjing@huhao.example", "本周总结及下周计划", PLAN, "<next@x>"),
+        at("2026-12-04T17:00"),
+    )
     r = cli("plan", "collect", "--json")
     assert r.exit_code == 0, r.stderr
     out = r.json()
@@ -128,7 +141,10 @@ def test_a_week_far_from_the_one_received_is_listed_for_the_head(dept, cli, imap
     assert got == {("王强", "2026-W49", "late"), ("陈静", "2026-W50", "on_time")}
     [look] = out["needs_a_look"]
     assert (look["person"], look["subject"], look["period"], look["received_week"]) == (
-        "李娜", "12月第一周工作计划", "2026-W50", "2026-W48"
+        "李娜",
+        "12月第一周工作计划",
+        "2026-W50",
+        "2026-W48",
     )
     assert look["reason"].startswith(
         "the subject names 2026-W50, 2 weeks after the week it was received in (2026-W48)"
@@ -144,18 +160,21 @@ def test_a_week_far_from_the_one_received_is_listed_for_the_head(dept, cli, imap
     # still listed, never filed, until someone acts; not moved with the recorded ones
     r = cli("plan", "collect", "--move-to", "Done", "--json")
     assert len(r.json()["needs_a_look"]) == 1 and r.json()["moved"] == 2
-    assert [raw for _, raw in imap.folder() if b"<far@x>" in raw]
+    assert [raw for _, raw in box.folder() if b"<far@x>" in raw]
 
 
-def test_a_reply_of_nothing_and_a_broken_attachment_are_listed(dept, cli, imap):
+def test_a_reply_of_nothing_and_a_broken_attachment_are_listed(db, cli, box):
     """A reply whose sender wrote nothing is not the quoted message's plan (here the tool's own
     reminder); a Word file that unpacks to too much is not read."""
     reminder = "[ecomops] 周工作计划 2026-W48\n上周工作总结：\n请写\n本周工作计划：\n请写\n"
     quoted = "\n".join("> " + x for x in reminder.splitlines())
-    imap.append(
-        _plain("lina@huhao.example", "Re: [ecomops] 周工作计划 2026-W48",
-               f"\n\nOn Mon, Nov 23, 2026 at 8:00 AM ecomops <{HEAD}> wrote:\n{quoted}\n",
-               "<empty-reply@x>"),
+    box.append(
+        _plain(
+            "lina@huhao.example",
+            "Re: [ecomops] 周工作计划 2026-W48",
+            f"\n\nOn Mon, Nov 23, 2026 at 8:00 AM ecomops <{HEAD}> wrote:\n{quoted}\n",
+            "<empty-reply@x>",
+        ),
         at("2026-11-23T09:00"),
     )
     import io
@@ -166,15 +185,20 @@ def test_a_reply_of_nothing_and_a_broken_attachment_are_listed(dept, cli, imap):
         z.writestr("word/document.xml", b"\0" * (40 * 1024 * 1024))
     mime = (
         'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n'
-        + part("见附件", "text/plain") + "\r\n--b\r\n"
+        + part("见附件", "text/plain")
+        + "\r\n--b\r\n"
         + part(bomb.getvalue(), "application/octet-stream", filename="plan.docx")
         + "\r\n--b--\r\n"
     )
-    imap.append(client_message("chenjing@huhao.example", "W48", "<bomb@x>", mime, mailer="x"),
-                at("2026-11-23T09:05"))
+    box.append(
+        client_message("chenjing@huhao.example", "W48", "<bomb@x>", mime, mailer="x"),
+        at("2026-11-23T09:05"),
+    )
     out = cli("plan", "collect", "--json").json()
     assert out["recorded"] == []
     reasons = {x["sender"]: x["reason"] for x in out["skipped"]}
     assert reasons["lina@huhao.example"] == "the message has no summary and no plan section"
-    assert "the attachment 'plan.docx' was not read: it unpacks to 41,943," in reasons[
-        "chenjing@huhao.example"]
+    assert (
+        "the attachment 'plan.docx' was not read: it unpacks to 41,943,"
+        in reasons["chenjing@huhao.example"]
+    )

@@ -3,7 +3,8 @@ and text (plain, or HTML turned into text), and its two sections.
 
 A subject names a period as people write it: ``2026-W49``, ``W49``, ``第49周``/``第49週``,
 ``第四十九周``, ``2026年第49周``, ``12月第1周`` (the first week whose Monday is in December),
-``本周``/``下周`` (the week received, the one after), a day (``11月23日``, ``2026-11-23``: the week holding it), ``2026-11``,
+``本周``/``下周`` (the week received, the one after), a day (``11月23日``, ``2026-11-23``: the
+week holding it), ``2026-11``,
 ``2026年11月``, ``11月`` (a month), in full-width digits too. A subject naming none is the plan
 of the week the message was received in, or that month's summary when it says month (月,
 ``月度总结``). A period that does not exist (``W54``, ``13月``) is refused with the reason.
@@ -279,7 +280,13 @@ CUT = "\x00quoted\x00"
 
 #: the HTML containers in which mail clients put the message replied to or forwarded
 _QUOTE_IDS = frozenset(
-    ("divrplyfwdmsg", "appendonsend", "isreplycontent", "isforwardcontent", "mail-editor-reference-message-container")
+    (
+        "divrplyfwdmsg",
+        "appendonsend",
+        "isreplycontent",
+        "isforwardcontent",
+        "mail-editor-reference-message-container",
+    )
 )
 _QUOTE_CLASSES = frozenset(("gmail_quote", "moz-cite-prefix", "yahoo_quoted", "protonmail_quote"))
 
@@ -863,15 +870,19 @@ _FIELD = re.compile(
     r"|收件人|to|抄送|cc|密送|bcc|主题|主旨|標題|subject|reply-to|组织)\s*\**\s*:",
     re.IGNORECASE,
 )
-_FROM_FIELD = re.compile(r"^\s*\**\s*(?:发件人|寄件人|寄件者|发信人|發件人|from)\s*\**\s*:", re.IGNORECASE)
+_FROM_FIELD = re.compile(
+    r"^\s*\**\s*(?:发件人|寄件人|寄件者|发信人|發件人|from)\s*\**\s*:", re.IGNORECASE
+)
 #: a line that opens the message replied to (an Outlook, Exmail/QQ, Foxmail, Coremail one)
 _REPLY_LINE = re.compile(
-    r"^-{2,}\s*(?:原始邮件|原始郵件|原邮件|original message|original|回复的原邮件)\s*-{2,}$", re.IGNORECASE
+    r"^-{2,}\s*(?:原始邮件|原始郵件|原邮件|original message|original|回复的原邮件)\s*-{2,}$",
+    re.IGNORECASE,
 )
 #: a line that opens a forwarded message (Gmail, Coremail/163, Apple Mail, Thunderbird …)
 _FORWARD_LINE = re.compile(
-    r"^(?:-{2,}\s*(?:转发邮件信息|轉寄郵件資訊|转发的邮件|forwarded message|original forwarded message)"
-    r"\s*-{2,}|begin forwarded message:|开始转发的邮件:|以下是转发的邮件:|-{2,}\s*转发邮件\s*-{2,})$",
+    r"^(?:-{2,}\s*(?:转发邮件信息|轉寄郵件資訊|转发的邮件|forwarded message"
+    r"|original forwarded message)\s*-{2,}|begin forwarded message:|开始转发的邮件:"
+    r"|以下是转发的邮件:|-{2,}\s*转发邮件\s*-{2,})$",
     re.IGNORECASE,
 )
 _RULE = re.compile(r"^_{8,}$")
@@ -979,7 +990,9 @@ def split_reply(text: str, *, forward: bool = False) -> Reply:
     return Reply(new, quoted, forwarded or forward)
 
 
-_FORWARD_SUBJECT = re.compile(r"^\s*(?:(?:re|回复|答复)\s*:\s*)*(?:fwd?|fw|转发|轉寄|转寄)\s*:", re.IGNORECASE)
+_FORWARD_SUBJECT = re.compile(
+    r"^\s*(?:(?:re|回复|答复)\s*:\s*)*(?:fwd?|fw|转发|轉寄|转寄)\s*:", re.IGNORECASE
+)
 
 
 def plan_text(text: str, subject: str = "") -> str:
@@ -1050,7 +1063,9 @@ def letter_plan(letter: Letter) -> tuple[str, str, Attachment | None]:
         problems = []
         for attached in letter.attachments:
             if attached.problem is not None:
-                problems.append(f"the attachment {attached.name!r} was not read: {attached.problem}")
+                problems.append(
+                    f"the attachment {attached.name!r} was not read: {attached.problem}"
+                )
                 continue
             try:
                 summary, plan = sections(attached.text, f"the attachment {attached.name!r}")

@@ -683,9 +683,11 @@ def collect(
                     expected=out.expected,
                     message_id=mid,
                     attachment=(
-                        AttachmentOut(name=attached.name, size=attached.size, sha256=attached.sha256)
-                        if attached
-                        else None
+                        None
+                        if attached is None
+                        else AttachmentOut(
+                            name=attached.name, size=attached.size, sha256=attached.sha256
+                        )
                     ),
                     note=note,
                 )
