@@ -147,9 +147,22 @@ def test_html_as_text():
 
 @pytest.mark.parametrize(
     ("text", "number"),
-    [("一", 1), ("十", 10), ("十二", 12), ("二十", 20), ("四十九", 49), ("五十三", 53),
-     ("两", 2), ("一〇", 10), ("零", 0), ("十十", None), ("一百", None), ("", None),
-     ("四十九十", None), ("一二三", None)],
+    [
+        ("一", 1),
+        ("十", 10),
+        ("十二", 12),
+        ("二十", 20),
+        ("四十九", 49),
+        ("五十三", 53),
+        ("两", 2),
+        ("一〇", 10),
+        ("零", 0),
+        ("十十", None),
+        ("一百", None),
+        ("", None),
+        ("四十九十", None),
+        ("一二三", None),
+    ],
 )
 def test_chinese_numbers(text, number):
     assert chinese_number(text) == number
@@ -158,8 +171,11 @@ def test_chinese_numbers(text, number):
 @pytest.mark.parametrize(
     ("subject", "received", "reason"),
     [
-        ("2026-W50", date(2026, 11, 27), "2026-W50, 2 weeks after the week it was received in "
-         "(2026-W48)"),
+        (
+            "2026-W50",
+            date(2026, 11, 27),
+            "2026-W50, 2 weeks after the week it was received in (2026-W48)",
+        ),
         ("2026-W44", date(2026, 11, 27), "2026-W44, 4 weeks before"),
         ("2026-W49", date(2026, 11, 27), None),  # next week's plan, sent on Friday
         ("2026-W47", date(2026, 11, 23), None),  # last week's, late
@@ -176,9 +192,19 @@ def test_weeks_apart_and_replies():
     assert weeks_apart("2027-W01", date(2026, 12, 27)) == 2  # 2026 has a week 53
     assert weeks_apart("2027-W01", date(2026, 12, 31)) == 1
     assert weeks_apart("2026-W48", date(2026, 11, 29)) == 0
-    assert [is_reply(s) for s in ("Re: W48", "回复：第48周", "答复: x", "RE:RE: x", "Fw: W48",
-                                  "转发：第48周", "第48周", "Re：回复: W48")] == [
-        True, True, True, True, False, False, False, True]
+    assert [
+        is_reply(s)
+        for s in (
+            "Re: W48",
+            "回复：第48周",
+            "答复: x",
+            "RE:RE: x",
+            "Fw: W48",
+            "转发：第48周",
+            "第48周",
+            "Re：回复: W48",
+        )
+    ] == [True, True, True, True, False, False, False, True]
 
 
 # --- replies and forwards: the new text above the quoted part ------------------------------------
@@ -189,22 +215,40 @@ NEW = "上周总结：\nA\n本周计划：\nB"
 @pytest.mark.parametrize(
     ("name", "text"),
     [
-        ("outlook zh", NEW + "\n\n________________________________\n发件人: 张伟 <z@x>\n"
-         "发送时间: 2026年11月20日 9:00\n收件人: 李娜\n主题: 第47周工作计划\n\n上周总结：\nold"),
-        ("outlook full-width", NEW + "\n\n发件人： 张伟\n发送时间： 2026年11月20日\n主题： 第47周计划\n"
-         "\n本周计划：\nold"),
-        ("outlook en", NEW + "\n\nFrom: Zhang Wei <z@x>\nSent: Friday, November 20, 2026 9:00 AM\n"
-         "To: Li Na\nSubject: W47 plan\n\nPlan:\nold"),
+        (
+            "outlook zh",
+            NEW + "\n\n________________________________\n发件人: 张伟 <z@x>\n"
+            "发送时间: 2026年11月20日 9:00\n收件人: 李娜\n主题: 第47周工作计划\n\n上周总结：\nold",
+        ),
+        (
+            "outlook full-width",
+            NEW + "\n\n发件人： 张伟\n发送时间： 2026年11月20日\n主题： 第47周计划\n"
+            "\n本周计划：\nold",
+        ),
+        (
+            "outlook en",
+            NEW + "\n\nFrom: Zhang Wei <z@x>\nSent: Friday, November 20, 2026 9:00 AM\n"
+            "To: Li Na\nSubject: W47 plan\n\nPlan:\nold",
+        ),
         ("outlook bold", NEW + "\n\n*From:* Zhang Wei\n*Sent:* Friday\n*Subject:* W47\n\nold"),
         ("outlook 2010", NEW + "\n-----原始邮件-----\n发件人: 张伟 [mailto:z@x]\n本周计划：\nold"),
         ("outlook 2010 en", NEW + "\n-----Original Message-----\nFrom: z@x\nPlan:\nold"),
-        ("exmail", NEW + "\n------------------ 原始邮件 ------------------\n"
-         "发件人: \"张伟\"<z@x>;\n主题: 第48周工作计划\n本周计划\nold"),
+        (
+            "exmail",
+            NEW + "\n------------------ 原始邮件 ------------------\n"
+            '发件人: "张伟"<z@x>;\n主题: 第48周工作计划\n本周计划\nold',
+        ),
         ("foxmail en", NEW + "\n------------------\u00a0Original\u00a0------------------\nFrom: z"),
-        ("163 reply", NEW + "\n在 2026-11-20 09:00:00，\"张伟\" <z@x> 写道：\n>本周计划\n>old"),
-        ("163 forward", NEW + "\n-------- 转发邮件信息 --------\n发件人：z\n主题：W47\n本周计划\nold"),
+        ("163 reply", NEW + '\n在 2026-11-20 09:00:00，"张伟" <z@x> 写道：\n>本周计划\n>old'),
+        (
+            "163 forward",
+            NEW + "\n-------- 转发邮件信息 --------\n发件人：z\n主题：W47\n本周计划\nold",
+        ),
         ("gmail", NEW + "\n\nOn Fri, Nov 20, 2026 at 9:00 AM Zhang <z@x> wrote:\n\n> Plan:\n> old"),
-        ("gmail wrapped", NEW + "\n\nOn Fri, Nov 20, 2026 at 9:00 AM Zhang Wei <\nz@x> wrote:\n> x"),
+        (
+            "gmail wrapped",
+            NEW + "\n\nOn Fri, Nov 20, 2026 at 9:00 AM Zhang Wei <\nz@x> wrote:\n> x",
+        ),
         ("gmail zh", NEW + "\n\n张伟 <z@x> 于2026年11月20日周五 09:00写道：\n> 本周计划\n> old"),
         ("gmail forward", NEW + "\n---------- Forwarded message ---------\nFrom: z\n\n本周计划\nx"),
         ("apple zh", NEW + "\n\n> 2026年11月20日 09:00，张伟 <z@x> 写道：\n> \n> 本周计划\n> old"),
@@ -226,18 +270,34 @@ def test_the_new_text_above_the_quoted_part(name, text):
     [
         # a forward with nothing of its own: the forwarded plan, its header block gone
         ("Fw: 第48周", "\n-----原始邮件-----\n发件人： 李娜\n主题： 第48周工作计划\n\n" + NEW, NEW),
-        ("转发：W48", "-------- 转发邮件信息 --------\n发件人：\"李娜\" <l@x>\n发送日期：2026-11-23\n"
-         "主题：第48周工作计划\n" + NEW, NEW),
-        ("Fwd: W48", "---------- Forwarded message ---------\nFrom: 李娜 <l@x>\nDate: Mon\n"
-         "Subject: 第48周工作计划\nTo: <z@x>\n\n\n" + NEW, NEW),
+        (
+            "转发：W48",
+            '-------- 转发邮件信息 --------\n发件人："李娜" <l@x>\n发送日期：2026-11-23\n'
+            "主题：第48周工作计划\n" + NEW,
+            NEW,
+        ),
+        (
+            "Fwd: W48",
+            "---------- Forwarded message ---------\nFrom: 李娜 <l@x>\nDate: Mon\n"
+            "Subject: 第48周工作计划\nTo: <z@x>\n\n\n" + NEW,
+            NEW,
+        ),
         # a line of one's own without a section: still the forwarded plan
         ("Fw: W48", "请查收\n\n开始转发的邮件：\n\n发件人: 李娜\n主题: W48\n\n" + NEW, NEW),
         # a forward of a reply: the forwarded message's own new text
-        ("Fw: W48", "\n---------- Forwarded message ---------\nFrom: l@x\nSubject: Re: W48\n\n"
-         + NEW + "\n\nOn Mon, 张伟 wrote:\n> 本周计划：\n> old", NEW),
+        (
+            "Fw: W48",
+            "\n---------- Forwarded message ---------\nFrom: l@x\nSubject: Re: W48\n\n"
+            + NEW
+            + "\n\nOn Mon, 张伟 wrote:\n> 本周计划：\n> old",
+            NEW,
+        ),
         # a forward quoted with > (Thunderbird inline)
-        ("Fwd: W48", "-------- Forwarded Message --------\n> 上周总结：\n> A\n> 本周计划：\n> B",
-         NEW),
+        (
+            "Fwd: W48",
+            "-------- Forwarded Message --------\n> 上周总结：\n> A\n> 本周计划：\n> B",
+            NEW,
+        ),
         # a reply with nothing of its own is not the quoted message's plan
         ("Re: W48", "\n\n在 2026-11-20，张伟 写道：\n> " + NEW.replace("\n", "\n> "), ""),
         ("回复: W48", "收到\n\n-----原始邮件-----\n发件人: z\n主题: W48\n" + NEW, "收到"),
@@ -249,8 +309,14 @@ def test_a_forward_of_nothing_takes_the_forwarded_plan(subject, text, expected):
 
 @pytest.mark.parametrize(
     "line",
-    ["主题: 第48周工作计划", "主题：第48周工作计划", "发件人： plans@huhao.example 本周计划",
-     "Subject: W48 plan", "*Subject:* W48 plan", "> 主题: 本周计划"],
+    [
+        "主题: 第48周工作计划",
+        "主题：第48周工作计划",
+        "发件人： plans@huhao.example 本周计划",
+        "Subject: W48 plan",
+        "*Subject:* W48 plan",
+        "> 主题: 本周计划",
+    ],
 )
 def test_a_quoted_header_line_is_never_a_heading(line):
     with pytest.raises(InvalidInput, match="has no plan section"):
@@ -259,7 +325,9 @@ def test_a_quoted_header_line_is_never_a_heading(line):
 
 def test_a_line_of_a_section_already_open_is_its_text():
     assert sections("上周总结：\n完成A\n本周计划：\n制定元旦活动计划\n筹备年会计划") == (
-        "完成A", "制定元旦活动计划\n筹备年会计划")
+        "完成A",
+        "制定元旦活动计划\n筹备年会计划",
+    )
 
 
 # --- tables -------------------------------------------------------------------------------------
@@ -277,21 +345,29 @@ def test_aligned_rows_count_chinese_as_two_columns():
     ("html", "expected"),
     [
         # a table pasted from Excel, the sections in its first column (spanning rows)
-        ("<p>您好</p><table><tr><td>类别</td><td>内容</td></tr><tr><td>上周总结</td><td>复盘</td>"
-         "</tr><tr><td rowspan=2>本周计划</td><td>年会</td></tr><tr><td>周报</td></tr></table>",
-         ("复盘", "年会\n周报")),
+        (
+            "<p>您好</p><table><tr><td>类别</td><td>内容</td></tr><tr><td>上周总结</td><td>复盘</td>"
+            "</tr><tr><td rowspan=2>本周计划</td><td>年会</td></tr><tr><td>周报</td></tr></table>",
+            ("复盘", "年会\n周报"),
+        ),
         # title rows of one cell, items below them
-        ("<table><tr><td colspan=2>上周工作总结</td></tr><tr><td>1</td><td>复盘</td></tr>"
-         "<tr><td colspan=2>本周工作计划</td></tr><tr><td>1</td><td>年会策划</td></tr>"
-         "<tr><td>10</td><td>周报</td></tr></table>",
-         ("1  复盘", "1   年会策划\n10  周报")),
+        (
+            "<table><tr><td colspan=2>上周工作总结</td></tr><tr><td>1</td><td>复盘</td></tr>"
+            "<tr><td colspan=2>本周工作计划</td></tr><tr><td>1</td><td>年会策划</td></tr>"
+            "<tr><td>10</td><td>周报</td></tr></table>",
+            ("1  复盘", "1   年会策划\n10  周报"),
+        ),
         # a layout table holding the whole message: its lines as they are
-        ("<table><tr><td><p>上周总结：</p><p>A</p><p>本周计划：</p><p>B</p></td></tr></table>",
-         ("A", "B")),
+        (
+            "<table><tr><td><p>上周总结：</p><p>A</p><p>本周计划：</p><p>B</p></td></tr></table>",
+            ("A", "B"),
+        ),
         # headings outside, items in tables whose cells name no section
-        ("<h3>上周总结</h3><table><tr><td>完成计划复盘</td><td>OK</td></tr></table><h3>本周计划</h3>"
-         "<table><tr><td>元旦活动计划</td><td>进行中</td></tr></table>",
-         ("完成计划复盘  OK", "元旦活动计划  进行中")),
+        (
+            "<h3>上周总结</h3><table><tr><td>完成计划复盘</td><td>OK</td></tr></table><h3>本周计划</h3>"
+            "<table><tr><td>元旦活动计划</td><td>进行中</td></tr></table>",
+            ("完成计划复盘  OK", "元旦活动计划  进行中"),
+        ),
     ],
 )
 def test_a_table_pasted_as_html_becomes_aligned_text(html, expected):
@@ -299,8 +375,10 @@ def test_a_table_pasted_as_html_becomes_aligned_text(html, expected):
 
 
 def test_tab_separated_lines_in_plain_text_are_aligned():
-    raw = ("From: a@b.example\r\nSubject: W48\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
-           "上周总结\r\n复盘\tOK\r\n本周计划\r\n元旦活动\t进行中\r\n周报\t未开始\r\n").encode()
+    raw = (
+        "From: a@b.example\r\nSubject: W48\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        "上周总结\r\n复盘\tOK\r\n本周计划\r\n元旦活动\t进行中\r\n周报\t未开始\r\n"
+    ).encode()
     assert sections(read_message(raw).text) == ("复盘  OK", "元旦活动  进行中\n周报      未开始")
 
 
@@ -328,7 +406,10 @@ def test_an_attachment_is_taken_when_the_body_has_no_plan():
     assert summary == "完成A" and plan.splitlines()[-1].startswith("计划B")
     assert attached is not None
     assert (attached.name, attached.size, attached.sha256) == (
-        "plan.docx", len(data), hashlib.sha256(data).hexdigest())
+        "plan.docx",
+        len(data),
+        hashlib.sha256(data).hexdigest(),
+    )
     # a body with a plan wins over the attachment
     letter = Letter("a@b", "W48", "<x>", "上周总结\n甲\n本周计划\n乙", letter.attachments)
     assert letter_plan(letter) == ("甲", "乙", None)
@@ -495,3 +576,70 @@ def test_any_bytes_read_as_a_message(raw):
 @given(st.text(max_size=200))
 def test_any_html_reads_as_text(html):
     assert isinstance(html_to_text(html), str)
+
+
+REPLY_BITS = st.sampled_from(
+    [
+        "\n",
+        "> ",
+        "发件人: z",
+        "From: z",
+        "主题: W48",
+        "Sent: x",
+        "-----原始邮件-----",
+        CUT,
+        "____________",
+        "---------- Forwarded message ---------",
+        "在 2026年，张伟 写道：",
+        "On Mon, Z wrote:",
+        "On Mon,",
+        "上周总结：",
+        "本周计划：",
+        "A",
+        "B",
+        " ",
+        "\t",
+        "<x@y>",
+        "开始转发的邮件：",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(REPLY_BITS, max_size=30).map("".join), st.sampled_from(["", "Re: W48", "Fw: W48"]))
+def test_any_text_splits_and_gives_a_plan_text(text, subject):
+    part = split_reply(text)
+    assert CUT not in part.new.split("\n") and CUT not in part.quoted.split("\n")
+    assert isinstance(plan_text(text, subject), str)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "____________\n" * 50_000 + "\n" * 50_000,  # rules over a sea of blank lines
+        ("于2026年" * 40 + "\n") * 20_000,  # attribution look-alikes
+        "\n" * 100_000 + "-----原始邮件-----\n" + "\n" * 100_000 + "x",
+        ("On " + "x" * 280 + "\n") * 10_000,
+    ],
+    ids=["rules", "attributions", "blank lines", "on lines"],
+)
+def test_hostile_text_is_split_quickly(text):
+    import time
+
+    began = time.monotonic()
+    plan_text(text, "Fw: W48")
+    assert time.monotonic() - began < 10  # a few hundred ms unloaded; a shared machine
+
+
+def test_a_hostile_html_table_is_read_quickly():
+    import time
+
+    html = (
+        "<table><tr><td>"
+        + "<b>x</b>" * 50_000
+        + "</td><td>y</td></tr>"
+        + "<tr><td>a</td>" * 10_000
+    )
+    began = time.monotonic()
+    text = html_to_text(html + "</table>")
+    assert time.monotonic() - began < 20 and text.count("\n") <= 20_001

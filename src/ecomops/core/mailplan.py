@@ -386,10 +386,11 @@ class _Text(HTMLParser):
         self.cells = 0
 
     def _break(self) -> None:
-        if self.tables and self.rows and self.rows[-1]:
-            cell = self.rows[-1][-1]
-            if cell[-1].strip():
-                cell.append("")
+        if self.tables:
+            if self.rows and self.rows[-1] and self.cells <= self.MAX_CELLS:
+                cell = self.rows[-1][-1]
+                if cell and cell[-1] != "\n":
+                    cell.append("\n")
             return
         if self.lines[-1].strip():
             self.lines.append("")
@@ -430,7 +431,7 @@ class _Text(HTMLParser):
                 self.spans.append([])
             self.cells += 1
             if self.cells <= self.MAX_CELLS:
-                self.rows[-1].append([""])
+                self.rows[-1].append([])
                 span = dict(attrs).get("rowspan") or "1"
                 self.spans[-1].append(int(span) if span.isdigit() and len(span) < 4 else 1)
             return
@@ -459,7 +460,8 @@ class _Text(HTMLParser):
         elif tag == "table" and self.tables:
             self.tables -= 1
             if self.tables == 0:
-                lines = _table_lines(self.rows, self.spans)
+                rows = [["".join(c).split("\n") for c in r] for r in self.rows]
+                lines = _table_lines(rows, self.spans)
                 for line in lines:
                     self._put(line)
                     self.lines.append("")
@@ -483,10 +485,9 @@ class _Text(HTMLParser):
         data = data.replace("\x00", "")
         if self.tables:
             if self.rows and self.rows[-1] and self.cells <= self.MAX_CELLS:
-                cell = self.rows[-1][-1]
                 text = " ".join(data.split())
                 if text:
-                    cell[-1] = f"{cell[-1]} {text}" if cell[-1] else text
+                    self.rows[-1][-1].append(" " + text)
             return
         if self.pre:
             first, *rest = data.split("\n")
@@ -895,6 +896,8 @@ _ATTRIBUTION_EN = re.compile(r"^on\b.{2,300}\bwrote:?$", re.IGNORECASE)
 _BLOCK = 6
 #: how deep a forward of a forward is read
 _DEPTH = 5
+#: the longest line read as an attribution (``On … wrote:``)
+_LINE = 300
 
 
 @dataclass(frozen=True)
@@ -933,15 +936,20 @@ def _cut_at(lines: list[str]) -> tuple[int, bool] | None:
         if _REPLY_LINE.match(line):
             return i, False
         if _RULE.match(line):
-            following = next((j for j in range(i + 1, len(lines)) if lines[j].strip()), None)
+            ahead = range(i + 1, min(len(lines), i + 1 + _BLOCK))
+            following = next((j for j in ahead if lines[j].strip()), None)
             if following is not None and _header_block(lines, following):
                 return i, False
             continue
         if _header_block(lines, i):
             return i, False
-        if _ATTRIBUTION_ZH.match(line) or _ATTRIBUTION_EN.match(line):
+        if len(line) <= _LINE and (_ATTRIBUTION_ZH.match(line) or _ATTRIBUTION_EN.match(line)):
             return i, False
-        if i + 1 < len(lines) and (line.startswith("在") or line.lower().startswith("on ")):
+        if (
+            len(line) <= _LINE
+            and i + 1 < len(lines)
+            and (line.startswith("在") or line.lower().startswith("on "))
+        ):
             two = f"{line} {_plain(lines[i + 1])}"
             if _ATTRIBUTION_ZH.match(two.replace(" ", "")) or _ATTRIBUTION_EN.match(two):
                 return i, False
@@ -952,21 +960,31 @@ def _cut_at(lines: list[str]) -> tuple[int, bool] | None:
 
 def _unquote(lines: list[str]) -> list[str]:
     """The quoted part without its markers, its header block and one level of ``>``."""
-    out = list(lines)
-    while out and (
-        not out[0].strip()
-        or out[0] == CUT
-        or _REPLY_LINE.match(_plain(out[0]))
-        or _FORWARD_LINE.match(_plain(out[0]))
-        or _RULE.match(_plain(out[0]))
-        or _ATTRIBUTION_ZH.match(_plain(out[0]))
-        or _ATTRIBUTION_EN.match(_plain(out[0]))
-    ):
-        out.pop(0)
-    if out and _FROM_FIELD.match(_plain(out[0]).lstrip("> ")):
+    i = 0
+
+    def marker(line: str) -> bool:
+        plain = _plain(line)
+        return (
+            not plain
+            or line == CUT
+            or _REPLY_LINE.match(plain) is not None
+            or _FORWARD_LINE.match(plain) is not None
+            or _RULE.match(plain) is not None
+            or (
+                len(plain) <= _LINE
+                and (_ATTRIBUTION_ZH.match(plain) or _ATTRIBUTION_EN.match(plain)) is not None
+            )
+        )
+
+    while i < len(lines) and marker(lines[i]):
+        i += 1
+    if i < len(lines) and _FROM_FIELD.match(_plain(lines[i]).lstrip("> ")):
         # the header block: its fields, and the blank lines below it
-        while out and (_FIELD.match(_plain(out[0]).lstrip("> ")) or not out[0].strip()):
-            out.pop(0)
+        while i < len(lines) and (
+            _FIELD.match(_plain(lines[i]).lstrip("> ")) or not lines[i].strip()
+        ):
+            i += 1
+    out = lines[i:]
     if out and all(x.lstrip().startswith(">") or not x.strip() for x in out):
         out = [re.sub(r"^\s*> ?", "", x) for x in out]
     return out
