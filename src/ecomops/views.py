@@ -384,6 +384,16 @@ class MailOut(Out):
     error: str | None
 
 
+class AttachmentOut(Out):
+    """A file a plan was read from: its name, size and SHA-256, kept with the plan."""
+
+    name: str
+    #: bytes
+    size: int
+    #: hex
+    sha256: str
+
+
 class PlanOut(Out):
     name: str
     kind: str
@@ -398,6 +408,8 @@ class PlanOut(Out):
     summary: str
     plan: str
     mail: MailOut | None
+    #: the attached file the latest version was read from (plan collect); None: typed or mailed
+    attachment: AttachmentOut | None = None
 
 
 class PlanStatusRowOut(Out):
@@ -915,16 +927,6 @@ class RemindOut(Out):
 
 
 # --- plans by e-mail (issue 15) -------------------------------------------------------------------
-
-
-class AttachmentOut(Out):
-    """A file a plan was read from: its name, size and SHA-256, kept with the plan."""
-
-    name: str
-    #: bytes
-    size: int
-    #: hex
-    sha256: str
 
 
 class CollectedOut(Out):

@@ -42,6 +42,7 @@ from ecomops.services.people import Person, person_of, resolve
 from ecomops.services.permissions import may, require
 from ecomops.services.workcal import knows, next_year_missing, next_year_warning, work_calendar
 from ecomops.views import (
+    AttachmentOut,
     CalendarOut,
     DayOut,
     DeadlineOut,
@@ -276,6 +277,13 @@ def _plan_out(rows, name: str, tz, expected: bool) -> PlanOut:
             error=sent.send_error,
         )
         if sent
+        else None,
+        attachment=AttachmentOut(
+            name=last.attachment_name,
+            size=last.attachment_size or 0,
+            sha256=last.attachment_sha256 or "",
+        )
+        if last.attachment_name
         else None,
     )
 
