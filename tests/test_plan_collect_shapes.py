@@ -102,6 +102,9 @@ def test_every_clients_reply_forward_attachment_and_table(db, cli, box):
     shown = cli("plan", "show", "陈静", "--week", "2026-W48", "--json").json()
     assert shown["attachment"] == attached["陈静第48周计划.docx"]
     assert shown["versions"] == 4 and "陈静计划事项11" in shown["plan"]
+    text = cli("plan", "show", "陈静", "--week", "2026-W48").stdout
+    assert "read from the attachment 陈静第48周计划.docx" in text
+    assert attached["陈静第48周计划.docx"]["sha256"] in text
     # the reply on last week's thread says how its week was told
     [outlook] = [x for x in out["recorded"] if x["subject"] == "回复: 第47周工作计划"]
     assert outlook["note"] == (

@@ -155,6 +155,9 @@ def _render_plan(p, lang: str = "en") -> None:
             if p.mail.sent_at
             else f"[red]not mailed[/]: {esc(p.mail.error or '', lines=True)}"
         )
+    if p.attachment:
+        a = p.attachment
+        c.print(f"read from the attachment {esc(a.name)} ({a.size:,} bytes, SHA-256 {a.sha256})")
 
 
 def _period(
@@ -591,3 +594,6 @@ def _render_plan_zh(p, lang: str) -> None:
             if p.mail.sent_at
             else f"[red]{w('not mailed')}[/]: {esc(p.mail.error or '', lines=True)}"
         )
+    if p.attachment:
+        a = p.attachment
+        c.print(f"{w('collect:attachment')} {esc(a.name)}（{a.size:,} 字节，SHA-256 {a.sha256}）")
