@@ -643,3 +643,26 @@ def test_a_hostile_html_table_is_read_quickly():
     began = time.monotonic()
     text = html_to_text(html + "</table>")
     assert time.monotonic() - began < 20 and text.count("\n") <= 20_001
+
+
+def _html_only(raw: bytes) -> bytes | None:
+    """The message with its HTML alternative alone (as a client set to send HTML only)."""
+    from email import policy
+    from email.parser import BytesParser
+
+    msg = BytesParser(policy=policy.default).parsebytes(raw)
+    html = msg.get_body(preferencelist=("html",))
+    if html is None or msg.get_content_type() != "multipart/alternative":
+        return None
+    head = raw.split(b"\r\nMIME-Version:", 1)[0]
+    return head + b"\r\nMIME-Version: 1.0\r\n" + bytes(html)
+
+
+@pytest.mark.parametrize(
+    "shape", [s for s in shapes() if _html_only(s.raw) is not None], ids=lambda s: s.name
+)
+def test_each_clients_html_alone_gives_the_same_plan(shape):
+    html_only = _html_only(shape.raw)
+    assert html_only is not None
+    summary, plan, _ = letter_plan(read_message(html_only))
+    assert (summary, plan) == (shape.summary, shape.plan)
