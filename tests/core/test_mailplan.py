@@ -257,6 +257,13 @@ NEW = "上周总结：\nA\n本周计划：\nB"
         ("apple forward en", NEW + "\n\nBegin forwarded message:\n\nFrom: z\n\nPlan:\nold"),
         ("> quoting", NEW + "\n> 本周计划\n> old"),
         ("html cut", NEW + f"\n{CUT}\n本周计划\nold"),
+        ("iphone", NEW + "\n\n发自我的iPhone\n\n在 2026年11月20日，09:00，张伟 写道：\n\n> old"),
+        ("signature", NEW + "\n-- \n李娜 | 文案\n电话 123"),
+        (
+            "outlook mobile",
+            NEW + "\n\nGet Outlook for iOS\n________________________________\n"
+            "From: z\nSent: x\n\nold",
+        ),
     ],
 )
 def test_the_new_text_above_the_quoted_part(name, text):
@@ -635,10 +642,7 @@ def test_a_hostile_html_table_is_read_quickly():
     import time
 
     html = (
-        "<table><tr><td>"
-        + "<b>x</b>" * 50_000
-        + "</td><td>y</td></tr>"
-        + "<tr><td>a</td>" * 10_000
+        "<table><tr><td>" + "<b>x</b>" * 50_000 + "</td><td>y</td></tr>" + "<tr><td>a</td>" * 10_000
     )
     began = time.monotonic()
     text = html_to_text(html + "</table>")

@@ -1000,12 +1000,30 @@ def split_reply(text: str, *, forward: bool = False) -> Reply:
     subject says it is one (``Fw:``, ``转发：``)."""
     lines = text.split("\n")
     found = _cut_at(lines)
-    if found is None:
-        return Reply(text.strip(), "", False)
-    at, forwarded = found
-    new = "\n".join(x for x in lines[:at] if x != CUT).strip()
-    quoted = "\n".join(x for x in _unquote(lines[at:]) if x != CUT).strip()
-    return Reply(new, quoted, forwarded or forward)
+    at, forwarded = found if found is not None else (len(lines), False)
+    quoted = "\n".join(x for x in _unquote(lines[at:]) if x.strip() != CUT).strip()
+    return Reply(_own(lines[:at]), quoted, forwarded or forward)
+
+
+#: a mobile client's line under what was written (``发自我的iPhone``, ``Sent from my iPhone``)
+_SENT_FROM = re.compile(
+    r"^(?:发自我的|發自我的|来自我的|來自我的|sent from my|get outlook for|获取 outlook|"
+    r"从我的.{1,30}发送$|發送自我的)",
+    re.IGNORECASE,
+)
+
+
+def _own(lines: list[str]) -> str:
+    """What the sender wrote: up to a signature (a ``-- `` line), without a mobile client's
+    ``发自我的iPhone`` line."""
+    out = []
+    for line in lines:
+        if line.rstrip("\r") == "-- ":
+            break
+        if line.strip() == CUT or _SENT_FROM.match(_plain(line)):
+            continue
+        out.append(line)
+    return "\n".join(out).strip()
 
 
 _FORWARD_SUBJECT = re.compile(
