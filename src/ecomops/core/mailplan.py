@@ -593,8 +593,9 @@ def _tabs_aligned(text: str) -> str:
         if "\t" in line.strip():
             run.append(line.strip().split("\t"))
             continue
-        out.extend(aligned(run))
-        run = []
+        if run:
+            out.extend(aligned(run))
+            run = []
         out.append(line)
     out.extend(aligned(run))
     return "\n".join(out)
@@ -781,8 +782,10 @@ def read_message(raw: bytes) -> Letter:
     from email import policy
     from email.parser import BytesParser
 
-    headers = _headers(raw)
-    sender, subject, message_id = read_headers(raw)
+    blank = re.search(rb"\r?\n\r?\n", raw)
+    head = raw if blank is None else raw[: blank.end()]  # the header parser reads no further
+    headers = _headers(head)
+    sender, subject, message_id = read_headers(head)
     msg = BytesParser(policy=policy.default).parsebytes(raw)
     assert isinstance(msg, EmailMessage)
     if message_id is None:
@@ -905,7 +908,7 @@ class Reply:
     """A message's text split where the quoted or forwarded part begins."""
 
     new: str  # what the sender wrote (all of it when nothing is quoted)
-    quoted: str  # the message replied to or forwarded, its header block and quoting removed
+    quoted: str  # a forwarded message, its header block and quoting removed ("" for a reply)
     forward: bool  # whether the quoted part is a forwarded message
 
 
@@ -958,6 +961,9 @@ def _cut_at(lines: list[str]) -> tuple[int, bool] | None:
     return None
 
 
+_QUOTED = re.compile(r"^\s*> ?")
+
+
 def _unquote(lines: list[str]) -> list[str]:
     """The quoted part without its markers, its header block and one level of ``>``."""
     i = 0
@@ -986,7 +992,7 @@ def _unquote(lines: list[str]) -> list[str]:
             i += 1
     out = lines[i:]
     if out and all(x.lstrip().startswith(">") or not x.strip() for x in out):
-        out = [re.sub(r"^\s*> ?", "", x) for x in out]
+        out = [_QUOTED.sub("", x, count=1) for x in out]
     return out
 
 
@@ -1001,8 +1007,11 @@ def split_reply(text: str, *, forward: bool = False) -> Reply:
     lines = text.split("\n")
     found = _cut_at(lines)
     at, forwarded = found if found is not None else (len(lines), False)
-    quoted = "\n".join(x for x in _unquote(lines[at:]) if x.strip() != CUT).strip()
-    return Reply(_own(lines[:at]), quoted, forwarded or forward)
+    forwarded = forwarded or (forward and found is not None)
+    quoted = ""
+    if forwarded:  # a reply's quoted part is never the plan: not read
+        quoted = "\n".join(x for x in _unquote(lines[at:]) if x.strip() != CUT).strip()
+    return Reply(_own(lines[:at]), quoted, forwarded)
 
 
 #: a mobile client's line under what was written (``发自我的iPhone``, ``Sent from my iPhone``)
