@@ -10,11 +10,13 @@ import pytest
 
 from ecomops.core.mailplan import (
     CUT,
+    Filing,
     Letter,
     aligned,
     chinese_number,
     decode_bytes,
     decode_header_value,
+    filing,
     html_to_text,
     imap_date,
     is_reply,
@@ -670,3 +672,41 @@ def test_each_clients_html_alone_gives_the_same_plan(shape):
     assert html_only is not None
     summary, plan, _ = letter_plan(read_message(html_only))
     assert (summary, plan) == (shape.summary, shape.plan)
+
+
+ANY_LOOK = "(any reason)"
+THREAD = "a reply on the thread of 2026-W47: filed as 2026-W48, the week it was received in"
+
+
+@pytest.mark.parametrize(
+    ("subject", "received", "expected"),
+    [
+        ("第48周工作计划", MON, Filing("week", "2026-W48")),
+        ("第47周工作计划", MON, Filing("week", "2026-W47")),  # last week's, late: filed
+        ("回复: 第47周工作计划", MON, Filing("week", "2026-W48", note=THREAD)),
+        ("RE: W47", MON, Filing("week", "2026-W48", note=THREAD)),
+        ("Re: 第49周", MON, Filing("week", "2026-W49")),  # a reply naming next week: as named
+        ("Fw: 第47周工作计划", MON, Filing("week", "2026-W47")),  # a forward: its own week
+        ("月度总结", MON, Filing("month", "2026-11")),
+        (
+            "12月第一周工作计划",
+            date(2026, 11, 27),
+            Filing(
+                "week",
+                "2026-W50",
+                look="the subject names 2026-W50, 2 weeks after the week it was received in "
+                "(2026-W48): not filed; ask the sender to send it again naming the week meant, "
+                "or enter it with plan submit --received-at",
+            ),
+        ),
+        ("第四十九周", date(2026, 12, 7), Filing("week", "2026-W49")),
+        ("第四十七周", date(2026, 12, 7), Filing("week", "2026-W47", look=ANY_LOOK)),
+    ],
+)
+def test_where_a_message_is_filed(subject, received, expected):
+    got = filing(subject, received)
+    if expected.look is ANY_LOOK:
+        assert got.look is not None and "3 weeks before" in got.look
+        assert (got.kind, got.period, got.note) == (expected.kind, expected.period, None)
+    else:
+        assert got == expected

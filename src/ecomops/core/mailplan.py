@@ -1124,6 +1124,34 @@ def letter_plan(letter: Letter) -> tuple[str, str, Attachment | None]:
     return summary, plan, None
 
 
+@dataclass(frozen=True)
+class Filing:
+    """The period a message is filed under, or why it waits for the head's look."""
+
+    kind: str  # week or month
+    period: str  # the subject's (a reply on an earlier week's thread: the week received)
+    note: str | None = None  # how the period was told when not from the subject alone
+    look: str | None = None  # why it is not filed: its week is far from the one received
+
+
+def filing(subject: str, received: date) -> Filing:
+    """Where a message with ``subject`` received on ``received`` (a day in the handbook's zone)
+    is filed: :func:`period_of` the subject; a reply (``Re:``, ``回复：``) naming an earlier
+    week than the one received is that of the message replied to, so the week received; a
+    week more than a week from the one received is not filed (``look`` says why). Refused
+    (:class:`InvalidInput`) as :func:`period_of`."""
+    kind, period = period_of(subject, received)
+    if kind != "week":
+        return Filing(kind, period)
+    if weeks_apart(period, received) < 0 and is_reply(subject):
+        this_week = week_id(received)
+        note = (
+            f"a reply on the thread of {period}: filed as {this_week}, the week it was received in"
+        )
+        return Filing(kind, this_week, note=note)
+    return Filing(kind, period, look=week_gap_reason(period, received))
+
+
 def week_gap_reason(period: str, received: date) -> str | None:
     """Why a message whose subject names the week ``period`` and that was received on
     ``received`` is not filed without a look: the week is more than a week away from the

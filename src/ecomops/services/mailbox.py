@@ -619,34 +619,23 @@ def collect(
                 skip(f"received at {received:%Y-%m-%d %H:%M}, later than now")
                 continue
             try:
-                kind, period = mailplan.period_of(letter.subject, received.date())
-                note = None
-                if kind == "week":
-                    this_week = week_id(received.date())
-                    gap = mailplan.weeks_apart(period, received.date())
-                    if gap < 0 and mailplan.is_reply(letter.subject):
-                        note = (
-                            f"a reply on the thread of {period}: filed as {this_week}, the week "
-                            "it was received in"
-                        )
-                        period = this_week
-                    else:
-                        far = mailplan.week_gap_reason(period, received.date())
-                        if far is not None:
-                            looks.append(
-                                LookMailOut(
-                                    uid=e.uid,
-                                    sender=sender,
-                                    person=person.name,
-                                    subject=subject,
-                                    received_at=received,
-                                    period=period,
-                                    received_week=this_week,
-                                    reason=far,
-                                )
-                            )
-                            continue
                 summary, plan, attached = mailplan.letter_plan(letter)
+                filed = mailplan.filing(letter.subject, received.date())
+                kind, period = filed.kind, filed.period
+                if filed.look is not None:
+                    looks.append(
+                        LookMailOut(
+                            uid=e.uid,
+                            sender=sender,
+                            person=person.name,
+                            subject=subject,
+                            received_at=received,
+                            period=period,
+                            received_week=week_id(received.date()),
+                            reason=filed.look,
+                        )
+                    )
+                    continue
                 with conn.begin_nested():  # a refused plan leaves no trace
                     out = store(
                         session,
@@ -689,7 +678,7 @@ def collect(
                             name=attached.name, size=attached.size, sha256=attached.sha256
                         )
                     ),
-                    note=note,
+                    note=filed.note,
                 )
             )
     finally:
