@@ -298,7 +298,7 @@ def test_the_new_text_above_the_quoted_part(name, text):
             "Fw: W48",
             "\n---------- Forwarded message ---------\nFrom: l@x\nSubject: Re: W48\n\n"
             + NEW
-            + "\n\nOn Mon, 张伟 wrote:\n> 本周计划：\n> old",
+            + "\n\nOn Mon, Nov 23, 2026, 张伟 wrote:\n> 本周计划：\n> old",
             NEW,
         ),
         # a forward quoted with > (Thunderbird inline)
@@ -330,6 +330,18 @@ def test_a_forward_of_nothing_takes_the_forwarded_plan(subject, text, expected):
 def test_a_quoted_header_line_is_never_a_heading(line):
     with pytest.raises(InvalidInput, match="has no plan section"):
         sections(line + "\n上周\n")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        NEW + "\n在推文中写道：\n“新品上市”",
+        NEW + "\nOn the landing page we wrote:\n“New”",
+        NEW + "\n发件人一栏写清楚\n主题写清楚",
+    ],
+)
+def test_a_plan_that_looks_like_a_quote_is_not_cut(text):
+    assert split_reply(text).new == text
 
 
 def test_a_line_of_a_section_already_open_is_its_text():

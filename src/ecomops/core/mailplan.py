@@ -890,11 +890,13 @@ _FORWARD_LINE = re.compile(
     re.IGNORECASE,
 )
 _RULE = re.compile(r"^_{8,}$")
+#: a client's attribution line: who wrote, and when (a date: "在推文中写道：" is not one)
 _ATTRIBUTION_ZH = re.compile(
-    r"^(?:在|於|于).{2,200}(?:写道|寫道):?$|^\d{4}年\d{1,2}月\d{1,2}日.{0,200}(?:写道|寫道):?$"
+    r"^(?:在|於|于)[^\d]{0,20}\d.{0,200}(?:写道|寫道):?$"
+    r"|^\d{4}年\d{1,2}月\d{1,2}日.{0,200}(?:写道|寫道):?$"
     r"|^.{0,200}(?:于|於)\s*\d{4}年.{0,100}(?:写道|寫道):?$"
 )
-_ATTRIBUTION_EN = re.compile(r"^on\b.{2,300}\bwrote:?$", re.IGNORECASE)
+_ATTRIBUTION_EN = re.compile(r"^on\b[^\d]{0,40}\d.{0,300}\bwrote:?$", re.IGNORECASE)
 #: how many lines below a From field the rest of a client's header block may come
 _BLOCK = 6
 #: how deep a forward of a forward is read
