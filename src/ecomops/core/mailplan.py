@@ -918,6 +918,16 @@ def _plain(line: str) -> str:
     return unicodedata.normalize("NFKC", line).strip().replace("\u3000", " ")
 
 
+def _attribution(line: str) -> bool:
+    """Whether ``line`` (as :func:`_plain` gives it) is a client's attribution line."""
+    if len(line) > _LINE:
+        return False
+    end = line.rstrip(":")
+    if end.endswith(("写道", "寫道")):
+        return _ATTRIBUTION_ZH.match(line) is not None
+    return end.lower().endswith("wrote") and _ATTRIBUTION_EN.match(line) is not None
+
+
 def _header_block(lines: list[str], i: int) -> bool:
     """Whether a client's quoted header block (From, then Sent/Date/To/Subject) starts at
     line ``i``."""
@@ -948,7 +958,7 @@ def _cut_at(lines: list[str]) -> tuple[int, bool] | None:
             continue
         if _header_block(lines, i):
             return i, False
-        if len(line) <= _LINE and (_ATTRIBUTION_ZH.match(line) or _ATTRIBUTION_EN.match(line)):
+        if _attribution(line):
             return i, False
         if (
             len(line) <= _LINE
@@ -956,7 +966,7 @@ def _cut_at(lines: list[str]) -> tuple[int, bool] | None:
             and (line.startswith("在") or line.lower().startswith("on "))
         ):
             two = f"{line} {_plain(lines[i + 1])}"
-            if _ATTRIBUTION_ZH.match(two.replace(" ", "")) or _ATTRIBUTION_EN.match(two):
+            if _attribution(two.replace(" ", "")) or _attribution(two):
                 return i, False
         if line.startswith(">"):
             return i, False
@@ -978,10 +988,7 @@ def _unquote(lines: list[str]) -> list[str]:
             or _REPLY_LINE.match(plain) is not None
             or _FORWARD_LINE.match(plain) is not None
             or _RULE.match(plain) is not None
-            or (
-                len(plain) <= _LINE
-                and (_ATTRIBUTION_ZH.match(plain) or _ATTRIBUTION_EN.match(plain)) is not None
-            )
+            or _attribution(plain)
         )
 
     while i < len(lines) and marker(lines[i]):
