@@ -4,6 +4,11 @@ message read, and each member's message recorded as their Monday plan or month-e
 The mail server's received time (IMAP ``INTERNALDATE``) is the submission time, so on time or
 late follows the deadlines of ``plan submit``; each message is recorded once, by its
 Message-ID. A message the tool cannot use is listed with the reason and left as it was.
+
+Issue 23: the plan is the new text of a reply or forward, else an attached document
+(:func:`ecomops.core.mailplan.letter_plan`); a message whose subject's week is more than a
+week from the week received is listed as needing a look, not filed
+(:func:`ecomops.core.mailplan.filing`).
 """
 
 from __future__ import annotations
