@@ -384,6 +384,16 @@ class MailOut(Out):
     error: str | None
 
 
+class AttachmentOut(Out):
+    """A file a plan was read from: its name, size and SHA-256, kept with the plan."""
+
+    name: str
+    #: bytes
+    size: int
+    #: hex
+    sha256: str
+
+
 class PlanOut(Out):
     name: str
     kind: str
@@ -398,6 +408,8 @@ class PlanOut(Out):
     summary: str
     plan: str
     mail: MailOut | None
+    #: the attached file the latest version was read from (plan collect); None: typed or mailed
+    attachment: AttachmentOut | None = None
 
 
 class PlanStatusRowOut(Out):
@@ -941,6 +953,27 @@ class CollectedOut(Out):
     expected: bool
     #: the normalised Message-ID (<sha256:…@ecomops> for a message without one)
     message_id: str
+    #: the attached file the plan was read from (None: the message's text)
+    attachment: AttachmentOut | None = None
+    #: how the period was told when not from the subject alone (a reply on an earlier
+    #: week's thread: the week received); None otherwise
+    note: str | None = None
+
+
+class LookMailOut(Out):
+    """A message ``plan collect`` did not file because its subject's week is more than a week
+    from the week it was received in: for the head to look at (left in the mailbox)."""
+
+    uid: int
+    sender: str
+    #: the roster member it is from
+    person: str
+    subject: str
+    received_at: datetime
+    #: the week the subject names, and the week the message was received in
+    period: str
+    received_week: str
+    reason: str
 
 
 class SkippedMailOut(Out):
@@ -965,6 +998,8 @@ class CollectOut(Out):
     since: date | None
     recorded: list[CollectedOut]
     skipped: list[SkippedMailOut]
+    #: messages whose subject names a week more than a week from the one received: not filed
+    needs_a_look: list[LookMailOut] = []
     #: messages already recorded by an earlier run (or a second copy of one): not again
     already: int
     #: --move-to: the folder the recorded messages were moved to, and how many (None, 0: none)

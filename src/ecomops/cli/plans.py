@@ -155,6 +155,9 @@ def _render_plan(p, lang: str = "en") -> None:
             if p.mail.sent_at
             else f"[red]not mailed[/]: {esc(p.mail.error or '', lines=True)}"
         )
+    if p.attachment:
+        a = p.attachment
+        c.print(f"read from the attachment {esc(a.name)} ({a.size:,} bytes, SHA-256 {a.sha256})")
 
 
 def _period(
@@ -447,7 +450,10 @@ def collect_cmd(
     from the head's mailbox (ECOMOPS_IMAP_HOST, _USER, _PASSWORD, _FOLDER, or \\[imap] in the
     settings file): each new message from a member's roster address is recorded as theirs,
     submitted at the mail server's received time; the period is the one its subject names
-    (2026-W49, 第49周, 2026-11, 11月, 月度总结 …), else the week it was received in. Messages
+    (2026-W49, 第49周, 第四十九周, 12月第1周, 下周计划, 2026-11, 月度总结 …), else the week it was
+    received in; a week more than a week from the one received is listed as needing a look, not
+    filed. The plan is the text above the quoted part of a reply or forward (a forward of
+    nothing else: the forwarded plan), else an attached .docx, .xlsx, .txt or .md. Messages
     are never marked read, moved or deleted (unless --move-to); a message already recorded is
     not recorded again; one it cannot use is listed with the reason. A collected plan is
     already in the head's mailbox: it is not mailed again. Safe to run from cron.
@@ -483,6 +489,7 @@ def collect_cmd(
                         extra={
                             "recorded": len(out.recorded),
                             "skipped": len(out.skipped),
+                            "needs_a_look": len(out.needs_a_look),
                             "already": out.already,
                         },
                     )
@@ -509,6 +516,11 @@ def collect_cmd(
                 (w("collect:received"), lambda r: r.submitted_at),
                 (w("collect:status"), lambda r: w(f"collect:{r.status}")),
                 (w("collect:subject"), lambda r: r.subject, True),
+                (
+                    w("collect:attachment"),
+                    lambda r: r.attachment.name if r.attachment else "",
+                    True,
+                ),
             ],
             title=f"{w('collect:would' if o.dry_run else 'collect:recorded')} {o.mailbox}",
             empty=w("collect:none"),
@@ -524,7 +536,23 @@ def collect_cmd(
                 ],
                 title=w("collect:not used"),
             )
-        tail = f"; {o.already} already recorded" if o.already else ""
+        if o.needs_a_look:
+            table(
+                o.needs_a_look,
+                [
+                    (w("collect:person"), lambda r: r.person),
+                    (w("collect:subject"), lambda r: r.subject, True),
+                    (w("collect:subject week"), lambda r: r.period),
+                    (w("collect:received week"), lambda r: r.received_week),
+                    (w("collect:received"), lambda r: r.received_at),
+                ],
+                title=w("collect:needs a look"),
+            )
+        for r in o.recorded:
+            if r.note:
+                note(f"{r.person} ({r.subject}): {r.note}")
+        look = f", needs a look {len(o.needs_a_look)}" if o.needs_a_look else ""
+        tail = f"{look}; {o.already} already recorded" if o.already else look
         moved = f"; moved {o.moved} to {o.moved_to}" if o.moved_to else ""
         verb = "would record" if o.dry_run else "recorded"
         note(f"{verb} {len(o.recorded)}, not used {len(o.skipped)}{tail}{moved}")
@@ -566,3 +594,6 @@ def _render_plan_zh(p, lang: str) -> None:
             if p.mail.sent_at
             else f"[red]{w('not mailed')}[/]: {esc(p.mail.error or '', lines=True)}"
         )
+    if p.attachment:
+        a = p.attachment
+        c.print(f"{w('collect:attachment')} {esc(a.name)}（{a.size:,} 字节，SHA-256 {a.sha256}）")

@@ -286,6 +286,9 @@ def _build_plan() -> Table:
         Column("recorded_at", UTCDateTime(), nullable=True),
         Column("entered_by_id", Integer(), ForeignKey("staff.id"), nullable=True),
         Column("message_id", String(998), nullable=True),
+        Column("attachment_name", String(255), nullable=True),
+        Column("attachment_size", Integer(), nullable=True),
+        Column("attachment_sha256", String(64), nullable=True),
         Index("ix_plan_period_cover", "kind", "period", "staff_id", "is_current", "submitted_at"),
         Index(
             "uq_plan_current",

@@ -315,6 +315,12 @@ class Plan(SQLModel, table=True):
     message_id: str | None = Field(
         default=None, sa_column=Column(String(998), nullable=True)
     )
+    #: revision 0017: the attached file a collected plan was read from (name, bytes, SHA-256)
+    attachment_name: str | None = Field(default=None, sa_column=Column(String(255), nullable=True))
+    attachment_size: int | None = Field(default=None, sa_column=Column(Integer, nullable=True))
+    attachment_sha256: str | None = Field(
+        default=None, sa_column=Column(String(64), nullable=True)
+    )
 
 
 class Leave(SQLModel, table=True):

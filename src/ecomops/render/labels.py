@@ -517,6 +517,14 @@ _WORDS: tuple[tuple[str, str, str], ...] = (
     ("collect:would", "Would record from", "将记录，来自"),
     ("collect:none", "no new plans in the mailbox", "邮箱中没有新的计划"),
     ("collect:not used", "Not used (left in the mailbox as they were)", "未采用（原样留在邮箱中）"),
+    (
+        "collect:needs a look",
+        "Needs a look: the subject's week is more than a week from the week received (not filed)",
+        "需要查看：主题所指的周与收到的周相差一周以上（未记录）",
+    ),
+    ("collect:subject week", "subject's week", "主题所指周"),
+    ("collect:received week", "week received", "收到的周"),
+    ("collect:attachment", "from attachment", "来自附件"),
 )
 EN.update({f"w:{k}": en for k, en, _ in _WORDS})
 ZH_HANS.update({f"w:{k}": zh for k, _, zh in _WORDS})

@@ -4,6 +4,11 @@ message read, and each member's message recorded as their Monday plan or month-e
 The mail server's received time (IMAP ``INTERNALDATE``) is the submission time, so on time or
 late follows the deadlines of ``plan submit``; each message is recorded once, by its
 Message-ID. A message the tool cannot use is listed with the reason and left as it was.
+
+Issue 23: the plan is the new text of a reply or forward, else an attached document
+(:func:`ecomops.core.mailplan.letter_plan`); a message whose subject's week is more than a
+week from the week received is listed as needing a look, not filed
+(:func:`ecomops.core.mailplan.filing`).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from sqlalchemy import select
 from ecomops.clock import zone
 from ecomops.config import Imap
 from ecomops.core import mailplan
+from ecomops.core.calendar import week_id
 from ecomops.db import schema
 from ecomops.db.session import Session
 from ecomops.errors import EcomopsError
@@ -33,7 +39,7 @@ from ecomops.services.handbook import current
 from ecomops.services.people import Person, person_of
 from ecomops.services.permissions import require_department_job
 from ecomops.services.plans import store
-from ecomops.views import CollectedOut, CollectOut, SkippedMailOut
+from ecomops.views import AttachmentOut, CollectedOut, CollectOut, LookMailOut, SkippedMailOut
 
 PL = schema.plan
 ST = schema.staff
@@ -542,6 +548,7 @@ def collect(
     recorded_before = _recorded_ids(session, sorted({i for i in given.values() if i}))
     recorded: list[CollectedOut] = []
     skipped: list[SkippedMailOut] = []
+    looks: list[LookMailOut] = []
     uids: list[int] = []
     seen: dict[str, int] = {}  # Message-ID -> whose plan, in this run
     already = 0
@@ -617,8 +624,23 @@ def collect(
                 skip(f"received at {received:%Y-%m-%d %H:%M}, later than now")
                 continue
             try:
-                kind, period = mailplan.period_of(letter.subject, received.date())
-                summary, plan = mailplan.sections(letter.text)
+                summary, plan, attached = mailplan.letter_plan(letter)
+                filed = mailplan.filing(letter.subject, received.date())
+                kind, period = filed.kind, filed.period
+                if filed.look is not None:
+                    looks.append(
+                        LookMailOut(
+                            uid=e.uid,
+                            sender=sender,
+                            person=person.name,
+                            subject=subject,
+                            received_at=received,
+                            period=period,
+                            received_week=week_id(received.date()),
+                            reason=filed.look,
+                        )
+                    )
+                    continue
                 with conn.begin_nested():  # a refused plan leaves no trace
                     out = store(
                         session,
@@ -631,6 +653,9 @@ def collect(
                         received_at=received,
                         actor=actor,
                         message_id=mid,
+                        attachment=(
+                            (attached.name, attached.size, attached.sha256) if attached else None
+                        ),
                     )
             except EcomopsError as exc:
                 skip(exc.message)
@@ -651,6 +676,14 @@ def collect(
                     status=out.status,
                     expected=out.expected,
                     message_id=mid,
+                    attachment=(
+                        None
+                        if attached is None
+                        else AttachmentOut(
+                            name=attached.name, size=attached.size, sha256=attached.sha256
+                        )
+                    ),
+                    note=filed.note,
                 )
             )
     finally:
@@ -663,6 +696,7 @@ def collect(
             since=since,
             recorded=recorded,
             skipped=skipped,
+            needs_a_look=looks,
             already=already,
             moved_to=None,
             moved=0,

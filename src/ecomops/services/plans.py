@@ -42,6 +42,7 @@ from ecomops.services.people import Person, person_of, resolve
 from ecomops.services.permissions import may, require
 from ecomops.services.workcal import knows, next_year_missing, next_year_warning, work_calendar
 from ecomops.views import (
+    AttachmentOut,
     CalendarOut,
     DayOut,
     DeadlineOut,
@@ -277,6 +278,13 @@ def _plan_out(rows, name: str, tz, expected: bool) -> PlanOut:
         )
         if sent
         else None,
+        attachment=AttachmentOut(
+            name=last.attachment_name,
+            size=last.attachment_size or 0,
+            sha256=last.attachment_sha256 or "",
+        )
+        if last.attachment_name
+        else None,
     )
 
 
@@ -292,6 +300,7 @@ def store(
     received_at: datetime | None = None,
     actor: Actor | None = None,
     message_id: str | None = None,
+    attachment: tuple[str, int, str] | None = None,
 ) -> PlanOut:
     """Store ``who``'s Monday plan (``kind`` week), month-end summary (``kind`` month) or,
     by the department head, weekly summary of the department (``kind`` dept) for ``period``,
@@ -303,7 +312,8 @@ def store(
 
     ``message_id``: a plan collected from the department head's mailbox (``plan collect``),
     recorded with the message's normalised Message-ID (once: the column is unique) and
-    ``received_at`` the mail server's received time; entered by ``actor`` as a paper plan is."""
+    ``received_at`` the mail server's received time; entered by ``actor`` as a paper plan is.
+    ``attachment``: the (name, size, SHA-256) of the attached file its text was read from."""
     m = current(session).manual
     person = resolve(session, who)
     _require_plan_rule(m, person, kind)
@@ -348,6 +358,9 @@ def store(
             recorded_at=now,
             entered_by_id=entering.id if entering and entering.id != person.id else None,
             message_id=message_id,
+            attachment_name=attachment[0] if attachment else None,
+            attachment_size=attachment[1] if attachment else None,
+            attachment_sha256=attachment[2] if attachment else None,
         )
     )
     return _plan_out(
