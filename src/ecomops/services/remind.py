@@ -216,37 +216,76 @@ def _ledger(session: Session, keys: Collection[str]) -> dict[str, Any]:
     return found
 
 
-def _insert(
-    conn,
-    r: rules.Reminder,
-    stamp: datetime,
-    *,
-    status: str,
-    address: str | None,
-    error: str | None = None,
-) -> bool:
-    """Add ``r`` to the ledger as ``status`` unless its key is there already (another run
-    inserted it since we looked); whether this run did."""
+#: rows a claim writes in one statement
+_CHUNK = 500
+
+
+def _insert_many(
+    conn, new: list[tuple[rules.Reminder, str, str | None, str | None]], stamp: datetime
+) -> set[str]:
+    """Add each (reminder, status, address, error) of ``new`` to the ledger unless its key is
+    there already (another run inserted it since we looked), a few hundred rows a statement;
+    the keys this run inserted."""
     from sqlalchemy.dialects import postgresql, sqlite
 
+    from ecomops.db.limits import check
+
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    values = {
-        "key": r.key,
-        "kind": r.kind,
-        "item": r.item,
-        "occasion": r.occasion,
-        "channel": r.channel,
-        "staff_id": r.recipient.id if r.recipient else None,
-        "address": address,
-        "status": status,
-        # a skipped reminder was not tried: its first try is when an address appears
-        "attempts": 1 if status == "sending" else 0,
-        "first_at": stamp,
-        "last_at": stamp,
-        "error": error,
-    }
-    statement = insert(RM).values(**values).on_conflict_do_nothing(index_elements=["key"])
-    return conn.execute(statement).rowcount == 1
+    values = []
+    for r, status, address, error in new:
+        row = {
+            "key": r.key,
+            "kind": r.kind,
+            "item": r.item,
+            "occasion": r.occasion,
+            "channel": r.channel,
+            "staff_id": r.recipient.id if r.recipient else None,
+            "address": address,
+            "status": status,
+            # a skipped reminder was not tried: its first try is when an address appears
+            "attempts": 1 if status == "sending" else 0,
+            "first_at": stamp,
+            "last_at": stamp,
+            "error": error,
+        }
+        check(RM.name, row)
+        values.append(row)
+    if not values:
+        return set()
+    # one statement compiled once, its rows sent a batch at a time (insertmanyvalues)
+    statement = insert(RM).on_conflict_do_nothing(index_elements=["key"]).returning(RM.c.key)
+    return set(conn.execute(statement, values).scalars())
+
+
+def _retake(
+    conn, again: list[rules.Reminder], channels: Channels, stamp: datetime
+) -> dict[str, int]:
+    """Claim again the reminders of ``again`` (failed, skipped and now with an address, or
+    left ``sending`` past the lease) that are still so (not sent, nor taken by another run
+    since we looked); their attempts by key."""
+    from sqlalchemy import and_, bindparam, not_
+
+    taken: dict[str, int] = {}
+    keys = [r.key for r in again]
+    for i in range(0, len(keys), _CHUNK):
+        statement = (
+            update(RM)
+            .where(
+                RM.c.key.in_(keys[i : i + _CHUNK]),
+                RM.c.status != "sent",
+                not_(and_(RM.c.status == "sending", RM.c.last_at > stamp - LEASE)),
+            )
+            .values(status="sending", attempts=RM.c.attempts + 1, last_at=stamp)
+            .returning(RM.c.key, RM.c.attempts)
+        )
+        taken.update({k: n for k, n in conn.execute(statement)})
+    addresses = [{"k": r.key, "a": _address(r, channels)} for r in again if r.key in taken]
+    if addresses:
+        conn.execute(
+            update(RM).where(RM.c.key == bindparam("k")).values(address=bindparam("a")),
+            addresses,
+        )
+    return taken
 
 
 def _unreachable(r: rules.Reminder) -> bool:
@@ -275,46 +314,37 @@ def _claim(
     conn = session.connection()
     locks.hold(conn, "ecomops.remind")
     rows = _ledger(session, {r.key for r in due})
+    states = [(r, _state(rows.get(r.key), r, stamp)) for r in due]
+    new = [
+        (r, "skipped", None, NO_ADDRESS) if state == "skip"
+        else (r, "sending", _address(r, channels), None)
+        for r, state in states
+        if state == "skip" or (state == "claim" and r.key not in rows)
+    ]
+    inserted = _insert_many(conn, new, stamp)
+    retaken = _retake(
+        conn, [r for r, state in states if state == "claim" and r.key in rows], channels, stamp
+    )
     claimed: list[rules.Reminder] = []
     attempts: dict[str, int] = {}
     busy: list[rules.Reminder] = []
     skipped: list[rules.Reminder] = []
     already = 0
-    for r in due:
-        row = rows.get(r.key)
-        state = _state(row, r, stamp)
-        if state == "skip":
-            if _insert(conn, r, stamp, status="skipped", address=None, error=NO_ADDRESS):
-                skipped.append(r)
-            continue
+    for r, state in states:
         if state == "already":
             already += 1
-            continue
-        if state == "busy":
+        elif state == "skip":
+            if r.key in inserted:
+                skipped.append(r)
+        elif state == "busy":
             busy.append(r)
-            continue
-        if row is None:
-            if _insert(conn, r, stamp, status="sending", address=_address(r, channels)):
-                claimed.append(r)
-                attempts[r.key] = 1
-            else:  # another run inserted it since we looked (the lock makes this rare)
-                busy.append(r)
-            continue
-        status, last_at, tries = row.status, row.last_at, row.attempts
-        done = conn.execute(
-            update(RM)
-            .where(RM.c.key == r.key, RM.c.status == status, RM.c.last_at == last_at)
-            .values(
-                status="sending",
-                attempts=RM.c.attempts + 1,
-                last_at=stamp,
-                address=_address(r, channels),
-            )
-        ).rowcount
-        if done == 1:
+        elif r.key in inserted:
             claimed.append(r)
-            attempts[r.key] = tries + 1
-        else:
+            attempts[r.key] = 1
+        elif r.key in retaken:
+            claimed.append(r)
+            attempts[r.key] = retaken[r.key]
+        else:  # another run took it since we looked (the lock makes this rare)
             busy.append(r)
     return claimed, attempts, already, busy, skipped
 
