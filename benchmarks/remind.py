@@ -175,7 +175,8 @@ def main() -> None:
     csv_path = tmp / "roster.csv"
     roster(csv_path, people)
     env["ECOMOPS_NOW"] = JOINED
-    for args in (("init", "--year", "2026", "--simulated-clock"), ("staff", "import", str(csv_path))):
+    made = (("init", "--year", "2026", "--simulated-clock"), ("staff", "import", str(csv_path)))
+    for args in made:
         subprocess.run(ecomops(*args), env=env, check=True, capture_output=True)
 
     tls_server = cafile = None

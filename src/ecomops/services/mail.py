@@ -16,8 +16,8 @@ import ssl
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
-from email.message import EmailMessage
 from email.header import Header
+from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from functools import cache
 from typing import Any

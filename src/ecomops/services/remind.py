@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -221,7 +221,7 @@ _CHUNK = 500
 
 
 def _insert_many(
-    conn, new: list[tuple[rules.Reminder, str, str | None, str | None]], stamp: datetime
+    conn, new: Sequence[tuple[rules.Reminder, str, str | None, str | None]], stamp: datetime
 ) -> set[str]:
     """Add each (reminder, status, address, error) of ``new`` to the ledger unless its key is
     there already (another run inserted it since we looked), a few hundred rows a statement;
@@ -426,7 +426,10 @@ def _record(database: Database, done: list[tuple[rules.Message, str | None]]) ->
             update(RM)
             .where(RM.c.key == bindparam("k"), RM.c.status == "sending")
             .values(
-                status=bindparam("st"), last_at=at, sent_at=bindparam("sent"), error=bindparam("err")
+                status=bindparam("st"),
+                last_at=at,
+                sent_at=bindparam("sent"),
+                error=bindparam("err"),
             ),
             rows,
         )
