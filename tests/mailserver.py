@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import socket
 import ssl
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,10 +21,24 @@ USER, PASSWORD = "plans@huhao.example", "s3cret-pw"
 class Inbox:
     messages: list[tuple[list[str], Message]] = field(default_factory=list)
     logins: list[str] = field(default_factory=list)
+    #: the clients' connections that said EHLO, by their address and port
+    peers: set = field(default_factory=set)
+    #: when each message arrived (time.time())
+    arrived: list[float] = field(default_factory=list)
 
     async def handle_DATA(self, server, session, envelope):  # aiosmtpd handler hook
         self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
+        self.arrived.append(time.time())
         return "250 OK"
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.peers.add(session.peer)
+        session.host_name = hostname
+        return responses
+
+    @property
+    def connections(self) -> int:
+        return len(self.peers)
 
 
 def free_port() -> int:

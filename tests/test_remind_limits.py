@@ -87,17 +87,21 @@ def smtp(monkeypatch, running):
 
 @pytest.mark.parametrize("step", ["greeting", "ehlo"])
 def test_a_dripping_smtp_server_costs_the_timeout(cli, smtp, backend, step):
-    """Each of the five e-mails gives up 2 s after its reply began to trickle in."""
+    """The first e-mail gives up 2 s after the reply began to trickle in; the run's other
+    e-mails are not sent to a server it could not connect to (each would wait 2 s more), and
+    fail at once with the same error, for the next run to try."""
     server = FakeSmtp(drip=step)
     up = smtp(server)
     r, took = remind(cli)
     rows = nothing_sent(r, backend, "email")
-    mails = r.json()["messages_failed"]
+    assert r.json()["messages_failed"] >= 3  # 李娜, 王强, the head: all mails, none gone
+    assert len({x["error"] for x in rows}) == 1
     assert all(f"gave no whole reply within {TIMEOUT:g} s" in x["error"] for x in rows)
     assert all(f"127.0.0.1:{up.port}" in x["error"] for x in rows)
-    # each mail gives up at its timeout; up to a second each for connecting and TLS on a machine
-    # busy with the other test process (a drip that was not given up would take far longer)
-    assert mails * (TIMEOUT - DRIP_EVERY) <= took < mails * (TIMEOUT + 1) + MARGIN, (mails, took)
+    assert up.connections == 1
+    # one timeout, not one per mail; a second for connecting on a busy machine (a drip that
+    # was not given up would take far longer)
+    assert TIMEOUT - DRIP_EVERY <= took < TIMEOUT + 1 + MARGIN, took
     assert server.messages == 0 and PASSWORD not in r.stdout + r.stderr
 
 
@@ -333,8 +337,10 @@ def test_sigterm_in_mid_send_stops_at_once_and_hands_back_what_was_not_begun(
     assert in_flight and {x["channel"] for x in in_flight} == {"email"}
     assert len({x["address"] for x in in_flight}) == 1  # one message: one recipient
     assert {x["error"] for x in handed_back} == {"the run was stopped before sending it"}
-    assert GROUP in {x["key"] for x in handed_back} and group.posts == 0
-    assert len(in_flight) + len(handed_back) == len(rows)
+    # the group's message went first (it never waits behind the e-mails), and is recorded
+    sent = [x for x in rows if x["status"] == "sent"]
+    assert [x["key"] for x in sent] == [GROUP] and group.posts == 1
+    assert len(in_flight) + len(handed_back) + 1 == len(rows)
 
     mail.drip = None  # the server is well again: the next run sends what was handed back
     monkeypatch.setenv("ECOMOPS_NETWORK_TIMEOUT", str(TIMEOUT))
@@ -343,4 +349,4 @@ def test_sigterm_in_mid_send_stops_at_once_and_hands_back_what_was_not_begun(
     statuses = {x["key"]: x["status"] for x in again.json()["reminders"]}
     assert {statuses[x["key"]] for x in handed_back} == {"sent"}
     assert {statuses[x["key"]] for x in in_flight} == {"busy"}  # its lease is not over
-    assert group.posts == 1
+    assert group.posts == 1  # not twice

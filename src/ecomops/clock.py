@@ -127,5 +127,11 @@ def real_now(session: Session, tz_name: str = DEFAULT_TIMEZONE) -> datetime:
     return server_clock(session.connection())().astimezone(zone(tz_name))
 
 
+def wall_clock() -> datetime:
+    """The machine's real time, never ``ECOMOPS_NOW``: what a group robot checks a request's
+    signature against (its own clock, within the hour), read when each request goes."""
+    return datetime.now(UTC)
+
+
 def today(tz_name: str = DEFAULT_TIMEZONE) -> date:
     return now(tz_name).date()

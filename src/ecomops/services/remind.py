@@ -11,28 +11,37 @@ once, however often the job runs:
    run that died) is taken back as ``sending``. A row ``sent``, or ``sending`` by a run still
    at it, is left alone. Two runs at once therefore never claim the same reminder.
 2. **Send**, outside any transaction (no lock is held while a mail server or a robot thinks):
-   one e-mail per person and one group message, carrying all their reminders.
-3. **Record** each message's outcome right after it (a short transaction each): ``sent``, or
-   ``failed`` with the error, to be tried again by the next run.
+   the group message first (it never waits behind e-mails; split into several when the robot
+   takes less, see :func:`ecomops.services.webhook.parts`), then one e-mail per person
+   carrying all their reminders, all over one SMTP connection (:class:`~ecomops.services.mail.
+   Mailer`).
+3. **Record** the messages' outcomes in batches (:class:`_Outcomes`: a short transaction for
+   the messages of the last :data:`BATCH_SECONDS`, or every :data:`BATCH_MESSAGES`): ``sent``,
+   or ``failed`` with the error, to be tried again by the next run. A server slower than that
+   has each message recorded right after it, as before.
 
 A person with no e-mail address on the roster cannot be mailed: their reminder is recorded once
 as ``skipped`` (shown by that run, not a failure, not retried every 15 minutes: the head's list
 already names them) and is claimed again only once the roster gives them an address.
 
 Sent-then-crash: a run killed between a send and its record leaves the row ``sending``; it is
-sent again once the lease is over (at least once, never lost). The window is one message wide.
-A run stopped (SIGTERM, Ctrl-C) in the middle of a send leaves that message ``sending`` the same
-way (it may have gone), and hands the messages it had not begun back as ``failed`` ("the run
-was stopped before sending it"), for the next run to send.
+sent again once the lease is over (at least once, never lost). A run stopped (SIGTERM, Ctrl-C,
+an error) records what it sent before stopping, leaves the message in flight ``sending`` (it
+may have gone) and hands the messages it had not begun back as ``failed`` ("the run was
+stopped before sending it"), for the next run to send: the window is one message wide, as
+when each message was recorded on its own. Only a run killed outright (SIGKILL, the machine
+losing power) widens it, to the messages of its last :data:`BATCH_SECONDS` (or
+:data:`BATCH_MESSAGES`) not recorded yet.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Iterable
+import time
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
 
@@ -48,6 +57,9 @@ from ecomops.services.handbook import current
 from ecomops.services.people import Person
 from ecomops.services.permissions import require_department_job
 from ecomops.views import ReminderOut, RemindOut
+
+if TYPE_CHECKING:
+    from ecomops.services.mail import Mailer
 
 RM = schema.reminder
 #: how long a reminder claimed by a run stays its own: a row still ``sending`` after this was
@@ -204,37 +216,76 @@ def _ledger(session: Session, keys: Collection[str]) -> dict[str, Any]:
     return found
 
 
-def _insert(
-    conn,
-    r: rules.Reminder,
-    stamp: datetime,
-    *,
-    status: str,
-    address: str | None,
-    error: str | None = None,
-) -> bool:
-    """Add ``r`` to the ledger as ``status`` unless its key is there already (another run
-    inserted it since we looked); whether this run did."""
+#: rows a claim writes in one statement
+_CHUNK = 500
+
+
+def _insert_many(
+    conn, new: Sequence[tuple[rules.Reminder, str, str | None, str | None]], stamp: datetime
+) -> set[str]:
+    """Add each (reminder, status, address, error) of ``new`` to the ledger unless its key is
+    there already (another run inserted it since we looked), a few hundred rows a statement;
+    the keys this run inserted."""
     from sqlalchemy.dialects import postgresql, sqlite
 
+    from ecomops.db.limits import check
+
     insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    values = {
-        "key": r.key,
-        "kind": r.kind,
-        "item": r.item,
-        "occasion": r.occasion,
-        "channel": r.channel,
-        "staff_id": r.recipient.id if r.recipient else None,
-        "address": address,
-        "status": status,
-        # a skipped reminder was not tried: its first try is when an address appears
-        "attempts": 1 if status == "sending" else 0,
-        "first_at": stamp,
-        "last_at": stamp,
-        "error": error,
-    }
-    statement = insert(RM).values(**values).on_conflict_do_nothing(index_elements=["key"])
-    return conn.execute(statement).rowcount == 1
+    values = []
+    for r, status, address, error in new:
+        row = {
+            "key": r.key,
+            "kind": r.kind,
+            "item": r.item,
+            "occasion": r.occasion,
+            "channel": r.channel,
+            "staff_id": r.recipient.id if r.recipient else None,
+            "address": address,
+            "status": status,
+            # a skipped reminder was not tried: its first try is when an address appears
+            "attempts": 1 if status == "sending" else 0,
+            "first_at": stamp,
+            "last_at": stamp,
+            "error": error,
+        }
+        check(RM.name, row)
+        values.append(row)
+    if not values:
+        return set()
+    # one statement compiled once, its rows sent a batch at a time (insertmanyvalues)
+    statement = insert(RM).on_conflict_do_nothing(index_elements=["key"]).returning(RM.c.key)
+    return set(conn.execute(statement, values).scalars())
+
+
+def _retake(
+    conn, again: list[rules.Reminder], channels: Channels, stamp: datetime
+) -> dict[str, int]:
+    """Claim again the reminders of ``again`` (failed, skipped and now with an address, or
+    left ``sending`` past the lease) that are still so (not sent, nor taken by another run
+    since we looked); their attempts by key."""
+    from sqlalchemy import and_, bindparam, not_
+
+    taken: dict[str, int] = {}
+    keys = [r.key for r in again]
+    for i in range(0, len(keys), _CHUNK):
+        statement = (
+            update(RM)
+            .where(
+                RM.c.key.in_(keys[i : i + _CHUNK]),
+                RM.c.status != "sent",
+                not_(and_(RM.c.status == "sending", RM.c.last_at > stamp - LEASE)),
+            )
+            .values(status="sending", attempts=RM.c.attempts + 1, last_at=stamp)
+            .returning(RM.c.key, RM.c.attempts)
+        )
+        taken.update({k: n for k, n in conn.execute(statement)})
+    addresses = [{"k": r.key, "a": _address(r, channels)} for r in again if r.key in taken]
+    if addresses:
+        conn.execute(
+            update(RM).where(RM.c.key == bindparam("k")).values(address=bindparam("a")),
+            addresses,
+        )
+    return taken
 
 
 def _unreachable(r: rules.Reminder) -> bool:
@@ -263,103 +314,125 @@ def _claim(
     conn = session.connection()
     locks.hold(conn, "ecomops.remind")
     rows = _ledger(session, {r.key for r in due})
+    states = [(r, _state(rows.get(r.key), r, stamp)) for r in due]
+    new = [
+        (r, "skipped", None, NO_ADDRESS) if state == "skip"
+        else (r, "sending", _address(r, channels), None)
+        for r, state in states
+        if state == "skip" or (state == "claim" and r.key not in rows)
+    ]
+    inserted = _insert_many(conn, new, stamp)
+    retaken = _retake(
+        conn, [r for r, state in states if state == "claim" and r.key in rows], channels, stamp
+    )
     claimed: list[rules.Reminder] = []
     attempts: dict[str, int] = {}
     busy: list[rules.Reminder] = []
     skipped: list[rules.Reminder] = []
     already = 0
-    for r in due:
-        row = rows.get(r.key)
-        state = _state(row, r, stamp)
-        if state == "skip":
-            if _insert(conn, r, stamp, status="skipped", address=None, error=NO_ADDRESS):
-                skipped.append(r)
-            continue
+    for r, state in states:
         if state == "already":
             already += 1
-            continue
-        if state == "busy":
+        elif state == "skip":
+            if r.key in inserted:
+                skipped.append(r)
+        elif state == "busy":
             busy.append(r)
-            continue
-        if row is None:
-            if _insert(conn, r, stamp, status="sending", address=_address(r, channels)):
-                claimed.append(r)
-                attempts[r.key] = 1
-            else:  # another run inserted it since we looked (the lock makes this rare)
-                busy.append(r)
-            continue
-        status, last_at, tries = row.status, row.last_at, row.attempts
-        done = conn.execute(
-            update(RM)
-            .where(RM.c.key == r.key, RM.c.status == status, RM.c.last_at == last_at)
-            .values(
-                status="sending",
-                attempts=RM.c.attempts + 1,
-                last_at=stamp,
-                address=_address(r, channels),
-            )
-        ).rowcount
-        if done == 1:
+        elif r.key in inserted:
             claimed.append(r)
-            attempts[r.key] = tries + 1
-        else:
+            attempts[r.key] = 1
+        elif r.key in retaken:
+            claimed.append(r)
+            attempts[r.key] = retaken[r.key]
+        else:  # another run took it since we looked (the lock makes this rare)
             busy.append(r)
     return claimed, attempts, already, busy, skipped
 
 
-def _send(message: rules.Message, channels: Channels, at: datetime) -> str | None:
+def _send(message: rules.Message, channels: Channels, mailer: Mailer | None) -> str | None:
     """Send one message; the error, or None when it went."""
-    from ecomops.services.mail import send
     from ecomops.services.webhook import post
 
     try:
         if message.channel == rules.WEBHOOK:
             if channels.webhook is None:
                 return "no group robot is configured (ECOMOPS_WEBHOOK_URL)"
-            post(channels.webhook, message.body, at=at)
+            post(channels.webhook, message.body)  # each part signed when it goes
             return None
-        if channels.smtp is None:
+        if mailer is None:
             return "no SMTP server is configured (ECOMOPS_SMTP_HOST)"
         who = message.recipient
         if who is None or not who.email:
             return NO_ADDRESS
-        send(
-            channels.smtp,
-            to=who.email,
-            to_name=who.name,
-            subject=message.subject,
-            body=message.body,
-        )
+        mailer.send(to=who.email, to_name=who.name, subject=message.subject, body=message.body)
         return None
     except EcomopsError as exc:
         return str(exc)[:_ERROR_MAX]
 
 
-def _record(database: Database, reminders: Iterable[rules.Reminder], error: str | None) -> None:
-    """Record how the message carrying ``reminders`` went: ``sent``, or ``failed`` with the
-    error."""
-    with database.session(write=True) as s:
-        at = real_now(s)
-        s.connection().execute(
-            update(RM)
-            .where(RM.c.key.in_([r.key for r in reminders]), RM.c.status == "sending")
-            .values(
-                status="failed" if error else "sent",
-                last_at=at,
-                sent_at=None if error else at,
-                error=error,
-            )
-        )
-
-
+#: outcomes are recorded at least this often (seconds) …
+BATCH_SECONDS = 0.25
+#: … and every this many messages
+BATCH_MESSAGES = 500
 STOPPED = "the run was stopped before sending it"
 
 
-def _release(database: Database, messages: list[rules.Message]) -> None:
-    """Hand back the claims of ``messages``, never begun by a run that is stopping, as
-    ``failed``: the next run sends them, without waiting for the lease."""
-    if messages:
-        _record(database, [r for m in messages for r in m.reminders], STOPPED)
+class _Outcomes:
+    """The outcomes of a run's messages, written to the ledger in batches: each a short
+    write transaction, one UPDATE executed for all of its reminders."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self._pending: list[tuple[rules.Message, str | None]] = []
+        self._since = 0.0
+
+    def add(self, message: rules.Message, error: str | None) -> None:
+        if not self._pending:
+            self._since = time.monotonic()
+        self._pending.append((message, error))
+        if (
+            len(self._pending) >= BATCH_MESSAGES
+            or time.monotonic() - self._since >= BATCH_SECONDS
+        ):
+            self.flush()
+
+    def flush(self, stopped: Iterable[rules.Message] = ()) -> None:
+        """Record what is pending, and hand ``stopped`` (messages never begun by a run that is
+        stopping) back as ``failed``: the next run sends them, without waiting for the
+        lease."""
+        done = self._pending + [(m, STOPPED) for m in stopped]
+        self._pending = []
+        if done:
+            _record(self.database, done)
+
+
+def _record(database: Database, done: list[tuple[rules.Message, str | None]]) -> None:
+    """Record how each message went: its reminders ``sent``, or ``failed`` with the error."""
+    from sqlalchemy import bindparam
+
+    with database.session(write=True) as s:
+        at = real_now(s)
+        rows = [
+            {
+                "k": r.key,
+                "st": "failed" if error else "sent",
+                "sent": None if error else at,
+                "err": error,
+            }
+            for message, error in done
+            for r in message.reminders
+        ]
+        s.connection().execute(
+            update(RM)
+            .where(RM.c.key == bindparam("k"), RM.c.status == "sending")
+            .values(
+                status=bindparam("st"),
+                last_at=at,
+                sent_at=bindparam("sent"),
+                error=bindparam("err"),
+            ),
+            rows,
+        )
 
 
 def remind(
@@ -408,22 +481,36 @@ def remind(
         claimed, attempts, already, busy, skipped = _claim(s, due, channels, stamp)
     rows: list[ReminderOut] = []
     sent = failed = 0
-    messages = rules.bundle(claimed, lang)
-    for i, message in enumerate(messages):
-        try:
-            error = _send(message, channels, stamp)
-            _record(database, message.reminders, error)
-        except BaseException:  # stopped in mid-send: this one may have gone, the rest not
-            _release(database, messages[i + 1 :])
-            raise
-        if error:
-            failed += 1
-        else:
-            sent += 1
-        rows += [
-            _row(r, channels, "failed" if error else "sent", attempts[r.key], error)
-            for r in message.reminders
-        ]
+    bundled = rules.bundle(claimed, lang)
+    # the group first: it never waits behind e-mails (nor an e-mail on the robot's answer for
+    # longer than one post)
+    messages = [m for m in bundled if m.channel == rules.WEBHOOK] + [
+        m for m in bundled if m.channel != rules.WEBHOOK
+    ]
+    from ecomops.services.mail import Mailer
+
+    outcomes = _Outcomes(database)
+    mailer = Mailer(channels.smtp) if channels.smtp is not None else None
+    try:
+        for i, message in enumerate(messages):
+            try:
+                error = _send(message, channels, mailer)
+                outcomes.add(message, error)
+            except BaseException:  # stopped in mid-send: this one may have gone, the rest not
+                outcomes.flush(stopped=messages[i + 1 :])
+                raise
+            if error:
+                failed += 1
+            else:
+                sent += 1
+            rows += [
+                _row(r, channels, "failed" if error else "sent", attempts[r.key], error)
+                for r in message.reminders
+            ]
+        outcomes.flush()
+    finally:
+        if mailer is not None:
+            mailer.close()
     rows += [_row(r, channels, "busy", 0, None) for r in busy]
     rows += [_row(r, channels, "skipped", 0, NO_ADDRESS) for r in skipped]
     return RemindOut(

@@ -27,11 +27,13 @@ import hmac
 import http.client
 import io
 import json
+import re
 import socket
 import ssl
 import urllib.error
 import urllib.request
-from datetime import datetime
+from collections.abc import Callable
+from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 from urllib.parse import (
@@ -44,6 +46,7 @@ from urllib.parse import (
     urlunsplit,
 )
 
+from ecomops.clock import wall_clock
 from ecomops.config import Webhook
 from ecomops.errors import EcomopsError
 from ecomops.net import Exchange, NetworkLimit, reader
@@ -54,9 +57,22 @@ ANSWER_MAX = 64 * 1024
 REPLY_MAX = 1024 * 1024
 #: the most of what a robot said that an error quotes
 QUOTE_MAX = 200
-#: the most a text may hold, in UTF-8 bytes (WeCom documents 2,048; the others allow more,
-#: 20 KB a request for DingTalk and Feishu: a group message is kept well inside it)
-LIMITS = {"wecom": 2048, "dingtalk": 4000, "feishu": 4000}
+#: what each robot takes in one message: WeCom a text ``content`` of at most 2,048 bytes
+#: (errcode 40058 past it; 4,096 is markdown's limit, and a text needs no escaping); DingTalk
+#: a request body of at most 20,000 bytes (errcode 460101 "message too long, exceed 20000
+#: bytes"); Feishu a request body of at most 20 KB. Counted in UTF-8 bytes: WeCom's of the
+#: text, the others' of the whole JSON body.
+TEXT_MAX = {"wecom": 2048}
+BODY_MAX = {"dingtalk": 20_000, "feishu": 20 * 1024}
+#: the most messages one text becomes: WeCom and DingTalk take 20 messages a minute from a
+#: robot (DingTalk then refuses it for 10 minutes), Feishu 100 a minute and 5 a second
+MAX_PARTS = 10
+#: room kept in each part for its number, " (10/10)"
+_NUMBER = " (99/99)"
+#: where a line too long for one message may be broken: after a name in a list of names
+#: (``names()`` in core.remind: "、" in Chinese, ", " in English), else after a space
+_BREAKS = re.compile(r"(?<=、)|(?<=, )|(?<=，)|(?<=；)|(?<=; )")
+_SPACES = re.compile(r"(?<= )")
 
 
 class WebhookError(EcomopsError):
@@ -71,6 +87,75 @@ def fit(text: str, limit: int) -> str:
         return text
     cut = data[: limit - len("…".encode())].decode("utf-8", errors="ignore")
     return cut + "…"
+
+
+def _shown(hook: Webhook, text: str) -> str:
+    """The text as the robot is sent it: Feishu reads <at user_id="…"> in a text as a
+    mention, so a name is shown, never a tag."""
+    return text.replace("<", "＜") if hook.kind == "feishu" else text
+
+
+def _size(hook: Webhook) -> Callable[[str], int]:
+    """What a piece of text costs of the robot's limit, in bytes (additive: the cost of a
+    text is the sum of its pieces')."""
+    if hook.kind in TEXT_MAX:
+        return lambda text: len(text.encode("utf-8"))
+    return lambda text: len(json.dumps(text, ensure_ascii=False).encode("utf-8")) - 2
+
+
+def _budget(hook: Webhook) -> int:
+    """The bytes a message's text may cost."""
+    if hook.kind in TEXT_MAX:
+        return TEXT_MAX[hook.kind]
+    # the body around an empty text, signed (the signature's fields are in Feishu's body),
+    # and a margin for a longer timestamp
+    _url, body = request_of(hook, "", datetime(2026, 1, 1, tzinfo=UTC))
+    frame = len(json.dumps(body, ensure_ascii=False).encode("utf-8"))
+    return BODY_MAX[hook.kind] - frame - 32
+
+
+def parts(hook: Webhook, text: str) -> list[str]:
+    """``text`` as the messages the robot takes: itself when it fits, else several, each
+    within the robot's limit, numbered after the heading (the first line) that each repeats:
+    "[ecomops] Monday plans 2026-W48: not in yet (1/3)". Never cut inside a line or a name:
+    a line too long for one message is broken after a name of its list (or a space) and goes
+    on in the next. Past :data:`MAX_PARTS` messages the last one says how many names (or
+    lines) it leaves out: "… +N"."""
+    text = _shown(hook, text)
+    size, budget = _size(hook), _budget(hook)
+    if size(text) <= budget:
+        return [text]
+    heading, _, rest = text.partition("\n")
+    room = budget - size(heading) - size(_NUMBER) - size("\n")
+    # atoms: (starts a new line, text), each within ``room``
+    atoms: list[tuple[bool, str]] = []
+    for line in rest.split("\n"):
+        if size(line) <= room:
+            atoms.append((True, line))
+            continue
+        pieces = [p for p in _BREAKS.split(line) if p]
+        pieces = [q for p in pieces for q in ([p] if size(p) <= room else _SPACES.split(p)) if q]
+        for i, piece in enumerate(pieces):
+            atoms.append((i == 0, piece if size(piece) <= room else fit(piece, room)))
+    bodies: list[list[str]] = []
+    used = room + 1  # no part yet
+    for new_line, atom in atoms:
+        cost = size(atom) + (size("\n") if new_line else 0)
+        if used + cost > room:
+            bodies.append([atom])  # a part goes on from where the last one stopped
+            used = size(atom)
+            continue
+        if new_line:
+            bodies[-1].append("\n")
+        bodies[-1].append(atom)
+        used += cost
+    left_out = 0
+    if len(bodies) > MAX_PARTS:
+        left_out = sum(len([a for a in b if a != "\n"]) for b in bodies[MAX_PARTS - 1 :])
+        bodies = bodies[: MAX_PARTS - 1]
+        bodies.append([f"… +{left_out}"])
+    n = len(bodies)
+    return [f"{heading} ({i}/{n})\n" + "".join(b) for i, b in enumerate(bodies, 1)]
 
 
 def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
@@ -88,13 +173,12 @@ def feishu_sign(secret: str, timestamp_s: int) -> str:
 
 
 def request_of(hook: Webhook, text: str, at: datetime) -> tuple[str, dict]:
-    """The URL to POST to and the JSON body for ``text``, signed at ``at`` when the robot has
-    a secret."""
-    content = fit(text, LIMITS[hook.kind])
+    """The URL to POST to and the JSON body for ``text`` (one message: see :func:`parts`),
+    signed at ``at`` when the robot has a secret."""
+    content = _shown(hook, text)
     url = hook.url
     if hook.kind == "feishu":
-        # Feishu reads <at user_id="…"> in a text as a mention: a name is shown, never a tag
-        body: dict = {"msg_type": "text", "content": {"text": content.replace("<", "＜")}}
+        body: dict = {"msg_type": "text", "content": {"text": content}}
         if hook.secret:
             stamp = int(at.timestamp())
             body.update(timestamp=str(stamp), sign=feishu_sign(hook.secret, stamp))
@@ -217,12 +301,29 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def post(hook: Webhook, text: str, *, at: datetime) -> None:
-    """Post ``text`` to the robot, signed at ``at`` (the real time); raise
-    :class:`WebhookError` unless it answers, whole within ``hook.timeout``, that it took the
-    message."""
+def post(hook: Webhook, text: str, *, at: Callable[[], datetime] = wall_clock) -> int:
+    """Post ``text`` to the robot as the messages it takes (:func:`parts`), in order, each
+    signed at the real time it is posted (``at``); return how many. Raise
+    :class:`WebhookError` at the first the robot does not answer, whole within
+    ``hook.timeout``, that it took (saying which, and that those before it went)."""
+    texts = parts(hook, text)
+    for i, part in enumerate(texts, 1):
+        try:
+            _post_one(hook, part, at())
+        except WebhookError as exc:
+            if len(texts) == 1:
+                raise
+            went = f"; messages 1–{i - 1} went" if i > 1 else ""
+            raise WebhookError(
+                f"message {i} of {len(texts)}: {exc.message}{went}", exc.hint
+            ) from None
+    return len(texts)
+
+
+def _post_one(hook: Webhook, content: str, at: datetime) -> None:
+    """Post one message's ``content`` (within the robot's limit), signed at ``at``."""
     where = hook.describe()
-    url, body = request_of(hook, text, at)
+    url, body = request_of(hook, content, at)
     data = json.dumps(body, ensure_ascii=False).encode("utf-8")
     request = urllib.request.Request(
         url,
