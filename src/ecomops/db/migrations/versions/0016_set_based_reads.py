@@ -21,8 +21,9 @@ moves, only the people the caller may read):
   the roster; ``today`` and ``cycle list`` show them to everyone);
 - ``ecomops_cycle_status(cycle)``: whether each member's appraisal is complete (the report
   names each member's status to everyone);
-- ``ecomops_cycle_counts(cycle, by)``: members, complete and final-grade counts per quota group
-  (the cycle's readers: ``read_cycle``);
+- ``ecomops_cycle_counts(cycle, by, strict)``: per quota group, members, complete and whether
+  the grades break the quota (anyone on the roster: the report says so to everyone), and the
+  final-grade counts (the cycle's readers only: ``read_cycle``);
 - ``ecomops_cycle_moves(cycle, by, strict)``: the quota's moves (the rules of
   ``ecomops.core.quota``), of the people the caller may read (the cycle's readers).
 
@@ -227,26 +228,78 @@ COUNT_FUNCTIONS = [
     END
     $$
     """,
+    # per quota group: members, complete, whether the grades break the quota (the rules of
+    # ecomops.core.quota: cumulative caps ceil(share * n), or strict largest-remainder counts),
+    # and the final-grade counts for the cycle's readers only (NULL for anyone else)
     """
-    CREATE OR REPLACE FUNCTION ecomops_cycle_counts(cid text, by text)
-    RETURNS TABLE (grp text, members integer, complete integer, counts jsonb)
+    CREATE OR REPLACE FUNCTION ecomops_cycle_counts(cid text, by text, strict boolean)
+    RETURNS TABLE (grp text, members integer, complete integer, counts jsonb,
+                   violated boolean)
     LANGUAGE plpgsql STABLE SECURITY DEFINER AS $$
+    DECLARE
+        grades text[];
+        shares numeric[];
+        reader boolean;
+        r record;
+        got integer[];
+        want integer[];
+        quotas numeric[];
+        n integer;
+        k integer;
+        i integer;
+        lft integer;
+        cum integer;
+        cum_share numeric;
     BEGIN
-        IF NOT ecomops_caller_reads_cycle(cid) THEN
-            RAISE EXCEPTION 'may not read cycle %''s counts', cid
-                USING ERRCODE = 'insufficient_privilege';
+        IF NOT ecomops_caller_known() THEN
+            RAISE EXCEPTION 'not on the roster' USING ERRCODE = 'insufficient_privilege';
         END IF;
-        RETURN QUERY
+        reader := ecomops_caller_reads_cycle(cid);
+        SELECT array_agg(t.e->>'id' ORDER BY t.o), array_agg((t.e->>'share')::numeric ORDER BY t.o)
+        INTO grades, shares
+        FROM jsonb_array_elements(ecomops_handbook()->'appraisal'->'grades')
+             WITH ORDINALITY AS t(e, o);
+        FOR r IN
             WITH p AS (
                 SELECT CASE WHEN by = 'department' THEN 'department' ELSE x.position_id END
-                           AS g, x.complete, x.final_grade
+                           AS g, x.complete AS done, x.final_grade AS fg
                 FROM ecomops_cycle_people(cid) x
             )
-            SELECT p.g, count(*)::integer, count(*) FILTER (WHERE p.complete)::integer,
-                   COALESCE((SELECT jsonb_object_agg(q.final_grade, q.n) FROM (
-                       SELECT p2.final_grade, count(*) AS n FROM p p2
-                       WHERE p2.g = p.g AND p2.complete GROUP BY p2.final_grade) q), '{}')
-            FROM p GROUP BY p.g;
+            SELECT p.g, count(*)::integer AS m, count(*) FILTER (WHERE p.done)::integer AS c,
+                   COALESCE(array_agg(p.fg) FILTER (WHERE p.done), '{}') AS fgs
+            FROM p GROUP BY p.g ORDER BY p.g COLLATE "C"
+        LOOP
+            got := ARRAY(SELECT (SELECT count(*) FROM unnest(r.fgs) AS f(v) WHERE f.v = t.gr)::integer
+                         FROM unnest(grades) WITH ORDINALITY AS t(gr, o) ORDER BY t.o);
+            n := r.c;
+            violated := false;
+            IF strict THEN
+                quotas := ARRAY(SELECT s * n / 100 FROM unnest(shares) AS s);
+                want := ARRAY(SELECT floor(q)::integer FROM unnest(quotas) AS q);
+                lft := n - (SELECT COALESCE(sum(c), 0) FROM unnest(want) AS c);
+                FOR i IN SELECT t.o FROM unnest(quotas) WITH ORDINALITY AS t(q, o)
+                         ORDER BY (t.q - floor(t.q)) DESC, t.o LIMIT lft LOOP
+                    want[i] := want[i] + 1;
+                END LOOP;
+                violated := got <> want;
+            ELSE
+                cum := 0;
+                cum_share := 0;
+                FOR k IN 1 .. array_length(grades, 1) - 1 LOOP
+                    cum := cum + got[k];
+                    cum_share := cum_share + shares[k];
+                    IF cum > ceil(cum_share * n / 100) THEN
+                        violated := true;
+                    END IF;
+                END LOOP;
+            END IF;
+            grp := r.g;
+            members := r.m;
+            complete := r.c;
+            counts := CASE WHEN reader THEN (
+                SELECT jsonb_object_agg(t.gr, t.c) FROM unnest(grades, got) AS t(gr, c)) END;
+            RETURN NEXT;
+        END LOOP;
     END
     $$
     """,
@@ -388,7 +441,7 @@ PREVIOUS = {
 #: what the functions are dropped as, newest first
 DROPPED = [
     "ecomops_cycle_moves(text, text, boolean)",
-    "ecomops_cycle_counts(text, text)",
+    "ecomops_cycle_counts(text, text, boolean)",
     "ecomops_cycle_status(text)",
     "ecomops_cycle_progress(text[])",
     "ecomops_caller_reads_cycle(text)",
