@@ -168,7 +168,9 @@ def main() -> None:
                 if reader == "member" and read == "quota":
                     continue  # a copywriter rates nobody: quota check refuses her either way
                 mine = ecomops(*args, "--database-url", own)
-                theirs = ecomops(*args, "--as", name, "--database-url", owner)
+                # cycle list is the same for everyone (it takes no --as): the owner's own
+                acting = ("--as", name) if read != "cycle-list" else ()
+                theirs = ecomops(*args, *acting, "--database-url", owner)
                 same = _counts(read, run(mine, env)[1]) == _counts(read, run(theirs, env)[1])
                 ours, base = paired(mine, theirs, opts.runs, env)
                 ratio = ours / base

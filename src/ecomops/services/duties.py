@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from ecomops.clock import zone
 from ecomops.core import calendar as cal
@@ -22,6 +22,7 @@ from ecomops.core import tasks as task_rules
 from ecomops.core.permissions import line_of
 from ecomops.db import schema
 from ecomops.db.session import Session
+from ecomops.services.appraisal.state import counted_by_server
 from ecomops.services.handbook import current
 from ecomops.services.people import Person, person_of
 from ecomops.services.permissions import managers, tops
@@ -185,12 +186,20 @@ def _ratings_owed(
     conn = session.connection()
     required = {p.id: m.raters_of(p) for p in m.positions if p.rubric is not None}
     have: dict[int, set[str]] = {}
-    for employee, position in conn.execute(
-        select(SH.c.employee_id, SH.c.rater_position_id)
-        .where(SH.c.cycle_id == cycle_id, SH.c.is_current)
-        .distinct()
-    ):
-        have.setdefault(employee, set()).add(position)
+    if counted_by_server(session):
+        # row-level security hides the sheets of those the role may not read: the server
+        # says which rater positions sent one (revision 0016), and nothing more
+        for employee, sent in conn.execute(
+            text("SELECT employee_id, sent FROM ecomops_cycle_status(:c)"), {"c": cycle_id}
+        ):
+            have[employee] = set(sent)
+    else:
+        for employee, position in conn.execute(
+            select(SH.c.employee_id, SH.c.rater_position_id)
+            .where(SH.c.cycle_id == cycle_id, SH.c.is_current)
+            .distinct()
+        ):
+            have.setdefault(employee, set()).add(position)
     chain = managers(session)
     position_of = {i: p.position_id for i, p in people.items()}
     top = tops(m)

@@ -19,8 +19,9 @@ moves, only the people the caller may read):
 
 - ``ecomops_cycle_progress(cycles)``: each cycle's members and complete appraisals (anyone on
   the roster; ``today`` and ``cycle list`` show them to everyone);
-- ``ecomops_cycle_status(cycle)``: whether each member's appraisal is complete (the report
-  names each member's status to everyone);
+- ``ecomops_cycle_status(cycle)``: whether each member's appraisal is complete, and which
+  rater positions sent a current sheet (the report names each member's status to everyone,
+  ``today`` the ratings still owed, by rater);
 - ``ecomops_cycle_counts(cycle, by, strict)``: per quota group, members, complete and whether
   the grades break the quota (anyone on the roster: the report says so to everyone), and the
   final-grade counts (the cycle's readers only: ``read_cycle``);
@@ -64,12 +65,12 @@ READ_FUNCTIONS = [
     """
     CREATE OR REPLACE FUNCTION ecomops_readable_by(who name, action text)
     RETURNS SETOF integer LANGUAGE sql STABLE AS $$
-        WITH RECURSIVE me AS (
+        WITH RECURSIVE me AS MATERIALIZED (
             SELECT id, position_id, position_id = ANY (ecomops_tops()) AS top
             FROM staff WHERE login = who AND active
-        ), rules AS (
+        ), rules AS MATERIALIZED (
             SELECT ecomops_permitted(action) AS entries
-        ), rated AS (
+        ), rated AS MATERIALIZED (
             SELECT p.pos FROM (SELECT DISTINCT position_id AS pos FROM staff) p, me
             WHERE (SELECT 'reporting_line' = ANY (entries) FROM rules)
               AND me.position_id = ANY (ecomops_raters(p.pos))
@@ -103,10 +104,10 @@ READ_FUNCTIONS = [
 COUNT_FUNCTIONS = [
     """
     CREATE OR REPLACE FUNCTION ecomops_cycle_complete(cid text)
-    RETURNS TABLE (employee_id integer, position_id text, complete boolean)
+    RETURNS TABLE (employee_id integer, position_id text, complete boolean, sent text[])
     LANGUAGE sql STABLE AS $$
-        WITH hb AS (SELECT ecomops_handbook() AS doc),
-        need AS (
+        WITH hb AS MATERIALIZED (SELECT ecomops_handbook() AS doc),
+        need AS MATERIALIZED (
             SELECT p.pos, ecomops_raters(p.pos) AS raters
             FROM (SELECT DISTINCT position_id AS pos FROM cycle_member WHERE cycle_id = cid) p
             WHERE EXISTS (
@@ -120,7 +121,8 @@ COUNT_FUNCTIONS = [
             GROUP BY sh.employee_id
         )
         SELECT cm.staff_id, cm.position_id::text,
-               sent.have IS NOT NULL AND need.raters <@ sent.have
+               sent.have IS NOT NULL AND need.raters <@ sent.have,
+               COALESCE(sent.have, '{}')
         FROM cycle_member cm JOIN need ON need.pos = cm.position_id
         LEFT JOIN sent ON sent.employee_id = cm.staff_id
         WHERE cm.cycle_id = cid
@@ -134,7 +136,7 @@ COUNT_FUNCTIONS = [
     RETURNS TABLE (employee_id integer, name text, position_id text, complete boolean,
                    score numeric, final_grade text)
     LANGUAGE sql STABLE AS $$
-        WITH bands AS (
+        WITH bands AS MATERIALIZED (
             SELECT g->>'id' AS grade, (g->>'min')::numeric AS low, (g->>'max')::numeric AS high
             FROM jsonb_array_elements(ecomops_handbook()->'appraisal'->'grades') g
         ),
@@ -188,8 +190,10 @@ COUNT_FUNCTIONS = [
     """
     CREATE OR REPLACE FUNCTION ecomops_caller_reads_cycle(cid text) RETURNS boolean
     LANGUAGE sql STABLE AS $$
-        WITH me AS (SELECT position_id FROM staff WHERE login = session_user AND active),
-        rules AS (SELECT ecomops_permitted('read_cycle') AS entries)
+        WITH me AS MATERIALIZED (
+            SELECT position_id FROM staff WHERE login = session_user AND active
+        ),
+        rules AS MATERIALIZED (SELECT ecomops_permitted('read_cycle') AS entries)
         SELECT (SELECT pg_has_role(session_user, c.relowner, 'MEMBER')
                 FROM pg_class c WHERE c.oid = 'staff'::regclass)
             OR ecomops_reads_all_by(session_user, 'read_cycle')
@@ -218,13 +222,13 @@ COUNT_FUNCTIONS = [
     """,
     """
     CREATE OR REPLACE FUNCTION ecomops_cycle_status(cid text)
-    RETURNS TABLE (employee_id integer, complete boolean)
+    RETURNS TABLE (employee_id integer, complete boolean, sent text[])
     LANGUAGE plpgsql STABLE SECURITY DEFINER AS $$
     BEGIN
         IF NOT ecomops_caller_known() THEN
             RAISE EXCEPTION 'not on the roster' USING ERRCODE = 'insufficient_privilege';
         END IF;
-        RETURN QUERY SELECT x.employee_id, x.complete FROM ecomops_cycle_complete(cid) x;
+        RETURN QUERY SELECT x.employee_id, x.complete, x.sent FROM ecomops_cycle_complete(cid) x;
     END
     $$
     """,
