@@ -101,8 +101,9 @@ def build(url: str, people: int, months: int, env: dict) -> dict[str, tuple[str,
           flush=True)
     readers = _readers(url)
     for reader, (name, _) in readers.items():
-        subprocess.run(ecomops("db", "grant", name, "--login", ROLES[reader], "--password-stdin",
-                               "--database-url", owner), env=env, check=True, input=PASSWORD.encode(),
+        grant = ecomops("db", "grant", name, "--login", ROLES[reader], "--password-stdin",
+                        "--database-url", owner)
+        subprocess.run(grant, env=env, check=True, input=PASSWORD.encode(),
                        stdout=subprocess.DEVNULL)
     return readers
 

@@ -114,12 +114,42 @@ def test_the_counting_functions_check_the_caller_and_return_counts_only(dept, ba
                                 "ecomops_cycle_progress(ARRAY['2026-11'])")
     assert progress == _rows(backend.url, "SELECT members, complete FROM "
                                           "ecomops_cycle_progress(ARRAY['2026-11'])")[0]
+    # whether each is complete, for anyone; who sent a sheet, for the team's readers only
+    status = _rows(member, "SELECT complete, sent FROM ecomops_cycle_status('2026-11')")
+    assert len(status) == progress[0] and sum(c for c, _ in status) == progress[1]
+    assert {s for _, s in status} == {None}
+    head = dept["head"][1]
+    sent = [s for (s,) in _rows(head, "SELECT sent FROM ecomops_cycle_status('2026-11')")]
+    assert None not in sent and any(sent)
     # a copywriter rates nobody: no grade counts, no moves
-    ((counts, violated),) = _rows(member, "SELECT counts, violated FROM "
-                                          "ecomops_cycle_counts('2026-11', 'department', false)")
-    assert counts is None and violated is not None
-    with pytest.raises(psycopg2.errors.InsufficientPrivilege):
-        _rows(member, "SELECT * FROM ecomops_cycle_moves('2026-11', 'department', false)")
+    ((counts, violated, moves),) = _rows(
+        member, "SELECT counts, violated, moves FROM "
+                "ecomops_cycle_quota('2026-11', 'department', false)")
+    assert counts is None and moves is None and violated is not None
+    # the head reads the counts, and the moves of his own people only
+    ((size, counts, moves),) = _rows(head, "SELECT complete, counts, moves FROM "
+                                           "ecomops_cycle_quota('2026-11', 'department', false)")
+    assert sum(counts.values()) == size == progress[1]
+    team = {i for (i,) in _rows(backend.url, "WITH RECURSIVE t(id) AS (SELECT id FROM staff "
+                                             f"WHERE name = '{dept['head'][0]}' UNION SELECT "
+                                             "s.id FROM staff s JOIN t ON s.manager_id = t.id) "
+                                             "SELECT id FROM t")}
+    assert {e for e, *_ in moves} <= team
+    # a role that is no one on the roster is refused outright
+    outsider = f"outsider_{uuid.uuid4().hex[:8]}"
+    admin = _psycopg(backend.url)
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cur:
+            cur.execute(f"CREATE ROLE {outsider} LOGIN PASSWORD 'pw'")
+        url = make_url(member).set(username=outsider, password="pw").render_as_string(
+            hide_password=False)
+        with pytest.raises(psycopg2.errors.InsufficientPrivilege):
+            _rows(url, "SELECT * FROM ecomops_cycle_progress(ARRAY['2026-11'])")
+    finally:
+        with admin.cursor() as cur:
+            cur.execute(f"DROP ROLE {outsider}")
+        admin.close()
 
 
 def test_policies_call_their_functions_once_per_statement_not_per_row(dept, backend):

@@ -186,13 +186,20 @@ def _ratings_owed(
     conn = session.connection()
     required = {p.id: m.raters_of(p) for p in m.positions if p.rubric is not None}
     have: dict[int, set[str]] = {}
-    if counted_by_server(session):
-        # row-level security hides the sheets of those the role may not read: the server
-        # says which rater positions sent one (revision 0016), and nothing more
-        for employee, sent in conn.execute(
-            text("SELECT employee_id, sent FROM ecomops_cycle_status(:c)"), {"c": cycle_id}
-        ):
-            have[employee] = set(sent)
+    status = (
+        conn.execute(
+            text("SELECT employee_id, complete, sent FROM ecomops_cycle_status(:c)"),
+            {"c": cycle_id},
+        ).all()
+        if counted_by_server(session)
+        else []
+    )
+    # row-level security hides the sheets of those the role may not read: the server tells
+    # whoever reads every record which rater positions sent one (revision 0016); anyone else
+    # is told who is complete, and owes ratings only on sheets of their own, which they read
+    done = {employee for employee, complete, _ in status if complete}
+    if status and all(sent is not None for *_, sent in status):
+        have = {employee: set(sent) for employee, _, sent in status}
     else:
         for employee, position in conn.execute(
             select(SH.c.employee_id, SH.c.rater_position_id)
@@ -209,6 +216,8 @@ def _ratings_owed(
         .where(CM.c.cycle_id == cycle_id, CM.c.position_id.in_(sorted(required)))
         .order_by(CM.c.staff_id)
     ):
+        if staff_id in done:
+            continue
         got = have.get(staff_id, set())
         missing = [r for r in required[position] if r not in got]
         if not missing:

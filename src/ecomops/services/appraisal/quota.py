@@ -249,33 +249,26 @@ def _counted_by_server(
     viewer: Actor | None,
 ) -> list[QuotaGroupOut]:
     """The quota's groups under row-level security: counted by the server over every sheet
-    (revision 0016's ``ecomops_cycle_counts``), the moves of those the role may read
-    (``ecomops_cycle_moves``); the grade counts for the cycle's readers only (zeros, and no
-    violations named, for anyone else: the report shows them only the verdict)."""
+    (revision 0016's ``ecomops_cycle_quota``), with the moves of those the role may read; the
+    grade counts for the cycle's readers only (zeros, and no violations named, for anyone
+    else: the report shows them only the verdict)."""
     conn = session.connection()
     grades = [g.id for g in m.appraisal.grades]
     shares = [g.share for g in m.appraisal.grades]
-    args = {"c": row.id, "b": by, "s": strict}
     rows = conn.execute(
         text(
-            "SELECT grp, members, complete, counts, violated "
-            "FROM ecomops_cycle_counts(:c, :b, :s)"
+            "SELECT grp, members, complete, counts, violated, moves "
+            "FROM ecomops_cycle_quota(:c, :b, :s)"
         ),
-        args,
+        {"c": row.id, "b": by, "s": strict},
     ).all()
+    names = staff_names(session)
     moved: dict[str, list[MoveOut]] = defaultdict(list)
-    if not exempt and any(r.counts is not None for r in rows):
-        names = staff_names(session)
-        for grp, employee, score, from_, to in conn.execute(
-            text(
-                "SELECT grp, employee_id, score, from_grade, to_grade "
-                "FROM ecomops_cycle_moves(:c, :b, :s)"
-            ),
-            args,
-        ):
+    for r in rows:
+        for employee, score, from_, to in r.moves or []:
             if viewer is None or _may_read(session, m, viewer, employee):
-                moved[grp].append(
-                    MoveOut(employee=names[employee], score=score, from_=from_, to=to)
+                moved[r.grp].append(
+                    MoveOut(employee=names[employee], score=Decimal(str(score)), from_=from_, to=to)
                 )
     out = []
     for r in sorted(rows, key=lambda r: r.grp):

@@ -233,11 +233,13 @@ def progress(
     if not ids:
         return {}
     if employees is None and counted_by_server(session):
-        rows = session.connection().execute(
-            text("SELECT cycle_id, members, complete FROM ecomops_cycle_progress(:ids)"),
-            {"ids": ids},
-        )
-        counted = {cid: Progress(int(n), int(c)) for cid, n, c in rows}
+        counted = {
+            cid: Progress(int(n), int(c))
+            for cid, n, c in session.connection().execute(
+                text("SELECT cycle_id, members, complete FROM ecomops_cycle_progress(:ids)"),
+                {"ids": ids},
+            )
+        }
         return {cid: counted.get(cid, Progress(0, 0)) for cid in ids}
     rated = {p.id: m.raters_of(p) for p in m.positions if p.rubric is not None}
     if not rated:

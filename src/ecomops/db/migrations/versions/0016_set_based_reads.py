@@ -19,14 +19,13 @@ moves, only the people the caller may read):
 
 - ``ecomops_cycle_progress(cycles)``: each cycle's members and complete appraisals (anyone on
   the roster; ``today`` and ``cycle list`` show them to everyone);
-- ``ecomops_cycle_status(cycle)``: whether each member's appraisal is complete, and which
-  rater positions sent a current sheet (the report names each member's status to everyone,
-  ``today`` the ratings still owed, by rater);
-- ``ecomops_cycle_counts(cycle, by, strict)``: per quota group, members, complete and whether
-  the grades break the quota (anyone on the roster: the report says so to everyone), and the
-  final-grade counts (the cycle's readers only: ``read_cycle``);
-- ``ecomops_cycle_moves(cycle, by, strict)``: the quota's moves (the rules of
-  ``ecomops.core.quota``), of the people the caller may read (the cycle's readers).
+- ``ecomops_cycle_status(cycle)``: whether each member's appraisal is complete (the report
+  names each member's status to everyone) and, for whoever reads every record, which rater
+  positions sent a current sheet (``today``'s team view names the ratings still owed);
+- ``ecomops_cycle_quota(cycle, by, strict)``: per quota group, members, complete and whether
+  the grades break the quota (anyone on the roster: the report says so to everyone); for the
+  cycle's readers only (``read_cycle``) the final-grade counts and the quota's moves
+  (``ecomops_quota_moves``: the rules of ``ecomops.core.quota``) of the people they may read.
 
 Inside a SECURITY DEFINER function ``current_user`` is the owner; the caller is
 ``session_user`` (the login ``ecomops db grant`` made; a role cannot log in as another).
@@ -224,26 +223,49 @@ COUNT_FUNCTIONS = [
     CREATE OR REPLACE FUNCTION ecomops_cycle_status(cid text)
     RETURNS TABLE (employee_id integer, complete boolean, sent text[])
     LANGUAGE plpgsql STABLE SECURITY DEFINER AS $$
+    DECLARE
+        team boolean;
     BEGIN
         IF NOT ecomops_caller_known() THEN
             RAISE EXCEPTION 'not on the roster' USING ERRCODE = 'insufficient_privilege';
         END IF;
-        RETURN QUERY SELECT x.employee_id, x.complete, x.sent FROM ecomops_cycle_complete(cid) x;
+        -- who sent a sheet: for the keeper and whoever reads every record (the team's view
+        -- of the ratings still owed); NULL for anyone else
+        team := ecomops_reads_all_by(session_user, 'read_records')
+            OR (SELECT pg_has_role(session_user, c.relowner, 'MEMBER')
+                FROM pg_class c WHERE c.oid = 'staff'::regclass);
+        RETURN QUERY
+            SELECT x.employee_id, x.complete, CASE WHEN team THEN x.sent END
+            FROM ecomops_cycle_complete(cid) x;
     END
     $$
     """,
     # per quota group: members, complete, whether the grades break the quota (the rules of
-    # ecomops.core.quota: cumulative caps ceil(share * n), or strict largest-remainder counts),
-    # and the final-grade counts for the cycle's readers only (NULL for anyone else)
+    # ecomops.core.quota: cumulative caps ceil(share * n), or strict largest-remainder counts);
+    # for the cycle's readers only (NULL for anyone else) the final-grade counts and the moves
+    # ([employee id, score, from, to], in order) of the people the caller may read
     """
-    CREATE OR REPLACE FUNCTION ecomops_cycle_counts(cid text, by text, strict boolean)
+    CREATE OR REPLACE FUNCTION ecomops_cycle_quota(cid text, by text, strict boolean)
     RETURNS TABLE (grp text, members integer, complete integer, counts jsonb,
-                   violated boolean)
+                   violated boolean, moves jsonb)
     LANGUAGE plpgsql STABLE SECURITY DEFINER AS $$
     DECLARE
         grades text[];
         shares numeric[];
         reader boolean;
+        everyone boolean;
+        readable integer[];
+        a_id integer[];
+        a_name text[];
+        a_grp text[];
+        a_done boolean[];
+        a_score numeric[];
+        a_grade text[];
+        p_id integer[];
+        p_name text[];
+        p_grp text[];
+        p_score numeric[];
+        p_grade text[];
         r record;
         got integer[];
         want integer[];
@@ -254,6 +276,7 @@ COUNT_FUNCTIONS = [
         lft integer;
         cum integer;
         cum_share numeric;
+        all_moves jsonb := '{}';
     BEGIN
         IF NOT ecomops_caller_known() THEN
             RAISE EXCEPTION 'not on the roster' USING ERRCODE = 'insufficient_privilege';
@@ -263,18 +286,43 @@ COUNT_FUNCTIONS = [
         INTO grades, shares
         FROM jsonb_array_elements(ecomops_handbook()->'appraisal'->'grades')
              WITH ORDINALITY AS t(e, o);
+        -- every member once: id, name, group, complete, score, final grade
+        SELECT array_agg(x.employee_id), array_agg(x.name),
+               array_agg(CASE WHEN by = 'department' THEN 'department' ELSE x.position_id END),
+               array_agg(x.complete), array_agg(x.score), array_agg(x.final_grade)
+        INTO a_id, a_name, a_grp, a_done, a_score, a_grade
+        FROM ecomops_cycle_people(cid) x;
+        IF reader THEN
+            everyone := ecomops_reads_all_by(session_user, 'read_appraisal')
+                OR (SELECT pg_has_role(session_user, c.relowner, 'MEMBER')
+                    FROM pg_class c WHERE c.oid = 'staff'::regclass);
+            readable := ARRAY(SELECT ecomops_readable_by(session_user, 'read_appraisal'));
+            SELECT array_agg(q.id), array_agg(q.name), array_agg(q.g), array_agg(q.score),
+                   array_agg(q.fg)
+            INTO p_id, p_name, p_grp, p_score, p_grade
+            FROM unnest(a_id, a_name, a_grp, a_done, a_score, a_grade)
+                 AS q(id, name, g, done, score, fg)
+            WHERE q.done;
+            SELECT COALESCE(jsonb_object_agg(z.grp, z.moves), '{}') INTO all_moves FROM (
+                SELECT mv.grp, jsonb_agg(jsonb_build_array(
+                    mv.employee_id, mv.score, mv.from_grade, mv.to_grade) ORDER BY mv.o) AS moves
+                FROM ecomops_quota_moves(p_id, p_name, p_grp, p_score, p_grade, grades, shares,
+                                         strict) WITH ORDINALITY AS mv(grp, employee_id, score,
+                                                                       from_grade, to_grade, o)
+                WHERE everyone OR mv.employee_id = ANY (readable)
+                GROUP BY mv.grp
+            ) z;
+        END IF;
         FOR r IN
-            WITH p AS (
-                SELECT CASE WHEN by = 'department' THEN 'department' ELSE x.position_id END
-                           AS g, x.complete AS done, x.final_grade AS fg
-                FROM ecomops_cycle_people(cid) x
-            )
-            SELECT p.g, count(*)::integer AS m, count(*) FILTER (WHERE p.done)::integer AS c,
-                   COALESCE(array_agg(p.fg) FILTER (WHERE p.done), '{}') AS fgs
-            FROM p GROUP BY p.g ORDER BY p.g COLLATE "C"
+            SELECT q.g, count(*)::integer AS m, count(*) FILTER (WHERE q.done)::integer AS c,
+                   COALESCE(array_agg(q.fg) FILTER (WHERE q.done), '{}') AS fgs
+            FROM unnest(a_grp, a_done, a_grade) AS q(g, done, fg)
+            GROUP BY q.g ORDER BY q.g COLLATE "C"
         LOOP
-            got := ARRAY(SELECT (SELECT count(*) FROM unnest(r.fgs) AS f(v) WHERE f.v = t.gr)::integer
-                         FROM unnest(grades) WITH ORDINALITY AS t(gr, o) ORDER BY t.o);
+            got := ARRAY(
+                SELECT (SELECT count(*) FROM unnest(r.fgs) AS f(v) WHERE f.v = t.gr)::integer
+                FROM unnest(grades) WITH ORDINALITY AS t(gr, o) ORDER BY t.o
+            );
             n := r.c;
             violated := false;
             IF strict THEN
@@ -302,27 +350,25 @@ COUNT_FUNCTIONS = [
             complete := r.c;
             counts := CASE WHEN reader THEN (
                 SELECT jsonb_object_agg(t.gr, t.c) FROM unnest(grades, got) AS t(gr, c)) END;
+            moves := CASE WHEN reader THEN COALESCE(all_moves->r.g, '[]') END;
             RETURN NEXT;
         END LOOP;
     END
     $$
     """,
-    # the quota's moves (ecomops.core.quota): cumulative, the lowest-scoring of each grade
-    # (with those moved into it) moved down one grade while the best grades hold more than
-    # their cap; strict, each person to the grade of their rank. Only those the caller may read.
+    # the quota's moves (ecomops.core.quota) among the complete appraisals given (arrays: id,
+    # name, group, score, final grade): cumulative, the lowest-scoring of each grade (with those
+    # moved into it) moved down one grade while the best grades hold more than their cap;
+    # strict, each person to the grade of their rank. Reads no table: anyone may call it.
     """
-    CREATE OR REPLACE FUNCTION ecomops_cycle_moves(cid text, by text, strict boolean)
+    CREATE OR REPLACE FUNCTION ecomops_quota_moves(
+        p_id integer[], p_name text[], p_grp text[], p_score numeric[], p_grade text[],
+        grades text[], shares numeric[], strict boolean
+    )
     RETURNS TABLE (grp text, employee_id integer, score numeric, from_grade text,
                    to_grade text)
-    LANGUAGE plpgsql STABLE SECURITY DEFINER AS $$
+    LANGUAGE plpgsql IMMUTABLE AS $$
     DECLARE
-        grades text[];
-        shares numeric[];
-        p_id integer[];
-        p_name text[];
-        p_grp text[];
-        p_score numeric[];
-        p_grade text[];
         g text;
         n integer;
         k integer;
@@ -334,26 +380,7 @@ COUNT_FUNCTIONS = [
         counts integer[];
         quotas numeric[];
         lft integer;
-        everyone boolean;
-        readable integer[];
     BEGIN
-        IF NOT ecomops_caller_reads_cycle(cid) THEN
-            RAISE EXCEPTION 'may not read cycle %''s counts', cid
-                USING ERRCODE = 'insufficient_privilege';
-        END IF;
-        SELECT array_agg(t.e->>'id' ORDER BY t.o), array_agg((t.e->>'share')::numeric ORDER BY t.o)
-        INTO grades, shares
-        FROM jsonb_array_elements(ecomops_handbook()->'appraisal'->'grades')
-             WITH ORDINALITY AS t(e, o);
-        SELECT array_agg(x.employee_id), array_agg(x.name),
-               array_agg(CASE WHEN by = 'department' THEN 'department' ELSE x.position_id END),
-               array_agg(x.score), array_agg(x.final_grade)
-        INTO p_id, p_name, p_grp, p_score, p_grade
-        FROM ecomops_cycle_people(cid) x WHERE x.complete;
-        everyone := ecomops_reads_all_by(session_user, 'read_appraisal')
-            OR (SELECT pg_has_role(session_user, c.relowner, 'MEMBER')
-                FROM pg_class c WHERE c.oid = 'staff'::regclass);
-        readable := ARRAY(SELECT ecomops_readable_by(session_user, 'read_appraisal'));
         FOR g, n IN SELECT t.gr, count(*)::integer FROM unnest(p_grp) AS t(gr)
                     GROUP BY t.gr ORDER BY t.gr COLLATE "C" LOOP
             IF strict THEN
@@ -383,7 +410,6 @@ COUNT_FUNCTIONS = [
                     )
                     SELECT g, target.id, target.sc, target.grade, target.tg FROM target
                     WHERE target.tg <> target.grade
-                      AND (everyone OR target.id = ANY (readable))
                     ORDER BY target.r;
                 CONTINUE;
             END IF;
@@ -409,7 +435,6 @@ COUNT_FUNCTIONS = [
                     SELECT g, t.id, t.score, grades[k], grades[k + 1]
                     FROM unnest(p_id, p_score) AS t(id, score)
                     JOIN unnest(moved) WITH ORDINALITY AS m(id, o) ON m.id = t.id
-                    WHERE everyone OR t.id = ANY (readable)
                     ORDER BY m.o;
             END LOOP;
         END LOOP;
@@ -444,8 +469,8 @@ PREVIOUS = {
 
 #: what the functions are dropped as, newest first
 DROPPED = [
-    "ecomops_cycle_moves(text, text, boolean)",
-    "ecomops_cycle_counts(text, text, boolean)",
+    "ecomops_cycle_quota(text, text, boolean)",
+    "ecomops_quota_moves(integer[], text[], text[], numeric[], text[], text[], numeric[], boolean)",
     "ecomops_cycle_status(text)",
     "ecomops_cycle_progress(text[])",
     "ecomops_caller_reads_cycle(text)",
