@@ -193,14 +193,15 @@ def rates_in_cycle(session: Session, m: Manual, viewer: Person, cycle_id: str) -
 
 def counted_by_server(session: Session) -> bool:
     """Whether counts come from the server's functions (revision 0016): on PostgreSQL under a
-    role other than the keeper, row-level security hides rows that a count a role may know
-    (complete, pending, the quota's verdict) is made of; the functions count every row and
-    return counts only."""
+    member's own role (bound to a person, not the keeper), row-level security hides rows that
+    a count the role may know (complete, pending, the quota's verdict) is made of; the
+    functions count every row and return counts only."""
     known = session.info.get("counted_by_server")
     if known is None:
         conn = session.connection()
-        known = conn.dialect.name == "postgresql" and not conn.execute(
-            text("SELECT ecomops_keeper()")
+        # a role bound to nobody (not the keeper either) reads no row, and is told nothing
+        known = conn.dialect.name == "postgresql" and conn.execute(
+            text("SELECT NOT ecomops_keeper() AND ecomops_me() IS NOT NULL")
         ).scalar_one()
         session.info["counted_by_server"] = known
     return bool(known)
