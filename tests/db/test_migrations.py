@@ -202,3 +202,40 @@ def test_upgrade_repairs_versions_that_forked_before_0011(backend, cli):
     assert [tuple(r) for r in sheets] == [(i, i, i == 7) for i in range(1, 8)]
     assert [tuple(r) for r in plans] == [(1, "2026-W47", 1, False), (2, "2026-W47", 2, True),
                                          (3, "2026-W48", 1, True)]
+
+
+def _security(conn) -> dict:
+    """What row-level security consists of: the policies, the functions, the indexes."""
+    indexes = sorted(i["name"] for i in inspect(conn).get_indexes("staff"))
+    if conn.dialect.name != "postgresql":
+        return {"indexes": indexes}
+    policies = conn.execute(text(
+        "SELECT tablename, policyname, cmd, qual, with_check FROM pg_policies "
+        "WHERE schemaname = current_schema() ORDER BY 1, 2")).all()
+    functions = conn.execute(text(
+        "SELECT p.oid::regprocedure::text, md5(p.prosrc) FROM pg_proc p "
+        "WHERE p.proname LIKE 'ecomops%' ORDER BY 1")).all()
+    return {"indexes": indexes, "policies": policies, "functions": functions}
+
+
+def test_downgrade_of_0016_restores_the_policies_before_it(backend):
+    """Revision 0016 (set-based reads, counting functions) undone leaves row-level security
+    exactly as the revision before it made it; done again, it is back."""
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    database = _database(backend)
+    with database.connect(write=True) as conn:
+        previous = ScriptDirectory.from_config(migrate._config(conn)).get_revision("0016")
+        migrate.upgrade(conn, previous.down_revision)
+        before = _security(conn)
+        migrate.upgrade(conn, "0016")
+        upgraded = _security(conn)
+        command.downgrade(migrate._config(conn), previous.down_revision)
+        after = _security(conn)
+        migrate.upgrade(conn, "0016")
+        again = _security(conn)
+    database.dispose()
+    assert after == before
+    assert upgraded != before and again == upgraded
+    assert "ix_staff_manager_id" in upgraded["indexes"]

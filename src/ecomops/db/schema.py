@@ -148,6 +148,7 @@ def _build_staff() -> Table:
         Column("login", String(100), nullable=True),
         Column("joined_on", Date(), nullable=True),
         Column("left_on", Date(), nullable=True),
+        Index("ix_staff_manager_id", "manager_id"),
         Index("uq_staff_login", "login", unique=True),
     )
 

@@ -116,7 +116,11 @@ class Setting(SQLModel, table=True):
 
 class Staff(SQLModel, table=True):
     __tablename__ = "staff"
-    __table_args__ = (Index("uq_staff_login", "login", unique=True),)
+    __table_args__ = (
+        Index("uq_staff_login", "login", unique=True),
+        # revision 0016: row-level security walks the reporting line down from a manager
+        Index("ix_staff_manager_id", "manager_id"),
+    )
     id: int | None = Field(default=None, sa_column=Column(Integer, primary_key=True))
     name: str = Field(max_length=100)
     name_key: str = Field(max_length=100, unique=True)

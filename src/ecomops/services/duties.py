@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from ecomops.clock import zone
 from ecomops.core import calendar as cal
@@ -22,6 +22,7 @@ from ecomops.core import tasks as task_rules
 from ecomops.core.permissions import line_of
 from ecomops.db import schema
 from ecomops.db.session import Session
+from ecomops.services.appraisal.state import counted_by_server
 from ecomops.services.handbook import current
 from ecomops.services.people import Person, person_of
 from ecomops.services.permissions import managers, tops
@@ -185,12 +186,27 @@ def _ratings_owed(
     conn = session.connection()
     required = {p.id: m.raters_of(p) for p in m.positions if p.rubric is not None}
     have: dict[int, set[str]] = {}
-    for employee, position in conn.execute(
-        select(SH.c.employee_id, SH.c.rater_position_id)
-        .where(SH.c.cycle_id == cycle_id, SH.c.is_current)
-        .distinct()
-    ):
-        have.setdefault(employee, set()).add(position)
+    status = (
+        conn.execute(
+            text("SELECT employee_id, complete, sent FROM ecomops_cycle_status(:c)"),
+            {"c": cycle_id},
+        ).all()
+        if counted_by_server(session)
+        else []
+    )
+    # row-level security hides the sheets of those the role may not read: the server tells
+    # whoever reads every record which rater positions sent one (revision 0016); anyone else
+    # is told who is complete, and owes ratings only on sheets of their own, which they read
+    done = {employee for employee, complete, _ in status if complete}
+    if status and all(sent is not None for *_, sent in status):
+        have = {employee: set(sent) for employee, _, sent in status}
+    else:
+        for employee, position in conn.execute(
+            select(SH.c.employee_id, SH.c.rater_position_id)
+            .where(SH.c.cycle_id == cycle_id, SH.c.is_current)
+            .distinct()
+        ):
+            have.setdefault(employee, set()).add(position)
     chain = managers(session)
     position_of = {i: p.position_id for i, p in people.items()}
     top = tops(m)
@@ -200,6 +216,8 @@ def _ratings_owed(
         .where(CM.c.cycle_id == cycle_id, CM.c.position_id.in_(sorted(required)))
         .order_by(CM.c.staff_id)
     ):
+        if staff_id in done:
+            continue
         got = have.get(staff_id, set())
         missing = [r for r in required[position] if r not in got]
         if not missing:

@@ -235,6 +235,10 @@ def _appraisal(session: Session, m: Manual, cycle_id: str, viewer: Actor | None)
     for ap in complete:
         if ap.final_grade is not None:
             counts[ap.final_grade] += 1
+    if group is not None and appr.counted_by_server(session):
+        # row-level security hides the grades of those the role may not read: the server's
+        # counts (which the quota's group holds) are the cycle's
+        counts = {g.id: group.counts.get(g.id, 0) for g in grades}
     # next to each grade, the quota's own numbers for the group it caps: the grade and those
     # above it (cumulative rule), or the grade alone (strict rule); the last grade has no cap
     limits = group.limits if group else {}

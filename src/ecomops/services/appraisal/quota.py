@@ -7,21 +7,26 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from sqlalchemy import select, text
 from sqlalchemy.engine import Row
 
 from ecomops.core import quota as q
+from ecomops.db import schema
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput
 from ecomops.handbook.model import Manual
 from ecomops.identity import Actor
 from ecomops.services.appraisal.state import (
     Appraisal,
+    counted_by_server,
     find_cycle,
     load_cycle,
     may_see,
     require_cycle_reader,
 )
 from ecomops.services.handbook import current
+from ecomops.services.people import names as staff_names
+from ecomops.services.permissions import about_rated, may
 from ecomops.views import MoveOut, QuotaGroupOut, QuotaOut, ViolationOut
 
 _T = TypeVar("_T")
@@ -153,6 +158,17 @@ def build_quota(
     exempt = not kinds[row.kind_id].forced_distribution
     grades = [g.id for g in m.appraisal.grades]
     shares = [g.share for g in m.appraisal.grades]
+    if counted_by_server(session):
+        out_groups = _counted_by_server(session, m, row, by, strict, exempt, viewer)
+        return QuotaOut(
+            cycle=row.id,
+            exempt=exempt,
+            strict=strict,
+            by=by,
+            ok=all(g.ok for g in out_groups),
+            rule=explain(m, strict),
+            groups=out_groups,
+        )
     if state is None:
         state = load_cycle(session, m, row.id, detail=False)
     groups: dict[str, list[Appraisal]] = defaultdict(list)
@@ -208,6 +224,84 @@ def build_quota(
         rule=explain(m, strict),
         groups=out_groups,
     )
+
+
+def _may_read(session: Session, m: Manual, viewer: Actor, employee: int) -> bool:
+    """Whether ``viewer`` (the role, or whom it acts for) may read ``employee``'s appraisal."""
+    if viewer.person is None:
+        return viewer.keeper
+    position = (
+        session.connection()
+        .execute(select(schema.staff.c.position_id).where(schema.staff.c.id == employee))
+        .scalar_one()
+    )
+    raters = m.raters_of(m.position(position))
+    return may(session, viewer, "read_appraisal", about_rated(session, employee, raters))
+
+
+def _counted_by_server(
+    session: Session,
+    m: Manual,
+    row: Row[Any],
+    by: str,
+    strict: bool,
+    exempt: bool,
+    viewer: Actor | None,
+) -> list[QuotaGroupOut]:
+    """The quota's groups under row-level security: counted by the server over every sheet
+    (revision 0016's ``ecomops_cycle_quota``), with the moves of those the role may read; the
+    grade counts for the cycle's readers only (zeros, and no violations named, for anyone
+    else: the report shows them only the verdict)."""
+    conn = session.connection()
+    grades = [g.id for g in m.appraisal.grades]
+    shares = [g.share for g in m.appraisal.grades]
+    rows = conn.execute(
+        text(
+            "SELECT grp, members, complete, counts, violated, moves "
+            "FROM ecomops_cycle_quota(:c, :b, :s)"
+        ),
+        {"c": row.id, "b": by, "s": strict},
+    ).all()
+    names = staff_names(session)
+    moved: dict[str, list[MoveOut]] = defaultdict(list)
+    for r in rows:
+        for employee, score, from_, to in r.moves or []:
+            if viewer is None or _may_read(session, m, viewer, employee):
+                moved[r.grp].append(
+                    MoveOut(employee=names[employee], score=Decimal(str(score)), from_=from_, to=to)
+                )
+    out = []
+    for r in sorted(rows, key=lambda r: r.grp):
+        n = int(r.complete)
+        counts = dict.fromkeys(grades, 0)
+        if r.counts is not None:
+            counts.update({g: int(c) for g, c in r.counts.items()})
+        if strict:
+            limits = dict(zip(grades, q.largest_remainder(n, shares), strict=True))
+            vio = [q.Violation(g, counts[g], lim) for g, lim in limits.items() if counts[g] != lim]
+        else:
+            caps = q.cumulative_limits(n, shares)
+            limits = {q.group_label(grades, k): c for k, c in enumerate(caps)}
+            vio = q.violations(counts, grades, caps)
+        if r.counts is None:
+            vio = []
+        advisory = n < m.appraisal.quota.min_group_size
+        out.append(
+            QuotaGroupOut(
+                group=r.grp,
+                size=n,
+                pending=int(r.members) - n,
+                advisory=advisory,
+                counts=counts,
+                limits=limits,
+                ok=exempt or advisory or not r.violated,
+                violations=[]
+                if exempt
+                else [ViolationOut(grades=v.grades, count=v.count, limit=v.limit) for v in vio],
+                moves=[] if exempt else moved[r.grp],
+            )
+        )
+    return out
 
 
 def quota_check(

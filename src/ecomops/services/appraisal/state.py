@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, func, literal, select
+from sqlalchemy import Integer, and_, case, func, literal, select, text
 from sqlalchemy.engine import Connection, Row
 
 from ecomops.core.cycles import parse_cycle_id
@@ -191,6 +191,22 @@ def rates_in_cycle(session: Session, m: Manual, viewer: Person, cycle_id: str) -
 # --- counting without loading --------------------------------------------------------------------
 
 
+def counted_by_server(session: Session) -> bool:
+    """Whether counts come from the server's functions (revision 0016): on PostgreSQL under a
+    member's own role (bound to a person, not the keeper), row-level security hides rows that
+    a count the role may know (complete, pending, the quota's verdict) is made of; the
+    functions count every row and return counts only."""
+    known = session.info.get("counted_by_server")
+    if known is None:
+        conn = session.connection()
+        # a role bound to nobody (not the keeper either) reads no row, and is told nothing
+        known = conn.dialect.name == "postgresql" and conn.execute(
+            text("SELECT NOT ecomops_keeper() AND ecomops_me() IS NOT NULL")
+        ).scalar_one()
+        session.info["counted_by_server"] = known
+    return bool(known)
+
+
 @dataclass(frozen=True, slots=True)
 class Progress:
     """How many members a cycle has and how many of their appraisals are complete."""
@@ -217,6 +233,15 @@ def progress(
     ids = sorted(set(cycle_ids))
     if not ids:
         return {}
+    if employees is None and counted_by_server(session):
+        counted = {
+            cid: Progress(int(n), int(c))
+            for cid, n, c in session.connection().execute(
+                text("SELECT cycle_id, members, complete FROM ecomops_cycle_progress(:ids)"),
+                {"ids": ids},
+            )
+        }
+        return {cid: counted.get(cid, Progress(0, 0)) for cid in ids}
     rated = {p.id: m.raters_of(p) for p in m.positions if p.rubric is not None}
     if not rated:
         return {cid: Progress(0, 0) for cid in ids}
@@ -389,7 +414,23 @@ def load_cycle(
             weights = {c.id: c.weight for c in ap.rubric.criteria}
             for s in ap.history:
                 s.total = rater_total(weights, s.scores)
+    if not detail and counted_by_server(session):
+        _complete_as_counted(conn, out, cycle_id)
     return out
+
+
+def _complete_as_counted(conn: Connection, out: dict[int, Appraisal], cycle_id: str) -> None:
+    """Under row-level security: each member's complete-or-pending as the server counts it
+    over every sheet (one the role may not read is complete without a score here)."""
+    rows = conn.execute(
+        text("SELECT employee_id, complete FROM ecomops_cycle_status(:c)"), {"c": cycle_id}
+    )
+    for employee, complete in rows:
+        ap = out.get(employee)
+        if ap is not None and complete and not ap.complete:
+            ap.have = set(ap.required)
+            ap.sheet_count = max(ap.sheet_count, 1)
+            ap._missing = None
 
 
 def _load_sheets(

@@ -2,14 +2,14 @@
 an attached .docx, .xlsx, .txt or .md keeps the file's name, size and SHA-256.
 
 Revision ID: 0017
-Revises: 0014
+Revises: 0016
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0017"
-down_revision = "0014"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
