@@ -255,7 +255,9 @@ def _versions(session: Session, staff_id: int, kind: str, period: str):
     )
 
 
-def _plan_out(rows, name: str, tz, expected: bool) -> PlanOut:
+def _plan_out(rows, name: str, tz, expected: bool, due: datetime) -> PlanOut:
+    """The plan ``rows`` (its versions, oldest first) as shown; ``due`` is the deadline the
+    calendar and handbook give (never a due date stored with a row, which its writer chose)."""
     first, last = rows[0], rows[-1]
     sent = next((r for r in reversed(rows) if r.sent_at or r.send_error), None)
     return PlanOut(
@@ -264,10 +266,10 @@ def _plan_out(rows, name: str, tz, expected: bool) -> PlanOut:
         period=last.period,
         version=last.version,
         versions=len(rows),
-        due_at=last.due_at.astimezone(tz),
+        due_at=due.astimezone(tz),
         first_submitted_at=first.submitted_at.astimezone(tz),
         submitted_at=last.submitted_at.astimezone(tz),
-        status=cal.status(first.due_at, first.submitted_at, first.submitted_at),
+        status=cal.status(due, first.submitted_at, first.submitted_at),
         expected=expected,
         summary=last.summary,
         plan=last.plan,
@@ -368,6 +370,7 @@ def store(
         person.name,
         zone(m.calendar.timezone),
         _expected_of(session, m, person.id, kind, due),
+        due,
     )
 
 
@@ -425,8 +428,9 @@ def send_stored(
                 "submit one first: ecomops plan submit",
             )
         head = department_head(s, m)
-        expected = _expected_of(s, m, person.id, kind, rows[-1].due_at)
-        out = _plan_out(rows, person.name, zone(m.calendar.timezone), expected)
+        due, _ = due_of(s, kind, period)
+        expected = _expected_of(s, m, person.id, kind, due)
+        out = _plan_out(rows, person.name, zone(m.calendar.timezone), expected, due)
         latest_id = rows[-1].id
     error: MailError | None = None
     if settings is None:
@@ -462,6 +466,7 @@ def send_stored(
             person.name,
             zone(current(s).manual.calendar.timezone),
             expected,
+            due,
         )
     if error is not None:
         hint = f"the plan is stored; retry with: ecomops plan send {person.name} " + (
@@ -636,11 +641,13 @@ def plan_show(
     if not rows:
         what = {"week": "Monday plan", "dept": "department summary"}.get(kind, "month-end summary")
         raise NotFound(f"{person.name} has no {what} for {period}")
+    due, _ = due_of(session, kind, period)
     return _plan_out(
         rows,
         person.name,
         zone(m.calendar.timezone),
-        _expected_of(session, m, person.id, kind, rows[-1].due_at),
+        _expected_of(session, m, person.id, kind, due),
+        due,
     )
 
 

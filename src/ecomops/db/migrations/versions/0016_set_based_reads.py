@@ -31,13 +31,13 @@ Inside a SECURITY DEFINER function ``current_user`` is the owner; the caller is
 ``session_user`` (the login ``ecomops db grant`` made; a role cannot log in as another).
 
 Revision ID: 0016
-Revises: 0014
+Revises: 0015
 """
 
 from alembic import op
 
 revision = "0016"
-down_revision = "0014"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
