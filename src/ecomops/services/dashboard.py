@@ -90,8 +90,9 @@ def today(
             .execute(select(schema.cycle).where(schema.cycle.c.id == o.cycle_id))
             .one()
         )
-        counted = appr.progress(session, m, [o.cycle_id])[o.cycle_id]
-        cycle = cycle_out(m, row, counted, staff_names(session))
+        counted = appr.Progress(o.cycle_members, o.cycle_complete)
+        closer = row.closed_by_id
+        cycle = cycle_out(m, row, counted, staff_names(session) if closer is not None else {})
     to_rate = [p.name for p in o.ratings_owed.get(person.id, [])] if person is not None else []
     today = o.now.date()
     shown = {today.year, o.week_due.year, o.month_due.year, (o.due_until or o.now).year}
