@@ -601,6 +601,8 @@ class MemberPlansOut(Out):
     missing: int
     open: int
     not_expected: int
+    #: a Monday plan not in whose deadline's day was on approved leave (§3.2 rule 7)
+    on_leave: int = 0
 
 
 class DepartmentPlansOut(Out):
@@ -615,6 +617,8 @@ class DepartmentPlansOut(Out):
     missing: int
     open: int
     not_expected: int
+    #: a Monday plan not in whose deadline's day was on approved leave (§3.2 rule 7)
+    on_leave: int = 0
 
 
 class PlansReportOut(Out):
@@ -743,6 +747,14 @@ class DashboardOut(Out):
     ratings_owed: list[DashboardRaterOut]
     unknown_years: list[int] = []
     next_year_missing: int | None = None
+    #: for whoever decides them (the department head; the general manager for the head's
+    #: own): leave exceptions waiting for approval, oldest first, and handover forms not
+    #: acknowledged yet (§3.2 rules 5 and 7)
+    leave_pending: list[LeaveOut] = []
+    handovers_unacked: list[HandoverOut] = []
+    #: for the team view of someone other than the head (the general manager): department
+    #: heads whose weekly department summary is past due and not in
+    department_summaries_missing: list[DashboardPersonOut] = []
 
 
 class AuditOut(Out):

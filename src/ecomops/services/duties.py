@@ -28,7 +28,7 @@ from ecomops.services.permissions import managers, tops
 from ecomops.services.plans import status_grid
 from ecomops.services.tasks import tasks_list
 from ecomops.services.workcal import work_calendar
-from ecomops.views import TaskOut
+from ecomops.views import HandoverOut, LeaveOut, TaskOut
 
 ST = schema.staff
 TK = schema.task
@@ -43,6 +43,18 @@ class TaskDue:
 
     task: TaskOut  # views.TaskOut (title in the requested lang)
     owners: list[Person]  # the owner, or the holders of the owning position; active people only
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A leave exception waiting for approval or a handover form waiting to be acknowledged:
+    the record (``leave`` or ``handover``), whose it is, and who may decide it (the head; for
+    the head's own, the general manager)."""
+
+    person: Person
+    deciders: list[Person]
+    leave: LeaveOut | None = None
+    handover: HandoverOut | None = None
 
 
 @dataclass(frozen=True)
@@ -72,6 +84,16 @@ class Owed:
     #: from the rows the ratings owed are read from)
     cycle_members: int = 0
     cycle_complete: int = 0
+    #: the active holders of the positions at the top (the general manager): told when the
+    #: head's weekly department summary is missing
+    tops: list[Person] = field(default_factory=list)
+    #: leave exceptions waiting for approval and handover forms not acknowledged yet
+    leave_pending: list[Waiting] = field(default_factory=list)
+    handovers_unacked: list[Waiting] = field(default_factory=list)
+
+    def waiting_on(self, person: Person, items: list[Waiting]) -> list[Waiting]:
+        """The ``items`` ``person`` is one of the deciders of."""
+        return [w for w in items if any(p.id == person.id for p in w.deciders)]
 
     def tasks_of(self, person: Person, tasks: list[TaskDue]) -> list[TaskDue]:
         """The ``tasks`` that are ``person``'s to do."""
@@ -156,6 +178,7 @@ def owed(session: Session, *, now: datetime, lang: str) -> Owed:
     if cycle_id:
         ratings_owed, counted = _ratings_owed(session, cycle_id, people, holders)
 
+    leave_pending, handovers_unacked = _waiting(session, now, people, holders)
     return Owed(
         now=local,
         head=head,
@@ -177,7 +200,41 @@ def owed(session: Session, *, now: datetime, lang: str) -> Owed:
         dept_status=dept_status,
         cycle_members=counted[0],
         cycle_complete=counted[1],
+        tops=[people[i] for p in sorted(tops(m)) for i in holders.get(p, [])],
+        leave_pending=leave_pending,
+        handovers_unacked=handovers_unacked,
     )
+
+
+def _waiting(
+    session: Session, now: datetime, people: dict[int, Person], holders: dict[str, list[int]]
+) -> tuple[list[Waiting], list[Waiting]]:
+    """The leave exceptions waiting for approval and the handover forms not acknowledged, each
+    with who decides it (core.duties.deciders over the permission table's positions, the
+    department head's first), in two small queries."""
+    from ecomops.services.office import pending_leave, unacked_handovers
+
+    m = current(session).manual
+    head = m.head()
+
+    def ranks(action: str) -> list[list[int]]:
+        allowed = [p for p in m.permission_table.get(action, []) if p in m.positions_by_id]
+        if head is not None and head.id in allowed:
+            allowed = [head.id, *(p for p in allowed if p != head.id)]
+        return [holders.get(p, []) for p in allowed]
+
+    def waiting(staff_id: int, action: str, **record) -> Waiting | None:
+        person = people.get(staff_id)
+        if person is None:  # left since: nothing waits on their request any more
+            return None
+        who = [people[i] for i in rules.deciders(staff_id, ranks(action))]
+        return Waiting(person, who, **record)
+
+    leave = [waiting(i, "approve_leave", leave=lv) for i, lv in pending_leave(session)]
+    forms = [
+        waiting(i, "ack_handover", handover=h) for i, h in unacked_handovers(session, now=now)
+    ]
+    return [w for w in leave if w], [w for w in forms if w]
 
 
 def _ratings_owed(
