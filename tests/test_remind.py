@@ -509,6 +509,8 @@ def test_no_channel_configured(dept, cli, backend):
         ("李娜", "plan", "none", "lina@huhao.example", "would_send"),
         ("王强", "plan", "none", "wangqiang@huhao.example", "would_send"),
         ("张伟", "missing", "none", "zhangwei@huhao.example", "would_send"),
+        # the head has not sent the week's department summary either (§3.2 rule 7)
+        ("张伟", "dept", "none", "zhangwei@huhao.example", "would_send"),
     }
     assert all(x["key"].endswith(":none") for x in out["reminders"])
     table = cli("remind", "--dry-run")
