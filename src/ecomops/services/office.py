@@ -584,6 +584,10 @@ def _names_of(session: Session, ids: set[int]) -> dict[int, str]:
     return dict(rows)
 
 
+def _protected(r, work: cal.WorkCalendar) -> list[date]:
+    return [d for d, _ in cal.protected_days(r.start, r.end, work)]
+
+
 def pending_leave(session: Session) -> list[tuple[int, LeaveOut]]:
     """The leave exceptions waiting for a decision (``pending``: special requests on a
     protected day), oldest first, each with the requester's staff id."""
@@ -599,7 +603,7 @@ def pending_leave(session: Session) -> list[tuple[int, LeaveOut]]:
     names = _names_of(session, {r.staff_id for r in rows})
     work, _ = work_calendar(session, {y for r in rows for y in (r.start.year, r.end.year)})
     return [
-        (r.staff_id, _leave_out(r, names, tz, [d for d, _ in cal.protected_days(r.start, r.end, work)]))
+        (r.staff_id, _leave_out(r, names, tz, _protected(r, work)))
         for r in rows
     ]
 

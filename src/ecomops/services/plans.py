@@ -558,10 +558,10 @@ def status_grid(
         for row_no, p in enumerate(members):
             spans = away.get(p.id)
             if spans:
-                row = grid[row_no]
+                statuses = grid[row_no]
                 for i in excused:
                     on = rules.away_on(deadline_days[i], spans)
-                    row[i] = rules.excused(row[i], periods[i][0], on)
+                    statuses[i] = rules.excused(statuses[i], periods[i][0], on)
     return members, dues, grid
 
 
