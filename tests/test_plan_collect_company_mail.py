@@ -9,25 +9,25 @@ from tests.test_plan_collect import PLAN_UTF8, at, dept, imap, message  # noqa: 
 HOME = "lina.home@163.example"
 
 
-def _mailbox(imap) -> None:
+def _mailbox(server) -> None:
     """李娜's W47 plan from her personal address before company mail applies (Monday 16
     November), her W48 plan from it after (Monday 23 November), and 王强's W48 plan from his
     company address."""
-    imap.append(message(f"李娜 <{HOME}>", "第47周工作计划", PLAN_UTF8, mid="<home-47@163>"),
+    server.append(message(f"李娜 <{HOME}>", "第47周工作计划", PLAN_UTF8, mid="<home-47@163>"),
                 at("2026-11-16T09:10:00"))
-    imap.append(message(f"李娜 <{HOME}>", "第48周工作计划", PLAN_UTF8, mid="<home-48@163>"),
+    server.append(message(f"李娜 <{HOME}>", "第48周工作计划", PLAN_UTF8, mid="<home-48@163>"),
                 at("2026-11-23T09:10:00"))
-    imap.append(message("王强 <wangqiang@huhao.example>", "第48周工作计划", PLAN_UTF8,
+    server.append(message("王强 <wangqiang@huhao.example>", "第48周工作计划", PLAN_UTF8,
                         mid="<wq-48@huhao>"), at("2026-11-23T09:20:00"))
 
 
-def _setup(cli, imap, monkeypatch) -> None:
+def _setup(cli, server, monkeypatch) -> None:
     monkeypatch.setenv("ECOMOPS_NOW", "2026-11-20T09:00")
     assert cli("staff", "edit", "李娜", "--email", HOME).exit_code == 0
     r = cli("staff", "company-mail", "huhao.example", "--from", "2026-11-23")
     assert r.exit_code == 0, r.stderr
     monkeypatch.setenv("ECOMOPS_NOW", "2026-11-27T10:00")
-    _mailbox(imap)
+    _mailbox(server)
 
 
 def test_a_plan_from_a_personal_address_after_the_day_is_not_recorded(
