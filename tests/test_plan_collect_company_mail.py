@@ -2,6 +2,7 @@
 ``plan collect`` on a real Dovecot lists a plan from a personal address as "not company mail"
 and records nothing of it, unless ``--accept-personal``; before that day it is taken."""
 
+# ruff: noqa: F811 (pytest fixtures imported from their module, taken as parameters)
 from __future__ import annotations
 
 from tests.test_plan_collect import PLAN_UTF8, at, dept, imap, message  # noqa: F401
@@ -13,12 +14,18 @@ def _mailbox(server) -> None:
     """李娜's W47 plan from her personal address before company mail applies (Monday 16
     November), her W48 plan from it after (Monday 23 November), and 王强's W48 plan from his
     company address."""
-    server.append(message(f"李娜 <{HOME}>", "第47周工作计划", PLAN_UTF8, mid="<home-47@163>"),
-                at("2026-11-16T09:10:00"))
-    server.append(message(f"李娜 <{HOME}>", "第48周工作计划", PLAN_UTF8, mid="<home-48@163>"),
-                at("2026-11-23T09:10:00"))
-    server.append(message("王强 <wangqiang@huhao.example>", "第48周工作计划", PLAN_UTF8,
-                        mid="<wq-48@huhao>"), at("2026-11-23T09:20:00"))
+    server.append(
+        message(f"李娜 <{HOME}>", "第47周工作计划", PLAN_UTF8, mid="<home-47@163>"),
+        at("2026-11-16T09:10:00"),
+    )
+    server.append(
+        message(f"李娜 <{HOME}>", "第48周工作计划", PLAN_UTF8, mid="<home-48@163>"),
+        at("2026-11-23T09:10:00"),
+    )
+    server.append(
+        message("王强 <wangqiang@huhao.example>", "第48周工作计划", PLAN_UTF8, mid="<wq-48@huhao>"),
+        at("2026-11-23T09:20:00"),
+    )
 
 
 def _setup(cli, server, monkeypatch) -> None:
@@ -31,7 +38,10 @@ def _setup(cli, server, monkeypatch) -> None:
 
 
 def test_a_plan_from_a_personal_address_after_the_day_is_not_recorded(
-    dept, cli, imap, monkeypatch  # noqa: F811
+    dept,
+    cli,
+    imap,
+    monkeypatch,
 ):
     _setup(cli, imap, monkeypatch)
     r = cli("plan", "collect", "--json")
@@ -51,7 +61,7 @@ def test_a_plan_from_a_personal_address_after_the_day_is_not_recorded(
     assert table.exit_code == 0 and "not company mail" in table.stdout + table.stderr
 
 
-def test_accept_personal_records_it(dept, cli, imap, monkeypatch):  # noqa: F811
+def test_accept_personal_records_it(dept, cli, imap, monkeypatch):
     _setup(cli, imap, monkeypatch)
     r = cli("plan", "collect", "--accept-personal", "--json")
     assert r.exit_code == 0, r.stderr

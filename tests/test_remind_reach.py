@@ -3,6 +3,7 @@
 exceptions waiting for approval, handover forms not acknowledged, a Monday on approved leave,
 and, once company mail applies (§3.2 rule 3), no mail to a personal address."""
 
+# ruff: noqa: F811 (pytest fixtures imported from their module, taken as parameters)
 from __future__ import annotations
 
 import pytest
@@ -42,11 +43,26 @@ def kinds(out: dict) -> set[tuple[str, str, str, str]]:
 
 
 def test_a_leave_exception_still_pending_days_later_reaches_the_head_once(
-    dept, cli, smtp, monkeypatch  # noqa: F811
+    dept,
+    cli,
+    smtp,
+    monkeypatch,
 ):
     monkeypatch.setenv("ECOMOPS_NOW", "2026-11-25T09:00")
-    r = ok(cli("leave", "request", "--as", "李娜", "--from", "2026-11-30", "--reason", "体检",
-               "--special", "--json"))
+    r = ok(
+        cli(
+            "leave",
+            "request",
+            "--as",
+            "李娜",
+            "--from",
+            "2026-11-30",
+            "--reason",
+            "体检",
+            "--special",
+            "--json",
+        )
+    )
     leave = r.json()["id"]
     assert r.json()["status"] == "pending"
     # Friday 4 December: the 30 November request is still pending
@@ -74,11 +90,26 @@ def test_a_leave_exception_still_pending_days_later_reaches_the_head_once(
 
 
 def test_the_heads_own_exception_goes_to_the_general_manager(
-    dept, cli, smtp, monkeypatch  # noqa: F811
+    dept,
+    cli,
+    smtp,
+    monkeypatch,
 ):
     monkeypatch.setenv("ECOMOPS_NOW", "2026-11-25T11:00")
-    leave = ok(cli("leave", "request", "--as", "张伟", "--from", "2026-11-30", "--reason",
-                   "家事", "--special", "--json")).json()["id"]
+    leave = ok(
+        cli(
+            "leave",
+            "request",
+            "--as",
+            "张伟",
+            "--from",
+            "2026-11-30",
+            "--reason",
+            "家事",
+            "--special",
+            "--json",
+        )
+    ).json()["id"]
     assert ok(cli("today", "--as", "张伟", "--json")).json()["leave_pending"] == []
     gm = ok(cli("today", "--as", "总经理甲", "--json")).json()
     assert [x["id"] for x in gm["leave_pending"]] == [leave]
@@ -92,12 +123,31 @@ def test_the_heads_own_exception_goes_to_the_general_manager(
 
 
 def test_an_unacknowledged_handover_reaches_the_head_until_acknowledged(
-    dept, cli, smtp, monkeypatch  # noqa: F811
+    dept,
+    cli,
+    smtp,
+    monkeypatch,
 ):
     monkeypatch.setenv("ECOMOPS_NOW", "2026-11-25T11:00")
-    form = ok(cli("handover", "add", "--as", "王强", "--to", "陈静", "--start", "2026-11-26T13:00",
-                  "--end", "2026-11-26T18:00", "--place", "双龙项目现场", "--matter", "线下活动踩点",
-                  "--json")).json()["id"]
+    form = ok(
+        cli(
+            "handover",
+            "add",
+            "--as",
+            "王强",
+            "--to",
+            "陈静",
+            "--start",
+            "2026-11-26T13:00",
+            "--end",
+            "2026-11-26T18:00",
+            "--place",
+            "双龙项目现场",
+            "--matter",
+            "线下活动踩点",
+            "--json",
+        )
+    ).json()["id"]
     head = ok(cli("today", "--as", "张伟", "--json")).json()
     assert [(h["id"], h["name"], h["cover"]) for h in head["handovers_unacked"]] == [
         (form, "王强", "陈静")
@@ -113,15 +163,16 @@ def test_an_unacknowledged_handover_reaches_the_head_until_acknowledged(
 
 
 def test_the_department_summary_reaches_the_head_then_the_general_manager(
-    dept, cli, smtp, monkeypatch  # noqa: F811
+    dept,
+    cli,
+    smtp,
+    monkeypatch,
 ):
     monkeypatch.setenv("ECOMOPS_NOW", "2026-11-23T15:00")  # W48's Monday
     out = ok(cli("remind", "--json")).json()
     assert ("dept", "2026-W48", "before", "张伟") in kinds(out)
     assert not any(k[0] == "dept_missing" for k in kinds(out))
-    assert "Your weekly department summary for 2026-W48 is not in yet" in _text(
-        _to(smtp, HEAD)[0]
-    )
+    assert "Your weekly department summary for 2026-W48 is not in yet" in _text(_to(smtp, HEAD)[0])
     monkeypatch.setenv("ECOMOPS_NOW", "2026-11-24T10:15")  # the day after
     out = ok(cli("remind", "--json")).json()
     assert ("dept", "2026-W48", "after", "张伟") in kinds(out)
@@ -133,7 +184,7 @@ def test_the_department_summary_reaches_the_head_then_the_general_manager(
     assert ok(cli("today", "--as", "张伟", "--json")).json()["department_summaries_missing"] == []
 
 
-def test_a_department_summary_handed_in_is_not_reminded(dept, cli, smtp, monkeypatch):  # noqa: F811
+def test_a_department_summary_handed_in_is_not_reminded(dept, cli, smtp, monkeypatch):
     monkeypatch.setenv("ECOMOPS_NOW", "2026-11-23T11:00")
     ok(cli("plan", "submit", "--as", "张伟", "--department", "--summary", "s", "--plan", "p"))
     monkeypatch.setenv("ECOMOPS_NOW", "2026-11-24T10:15")
@@ -145,11 +196,26 @@ def test_a_department_summary_handed_in_is_not_reminded(dept, cli, smtp, monkeyp
 
 
 def test_a_monday_on_approved_leave_is_on_leave_not_missing(
-    dept, cli, smtp, monkeypatch  # noqa: F811
+    dept,
+    cli,
+    smtp,
+    monkeypatch,
 ):
     monkeypatch.setenv("ECOMOPS_NOW", "2026-11-25T09:00")
-    leave = ok(cli("leave", "request", "--as", "李娜", "--from", "2026-11-30", "--reason", "体检",
-                   "--special", "--json")).json()["id"]
+    leave = ok(
+        cli(
+            "leave",
+            "request",
+            "--as",
+            "李娜",
+            "--from",
+            "2026-11-30",
+            "--reason",
+            "体检",
+            "--special",
+            "--json",
+        )
+    ).json()["id"]
     ok(cli("leave", "approve", str(leave), "--as", "张伟"))
     monkeypatch.setenv("ECOMOPS_NOW", "2026-11-30T15:00")  # W49's Monday
     status = ok(cli("plan", "status", "--week", "2026-W49", "--json", "--as", "张伟")).json()
@@ -174,7 +240,10 @@ def test_a_monday_on_approved_leave_is_on_leave_not_missing(
 
 
 def test_remind_does_not_mail_a_personal_address_and_tells_the_head(
-    dept, cli, smtp, monkeypatch  # noqa: F811
+    dept,
+    cli,
+    smtp,
+    monkeypatch,
 ):
     ok(cli("staff", "edit", "李娜", "--email", "lina.home@163.example"))
     monkeypatch.setenv("ECOMOPS_NOW", "2026-11-20T09:00")
@@ -196,7 +265,10 @@ def test_remind_does_not_mail_a_personal_address_and_tells_the_head(
 
 
 def test_before_the_company_mail_day_a_personal_address_is_mailed(
-    dept, cli, smtp, monkeypatch  # noqa: F811
+    dept,
+    cli,
+    smtp,
+    monkeypatch,
 ):
     ok(cli("staff", "edit", "李娜", "--email", "lina.home@163.example"))
     ok(cli("staff", "company-mail", "huhao.example", "--from", "2026-12-01"))
