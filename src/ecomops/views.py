@@ -888,7 +888,9 @@ class ReminderOut(Out):
 
     #: the ledger's key: kind:item:occasion:recipient:channel
     key: str
-    #: plan, summary, missing (who has not handed one in), task or rate
+    #: plan, summary, missing (who has not handed one in), task, rate, dept (the head's weekly
+    #: department summary), dept_missing (to the general manager), exception (leave waiting for
+    #: approval), handover (a form to acknowledge) or address (not company mail, to the head)
     kind: str
     #: a week (2026-W48), a month (2026-11), a task (47@2026-12-01: id and due date), a cycle
     item: str
