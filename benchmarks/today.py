@@ -10,8 +10,8 @@ same there (databases ``ecomops_bench_big`` and ``ecomops_bench_small``, re-crea
 department is the whole generated group: ``today`` reads the department's roster, plans,
 tasks, cycle and what waits on the head, whoever the head is, so the first head sees 10,000
 people's Monday plans, overdue tasks and ratings. A second line times the service alone
-(``services.dashboard.today``, in-process, CPU time, medians), without the start-up both
-commands share, to show where the growth is.
+(``services.dashboard.today``, in-process, CPU time, medians, the cyclic collector paused as
+the command pauses it), without the start-up both commands share, to show where the growth is.
 """
 
 from __future__ import annotations
@@ -67,13 +67,14 @@ def in_process(sel: list[str], head: str, runs: int) -> float:
     from ecomops.db.engine import resolve
     from ecomops.db.session import Database
     from ecomops.identity import acting
+    from ecomops.memory import paused_gc
     from ecomops.services.dashboard import today
 
     db = Database(resolve(*((sel[1], None) if sel[0] == "--db" else (None, sel[1]))))
 
     def once() -> float:
         start = time.process_time()
-        with db.session(write=False) as s:
+        with paused_gc(), db.session(write=False) as s:  # as the command runs it
             who = acting(s, head).as_person()
             today(s, who=who.person, now=clock.now(), lang="en", viewer=who)
         return time.process_time() - start
