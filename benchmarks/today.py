@@ -6,7 +6,7 @@ interleaved in the same run (the house style of run.py), bound 1.5x.
 
 Builds both SQLite databases with ``ecomops demo`` (``--keep DIR``: build them there once and
 reuse them on the next run), and, when ECOMOPS_DATABASE_URL points at a PostgreSQL server, the
-same there (databases ``ecomops_bench_big`` and ``ecomops_bench_small``, re-created). The
+same there (databases ``ecomops_bench_today_big`` and ``…_small``, re-created). The
 department is the whole generated group: ``today`` reads the department's roster, plans,
 tasks, cycle and what waits on the head, whoever the head is, so the first head sees 10,000
 people's Monday plans, overdue tasks and ratings. A second line times the service alone
@@ -28,6 +28,29 @@ from pathlib import Path
 from run import NOW, Backend, build, ecomops, first_head, line
 
 BOUND = 1.5
+
+
+class TodayBackend(Backend):
+    """run.py's backend, with server databases of its own (``ecomops_bench_today_big``,
+    ``…_small``): run.py's may be in use by a run of it at the same time."""
+
+    def _db_url(self, which: str) -> str:
+        assert self.url is not None
+        base, _, _ = self.url.rpartition("/")
+        return f"{base}/ecomops_bench_today_{which}"
+
+    def prepare(self) -> None:
+        if self.url is None:
+            return
+        from run import _pg
+
+        conn = _pg(self.url)
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            for which in ("big", "small"):
+                cur.execute(f"DROP DATABASE IF EXISTS ecomops_bench_today_{which} WITH (FORCE)")
+                cur.execute(f"CREATE DATABASE ecomops_bench_today_{which}")
+        conn.close()
 
 
 def paired_cpu(ours: list[str], base: list[str], runs: int, env: dict):
@@ -71,6 +94,7 @@ def in_process(sel: list[str], head: str, runs: int) -> float:
     from ecomops.services.dashboard import today
 
     db = Database(resolve(*((sel[1], None) if sel[0] == "--db" else (None, sel[1]))))
+    os.environ.pop("ECOMOPS_DATABASE_URL", None)
 
     def once() -> float:
         start = time.process_time()
@@ -102,9 +126,9 @@ def main() -> None:
         f"(medians), ECOMOPS_NOW={NOW}",
         flush=True,
     )
-    backends = [Backend("sqlite", tmp)]
+    backends = [TodayBackend("sqlite", tmp)]
     if url:
-        backends.append(Backend("postgresql", tmp, url))
+        backends.append(TodayBackend("postgresql", tmp, url))
     for b in backends:
         print(f"\n== {b.name}: {opts.people} people x {opts.months} months", flush=True)
         cached = b.url is None and opts.keep is not None and (tmp / "big.db").exists()
