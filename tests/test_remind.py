@@ -521,7 +521,7 @@ def test_no_channel_configured(dept, cli, backend):
         ("would send", "no channel configured", "王强"),
         ("would send", "no channel configured", "张伟"),
     }
-    assert table.stderr == "ecomops: would send 3 reminder(s)\n"
+    assert table.stderr == "ecomops: would send 4 reminder(s)\n"
     zh = cli("remind", "--dry-run", "--lang", "zh-hans")
     assert "未配置发送渠道" in zh.stdout and "no channel" not in zh.stdout
     assert _ledger(backend) == []  # nothing recorded
