@@ -523,6 +523,8 @@ def test_no_channel_configured(dept, cli, backend):
         ("李娜", "plan", "none", "lina@huhao.example", "would_send"),
         ("王强", "plan", "none", "wangqiang@huhao.example", "would_send"),
         ("张伟", "missing", "none", "zhangwei@huhao.example", "would_send"),
+        # the head has not sent the week's department summary either (§3.2 rule 7)
+        ("张伟", "dept", "none", "zhangwei@huhao.example", "would_send"),
     }
     assert all(x["key"].endswith(":none") for x in out["reminders"])
     table = cli("remind", "--dry-run")
@@ -533,7 +535,7 @@ def test_no_channel_configured(dept, cli, backend):
         ("would send", "no channel configured", "王强"),
         ("would send", "no channel configured", "张伟"),
     }
-    assert table.stderr == "ecomops: would send 3 reminder(s)\n"
+    assert table.stderr == "ecomops: would send 4 reminder(s)\n"
     zh = cli("remind", "--dry-run", "--lang", "zh-hans")
     assert "未配置发送渠道" in zh.stdout and "no channel" not in zh.stdout
     assert _ledger(backend) == []  # nothing recorded

@@ -613,6 +613,8 @@ class MemberPlansOut(Out):
     missing: int
     open: int
     not_expected: int
+    #: a Monday plan not in whose deadline's day was on approved leave (§3.2 rule 7)
+    on_leave: int = 0
 
 
 class DepartmentPlansOut(Out):
@@ -627,6 +629,8 @@ class DepartmentPlansOut(Out):
     missing: int
     open: int
     not_expected: int
+    #: a Monday plan not in whose deadline's day was on approved leave (§3.2 rule 7)
+    on_leave: int = 0
 
 
 class PlansReportOut(Out):
@@ -755,6 +759,14 @@ class DashboardOut(Out):
     ratings_owed: list[DashboardRaterOut]
     unknown_years: list[int] = []
     next_year_missing: int | None = None
+    #: for whoever decides them (the department head; the general manager for the head's
+    #: own): leave exceptions waiting for approval, oldest first, and handover forms not
+    #: acknowledged yet (§3.2 rules 5 and 7)
+    leave_pending: list[LeaveOut] = []
+    handovers_unacked: list[HandoverOut] = []
+    #: for the team view of someone other than the head (the general manager): department
+    #: heads whose weekly department summary is past due and not in
+    department_summaries_missing: list[DashboardPersonOut] = []
 
 
 class AuditOut(Out):
@@ -888,7 +900,9 @@ class ReminderOut(Out):
 
     #: the ledger's key: kind:item:occasion:recipient:channel
     key: str
-    #: plan, summary, missing (who has not handed one in), task or rate
+    #: plan, summary, missing (who has not handed one in), task, rate, dept (the head's weekly
+    #: department summary), dept_missing (to the general manager), exception (leave waiting for
+    #: approval), handover (a form to acknowledge) or address (not company mail, to the head)
     kind: str
     #: a week (2026-W48), a month (2026-11), a task (47@2026-12-01: id and due date), a cycle
     item: str

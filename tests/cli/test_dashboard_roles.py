@@ -111,6 +111,7 @@ def test_a_member_sees_only_their_own_items(monday, cli):
         "late": 0,
         "missing": 0,
         "open": 1,
+        "on_leave": 0,
         "not_expected": 0,
     }
     assert d["due_soon"] == []  # the goal tasks are the manager's

@@ -58,7 +58,9 @@ def test_on_time_at_23_59_59_late_one_second_later(dept, cli, monkeypatch):
     status = cli("plan", "status", "--week", "2026-W48", "--json").json()
     got = {m["name"]: m["status"] for m in status["members"]}
     assert got == {"张伟": "missing", "李娜": "on_time", "王强": "late", "陈静": "missing"}
-    assert status["counts"] == {"late": 1, "missing": 2, "on_time": 1, "open": 0, "not_expected": 0}
+    assert status["counts"] == {
+        "late": 1, "missing": 2, "on_time": 1, "open": 0, "on_leave": 0, "not_expected": 0
+    }
     assert "总经理甲" not in got  # outside the department
 
 

@@ -57,7 +57,7 @@ def test_report_json_field_by_field(demo, cli):
     assert members["李娜"]["weeks"]["2026-W48"] == "on_time"  # at 23:59:59
     assert members["王强"]["month_end"] == "late" and members["陈静"]["weeks"]["2026-W45"] == "late"
     assert plans["totals"] == {"late": 4, "missing": 1, "on_time": 25, "open": 0,
-                               "not_expected": 0}
+                               "on_leave": 0, "not_expected": 0}
     # the head's weekly summary of the department: the demo's head sends one each Monday
     assert [(d["name"], d["on_time"], d["missing"]) for d in plans["department"]] == [
         ("张伟", 5, 0)]

@@ -57,6 +57,27 @@ def test_the_count_agrees_with_loading_the_sheets(db, cli, tmp_path):
     assert _counts("2026-11") == ((9, 3), (9, 3))
     listed = cli("cycle", "list", "--json").json()[0]
     assert (listed["members"], listed["complete"], listed["pending"]) == (9, 3, 6)
+    # the dashboard counts from the rows it reads the ratings owed from: the same
+    shown = cli("today", "--json").json()["cycle"]
+    assert (shown["members"], shown["complete"], shown["pending"]) == (9, 3, 6)
+
+
+def test_people_read_in_bulk_are_the_people_read_one_by_one(db, cli, tmp_path):
+    from sqlalchemy import select
+
+    from ecomops.services.people import people_where, person_of
+
+    _roster(cli, tmp_path)
+    assert cli("staff", "deactivate", "文案5").exit_code == 0
+    database = Database(selected_target())
+    try:
+        with database.session(write=False) as s:
+            bulk = people_where(s)
+            one = {r.id: person_of(r) for r in s.connection().execute(select(schema.staff))}
+    finally:
+        database.dispose()
+    assert bulk == one and len(bulk) == 10
+    assert any(p.deactivated_at is not None and not p.active for p in bulk.values())
 
 
 def test_a_closed_cycle_keeps_its_counts(db, cli, tmp_path):

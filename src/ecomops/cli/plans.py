@@ -440,6 +440,14 @@ def collect_cmd(
             show_default=False,
         ),
     ] = None,
+    accept_personal: Annotated[
+        bool,
+        typer.Option(
+            "--accept-personal",
+            help="Record plans sent from personal addresses too, after the day company mail "
+            "applies (§3.2 rule 3; see: ecomops staff company-mail).",
+        ),
+    ] = False,
     as_: AsOpt = None,
     lang: LangOpt = None,
     db: DbOpt = None,
@@ -456,7 +464,9 @@ def collect_cmd(
     nothing else: the forwarded plan), else an attached .docx, .xlsx, .txt or .md. Messages
     are never marked read, moved or deleted (unless --move-to); a message already recorded is
     not recorded again; one it cannot use is listed with the reason. A collected plan is
-    already in the head's mailbox: it is not mailed again. Safe to run from cron.
+    already in the head's mailbox: it is not mailed again. From the day company mail applies
+    (ecomops staff company-mail), a message from any other address is listed as "not company
+    mail" and not recorded, unless --accept-personal. Safe to run from cron.
 
     Example: ecomops plan collect --dry-run
     """
@@ -481,7 +491,15 @@ def collect_cmd(
         with open_mailbox(mailbox) as box:
             with opened.session(write=True) as s:
                 acts = actor(s, as_)
-                got = collect(s, mailbox=box, since=first, now=now(), actor=acts, dry_run=dry_run)
+                got = collect(
+                    s,
+                    mailbox=box,
+                    since=first,
+                    now=now(),
+                    actor=acts,
+                    dry_run=dry_run,
+                    accept_personal=accept_personal,
+                )
                 out = got.out
                 if not dry_run:
                     audit(

@@ -82,3 +82,15 @@ def raters_owing(
             found = [i for i in line if position_of.get(i) == position and i != member_id]
         owing.extend(i for i in found if i not in owing)
     return owing
+
+
+def deciders(requester: int, ranks: Iterable[Iterable[int]]) -> list[int]:
+    """Who decides on something of ``requester``'s (a leave exception to approve, a handover
+    form to acknowledge): the first of ``ranks`` (the department head's holders, then the
+    other positions the permission table allows, in its order) with someone in it other than
+    the requester — nobody decides on their own request, so the head's own goes up a rank."""
+    for rank in ranks:
+        found = [i for i in rank if i != requester]
+        if found:
+            return sorted(set(found))
+    return []

@@ -4,6 +4,7 @@ period's plan is expected of."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime, tzinfo
 
 from ecomops.errors import InvalidInput
@@ -19,7 +20,12 @@ EXPECTED_STATUSES = ("on_time", "late", "missing", "open")
 IN_STATUSES = ("on_time", "late")
 NOT_IN_STATUSES = ("missing", "open")
 NOT_EXPECTED = "not_expected"
-STATUSES = (*EXPECTED_STATUSES, NOT_EXPECTED)
+#: a Monday plan (or the head's department summary) not in whose deadline's day the person
+#: spends on approved leave (or an approved shift swap): excused, not missing (§3.2 rule 7)
+ON_LEAVE = "on_leave"
+STATUSES = (*EXPECTED_STATUSES, ON_LEAVE, NOT_EXPECTED)
+#: the kinds a day of leave on the deadline's day excuses (the Monday ones)
+EXCUSED_KINDS = ("week", "dept")
 
 
 # --- whom a plan is expected of -----------------------------------------------------------------
@@ -57,6 +63,20 @@ def cell(expected: bool, submitted: str | None, unsent: str) -> str:
     if not expected:
         return NOT_EXPECTED
     return submitted or unsent
+
+
+def away_on(day: date, spans: Iterable[tuple[date, date]]) -> bool:
+    """Whether ``day`` falls in one of the approved leave ``spans`` (first, last day)."""
+    return any(first <= day <= last for first, last in spans)
+
+
+def excused(status: str, kind: str, away: bool) -> str:
+    """A period's status once leave is counted: a Monday plan or department summary not in
+    (``missing``/``open``) whose deadline's day the person is ``away`` on is ``on_leave``;
+    anything else (handed in, not expected, a month-end summary) stays as it is."""
+    if away and kind in EXCUSED_KINDS and status in NOT_IN_STATUSES:
+        return ON_LEAVE
+    return status
 
 
 # --- the plan's text ----------------------------------------------------------------------------

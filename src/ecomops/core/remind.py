@@ -12,7 +12,17 @@ one once:
   two occasions, told who has not handed it in yet, in one message naming them all;
 - **task**: each owner of an open task due by the next working day (``due_tomorrow``), or
   overdue (``overdue``); a new due date is a new item;
-- **rate**: a rater who still owes ratings in the open cycle (``owed``), with whom to rate.
+- **rate**: a rater who still owes ratings in the open cycle (``owed``), with whom to rate;
+- **dept**: the department head whose weekly department summary (§3.2 rule 7) is not in, on
+  the Monday plans' two occasions; **dept_missing**: the general manager, on the day after
+  (``after``), told that the head's is missing;
+- **exception**: whoever decides a leave exception waiting for approval (the head; for the
+  head's own, the general manager), with its dates: once when it is seen (``pending``), and
+  once more when its first day has come and it is still pending (``started``);
+- **handover**: whoever acknowledges a handover form not acknowledged yet (``unacked``);
+- **address**: from the day company mail applies (§3.2 rule 3), a person whose roster address
+  is not company mail is not mailed; the head is told once whose address needs changing
+  (``personal``).
 
 Nothing goes out on a day off, nor before the configured hour. The messages are built per
 recipient and channel (:func:`bundle`): one e-mail per person per run, whatever they owe, and
@@ -37,11 +47,43 @@ GROUP = "group"
 
 @dataclass(frozen=True)
 class Who:
-    """A person reminded or named: roster id, name, e-mail address (None: none on the roster)."""
+    """A person reminded or named: roster id, name, e-mail address (None: none on the roster,
+    or one that may not be used: then ``withheld`` holds it)."""
 
     id: int
     name: str
     email: str | None
+    #: the roster's address when it may not be mailed (not company mail, §3.2 rule 3)
+    withheld: str | None = None
+
+
+@dataclass(frozen=True)
+class LeaveItem:
+    """A leave exception waiting for approval: its id, whose, kind (leave or swap), first and
+    last day, reason, its protected days, and who may decide it."""
+
+    id: int
+    who: Who
+    kind: str
+    start: date
+    end: date
+    reason: str
+    protected: tuple[date, ...]
+    deciders: tuple[Who, ...]
+
+
+@dataclass(frozen=True)
+class HandoverItem:
+    """A handover form not acknowledged yet: its id, who handed over to whom (the cover's
+    name), when, the matter, and who may acknowledge it."""
+
+    id: int
+    who: Who
+    cover: str
+    start: datetime
+    end: datetime
+    matter: str
+    ackers: tuple[Who, ...]
 
 
 @dataclass(frozen=True)
@@ -89,6 +131,14 @@ class Situation:
     calendar_missing: int | None = None
     #: years whose schedule the calendar does not know: a deadline in one says so
     unknown_years: frozenset[int] = frozenset()
+    #: the head's weekly department summary for ``week`` when it is not in (kind ``dept``,
+    #: ``missing``: the head), and the general managers, told of it the day after
+    dept: Deadline | None = None
+    tops: tuple[Who, ...] = ()
+    leave_pending: tuple[LeaveItem, ...] = ()
+    handovers_unacked: tuple[HandoverItem, ...] = ()
+    #: the company's mail domain, when only its addresses may be used (§3.2 rule 3)
+    mail_domain: str | None = None
 
 
 @dataclass(frozen=True)
@@ -255,6 +305,75 @@ _T: dict[str, tuple[str, str, str]] = {
         "{period}年节假日安排尚未载入",
     ),
     "title.rate": ("Ratings owed {period}", "待評分 {period}", "待评分 {period}"),
+    "dept.before": (
+        "Your weekly department summary for {period} is not in yet: it is due today, {due}.",
+        "你的部門週總結（{period}）尚未提交，今天 {due} 截止。",
+        "你的部门周总结（{period}）尚未提交，今天 {due} 截止。",
+    ),
+    "dept.after": (
+        "Your weekly department summary for {period} was due {due} and is not in: please "
+        "hand it in now.",
+        "你的部門週總結（{period}）已於 {due} 截止，仍未提交，請儘快提交。",
+        "你的部门周总结（{period}）已于 {due} 截止，仍未提交，请尽快提交。",
+    ),
+    "dept_missing.after": (
+        "The weekly department summary for {period} by the department head {names} was due "
+        "{due} and is not in.",
+        "部門負責人 {names} 的部門週總結（{period}）已於 {due} 截止，仍未提交。",
+        "部门负责人 {names} 的部门周总结（{period}）已于 {due} 截止，仍未提交。",
+    ),
+    "exception.pending": (
+        "{name} asks for {kind} from {start} to {end} ({days}; reason: {reason}): leave "
+        "{id} waits for your decision: ecomops leave approve {id} (or decline {id}).",
+        "{name} 申請{kind}，{start} 至 {end}（{days}；事由：{reason}），請假單 {id} 待你審批："
+        "ecomops leave approve {id}（或 decline {id}）。",
+        "{name} 申请{kind}，{start} 至 {end}（{days}；事由：{reason}），请假单 {id} 待你审批："
+        "ecomops leave approve {id}（或 decline {id}）。",
+    ),
+    "exception.started": (
+        "{name}'s {kind} from {start} to {end} ({days}; reason: {reason}) has begun and leave "
+        "{id} is still waiting for your decision: ecomops leave approve {id} (or decline {id}).",
+        "{name} 的{kind}（{start} 至 {end}，{days}；事由：{reason}）已開始，請假單 {id} "
+        "仍待你審批：ecomops leave approve {id}（或 decline {id}）。",
+        "{name} 的{kind}（{start} 至 {end}，{days}；事由：{reason}）已开始，请假单 {id} "
+        "仍待你审批：ecomops leave approve {id}（或 decline {id}）。",
+    ),
+    "handover.unacked": (
+        "{name} handed over to {cover} from {start} to {end} ({matter}): handover form {id} "
+        "is not acknowledged yet: ecomops handover ack {id}.",
+        "{name} 交接給 {cover}，{start} 至 {end}（{matter}）：交接表 {id} 尚未確認："
+        "ecomops handover ack {id}。",
+        "{name} 交接给 {cover}，{start} 至 {end}（{matter}）：交接表 {id} 尚未确认："
+        "ecomops handover ack {id}。",
+    ),
+    "address.personal": (
+        "{name} was not reminded by e-mail: their address {address} is not company mail "
+        "(@{domain}, §3.2 rule 3). Change it: ecomops staff edit {name} --email …",
+        "未向 {name} 發送郵件提醒：其地址 {address} 不是公司郵箱（@{domain}，§3.2 第3條）。"
+        "請修改：ecomops staff edit {name} --email …",
+        "未向 {name} 发送邮件提醒：其地址 {address} 不是公司邮箱（@{domain}，§3.2 第3条）。"
+        "请修改：ecomops staff edit {name} --email …",
+    ),
+    "kind.leave": ("leave", "請假", "请假"),
+    "kind.swap": ("a shift swap", "調休", "调休"),
+    "protected": ("protected: {days}", "受保護日：{days}", "受保护日：{days}"),
+    "title.dept": (
+        "Department summary {period}", "部門週總結 {period}", "部门周总结 {period}"
+    ),
+    "title.dept_missing": (
+        "Department summary {period}: not in",
+        "{period} 部門週總結未交",
+        "{period} 部门周总结未交",
+    ),
+    "title.exception": (
+        "Leave {id} waits for your approval", "請假單 {id} 待審批", "请假单 {id} 待审批"
+    ),
+    "title.handover": (
+        "Handover form {id} to acknowledge", "交接表 {id} 待確認", "交接表 {id} 待确认"
+    ),
+    "title.address": (
+        "Not company mail: {name}", "非公司郵箱：{name}", "非公司邮箱：{name}"
+    ),
     "title.many": ("{n} reminders", "{n} 條提醒", "{n} 条提醒"),
     "greeting": ("{name},", "{name}，你好：", "{name}，你好："),
     "footer": (
@@ -384,6 +503,94 @@ def reminders(
             line = say("rate.owed", lang, period=s.cycle_id, names=names(people, lang))
             title = say("title.rate", lang, period=s.cycle_id)
             out.append(Reminder("rate", s.cycle_id, "owed", EMAIL, rater, line, title))
+    out += waiting_reminders(s, plan_hour=plan_hour, is_working=is_working, lang=lang)
+    return out + address_reminders(out, s.head, s.mail_domain, lang)
+
+
+def waiting_reminders(
+    s: Situation, *, plan_hour: int, is_working: Callable[[date], bool], lang: str
+) -> list[Reminder]:
+    """The e-mail reminders of what waits on someone: the head's department summary (and, the
+    day after, the general manager told it is missing), leave exceptions waiting for approval
+    (to who decides them, with the dates), handover forms not acknowledged (to who
+    acknowledges them)."""
+    now = s.now
+    out: list[Reminder] = []
+    d = s.dept
+    occasion = occasion_of(d.due, now, plan_hour, is_working) if d is not None else None
+    if d is not None and occasion is not None and d.missing:
+        due = _when(d.due)
+        if d.due.year in s.unknown_years:
+            due += say("calendar.weekends", lang, year=d.due.year)
+        title = say("title.dept", lang, period=d.period)
+        line = say(f"dept.{occasion}", lang, period=d.period, due=due)
+        out += [Reminder("dept", d.period, occasion, EMAIL, h, line, title) for h in d.missing]
+        if occasion == "after":
+            line = say(
+                "dept_missing.after", lang, period=d.period, due=due, names=names(d.missing, lang)
+            )
+            title = say("title.dept_missing", lang, period=d.period)
+            out += [
+                Reminder("dept_missing", d.period, "after", EMAIL, top, line, title)
+                for top in s.tops
+                if all(top.id != h.id for h in d.missing)
+            ]
+    today = now.date()
+    for lv in s.leave_pending:
+        occasion = "started" if today >= lv.start else "pending"
+        days = say("protected", lang, days=", ".join(str(x) for x in lv.protected))
+        line = say(
+            f"exception.{occasion}",
+            lang,
+            name=lv.who.name,
+            kind=say(f"kind.{lv.kind}", lang) if f"kind.{lv.kind}" in _T else lv.kind,
+            start=lv.start.isoformat(),
+            end=lv.end.isoformat(),
+            days=days,
+            reason=lv.reason,
+            id=lv.id,
+        )
+        title = say("title.exception", lang, id=lv.id)
+        out += [
+            Reminder("exception", str(lv.id), occasion, EMAIL, who, line, title)
+            for who in lv.deciders
+        ]
+    for h in s.handovers_unacked:
+        line = say(
+            "handover.unacked",
+            lang,
+            name=h.who.name,
+            cover=h.cover,
+            start=_when(h.start),
+            end=_when(h.end),
+            matter=h.matter,
+            id=h.id,
+        )
+        title = say("title.handover", lang, id=h.id)
+        out += [
+            Reminder("handover", str(h.id), "unacked", EMAIL, who, line, title) for who in h.ackers
+        ]
+    return out
+
+
+def address_reminders(
+    due: Iterable[Reminder], head: Who | None, domain: str | None, lang: str
+) -> list[Reminder]:
+    """For each person an e-mail reminder of ``due`` may not be mailed to (their address is
+    not company mail: :attr:`Who.withheld`), one reminder to the ``head`` naming them and the
+    address to change (once per person: the ledger keeps it)."""
+    if head is None or not domain:
+        return []
+    out: list[Reminder] = []
+    seen: set[int] = set()
+    for r in due:
+        who = r.recipient
+        if r.channel != EMAIL or who is None or who.withheld is None or who.id in seen:
+            continue
+        seen.add(who.id)
+        line = say("address.personal", lang, name=who.name, address=who.withheld, domain=domain)
+        title = say("title.address", lang, name=who.name)
+        out.append(Reminder("address", str(who.id), "personal", EMAIL, head, line, title))
     return out
 
 

@@ -29,6 +29,8 @@ def _state(status: str | None, L: dict[str, str]) -> str:
         return L["plan_in"]
     if status == "not_expected":  # not a member on its deadline's day: nothing to hand in
         return f"— ({L['not_expected']})"
+    if status == "on_leave":  # on approved leave on the deadline's day: excused
+        return f"— ({L['on_leave']})"
     if status == "missing":  # the deadline has passed: not a to-do that can wait
         return f"[red]{L['plan_overdue']}[/]"
     return L["plan_not_in"]
@@ -70,6 +72,33 @@ def plan_lines(d: DashboardOut, L: dict[str, str]) -> list[str]:
         elif d.person:
             lines.append(f"  {L['plans_missing']} {d.week}: — ({L['all_in']})")
     return lines
+
+
+def waiting_lines(d: DashboardOut, L: dict[str, str]) -> list[str]:
+    """What waits on the viewer: leave exceptions to approve (with their dates), handover
+    forms to acknowledge, and (for the general manager) a head's missing department summary."""
+    out = []
+    if d.department_summaries_missing:
+        out.append(
+            f"  [red]{L['dept_missing']} {d.week}[/] ({L['due']} "
+            f"{d.monday_plan_due:%Y-%m-%d %H:%M}): {_who(d.department_summaries_missing)}"
+        )
+    if d.leave_pending:
+        out.append(f"  [yellow]{L['leave_waiting']}[/]:")
+        out.extend(
+            f"    #{lv.id} {_e(lv.name)}: {lv.start}"
+            + (f" – {lv.end}" if lv.end != lv.start else "")
+            + f" ({_e(lv.reason)}) — ecomops leave approve {lv.id}"
+            for lv in d.leave_pending
+        )
+    if d.handovers_unacked:
+        out.append(f"  [yellow]{L['handover_waiting']}[/]:")
+        out.extend(
+            f"    #{h.id} {_e(h.name)} → {_e(h.cover)}: {h.start_at:%Y-%m-%d %H:%M} – "
+            f"{h.end_at:%Y-%m-%d %H:%M} ({_e(h.matter)}) — ecomops handover ack {h.id}"
+            for h in d.handovers_unacked
+        )
+    return out
 
 
 def calendar_lines(d: DashboardOut, lang: str) -> list[str]:
@@ -136,6 +165,7 @@ def dashboard_lines(d: DashboardOut, lang: str) -> list[str]:
                 f"    {_e(r.name)} ({_e(r.position_name)}): {_e(', '.join(r.to_rate))}"
                 for r in d.ratings_owed
             )
+    out.extend(waiting_lines(d, L))
     mine_due = d.month_end_near and d.month_end_status in NOT_IN
     if not (
         d.overdue
@@ -144,6 +174,9 @@ def dashboard_lines(d: DashboardOut, lang: str) -> list[str]:
         or d.plans_missing
         or d.summaries_missing
         or d.ratings_owed
+        or d.leave_pending
+        or d.handovers_unacked
+        or d.department_summaries_missing
         or mine_due
         or d.monday_plan_status in NOT_IN
     ):

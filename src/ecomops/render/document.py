@@ -36,7 +36,14 @@ class Mark:
 Cell = str | int | Decimal | date | datetime | Pct | Mark | None
 
 #: a plan status as a sign, so the grid reads without colour
-SIGNS = {"on_time": "✓", "late": "!", "missing": "✗", "open": "~", "not_expected": "-"}
+SIGNS = {
+    "on_time": "✓",
+    "late": "!",
+    "missing": "✗",
+    "open": "~",
+    "on_leave": "L",
+    "not_expected": "-",
+}
 
 
 @dataclass
@@ -312,7 +319,7 @@ def sections(r: ReportOut, *, short_names: bool = False) -> list[Section]:
     for d in p.department:
         counts = ", ".join(
             f"{st(k)} {getattr(d, k)}"
-            for k in ("on_time", "late", "missing", "open", "not_expected")
+            for k in ("on_time", "late", "missing", "open", "on_leave", "not_expected")
         )
         plans.notes.append(f"{L['dept_summary']} ({d.name}): {counts}")
     out.append(plans)

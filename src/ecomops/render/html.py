@@ -57,6 +57,7 @@ COLORS = {
     "late": "#f0b429",
     "missing": "#e12d39",
     "open": "#cbd2d9",
+    "on_leave": "#9fb3c8",
     "not_expected": "#f5f7fa",
     "actual": "#2186eb",
     "quota": "#9aa5b1",

@@ -25,6 +25,7 @@ STYLES = {
     "late": "yellow",
     "missing": "bold red",
     "open": "dim",
+    "on_leave": "cyan",
     "not_expected": "dim",
 }
 

@@ -21,7 +21,7 @@ from ecomops.db.session import Session
 from ecomops.identity import Actor
 from ecomops.services import appraisal as appr
 from ecomops.services.appraisal.outputs import cycle_out
-from ecomops.services.duties import TaskDue, owed
+from ecomops.services.duties import TaskDue, Waiting, owed
 from ecomops.services.handbook import current
 from ecomops.services.people import Person, resolve
 from ecomops.services.people import names as staff_names
@@ -90,9 +90,22 @@ def today(
             .execute(select(schema.cycle).where(schema.cycle.c.id == o.cycle_id))
             .one()
         )
-        counted = appr.progress(session, m, [o.cycle_id])[o.cycle_id]
-        cycle = cycle_out(m, row, counted, staff_names(session))
+        counted = appr.Progress(o.cycle_members, o.cycle_complete)
+        closer = row.closed_by_id
+        cycle = cycle_out(m, row, counted, staff_names(session) if closer is not None else {})
     to_rate = [p.name for p in o.ratings_owed.get(person.id, [])] if person is not None else []
+
+    def waiting(items: list[Waiting]) -> list[Waiting]:
+        """What waits on the viewer's decision (acting as nobody: everything)."""
+        if person is None:
+            return items
+        return o.waiting_on(person, items) if team else []
+
+    dept_missing = (
+        [named(o.head)]
+        if team and o.head is not None and not is_head and o.dept_status == "missing"
+        else []
+    )
     today = o.now.date()
     shown = {today.year, o.week_due.year, o.month_due.year, (o.due_until or o.now).year}
     return DashboardOut(
@@ -120,6 +133,11 @@ def today(
         unknown_years=sorted(y for y in shown if not knows(session, y)),
         # those who may load it (the head, the top, the keeper) hear of next year's in December
         next_year_missing=next_year_missing(session, today) if team else None,
+        leave_pending=[w.leave for w in waiting(o.leave_pending) if w.leave is not None],
+        handovers_unacked=[
+            w.handover for w in waiting(o.handovers_unacked) if w.handover is not None
+        ],
+        department_summaries_missing=dept_missing,
     )
 
 

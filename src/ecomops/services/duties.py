@@ -24,12 +24,12 @@ from ecomops.db import schema
 from ecomops.db.session import Session
 from ecomops.services.appraisal.state import counted_by_server
 from ecomops.services.handbook import current
-from ecomops.services.people import Person, person_of
+from ecomops.services.people import Person, people_where
 from ecomops.services.permissions import managers, tops
 from ecomops.services.plans import status_grid
 from ecomops.services.tasks import tasks_list
 from ecomops.services.workcal import work_calendar
-from ecomops.views import TaskOut
+from ecomops.views import HandoverOut, LeaveOut, TaskOut
 
 ST = schema.staff
 TK = schema.task
@@ -44,6 +44,18 @@ class TaskDue:
 
     task: TaskOut  # views.TaskOut (title in the requested lang)
     owners: list[Person]  # the owner, or the holders of the owning position; active people only
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A leave exception waiting for approval or a handover form waiting to be acknowledged:
+    the record (``leave`` or ``handover``), whose it is, and who may decide it (the head; for
+    the head's own, the general manager)."""
+
+    person: Person
+    deciders: list[Person]
+    leave: LeaveOut | None = None
+    handover: HandoverOut | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +81,20 @@ class Owed:
     week_status: dict[int, str] = field(default_factory=dict)  # member id -> plan status
     month_status: dict[int, str] = field(default_factory=dict)  # member id -> summary status
     dept_status: str | None = None  # the head's weekly department summary (None: no head)
+    #: the open cycle's members and complete appraisals (services.appraisal.progress's count,
+    #: from the rows the ratings owed are read from)
+    cycle_members: int = 0
+    cycle_complete: int = 0
+    #: the active holders of the positions at the top (the general manager): told when the
+    #: head's weekly department summary is missing
+    tops: list[Person] = field(default_factory=list)
+    #: leave exceptions waiting for approval and handover forms not acknowledged yet
+    leave_pending: list[Waiting] = field(default_factory=list)
+    handovers_unacked: list[Waiting] = field(default_factory=list)
+
+    def waiting_on(self, person: Person, items: list[Waiting]) -> list[Waiting]:
+        """The ``items`` ``person`` is one of the deciders of."""
+        return [w for w in items if any(p.id == person.id for p in w.deciders)]
 
     def tasks_of(self, person: Person, tasks: list[TaskDue]) -> list[TaskDue]:
         """The ``tasks`` that are ``person``'s to do."""
@@ -84,10 +110,7 @@ def owed(session: Session, *, now: datetime, lang: str) -> Owed:
     conn = session.connection()
 
     # the active people, once
-    people = {
-        p.id: p
-        for p in map(person_of, conn.execute(select(ST).where(ST.c.active).order_by(ST.c.id)))
-    }
+    people = people_where(session, ST.c.active)
     holders: dict[str, list[int]] = {}
     for p in people.values():
         holders.setdefault(p.position_id, []).append(p.id)
@@ -134,7 +157,7 @@ def owed(session: Session, *, now: datetime, lang: str) -> Owed:
             select(TK.c.id, TK.c.owner_id, TK.c.owner_position_id).where(
                 TK.c.status.not_in(task_rules.CLOSED), TK.c.due <= until
             )
-        )
+        ).all()
     }
 
     def owners_of(task: TaskOut) -> list[Person]:
@@ -151,8 +174,12 @@ def owed(session: Session, *, now: datetime, lang: str) -> Owed:
         select(CY.c.id).where(CY.c.status == "open").order_by(CY.c.opened_at.desc()).limit(1)
     ).first()
     cycle_id = row.id if row is not None else None
-    ratings_owed = _ratings_owed(session, cycle_id, people, holders) if cycle_id else {}
+    ratings_owed: dict[int, list[Person]] = {}
+    counted = (0, 0)
+    if cycle_id:
+        ratings_owed, counted = _ratings_owed(session, cycle_id, people, holders)
 
+    leave_pending, handovers_unacked = _waiting(session, now, people, holders)
     return Owed(
         now=local,
         head=head,
@@ -172,16 +199,54 @@ def owed(session: Session, *, now: datetime, lang: str) -> Owed:
         week_status=week_status,
         month_status=month_status,
         dept_status=dept_status,
+        cycle_members=counted[0],
+        cycle_complete=counted[1],
+        tops=[people[i] for p in sorted(tops(m)) for i in holders.get(p, [])],
+        leave_pending=leave_pending,
+        handovers_unacked=handovers_unacked,
     )
+
+
+def _waiting(
+    session: Session, now: datetime, people: dict[int, Person], holders: dict[str, list[int]]
+) -> tuple[list[Waiting], list[Waiting]]:
+    """The leave exceptions waiting for approval and the handover forms not acknowledged, each
+    with who decides it (core.duties.deciders over the permission table's positions, the
+    department head's first), in two small queries."""
+    from ecomops.services.office import pending_leave, unacked_handovers
+
+    m = current(session).manual
+    head = m.head()
+
+    def ranks(action: str) -> list[list[int]]:
+        allowed = [p for p in m.permission_table.get(action, []) if p in m.positions_by_id]
+        if head is not None and head.id in allowed:
+            allowed = [head.id, *(p for p in allowed if p != head.id)]
+        return [holders.get(p, []) for p in allowed]
+
+    def waiting(staff_id: int, action: str, **record) -> Waiting | None:
+        person = people.get(staff_id)
+        if person is None:  # left since: nothing waits on their request any more
+            return None
+        who = [people[i] for i in rules.deciders(staff_id, ranks(action))]
+        return Waiting(person, who, **record)
+
+    leave = [waiting(i, "approve_leave", leave=lv) for i, lv in pending_leave(session)]
+    forms = [
+        waiting(i, "ack_handover", handover=h) for i, h in unacked_handovers(session, now=now)
+    ]
+    return [w for w in leave if w], [w for w in forms if w]
 
 
 def _ratings_owed(
     session: Session, cycle_id: str, people: dict[int, Person], holders: dict[str, list[int]]
-) -> dict[int, list[Person]]:
+) -> tuple[dict[int, list[Person]], tuple[int, int]]:
     """Rater id -> the cycle's members they still have to rate: for each member, the rater
     positions the member's position requires with no current sheet yet, and the active people
     who rate the member in them by the reporting-line rule (core.duties.raters_owing), in two
-    queries whatever the size of the cycle."""
+    queries whatever the size of the cycle; and the cycle's (members, complete appraisals) as
+    :func:`ecomops.services.appraisal.progress` counts them (a current sheet, and one from
+    every rater position required), from the same rows."""
     m = current(session).manual
     conn = session.connection()
     required = {p.id: m.raters_of(p) for p in m.positions if p.rubric is not None}
@@ -205,22 +270,26 @@ def _ratings_owed(
             select(SH.c.employee_id, SH.c.rater_position_id)
             .where(SH.c.cycle_id == cycle_id, SH.c.is_current)
             .distinct()
-        ):
+        ).all():
             have.setdefault(employee, set()).add(position)
     chain = managers(session)
     position_of = {i: p.position_id for i, p in people.items()}
     top = tops(m)
     owed: dict[int, list[int]] = {}
+    members = complete = 0
     for staff_id, position in conn.execute(
         select(CM.c.staff_id, CM.c.position_id)
         .where(CM.c.cycle_id == cycle_id, CM.c.position_id.in_(sorted(required)))
         .order_by(CM.c.staff_id)
-    ):
+    ).all():
+        members += 1
         if staff_id in done:
+            complete += 1
             continue
         got = have.get(staff_id, set())
         missing = [r for r in required[position] if r not in got]
         if not missing:
+            complete += 1 if got else 0
             continue
         for rater in rules.raters_owing(
             staff_id, missing, line_of(staff_id, chain), position_of, holders, top
@@ -230,7 +299,7 @@ def _ratings_owed(
     everyone = _people_by_id(session, {i for ids in owed.values() for i in ids}, people)
     for rater, ids in sorted(owed.items()):
         out[rater] = sorted((everyone[i] for i in ids), key=lambda p: (p.name_key, p.id))
-    return out
+    return out, (members, complete)
 
 
 def _people_by_id(session: Session, ids: set[int], known: dict[int, Person]) -> dict[int, Person]:
@@ -238,7 +307,6 @@ def _people_by_id(session: Session, ids: set[int], known: dict[int, Person]) -> 
     given, the rest read in one query."""
     out = {i: known[i] for i in ids if i in known}
     rest = sorted(ids - set(out))
-    if rest:
-        for row in session.connection().execute(select(ST).where(ST.c.id.in_(rest))):
-            out[row.id] = person_of(row)
+    for i in range(0, len(rest), 500):
+        out.update(people_where(session, ST.c.id.in_(rest[i : i + 500])))
     return out

@@ -30,6 +30,7 @@ from ecomops.clock import zone
 from ecomops.config import Imap
 from ecomops.core import mailplan
 from ecomops.core.calendar import week_id
+from ecomops.core.roster import mail_allowed
 from ecomops.db import schema
 from ecomops.db.session import Session
 from ecomops.errors import EcomopsError
@@ -39,6 +40,7 @@ from ecomops.services.handbook import current
 from ecomops.services.people import Person, person_of
 from ecomops.services.permissions import require_department_job
 from ecomops.services.plans import store
+from ecomops.services.staff import company_mail_setting
 from ecomops.views import AttachmentOut, CollectedOut, CollectOut, LookMailOut, SkippedMailOut
 
 PL = schema.plan
@@ -528,6 +530,7 @@ def collect(
     now: datetime,
     actor: Actor,
     dry_run: bool = False,
+    accept_personal: bool = False,
 ) -> Collection:
     """Record each new message in ``mailbox`` from a member's roster address as their
     Monday plan or month-end summary (the period its subject names, else the week or month it
@@ -535,12 +538,15 @@ def collect(
     may act for others (the plans are the senders'). Each message is recorded once, by its
     Message-ID; a message that cannot be used is listed with the reason and recorded not at
     all. ``dry_run``: nothing is written. The caller's own messages are not taken: their
-    received time is theirs to set."""
+    received time is theirs to set. From the day company mail applies (§3.2 rule 3, ``staff
+    company-mail``), a message from an address outside the company's domain is listed as "not
+    company mail" and not recorded, unless ``accept_personal``."""
     require_department_job(session, actor, "collect the department's plans from the mailbox")
     m = current(session).manual
     tz = zone(m.calendar.timezone)
     max_bytes = mailbox.settings.max_bytes
     members = _members_by_address(session)
+    domain, mail_from = company_mail_setting(session)
     head = m.head()
     envelopes = mailbox.envelopes(since)
     heads = {e.uid: mailplan.read_headers(e.header) for e in envelopes}
@@ -585,6 +591,15 @@ def collect(
                 continue
             if person is None:
                 skip("the sender is not on the roster (no active member has this address)")
+                continue
+            if not accept_personal and not mail_allowed(
+                sender, domain, mail_from, received.date()
+            ):
+                skip(
+                    f"not company mail: {sender} is not at @{domain}, the only addresses used "
+                    f"for work from {mail_from} (§3.2 rule 3); ask for it from the company "
+                    "address, or take it with --accept-personal"
+                )
                 continue
             doubt = mailplan.sender_doubt(e.header)
             if doubt is not None:

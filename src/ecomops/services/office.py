@@ -569,3 +569,56 @@ def visitor_list(session: Session, *, day: date | None) -> list[VisitorOut]:
         q = q.where(VI.c.arrived_at >= start, VI.c.arrived_at <= cal.end_of(d, tz))
     names = _names(session)
     return [_visitor_out(r, names, tz) for r in session.connection().execute(q)]
+
+
+# --- what waits on someone (``today``, ``remind``) ---------------------------------------------
+
+
+def _names_of(session: Session, ids: set[int]) -> dict[int, str]:
+    """The names of the staff ``ids``, from one query (not the whole roster)."""
+    if not ids:
+        return {}
+    rows = session.connection().execute(
+        select(ST.c.id, ST.c.name).where(ST.c.id.in_(sorted(ids)))
+    ).all()
+    return dict(rows)
+
+
+def _protected(r, work: cal.WorkCalendar) -> list[date]:
+    return [d for d, _ in cal.protected_days(r.start, r.end, work)]
+
+
+def pending_leave(session: Session) -> list[tuple[int, LeaveOut]]:
+    """The leave exceptions waiting for a decision (``pending``: special requests on a
+    protected day), oldest first, each with the requester's staff id."""
+    m = current(session).manual
+    rows = (
+        session.connection()
+        .execute(select(LV).where(LV.c.status == rules.PENDING).order_by(LV.c.start, LV.c.id))
+        .all()
+    )
+    if not rows:
+        return []
+    tz = zone(m.calendar.timezone)
+    names = _names_of(session, {r.staff_id for r in rows})
+    work, _ = work_calendar(session, {y for r in rows for y in (r.start.year, r.end.year)})
+    return [
+        (r.staff_id, _leave_out(r, names, tz, _protected(r, work)))
+        for r in rows
+    ]
+
+
+def unacked_handovers(session: Session, *, now: datetime) -> list[tuple[int, HandoverOut]]:
+    """The handover forms the department head has not acknowledged yet (§3.2 rule 5), by
+    start, each with the staff id of whoever handed over."""
+    m = current(session).manual
+    rows = (
+        session.connection()
+        .execute(select(HO).where(HO.c.acked_at.is_(None)).order_by(HO.c.start_at, HO.c.id))
+        .all()
+    )
+    if not rows:
+        return []
+    names = _names_of(session, {i for r in rows for i in (r.staff_id, r.cover_id)})
+    tz = zone(m.calendar.timezone)
+    return [(r.staff_id, _handover_out(r, names, tz, now)) for r in rows]

@@ -4,11 +4,12 @@ or simplified, any width or case) or by id."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, type_coerce
 from sqlalchemy.engine import Row
+from sqlalchemy.types import NullType
 
 from ecomops.db import schema
 from ecomops.db.session import Session
@@ -40,6 +41,47 @@ _COLUMNS = tuple(Person.__dataclass_fields__)
 def person_of(row: Row[Any]) -> Person:
     """A ``staff`` row (every column) as a :class:`Person`."""
     return Person(*(row._mapping[c] for c in _COLUMNS))
+
+
+def _utc(value: Any) -> datetime | None:
+    """A stored UTC time as the driver gives it (SQLite: text; PostgreSQL: a naive datetime)
+    made aware, as db.types.UTCDateTime reads it, without its per-value processing."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC)
+
+
+_TIMES = ("created_at", "deactivated_at")
+assert _COLUMNS[6:] == ("active", *_TIMES), "people_where reads these three last"
+
+
+def people_where(session: Session, *where: Any) -> dict[int, Person]:
+    """The people matching ``where`` (every one, none given), by id in id order, from one query
+    fetched at once: no per-row mapping, the two times read raw and made aware here (10,000
+    people in a few tens of milliseconds)."""
+    raw = NullType()
+    columns = [type_coerce(ST.c[c], raw).label(c) if c in _TIMES else ST.c[c] for c in _COLUMNS]
+    q = select(*columns).where(*where).order_by(ST.c.id)
+    return {r[0]: _person(*r) for r in session.connection().execute(q).all()}
+
+
+def _person(
+    i: int,
+    name: str,
+    name_key: str,
+    position: str,
+    email: Any,
+    manager: Any,
+    active: Any,
+    made: Any,
+    off: Any,
+) -> Person:
+    """A person from :func:`people_where`'s raw row."""
+    made_at = _utc(made)
+    assert made_at is not None, "created_at is NOT NULL"
+    return Person(i, name, name_key, position, email, manager, bool(active), made_at, _utc(off))
 
 
 def find_person(

@@ -570,7 +570,35 @@ def status_grid(
             expected = [lo <= at[i] < hi and (heads or not dept[i]) for i in range(n)]
         # core.plans.cell, inlined: 60k cells at 10k people
         grid.append([(names[c] or unsent[i]) if expected[i] else NE for i, c in enumerate(codes)])
+    excused = [i for i, (kind, _) in enumerate(periods) if kind in rules.EXCUSED_KINDS]
+    if excused:  # the few people on approved leave on a Monday deadline's day
+        away = approved_leave(session, [deadline_days[i] for i in excused])
+        for row_no, p in enumerate(members):
+            spans = away.get(p.id)
+            if spans:
+                statuses = grid[row_no]
+                for i in excused:
+                    on = rules.away_on(deadline_days[i], spans)
+                    statuses[i] = rules.excused(statuses[i], periods[i][0], on)
     return members, dues, grid
+
+
+def approved_leave(session: Session, days: list[date]) -> dict[int, list[tuple[date, date]]]:
+    """Who is on approved leave (or an approved shift swap) on one of ``days``: staff id ->
+    their approved spans (first, last day) that hold one of them, from one query."""
+    if not days:
+        return {}
+    lv = schema.leave
+    rows = session.connection().execute(
+        select(lv.c.staff_id, lv.c.start, lv.c.end).where(
+            lv.c.status == "approved", lv.c.start <= max(days), lv.c.end >= min(days)
+        )
+    ).all()
+    out: dict[int, list[tuple[date, date]]] = {}
+    for staff_id, first, last in rows:
+        if any(first <= d <= last for d in days):
+            out.setdefault(staff_id, []).append((first, last))
+    return out
 
 
 def plan_status(
@@ -597,6 +625,8 @@ def plan_status(
         .all()
     }
     unsent = cal.status(due, None, now)
+    day = due.astimezone(tz).date()
+    away = approved_leave(session, [day]) if kind == "week" else {}
     rows: list[PlanStatusRowOut] = []
     department: list[PlanStatusRowOut] = []
     for p, lo, hi in roster:
@@ -611,7 +641,11 @@ def plan_status(
                     position=p.position_id,
                     due_at=due,
                     submitted_at=when.astimezone(tz) if when else None,
-                    status=rules.cell(member, cal.status(due, when, now) if when else None, unsent),
+                    status=rules.excused(
+                        rules.cell(member, cal.status(due, when, now) if when else None, unsent),
+                        k,
+                        rules.away_on(day, away.get(p.id, ())),
+                    ),
                     versions=n,
                 )
             )

@@ -40,7 +40,7 @@ import dataclasses
 import time
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select, update
@@ -49,6 +49,7 @@ from ecomops.clock import real_now, zone
 from ecomops.config import Smtp, Webhook
 from ecomops.core import remind as rules
 from ecomops.core.calendar import WorkCalendar
+from ecomops.core.roster import mail_allowed
 from ecomops.db import locks, schema
 from ecomops.db.session import Database, Session
 from ecomops.errors import EcomopsError, InvalidInput, NotAllowed
@@ -67,6 +68,8 @@ RM = schema.reminder
 LEASE = timedelta(hours=1)
 _ERROR_MAX = 2000
 NO_ADDRESS = "no e-mail address on the roster"
+#: why a reminder to a personal address was not sent (§3.2 rule 3)
+NOT_COMPANY_MAIL = "not company mail: {address} (the head is told to change it)"
 #: the channel of a reminder previewed with no channel configured (``--dry-run`` only)
 NO_CHANNEL = "none"
 
@@ -89,12 +92,20 @@ class Channels:
         ]
 
 
-def _who(p: Person) -> rules.Who:
+def _who(p: Person, domain: str | None = None) -> rules.Who:
+    """``p`` as the rules name them; with the company mail ``domain`` in force, an address
+    outside it is withheld (§3.2 rule 3: not mailed)."""
+    if domain is not None and p.email and not mail_allowed(p.email, domain, None, date.min):
+        return rules.Who(p.id, p.name, None, withheld=p.email)
     return rules.Who(p.id, p.name, p.email)
 
 
 def _past(
-    session: Session, now: datetime, people: dict[int, Person], work: WorkCalendar
+    session: Session,
+    now: datetime,
+    people: dict[int, Person],
+    work: WorkCalendar,
+    domain: str | None = None,
 ) -> list[rules.Deadline]:
     """The previous week's and month's deadlines when today is the working day after them,
     with the active members who have not handed in."""
@@ -122,17 +133,23 @@ def _past(
             ),
             key=lambda p: (p.name_key, p.id),
         )
-        out.append(rules.Deadline(name, period, due, tuple(_who(p) for p in missing)))
+        out.append(rules.Deadline(name, period, due, tuple(_who(p, domain) for p in missing)))
     return out
 
 
 def situation(session: Session, *, now: datetime, lang: str, work: WorkCalendar) -> rules.Situation:
     """What the department owes at ``now``, as the pure rules take it (``work``: the working
     calendar around ``now``)."""
+    from ecomops.core import plans as plan_rules
     from ecomops.services.duties import owed
+    from ecomops.services.staff import company_domain_on
     from ecomops.services.workcal import knows, next_year_missing
 
     o = owed(session, now=now, lang=lang)
+    domain = company_domain_on(session, o.now.date())
+
+    def who(p: Person) -> rules.Who:
+        return _who(p, domain)
 
     def task(t) -> rules.TaskItem:
         return rules.TaskItem(
@@ -140,32 +157,66 @@ def situation(session: Session, *, now: datetime, lang: str, work: WorkCalendar)
             t.task.title,
             t.task.due,
             t.task.days_overdue,
-            tuple(_who(p) for p in t.owners),
+            tuple(who(p) for p in t.owners),
         )
 
     rated = [
-        (_who(o.people[r]), tuple(_who(p) for p in people))
+        (who(o.people[r]), tuple(who(p) for p in people))
         for r, people in sorted(o.ratings_owed.items())
         if r in o.people
     ]
     return rules.Situation(
         now=o.now,
-        head=_who(o.head) if o.head is not None else None,
+        head=who(o.head) if o.head is not None else None,
         week=o.week,
         week_due=o.week_due,
-        plans_missing=tuple(_who(p) for p in o.plans_missing),
+        plans_missing=tuple(who(p) for p in o.plans_missing),
         month=o.month,
         month_due=o.month_due,
-        summaries_missing=tuple(_who(p) for p in o.summaries_missing),
+        summaries_missing=tuple(who(p) for p in o.summaries_missing),
         overdue=tuple(task(t) for t in o.overdue),
         due_soon=tuple(task(t) for t in o.due_soon),
         cycle_id=o.cycle_id,
         ratings_owed=tuple(rated),
-        past=tuple(_past(session, now, o.people, work)),
+        past=tuple(_past(session, now, o.people, work, domain)),
         calendar_missing=next_year_missing(session, o.now.date()),
         unknown_years=frozenset(
             y for y in {o.week_due.year, o.month_due.year} if not knows(session, y)
         ),
+        dept=(
+            rules.Deadline("dept", o.week, o.week_due, (who(o.head),))
+            if o.head is not None and o.dept_status in plan_rules.NOT_IN_STATUSES
+            else None
+        ),
+        tops=tuple(who(p) for p in o.tops),
+        leave_pending=tuple(
+            rules.LeaveItem(
+                w.leave.id,
+                who(w.person),
+                w.leave.kind,
+                w.leave.start,
+                w.leave.end,
+                w.leave.reason,
+                tuple(w.leave.protected_days),
+                tuple(who(p) for p in w.deciders),
+            )
+            for w in o.leave_pending
+            if w.leave is not None
+        ),
+        handovers_unacked=tuple(
+            rules.HandoverItem(
+                w.handover.id,
+                who(w.person),
+                w.handover.cover,
+                w.handover.start_at,
+                w.handover.end_at,
+                w.handover.matter,
+                tuple(who(p) for p in w.deciders),
+            )
+            for w in o.handovers_unacked
+            if w.handover is not None
+        ),
+        mail_domain=domain,
     )
 
 
@@ -288,6 +339,13 @@ def _retake(
     return taken
 
 
+def skip_reason(r: rules.Reminder) -> str:
+    """Why reminder ``r`` is not mailed: no address, or one that is not company mail."""
+    if r.recipient is not None and r.recipient.withheld:
+        return NOT_COMPANY_MAIL.format(address=r.recipient.withheld)
+    return NO_ADDRESS
+
+
 def _unreachable(r: rules.Reminder) -> bool:
     """An e-mail reminder for someone with no address on the roster."""
     return r.channel != rules.WEBHOOK and (r.recipient is None or not r.recipient.email)
@@ -316,7 +374,7 @@ def _claim(
     rows = _ledger(session, {r.key for r in due})
     states = [(r, _state(rows.get(r.key), r, stamp)) for r in due]
     new = [
-        (r, "skipped", None, NO_ADDRESS) if state == "skip"
+        (r, "skipped", None, skip_reason(r)) if state == "skip"
         else (r, "sending", _address(r, channels), None)
         for r, state in states
         if state == "skip" or (state == "claim" and r.key not in rows)
@@ -512,7 +570,7 @@ def remind(
         if mailer is not None:
             mailer.close()
     rows += [_row(r, channels, "busy", 0, None) for r in busy]
-    rows += [_row(r, channels, "skipped", 0, NO_ADDRESS) for r in skipped]
+    rows += [_row(r, channels, "skipped", 0, skip_reason(r)) for r in skipped]
     return RemindOut(
         now=state.now,
         dry_run=False,
@@ -567,7 +625,7 @@ def _preview(
             tried = getattr(row, "attempts", 0)
             rows.append(_row(r, channels, "would_send", tried, getattr(row, "error", None)))
     rows += [_row(r, channels, "busy", 0, None) for r in busy]
-    rows += [_row(r, channels, "skipped", 0, NO_ADDRESS) for r in skipped]
+    rows += [_row(r, channels, "skipped", 0, skip_reason(r)) for r in skipped]
     return RemindOut(
         now=now,
         dry_run=True,

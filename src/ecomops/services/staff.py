@@ -333,6 +333,22 @@ def _mail_setting(session: Session) -> _Mail:
     return _Mail(rows.get(MAIL_DOMAIN) or None, date.fromisoformat(since) if since else None)
 
 
+def company_mail_setting(session: Session) -> tuple[str | None, date | None]:
+    """The company's mail domain (None: none set) and the day from which only its addresses
+    may be used (§3.2 rule 3; None: from the start)."""
+    mail = _mail_setting(session)
+    return mail.domain, mail.since
+
+
+def company_domain_on(session: Session, day: date) -> str | None:
+    """The company's mail domain when only its addresses may be used on ``day`` (§3.2 rule 3:
+    set, and in force from its day on), else None: any address will do."""
+    mail = _mail_setting(session)
+    if mail.domain is None or (mail.since is not None and day < mail.since):
+        return None
+    return mail.domain
+
+
 def _mail_problem(m: Manual, lang: str, address: str | None, mail: _Mail, day: date) -> str | None:
     """§3.2 rule 3, quoted, when ``address`` is not the company's on ``day``."""
     if mail_allowed(address, mail.domain, mail.since, day):
