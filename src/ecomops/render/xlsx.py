@@ -115,18 +115,36 @@ def _sheet(out: io.TextIOWrapper, s: Section, head: str, styles: _Styles) -> Non
         return f'<row r="{n}">{"".join(cells)}</row>'
 
     title_style, bold = styles.xf(font=2), styles.xf(font=1)
-    lines = [line([_text(0, 1, s.title, title_style, styles)])]
-    lines.append(line([_text(0, 2, head, 0, styles)]))
+    lines = [line([f'<c r="A1"{_text(s.title, title_style, styles)}'])]
+    lines.append(line([f'<c r="A2"{_text(head, 0, styles)}']))
     for note in s.notes:
-        lines.append(line([_text(0, n + 1, note, 0, styles)]))
+        lines.append(line([f'<c r="A{n + 1}"{_text(note, 0, styles)}']))
+    seen: dict[tuple[type, Any, int], str] = {}  # the cells that repeat (positions, signs, dates)
     for t in s.tables:
+        letters = [_column(i) for i in range(len(t.headers))]
         lines.append(line([]))
-        lines.append(line([_text(i, n + 1, h, bold, styles) for i, h in enumerate(t.headers)]))
+        r = n + 1
+        lines.append(
+            line(
+                [f'<c r="{letters[i]}{r}"{_text(h, bold, styles)}' for i, h in enumerate(t.headers)]
+            )
+        )
         top, wrap = styles.xf(align=1), styles.xf(align=2)
         aligned = [wrap if i in t.wrap else top for i in range(len(t.headers))]
         for row in t.rows:
             r = n + 1
-            lines.append(line([_cell(i, r, c, aligned[i], styles) for i, c in enumerate(row)]))
+            cells = []
+            for i, c in enumerate(row):
+                if c is None:
+                    continue
+                k = (type(c), c, aligned[i])
+                body = seen.get(k)
+                if body is None:
+                    body = _cell(c, aligned[i], styles)
+                    if len(seen) < _REMEMBERED:
+                        seen[k] = body
+                cells.append(f'<c r="{letters[i]}{r}"{body}')
+            lines.append(line(cells))
             if len(lines) >= _CHUNK:
                 out.write("".join(lines))
                 lines.clear()
@@ -136,8 +154,8 @@ def _sheet(out: io.TextIOWrapper, s: Section, head: str, styles: _Styles) -> Non
     out.detach()
 
 
-def _ref(col: int, row: int) -> str:
-    return f"{_column(col)}{row}"
+#: the most distinct cells a sheet remembers the XML of
+_REMEMBERED = 50_000
 
 
 def _column(i: int) -> str:
@@ -152,36 +170,41 @@ def _column(i: int) -> str:
 
 #: what XML 1.0 cannot carry at all (text.safe has shown every control character already;
 #: this is the last guard: a stray one would make the whole workbook unreadable)
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOT_XML = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\ud800-\\udfff\\ufffe\\uffff]")
 
 
 def _xml(text: str) -> str:
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _NOT_XML.sub("\ufffd", text) if not text.isprintable() else text
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text if text.isprintable() else _NOT_XML.sub("\\ufffd", text)
 
 
-def _text(col: int, row: int, value: str, xf: int, styles: _Styles) -> str:
-    """A text cell: data, never a formula (one that starts as a formula would is quoted, as
-    Excel's quote prefix keeps a typed ``=…`` a text), and no control characters."""
+def _text(value: str, xf: int, styles: _Styles) -> str:
+    """A text cell (what follows its reference): data, never a formula (one that starts as a
+    formula would is quoted, as Excel's quote prefix keeps a typed ``=…`` a text), and no
+    control characters."""
     shown = safe(value, lines=True)
     if shown.startswith(FORMULA_START):
         xf = styles.quoted(xf)
     body = _xml(shown)
     space = ' xml:space="preserve"' if body[:1].isspace() or body[-1:].isspace() else ""
-    return f'<c r="{_ref(col, row)}" s="{xf}" t="inlineStr"><is><t{space}>{body}</t></is></c>'
+    return f' s="{xf}" t="inlineStr"><is><t{space}>{body}</t></is></c>'
 
 
-def _cell(col: int, row: int, typed: Any, xf: int, styles: _Styles) -> str:
-    """A table's cell with its type: numbers as numbers (so the sheet can sum them), a share
-    as its fraction (45 % → 0.45, shown 45%), a date as a date, a time as the local time."""
-    if typed is None:
-        return ""
+def _cell(typed: Any, xf: int, styles: _Styles) -> str:
+    """A table's cell with its type (what follows its reference): numbers as numbers (so the
+    sheet can sum them), a share as its fraction (45 % → 0.45, shown 45%), a date as a date,
+    a time as the local time."""
     if isinstance(typed, str):
-        return _text(col, row, typed, xf, styles)
+        return _text(typed, xf, styles)
     if isinstance(typed, Mark):
-        return _text(col, row, typed.label, xf, styles)
+        return _text(typed.label, xf, styles)
     if isinstance(typed, bool):
-        return f'<c r="{_ref(col, row)}" s="{xf}" t="b"><v>{int(typed)}</v></c>'
+        return f' s="{xf}" t="b"><v>{int(typed)}</v></c>'
     if isinstance(typed, Pct):
         whole = typed.value == typed.value.to_integral_value()
         xf = styles.with_format(xf, PCT_WHOLE if whole else PCT_TENTH)
@@ -197,11 +220,11 @@ def _cell(col: int, row: int, typed: Any, xf: int, styles: _Styles) -> str:
     elif isinstance(typed, int | float):
         value = typed
     else:
-        return _text(col, row, str(typed), xf, styles)
+        return _text(str(typed), xf, styles)
     shown = repr(value) if isinstance(value, float) else str(value)
     if shown.endswith(".0"):  # a whole number is read back as one
         shown = shown[:-2]
-    return f'<c r="{_ref(col, row)}" s="{xf}"><v>{shown}</v></c>'
+    return f' s="{xf}"><v>{shown}</v></c>'
 
 
 _EPOCH = datetime(1899, 12, 30)  # the day before Excel's day 1 (its 1900 leap-year bug)
