@@ -22,7 +22,7 @@ from ecomops.cli.common import (
     now,
     session,
 )
-from ecomops.cli.output import console, to_json, writing_stdout
+from ecomops.cli.output import console, writing_stdout
 from ecomops.errors import InvalidInput
 
 FORMATS = ("table", "markdown", "html", "json", "xlsx")
@@ -114,7 +114,17 @@ def register(root: typer.Typer) -> None:
                 terminal.render(out, console())
             return
         if fmt_name == "json":
-            data = (to_json(out) + "\n").encode()
+            from ecomops.cli.output import json_pieces
+
+            if output is None:  # written as it is made: never the whole report's text at once
+                with writing_stdout():
+                    sys.stdout.flush()
+                    for piece in json_pieces(out):
+                        sys.stdout.buffer.write(piece)
+                    sys.stdout.buffer.write(b"\n")
+                    sys.stdout.buffer.flush()
+                return
+            data = b"".join([*json_pieces(out), b"\n"])
         elif fmt_name == "markdown":
             from ecomops.render import markdown
 
