@@ -17,6 +17,7 @@ import io
 import re
 import unicodedata
 import zipfile
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
@@ -67,17 +68,22 @@ def render(r: ReportOut) -> bytes:
 
 
 def write(r: ReportOut, target: IO[bytes]) -> None:
-    """Write the workbook to ``target`` in one pass: each sheet's XML is streamed into the
-    package row by row, and no cell is looked at again once written (its time grows with its
-    rows; openpyxl's object per cell took 70 µs a cell, and asking it for the last row after
-    every row made the report quadratic). Its columns are fitted by a first pass over the
-    section's rows, since a sheet names its column widths before its rows."""
+    """Write the report's workbook to ``target`` (:func:`write_sections`)."""
+    write_sections(sections(r), f"{title(r)} · {subtitle(r)}", target)
+
+
+def write_sections(parts: Iterable[Section], head: str, target: IO[bytes]) -> None:
+    """A workbook of one sheet per section, written to ``target`` in one pass: each sheet's
+    XML is streamed into the package row by row, and no cell is looked at again once written
+    (its time grows with its rows; openpyxl's object per cell took 70 µs a cell, and asking
+    it for the last row after every row made the report quadratic). Its columns are fitted by
+    a first pass over the section's rows, since a sheet names its column widths before its
+    rows. ``head`` is every sheet's second line (the report's title)."""
     styles = _Styles()
     taken: set[str] = set()
     names: list[str] = []
-    head = f"{title(r)} · {subtitle(r)}"
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as z:
-        for s in sections(r):
+        for s in parts:
             name = sheet_name(s.short or s.title, taken)
             taken.add(name)
             names.append(name)
