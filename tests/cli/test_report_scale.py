@@ -132,13 +132,14 @@ def test_the_terminal_report_of_a_group_is_plain_past_a_screen(group, cli, monke
 
 def test_the_streamed_json_report_is_the_whole_dump(group, cli):
     import ecomops.cli.output as output
-    from ecomops.cli.common import now, session
+    from ecomops.cli.common import acting, now, session
     from ecomops.cli.output import _JSON_CHUNK, json_pieces, to_json
     from ecomops.core.calendar import Month
     from ecomops.services.report import build_report
 
     with session(None, None, write=False) as s:
-        report = build_report(s, month=Month(2026, 11), now=now(), lang="en")
+        report = build_report(s, month=Month(2026, 11), now=now(), lang="en",
+                              viewer=acting(s, None))
     whole = to_json(report).encode()
     for chunk in (_JSON_CHUNK, 7, 1):  # lists of 200 people cut in pieces of 7 and of 1
         output._JSON_CHUNK = chunk
