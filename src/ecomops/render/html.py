@@ -9,6 +9,7 @@ relies on colour alone (signs on the plan grid, a hatch for the quota's bars).""
 from __future__ import annotations
 
 import html
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
@@ -236,7 +237,18 @@ def _td(cell, wraps: bool) -> str:
 
 
 def render(r: ReportOut) -> str:
+    return "".join(pieces(r))
+
+
+def pieces(r: ReportOut) -> Iterator[str]:
+    """The page in pieces, a section's table a few thousand rows at a time: a report of
+    100,000 people is written as it is made, never held whole."""
     lang = "en" if r.lang == "en" else ("zh-Hans" if r.lang == "zh-hans" else "zh-Hant")
+    yield (
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title(r))}</title><style>{CSS}</style></head><body>"
+    )
     body = [
         f'<header><h1>{escape(title(r))}</h1><p class="sub">{escape(subtitle(r))}</p></header>',
         "<main>",
@@ -264,12 +276,14 @@ def render(r: ReportOut) -> str:
                 body.append(
                     "<tr>" + "".join(_td(c, i in t.wrap) for i, c in enumerate(row)) + "</tr>"
                 )
+                if len(body) >= _CHUNK:
+                    yield "".join(body)
+                    body.clear()
             body.append("</tbody></table></div>")
         body.append("</section>")
-    body.append("</main>")
-    return (
-        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title(r))}</title><style>{CSS}</style></head>"
-        f"<body>{''.join(body)}</body></html>\n"
-    )
+    body.append("</main></body></html>\n")
+    yield "".join(body)
+
+
+#: rows of the page made before they are handed on
+_CHUNK = 2000
