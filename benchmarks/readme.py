@@ -6,6 +6,7 @@ misses shown as missed. Nothing in the README's results is typed by hand.
     python benchmarks/run.py --write-readme   # measure the scale figures, then write it
 """
 
+# ruff: noqa: E501  (the README's Markdown tables are one line a row)
 from __future__ import annotations
 
 import sys

@@ -48,7 +48,7 @@ def machine() -> str:
     except OSError:
         pass
     try:
-        load = ", load average {:.1f}".format(os.getloadavg()[0])
+        load = f", load average {os.getloadavg()[0]:.1f}"
     except OSError:
         load = ""
     return (f"{os.cpu_count()} CPUs ({cpu or platform.machine()}){load}, "
