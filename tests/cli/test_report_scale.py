@@ -149,3 +149,16 @@ def test_the_streamed_json_report_is_the_whole_dump(group, cli):
             output._JSON_CHUNK = _JSON_CHUNK
     r = cli("report", "--month", "2026-11", "--format", "json")
     assert r.stdout.encode() == whole + b"\n"
+
+
+def test_the_html_of_a_large_group_has_its_table_not_a_chart_of_every_member(group, cli,
+                                                                              monkeypatch):
+    from ecomops.render import html
+
+    page = cli("report", "--month", "2026-11", "--format", "html").stdout
+    assert 'id="plan-chart"' in page  # 199 members: drawn
+    monkeypatch.setattr(html, "CHART_MAX_MEMBERS", 50)
+    page = cli("report", "--month", "2026-11", "--format", "html").stdout
+    members = cli("report", "--month", "2026-11", "--json").json()["plans"]["members"]
+    assert 'id="plan-chart"' not in page
+    assert all(f"<td>{m['name']}</td>" in page for m in members)  # each in the table

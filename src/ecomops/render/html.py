@@ -147,12 +147,19 @@ def _text_px(text: str, size: int) -> float:
     return sum(size * (1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.6) for ch in text)
 
 
+#: the most members the plan chart draws; a larger group's compliance is its table alone
+CHART_MAX_MEMBERS = 200
+
+
 def _plan_chart(r: ReportOut) -> str:
     """Plan compliance as a grid: a row per member, a column per week (and the month-end
     summary), each cell coloured and marked with its status's sign, so it reads without
     colour; the legend pairs sign, colour and word."""
     members = r.plans.members
-    if not members:
+    if not members or len(members) > CHART_MAX_MEMBERS:
+        # a grid of thousands of rows is a picture nobody reads (at 100,000 members, an SVG
+        # 2.6 million pixels tall, most of the page's 1.2 GB): the table below has the same
+        # signs, a row a member
         return ""
     L = report_labels(r.lang)
     weeks = r.plans.weeks
