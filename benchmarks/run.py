@@ -3,6 +3,7 @@ baseline measured in the same run, the two interleaved (ours, baseline, ours, �
 noisy neighbour slows both alike.
 
     python benchmarks/run.py [--people 10000] [--months 12] [--runs 7] [--only NAME[,NAME]]
+    python benchmarks/run.py --write-readme   # and write benchmarks/README.md from the run
 
 Builds the group-sized SQLite database once (``ecomops demo --people N``) and a 20-person one.
 When ECOMOPS_DATABASE_URL points at a PostgreSQL server, it builds both there too, in two
@@ -29,6 +30,13 @@ PY = sys.executable
 HERE = Path(__file__).resolve().parent
 NOW = "2026-12-01T09:00"
 CRITERIA = ["organizing_planning", "leadership", "expertise", "problem_solving", "coordination"]
+sys.path.insert(0, str(HERE))
+from results import Figure, save  # noqa: E402
+
+#: this run's figures, saved as benchmarks/results/run[-postgresql].json
+MEASURED: list[Figure] = []
+#: the backend being measured (for the figures' rows)
+BACKEND = ["sqlite"]
 FIGURES = ("startup", "read", "quota", "today", "cycle-list", "report", "memory", "import")
 
 
@@ -76,6 +84,10 @@ def line(name: str, ours: float, base: float, bound: float, unit: str = "ms") ->
     ok = "ok" if ratio <= bound else "OVER"
     print(f"  {name:<52} {ours * 1000:7.0f} {unit} vs {base * 1000:7.0f} {unit}  "
           f"{ratio:5.2f}x  (bound {bound}x: {ok})", flush=True)
+    MEASURED.append(Figure(name=name, backend=BACKEND[0],
+                           measured=f"{ours * 1000:.0f} / {base * 1000:.0f} {unit} = "
+                           f"**{ratio:.2f}×**", bound=f"≤ {bound:g}×", ok=ratio <= bound,
+                           value=round(ratio, 3)))
 
 
 def ecomops(*args: str) -> list[str]:
@@ -142,6 +154,8 @@ def main() -> None:
     ap.add_argument("--people", type=int, default=10_000)
     ap.add_argument("--months", type=int, default=12)
     ap.add_argument("--runs", type=int, default=7)
+    ap.add_argument("--write-readme", action="store_true",
+                    help="save the figures and write benchmarks/README.md from every saved run")
     ap.add_argument("--only", type=figures, default=set(FIGURES), metavar="NAME[,NAME]",
                     help=f"run only these figures: {', '.join(FIGURES)}")
     opts = ap.parse_args()
@@ -161,12 +175,14 @@ def main() -> None:
         line("ecomops --help vs a 3-command Typer app --help",
              *paired(ecomops("--help"), [PY, str(three), "--help"], opts.runs, env), 1.15)
     if not only - {"startup"}:
+        _finish(opts, url)
         return
 
     backends = [Backend("sqlite", tmp)]
     if url:
         backends.append(Backend("postgresql", tmp, url))
     for b in backends:
+        BACKEND[0] = b.name
         print(f"\n== {b.name}: building {opts.people} people x {opts.months} months", flush=True)
         b.prepare()
         start = time.perf_counter()
@@ -205,8 +221,30 @@ def main() -> None:
             rss = peak_rss_mb(ecomops(*report, "--as", gm, *b.sel("big")), env)
             print(f"  {'peak memory of that report':<52} {rss:7.0f} MB  (bound 250 MB: "
                   f"{'ok' if rss <= 250 else 'OVER'})", flush=True)
+            MEASURED.append(Figure(name=f"peak memory of `report --format json`, {opts.people} "
+                                   "people", backend=b.name, measured=f"**{rss:.0f} MB**",
+                                   bound="≤ 250 MB", ok=rss <= 250, value=round(rss, 1)))
         if "import" in only:
             _import_ratio(b, tmp, env, opts.runs)
+    _finish(opts, url)
+
+
+def _finish(opts, url: str | None) -> None:
+    """Save this run's figures; with --write-readme, write the README from every saved run."""
+    if not MEASURED:
+        return
+    notes = (f"{opts.runs} interleaved runs each, medians; {opts.people} people x {opts.months} "
+             "months against 20 people, or the baseline named.")
+    for backend, name, title in (("sqlite", "run", "Scale figures (issue 6), SQLite"),
+                                 ("postgresql", "run-postgresql",
+                                  "Scale figures (issue 6), PostgreSQL")):
+        mine = [f for f in MEASURED if f.backend == backend]
+        if mine:
+            save(name, title, mine, notes=notes)
+    if opts.write_readme:
+        import readme
+
+        print(f"wrote {readme.write()}")
 
 
 # --- bulk import ----------------------------------------------------------------------------
@@ -266,6 +304,11 @@ def _import_ratio(b: Backend, tmp: Path, env: dict, runs: int) -> None:
     o, r, w = (statistics.median(x) for x in (ours, raw, whole))
     n = len(rows)
     share = r / o
+    MEASURED.append(Figure(name="bulk import of 10,000 sheets (+50,000 scores), share of the "
+                           "driver's rows/s", backend=BACKEND[0],
+                           measured=f"{n / o:.0f} vs {n / r:.0f} rows/s = **{share:.2f}** of raw "
+                           f"(whole command: {n / w:.0f} rows/s, {w:.2f} s)", bound="≥ 0.25",
+                           ok=share >= 0.25, value=round(share, 3)))
     print(f"  {'bulk import of 10,000 sheets (+50,000 scores)':<52} {n / o:7.0f}/s vs "
           f"{n / r:7.0f}/s raw  {share:5.2f} of raw  (bound >= 0.25: "
           f"{'ok' if share >= 0.25 else 'UNDER'})")

@@ -57,6 +57,66 @@ def to_json(data: Any) -> str:
     ).decode()
 
 
+#: a list longer than this is written a chunk of its items at a time (:func:`json_pieces`)
+_JSON_CHUNK = 1000
+
+
+def json_pieces(data: Any) -> Iterator[bytes]:
+    """:func:`to_json`'s text (encoded, without the final line break) in pieces, each a few
+    hundred kB at most: an output model is written field by field and a long list of models
+    a thousand items at a time, so that a report of 100,000 people is never held whole as
+    plain data (its dump was 700 MB). The pieces joined are byte for byte :func:`to_json`."""
+    yield from _pieces(data, 0)
+
+
+def _pieces(value: Any, depth: int) -> Iterator[bytes]:
+    import orjson
+
+    from ecomops.views import dump_list
+
+    opts = orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
+    pad = b"  " * depth
+    if _plain_model(value):
+        fields = type(value).model_fields
+        keys = sorted((info.alias or name, name) for name, info in fields.items())
+        if not keys:
+            yield b"{}"
+            return
+        yield b"{\n"
+        for n, (shown, name) in enumerate(keys):
+            yield pad + b"  " + orjson.dumps(shown) + b": "
+            yield from _pieces(getattr(value, name), depth + 1)
+            yield b",\n" if n < len(keys) - 1 else b"\n"
+        yield pad + b"}"
+        return
+    if isinstance(value, list) and len(value) > _JSON_CHUNK and hasattr(value[0], "model_dump"):
+        yield b"[\n"
+        for start in range(0, len(value), _JSON_CHUNK):
+            chunk = value[start : start + _JSON_CHUNK]
+            plain = dump_list(chunk)
+            text = orjson.dumps(chunk if plain is None else plain, default=_encode, option=opts)
+            body = text[2:-2]  # the items, without "[\n" and "\n]", each two spaces in
+            yield (pad + body.replace(b"\n", b"\n" + pad)) if depth else body
+            yield b",\n" if start + _JSON_CHUNK < len(value) else b"\n"
+        yield pad + b"]"
+        return
+    text = to_json(value).encode()
+    yield text.replace(b"\n", b"\n" + pad) if depth else text
+
+
+def _plain_model(value: Any) -> bool:
+    """Whether ``value`` is an output model whose dump is its fields, each dumped in turn."""
+    from pydantic import BaseModel
+
+    if not isinstance(value, BaseModel):
+        return False
+    model = type(value)
+    decorators = model.__pydantic_decorators__
+    return not (
+        model.model_computed_fields or decorators.field_serializers or decorators.model_serializers
+    )
+
+
 class OutputFailed(BaseException):
     """Standard output could not be written (a full disk, a closed pipe). A BaseException, as
     SystemExit is, so that it passes the commands' error edge (which reports any Exception as

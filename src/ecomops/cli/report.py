@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from typing import Annotated
 
 import typer
@@ -22,7 +23,7 @@ from ecomops.cli.common import (
     now,
     session,
 )
-from ecomops.cli.output import console, to_json, writing_stdout
+from ecomops.cli.output import console, writing_stdout
 from ecomops.errors import InvalidInput
 
 FORMATS = ("table", "markdown", "html", "json", "xlsx")
@@ -113,35 +114,40 @@ def register(root: typer.Typer) -> None:
             with writing_stdout():
                 terminal.render(out, console())
             return
+        pieces: Iterable[bytes]
         if fmt_name == "json":
-            data = (to_json(out) + "\n").encode()
-        elif fmt_name == "markdown":
-            from ecomops.render import markdown
+            from ecomops.cli.output import json_pieces
 
-            data = markdown.render(out).encode()
+            pieces = _then(json_pieces(out), b"\n")
         elif fmt_name == "html":
             from ecomops.render import html
 
-            data = html.render(out).encode()
+            pieces = (p.encode() for p in html.pieces(out))
         elif fmt_name == "xlsx":
             from ecomops.render import xlsx
 
-            data = xlsx.render(out)
-        else:  # table to a file: the Markdown text is the plain-text table
+            pieces = [xlsx.render(out)]
+        else:  # markdown, or a table to a file: the Markdown text is the plain-text table
             from ecomops.render import markdown
 
-            data = markdown.render(out).encode()
-        if output is None:
+            pieces = (p.encode() for p in markdown.pieces(out))
+        if output is None:  # written as it is made: never the whole report's text at once
             with writing_stdout():
                 sys.stdout.flush()
-                sys.stdout.buffer.write(data)
+                for piece in pieces:
+                    sys.stdout.buffer.write(piece)
                 sys.stdout.buffer.flush()
             return
         from ecomops.services.files import write_output
 
-        written = write_output(output, data)
+        written = write_output(output, pieces)
         shown = f"{output} (→ {written})" if os.path.islink(os.path.expanduser(output)) else output
         note(f"wrote the {out.month} report ({fmt_name}) to {shown}")
+
+
+def _then(pieces: Iterable[bytes], last: bytes) -> Iterator[bytes]:
+    yield from pieces
+    yield last
 
 
 def register_demo(root: typer.Typer) -> None:

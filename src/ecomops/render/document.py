@@ -8,6 +8,7 @@ numbers and dates never do."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -195,8 +196,10 @@ def limit_text(d, n: int, strict: bool, L: dict[str, str]) -> str:
     return L["limit_rule"].format(**values, share=num(d.group_share))
 
 
-def sections(r: ReportOut, *, short_names: bool = False) -> list[Section]:
-    """The report's sections; ``short_names``: positions without the department's name."""
+def sections(r: ReportOut, *, short_names: bool = False) -> Iterator[Section]:
+    """The report's sections, one at a time (a renderer writes each before the next is made:
+    at 100,000 people each holds a table of 100,000 rows); ``short_names``: positions without
+    the department's name."""
     L = report_labels(r.lang)
 
     def st(s: str) -> str:
@@ -205,7 +208,6 @@ def sections(r: ReportOut, *, short_names: bool = False) -> list[Section]:
     def pos(pid: str) -> str:
         return position_shown(r, pid, short_names)
 
-    out: list[Section] = []
     goal_headers = [L["goal"], L["due"], L["progress"], L["status"]]
     for sid, title, goals in (
         ("goals", f"{L['goals']} ({r.month})", r.goals),
@@ -215,7 +217,7 @@ def sections(r: ReportOut, *, short_names: bool = False) -> list[Section]:
             [goal_label(g.id, g.text, r.lang), g.due, f"{g.done}/{g.total}", st(g.status)]
             for g in goals
         ]
-        out.append(
+        yield (
             Section(
                 sid,
                 title,
@@ -270,7 +272,8 @@ def sections(r: ReportOut, *, short_names: bool = False) -> list[Section]:
                 wrap=(1, 5),
             )
         )
-    out.append(tasks)
+    yield tasks
+    del tasks, done_rows, overdue_rows, cancelled_rows
     p = r.plans
 
     def mark(s: str) -> Mark:
@@ -322,7 +325,8 @@ def sections(r: ReportOut, *, short_names: bool = False) -> list[Section]:
             for k in ("on_time", "late", "missing", "open", "on_leave", "not_expected")
         )
         plans.notes.append(f"{L['dept_summary']} ({d.name}): {counts}")
-    out.append(plans)
+    yield plans
+    del plans, plan_rows
     a = r.appraisal
     if a is not None:
         sec = Section("appraisal", f"{L['appraisal']} {a.cycle}", short=L["sheet_appraisal"])
@@ -405,7 +409,8 @@ def sections(r: ReportOut, *, short_names: bool = False) -> list[Section]:
                     wrap=(5,),
                 )
             )
-        out.append(sec)
+        yield sec
+        del sec
     leave_rows: list[list[Cell]] = [
         [
             x.name,
@@ -418,7 +423,7 @@ def sections(r: ReportOut, *, short_names: bool = False) -> list[Section]:
         ]
         for x in r.leave
     ]
-    out.append(
+    yield (
         Section(
             "leave",
             L["leave"],
@@ -446,7 +451,7 @@ def sections(r: ReportOut, *, short_names: bool = False) -> list[Section]:
     ho_rows: list[list[Cell]] = [
         [h.name, h.cover, h.start_at, h.end_at, h.place, h.matter] for h in r.handovers
     ]
-    out.append(
+    yield (
         Section(
             "handovers",
             L["handovers"],
@@ -474,7 +479,7 @@ def sections(r: ReportOut, *, short_names: bool = False) -> list[Section]:
         ]
         for v in r.visitors
     ]
-    out.append(
+    yield (
         Section(
             "visitors",
             L["visitors"],
@@ -498,8 +503,7 @@ def sections(r: ReportOut, *, short_names: bool = False) -> list[Section]:
             L["sheet_visitors"],
         )
     )
-    out.extend(year_sections(r, short_names=short_names))
-    return out
+    yield from year_sections(r, short_names=short_names)
 
 
 def title(r: ReportOut) -> str:

@@ -9,6 +9,7 @@ relies on colour alone (signs on the plan grid, a hatch for the quota's bars).""
 from __future__ import annotations
 
 import html
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
@@ -147,12 +148,19 @@ def _text_px(text: str, size: int) -> float:
     return sum(size * (1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.6) for ch in text)
 
 
+#: the most members the plan chart draws; a larger group's compliance is its table alone
+CHART_MAX_MEMBERS = 200
+
+
 def _plan_chart(r: ReportOut) -> str:
     """Plan compliance as a grid: a row per member, a column per week (and the month-end
     summary), each cell coloured and marked with its status's sign, so it reads without
     colour; the legend pairs sign, colour and word."""
     members = r.plans.members
-    if not members:
+    if not members or len(members) > CHART_MAX_MEMBERS:
+        # a grid of thousands of rows is a picture nobody reads (at 100,000 members, an SVG
+        # 2.6 million pixels tall, most of the page's 1.2 GB): the table below has the same
+        # signs, a row a member
         return ""
     L = report_labels(r.lang)
     weeks = r.plans.weeks
@@ -237,7 +245,18 @@ def _td(cell, wraps: bool) -> str:
 
 
 def render(r: ReportOut) -> str:
+    return "".join(pieces(r))
+
+
+def pieces(r: ReportOut) -> Iterator[str]:
+    """The page in pieces, a section's table a few thousand rows at a time: a report of
+    100,000 people is written as it is made, never held whole."""
     lang = "en" if r.lang == "en" else ("zh-Hans" if r.lang == "zh-hans" else "zh-Hant")
+    yield (
+        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title(r))}</title><style>{CSS}</style></head><body>"
+    )
     body = [
         f'<header><h1>{escape(title(r))}</h1><p class="sub">{escape(subtitle(r))}</p></header>',
         "<main>",
@@ -265,12 +284,14 @@ def render(r: ReportOut) -> str:
                 body.append(
                     "<tr>" + "".join(_td(c, i in t.wrap) for i, c in enumerate(row)) + "</tr>"
                 )
+                if len(body) >= _CHUNK:
+                    yield "".join(body)
+                    body.clear()
             body.append("</tbody></table></div>")
         body.append("</section>")
-    body.append("</main>")
-    return (
-        f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title(r))}</title><style>{CSS}</style></head>"
-        f"<body>{''.join(body)}</body></html>\n"
-    )
+    body.append("</main></body></html>\n")
+    yield "".join(body)
+
+
+#: rows of the page made before they are handed on
+_CHUNK = 2000

@@ -5,6 +5,8 @@ cannot end a table cell, and control characters are shown (text.safe: ESC â†’ â
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from ecomops.render.document import SIGNS, report_labels, sections, subtitle, text, title
 from ecomops.text import safe
 from ecomops.views import ReportOut
@@ -26,6 +28,16 @@ def _cell(text: str) -> str:
 
 
 def render(r: ReportOut) -> str:
+    return "".join(pieces(r))
+
+
+#: lines made before they are handed on
+_CHUNK = 2000
+
+
+def pieces(r: ReportOut) -> Iterator[str]:
+    """The text in pieces, a table a few thousand rows at a time (a report of 100,000 people
+    is written as it is made, never held whole); joined, the text as :func:`render` gives."""
     lines = [f"# {_text(title(r))}", "", _text(subtitle(r)), ""]
     for s in sections(r):
         lines += [f"## {_text(s.title)}", ""]
@@ -35,6 +47,9 @@ def render(r: ReportOut) -> str:
             lines.append("| " + " | ".join(_cell(h) for h in t.headers) + " |")
             lines.append("|" + "|".join("---" for _ in t.headers) + "|")
             for row in t.rows:
+                if len(lines) >= _CHUNK:  # a row always follows: the end is never cut here
+                    yield "\n".join(lines) + "\n"
+                    lines.clear()
                 lines.append("| " + " | ".join(_cell(text(c)) for c in row) + " |")
             lines.append("")
         if s.id == "plans" and s.tables:
@@ -46,4 +61,4 @@ def render(r: ReportOut) -> str:
                 ),
                 "",
             ]
-    return "\n".join(lines).rstrip() + "\n"
+    yield "\n".join(lines).rstrip() + "\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ecomops.errors import InvalidInput, NotFound
@@ -323,14 +323,19 @@ def replace_atomically(target: Path, write: Callable[[Path], None]) -> None:
             Path(f"{scratch}{suffix}").unlink(missing_ok=True)
 
 
-def write_output(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to the file the user named (see :func:`output_path`), atomically, as a
+def write_output(path: str | os.PathLike[str], data: bytes | Iterable[bytes]) -> Path:
+    """Write ``data`` (bytes, or pieces of them written as they come: a large report is
+    never held whole) to the file the user named (see :func:`output_path`), atomically, as a
     private file; returns the file written (a link's target)."""
     target = output_path(path)
 
     def fill(tmp: Path) -> None:
         with open(tmp, "wb") as fh:
-            fh.write(data)
+            if isinstance(data, bytes | bytearray):
+                fh.write(data)
+            else:
+                for piece in data:
+                    fh.write(piece)
 
     replace_atomically(target, fill)
     return target
