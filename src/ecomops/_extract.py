@@ -60,6 +60,8 @@ def messages_in(source: str, filename: str = "") -> Iterator[Found]:
             yield from _constant(node)
     if labels:
         yield from _labels(tree)
+    if filename.replace("\\", "/").endswith("handbook/model.py"):
+        yield from _actions(tree)
 
 
 def _name(func: ast.expr) -> str | None:
@@ -96,10 +98,9 @@ def _call(node: ast.Call, commands: bool) -> Iterator[Found]:
         owner = _name(node.func.value) or ""
         if re.search(r"warn|problem|note", owner, re.I):
             yield from _text(node.args[0], node.lineno)
-    if commands:
-        for k in node.keywords:
-            if k.arg in HELP:
-                yield from _text(k.value, node.lineno)
+    for k in node.keywords:
+        if k.arg in HELP and commands or k.arg == "empty":  # table(..., empty="none yet")
+            yield from _text(k.value, node.lineno)
 
 
 def _text(node: ast.expr, line: int) -> Iterator[Found]:
@@ -109,6 +110,9 @@ def _text(node: ast.expr, line: int) -> Iterator[Found]:
     elif isinstance(node, ast.IfExp):  # "a" if x else "b"
         yield from _text(node.body, line)
         yield from _text(node.orelse, line)
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):  # f"…" + (" (…)" …)
+        yield from _text(node.left, line)
+        yield from _text(node.right, line)
 
 
 def _literal(node: ast.expr) -> str | None:
@@ -184,9 +188,9 @@ def _labels(tree: ast.Module) -> Iterator[Found]:
         target = node.targets[0] if isinstance(node, ast.Assign) else (
             node.target if isinstance(node, ast.AnnAssign) else None
         )
-        if not isinstance(target, ast.Name) or node.value is None:  # type: ignore[union-attr]
+        value = getattr(node, "value", None)
+        if not isinstance(target, ast.Name) or value is None:
             continue
-        value = node.value  # type: ignore[union-attr]
         if target.id == "EN" and isinstance(value, ast.Dict):
             for k, v in zip(value.keys, value.values, strict=True):
                 if isinstance(k, ast.Constant) and isinstance(v, ast.Constant):
@@ -196,4 +200,22 @@ def _labels(tree: ast.Module) -> Iterator[Found]:
                 if isinstance(row, ast.Tuple) and len(row.elts) >= 2:
                     k, v = row.elts[0], row.elts[1]
                     if isinstance(k, ast.Constant) and isinstance(v, ast.Constant):
-                        yield v.lineno, "pgettext", (f"w:{k.value}", v.value), []
+                        yield v.lineno, "pgettext", (f"w:{k.value!s}", v.value), []
+
+
+def _actions(tree: ast.Module) -> Iterator[Found]:
+    """The permission table's actions and relations (``ACTIONS = {key: (Chinese, English)}``):
+    their English goes into messages (``… may not open an appraisal cycle``)."""
+    for node in tree.body:
+        target = node.target if isinstance(node, ast.AnnAssign) else (
+            node.targets[0] if isinstance(node, ast.Assign) else None
+        )
+        value = getattr(node, "value", None)
+        if isinstance(target, ast.Name) and target.id in ("ACTIONS", "RELATIONS") and isinstance(
+            value, ast.Dict
+        ):
+            for row in value.values:
+                if isinstance(row, ast.Tuple) and len(row.elts) == 2:
+                    found = _literal(row.elts[1])
+                    if found:
+                        yield row.lineno, "_", found, []

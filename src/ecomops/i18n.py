@@ -53,8 +53,8 @@ def current() -> str:
 def default_lang(environ: Mapping[str, str]) -> str:
     """The settings' language: ``ECOMOPS_LANG``, ``[display] lang`` in config.toml, then
     the locale (a broken setting counts as unset here: the command reports it)."""
-    keys = ("ECOMOPS_LANG", "ECOMOPS_CONFIG", "XDG_CONFIG_HOME", "HOME", "APPDATA",
-            "LC_ALL", "LC_MESSAGES", "LANG")
+    keys = ("ECOMOPS_LANG", "ECOMOPS_DISPLAY_LANG", "ECOMOPS_CONFIG", "XDG_CONFIG_HOME", "HOME",
+            "APPDATA", "LC_ALL", "LC_MESSAGES", "LANG")
     return _default_lang(tuple((k, environ.get(k)) for k in keys))
 
 
@@ -128,7 +128,7 @@ def catalog(lang: str) -> Catalog:
         for key, value in messages.items():
             if isinstance(value, list):
                 messages[key] = [v for _, v in sorted(value)]
-        return Catalog(messages, t.plural)
+        return Catalog(messages, t.plural)  # type: ignore[attr-defined]
     if not po.exists():
         return Catalog({}, lambda n: int(n != 1))
     return read_po(po.read_text(encoding="utf-8"))
@@ -198,7 +198,7 @@ def _plural_of(header: str) -> Callable[[int], int]:
     match = re.search(r"plural=([^;\n]+)", header)
     if match is None:
         return lambda n: int(n != 1)
-    return _gettext.c2py(match.group(1).strip())  # type: ignore[attr-defined]
+    return _gettext.c2py(match.group(1).strip())
 
 
 def gettext(message: str) -> str:
@@ -321,6 +321,10 @@ def translate(text: str, lang: str | None = None) -> str:
         if m is not None:
             values = {k: _value(v, lang) for k, v in m.groupdict().items()}
             return fill(translated, values)
+    if "; " in text:  # a message and its hint (str() of an error)
+        message, hint = text.split("; ", 1)
+        found = cat.get("{message}; {hint}") or "{message}; {hint}"
+        return fill(found, {"message": translate(message, lang), "hint": translate(hint, lang)})
     return text
 
 
@@ -328,3 +332,49 @@ def _value(text: str, lang: str) -> str:
     """A value inside a message: a message itself when the catalog knows it (a hint inside
     a hint), else as it was."""
     return catalog(lang).get(text) or text
+
+
+# --- dates and numbers as the language writes them (human output; --json keeps ISO) ----------
+
+_WEEKDAYS_LONG = ("星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日")
+#: the manual writes 周 in either script (周一, not 週一)
+_WEEKDAYS_SHORT = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+
+
+def date_long(day, lang: str | None = None) -> str:
+    """A day in full: 2026年12月7日（星期一）; in English 2026-12-07 (Mon)."""
+    lang = lang or current()
+    if lang == "en":
+        return f"{day.isoformat()} ({day:%a})"
+    return f"{day.year}年{day.month}月{day.day}日（{_WEEKDAYS_LONG[day.weekday()]}）"
+
+
+def date_short(day, lang: str | None = None) -> str:
+    """A day near today: 12月7日 周一; in English 7 Dec Mon."""
+    lang = lang or current()
+    if lang == "en":
+        return f"{day.day} {day:%b %a}"
+    return f"{day.month}月{day.day}日 {_WEEKDAYS_SHORT[day.weekday()]}"
+
+
+def date_text(day, lang: str | None = None) -> str:
+    """A day in a table or a message: ISO in English (2026-12-07), 2026年12月7日 in Chinese."""
+    lang = lang or current()
+    if lang == "en":
+        return day.isoformat()
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def datetime_text(moment, lang: str | None = None) -> str:
+    """A time of day: 2026-12-07 09:00 in English, 2026年12月7日 09:00 in Chinese."""
+    lang = lang or current()
+    if lang == "en":
+        return moment.strftime("%Y-%m-%d %H:%M")
+    return f"{date_text(moment.date(), lang)} {moment:%H:%M}"
+
+
+def score_text(value, lang: str | None = None) -> str:
+    """A score out of 100 with one decimal: 85.0 in English, 85.0分 in Chinese."""
+    lang = lang or current()
+    text = f"{float(value):.1f}"
+    return text if lang == "en" else f"{text}分"

@@ -439,6 +439,8 @@ def _no_database(exc: NoDatabase, choice: DatabaseChoice) -> NoDatabase:
     """``exc`` (no database, or one with no ecomops tables) saying which setting chose the
     place and the ``init`` that creates it there."""
     from ecomops.config import FILE, OPTION
+    from ecomops.i18n import gettext as _
+    from ecomops.i18n import translate
 
     setting = choice.setting
     if setting.source == OPTION:
@@ -448,14 +450,22 @@ def _no_database(exc: NoDatabase, choice: DatabaseChoice) -> NoDatabase:
             create = "ecomops init --database-url URL"
         why = ""
     elif setting.source == FILE:
-        create, why = "ecomops init", f" (set by [database] {setting.key.name} in {setting.origin})"
+        create = "ecomops init"
+        why = _(" (set by [database] {key} in {origin})").format(
+            key=setting.key.name, origin=setting.origin
+        )
     elif setting.given:
-        create, why = "ecomops init", f" (set by {setting.origin})"
+        create, why = "ecomops init", _(" (set by {origin})").format(origin=setting.origin)
     else:
         create = "ecomops init"
-        why = f" (the default: set by --db, ECOMOPS_DB or [database] in {settings().file})"
-    exc.message = f"{exc.message}{why}"
-    exc.hint = f"{'initialise' if exc.empty else 'create'} it with: {create}"
+        why = _(" (the default: set by --db, ECOMOPS_DB or [database] in {file})").format(
+            file=settings().file
+        )
+    exc.message = f"{translate(exc.message)}{why}"
+    if exc.empty:
+        exc.hint = _("initialise it with: {command}").format(command=create)
+    else:
+        exc.hint = _("create it with: {command}").format(command=create)
     return exc
 
 

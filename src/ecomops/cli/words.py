@@ -61,6 +61,42 @@ CLICK_WORDS = (
     N_("{value} is not a valid float."),
     N_("{value} is not a valid boolean."),
     N_("Could not open file {name}: {message}"),
+    N_("Install completion for the current shell."),
+    N_("Show completion for the current shell, to copy it or customize the installation."),
+)
+
+#: words the services pass into their messages as values (``no {role} named {name!r}``)
+VALUE_WORDS = (
+    N_("staff member"),
+    N_("rater"),
+    N_("active "),
+    N_("position"),
+    N_("email"),
+    N_("manager"),
+    N_("login"),
+    N_("joined"),
+    N_("left"),
+    N_("monthly"),
+    N_("quarterly"),
+    N_("year-end"),
+    N_("started"),
+    N_("done"),
+    N_("reopened"),
+    N_("would record"),
+    N_("recorded"),
+    N_("would send"),
+    N_("sent"),
+    N_("created"),
+    N_("updated"),
+    N_("yes"),
+    N_("no"),
+    # the help of the commands made from one function (cli/tasks.py: _status_command)
+    N_("Mark a task started.\n\nExample: ecomops tasks start 3"),
+    N_("Mark a task done.\n\nExample: ecomops tasks done 3 --note 已交付"),
+    N_(
+        "Reopen a done or cancelled task (a cancelled one: by whoever may assign tasks).\n\n"
+        "Example: ecomops tasks reopen 3"
+    ),
 )
 
 _RICH_WORDS = {
@@ -118,13 +154,24 @@ def _patch() -> None:
     import typer.core
     from typer._click import formatting
 
-    typer.core._ = gettext  # type: ignore[attr-defined]
+    typer.core._ = gettext
     write_usage = formatting.HelpFormatter.write_usage
 
     def usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
         write_usage(self, prog, args, gettext("Usage: ") if prefix is None else prefix)
 
     formatting.HelpFormatter.write_usage = usage  # type: ignore[method-assign]
+    from typer._click.core import Command
+
+    help_option = Command.get_help_option
+
+    def get_help_option(self, ctx):
+        option = help_option(self, ctx)
+        if option is not None and option.help:
+            option.help = i18n.translate(option.help)
+        return option
+
+    Command.get_help_option = get_help_option  # type: ignore[method-assign]
     if "typer.rich_utils" in sys.modules:
         _patch_rich(sys.modules["typer.rich_utils"])
     else:
