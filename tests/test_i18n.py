@@ -330,3 +330,34 @@ def test_help_without_the_orm_in_chinese():
               if line.startswith("import time:")}
     assert loaded & {"sqlalchemy", "sqlmodel", "yaml", "pydantic", "alembic"} == set()
     assert "用法：ecomops" in out.stdout and "命令" in out.stdout
+
+
+# --- dates and numbers -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "long", "short", "text", "score"),
+    [
+        ("zh-hans", "2026年12月7日（星期一）", "12月7日 周一", "2026年12月7日", "85.0分"),
+        ("zh", "2026年12月7日（星期一）", "12月7日 周一", "2026年12月7日", "85.0分"),
+        ("en", "2026-12-07 (Mon)", "7 Dec Mon", "2026-12-07", "85.0"),
+    ],
+)
+def test_dates_and_numbers_as_the_language_writes_them(lang, long, short, text, score):
+    from datetime import date, datetime
+
+    day = date(2026, 12, 7)
+    assert i18n.date_long(day, lang) == long
+    assert i18n.date_short(day, lang) == short
+    assert i18n.date_text(day, lang) == text
+    assert i18n.datetime_text(datetime(2026, 12, 7, 9, 5), lang) == f"{text} 09:05"
+    assert i18n.score_text(85, lang) == score
+    assert i18n.date_short(date(2026, 12, 13), lang).endswith("周日" if lang != "en" else "Sun")
+
+
+def test_tables_write_dates_in_chinese_and_json_keeps_iso(db, cli):
+    cli("staff", "add", "张伟", "--position", "部门经理", "--joined", "2026-03-02")
+    human = cli("staff", "show", "张伟", "--lang", "zh-hans")
+    assert "2026年3月2日" in human.stdout and "2026-03-02" not in human.stdout
+    assert "2026-03-02" in cli("staff", "show", "张伟", "--lang", "zh-hans", "--json").stdout
+    assert "2026-03-02" in cli("staff", "show", "张伟", "--lang", "en").stdout

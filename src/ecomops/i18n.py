@@ -249,7 +249,8 @@ def _template_regex(template: str) -> re.Pattern[str] | None:
     pos = 0
     names: set[str] = set()
     literal = 0
-    for m in _FIELD.finditer(template):
+    fields = list(_FIELD.finditer(template))
+    for i, m in enumerate(fields):
         text = template[pos:m.start()]
         literal += len(text.strip())
         parts.append(re.escape(text))
@@ -258,11 +259,18 @@ def _template_regex(template: str) -> re.Pattern[str] | None:
             literal += 1
         else:
             name = m.group(1)
+            # two fields side by side ({doing}{what_if_what_else}): the second is the optional
+            # tail an f-string adds ("" or " …"), so the first takes all it can
+            before = i > 0 and fields[i - 1].end() == m.start() and fields[i - 1].group(1)
+            after = i + 1 < len(fields) and fields[i + 1].start() == m.end() and (
+                fields[i + 1].group(1)
+            )
             if name in names:
                 parts.append(f"(?P={name})")
             else:
                 names.add(name)
-                parts.append(f"(?P<{name}>.+?)")
+                pattern = ".*?" if before else (".+" if after else ".+?")
+                parts.append(f"(?P<{name}>{pattern})")
         pos = m.end()
     rest = template[pos:]
     literal += len(rest.strip())

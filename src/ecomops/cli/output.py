@@ -241,7 +241,11 @@ def _cell_text() -> Callable[[Any], str]:
     """:func:`fmt` for many cells: the common types first, the rest through :func:`fmt`."""
     from datetime import date
 
+    from ecomops import i18n
     from ecomops.text import safe
+
+    if i18n.current() != "en":  # dates and yes/no as the language writes them
+        return fmt
 
     def text(value: Any) -> str:
         kind = type(value)
