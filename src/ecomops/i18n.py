@@ -284,9 +284,10 @@ def _template_regex(template: str) -> re.Pattern[str] | None:
 
 
 @lru_cache(maxsize=4)
-def _templates(lang: str) -> list[tuple[re.Pattern[str], str]]:
+def _templates(lang: str) -> list[tuple[str, str, str]]:
     """The catalog's templates (msgids with placeholders) that have a translation, the most
-    specific (the most literal text) first."""
+    specific (the most literal text) first, each with its longest piece of literal text (a
+    message without it cannot match: no regular expression is built for it)."""
     found = []
     for msgid, msgstr in catalog(lang).messages.items():
         if not isinstance(msgid, str) or "{" not in msgid:
@@ -294,12 +295,19 @@ def _templates(lang: str) -> list[tuple[re.Pattern[str], str]]:
         text = msgstr[0] if isinstance(msgstr, list) else msgstr
         if not text:
             continue
-        pattern = _template_regex(msgid)
-        if pattern is not None:
-            weight = len(_FIELD.sub("", msgid))
-            found.append((weight, pattern, text))
+        pieces = [p for p in _FIELD.sub("\x00", msgid).split("\x00")]
+        literal = [p.replace("{{", "{").replace("}}", "}") for p in pieces]
+        weight = sum(len(p.strip()) for p in literal)
+        if weight < 3:
+            continue
+        found.append((weight, msgid, max(literal, key=len), text))
     found.sort(key=lambda t: -t[0])
-    return [(p, t) for _, p, t in found]
+    return [(m, clue, t) for _, m, clue, t in found]
+
+
+@lru_cache(maxsize=4096)
+def _compiled(template: str) -> re.Pattern[str] | None:
+    return _template_regex(template)
 
 
 def fill(template: str, values: Mapping[str, str]) -> str:
@@ -313,7 +321,7 @@ def fill(template: str, values: Mapping[str, str]) -> str:
     return _FIELD.sub(one, template)
 
 
-def translate(text: str, lang: str | None = None) -> str:
+def translate(text: str, lang: str | None = None, _depth: int = 0) -> str:
     """An English message (built by the code) in ``lang`` (default: the current language):
     its own translation, else the translation of the template it was built from, with its
     values; unknown messages stay as they are."""
@@ -324,22 +332,34 @@ def translate(text: str, lang: str | None = None) -> str:
     exact = cat.get(text)
     if exact:
         return exact
-    for pattern, translated in _templates(lang):
-        m = pattern.fullmatch(text)
+    for template, clue, translated in _templates(lang):
+        if clue not in text:
+            continue
+        pattern = _compiled(template)
+        m = pattern.fullmatch(text) if pattern is not None else None
         if m is not None:
-            values = {k: _value(v, lang) for k, v in m.groupdict().items()}
+            values = {k: _value(v, lang, _depth) for k, v in m.groupdict().items()}
             return fill(translated, values)
     if "; " in text:  # a message and its hint (str() of an error)
         message, hint = text.split("; ", 1)
         found = cat.get("{message}; {hint}") or "{message}; {hint}"
-        return fill(found, {"message": translate(message, lang), "hint": translate(hint, lang)})
+        return fill(found, {
+            "message": translate(message, lang, _depth + 1),
+            "hint": translate(hint, lang, _depth + 1),
+        })
     return text
 
 
-def _value(text: str, lang: str) -> str:
+def _value(text: str, lang: str, depth: int) -> str:
     """A value inside a message: a message itself when the catalog knows it (a hint inside
-    a hint), else as it was."""
-    return catalog(lang).get(text) or text
+    a hint, "sending failed: cannot reach …"), else as it was."""
+    exact = catalog(lang).get(text)
+    if exact:
+        return exact
+    if depth >= 2 or not any(c.isascii() and c.isalpha() for c in text):
+        return text
+    return translate(text, lang, depth + 1)
+
 
 
 # --- dates and numbers as the language writes them (human output; --json keeps ISO) ----------
