@@ -62,6 +62,8 @@ def messages_in(source: str, filename: str = "") -> Iterator[Found]:
         yield from _labels(tree)
     if filename.replace("\\", "/").endswith("handbook/model.py"):
         yield from _actions(tree)
+    if filename.replace("\\", "/").endswith("core/remind.py"):
+        yield from _reminders(tree)
 
 
 def _name(func: ast.expr) -> str | None:
@@ -219,3 +221,18 @@ def _actions(tree: ast.Module) -> Iterator[Found]:
                     found = _literal(row.elts[1])
                     if found:
                         yield row.lineno, "_", found, []
+
+
+def _reminders(tree: ast.Module) -> Iterator[Found]:
+    """The reminders' texts (``_T = {key: (English, …)}``), each under ``remind:<key>``."""
+    for node in tree.body:
+        target = node.target if isinstance(node, ast.AnnAssign) else (
+            node.targets[0] if isinstance(node, ast.Assign) else None
+        )
+        value = getattr(node, "value", None)
+        if isinstance(target, ast.Name) and target.id == "_T" and isinstance(value, ast.Dict):
+            for key, row in zip(value.keys, value.values, strict=True):
+                if isinstance(key, ast.Constant) and isinstance(row, ast.Tuple) and row.elts:
+                    english = _literal(row.elts[0])
+                    if english:
+                        yield row.lineno, "pgettext", (f"remind:{key.value!s}", english), []
