@@ -309,10 +309,11 @@ def test_every_error_class_is_covered():
     from ecomops.services import mail, mailbox, webhook  # noqa: F401
 
     classes = {c.__name__ for c in _subclasses(errors.EcomopsError)}
-    covered = {e[0] for e in ERRORS} | {"EcomopsError"}
-    # the network errors read from the same catalog; their cases need servers (tests of mail,
-    # mailbox and webhook): every message of theirs is checked to have a translation above
-    assert classes - covered <= {"MailError", "MailboxError", "WebhookError"}
+    # the mail errors: test_the_mail_errors_read_in_each_language
+    covered = {e[0] for e in ERRORS} | {"EcomopsError", "MailError", "MailboxError"}
+    # the robot's errors read from the same catalog (every message of theirs has a
+    # translation: test_every_message_has_a_translation); a case needs an HTTPS server
+    assert classes - covered <= {"WebhookError"}
 
 
 def _subclasses(cls):
@@ -361,3 +362,31 @@ def test_tables_write_dates_in_chinese_and_json_keeps_iso(db, cli):
     assert "2026年3月2日" in human.stdout and "2026-03-02" not in human.stdout
     assert "2026-03-02" in cli("staff", "show", "张伟", "--lang", "zh-hans", "--json").stdout
     assert "2026-03-02" in cli("staff", "show", "张伟", "--lang", "en").stdout
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-hans", "zh"])
+def test_the_mail_errors_read_in_each_language(db, cli, monkeypatch, lang):
+    """MailError and MailboxError, from servers that refuse the connection (nothing listens
+    on port 1): the message, the system's words and the hint in the language."""
+    cli("staff", "add", "张伟", "--position", "部门经理", "--email", "zw@example.com")
+    cli("staff", "add", "李娜", "--position", "文案", "--manager", "张伟", "--email", "ln@example.com")
+    assert cli("plan", "submit", "--as", "李娜", "--summary", "完成", "--plan", "写").exit_code == 0
+    monkeypatch.setenv("ECOMOPS_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("ECOMOPS_SMTP_PORT", "1")
+    monkeypatch.setenv("ECOMOPS_IMAP_HOST", "127.0.0.1")
+    monkeypatch.setenv("ECOMOPS_IMAP_PORT", "1")
+    monkeypatch.setenv("ECOMOPS_IMAP_USER", "head")
+    monkeypatch.setenv("ECOMOPS_IMAP_PASSWORD", "pw")
+    monkeypatch.setenv("ECOMOPS_IMAP_TLS", "1")
+    sent = cli("--lang", lang, "plan", "send", "李娜")
+    collected = cli("--lang", lang, "plan", "collect")
+    assert sent.exit_code != 0 and collected.exit_code != 0
+    if lang == "en":
+        assert sent.stderr.startswith("error: sending failed: cannot reach the SMTP server")
+        assert collected.stderr.startswith("error: cannot reach the IMAP server")
+        return
+    hans = lang == "zh-hans"
+    assert ("发送失败：无法连接 SMTP 服务器" if hans else "發送失敗：無法連接 SMTP 服務器") in sent.stderr
+    assert ("无法连接 IMAP 服务器" if hans else "無法連接 IMAP 服務器") in collected.stderr
+    for r in (sent, collected):
+        assert english_words(r.stderr) == [], r.stderr
