@@ -340,6 +340,19 @@ def translate(text: str, lang: str | None = None, _depth: int = 0) -> str:
         if m is not None:
             values = {k: _value(v, lang, _depth) for k, v in m.groupdict().items()}
             return fill(translated, values)
+    if _depth < 2:  # a message with an optional tail: f"opened …" + " (exempt from …)"
+        for template, clue, translated in _templates(lang):
+            if clue not in text or _FIELD.sub("", template[-3:]) != template[-3:]:
+                continue  # (a template ending in a field cannot tell where it ends)
+            pattern = _compiled(template)
+            m = pattern.match(text) if pattern is not None else None
+            if m is None or m.end() == len(text):
+                continue
+            tail = text[m.end():]
+            shown = translate(tail, lang, _depth + 1)
+            if shown != tail:
+                values = {k: _value(v, lang, _depth) for k, v in m.groupdict().items()}
+                return fill(translated, values) + shown
     if "; " in text:  # a message and its hint (str() of an error)
         message, hint = text.split("; ", 1)
         found = cat.get("{message}; {hint}") or "{message}; {hint}"

@@ -63,6 +63,12 @@ CLICK_WORDS = (
     N_("Could not open file {name}: {message}"),
     N_("Install completion for the current shell."),
     N_("Show completion for the current shell, to copy it or customize the installation."),
+    # the types Typer shows beside each option
+    N_("<str>"),
+    N_("<int>"),
+    N_("<bool>"),
+    N_("<float>"),
+    N_("<path>"),
 )
 
 #: words the services pass into their messages as values (``no {role} named {name!r}``)
@@ -193,6 +199,14 @@ def _patch() -> None:
         return option
 
     Command.get_help_option = get_help_option  # type: ignore[method-assign]
+    parameter = getattr(typer.core, "_TyperParameter", None)
+    shown_type = getattr(parameter, "display_type", None)
+    if parameter is not None and shown_type is not None:
+
+        def display_type(self, ctx):
+            return gettext(shown_type(self, ctx))
+
+        parameter.display_type = display_type
     if "typer.rich_utils" in sys.modules:
         _patch_rich(sys.modules["typer.rich_utils"])
     else:
