@@ -354,7 +354,7 @@ def test_staff_import_shows_what_it_wrote_in_chinese(on_demo, tmp_path):
 def test_writes_print_nothing_on_stdout(on_demo):
     r = run("tasks", "start", "48", "--as", "张伟", "--lang", "zh-hans")
     assert r.exit_code == 0, r.stderr
-    assert r.stdout == "" and "task 48" in r.stderr
+    assert r.stdout == "" and "任务 48 已开始" in r.stderr
     r = run("tasks", "reopen", "48", "--as", "张伟", "--lang", "zh-hans")
     assert r.exit_code == 0 and r.stdout == ""
 
@@ -364,7 +364,7 @@ def test_an_error_lists_positions_in_the_script_asked_for(on_demo):
     assert hans.exit_code == 1
     assert "copywriter (文案)" in hans.stderr and "clerk (文员)" in hans.stderr
     assert "manager (电商部经理)" in hans.stderr
-    hint = hans.stderr.split("known positions:")[1]  # (what was typed is shown as typed)
+    hint = hans.stderr.split("已有的岗位：")[1]  # (what was typed is shown as typed)
     assert to_simplified(hint) == hint, hans.stderr
     hant = run("roles", "show", "文书", "--lang", "zh")
     assert "clerk (文員)" in hant.stderr and "manager (電商部經理)" in hant.stderr
@@ -381,7 +381,7 @@ def test_an_error_lists_criteria_in_the_script_asked_for(on_demo):
         "appraise", "李娜", "-c", "2026-11", "--as", "张伟", "-s", "分析=80", "--lang", "zh-hans"
     )
     assert r.exit_code == 1 and "execution (执行能力)" in r.stderr
-    hint = r.stderr.split("known:")[1]
+    hint = r.stderr.split("已有：")[1]
     assert to_simplified(hint) == hint, r.stderr
     r = run("appraise", "李娜", "-c", "2026-11", "--as", "张伟", "-s", "分析=80", "--lang", "zh")
     assert r.exit_code == 1 and "execution (執行能力)" in r.stderr

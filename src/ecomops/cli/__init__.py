@@ -154,10 +154,20 @@ def load(name: str, sub: str | None = None):
         built = typer.main.get_command(scratch)
         command = built.commands[name] if hasattr(built, "commands") else built
     command.name = name
+    from ecomops.cli.words import translate_command
+
+    translate_command(command)
     return command
 
 
 class LazyGroup(TyperGroup):
+    def main(self, args=None, *rest, **kwargs):
+        # the language of this command line, before Click parses it (its errors are in it)
+        from ecomops.cli.words import start
+
+        start(args)
+        return super().main(args, *rest, **kwargs)
+
     def list_commands(self, ctx) -> list[str]:
         return list(LAZY)
 
@@ -165,7 +175,9 @@ class LazyGroup(TyperGroup):
         if name not in LAZY:
             return None
         if ctx.meta.get(_LISTING):  # the root help lists the summaries, nothing more
-            return TyperCommand(name=name, help=LAZY[name][2])
+            from ecomops.i18n import translate
+
+            return TyperCommand(name=name, help=translate(LAZY[name][2]))
         return load(name, ctx.meta.get(_NEXT))
 
     def resolve_command(self, ctx, args):

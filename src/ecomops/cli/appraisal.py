@@ -253,7 +253,9 @@ def _ask(
             try:
                 ratings[crit.id] = parse_rating(answer, points)
             except InvalidInput as exc:
-                typer.echo(f"  {exc}", err=True)
+                from ecomops.i18n import translate
+
+                typer.echo(f"  {translate(str(exc))}", err=True)
                 continue
             break
     return ratings
@@ -435,7 +437,7 @@ def _appraisal_rows(rows, lang: str = "en", names: dict[str, str] | None = None)
             (w("employee"), lambda a: a.employee),
             (w("position"), lambda a: named.get(a.position, a.position)),
             (w("status"), lambda a: a.status if lang == "en" else w(f"appraisal:{a.status}")),
-            (w("score"), lambda a: a.score if a.visible else w("(confidential)")),
+            (w("score"), lambda a: _score(a.score, lang) if a.visible else w("(confidential)")),
             (w("grade"), lambda a: a.grade),
             (w("final"), lambda a: a.final_grade),
             (w("waiting for"), lambda a: [named.get(r, r) for r in a.raters_missing], True),
@@ -629,7 +631,7 @@ def appraisals_history(
                 ),
                 (w("position"), lambda x: names.get(x.position, x.position)),
                 (w("status"), lambda x: x.status if en else w(f"appraisal:{x.status}")),
-                (w("score"), lambda x: x.score),
+                (w("score"), lambda x: _score(x.score, language)),
                 (w("grade"), lambda x: x.grade),
                 (w("final"), lambda x: x.final_grade),
             ],
@@ -722,3 +724,12 @@ def quota_check(
     emit(out, as_json=as_json, render=render)
     if not out.ok:
         raise typer.Exit(code=1)
+
+
+def _score(value, lang: str):
+    """A score as the language writes it (85.0分 in Chinese); none stays none."""
+    if value is None or lang == "en":
+        return value
+    from ecomops.i18n import score_text
+
+    return score_text(value, lang)

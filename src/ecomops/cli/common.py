@@ -193,8 +193,14 @@ def actor(s: Session, value: str | None, *, person: bool = False) -> Actor:
 def note(message: str) -> None:
     """A message for the person at the terminal (stderr, never mixed with data); the data it
     echoes cannot drive the terminal (text.safe: ESC → ␛)."""
+    from ecomops.i18n import gettext as _
+    from ecomops.i18n import translate
     from ecomops.text import clip, safe
 
+    if message.startswith("warning: "):
+        message = _("warning: {message}").format(message=translate(message[9:]))
+    else:
+        message = translate(message)
     typer.echo(f"ecomops: {safe(clip(message), lines=True)}", err=True)
 
 
@@ -212,18 +218,24 @@ def _option(param: str) -> str | None:
 def fail(exc: EcomopsError, renamed: dict[str, str] | None = None) -> None:
     """Print ``exc`` (naming the option behind the parameter it blames) and exit non-zero;
     ``renamed`` maps a service's parameter names to the command's where they differ."""
+    from ecomops.i18n import gettext as _
+    from ecomops.i18n import translate
+
     param = (renamed or {}).get(exc.param, exc.param) if exc.param else None
     flag = _option(param) if param else None
+    message = translate(exc.message)
+    hint = translate(exc.hint) if exc.hint else None
     if flag is not None:  # the service named its parameter: name the option that sets it
-        if exc.hint:
-            exc.hint = f"{exc.hint} ({flag})"
+        if hint:
+            hint = f"{hint} ({flag})"
         else:
-            exc.message = f"{exc.message} ({flag})"
+            message = f"{message} ({flag})"
     from ecomops.text import clip, safe
 
-    typer.echo(f"error: {safe(clip(str(exc)), lines=True)}", err=True)
+    text = _("{message}; {hint}").format(message=message, hint=hint) if hint else message
+    typer.echo(_("error: {message}").format(message=safe(clip(text), lines=True)), err=True)
     for line in exc.problems:
-        typer.echo(f"  {safe(clip(line), lines=True)}", err=True)
+        typer.echo(f"  {safe(clip(translate(line)), lines=True)}", err=True)
     raise typer.Exit(code=exc.exit_code)
 
 
@@ -268,9 +280,13 @@ def guarded(fn: Callable, renamed: dict[str, str] | None = None) -> Callable:
             mapped = _map_unexpected(exc)
             if isinstance(mapped, DatabaseError):
                 fail(mapped)
+            from ecomops.i18n import gettext as _
+
             typer.echo(
-                f"error: internal error ({type(exc).__name__}: {exc}); "
-                "run again with ECOMOPS_DEBUG=1 for the traceback and report it",
+                _(
+                    "error: internal error ({kind}: {detail}); run again with ECOMOPS_DEBUG=1 "
+                    "for the traceback and report it"
+                ).format(kind=type(exc).__name__, detail=exc),
                 err=True,
             )
             raise typer.Exit(code=70) from None
@@ -294,10 +310,13 @@ def _map_unexpected(exc: Exception):
 def lang_of(value: str | None) -> str:
     """The language: ``--lang`` typed after the command, or before it, else the settings'
     (``ECOMOPS_LANG``, ``[display] lang`` in config.toml, the locale)."""
+    from ecomops import i18n
     from ecomops.text import parse_lang
 
     value = value or before("lang")
-    return parse_lang(value) if value else settings().lang
+    lang = parse_lang(value) if value else settings().lang
+    i18n.use(lang)  # the messages follow
+    return lang
 
 
 #: ``ctx.meta`` key of the running command's settings
@@ -420,6 +439,8 @@ def _no_database(exc: NoDatabase, choice: DatabaseChoice) -> NoDatabase:
     """``exc`` (no database, or one with no ecomops tables) saying which setting chose the
     place and the ``init`` that creates it there."""
     from ecomops.config import FILE, OPTION
+    from ecomops.i18n import gettext as _
+    from ecomops.i18n import translate
 
     setting = choice.setting
     if setting.source == OPTION:
@@ -429,14 +450,22 @@ def _no_database(exc: NoDatabase, choice: DatabaseChoice) -> NoDatabase:
             create = "ecomops init --database-url URL"
         why = ""
     elif setting.source == FILE:
-        create, why = "ecomops init", f" (set by [database] {setting.key.name} in {setting.origin})"
+        create = "ecomops init"
+        why = _(" (set by [database] {key} in {origin})").format(
+            key=setting.key.name, origin=setting.origin
+        )
     elif setting.given:
-        create, why = "ecomops init", f" (set by {setting.origin})"
+        create, why = "ecomops init", _(" (set by {origin})").format(origin=setting.origin)
     else:
         create = "ecomops init"
-        why = f" (the default: set by --db, ECOMOPS_DB or [database] in {settings().file})"
-    exc.message = f"{exc.message}{why}"
-    exc.hint = f"{'initialise' if exc.empty else 'create'} it with: {create}"
+        why = _(" (the default: set by --db, ECOMOPS_DB or [database] in {file})").format(
+            file=settings().file
+        )
+    exc.message = f"{translate(exc.message)}{why}"
+    if exc.empty:
+        exc.hint = _("initialise it with: {command}").format(command=create)
+    else:
+        exc.hint = _("create it with: {command}").format(command=create)
     return exc
 
 

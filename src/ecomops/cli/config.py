@@ -19,6 +19,7 @@ from ecomops.cli.common import (
     settings,
 )
 from ecomops.cli.output import emit, table
+from ecomops.i18n import N_
 
 app = typer.Typer(
     help="The settings (config.toml, the environment, the options) and the servers they "
@@ -78,7 +79,7 @@ def show(
     emit(out, as_json=as_json, render=render)
 
 
-_WORDS = {"ok": "ok", "failed": "failed", "not_configured": "not configured"}
+_WORDS = {"ok": N_("ok"), "failed": N_("failed"), "not_configured": N_("not configured")}
 
 
 @command(app, "check")
@@ -116,16 +117,21 @@ def check(
     out = check_servers(_with_options(db, database_url, None), timeout=timeout)
 
     def render(o) -> None:
+        from ecomops.i18n import gettext as _
+        from ecomops.i18n import translate
+
+        def result(c) -> str:
+            word = _(_WORDS[c.status])
+            if not c.detail:
+                return word
+            return _("{result}: {detail}").format(result=word, detail=translate(c.detail))
+
         table(
             o.checks,
             [
-                ("server", lambda c: c.server),
-                ("target", lambda c: c.target),
-                (
-                    "result",
-                    lambda c: _WORDS[c.status] + (f": {c.detail}" if c.detail else ""),
-                    True,
-                ),
+                (_("server"), lambda c: c.server),
+                (_("target"), lambda c: c.target),
+                (_("result"), result, True),
             ],
         )
 

@@ -146,8 +146,11 @@ def restore(
                 raise InvalidInput(
                     "restore replaces every record in the database", "add --yes to confirm"
                 )
+            from ecomops.i18n import translate
+
             typer.confirm(
-                f"Replace every record in {opened.target.display()} with {file}?", abort=True
+                translate(f"Replace every record in {opened.target.display()} with {file}?"),
+                abort=True,
             )
         out = service(opened, file, force=force)
     emit(

@@ -110,11 +110,14 @@ def check(
 
     def render(o) -> None:
         from ecomops.cli.output import esc
+        from ecomops.i18n import gettext as _
+        from ecomops.i18n import ngettext, translate
         from ecomops.text import safe
 
         c = console()
         for e in o.errors:
-            typer.echo(f"error: {safe(str(e), lines=True)}", err=True)
+            message = safe(translate(e), lines=True)
+            typer.echo(_("error: {message}").format(message=message), err=True)
         for w in o.warnings:
             where = f"§{w.section}" if w.section[:1].isdigit() else w.section
             if language == "en":
@@ -123,8 +126,17 @@ def check(
                 c.print(
                     f"[yellow]{esc(words(language)('warning'))}[/] {esc(where)}: {esc(w.message)}"
                 )
-        verdict = "valid" if o.valid else f"not valid ({len(o.errors)} errors)"
-        typer.echo(f"{safe(o.file)}: {verdict}, {len(o.warnings)} warnings", err=True)
+        n, m = len(o.errors), len(o.warnings)
+        warned = ngettext("{m} warning", "{m} warnings", m).format(m=m)
+        if o.valid:
+            line = _("{file}: valid, {warnings}").format(file=safe(o.file), warnings=warned)
+        else:
+            line = ngettext(
+                "{file}: not valid ({n} error), {warnings}",
+                "{file}: not valid ({n} errors), {warnings}",
+                n,
+            ).format(file=safe(o.file), n=n, warnings=warned)
+        typer.echo(line, err=True)
 
     emit(out, as_json=as_json, render=render)
     if not out.valid:

@@ -157,16 +157,18 @@ def fmt(value: Any) -> str:
     from datetime import date, datetime
     from decimal import Decimal
 
+    from ecomops import i18n
+
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return i18n.gettext("yes") if value else i18n.gettext("no")
     if isinstance(value, Decimal):
         return str(_encode(value))
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, datetime):  # as the language writes it (2026年12月7日 09:00)
+        return i18n.datetime_text(value)
     if isinstance(value, date):
-        return value.isoformat()
+        return i18n.date_text(value)
     if isinstance(value, list | tuple):
         return ", ".join(fmt(v) for v in value) or "—"
     from ecomops.text import safe
@@ -299,7 +301,11 @@ def _cell_text() -> Callable[[Any], str]:
     """:func:`fmt` for many cells: the common types first, the rest through :func:`fmt`."""
     from datetime import date
 
+    from ecomops import i18n
     from ecomops.text import safe
+
+    if i18n.current() != "en":  # dates and yes/no as the language writes them
+        return fmt
 
     def text(value: Any) -> str:
         kind = type(value)

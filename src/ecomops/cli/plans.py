@@ -331,6 +331,25 @@ def send_cmd(
     )
 
 
+def counts_line(counts: dict[str, int]) -> str:
+    """The summary under a plan status table: ``4 on time, 2 late, 1 missing, …``."""
+    from ecomops.i18n import gettext as _
+    from ecomops.i18n import ngettext
+
+    forms = {
+        "on_time": lambda n: ngettext("{n} on time", "{n} on time", n),
+        "late": lambda n: ngettext("{n} late", "{n} late", n),
+        "missing": lambda n: ngettext("{n} missing", "{n} missing", n),
+        "open": lambda n: ngettext("{n} open", "{n} open", n),
+        "not_expected": lambda n: ngettext("{n} not expected", "{n} not expected", n),
+    }
+    parts = [
+        forms[k](v).format(n=v) if k in forms else f"{v} {k.replace('_', ' ')}"
+        for k, v in counts.items()
+    ]
+    return _(", ").join(parts)
+
+
 @command(app, "status")
 def status(
     week: WeekOpt = None,
@@ -378,7 +397,7 @@ def status(
             title=f"{what} {o.period}, {L('due')} {fmt(o.due_at)}",
             empty="no active department members on the roster",
         )
-        note(", ".join(f"{v} {k.replace('_', ' ')}" for k, v in o.counts.items()))
+        note(counts_line(o.counts))
         if o.department:
             table(
                 o.department,

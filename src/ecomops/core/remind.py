@@ -386,8 +386,18 @@ _LANGS = {"en": 0, "zh": 1, "zh-hans": 2}
 
 
 def say(template: str, lang: str, **values: object) -> str:
-    """The template ``template`` in ``lang`` (en, zh or zh-hans) with ``values`` filled in."""
-    return _T[template][_LANGS.get(lang, 0)].format(**values)
+    """The template ``template`` in ``lang`` (en, zh or zh-hans) with ``values`` filled in:
+    the catalog's translation (``ecomops/locale``, context ``remind:<template>``, which a
+    translator edits), else the table's."""
+    english, *chinese = _T[template]
+    if lang == "en":
+        return english.format(**values)
+    from ecomops.i18n import pgettext_in
+
+    found = pgettext_in(lang, f"remind:{template}", english)
+    if found == english:
+        found = chinese[0 if lang == "zh" else 1]
+    return found.format(**values)
 
 
 def names(people: Iterable[Who], lang: str) -> str:

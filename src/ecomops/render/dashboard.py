@@ -40,10 +40,13 @@ def _who(people: list[DashboardPersonOut]) -> str:
     return ", ".join(f"{_e(p.name)} ({_e(p.position_name)})" for p in people)
 
 
-def _task(t: TaskOut, L: dict[str, str], *, owner: bool) -> str:
+def _task(t: TaskOut, L: dict[str, str], *, owner: bool, lang: str = "en") -> str:
+    from ecomops.i18n import date_short
+
     late = f"[red]{t.days_overdue}{L['days_unit']}[/] " if t.overdue else ""
     whose = f"{_e(t.owner or '—')}, " if owner else ""
-    return f"{late}#{t.id} {_e(t.title)} ({whose}{L['due']} {t.due})"
+    due = t.due if lang == "en" else date_short(t.due, lang)  # 12月7日 周一
+    return f"{late}#{t.id} {_e(t.title)} ({whose}{L['due']} {due})"
 
 
 def plan_lines(d: DashboardOut, L: dict[str, str]) -> list[str]:
@@ -121,19 +124,26 @@ def dashboard_lines(d: DashboardOut, lang: str) -> list[str]:
     L = labels(lang)
     team = d.view == "team"
     who = f" — {_e(d.person)}" if d.person else ""
-    out = [f"[bold]{L['today']} {d.now:%Y-%m-%d %H:%M}{who}[/]"]
+    from ecomops.i18n import date_long
+
+    # the day as the language writes it: 2026年12月7日（星期一） 09:00
+    day = f"{d.now:%Y-%m-%d}" if lang == "en" else date_long(d.now.date(), lang)
+    out = [f"[bold]{L['today']} {day} {d.now:%H:%M}{who}[/]"]
     out.extend(calendar_lines(d, lang))
     if team and d.overdue_by_person:
         out.append(f"  [red]{L['team_overdue']}[/]:")
         for group in d.overdue_by_person:
             name = _e(group.name) if group.name else f"— ({L['unheld']})"
             out.append(f"    {name} ({_e(group.position_name or '—')}):")
-            out.extend(f"      {_task(t, L, owner=False)}" for t in group.tasks)
+            out.extend(f"      {_task(t, L, owner=False, lang=lang)}" for t in group.tasks)
     else:
-        out.extend(f"  [red]{L['my_overdue']}[/] {_task(t, L, owner=False)}" for t in d.overdue)
+        out.extend(
+            f"  [red]{L['my_overdue']}[/] {_task(t, L, owner=False, lang=lang)}"
+            for t in d.overdue
+        )
     if d.due_soon:
         out.append(f"  [yellow]{L['due_soon']}[/] ({L['until']} {d.due_soon_until}):")
-        out.extend(f"    {_task(t, L, owner=team)}" for t in d.due_soon)
+        out.extend(f"    {_task(t, L, owner=team, lang=lang)}" for t in d.due_soon)
     out.extend(plan_lines(d, L))
     if d.month_end_near:
         due = f"{d.month_end_due:%Y-%m-%d %H:%M}"
