@@ -124,13 +124,13 @@ def test_no_missing_before_joining_in_the_report(dept, cli, monkeypatch, tmp_pat
     assert {k: by_name["陈静"][k] for k in ("on_time", "late", "missing", "open", NE)} == {
         "on_time": 0, "late": 0, "missing": 2, "open": 0, NE: 4}
     # the totals count every cell once; missing only where the plan was expected
-    assert out["totals"] == {"on_time": 4, "late": 1, "missing": 9, "open": 0, NE: 22}
+    assert out["totals"] == {"on_time": 4, "late": 1, "missing": 9, "open": 0, NE: 22, "on_leave": 0}
     assert sum(out["totals"].values()) == len(got) * (len(WEEKS) + 1)
     # the head's summary of the department, due with the Monday plans
     assert out["department"] == [{
         "name": "张伟", "position": "manager", "weeks": dict(zip(WEEKS, [NE] * 4 + ["on_time"],
                                                                    strict=True)),
-        "on_time": 1, "late": 0, "missing": 0, "open": 0, NE: 4}]
+        "on_time": 1, "late": 0, "missing": 0, "open": 0, NE: 4, "on_leave": 0}]
 
 
 def test_the_report_shows_a_dash_where_nothing_was_expected(dept, cli, monkeypatch, tmp_path):
@@ -145,7 +145,7 @@ def test_the_report_shows_a_dash_where_nothing_was_expected(dept, cli, monkeypat
     # the department's summary is a row of its own
     dept_rows = [line for line in md.splitlines() if "Department summary" in line]
     assert any("张伟" in line and line.count("—") == 5 and "on time" in line for line in dept_rows)
-    assert "on time 4, late 1, missing 9, open 0, not expected 22" in md
+    assert "on time 4, late 1, missing 9, open 0, on leave 0, not expected 22" in md
     table = cli("report", "--month", "2026-11")
     assert table.exit_code == 0 and "not expected" in table.stdout
 
@@ -156,7 +156,7 @@ def test_plan_status_of_a_week_before_they_joined(dept, cli):
     # the two who were members then (one since deactivated) and the four who were not yet
     assert got == {"张伟": NE, "李娜": NE, "王强": NE, "陈静": NE, "刘洋": "missing",
                    "孙悦": "missing"}
-    assert out["counts"] == {"on_time": 0, "late": 0, "missing": 2, "open": 0, NE: 4}
+    assert out["counts"] == {"on_time": 0, "late": 0, "missing": 2, "open": 0, NE: 4, "on_leave": 0}
     assert [(d["name"], d["status"]) for d in out["department"]] == [("张伟", NE)]
     plain = cli("plan", "status", "--week", "2026-W47")
     assert plain.exit_code == 0 and "missing" not in plain.stdout.split("刘洋")[0]
@@ -166,7 +166,7 @@ def test_plan_status_after_leaving(dept, cli, monkeypatch, tmp_path):
     out = cli("plan", "status", "--week", "2026-W49", "--json").json()
     got = {m["name"]: m["status"] for m in out["members"]}
     assert got == {"张伟": "on_time", "李娜": "on_time", "王强": "late", "陈静": "missing"}
-    assert out["counts"] == {"on_time": 2, "late": 1, "missing": 1, "open": 0, NE: 0}
+    assert out["counts"] == {"on_time": 2, "late": 1, "missing": 1, "open": 0, NE: 0, "on_leave": 0}
     assert [(d["name"], d["status"]) for d in out["department"]] == [("张伟", "missing")]
     assert _head_summary(cli, monkeypatch, tmp_path, "2026-12-01T08:30").exit_code == 0
     out = cli("plan", "status", "--week", "2026-W49", "--json").json()
@@ -240,10 +240,10 @@ def test_the_dashboard(dept, cli, monkeypatch, tmp_path):
     d = cli("today", "--as", "李娜", "--json").json()
     assert (d["week"], d["monday_plan_status"]) == ("2026-W48", NE)
     assert d["department_summary_status"] is None  # not the head
-    assert d["monday_plan_counts"] == {"on_time": 0, "late": 0, "missing": 0, "open": 0, NE: 1}
+    assert d["monday_plan_counts"] == {"on_time": 0, "late": 0, "missing": 0, "open": 0, NE: 1, "on_leave": 0}
     everyone = cli("today", "--json").json()  # the keeper reads everyone's
     assert everyone["monday_plan_counts"] == {"on_time": 0, "late": 0, "missing": 0, "open": 0,
-                                              NE: 4}
+                                              NE: 4, "on_leave": 0}
     text = cli("today", "--as", "李娜").stdout
     assert "This week's Monday plan 2026-W48: — (not expected)" in text
     head = cli("today", "--as", "张伟", "--json").json()
@@ -258,7 +258,7 @@ def test_the_dashboard(dept, cli, monkeypatch, tmp_path):
         "on_time", "on_time")
     everyone = cli("today", "--json").json()  # (王强's, in the record already, came late)
     assert everyone["monday_plan_counts"] == {"on_time": 2, "late": 1, "missing": 0,
-                                              "open": 1, NE: 0}
+                                              "open": 1, NE: 0, "on_leave": 0}
 
 
 # --- the SQL of the rule is the rule ----------------------------------------------------------

@@ -121,8 +121,9 @@ def test_plan_chart_by_week_reads_without_colour(demo, cli):
     for week in ("W45", "W46", "W47", "W48", "W49"):
         assert f">{week}</text>" in chart
     signs = re.findall(r'font-weight="bold">([^<])</text>', chart)
-    # 5 members × 6 periods, and the legend's 5 signs: 刘洋 missed W48, four plans were late
-    assert len(signs) == 30 + 5
+    # 5 members × 6 periods, and the legend's 6 signs (on leave among them): 刘洋 missed W48,
+    # four plans were late
+    assert len(signs) == 30 + 6
     assert signs[:30].count("✗") == 1 and signs[:30].count("!") == 4
     assert signs[:30].count("✓") == 25
     assert '<desc id="plan-chart-desc">' in chart and "刘洋: W45 on time" in chart
@@ -175,9 +176,9 @@ def test_the_terminal_report_fits_80_columns(demo, cli, monkeypatch, lang):
     assert "E-commerce Department Manager" not in out
     assert sum("│ 2026-11-19 13:00 │ 2026-11-19 18:00 │" in line for line in lines) == 1
     assert any(re.search(r"│ 周女士\(供应商\) +│", line) for line in lines)
-    legend = {"en": "✓ on time  ! late  ✗ missing  ~ open  - not expected",
-              "zh-hans": "✓ 按时  ! 迟交  ✗ 未交  ~ 未到期  - 无需提交",
-              "zh": "✓ 按時  ! 遲交  ✗ 未交  ~ 未到期  - 無需提交"}[lang]
+    legend = {"en": "✓ on time  ! late  ✗ missing  ~ open  L on leave  - not expected",
+              "zh-hans": "✓ 按时  ! 迟交  ✗ 未交  ~ 未到期  L 休假  - 无需提交",
+              "zh": "✓ 按時  ! 遲交  ✗ 未交  ~ 未到期  L 休假  - 無需提交"}[lang]
     assert legend in out
     limit = {"en": "A 2 of 5 · limit 3 = ⌈45 % × 5⌉", "zh-hans": "A:5 人中 2 人 · 上限 3 = ⌈45% × 5⌉",
              "zh": "A:5 人中 2 人 · 上限 3 = ⌈45% × 5⌉"}[lang]
