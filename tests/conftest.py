@@ -282,3 +282,42 @@ def caller(backend: Backend) -> str:
     import getpass
 
     return getpass.getuser()
+
+
+# --- which tests a database backend changes ---------------------------------------------------
+
+#: names in a test's (or its fixtures') source that make it follow ECOMOPS_TEST_DATABASE_URL
+_FOLLOWS_THE_SERVER = ("PG_ADMIN_URL", "ECOMOPS_TEST_DATABASE_URL", "_pg_database")
+
+
+def _follows_the_server(func, seen: dict) -> bool:
+    import inspect
+
+    func = getattr(func, "__func__", func)
+    if getattr(func, "__module__", None) == __name__:
+        return False  # this file's fixtures: ``backend`` is the one that follows it
+    if func not in seen:
+        try:
+            source = inspect.getsource(func)  # decorators (skipif …) included
+        except (OSError, TypeError):
+            source = ""
+        seen[func] = any(name in source for name in _FOLLOWS_THE_SERVER)
+    return seen[func]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark ``database`` every test that the backend may change: it uses the ``backend``
+    fixture (``db`` and every fixture built on it do), or it or a fixture of its names the
+    PostgreSQL server of ``ECOMOPS_TEST_DATABASE_URL``. The PostgreSQL lane of .ci/run runs
+    only these (``-m database``): the others run the same on either backend."""
+    seen: dict = {}
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        defs = [d for ds in (info.name2fixturedefs.values() if info else ()) for d in ds]
+        if (
+            "backend" in getattr(item, "fixturenames", ())
+            or item.get_closest_marker("postgres") is not None
+            or _follows_the_server(getattr(item, "function", None), seen)
+            or any(_follows_the_server(d.func, seen) for d in defs)
+        ):
+            item.add_marker(pytest.mark.database)
