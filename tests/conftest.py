@@ -158,22 +158,28 @@ _NOT_INIT = ("ECOMOPS_TEST_DATABASE_URL", "ECOMOPS_STRICT_OUTPUT", "ECOMOPS_DB",
              "ECOMOPS_DATABASE_URL", "ECOMOPS_NOW")
 
 
-def _init_key(backend: Backend) -> tuple | None:
-    """What a database that ``init`` makes here depends on besides its name, or None when a
-    test has set something ``init`` may read (a settings file, an ECOMOPS_ variable): that
-    test's database is made by ``init`` itself."""
+def _env_key() -> tuple | None:
+    """What a database that a command makes here depends on besides its name, or None when
+    a test has set something the command may read (a settings file, an ECOMOPS_ variable):
+    that test's database is made by the command itself."""
     from ecomops.config import config_path
 
-    if config_path(os.environ).exists() or (
-        backend.path is not None and backend.path.exists()
-    ):
+    if config_path(os.environ).exists():
         return None
     ecomops = sorted((k, v) for k, v in os.environ.items()
                      if k.startswith("ECOMOPS_") and k not in _NOT_INIT)
     if any(k != "ECOMOPS_LANG" for k, _ in ecomops):
         return None
     locale = tuple(os.environ.get(k) for k in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"))
-    return (backend.kind, tuple(ecomops), locale)
+    return (tuple(ecomops), locale, os.environ.get("ECOMOPS_NOW"))
+
+
+def _init_key(backend: Backend) -> tuple | None:
+    """The template ``db`` copies for ``backend`` (None: run ``init`` itself)."""
+    key = _env_key()
+    if key is None or (backend.path is not None and backend.path.exists()):
+        return None
+    return (backend.kind, *key)
 
 
 class Templates:
@@ -209,12 +215,7 @@ class Templates:
             r = run(*INIT)
             assert r.exit_code == 0, r.stderr
         if made.path is not None:
-            import sqlite3
-
-            conn = sqlite3.connect(made.path)  # everything in the file itself, no -wal
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            conn.close()
-            assert not Path(f"{made.path}-wal").exists()
+            self._settle(made.path)
         else:
             _pg_admin(f'ALTER DATABASE "{_pg_name(made.url)}" ALLOW_CONNECTIONS false')
         return made
@@ -232,6 +233,30 @@ class Templates:
         name = _pg_name(to.url)
         _pg_admin(f'DROP DATABASE "{name}"',
                   f'CREATE DATABASE "{name}" TEMPLATE "{_pg_name(template.url)}"')
+
+    def file(self, name: str, make, to: Path) -> None:
+        """Make ``to`` a copy of the SQLite file that ``make(path)`` wrote once for the process
+        (in the same environment; a test that set something unusual gets its own ``make``)."""
+        key = _env_key()
+        if key is None or to.exists():
+            make(to)
+            return
+        key = ("file", name, *key)
+        if key not in self.made:
+            path = self.folder / f"{name}{len(self.made)}.db"
+            make(path)
+            self._settle(path)
+            self.made[key] = Backend("sqlite", f"sqlite:///{path}", path)
+        self.copy(self.made[key], Backend("sqlite", f"sqlite:///{to}", to))
+
+    @staticmethod
+    def _settle(path: Path) -> None:
+        import sqlite3
+
+        conn = sqlite3.connect(path)  # everything in the file itself, no -wal
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+        assert not Path(f"{path}-wal").exists()
 
     def close(self) -> None:
         for gen in self._pg:
