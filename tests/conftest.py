@@ -158,6 +158,11 @@ _NOT_INIT = ("ECOMOPS_TEST_DATABASE_URL", "ECOMOPS_STRICT_OUTPUT", "ECOMOPS_DB",
              "ECOMOPS_DATABASE_URL", "ECOMOPS_NOW")
 
 
+#: settings of the mail servers, which neither init nor demo reads (a test's IMAP server is
+#: often set before its database)
+_MAIL_SERVERS = ("ECOMOPS_IMAP_", "ECOMOPS_SMTP_")
+
+
 def _env_key() -> tuple | None:
     """What a database that a command makes here depends on besides its name, or None when
     a test has set something the command may read (a settings file, an ECOMOPS_ variable):
@@ -166,10 +171,11 @@ def _env_key() -> tuple | None:
 
     if config_path(os.environ).exists():
         return None
-    ecomops = sorted((k, v) for k, v in os.environ.items()
-                     if k.startswith("ECOMOPS_") and k not in _NOT_INIT)
-    if any(k != "ECOMOPS_LANG" for k, _ in ecomops):
+    ecomops = sorted((k, v) for k, v in os.environ.items()  # ECOMOPS_CONFIG: no file there
+                     if k.startswith("ECOMOPS_") and k not in (*_NOT_INIT, "ECOMOPS_CONFIG"))
+    if any(k != "ECOMOPS_LANG" and not k.startswith(_MAIL_SERVERS) for k, _ in ecomops):
         return None
+    ecomops = [(k, v) for k, v in ecomops if not k.startswith(_MAIL_SERVERS)]
     locale = tuple(os.environ.get(k) for k in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"))
     return (tuple(ecomops), locale, os.environ.get("ECOMOPS_NOW"))
 
@@ -295,6 +301,17 @@ def db(backend: Backend, cli, monkeypatch: pytest.MonkeyPatch,
     else:
         db_templates.copy(db_templates.template(key, backend.kind), backend)
     return backend
+
+
+@pytest.fixture(scope="session")
+def dovecot() -> Iterator:
+    """``dovecot(tls)``: this session's Dovecot for ``tls`` (``none``, ``starttls``,
+    ``implicit``; tests/imapserver.py), as a user (and mailbox) of the test's own."""
+    from tests.imapserver import Shared
+
+    shared = Shared()
+    yield shared
+    shared.close()
 
 
 @pytest.fixture
