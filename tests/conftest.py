@@ -84,12 +84,15 @@ def _null_pool():
     return NullPool
 
 
-def _pg_database(prefix: str = "ecomops_test") -> Iterator[str]:
+def _pg_database(prefix: str = "ecomops_test", *, create: bool = True) -> Iterator[str]:
+    """A database of a new name on the server of ``ECOMOPS_TEST_DATABASE_URL`` (``create``
+    false: only its name, the caller creates it), dropped afterwards."""
     from sqlalchemy.engine import make_url
 
     admin = make_url(PG_ADMIN_URL).set(drivername="postgresql+psycopg2")
     name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    _pg_admin(f'CREATE DATABASE "{name}"')
+    if create:
+        _pg_admin(f'CREATE DATABASE "{name}"')
     try:
         yield admin.set(database=name).render_as_string(hide_password=False)
     finally:
@@ -97,10 +100,12 @@ def _pg_database(prefix: str = "ecomops_test") -> Iterator[str]:
 
 
 @pytest.fixture
-def backend(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Backend]:
+def backend(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+            request: pytest.FixtureRequest) -> Iterator[Backend]:
     """An empty database, selected for every command through the environment."""
     if PG_ADMIN_URL:
-        gen = _pg_database()
+        # a test of the ``db`` fixture gets its database from there, copied from a template
+        gen = _pg_database(create="db" not in request.fixturenames)
         url = next(gen)
         monkeypatch.setenv("ECOMOPS_DATABASE_URL", url)
         yield Backend("postgresql", url, None)
@@ -236,9 +241,7 @@ class Templates:
             finally:
                 os.close(fd)
             return
-        name = _pg_name(to.url)
-        _pg_admin(f'DROP DATABASE "{name}"',
-                  f'CREATE DATABASE "{name}" TEMPLATE "{_pg_name(template.url)}"')
+        _pg_admin(f'CREATE DATABASE "{_pg_name(to.url)}" TEMPLATE "{_pg_name(template.url)}"')
 
     def file(self, name: str, make, to: Path) -> None:
         """Make ``to`` a copy of the SQLite file that ``make(path)`` wrote once for the process
@@ -296,6 +299,8 @@ def db(backend: Backend, cli, monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setenv("ECOMOPS_NOW", NOW)
     key = _init_key(backend)
     if key is None:
+        if backend.kind == "postgresql":  # backend left it to this fixture
+            _pg_admin(f'CREATE DATABASE "{_pg_name(backend.url)}"')
         r = cli(*INIT)
         assert r.exit_code == 0, r.stderr
     else:
