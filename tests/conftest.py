@@ -163,9 +163,9 @@ _NOT_INIT = ("ECOMOPS_TEST_DATABASE_URL", "ECOMOPS_STRICT_OUTPUT", "ECOMOPS_DB",
              "ECOMOPS_DATABASE_URL", "ECOMOPS_NOW")
 
 
-#: settings of the mail servers, which neither init nor demo reads (a test's IMAP server is
-#: often set before its database)
-_MAIL_SERVERS = ("ECOMOPS_IMAP_", "ECOMOPS_SMTP_")
+#: settings of the mail servers and robots, which neither init nor demo reads (a test's
+#: server is often set before its database)
+_MAIL_SERVERS = ("ECOMOPS_IMAP_", "ECOMOPS_SMTP_", "ECOMOPS_WEBHOOK_")
 
 
 def _env_key() -> tuple | None:
