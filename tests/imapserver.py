@@ -9,6 +9,7 @@ machine and fails under CI (``CI`` set), where ``.ci/run`` installs it.
 
 from __future__ import annotations
 
+import dataclasses
 import grp
 import imaplib
 import os
@@ -19,8 +20,9 @@ import ssl
 import subprocess
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -273,3 +275,25 @@ def serve(folder: Path, *, tls: str = "none", userip_connections: int = 64) -> I
     finally:
         if root.parent != folder:
             shutil.rmtree(root, ignore_errors=True)
+
+
+class Shared:
+    """One Dovecot per ``tls`` mode for the whole test session (the ``dovecot`` fixture of
+    tests/conftest.py), started when first asked for; each test logs in as a user of its own
+    (the password database takes any name), so it has a mailbox of its own."""
+
+    def __init__(self) -> None:
+        self._stack = ExitStack()
+        self._servers: dict[str, Imap] = {}
+
+    def __call__(self, tls: str = "none") -> Imap:
+        if tls not in self._servers:
+            dovecot_or_skip()
+            folder = Path(tempfile.mkdtemp(prefix="ecomops-imap-"))
+            self._stack.callback(shutil.rmtree, folder, ignore_errors=True)
+            self._servers[tls] = self._stack.enter_context(serve(folder, tls=tls))
+        user = f"head-{uuid.uuid4().hex[:10]}@huhao.example"
+        return dataclasses.replace(self._servers[tls], user=user)
+
+    def close(self) -> None:
+        self._stack.close()

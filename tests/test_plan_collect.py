@@ -11,8 +11,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.imapserver import serve
-
 SH = ZoneInfo("Asia/Shanghai")
 HEAD = "zhangwei@huhao.example"
 
@@ -88,13 +86,14 @@ def dept(db, cli, monkeypatch):
 
 
 @pytest.fixture
-def imap(tmp_path, monkeypatch):
-    """Dovecot in plain text (the TLS cases have tests of their own)."""
-    with serve(tmp_path, tls="none") as server:
-        for k, v in server.env().items():
-            monkeypatch.setenv(k, v)
-        monkeypatch.setenv("ECOMOPS_CONFIG", str(tmp_path / "none.toml"))
-        yield server
+def imap(tmp_path, monkeypatch, dovecot):
+    """Dovecot in plain text (the TLS cases have tests of their own), a mailbox of the test's
+    own on the session's server."""
+    server = dovecot("none")
+    for k, v in server.env().items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.setenv("ECOMOPS_CONFIG", str(tmp_path / "none.toml"))
+    return server
 
 
 def done_when_mailbox(imap) -> None:
@@ -317,26 +316,26 @@ def test_copy_and_expunge_when_the_server_cannot_move(dept, imap):
 
 
 @pytest.mark.parametrize("tls", ["starttls", "implicit"])
-def test_over_tls(dept, cli, tmp_path, monkeypatch, tls):
-    with serve(tmp_path, tls=tls) as server:
-        for k, v in server.env().items():
-            monkeypatch.setenv(k, v)
-        monkeypatch.setenv("ECOMOPS_CONFIG", str(tmp_path / "none.toml"))
-        server.append(
-            message("lina@huhao.example", "W48", PLAN_UTF8, mid="<t@x>"), at("2026-11-23T09:00")
-        )
-        r = cli("plan", "collect", "--json")
-        assert r.exit_code == 0, r.stderr
-        assert [x["person"] for x in r.json()["recorded"]] == ["李娜"]
-        # a certificate nobody vouches for: one line, nothing recorded
-        monkeypatch.delenv("ECOMOPS_IMAP_CAFILE")
-        server.append(
-            message("wangqiang@huhao.example", "W48", PLAN_UTF8, mid="<t2@x>"),
-            at("2026-11-23T09:00"),
-        )
-        r = cli("plan", "collect")
-        assert r.exit_code == 1 and r.stderr.count("\n") == 1
-        assert "certificate verify failed" in r.stderr
+def test_over_tls(dept, cli, tmp_path, monkeypatch, tls, dovecot):
+    server = dovecot(tls)
+    for k, v in server.env().items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.setenv("ECOMOPS_CONFIG", str(tmp_path / "none.toml"))
+    server.append(
+        message("lina@huhao.example", "W48", PLAN_UTF8, mid="<t@x>"), at("2026-11-23T09:00")
+    )
+    r = cli("plan", "collect", "--json")
+    assert r.exit_code == 0, r.stderr
+    assert [x["person"] for x in r.json()["recorded"]] == ["李娜"]
+    # a certificate nobody vouches for: one line, nothing recorded
+    monkeypatch.delenv("ECOMOPS_IMAP_CAFILE")
+    server.append(
+        message("wangqiang@huhao.example", "W48", PLAN_UTF8, mid="<t2@x>"),
+        at("2026-11-23T09:00"),
+    )
+    r = cli("plan", "collect")
+    assert r.exit_code == 1 and r.stderr.count("\n") == 1
+    assert "certificate verify failed" in r.stderr
     assert cli("plan", "show", "王强", "--week", "2026-W48").exit_code == 1
 
 

@@ -458,37 +458,36 @@ def _silent_server() -> Iterator[int]:
         sock.close()
 
 
-def test_check_opens_the_mailbox_read_only(db, cli, tmp_path, config):
-    from tests.imapserver import serve as dovecot
+def test_check_opens_the_mailbox_read_only(db, cli, tmp_path, config, dovecot):
     from tests.test_plan_collect import at, message
 
-    with dovecot(tmp_path, tls="starttls") as server:
-        server.append(message("lina@huhao.example", "W48", "x", mid="<c@x>"),
-                      at("2026-11-23T09:00"))
-        config(
-            f'[imap]\nhost = "127.0.0.1"\nport = {server.port}\nuser = "{server.user}"\n'
-            f'password = "{server.password}"\ncafile = "{server.cafile}"\n'
-        )
-        r = cli("config", "check", "--json")
-        assert r.exit_code == 0, r.stdout + r.stderr
-        imap = _checks(r)["imap"]
-        assert imap == {
-            "server": "imap", "status": "ok",
-            "target": f"{server.user}@127.0.0.1:{server.port}/INBOX",
-            "detail": f"connected to 127.0.0.1:{server.port} (STARTTLS), logged in as "
-                      f"{server.user}, opened INBOX read-only, 1 message(s); logged out",
-        }
-        [(flags, _raw)] = server.folder()
-        assert b"\\Seen" not in flags
-        config(
-            f'[imap]\nhost = "127.0.0.1"\nport = {server.port}\nuser = "{server.user}"\n'
-            f'password = "imap-wrong"\ncafile = "{server.cafile}"\nfolder = "INBOX"\n'
-        )
-        r = cli("config", "check", "--json")
-        assert r.exit_code == 1
-        imap = _checks(r)["imap"]
-        assert imap["status"] == "failed" and "refused the login" in imap["detail"]
-        assert "imap-wrong" not in r.stdout + r.stderr
+    server = dovecot("starttls")
+    server.append(message("lina@huhao.example", "W48", "x", mid="<c@x>"),
+                  at("2026-11-23T09:00"))
+    config(
+        f'[imap]\nhost = "127.0.0.1"\nport = {server.port}\nuser = "{server.user}"\n'
+        f'password = "{server.password}"\ncafile = "{server.cafile}"\n'
+    )
+    r = cli("config", "check", "--json")
+    assert r.exit_code == 0, r.stdout + r.stderr
+    imap = _checks(r)["imap"]
+    assert imap == {
+        "server": "imap", "status": "ok",
+        "target": f"{server.user}@127.0.0.1:{server.port}/INBOX",
+        "detail": f"connected to 127.0.0.1:{server.port} (STARTTLS), logged in as "
+                  f"{server.user}, opened INBOX read-only, 1 message(s); logged out",
+    }
+    [(flags, _raw)] = server.folder()
+    assert b"\\Seen" not in flags
+    config(
+        f'[imap]\nhost = "127.0.0.1"\nport = {server.port}\nuser = "{server.user}"\n'
+        f'password = "imap-wrong"\ncafile = "{server.cafile}"\nfolder = "INBOX"\n'
+    )
+    r = cli("config", "check", "--json")
+    assert r.exit_code == 1
+    imap = _checks(r)["imap"]
+    assert imap["status"] == "failed" and "refused the login" in imap["detail"]
+    assert "imap-wrong" not in r.stdout + r.stderr
 
 
 def test_check_reaches_the_robot_without_posting(db, cli, monkeypatch):

@@ -238,3 +238,51 @@ def test_a_simulated_clock_is_chosen_when_the_database_is_made(backend, cli, mon
     assert refused.exit_code == 1 and "records real time" in refused.stderr
     status = cli("db", "status", "--json").json()
     assert status["clock"] == "real"
+
+
+def test_the_db_fixture_holds_what_init_writes(db, cli, tmp_path):
+    """The ``db`` fixture copies a database that ``init`` made once per process: the copy
+    holds row for row what ``init`` writes into a database of its own (the audit entry's real
+    time aside), and a SQLite copy is its owner's only (0600), as init makes it."""
+    import stat
+
+    from sqlalchemy import create_engine, select
+
+    from ecomops.db import schema
+    from tests.conftest import INIT, _pg_database
+
+    gen = None
+    if db.kind == "sqlite":
+        assert db.path is not None
+        assert stat.S_IMODE(db.path.stat().st_mode) == 0o600
+        url, args = f"sqlite:///{tmp_path / 'real.db'}", ["--db", str(tmp_path / "real.db")]
+    else:
+        gen = _pg_database()
+        url = next(gen)
+        args = ["--database-url", url]
+    try:
+        r = cli(*INIT, *args)
+        assert r.exit_code == 0, r.stderr
+
+        def rows(where: str) -> dict[str, list]:
+            engine = create_engine(where.replace("postgresql://", "postgresql+psycopg2://", 1))
+            try:
+                with engine.connect() as conn:
+                    out = {}
+                    for table in schema.metadata.sorted_tables:
+                        cols = [c for c in table.c if table.name != "audit" or c.name == "command"]
+                        out[table.name] = sorted(
+                            (tuple(r) for r in conn.execute(select(*cols))), key=repr)
+                    return out
+            finally:
+                engine.dispose()
+
+        copied, made = rows(db.url), rows(url)
+        assert copied == made
+        assert copied["audit"] == [("init",)] and len(copied["task"]) == 46
+        assert sorted(copied["database_option"]) == [("clock", "simulated"),
+                                                     ("since", "2026-01-01")]
+    finally:
+        if gen is not None:
+            for _ in gen:
+                pass

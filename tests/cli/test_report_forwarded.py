@@ -24,10 +24,15 @@ LANGS = ("en", "zh-hans", "zh")
 
 
 @pytest.fixture
-def demo(cli, tmp_path, monkeypatch):
+def demo(cli, tmp_path, monkeypatch, db_templates):
+    """The demo department (a copy of one ``demo`` made for the process)."""
     path = tmp_path / "demo.db"
-    r = cli("demo", "--db", str(path))
-    assert r.exit_code == 0, r.stderr
+
+    def make(to):
+        r = cli("demo", "--db", str(to))
+        assert r.exit_code == 0, r.stderr
+
+    db_templates.file("demo", make, path)
     monkeypatch.setenv("ECOMOPS_DB", str(path))
     monkeypatch.setenv("ECOMOPS_NOW", "2026-12-01T09:00")
     return path

@@ -47,3 +47,13 @@ def test_demo_report_is_the_same_trusted_or_validated(cli, monkeypatch, tmp_path
         outs[strict] = (r.stdout, listed.stdout)
     assert outs[True] == outs[False]
     assert to_json([]) == "[]"
+
+
+def test_production_output_path_is_tested_too():
+    """The golden copies of every demo --json output are taken without the suite's
+    validation (tests/golden/test_demo_json.py), as production builds them."""
+    from pathlib import Path
+
+    golden = (Path(__file__).parents[1] / "golden" / "test_demo_json.py").read_text("utf-8")
+    assert 'monkeypatch.setattr(views, "STRICT", False)' in golden
+    assert 'monkeypatch.delenv("ECOMOPS_STRICT_OUTPUT"' in golden
