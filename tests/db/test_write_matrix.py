@@ -265,6 +265,24 @@ CASES = [
          f"INSERT INTO sheet_score (sheet_id, criterion_id, rubric_id, score) SELECT s.id, "
          f"'analysis', 'copywriter', 90 FROM sheet s WHERE s.rater_id = {S('张伟')} "
          f"AND s.cycle_id = '2026-11' AND s.employee_id = {S('陈静')}"),
+    # (revision 0018: an update that changes nothing does not make a sheet "written now")
+    case("head", "touch his current sheet, then score it in place", False,
+         f"UPDATE sheet SET is_current = is_current WHERE rater_id = {S('张伟')} "
+         f"AND cycle_id = '2026-11' AND employee_id = {S('陈静')} AND is_current",
+         f"INSERT INTO sheet_score (sheet_id, criterion_id, rubric_id, score) SELECT s.id, "
+         f"'analysis', 'copywriter', 0 FROM sheet s WHERE s.rater_id = {S('张伟')} "
+         f"AND s.cycle_id = '2026-11' AND s.employee_id = {S('陈静')}"),
+    case("head", "retire his current sheet, then score the retired one", False,
+         f"UPDATE sheet SET is_current = false WHERE rater_id = {S('张伟')} "
+         f"AND cycle_id = '2026-11' AND employee_id = {S('陈静')} AND is_current",
+         f"INSERT INTO sheet_score (sheet_id, criterion_id, rubric_id, score) SELECT s.id, "
+         f"'analysis', 'copywriter', 0 FROM sheet s WHERE s.rater_id = {S('张伟')} "
+         f"AND s.cycle_id = '2026-11' AND s.employee_id = {S('陈静')}"),
+    case("head", "retire his sheet and rewrite its note", False,
+         f"UPDATE sheet SET is_current = false, note = 'x' WHERE rater_id = {S('张伟')} "
+         f"AND cycle_id = '2026-11' AND employee_id = {S('陈静')} AND is_current"),
+    case("head", "a leaving day without the deactivation's history line", False,
+         "UPDATE staff SET left_on = DATE '2020-01-01' WHERE name = '陈静'"),
     case("gm", "a new version of his sheet about the manager", True,
          *_sheet("2026-11", "张伟", "总经理")),
     case("member", "a sheet about a colleague", False,
@@ -541,3 +559,26 @@ def test_the_revision_downgrades_and_upgrades_again(backend):
         assert migrate.current_revision(conn) == migrate.HEAD
     database.dispose()
     assert _rows(backend.url, count) == [(len(GUARDS) + 1, 4, 0)]
+
+
+def test_a_role_off_the_roster_learns_nothing_from_the_functions(dept, db, roles):
+    """Any login of the cluster may call the functions (EXECUTE is PUBLIC's): those that
+    answer by SECURITY DEFINER answer only the keeper and people on the roster (0018)."""
+    nobody = f"nobody_{uuid.uuid4().hex[:8]}"
+    roles.append(nobody)
+    admin = _psycopg(db.url)
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f'CREATE ROLE "{nobody}" LOGIN')
+    admin.close()
+    url = make_url(db.url).set(username=nobody, password=None).render_as_string(
+        hide_password=False)
+    assert _rows(url, "SELECT * FROM ecomops_cycle_progress('2026-11')") == [(0, 0)]
+    (lina,) = _rows(db.url, S("李娜")[1:-1])[0]
+    leave = f"SELECT * FROM ecomops_leave_dates({lina}, '2000-01-01', '2100-01-01')"
+    assert _rows(url, leave) == []
+    assert _rows(db.url, leave) == _rows(dept["member"], leave)
+    # the keeper, and a member, are answered as before
+    keeper = _rows(db.url, "SELECT * FROM ecomops_cycle_progress('2026-11')")
+    assert keeper[0][0] >= 3 and keeper[0][1] >= 1
+    assert _rows(dept["member"], "SELECT * FROM ecomops_cycle_progress('2026-11')") == keeper
