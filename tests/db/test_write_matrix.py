@@ -332,6 +332,17 @@ CASES = [
     case("member", "her special leave on a protected day, pending", True,
          _leave("李娜", "2026-12-14", "pending", special=True)),
     case("member", "her leave on a Wednesday", True, _leave("李娜", "2026-12-02", "approved")),
+    # (revision 0018: what `leave request` takes, by SQL too)
+    case("member", "her leave twice", False, _leave("李娜", "2026-12-02", "approved"),
+         _leave("李娜", "2026-12-02", "pending")),
+    case("member", "her leave on a Saturday only", False, _leave("李娜", "2026-12-12", "pending")),
+    case("member", "her leave of an unknown kind", False,
+         _leave("李娜", "2026-12-02", "pending").replace("'leave'", "'zz'")),
+    case("member", "her leave with no reason", False,
+         _leave("李娜", "2026-12-02", "pending").replace("'r'", "''")),
+    case("head", "the general manager in the open cycle", False,
+         f"INSERT INTO cycle_member (cycle_id, staff_id, position_id) VALUES ('2026-11', "
+         f"{S('总经理')}, 'general_manager')"),
     case("member", "leave for a colleague", False, _leave("陈静", "2026-12-02", "approved")),
     case("member", "approve her own request", False,
          f"UPDATE leave SET status = 'approved', decided_by_id = {S('张伟')}, "

@@ -11,6 +11,11 @@
   approved leave.
 - Staff: a leaving day is recorded with its history line, like the other columns, and nobody
   joins after today (the tool refuses both).
+- Leave asked by SQL is what ``leave request`` takes: leave or a shift swap, forward, a year at
+  most, with a reason, not before one joined, holding a working day, and no day asked for twice
+  (a member could file a duplicate, a Saturday, a day before joining, kind "zz", approved).
+- A cycle's members are people in positions the handbook appraises (the head could add the
+  general manager to an open cycle, which nobody under him could then close).
 
 Revision ID: 0018
 Revises: 0017
@@ -107,6 +112,41 @@ def _leave_dates(guarded: bool) -> str:
     """
 
 
+#: leave: a request the tool would take (checked before the protected days)
+LEAVE_ASKED = """
+        IF TG_OP = 'INSERT' THEN
+            IF NEW.kind NOT IN ('leave', 'swap') THEN
+                PERFORM ecomops_refuse('a request is for leave or a shift swap');
+            END IF;
+            IF NEW."end" < NEW.start OR NEW."end" - NEW.start > 366 THEN
+                PERFORM ecomops_refuse('a request runs forward, a year at most');
+            END IF;
+            IF NULLIF(btrim(NEW.reason), '') IS NULL THEN
+                PERFORM ecomops_refuse('a request gives its reason');
+            END IF;
+            IF NEW.start < (SELECT joined_on FROM staff WHERE id = NEW.staff_id) THEN
+                PERFORM ecomops_refuse('no leave before one joined');
+            END IF;
+            IF NOT EXISTS (SELECT 1 FROM generate_series(NEW.start, NEW."end", interval '1 day') d
+                           WHERE ecomops_working(d::date)) THEN
+                PERFORM ecomops_refuse('a request holds a working day');
+            END IF;
+            IF EXISTS (SELECT 1 FROM leave l WHERE l.staff_id = NEW.staff_id
+                       AND l.status IN ('pending', 'approved')
+                       AND l.start <= NEW."end" AND l."end" >= NEW.start) THEN
+                PERFORM ecomops_refuse('these days are asked for already');
+            END IF;
+        END IF;"""
+
+#: cycle members: only positions the handbook appraises (one with a rubric)
+MEMBER_RATED = """
+        IF NOT EXISTS (
+            SELECT 1 FROM jsonb_array_elements(ecomops_handbook()->'positions') x
+            WHERE x->>'id' = NEW.position_id AND x->>'rubric' IS NOT NULL
+        ) THEN
+            PERFORM ecomops_refuse('only a position the handbook appraises is in a cycle');
+        END IF;"""
+
 #: the staff guard's additions: nobody joins after today
 STAFF_JOINED = """
         IF NEW.joined_on IS NOT NULL AND NEW.joined_on > (ecomops_clock())::date
@@ -121,6 +161,8 @@ def _apply(guarded: bool) -> None:
     sheet = writes.GUARDS["sheet"]
     scores = writes.GUARDS["sheet_score"]
     staff = writes.GUARDS["staff"]
+    leave = writes.GUARDS["leave"]
+    member = writes.GUARDS["cycle_member"]
     history = dict(writes.HISTORY)
     if guarded:
         head = "\n        IF TG_OP = 'UPDATE' THEN"
@@ -128,10 +170,14 @@ def _apply(guarded: bool) -> None:
         sheet = sheet.replace(head, RETIRE_ONLY, 1)
         scores = SCORES
         staff = STAFF_JOINED + staff
+        leave = LEAVE_ASKED + leave
+        member = MEMBER_RATED + member
         history["left_on"] = "active"  # a leaving day goes with the deactivation's line
     op.execute(writes._guard("sheet", sheet, schema))
     op.execute(writes._guard("sheet_score", scores, schema))
     op.execute(writes._guard("staff", staff, schema))
+    op.execute(writes._guard("leave", leave, schema))
+    op.execute(writes._guard("cycle_member", member, schema))
     saved = writes.HISTORY
     writes.HISTORY = history
     try:
