@@ -11,6 +11,7 @@ from ecomops.core.calendar import parse_date
 from ecomops.core.roster import (
     clean_name,
     depths,
+    may_place,
     reporting_cycles,
 )
 from ecomops.db.bulk import insert_rows
@@ -48,8 +49,9 @@ from ecomops.services.staff.rules import (
     _acting_person,
     _fit,
     _mail_problem,
+    _misfits,
     _Positions,
-    _second_head,
+    _second_holders,
 )
 from ecomops.text import key
 from ecomops.views import (
@@ -274,12 +276,13 @@ def staff_import(
         if e.email is not None and (e.old is None or any(f == "email" for f, _, _ in e.diffs))
     }
     head = m.head()
-    heads = [k for k, p in final_pos.items() if head is not None and p == head.id]
     top = tops(m)
-    at_top: dict[str, list[str]] = {}
+    holding: dict[str, list[str]] = {}  # who holds the head's position and those at the top
     for holder, held_pos in final_pos.items():
-        if held_pos in top:
-            at_top.setdefault(held_pos, []).append(holder)
+        if held_pos in top or (head is not None and held_pos == head.id):
+            holding.setdefault(held_pos, []).append(holder)
+    acting = _acting_person(actor)
+    acting_position = acting.position_id if acting is not None else None
     position_moved = set()
     for e in written:
         fields = {f for f, _, _ in e.diffs}
@@ -299,16 +302,17 @@ def staff_import(
             elif earlier:
                 bad(e.line, f"the e-mail address {e.email!r} is also on line {min(earlier)}")
         if new or "position" in fields:
-            if head is not None and e.position == head.id and len(heads) > 1 and not force:
-                others = [names_by_key[k] for k in heads if k != e.key]
-                bad(e.line, f"{_second_head(e.name, head.id, others)}; {FORCE}")
-            acting = _acting_person(actor)
-            if e.position in top and (acting is None or acting.position_id in top):
+            if not force:
+                mates = [names_by_key[k] for k in holding.get(e.position, ()) if k != e.key]
                 # (a manager putting someone at the top is refused for that reason alone)
-                if len(at_top[e.position]) > 1 and not force:
-                    others = [names_by_key[k] for k in at_top[e.position] if k != e.key]
-                    bad(e.line, f"{e.name} would be a second {e.position} beside "
-                                f"{', '.join(others)}; {FORCE}")
+                for problem in _second_holders(
+                    m,
+                    e.name,
+                    e.position,
+                    lambda _position, mates=mates: mates,  # type: ignore[misc]
+                    top=may_place(acting_position, e.position, top),
+                ):
+                    bad(e.line, f"{problem.message}; {FORCE}")
             if not new:
                 position_moved.add(e.key)
         boss = final_boss.get(e.key)
@@ -320,13 +324,16 @@ def staff_import(
                     bad(e.line, f"{problem}; {FORCE}")
     if position_moved and not force:  # those who report to someone whose position changed
         checked = {e.key for e in written}
+        reports_of: dict[str, list[str]] = {}
         for k, boss in final_boss.items():
             if boss in position_moved and k not in checked:
+                reports_of.setdefault(boss, []).append(k)
+        for boss, reports in reports_of.items():
+            for k in _misfits(m, final_pos[boss], reports, final_pos.__getitem__):
                 problem = _fit(
                     m, names_by_key[k], final_pos[k], names_by_key[boss], final_pos[boss]
                 )
-                if problem:
-                    bad(in_file[boss].line, f"{problem}; {FORCE}")
+                bad(in_file[boss].line, f"{problem}; {FORCE}")
     rewired = {
         e.key for e in written if e.old is None or any(f == "manager" for f, _, _ in e.diffs)
     }
@@ -351,7 +358,7 @@ def staff_import(
     # the writes: new people (managers first), changes, departures, the history; what only
     # the checks needed goes first (a 100,000-line file: some 50 MB)
     unchanged = len(entries) - len(written)
-    del entries, line_of, in_file, holders, final_pos, names_by_key, heads, new_mail
+    del entries, line_of, in_file, holders, final_pos, names_by_key, holding, new_mail
     added = [e for e in written if e.old is None]
     changes_of = [e for e in written if e.old is not None]
     del written
@@ -479,7 +486,7 @@ def _check_reach(
         if e.old is not None and not under(e.old):
             bad(e.line, f"{e.name} is not under you ({me.name}): ask someone above them")
         moved = e.old is None or any(f == "position" for f, _, _ in e.diffs)
-        if moved and e.position in top and me.position_id not in top:
+        if moved and not may_place(me.position_id, e.position, top):
             bad(
                 e.line, f"{me.name} ({me.position_id}) may not put anyone at the top ({e.position})"
             )

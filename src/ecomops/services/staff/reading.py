@@ -251,18 +251,5 @@ def _left_message(rec: _Rec) -> tuple[str, str]:
     return f"{rec.name} {when}", f"bring them back with: ecomops staff reactivate {rec.name}"
 
 
-def _chain(session: Session, start: int) -> list[int]:
-    """``start`` and the managers above them, nearest first (stopping at a repeat)."""
-    from ecomops.services.permissions import managers
-
-    above = managers(session)
-    chain: list[int] = []
-    node: int | None = start
-    while node is not None and node not in chain:
-        chain.append(node)
-        node = above.get(node)
-    return chain
-
-
 def _reports_to(m: Manual) -> dict[str, str | None]:
     return {p.id: p.reports_to for p in m.positions}

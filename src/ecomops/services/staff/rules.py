@@ -3,8 +3,9 @@ reactivate): positions, company mail, one head, the handbook's reporting lines, 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
+from typing import TypeVar
 
 from ecomops.core.calendar import shown
 from ecomops.core.roster import (
@@ -13,6 +14,7 @@ from ecomops.core.roster import (
     mail_allowed,
     manager_fits,
     match_position,
+    may_place,
 )
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput, NotAllowed, NotFound
@@ -33,6 +35,8 @@ from ecomops.services.staff.reading import (
     _reports_to,
 )
 from ecomops.text import key, localize, to_simplified
+
+T = TypeVar("T")
 
 
 def _labelled(m: Manual) -> tuple[Labelled, ...]:
@@ -152,28 +156,46 @@ def _check_mail(
         )
 
 
+def _second_holders(
+    m: Manual, name: str, position: str, others: Callable[[str], Sequence[str]], *, top: bool = True
+) -> list[InvalidInput]:
+    """The problems with ``name`` in ``position`` when it is the department head's, or one at
+    the top (with ``top``), and ``others(position)`` hold it already: the handbook has one of
+    each. The rule add, edit, reactivate and import keep."""
+    problems = []
+    head = m.head()
+    if head is not None and position == head.id:
+        holders = others(head.id)
+        if holders:
+            problems.append(
+                InvalidInput(
+                    _second_head(name, head.id, holders),
+                    f"the handbook has one department head; {FORCE}",
+                )
+            )
+    if top and position in tops(m):
+        holders = others(position)
+        if holders:
+            problems.append(
+                InvalidInput(
+                    f"{name} would be a second {position} beside {', '.join(holders)}",
+                    f"the handbook has one; {FORCE}",
+                )
+            )
+    return problems
+
+
 def _check_head(
     session: Session, m: Manual, name: str, position: str, exclude: int | None, force: bool
 ) -> None:
     """Refuse a second holder of the department head's position, or of a position at the top
     (the general manager), without ``force``."""
-    head = m.head()
     if force:
         return
-    if head is not None and position == head.id:
-        holders = _head_holders(session, head.id, exclude)
-        if holders:
-            raise InvalidInput(
-                _second_head(name, head.id, holders),
-                f"the handbook has one department head; {FORCE}",
-            )
-    if position in tops(m):
-        holders = _head_holders(session, position, exclude)
-        if holders:
-            raise InvalidInput(
-                f"{name} would be a second {position} beside {', '.join(holders)}",
-                f"the handbook has one; {FORCE}",
-            )
+    for problem in _second_holders(
+        m, name, position, lambda held: _head_holders(session, held, exclude)
+    ):
+        raise problem
 
 
 def _not_after_today(day: date, today: date, said: str, hint: str, param: str) -> None:
@@ -201,7 +223,7 @@ def _require_over(session: Session, actor: Actor, rec: _Rec) -> None:
 def _require_may_place(m: Manual, actor: Actor, position: str) -> None:
     """Refuse putting someone into a position at the top unless the person acting is there."""
     who = _acting_person(actor)
-    if who is not None and position in tops(m) and who.position_id not in tops(m):
+    if who is not None and not may_place(who.position_id, position, tops(m)):
         raise NotAllowed(
             f"{who.name} ({who.position_id}) may not put anyone in a position at the top "
             f"({position})",
@@ -223,10 +245,19 @@ def _check_fit(m: Manual, name: str, position: str, manager: _Rec | None, force:
         raise InvalidInput(problem, choose + FORCE)
 
 
+def _misfits(
+    m: Manual, position: str, reports: Iterable[T], position_of: Callable[[T], str]
+) -> list[T]:
+    """Those of ``reports`` whose position (``position_of``) does not report to ``position`` by
+    the handbook: whether someone's reports still fit them when they move (edit and import)."""
+    reports_to = _reports_to(m)
+    return [r for r in reports if not manager_fits(position_of(r), position, reports_to)]
+
+
 def _check_reports(session: Session, m: Manual, rec: _Rec, position: str) -> None:
     """Refuse moving ``rec`` to ``position`` when their reports' positions do not report to it."""
     reports = _records(session, ST.c.manager_id == rec.id, ST.c.active)
-    misfits = [r for r in reports if not manager_fits(r.position_id, position, _reports_to(m))]
+    misfits = _misfits(m, position, reports, lambda r: r.position_id)
     if misfits:
         who = listed([f"{r.name} ({r.position_id})" for r in misfits[:3]])
         expected = sorted({str(m.position(r.position_id).reports_to) for r in misfits})

@@ -12,6 +12,7 @@ from ecomops.core.roster import (
     changed,
     clean_login,
     clean_name,
+    cycle_through,
 )
 from ecomops.db.bulk import inserted_id
 from ecomops.db.session import Session
@@ -19,7 +20,7 @@ from ecomops.errors import InvalidInput, NotAllowed
 from ecomops.identity import Actor, require_bindable
 from ecomops.services.handbook import current
 from ecomops.services.people import person_by_id
-from ecomops.services.permissions import require, require_below, tops
+from ecomops.services.permissions import managers, require, require_below
 from ecomops.services.staff.bulk import (
     _changed_or_refused,
     _forget_managers,
@@ -28,7 +29,6 @@ from ecomops.services.staff.bulk import (
 from ecomops.services.staff.reading import (
     ST,
     _by,
-    _chain,
     _get,
     _left_message,
     _manager,
@@ -198,20 +198,13 @@ def staff_edit(
     }
     diffs = changed(old, new)
     fields = {f for f, _, _ in diffs}
-    if "position" in fields and pos in tops(m) and actor.caller is not None and not actor.keeper:
-        if actor.caller.position_id not in tops(m):
-            raise NotAllowed(
-                f"{actor.caller.name} ({actor.caller.position_id}) may not put anyone in a "
-                f"position at the top ({pos})",
-                "ask the general manager, or the keeper",
-            )
     if boss is not None and "manager" in fields:
         if boss.id == rec.id:
             raise InvalidInput(f"{rec.name} cannot be their own manager", param="manager")
-        chain = _chain(session, boss.id)
-        if rec.id in chain:
-            names = _names(session, chain)
-            loop = [names[i] for i in chain[: chain.index(rec.id) + 1]]
+        cycle = cycle_through({**managers(session), rec.id: boss.id}, rec.id)
+        if cycle is not None:  # [rec, boss, …]: round from boss back to rec
+            names = _names(session, cycle)
+            loop = [names[i] for i in cycle[1:]] + [rec.name]
             raise InvalidInput(
                 f"{boss.name} reports to {rec.name}: a reporting cycle "
                 f"({' → '.join([rec.name, *loop])})",
