@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from operator import itemgetter
 from typing import NamedTuple
 
 from ecomops.errors import InvalidInput
@@ -40,6 +41,28 @@ class _NewStaff(NamedTuple):
     joined: str | None = None
 
 
+class Problems:
+    """The problems found in a file, each with its line as data (0: the file as a whole), to
+    be said in the order of their lines (``append`` as on a list of them)."""
+
+    def __init__(self) -> None:
+        self.found: list[tuple[int, str]] = []
+
+    def append(self, said: str, line: int = 0) -> None:
+        self.found.append((line, said))
+
+    def __len__(self) -> int:
+        return len(self.found)
+
+    def said(self) -> list[str]:
+        """Each problem, in the order found."""
+        return [text for _line, text in self.found]
+
+    def by_line(self) -> list[str]:
+        """Each problem, by its line (the file's own first; found order within a line)."""
+        return [text for _line, text in sorted(self.found, key=itemgetter(0))]
+
+
 def _lines(text: str) -> Iterator[str]:
     """``text``'s lines, each with its ``\\n`` (as a text file reads; a StringIO would hold a
     copy of the whole file at four bytes a character)."""
@@ -53,7 +76,7 @@ def _lines(text: str) -> Iterator[str]:
         start = end + 1
 
 
-def _read(text: str, file: str) -> tuple[list[_NewStaff], list[str], set[str]]:
+def _read(text: str, file: str) -> tuple[list[_NewStaff], Problems, set[str]]:
     """The file's rows, every problem of the file itself, and the columns it has."""
     reader = csv.reader(_lines(text))
     try:
@@ -65,7 +88,7 @@ def _read(text: str, file: str) -> tuple[list[_NewStaff], list[str], set[str]]:
     except csv.Error as exc:
         raise InvalidInput(f"{file}:1: {exc}") from None
     cols: list[str | None] = []
-    problems = []
+    problems = Problems()
     while header and not header[-1].strip():  # Excel's empty columns after the last one
         header.pop()
     unnamed: list[int] = []  # empty headers between named columns: ignored while empty
@@ -74,11 +97,11 @@ def _read(text: str, file: str) -> tuple[list[_NewStaff], list[str], set[str]]:
         if col is None and not h.strip():
             unnamed.append(i)
         elif col is None:
-            problems.append(f"{file}:1: unknown column {h!r} (columns: {COLUMNS})")
+            problems.append(f"{file}:1: unknown column {h!r} (columns: {COLUMNS})", 1)
         cols.append(col)
     for need in ("name", "position"):
         if need not in cols:
-            problems.append(f"{file}:1: the column {need!r} is missing")
+            problems.append(f"{file}:1: the column {need!r} is missing", 1)
     if problems:
         return [], problems, set()
     where = {c: i for i, c in enumerate(cols) if c is not None}
@@ -96,7 +119,8 @@ def _read(text: str, file: str) -> tuple[list[_NewStaff], list[str], set[str]]:
                 if not any(cell.strip() for cell in record):
                     continue
                 problems.append(
-                    f"{file}:{reader.line_num}: {len(record)} fields, expected {n_cols}"
+                    f"{file}:{reader.line_num}: {len(record)} fields, expected {n_cols}",
+                    reader.line_num,
                 )
                 continue
             if not any(record) or not any(cell.strip() for cell in record):
@@ -105,7 +129,8 @@ def _read(text: str, file: str) -> tuple[list[_NewStaff], list[str], set[str]]:
             if stray:
                 problems.append(
                     f"{file}:{reader.line_num}: a value in column {stray[0]}, which has no "
-                    "name in the first line"
+                    "name in the first line",
+                    reader.line_num,
                 )
                 continue
             boss = record[i_boss].strip() if i_boss is not None else ""
@@ -121,7 +146,7 @@ def _read(text: str, file: str) -> tuple[list[_NewStaff], list[str], set[str]]:
                 )
             )
     except csv.Error as exc:
-        problems.append(f"{file}:{reader.line_num}: {exc}")
+        problems.append(f"{file}:{reader.line_num}: {exc}", reader.line_num)
     if not rows and not problems:
         raise InvalidInput(
             f"{file} has the line of column names and no rows; nothing was imported",
@@ -133,4 +158,4 @@ def _read(text: str, file: str) -> tuple[list[_NewStaff], list[str], set[str]]:
 def read_staff_csv(text: str, file: str) -> tuple[list[_NewStaff], list[str]]:
     """Parse the CSV; return the rows and every problem found in the file itself."""
     rows, problems, _cols = _read(text, file)
-    return rows, problems
+    return rows, problems.said()

@@ -31,6 +31,7 @@ from ecomops.services.staff.bulk import (
     _update_rows,
 )
 from ecomops.services.staff.csvfile import (
+    Problems,
     _read,
 )
 from ecomops.services.staff.reading import (
@@ -135,7 +136,7 @@ def staff_import(
     days: dict[str, date] = {}  # each join date typed, read once
 
     def bad(line: int, message: str) -> None:
-        problems.append(f"{file}:{line}: {message}")
+        problems.append(f"{file}:{line}: {message}", line)
 
     # each line on its own
     entries: list[_Entry] = []
@@ -305,14 +306,14 @@ def staff_import(
             if not force:
                 mates = [names_by_key[k] for k in holding.get(e.position, ()) if k != e.key]
                 # (a manager putting someone at the top is refused for that reason alone)
-                for problem in _second_holders(
+                for refused in _second_holders(
                     m,
                     e.name,
                     e.position,
                     lambda _position, mates=mates: mates,  # type: ignore[misc]
                     top=may_place(acting_position, e.position, top),
                 ):
-                    bad(e.line, f"{problem.message}; {FORCE}")
+                    bad(e.line, f"{refused.message}; {FORCE}")
             if not new:
                 position_moved.add(e.key)
         boss = final_boss.get(e.key)
@@ -352,7 +353,7 @@ def staff_import(
         raise InvalidInput(
             f"{file}: {count} problem{'s' if count > 1 else ''}; nothing was imported",
             "fix the lines below and run the import again",
-            problems=sorted(problems, key=_line_number),
+            problems=problems.by_line(),
         )
 
     # the writes: new people (managers first), changes, departures, the history; what only
@@ -469,7 +470,7 @@ def _check_reach(
     written: Sequence[_Entry],
     leaving: Sequence[_Rec],
     bad,
-    problems: list[str],
+    problems: Problems,
 ) -> None:
     """A caller bound to someone (not the keeper) changes only the records of people under
     them, as ``staff edit`` does, and puts nobody at the top (PostgreSQL's row-level security
@@ -496,11 +497,3 @@ def _check_reach(
                 f"{file}: --deactivate-missing would deactivate {r.name}, who is not under you "
                 f"({me.name})"
             )
-
-
-def _line_number(problem: str) -> int:
-    parts = problem.split(":")
-    for p in parts[1:]:
-        if p.isdigit():
-            return int(p)
-    return 0
