@@ -21,7 +21,6 @@ from ecomops.handbook.model import Manual
 from ecomops.identity import Actor
 from ecomops.services.files import read_text
 from ecomops.services.handbook import current
-from ecomops.services.people import Person
 from ecomops.services.permissions import below, require, tops
 from ecomops.services.staff.bulk import (
     _changed_or_refused,
@@ -40,6 +39,7 @@ from ecomops.services.staff.reading import (
     _by,
     _left_message,
     _mail_setting,
+    _person,
     _Rec,
     _records,
     _Shown,
@@ -481,7 +481,7 @@ def _check_reach(
     top = tops(m)
 
     def under(r: _Rec) -> bool:
-        return below(session, m, me, Person(*r[:9]))
+        return below(session, m, me, _person(r))
 
     for e in written:
         if e.old is not None and not under(e.old):

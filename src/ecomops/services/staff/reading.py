@@ -17,6 +17,7 @@ from ecomops.errors import InvalidInput, NotFound
 from ecomops.handbook.model import Manual
 from ecomops.identity import Actor
 from ecomops.services.handbook import current
+from ecomops.services.people import Person
 from ecomops.services.permissions import tops
 from ecomops.text import key, localize
 from ecomops.views import (
@@ -78,6 +79,14 @@ class _Rec(NamedTuple):
 
 
 _REC = [ST.c[f] for f in _Rec._fields]
+#: a record's first fields are a :class:`Person`'s, in the same order
+_PERSON = tuple(Person.__dataclass_fields__)
+assert _Rec._fields[:9] == _PERSON, "a roster record starts with a Person, all nine fields"
+
+
+def _person(r: _Rec) -> Person:
+    """The :class:`Person` ``r`` holds (its first fields)."""
+    return Person(*r[:9])
 
 
 def _records(session: Session, *where) -> list[_Rec]:

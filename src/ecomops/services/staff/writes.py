@@ -33,6 +33,7 @@ from ecomops.services.staff.reading import (
     _left_message,
     _manager,
     _names,
+    _Rec,
     _rec_by_name,
     _records,
     _shown,
@@ -163,8 +164,11 @@ def staff_edit(
     today = _today(m, now)
     day = effective or today
     _not_after_today(
-        day, today, f"the change would take effect on {day},",
-        f"record it on the day: run the edit on or after {day}", "effective",
+        day,
+        today,
+        f"the change would take effect on {day},",
+        f"record it on the day: run the edit on or after {day}",
+        "effective",
     )
     new_joined = joined or rec.joined_on
     if new_joined is not None and day < new_joined and effective is not None:
@@ -263,6 +267,24 @@ def staff_edit(
     return trusted(StaffEditOut, {"staff": _get(session, rec.id, lang), "changes": out_changes})
 
 
+def _set_active(
+    session: Session, rec: _Rec, active: bool, day: date, *, actor: Actor, now: datetime, lang: str
+) -> StaffOut:
+    """Write ``rec`` as active again, or as having left on ``day``; kept in their history."""
+    left = (
+        {"deactivated_at": None, "left_on": None}
+        if active
+        else {"deactivated_at": now, "left_on": day}
+    )
+    done = session.connection().execute(
+        ST.update().where(ST.c.id == rec.id).values(active=active, **left)
+    )
+    _changed_or_refused(done.rowcount, 1, rec.name)
+    was, now_is = ("false", "true") if active else ("true", "false")
+    _record(session, [(rec.id, "active", was, now_is, day)], now=now, by=_by(actor))
+    return _get(session, rec.id, lang)
+
+
 def staff_deactivate(
     session: Session,
     name: str,
@@ -289,12 +311,7 @@ def staff_deactivate(
     )
     if rec.joined_on is not None and day < rec.joined_on:
         raise InvalidInput(f"{rec.name} joined on {rec.joined_on}, after {day}", param="left")
-    done = session.connection().execute(
-        ST.update().where(ST.c.id == rec.id).values(active=False, deactivated_at=now, left_on=day)
-    )
-    _changed_or_refused(done.rowcount, 1, rec.name)
-    _record(session, [(rec.id, "active", "true", "false", day)], now=now, by=_by(actor))
-    return _get(session, rec.id, lang)
+    return _set_active(session, rec, False, day, actor=actor, now=now, lang=lang)
 
 
 def staff_reactivate(
@@ -330,12 +347,7 @@ def staff_reactivate(
             exc.message, f"give them another address first: ecomops staff edit {rec.name} --email …"
         ) from None
     _check_head(session, m, rec.name, rec.position_id, rec.id, force)
-    done = session.connection().execute(
-        ST.update().where(ST.c.id == rec.id).values(active=True, deactivated_at=None, left_on=None)
-    )
-    _changed_or_refused(done.rowcount, 1, rec.name)
-    _record(session, [(rec.id, "active", "false", "true", day)], now=now, by=_by(actor))
-    return _get(session, rec.id, lang)
+    return _set_active(session, rec, True, day, actor=actor, now=now, lang=lang)
 
 
 def staff_link(
