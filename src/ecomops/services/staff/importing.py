@@ -125,10 +125,159 @@ def staff_import(
             "give both: ecomops staff import FILE --update --deactivate-missing",
         )
     file = str(path)
-    rows, problems, cols = _read(read_text(path, encoding), file)
     m = current(session).manual
     today = _today(m, now)
     roster = _records(session)
+    plan = _checked(
+        session,
+        m,
+        actor,
+        file,
+        read_text(path, encoding),
+        roster,
+        today=today,
+        lang=lang,
+        update=update,
+        deactivate_missing=deactivate_missing,
+        force=force,
+    )
+    leaving, final_boss = plan.leaving, plan.final_boss
+
+    # the writes: new people (managers first), changes, departures, the history (what only
+    # the checks needed went with them: a 100,000-line file, some 50 MB)
+    unchanged = plan.unchanged
+    added = [e for e in plan.written if e.old is None]
+    changes_of = [e for e in plan.written if e.old is not None]
+    del plan
+    ids = dict(zip((e.key for e in added), _new_ids(session, ST, len(added)), strict=True))
+    ids.update((r.name_key, r.id) for r in roster if r.name_key in final_boss)
+    order = depths(final_boss, {e.key for e in added})
+    del final_boss
+    added.sort(key=lambda e: order[e.key])
+    conn = session.connection()
+    for start in range(0, len(added), CHUNK):  # in chunks: the driver's copy of each is small
+        insert_rows(
+            conn,
+            ST,
+            _NEW,
+            [
+                (
+                    ids[e.key],
+                    e.name,
+                    e.key,
+                    e.position,
+                    e.email,
+                    ids[e.manager] if e.manager else None,
+                    True,
+                    now,
+                    e.joined or today,
+                )
+                for e in added[start : start + CHUNK]
+            ],
+        )
+    updated = [
+        e.old._replace(
+            position_id=e.position,
+            email=e.email,
+            manager_id=ids[e.manager] if e.manager else None,
+            joined_on=e.joined or e.old.joined_on,
+        )
+        for e in changes_of
+        if e.old is not None
+    ]
+    done = _update_rows(
+        session,
+        ST,
+        ("id", "position_id", "email", "manager_id", "joined_on"),
+        [(r.id, r.position_id, r.email, r.manager_id, r.joined_on) for r in updated],
+    )
+    _changed_or_refused(done, len(updated), "the roster")
+    left = [r._replace(active=False, deactivated_at=now, left_on=today) for r in leaving]
+    done = _update_rows(
+        session,
+        ST,
+        ("id", "active", "deactivated_at", "left_on"),
+        [(r.id, False, now, today) for r in left],
+    )
+    _changed_or_refused(done, len(left), "the roster")
+    _forget_managers(session)
+    history = [(ids[e.key], f, a, b, today) for e in changes_of for f, a, b in e.diffs]
+    history += [(r.id, "active", "true", "false", today) for r in left]
+    recorded = _record(session, history, now=now, by=_by(actor))[:show]
+
+    # the answer: the people touched (as many as asked for), as they are now
+    listed_ids = sorted(
+        [*(ids[e.key] for e in added), *(r.id for r in updated), *(r.id for r in left)]
+    )
+    wanted = set(listed_ids[:show])
+    people = [r for r in (*updated, *left) if r.id in wanted]
+    people += [
+        _Rec(
+            ids[e.key],
+            e.name,
+            e.key,
+            e.position,
+            e.email,
+            ids[e.manager] if e.manager else None,
+            True,
+            now,
+            None,
+            None,
+            e.joined or today,
+            None,
+        )
+        for e in added
+        if ids[e.key] in wanted
+    ]
+    people.sort()
+    named = {r.manager_id for r in people} | {c.staff_id for c in recorded} | {_by(actor)}
+    names = {r.id: r.name for r in roster if r.id in named}
+    names.update((ids[e.key], e.name) for e in added if ids[e.key] in named)
+    out = _Shown(m, lang, names)
+    return trusted(
+        ImportOut,
+        {
+            "file": file,
+            "added": len(added),
+            "changed": len(updated),
+            "unchanged": unchanged,
+            "deactivated": len(left),
+            "staff": [out.staff(r) for r in people],
+            "changes": [out.change(c) for c in recorded],
+        },
+    )
+
+
+@dataclass(slots=True)
+class _Plan:
+    """What a checked file writes: the lines that add or change someone, how many lines change
+    nothing, who leaves (``deactivate_missing``) and everyone's manager as the file leaves it."""
+
+    written: list[_Entry]
+    unchanged: int
+    leaving: list[_Rec]
+    final_boss: dict[str, str | None]
+
+
+def _checked(
+    session: Session,
+    m: Manual,
+    actor: Actor,
+    file: str,
+    text: str,
+    roster: list[_Rec],
+    *,
+    today: date,
+    lang: str,
+    update: bool,
+    deactivate_missing: bool,
+    force: bool,
+) -> _Plan:
+    """``file`` (its ``text``) checked against the roster and the rules, every line on its own
+    and then the roster as the file would leave it; every problem at once, raised with its
+    line. What only the checks need is freed when this returns."""
+    rows, problems, cols = _read(text, file)
+    del text  # the rows hold what the checks need
     by_key = {r.name_key: r for r in roster}
     by_id = {r.id: r for r in roster}
     has_email, has_manager = "email" in cols, "manager" in cols
@@ -356,110 +505,8 @@ def staff_import(
             problems=problems.by_line(),
         )
 
-    # the writes: new people (managers first), changes, departures, the history; what only
-    # the checks needed goes first (a 100,000-line file: some 50 MB)
-    unchanged = len(entries) - len(written)
-    del entries, line_of, in_file, holders, final_pos, names_by_key, holding, new_mail
-    added = [e for e in written if e.old is None]
-    changes_of = [e for e in written if e.old is not None]
-    del written
-    ids = dict(zip((e.key for e in added), _new_ids(session, ST, len(added)), strict=True))
-    ids.update((r.name_key, r.id) for r in roster if r.name_key in final_boss)
-    order = depths(final_boss, {e.key for e in added})
-    del final_boss
-    added.sort(key=lambda e: order[e.key])
-    conn = session.connection()
-    for start in range(0, len(added), CHUNK):  # in chunks: the driver's copy of each is small
-        insert_rows(
-            conn,
-            ST,
-            _NEW,
-            [
-                (
-                    ids[e.key],
-                    e.name,
-                    e.key,
-                    e.position,
-                    e.email,
-                    ids[e.manager] if e.manager else None,
-                    True,
-                    now,
-                    e.joined or today,
-                )
-                for e in added[start : start + CHUNK]
-            ],
-        )
-    updated = [
-        e.old._replace(
-            position_id=e.position,
-            email=e.email,
-            manager_id=ids[e.manager] if e.manager else None,
-            joined_on=e.joined or e.old.joined_on,
-        )
-        for e in changes_of
-        if e.old is not None
-    ]
-    done = _update_rows(
-        session,
-        ST,
-        ("id", "position_id", "email", "manager_id", "joined_on"),
-        [(r.id, r.position_id, r.email, r.manager_id, r.joined_on) for r in updated],
-    )
-    _changed_or_refused(done, len(updated), "the roster")
-    left = [r._replace(active=False, deactivated_at=now, left_on=today) for r in leaving]
-    done = _update_rows(
-        session,
-        ST,
-        ("id", "active", "deactivated_at", "left_on"),
-        [(r.id, False, now, today) for r in left],
-    )
-    _changed_or_refused(done, len(left), "the roster")
-    _forget_managers(session)
-    history = [(ids[e.key], f, a, b, today) for e in changes_of for f, a, b in e.diffs]
-    history += [(r.id, "active", "true", "false", today) for r in left]
-    recorded = _record(session, history, now=now, by=_by(actor))[:show]
 
-    # the answer: the people touched (as many as asked for), as they are now
-    listed_ids = sorted(
-        [*(ids[e.key] for e in added), *(r.id for r in updated), *(r.id for r in left)]
-    )
-    wanted = set(listed_ids[:show])
-    people = [r for r in (*updated, *left) if r.id in wanted]
-    people += [
-        _Rec(
-            ids[e.key],
-            e.name,
-            e.key,
-            e.position,
-            e.email,
-            ids[e.manager] if e.manager else None,
-            True,
-            now,
-            None,
-            None,
-            e.joined or today,
-            None,
-        )
-        for e in added
-        if ids[e.key] in wanted
-    ]
-    people.sort()
-    named = {r.manager_id for r in people} | {c.staff_id for c in recorded} | {_by(actor)}
-    names = {r.id: r.name for r in roster if r.id in named}
-    names.update((ids[e.key], e.name) for e in added if ids[e.key] in named)
-    out = _Shown(m, lang, names)
-    return trusted(
-        ImportOut,
-        {
-            "file": file,
-            "added": len(added),
-            "changed": len(updated),
-            "unchanged": unchanged,
-            "deactivated": len(left),
-            "staff": [out.staff(r) for r in people],
-            "changes": [out.change(c) for c in recorded],
-        },
-    )
+    return _Plan(written, len(entries) - len(written), leaving, final_boss)
 
 
 def _check_reach(
