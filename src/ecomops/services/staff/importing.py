@@ -452,7 +452,7 @@ def _checked(
             elif earlier:
                 bad(e.line, f"the e-mail address {e.email!r} is also on line {min(earlier)}")
         if new or "position" in fields:
-            if not force:
+            if not force and e.position in holding:  # (the head's or one at the top)
                 mates = [names_by_key[k] for k in holding.get(e.position, ()) if k != e.key]
                 # (a manager putting someone at the top is refused for that reason alone)
                 for refused in _second_holders(
