@@ -8,7 +8,7 @@ Names and labels are compared in their :func:`ecomops.text.key` form; the caller
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
@@ -132,6 +132,22 @@ def manager_fits(
     if manager_position is None:
         return True
     return reports_to.get(position) == manager_position
+
+
+def may_place(acting_position: str | None, position: str, top: Collection[str]) -> bool:
+    """Whether a person in ``acting_position`` (None: the keeper, unnamed, who may do anything)
+    may put someone into ``position``: only someone at the ``top`` places anyone there."""
+    return position not in top or acting_position is None or acting_position in top
+
+
+def cycle_through(manager_of: Mapping[K, K | None], person: K) -> list[K] | None:
+    """The reporting cycle ``person`` stands on, in reporting order starting with them (their
+    manager next), found as :func:`reporting_cycles` finds every cycle; None when there is none."""
+    for loop in reporting_cycles(manager_of):
+        if person in loop:
+            at = loop.index(person)
+            return loop[at:] + loop[:at]
+    return None
 
 
 def reporting_cycles(manager_of: Mapping[K, K | None]) -> list[list[K]]:
