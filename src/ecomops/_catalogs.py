@@ -29,6 +29,9 @@ def extract():
     from babel.messages.extract import extract_from_dir
     from babel.messages.frontend import parse_mapping_cfg
 
+    if not MAPPING.is_file():  # an installed copy: the source tree is elsewhere
+        raise SystemExit(f"no {MAPPING.name} at {ROOT}: run this from a source checkout "
+                         "(PYTHONPATH=src python -m ecomops._catalogs …)")
     with MAPPING.open() as f:
         method_map, options_map = parse_mapping_cfg(f)
     pot = Catalog(project="ecomops", charset="utf-8")
