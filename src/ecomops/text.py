@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 
 from ecomops.errors import InvalidInput
@@ -138,6 +138,24 @@ def clip(message: str) -> str:
             line = f"{line[: CLIP_LINE - 200]}…{line[-150:]}"
         out.append(line)
     return "\n".join(out)
+
+
+def cell_width() -> Callable[[str], int]:
+    """The display width of a cell's text: a CJK character takes two columns (Rich's tables
+    count them so), remembered for the texts that repeat (positions, managers, dates)."""
+    from rich.cells import cell_len
+
+    seen: dict[str, int] = {}
+
+    def width(value: str) -> int:
+        if value.isascii():
+            return len(value)
+        w = seen.get(value)
+        if w is None:
+            w = seen[value] = cell_len(value)
+        return w
+
+    return width
 
 
 def safe(text: str, *, lines: bool = False) -> str:

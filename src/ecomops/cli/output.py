@@ -325,18 +325,6 @@ def _cell_text() -> Callable[[Any], str]:
 
 
 def _cell_width() -> Callable[[str], int]:
-    """The display width of a cell's text: a CJK character takes two columns (Rich's tables
-    count them so), remembered for the texts that repeat (positions, managers, dates)."""
-    from rich.cells import cell_len
+    from ecomops.text import cell_width
 
-    seen: dict[str, int] = {}
-
-    def width(value: str) -> int:
-        if value.isascii():
-            return len(value)
-        w = seen.get(value)
-        if w is None:
-            w = seen[value] = cell_len(value)
-        return w
-
-    return width
+    return cell_width()

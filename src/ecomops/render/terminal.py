@@ -20,7 +20,7 @@ from ecomops.render.document import (
     text,
     title,
 )
-from ecomops.text import safe
+from ecomops.text import cell_width, safe
 from ecomops.views import ReportOut
 
 #: a plan status's colour: a second cue, never the only one (each has its own sign)
@@ -119,18 +119,7 @@ def plain_table(t, console) -> bool:
     apart and aligned by display width (a CJK character takes two), numbers to the right;
     a plan status as its sign; user text made safe (no terminal codes, no line breaks),
     nothing cut short. On a terminal the header is bold. Whether it has a column of signs."""
-    from rich.cells import cell_len
-
-    seen: dict[str, int] = {}
-
-    def width(value: str) -> int:
-        if value.isascii():
-            return len(value)
-        w = seen.get(value)
-        if w is None:
-            w = seen[value] = cell_len(value)
-        return w
-
+    width = cell_width()
     n = len(t.headers)
     headers = [safe(h) for h in t.headers]
     widths = [width(h) for h in headers]

@@ -156,21 +156,35 @@ def build_quota(
     strict = m.appraisal.quota.strict if strict is None else strict
     kinds = {k.id: k for k in m.appraisal.cycle_kinds}
     exempt = not kinds[row.kind_id].forced_distribution
-    grades = [g.id for g in m.appraisal.grades]
-    shares = [g.share for g in m.appraisal.grades]
     if counted_by_server(session):
         out_groups = _counted_by_server(session, m, row, by, strict, exempt, viewer)
-        return QuotaOut(
-            cycle=row.id,
-            exempt=exempt,
-            strict=strict,
-            by=by,
-            ok=all(g.ok for g in out_groups),
-            rule=explain(m, strict),
-            groups=out_groups,
-        )
-    if state is None:
-        state = load_cycle(session, m, row.id, detail=False)
+    else:
+        if state is None:
+            state = load_cycle(session, m, row.id, detail=False)
+        out_groups = _counted_here(session, m, state, by, strict, exempt, viewer)
+    return QuotaOut(
+        cycle=row.id,
+        exempt=exempt,
+        strict=strict,
+        by=by,
+        ok=all(g.ok for g in out_groups),
+        rule=explain(m, strict),
+        groups=out_groups,
+    )
+
+
+def _counted_here(
+    session: Session,
+    m: Manual,
+    state: dict[int, Appraisal],
+    by: str,
+    strict: bool,
+    exempt: bool,
+    viewer: Actor | None,
+) -> list[QuotaGroupOut]:
+    """The quota's groups counted from the appraisals read (the keeper's, SQLite's)."""
+    grades = [g.id for g in m.appraisal.grades]
+    shares = [g.share for g in m.appraisal.grades]
     groups: dict[str, list[Appraisal]] = defaultdict(list)
     for ap in state.values():
         groups["department" if by == "department" else ap.position].append(ap)
@@ -215,15 +229,7 @@ def build_quota(
                 ],
             )
         )
-    return QuotaOut(
-        cycle=row.id,
-        exempt=exempt,
-        strict=strict,
-        by=by,
-        ok=all(g.ok for g in out_groups),
-        rule=explain(m, strict),
-        groups=out_groups,
-    )
+    return out_groups
 
 
 def _may_read(session: Session, m: Manual, viewer: Actor, employee: int) -> bool:

@@ -70,32 +70,13 @@ SCORES = """
 KNOWN = "ecomops_caller_known()"
 
 
-def _progress(guarded: bool) -> str:
-    check = f"WHERE {KNOWN}" if guarded else ""
-    return f"""
-    CREATE OR REPLACE FUNCTION ecomops_cycle_progress(cid text, OUT members integer,
-                                                      OUT complete integer)
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {{schema}}, pg_temp AS $$
-        WITH rated AS (
-            SELECT x->>'id' AS pos, ARRAY(SELECT DISTINCT unnest(ecomops_raters(x->>'id')))
-                AS raters
-            FROM jsonb_array_elements(ecomops_handbook()->'positions') x
-            WHERE x->>'rubric' IS NOT NULL
-        ), m AS (
-            SELECT cm.staff_id, r.raters,
-                   (SELECT count(*) FROM sheet s WHERE s.cycle_id = cid
-                       AND s.employee_id = cm.staff_id AND s.is_current) AS any_sheet,
-                   (SELECT count(DISTINCT s.rater_position_id) FROM sheet s
-                     WHERE s.cycle_id = cid AND s.employee_id = cm.staff_id AND s.is_current
-                       AND s.rater_position_id = ANY (r.raters)) AS have
-            FROM cycle_member cm JOIN rated r ON r.pos = cm.position_id
-            WHERE cm.cycle_id = cid
-        )
-        SELECT count(*)::integer,
-               (count(*) FILTER (WHERE any_sheet > 0 AND have = cardinality(raters)))::integer
-        FROM m {check}
-    $$
-    """
+def _progress(writes, guarded: bool) -> str:
+    """0015's ``ecomops_cycle_progress(text)``, answering only a known caller when ``guarded``."""
+    (sql,) = [h for h in writes.HELPERS if "FUNCTION ecomops_cycle_progress(cid text" in h]
+    tail = "        FROM m\n    $$"
+    assert tail in sql
+    sql = sql.replace(" AS $$", " SET search_path = {schema}, pg_temp AS $$", 1)
+    return sql.replace(tail, f"        FROM m WHERE {KNOWN}\n    $$") if guarded else sql
 
 
 def _leave_dates(guarded: bool) -> str:
@@ -184,7 +165,7 @@ def _apply(guarded: bool) -> None:
         op.execute(writes._history_check(schema))
     finally:
         writes.HISTORY = saved
-    op.execute(_progress(guarded).replace("{schema}", schema))
+    op.execute(_progress(writes, guarded).replace("{schema}", schema))
     op.execute(_leave_dates(guarded).replace("{schema}", schema))
 
 
