@@ -15,6 +15,10 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from tests.conftest import PG_ADMIN_URL
+from tests.db import test_row_level_security as rls
+
+_psycopg, _rows = rls._psycopg, rls._rows
+roles = rls.roles  # the login roles a test makes, dropped after it (a fixture)
 
 GUARDS = ("staff", "staff_change", "sheet", "sheet_score", "calibration", "cycle_member",
           "cycle", "plan", "leave", "handover", "visitor", "task", "task_event", "audit",
@@ -30,40 +34,8 @@ TABLES = ("staff", "staff_change", "sheet", "sheet_score", "calibration", "cycle
           "plan", "leave", "handover", "visitor", "task", "task_event", "audit", "database_option")
 
 
-def _psycopg(url: str):
-    import psycopg2
-
-    u = make_url(url)
-    return psycopg2.connect(
-        host=u.host, port=u.port, dbname=u.database, user=u.username, password=u.password
-    )
-
-
-def _rows(url: str, sql: str, args: tuple = ()) -> list[tuple]:
-    conn = _psycopg(url)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql, args or None)
-            return cur.fetchall()
-    finally:
-        conn.close()
-
-
 def _snapshot(url: str) -> dict[str, list[tuple]]:
     return {t: _rows(url, f"SELECT * FROM {t} ORDER BY 1::text, 2::text") for t in TABLES}
-
-
-@pytest.fixture
-def roles(backend):
-    made: list[str] = []
-    yield made
-    admin = _psycopg(backend.url)
-    admin.autocommit = True
-    with admin.cursor() as cur:
-        for role in made:
-            cur.execute(f'DROP OWNED BY "{role}"')
-            cur.execute(f'DROP ROLE IF EXISTS "{role}"')
-    admin.close()
 
 
 PEOPLE = {"李娜": "member", "王强": "supervisor", "张伟": "head", "总经理": "gm"}
