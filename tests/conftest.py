@@ -138,9 +138,13 @@ class Result:
 
 
 def run(*args: str, input: str | None = None) -> Result:
+    from ecomops import i18n
     from ecomops.cli import app
 
-    r = CliRunner().invoke(app, list(args), input=input)
+    try:
+        r = CliRunner().invoke(app, list(args), input=input)
+    finally:
+        i18n.use(None)  # a command's language ends with it, as its process would
     if r.exception and not isinstance(r.exception, SystemExit):
         raise r.exception
     return Result(r.exit_code, r.stdout, r.stderr)
