@@ -6,7 +6,8 @@ import pytest
 
 from ecomops.db.engine import resolve
 from ecomops.db.session import Database
-from ecomops.services.dbtools import _digest, _tables
+from ecomops.services.dbtools.copying import _digest
+from ecomops.services.dbtools.tables import all_tables
 
 
 def digests(target_args: dict, *, audit: bool = False, own: bool = True) -> dict[str, list]:
@@ -17,7 +18,7 @@ def digests(target_args: dict, *, audit: bool = False, own: bool = True) -> dict
     database = Database(resolve(**target_args))
     try:
         with database.connect(write=False) as conn:
-            return {t.name: _digest(conn, t) for t in _tables() if t.name not in skip}
+            return {t.name: _digest(conn, t) for t in all_tables() if t.name not in skip}
     finally:
         database.dispose()
 
@@ -227,13 +228,13 @@ def test_a_tampered_dump_is_refused_too(demo_db, backend, cli, tmp_path):
     import gzip
     import json
 
-    from ecomops.services.dbtools import _write_dump
+    from ecomops.services.dbtools.dump import write_dump
 
     database = Database(resolve(db=str(demo_db)))
     dump = tmp_path / "demo.jsonl.gz"
     try:
         with database.connect(write=False) as conn:
-            _write_dump(conn, dump)
+            write_dump(conn, dump)
     finally:
         database.dispose()
     with gzip.open(dump, "rt", encoding="utf-8") as fh:
