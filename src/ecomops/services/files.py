@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ecomops.errors import InvalidInput, NotFound
@@ -143,14 +143,21 @@ def private_file(path: Path) -> None:
     os.close(fd)
 
 
-def readable_by_others(db: Path) -> list[Path]:
-    """The database file, its companions and its folder, where others may read them."""
-    out = []
+def _modes(db: Path) -> Iterator[tuple[Path, int]]:
+    """The database file, its ``-wal`` and ``-shm`` files and its folder, each that exists
+    with its mode."""
     for p in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), db.parent):
         try:
             mode = p.stat().st_mode
         except OSError:
             continue
+        yield p, mode
+
+
+def readable_by_others(db: Path) -> list[Path]:
+    """The database file, its companions and its folder, where others may read them."""
+    out = []
+    for p, mode in _modes(db):
         if mode & (stat.S_IRGRP | stat.S_IROTH | stat.S_IWGRP | stat.S_IWOTH):
             if p.is_dir() and not mode & (stat.S_IXGRP | stat.S_IXOTH):
                 continue  # a folder others cannot enter keeps its files to itself
@@ -162,11 +169,7 @@ def writable_by_others(db: Path) -> list[Path]:
     """The database file, its companions and its folder, where others may write them (and so
     be anyone: a folder they may write lets them replace the file)."""
     out = []
-    for p in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), db.parent):
-        try:
-            mode = p.stat().st_mode
-        except OSError:
-            continue
+    for p, mode in _modes(db):
         if mode & (stat.S_IWGRP | stat.S_IWOTH):
             if p.is_dir() and mode & stat.S_ISVTX:
                 continue  # a sticky folder (/tmp): others may not replace what is not theirs

@@ -38,6 +38,18 @@ def _scored(value: _T | None) -> _T:
     return value
 
 
+def _ceilings(m: Manual) -> list[tuple[str, Decimal]]:
+    """The quota rule's cumulative ceilings, top down: each group of the better grades (its
+    label) and the share of N it may hold at most (the last grade has none)."""
+    grades = [g.id for g in m.appraisal.grades]
+    out = []
+    cum = Decimal(0)
+    for k, g in enumerate(m.appraisal.grades[:-1]):
+        cum += g.share
+        out.append((q.group_label(grades, k), cum))
+    return out
+
+
 def explain(m: Manual, strict: bool) -> str:
     """The quota rule in words, the handbook's part told apart from the tool's: the shares and
     the year-end exemption are §6.2's; how they apply to a group of N (cumulative ceilings, or
@@ -66,11 +78,7 @@ def explain(m: Manual, strict: bool) -> str:
             "remainders, ties to the higher grade); the suggested grades follow the ranking by "
             "score." + cycles
         )
-    caps = []
-    cum = Decimal(0)
-    for k, s in enumerate(shares[:-1]):
-        cum += s
-        caps.append(f"at most ceil({cum}%·N) {q.group_label(grades, k)}")
+    caps = [f"at most ceil({cum}%·N) {label}" for label, cum in _ceilings(m)]
     return (
         handbook + "The tool's (ecomops manual check lists them as assumptions): with N complete "
         "appraisals in a group, the favourable grades are capped cumulatively: "
@@ -115,11 +123,7 @@ def explain_zh(m: Manual, strict: bool) -> str:
             "已完成的考核时,各级别人数须恰为按最大余额法分配的 N 的份额(先取整数部分,余下"
             "名额给余数最大者,余数相同给较高级别);建议的级别按得分排名。" + cycles
         )
-    caps = []
-    cum = Decimal(0)
-    for k, s in enumerate(shares[:-1]):
-        cum += s
-        caps.append(f"{q.group_label(grades, k)} 最多 ceil({cum}%·N) 人")
+    caps = [f"{label} 最多 ceil({cum}%·N) 人" for label, cum in _ceilings(m)]
     small = m.appraisal.quota.min_group_size
     return (
         handbook + "工具的规定(ecomops manual check 列为假设):一组有 N 份已完成的考核时,较好的"

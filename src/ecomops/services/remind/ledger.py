@@ -29,6 +29,7 @@ NOT_COMPANY_MAIL = "not company mail: {address} (the head is told to change it)"
 
 
 def ledger_rows(session: Session, keys: Collection[str]) -> dict[str, Any]:
+    """The ledger's rows of the reminders ``keys``, by key (those not in it: absent)."""
     conn = session.connection()
     found: dict[str, Any] = {}
     ordered = sorted(keys)

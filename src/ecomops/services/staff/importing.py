@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from operator import attrgetter
 from pathlib import Path
 
 from ecomops.core.calendar import parse_date
@@ -73,6 +74,8 @@ _NEW = (
     "joined_on",
 )
 
+#: the values of those columns in a roster record
+_NEW_VALUES = attrgetter(*_NEW)
 
 CHUNK = 10_000
 
@@ -91,6 +94,25 @@ class _Entry:
     old: _Rec | None
     diffs: list[tuple[str, str | None, str | None]]
     typed_manager: str | None  # as the file has it (None: the column is not there)
+
+
+def _added(e: _Entry, ids: dict[str, int], now: datetime, today: date) -> _Rec:
+    """The roster record of a line that adds someone: active from ``now``, joined on the day
+    the file gives (default ``today``)."""
+    return _Rec(
+        ids[e.key],
+        e.name,
+        e.key,
+        e.position,
+        e.email,
+        ids[e.manager] if e.manager else None,
+        True,
+        now,
+        None,
+        None,
+        e.joined or today,
+        None,
+    )
 
 
 def staff_import(
@@ -160,20 +182,7 @@ def staff_import(
             conn,
             ST,
             _NEW,
-            [
-                (
-                    ids[e.key],
-                    e.name,
-                    e.key,
-                    e.position,
-                    e.email,
-                    ids[e.manager] if e.manager else None,
-                    True,
-                    now,
-                    e.joined or today,
-                )
-                for e in added[start : start + CHUNK]
-            ],
+            [_NEW_VALUES(_added(e, ids, now, today)) for e in added[start : start + CHUNK]],
         )
     updated = [
         e.old._replace(
@@ -211,24 +220,7 @@ def staff_import(
     )
     wanted = set(listed_ids[:show])
     people = [r for r in (*updated, *left) if r.id in wanted]
-    people += [
-        _Rec(
-            ids[e.key],
-            e.name,
-            e.key,
-            e.position,
-            e.email,
-            ids[e.manager] if e.manager else None,
-            True,
-            now,
-            None,
-            None,
-            e.joined or today,
-            None,
-        )
-        for e in added
-        if ids[e.key] in wanted
-    ]
+    people += [_added(e, ids, now, today) for e in added if ids[e.key] in wanted]
     people.sort()
     named = {r.manager_id for r in people} | {c.staff_id for c in recorded} | {_by(actor)}
     names = {r.id: r.name for r in roster if r.id in named}
