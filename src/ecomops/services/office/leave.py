@@ -16,6 +16,7 @@ from ecomops.db import locks
 from ecomops.db.bulk import inserted_id
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput
+from ecomops.i18n import N_
 from ecomops.identity import Actor
 from ecomops.services.handbook import current
 from ecomops.services.office.records import (
@@ -186,7 +187,7 @@ def leave_decide(
     and a decline's reason."""
     m = current(session).manual
     tz = zone(m.calendar.timezone)
-    row = find_record(session, LV, leave_id, "leave request", "ecomops leave list --pending")
+    row = find_record(session, LV, leave_id, N_("leave request"), "ecomops leave list --pending")
     names = _names(session)
     require(
         session, actor, "approve_leave", what=f"(leave {leave_id} of {names[row.staff_id]})"
