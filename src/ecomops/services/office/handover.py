@@ -14,6 +14,7 @@ from ecomops.db import locks
 from ecomops.db.bulk import inserted_id
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput, NotAllowed
+from ecomops.i18n import N_
 from ecomops.identity import Actor
 from ecomops.services.handbook import current
 from ecomops.services.office.records import (
@@ -188,7 +189,7 @@ def handover_ack(
     ``handover_id`` was handed in (§3.2 rule 5), once; never for their own form."""
     m = current(session).manual
     tz = zone(m.calendar.timezone)
-    row = find_record(session, HO, handover_id, "handover form", "ecomops handover list")
+    row = find_record(session, HO, handover_id, N_("handover form"), "ecomops handover list")
     names = _names(session)
     require(
         session, actor, "ack_handover", what=f"(handover {handover_id} of {names[row.staff_id]})"
