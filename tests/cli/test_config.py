@@ -339,7 +339,7 @@ def test_check_with_nothing_configured_but_a_database(db, cli, tmp_path, monkeyp
     assert list(checks) == ["database", "smtp", "imap", "webhook"]
     database = checks["database"]
     assert database["status"] == "ok"
-    assert database["detail"].endswith(": an ecomops database, schema 0018 (current)")
+    assert database["detail"].endswith(": an ecomops database, schema 0019 (current)")
     if db.path is not None:
         assert database["target"] == str(db.path)
         assert sorted(p.name for p in db.path.parent.iterdir()) == before

@@ -188,6 +188,11 @@ def make_engine(target: Target) -> Engine:
             from ecomops.config import network_timeout
 
             args["connect_timeout"] = max(2, ceil(network_timeout()))
+        # waiting for a lock ends like SQLite's busy timeout: a role that holds a row or table
+        # lock (an open transaction in psql) stalls nobody's command for longer (a URL's own
+        # ?options= stays)
+        if "options" not in target.url.query:
+            args["options"] = f"-c lock_timeout={BUSY_TIMEOUT_MS}"
         # no hstore columns here: skip psycopg2's hstore lookup on connect (one catalog query)
         engine = create_engine(
             target.url, pool_pre_ping=False, use_native_hstore=False, connect_args=args
@@ -205,6 +210,13 @@ def translate_errors(target: Target):
         yield
     except sa_exc.OperationalError as exc:
         detail = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        if getattr(exc.orig, "pgcode", None) == LOCK_NOT_AVAILABLE:
+            raise DatabaseError(
+                f"database {target.display()} stayed busy for {BUSY_TIMEOUT_MS // 1000} s: "
+                "another session holds a lock on what this command needs",
+                "nothing was written; try again in a moment (if it lasts, the database's "
+                "keeper can see which session holds it in pg_stat_activity)",
+            ) from None
         if "locked" in detail or "busy" in detail:
             raise DatabaseError(
                 f"database {target.display()} stayed busy for {BUSY_TIMEOUT_MS // 1000} s",
@@ -230,6 +242,9 @@ def translate_errors(target: Target):
             "is it an ecomops database? check --db / --database-url",
         ) from None
 
+
+#: PostgreSQL's code for a lock not granted within ``lock_timeout``
+LOCK_NOT_AVAILABLE = "55P03"
 
 #: PostgreSQL's codes for a write that lost a race: unique violation, serialization failure,
 #: deadlock detected

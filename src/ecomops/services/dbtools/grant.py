@@ -26,17 +26,30 @@ _INSERT = (
 )
 #: a year's official schedule is replaced whole (row-level security: the top, or the keeper)
 _DELETE = ("calendar_year", "calendar_day")
-_UPDATE = {
+#: (None: every column but the id.) UPDATE is granted column by column, never on a whole table:
+#: a table-wide UPDATE (or DELETE) privilege lets its holder ``LOCK TABLE … IN ACCESS EXCLUSIVE
+#: MODE`` and stall every command; column privileges do not (revision 0019)
+_UPDATE: dict[str, str | None] = {
     "sheet": "(is_current)",
     "plan": "(is_current, sent_at, sent_to, send_error)",
-    "task": "",
-    "cycle": "",
-    "staff": "",
+    "task": None,
+    "cycle": None,
+    "staff": None,
     "visitor": "(left_at)",
     "leave": "(status, decided_by_id, decided_at, decision_reason)",
     "handover": "(acked_at, acked_by_id)",
     "database_option": "(value)",
 }
+
+
+def update_columns(table: str) -> str:
+    """The column list a staff role may UPDATE in ``table`` (``(a, b, …)``)."""
+    from ecomops.db import schema
+
+    cols = _UPDATE[table]
+    if cols is not None:
+        return cols
+    return "(" + ", ".join(c.name for c in getattr(schema, table).columns if c.name != "id") + ")"
 
 
 @dataclass(frozen=True)
@@ -182,7 +195,10 @@ def grant(
         f"GRANT SELECT ON ALL TABLES IN SCHEMA {schema_name} TO {who}",
         f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema_name} TO {who}",
         f"GRANT INSERT ON {', '.join(_INSERT)} TO {who}",
-        *(f"GRANT UPDATE {cols} ON {table} TO {who}" for table, cols in _UPDATE.items()),
+        # a role granted by an older ecomops held UPDATE on whole tables: revoked (with any
+        # column privileges), then granted column by column
+        f"REVOKE UPDATE ON {', '.join(_UPDATE)} FROM {who}",
+        *(f"GRANT UPDATE {update_columns(t)} ON {t} TO {who}" for t in _UPDATE),
         f"GRANT DELETE ON {', '.join(_DELETE)} TO {who}",
     ):
         conn.execute(text(sql))
