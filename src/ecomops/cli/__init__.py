@@ -282,18 +282,8 @@ def root(
     from ecomops.cli.common import before_command
 
     before_command(ctx, db=db, database_url=database_url, lang=lang, as_=as_)
-    if ctx.invoked_subcommand is None:
-        load("today")  # registers the command, and with it today.today_command
-        from ecomops.cli import today
-
-        assert today.today_command is not None, "load() registered it"
-        ctx.invoke(
-            today.today_command,
-            as_=as_ or os.environ.get("ECOMOPS_AS") or None,
-            lang=lang,
-            db=db,
-            database_url=database_url,
-        )
+    if ctx.invoked_subcommand is None:  # ``today``, with the options typed before it
+        ctx.invoke(load("today"), as_=os.environ.get("ECOMOPS_AS") or None)
 
 
 #: the exit status when whoever reads stdout stops reading (``ecomops tasks list | head -1``):

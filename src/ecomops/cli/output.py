@@ -144,7 +144,13 @@ def print_json(data: Any) -> None:
         sys.stdout.flush()
 
 
-def emit(data: Any, *, as_json: bool, render: Callable[[Any], None]) -> None:
+def emit(data: Any, *, as_json: bool | None = None, render: Callable[[Any], None]) -> None:
+    """``data`` as JSON on stdout (``as_json``; None: the running command's ``--json``), or
+    drawn by ``render``."""
+    if as_json is None:
+        from ecomops.cli.common import wants_json
+
+        as_json = wants_json()
     if as_json:
         print_json(data)
     else:

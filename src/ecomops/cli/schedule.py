@@ -6,12 +6,12 @@ from typing import Annotated
 
 import typer
 
-from ecomops.cli.common import DbOpt, UrlOpt, command, note
+from ecomops.cli.common import command, note
 from ecomops.errors import InvalidInput
 
 
 def register(root: typer.Typer) -> None:
-    @command(root, "schedule")
+    @command(root, "schedule", without=("as_json",))
     def schedule(
         cron: Annotated[
             bool, typer.Option("--cron", help="Lines for the user's crontab.")
@@ -36,8 +36,6 @@ def register(root: typer.Typer) -> None:
                 show_default=False,
             ),
         ] = None,
-        db: DbOpt = None,
-        database_url: UrlOpt = None,
     ) -> None:
         """Run remind every 15 minutes and plan collect every hour, with cron or systemd.
 
@@ -58,7 +56,7 @@ def register(root: typer.Typer) -> None:
 
         if cron == systemd:
             raise InvalidInput("say which: --cron or --systemd", "one of them")
-        choice = chosen_database(db, database_url)
+        choice = chosen_database()
         target = resolve(db=choice.file, database_url=choice.url)
         inforce = settings()
         plan = service.plan(
