@@ -15,8 +15,6 @@ import sys
 from difflib import get_close_matches
 
 import typer
-from typer._click.core import Command
-from typer._click.exceptions import NoSuchOption, UsageError
 from typer.core import TyperCommand, TyperGroup
 
 from ecomops import __version__
@@ -147,7 +145,7 @@ def load(name: str, sub: str | None = None):
         if only and not target.registered_groups:
             target = copy.copy(target)
             target.registered_commands = only
-        command: Command = typer.main.get_group(target)
+        command: TyperCommand | TyperGroup = typer.main.get_group(target)
     else:  # a register(app) function: build its commands on a scratch app
         scratch = typer.Typer(rich_markup_mode="rich")
         target(scratch)
@@ -183,17 +181,17 @@ class LazyGroup(TyperGroup):
     def resolve_command(self, ctx, args):
         # remember the word after the command: the sub-command a group will run
         ctx.meta[_NEXT] = args[1] if len(args) > 1 else None
-        try:
-            return super().resolve_command(ctx, args)
-        except UsageError as exc:
-            # Typer suggests from the commands it has built, and the root builds none: suggest
-            # from the table (nothing imported), as the groups do ("Did you mean 'report'?")
-            if args and not isinstance(exc, NoSuchOption) and "Did you mean" not in exc.message:
-                matches = get_close_matches(args[0], list(LAZY))
-                if matches:
-                    shown = ", ".join(repr(m) for m in matches)
-                    exc.message = f"{exc.message.rstrip('.')}. Did you mean {shown}?"
-            raise
+        name = args[0] if args else None
+        if name and name not in LAZY and not name.startswith("-") and not ctx.resilient_parsing:
+            # Typer suggests from the commands it has built, and the root builds none:
+            # suggest from the table (nothing imported), as the groups do
+            message = f"No such command {name!r}."
+            matches = get_close_matches(name, list(LAZY))
+            if matches:
+                shown = ", ".join(repr(m) for m in matches)
+                message = f"No such command {name!r}. Did you mean {shown}?"
+            ctx.fail(message)
+        return super().resolve_command(ctx, args)
 
     def format_help(self, ctx, formatter) -> None:
         ctx.meta[_LISTING] = True
@@ -283,7 +281,9 @@ def root(
 
     before_command(ctx, db=db, database_url=database_url, lang=lang, as_=as_)
     if ctx.invoked_subcommand is None:  # ``today``, with the options typed before it
-        ctx.invoke(load("today"), as_=os.environ.get("ECOMOPS_AS") or None)
+        command = load("today")
+        with command.make_context("today", [], parent=ctx) as sub:  # ECOMOPS_AS read there
+            command.invoke(sub)
 
 
 #: the exit status when whoever reads stdout stops reading (``ecomops tasks list | head -1``):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -62,6 +63,7 @@ def register(root: typer.Typer) -> None:
         plan = service.plan(
             target,
             settings=config_path(),
+            environ=os.environ,
             lang=parse_lang(lang) if lang else None,
             mailbox=inforce.imap is not None,
             channels=inforce.smtp is not None or inforce.webhook is not None,
@@ -85,7 +87,7 @@ def register(root: typer.Typer) -> None:
             )
             return
         if install:
-            written = service.install_systemd(plan)
+            written = service.install_systemd(plan, os.environ)
             timers = " ".join(p.name for p in written if p.suffix == ".timer")
             note(
                 f"wrote {', '.join(str(p) for p in written)}; {plan.setup.env_file} (0600) holds "
@@ -94,7 +96,7 @@ def register(root: typer.Typer) -> None:
                 "are logged out); their output: journalctl --user -u 'ecomops-*'"
             )
             return
-        _env, _logs, folder = service.user_paths()
+        _env, _logs, folder = service.user_paths(os.environ)
         for name, text in service.units(plan).items():
             typer.echo(f"# {folder / name}\n{text}")
         note(

@@ -85,7 +85,7 @@ def now(s: Session | None = None, database: Database | None = None) -> datetime:
     if s is not None and s.info.get(MODE) == clock.SIMULATED:
         return clock.now()
     if s is not None:
-        if s.get_bind().dialect.name != "postgresql":
+        if s.connection().dialect.name != "postgresql":
             return clock.now()
         return clock.now(server=clock.server_clock(s.connection()))
     if database is None or database.target.is_sqlite:
