@@ -13,6 +13,7 @@ import importlib
 import os
 import sys
 from difflib import get_close_matches
+from typing import Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -145,7 +146,7 @@ def load(name: str, sub: str | None = None):
         if only and not target.registered_groups:
             target = copy.copy(target)
             target.registered_commands = only
-        command: TyperCommand | TyperGroup = typer.main.get_group(target)
+        command: Any = typer.main.get_group(target)  # a Typer group or command
     else:  # a register(app) function: build its commands on a scratch app
         scratch = typer.Typer(rich_markup_mode="rich")
         target(scratch)

@@ -308,6 +308,13 @@ def _begin(ctx: typer.Context, given: dict[str, Any]) -> Invocation:
     if run is None:  # a command run without the root (a test building one command)
         run = Invocation()
         ctx.obj = run
+    if ctx.invoked_subcommand is not None:  # a group's, before its sub-command's: "before"
+        typed = {k: v for k, v in given.items() if k in ROOT_OPTIONS and v is not None}
+        if "db" in typed or "database_url" in typed:  # as a pair
+            run.before.db = run.before.database_url = None
+        for name, value in typed.items():
+            setattr(run.before, name, value)
+        return run
     run.after = Given(
         db=given.get("db"), database_url=given.get("database_url"), lang=given.get("lang")
     )

@@ -189,7 +189,7 @@ def _patch() -> None:
     import typer.core
     from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
-    typer.core._ = gettext  # type: ignore[attr-defined]
+    typer.core._ = gettext
 
     def format_usage(self, ctx, formatter) -> None:  # Click's, with its prefix translated
         pieces = self.collect_usage_pieces(ctx)
