@@ -46,7 +46,7 @@ def extract(fileobj, keywords, comment_tags, options) -> Iterator[Found]:
 
 def messages_in(source: str, filename: str = "") -> Iterator[Found]:
     tree = ast.parse(source)
-    commands = "/cli/" in filename.replace("\\", "/")
+    commands = "/ecomops/cli/" in "/" + filename.replace("\\", "/")  # not the checkout's path
     labels = filename.replace("\\", "/").endswith("render/labels.py")
     for node in ast.walk(tree):
         if isinstance(node, ast.Call):

@@ -144,34 +144,22 @@ class Department:
     def _transaction(
         self, command: str | None, params: Mapping[str, Any] | None = None
     ) -> Iterator[Session]:
-        """One transaction; a write (``command``: the command it is, for the audit trail)
-        records its audit entry in it, as the command line does."""
-        from ecomops.clock import check_clock, real_now
-        from ecomops.identity import acting, session_facts
-        from ecomops.services.audit import record
+        """One transaction (:func:`ecomops.services.unit.transaction`, as the command line
+        runs it); a write (``command``: the command it is, for the audit trail) records its
+        audit entry in it."""
+        from ecomops.services.unit import AuditEntry, transaction
 
-        with self._database.session(write=command is not None) as s:
-            _login, _bound, mode = session_facts(s)
-            check_clock(mode, self._database.target.display())
-            s.info["ecomops.mode"] = mode
+        entry = None
+        if command is not None:
+            entry = AuditEntry(command, dict(params or {}), (params or {}).get("as_"))
+        with transaction(self._database, write=command is not None, entry=entry) as s:
             yield s
-            if command is not None:
-                who = acting(s, (params or {}).get("as_"), strict=False)
-                record(
-                    s.connection(),
-                    command=command,
-                    params=dict(params or {}),
-                    actor=who,
-                    now=real_now(s),
-                )
 
     @staticmethod
     def _now(s: Session) -> datetime:
-        from ecomops import clock
+        from ecomops.services.unit import now
 
-        if s.info.get("ecomops.mode") == clock.SIMULATED:
-            return clock.now()
-        return clock.now(server=clock.server_clock(s.connection()))
+        return now(s)
 
     def now(self) -> datetime:
         """Now, by the department's clock (``ECOMOPS_NOW`` on a simulated-clock database)."""

@@ -26,6 +26,7 @@ import gettext as _gettext
 import os
 import re
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,17 +35,22 @@ DOMAIN = "ecomops"
 #: the language (as ``--lang`` names it) → its catalog's directory
 DIRS = {"en": "en", "zh": "zh", "zh-hans": "zh_Hans"}
 
-_chosen: list[str | None] = [None]
+#: the language chosen for the messages that follow (None: the settings'). A context
+#: variable, not a Click context: the services translate too (``translate``, ``gettext``),
+#: below the command line and without its context, and a library caller may run
+#: departments in different languages in threads or tasks, each in its own context.
+_CHOSEN: ContextVar[str | None] = ContextVar("ecomops.i18n.lang", default=None)
 
 
 def use(lang: str | None) -> None:
-    """Choose the language of the messages that follow (None: the settings' default)."""
-    _chosen[0] = lang
+    """Choose the language of the messages that follow, in this context (thread, task):
+    None: the settings' default."""
+    _CHOSEN.set(lang)
 
 
 def current() -> str:
     """The language of messages now: the one chosen by :func:`use`, else the settings'."""
-    lang = _chosen[0]
+    lang = _CHOSEN.get()
     if lang is None:
         lang = default_lang(os.environ)
     return lang

@@ -137,7 +137,7 @@ def test_the_streamed_json_report_is_the_whole_dump(group, cli):
     from ecomops.core.calendar import Month
     from ecomops.services.report import build_report
 
-    with session(None, None, write=False) as s:
+    with session(write=False) as s:
         report = build_report(s, month=Month(2026, 11), now=now(), lang="en",
                               viewer=acting(s, None))
     whole = to_json(report).encode()

@@ -13,10 +13,9 @@ import importlib
 import os
 import sys
 from difflib import get_close_matches
+from typing import Any
 
 import typer
-from typer._click.core import Command
-from typer._click.exceptions import NoSuchOption, UsageError
 from typer.core import TyperCommand, TyperGroup
 
 from ecomops import __version__
@@ -147,7 +146,7 @@ def load(name: str, sub: str | None = None):
         if only and not target.registered_groups:
             target = copy.copy(target)
             target.registered_commands = only
-        command: Command = typer.main.get_group(target)
+        command: Any = typer.main.get_group(target)  # a Typer group or command
     else:  # a register(app) function: build its commands on a scratch app
         scratch = typer.Typer(rich_markup_mode="rich")
         target(scratch)
@@ -183,17 +182,17 @@ class LazyGroup(TyperGroup):
     def resolve_command(self, ctx, args):
         # remember the word after the command: the sub-command a group will run
         ctx.meta[_NEXT] = args[1] if len(args) > 1 else None
-        try:
-            return super().resolve_command(ctx, args)
-        except UsageError as exc:
-            # Typer suggests from the commands it has built, and the root builds none: suggest
-            # from the table (nothing imported), as the groups do ("Did you mean 'report'?")
-            if args and not isinstance(exc, NoSuchOption) and "Did you mean" not in exc.message:
-                matches = get_close_matches(args[0], list(LAZY))
-                if matches:
-                    shown = ", ".join(repr(m) for m in matches)
-                    exc.message = f"{exc.message.rstrip('.')}. Did you mean {shown}?"
-            raise
+        name = args[0] if args else None
+        if name and name not in LAZY and not name.startswith("-") and not ctx.resilient_parsing:
+            # Typer suggests from the commands it has built, and the root builds none:
+            # suggest from the table (nothing imported), as the groups do
+            message = f"No such command {name!r}."
+            matches = get_close_matches(name, list(LAZY))
+            if matches:
+                shown = ", ".join(repr(m) for m in matches)
+                message = f"No such command {name!r}. Did you mean {shown}?"
+            ctx.fail(message)
+        return super().resolve_command(ctx, args)
 
     def format_help(self, ctx, formatter) -> None:
         ctx.meta[_LISTING] = True
@@ -282,18 +281,10 @@ def root(
     from ecomops.cli.common import before_command
 
     before_command(ctx, db=db, database_url=database_url, lang=lang, as_=as_)
-    if ctx.invoked_subcommand is None:
-        load("today")  # registers the command, and with it today.today_command
-        from ecomops.cli import today
-
-        assert today.today_command is not None, "load() registered it"
-        ctx.invoke(
-            today.today_command,
-            as_=as_ or os.environ.get("ECOMOPS_AS") or None,
-            lang=lang,
-            db=db,
-            database_url=database_url,
-        )
+    if ctx.invoked_subcommand is None:  # ``today``, with the options typed before it
+        command = load("today")
+        with command.make_context("today", [], parent=ctx) as sub:  # ECOMOPS_AS read there
+            command.invoke(sub)
 
 
 #: the exit status when whoever reads stdout stops reading (``ecomops tasks list | head -1``):

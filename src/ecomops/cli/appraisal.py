@@ -11,10 +11,6 @@ import typer
 from ecomops.cli import complete
 from ecomops.cli.common import (
     AsOpt,
-    DbOpt,
-    JsonOpt,
-    LangOpt,
-    UrlOpt,
     actor,
     command,
     lang_of,
@@ -94,9 +90,6 @@ def cycle_open(
         ),
     ] = False,
     as_: AsOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Open an appraisal cycle; everyone active in a rated position becomes a member.
 
@@ -108,11 +101,10 @@ def cycle_open(
     ident = cycle or (str(stamp.year) if year_end else None)
     if ident is None:
         raise InvalidInput("which cycle?", "give an id such as 2026-11, 2026-Q4 or 2026")
-    with session(db, database_url, write=True) as s:
+    with session(write=True) as s:
         out = service(s, ident, actor=actor(s, as_), year_end=year_end, now=stamp)
     emit(
         out,
-        as_json=as_json,
         render=lambda c: note(
             f"opened {c.kind} cycle {c.id} with {c.members} members"
             + ("" if c.forced_distribution else " (exempt from the forced distribution)")
@@ -122,10 +114,6 @@ def cycle_open(
 
 @command(cycle_app, "list")
 def cycle_list(
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """List the appraisal cycles with their progress.
 
@@ -133,10 +121,10 @@ def cycle_list(
     """
     from ecomops.services.appraisal import cycle_list as service
 
-    language = lang_of(lang)
-    with session(db, database_url, write=False) as s:
+    language = lang_of()
+    with session(write=False) as s:
         out = service(s)
-    emit(out, as_json=as_json, render=lambda rows: _cycle_rows(rows, language))
+    emit(out, render=lambda rows: _cycle_rows(rows, language))
 
 
 @command(cycle_app, "close")
@@ -151,9 +139,6 @@ def cycle_close(
             show_default=False,
         ),
     ] = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Close a cycle (it becomes read-only); refused while the quota is violated.
 
@@ -161,11 +146,10 @@ def cycle_close(
     """
     from ecomops.services.appraisal import cycle_close as service
 
-    with session(db, database_url, write=True) as s:
+    with session(write=True) as s:
         out = service(s, cycle, actor=actor(s, as_), override=override, now=now())
     emit(
         out,
-        as_json=as_json,
         render=lambda c: note(
             f"closed cycle {c.id}"
             + (f" (override: {c.close_override})" if c.close_override else "")
@@ -179,9 +163,6 @@ def cycle_reopen(
     cycle: Annotated[str, typer.Argument(help="The closed cycle to reopen.", show_default=False)],
     reason: Annotated[str, typer.Option("--reason", help="Why (kept with the cycle).")],
     as_: AsOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Reopen a closed cycle, so its sheets can be revised and grades calibrated again.
 
@@ -189,9 +170,9 @@ def cycle_reopen(
     """
     from ecomops.services.appraisal import cycle_reopen as service
 
-    with session(db, database_url, write=True) as s:
+    with session(write=True) as s:
         out = service(s, cycle, actor=actor(s, as_), reason=reason, now=now())
-    emit(out, as_json=as_json, render=lambda c: note(f"reopened cycle {c.id}"))
+    emit(out, render=lambda c: note(f"reopened cycle {c.id}"))
 
 
 # --- rating ---------------------------------------------------------------------------------
@@ -217,15 +198,13 @@ def _ratings(scores: list[str], levels: list[str]) -> dict[str, Rating]:
     return out
 
 
-def _ask(
-    employee: str, cycle: str, db: str | None, database_url: str | None, lang: str = "en"
-) -> dict[str, Rating]:
+def _ask(employee: str, cycle: str, lang: str = "en") -> dict[str, Rating]:
     """Walk the rater through each criterion: its four descriptors, then a level or a number."""
     from ecomops.cli.output import esc
     from ecomops.core.scoring import parse_rating
     from ecomops.services.appraisal import rubric_of
 
-    with session(db, database_url, write=False) as s:
+    with session(write=False) as s:
         rubric, m = rubric_of(s, employee)
     from ecomops.text import localize
 
@@ -310,10 +289,6 @@ def register(root: typer.Typer) -> None:
                 show_default=False,
             ),
         ] = None,
-        lang: LangOpt = None,
-        db: DbOpt = None,
-        database_url: UrlOpt = None,
-        as_json: JsonOpt = False,
     ) -> None:
         """Rate a person on every criterion of their rubric (a revision keeps the old sheet).
 
@@ -324,20 +299,19 @@ def register(root: typer.Typer) -> None:
         """
         from ecomops.services.appraisal import rate, rate_from_csv
 
-        language = lang_of(lang)
+        language = lang_of()
         if from_ is not None:
             if employee or score or level:
                 raise InvalidInput(
                     "--from takes the sheets from the file",
                     "give no EMPLOYEE, --score or --level with it",
                 )
-            with session(db, database_url, write=True) as s:
+            with session(write=True) as s:
                 bulk = rate_from_csv(
                     s, cycle=cycle, path=from_, actor=actor(s, as_), now=now(), encoding=encoding
                 )
             emit(
                 bulk,
-                as_json=as_json,
                 render=lambda b: note(
                     f"imported {b.sheets} sheets for {b.employees} people into cycle {b.cycle} "
                     f"from {b.file}; {b.complete} appraisals complete, {b.pending} pending"
@@ -349,12 +323,12 @@ def register(root: typer.Typer) -> None:
         if score or level:
             ratings = _ratings(score or [], level or [])
         elif stdin_is_terminal():
-            ratings = _ask(employee, cycle, db, database_url, language)
+            ratings = _ask(employee, cycle, language)
         else:
             raise InvalidInput(
                 "no scores given", "give --score CRIT=N or --level CRIT=G for every criterion"
             )
-        with session(db, database_url, write=True) as s:
+        with session(write=True) as s:
             out = rate(
                 s,
                 cycle=cycle,
@@ -378,7 +352,7 @@ def register(root: typer.Typer) -> None:
                 f"{fmt(o.sheet.total)}); appraisal {state}"
             )
 
-        emit(out, as_json=as_json, render=render)
+        emit(out, render=render)
 
     @command(root, "calibrate")
     def calibrate(
@@ -396,9 +370,6 @@ def register(root: typer.Typer) -> None:
             str, typer.Option("--reason", help="Why (kept in the log).", show_default=False)
         ],
         as_: AsOpt = None,
-        db: DbOpt = None,
-        database_url: UrlOpt = None,
-        as_json: JsonOpt = False,
     ) -> None:
         """Set a final grade apart from the computed one; every change is logged.
 
@@ -406,7 +377,7 @@ def register(root: typer.Typer) -> None:
         """
         from ecomops.services.appraisal import calibrate as service
 
-        with session(db, database_url, write=True) as s:
+        with session(write=True) as s:
             out = service(
                 s,
                 cycle=cycle,
@@ -418,7 +389,6 @@ def register(root: typer.Typer) -> None:
             )
         emit(
             out,
-            as_json=as_json,
             render=lambda c: note(
                 f"{c.employee}: final grade {c.before} → {c.after} (computed {c.computed_grade})"
             ),
@@ -451,10 +421,6 @@ def _appraisal_rows(rows, lang: str = "en", names: dict[str, str] | None = None)
 def appraisals_list(
     cycle: CycleOpt,
     as_: AsOpt = None,
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """List a cycle's appraisals: status, score, grades, raters done and missing.
 
@@ -465,11 +431,11 @@ def appraisals_list(
     from ecomops.services.appraisal import appraisals_list as service
     from ecomops.services.handbook import position_names
 
-    language = lang_of(lang)
-    with session(db, database_url, write=False) as s:
+    language = lang_of()
+    with session(write=False) as s:
         out = service(s, cycle=cycle, viewer=actor(s, as_, person=True))
         names = position_names(s, language)
-    emit(out, as_json=as_json, render=lambda rows: _appraisal_rows(rows, language, names))
+    emit(out, render=lambda rows: _appraisal_rows(rows, language, names))
 
 
 @command(appraisals_app, "show")
@@ -480,10 +446,6 @@ def appraisals_show(
     ],
     cycle: CycleOpt,
     as_: AsOpt = None,
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Show one appraisal: every sheet (with earlier versions), the level descriptors the
     scores stand for, and the calibration log.
@@ -493,8 +455,8 @@ def appraisals_show(
     from ecomops.services.appraisal import appraisal_show as service
     from ecomops.services.handbook import position_names
 
-    language = lang_of(lang)
-    with session(db, database_url, write=False) as s:
+    language = lang_of()
+    with session(write=False) as s:
         who = actor(s, as_, person=True)
         out = service(s, cycle=cycle, employee=employee, viewer=who, lang=language)
         names = position_names(s, language)
@@ -551,7 +513,7 @@ def appraisals_show(
         for cal in a.calibrations:
             c.print(_calibration(cal, language))
 
-    emit(out, as_json=as_json, render=render)
+    emit(out, render=render)
 
 
 def _calibration(cal, lang: str) -> str:
@@ -577,10 +539,6 @@ def appraisals_history(
         typer.Argument(help="Whose history.", autocompletion=complete.people, show_default=False),
     ],
     as_: AsOpt = None,
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Show a person's grades over time: every cycle they were a member of (monthly,
     quarterly, year-end) with the score, the computed and the final grade, and the
@@ -594,8 +552,8 @@ def appraisals_history(
     from ecomops.services.appraisal import appraisal_history as service
     from ecomops.services.handbook import position_names
 
-    language = lang_of(lang)
-    with session(db, database_url, write=False) as s:
+    language = lang_of()
+    with session(write=False) as s:
         out = service(s, employee=employee, viewer=actor(s, as_, person=True))
         names = position_names(s, language)
     w = _words(language)
@@ -647,7 +605,7 @@ def appraisals_history(
                 f"{h.employee}'s appraisal there"
             )
 
-    emit(out, as_json=as_json, render=render)
+    emit(out, render=render)
 
 
 @command(quota_app, "check")
@@ -666,10 +624,6 @@ def quota_check(
         ),
     ] = None,
     explain: Annotated[bool, typer.Option("--explain", help="Print the rule.")] = False,
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Check the grades of a cycle against the forced distribution; suggest the fewest moves.
 
@@ -682,8 +636,8 @@ def quota_check(
     from ecomops.services.appraisal import quota_rule
     from ecomops.services.handbook import position_names
 
-    language = lang_of(lang)
-    with session(db, database_url, write=False) as s:
+    language = lang_of()
+    with session(write=False) as s:
         out = service(s, cycle=cycle, by=by, strict=strict, viewer=actor(s, as_, person=True))
         names = position_names(s, language)
         rule = (
@@ -721,7 +675,7 @@ def quota_check(
             for mv in g.moves:
                 c.print(f"  {w('move')} {esc(mv.employee)} ({fmt(mv.score)}) {mv.from_} → {mv.to}")
 
-    emit(out, as_json=as_json, render=render)
+    emit(out, render=render)
     if not out.ok:
         raise typer.Exit(code=1)
 

@@ -10,10 +10,6 @@ import typer
 
 from ecomops.cli.common import (
     MONTH_FORMS,
-    DbOpt,
-    JsonOpt,
-    LangOpt,
-    UrlOpt,
     acting,
     command,
     guarded,
@@ -47,10 +43,6 @@ def _show(
             show_default=False,
         ),
     ] = None,
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Show a month: working days, holidays, adjusted working days, and the Monday-plan and
     month-end deadlines; a year's official schedule; load next year's.
@@ -65,21 +57,21 @@ def _show(
         return
     from ecomops.core.calendar import check_year
 
-    language = lang_of(lang)
+    language = lang_of()
     if year is not None:
         from ecomops.services.workcal import calendar_year
 
         wanted_year = _year(year)
         check_year(wanted_year, year, "year", param="year")
-        with session(db, database_url, write=False) as s:
+        with session(write=False) as s:
             at = now()
             out_year = calendar_year(s, wanted_year, today=at.date())
-        emit(out_year, as_json=as_json, render=lambda o: _render_year(o, language))
+        emit(out_year, render=lambda o: _render_year(o, language))
         return
     from ecomops.services.plans import calendar_month
 
     wanted = month_arg(month) if month is not None else None
-    with session(db, database_url, write=False) as s:
+    with session(write=False) as s:
         out = calendar_month(s, month=wanted, now=now())
 
     def render(o) -> None:
@@ -87,7 +79,7 @@ def _show(
         warn_calendar(o.warnings, language, unknown=unknown, next_year=o.next_year_missing)
         table(o.days, _month_columns(language), title=_month_title(o, language))
 
-    emit(out, as_json=as_json, render=render)
+    emit(out, render=render)
 
 
 app.callback(invoke_without_command=True)(guarded(_show))
@@ -124,10 +116,6 @@ def load(
             show_default=False,
         ),
     ] = None,
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Load a year's official holiday schedule: it wins over the holiday package for its
     year (a year loaded again is replaced). Where it differs from the package, the
@@ -142,7 +130,7 @@ def load(
     from ecomops.services.files import MAX_TEXT_BYTES, read_bytes
     from ecomops.services.workcal import load_schedules
 
-    language = lang_of(lang)
+    language = lang_of()
     wanted = _year(year) if year is not None else None
     if str(file) == "-":
         data = sys.stdin.buffer.read(MAX_TEXT_BYTES + 1)[:MAX_TEXT_BYTES]
@@ -152,7 +140,7 @@ def load(
         name = file.name
     schedules = read_schedule(name, data, year=wanted)
     digest = hashlib.sha256(data).hexdigest()
-    with session(db, database_url, write=True) as s:
+    with session(write=True) as s:
         out = load_schedules(
             s,
             schedules,
@@ -161,7 +149,7 @@ def load(
             actor=acting(s, None),
             now=now(),
         )
-    emit(out, as_json=as_json, render=lambda o: _render_load(o, language))
+    emit(out, render=lambda o: _render_load(o, language))
 
 
 # --- rendering ------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ Nothing here imports the ORM, YAML or Pydantic; commands import services inside 
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -16,17 +17,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from ecomops.cli import complete
+from ecomops.cli.state import Given, Invocation, current, running
 from ecomops.errors import DatabaseError, EcomopsError, InvalidInput
 
 if TYPE_CHECKING:
-    from typer._click.core import Context
-
     from ecomops.config import DatabaseChoice, Settings
     from ecomops.core.calendar import Month
     from ecomops.db.session import Database, Session
     from ecomops.identity import Actor
     from ecomops.services.database import NoDatabase
     from ecomops.services.people import Person
+    from ecomops.services.unit import AuditEntry
 
 DbOpt = Annotated[
     str | None,
@@ -78,84 +79,52 @@ JsonOpt = Annotated[
 ]
 
 
-#: ``ctx.meta`` key of the options given before the command (``ecomops --db x.db staff list``)
-BEFORE = "ecomops.before"
-#: the options the root takes before the command, by parameter name
+#: the root's options typed before the command (``ecomops --db x.db staff list``), by name
 ROOT_OPTIONS = ("db", "database_url", "lang", "as_")
+#: the global options each command takes after its name, declared here once: a command
+#: does not list them (:func:`guarded` adds them), it reads them from the running
+#: :class:`~ecomops.cli.state.Invocation` (``session()``, ``lang_of()``, ``emit()``)
+GLOBAL_OPTIONS: dict[str, Any] = {
+    "lang": (LangOpt, None),
+    "db": (DbOpt, None),
+    "database_url": (UrlOpt, None),
+    "as_json": (JsonOpt, False),
+}
 
 
-def before_command(ctx: Context, **given: str | None) -> None:
-    """Record the options typed before the command (the root's) for the command that follows.
+def before_command(ctx: typer.Context, **given: str | None) -> Invocation:
+    """The root's callback: the command line's :class:`~ecomops.cli.state.Invocation`, with
+    the options typed before the command, kept in ``ctx.obj`` for the command that follows.
 
-    A command's own option typed after it wins. The command's options left out take these
-    values as their defaults (Click's ``default_map``, read when the command's options are
-    parsed, so ``init``, ``demo`` and every command reading ``--db`` see them as if typed
-    after it); ``--db`` and ``--database-url`` go as a pair: either typed after the command
-    drops both given before it. ``--as`` also beats ``ECOMOPS_AS`` (see :func:`as_name`)."""
-    values = {k: v for k, v in given.items() if v is not None and k in ROOT_OPTIONS}
-    ctx.meta[BEFORE] = values
-    if values:
-        ctx.default_map = _Defaults(values, top=True)
+    A command's own option typed after it wins; ``--db`` and ``--database-url`` go as a
+    pair: either typed after the command drops both given before it. ``--as`` also beats
+    ``ECOMOPS_AS`` (see :func:`as_name`). No ``default_map`` (Click's, or a copy of it):
+    the commands do not declare these options themselves; :func:`guarded` adds them and
+    resolves before-or-after in one place (:class:`~ecomops.cli.state.Invocation`), so
+    there is no per-command default to feed."""
+    values = {k: v for k, v in given.items() if k in ROOT_OPTIONS}
+    invocation = Invocation(before=Given(**values))
+    ctx.obj = invocation
+    return invocation
 
 
 def before(param: str) -> str | None:
     """The value of ``param`` typed before the command, if any."""
-    ctx = _context()
-    return None if ctx is None else ctx.meta.get(BEFORE, {}).get(param)
-
-
-def _typed(ctx: Context, param: str) -> bool:
-    """Whether the running command got ``param`` on its own command line."""
-    from typer._click.core import ParameterSource
-
-    return ctx.get_parameter_source(param) is ParameterSource.COMMANDLINE
-
-
-class _Defaults(dict):
-    """The root's ``default_map``: the options typed before the command, for any command at
-    any depth (a group passes itself on to its sub-commands)."""
-
-    def __init__(self, values: dict[str, str], *, top: bool) -> None:
-        super().__init__()
-        self.given = values
-        self.top = top
-
-    def get(self, key, default=None):
-        # Click asks a context's map for its options' defaults, and (for a group) for the map
-        # of the sub-command it is about to run; the root's asks only the latter
-        if self.top:
-            return _Defaults(self.given, top=False)
-        if key in ROOT_OPTIONS:
-            if key in ("db", "database_url"):
-                return functools.partial(_database_default, self.given, key)
-            return self.given.get(key, default)
-        ctx = _context()
-        commands = getattr(ctx.command, "commands", None) if ctx is not None else None
-        if commands and key in commands:
-            return _Defaults(self.given, top=False)
-        return default
-
-
-def _database_default(values: dict[str, str], param: str) -> str | None:
-    """``--db`` or ``--database-url`` from before the command, unless the command was given
-    the other after it (Click parses the options typed before the others, so it knows)."""
-    ctx = _context()
-    partner = "database_url" if param == "db" else "db"
-    if ctx is not None and _typed(ctx, partner):
-        return None
-    return values.get(param)
+    run = current()
+    return None if run is None else getattr(run.before, param, None)
 
 
 def as_name(value: str | None) -> str | None:
     """The ``--as`` in force: the command's own if typed after it, else the one typed before
     it, else ``value`` (which Typer fills from ``ECOMOPS_AS``)."""
-    given = before("as_")
-    if given is None:
-        return value
-    ctx = _context()
-    if ctx is not None and ctx.parent is not None and _typed(ctx, "as_"):
-        return value
-    return given
+    run = current()
+    return value if run is None else run.as_option(value)
+
+
+def wants_json() -> bool:
+    """Whether the running command was given ``--json``."""
+    run = current()
+    return run is not None and run.as_json
 
 
 def acting(s: Session, value: str | None, *, strict: bool = True) -> Actor:
@@ -206,10 +175,10 @@ def note(message: str) -> None:
 
 def _option(param: str) -> str | None:
     """The running command's option for a service parameter (``reason`` → ``--reason``)."""
-    ctx = _context()
-    if ctx is None:
+    run = current()
+    if run is None or run.command is None:
         return None
-    for p in ctx.command.params:
+    for p in run.command.params:
         if p.name == param and getattr(p, "opts", None) and p.opts[0].startswith("-"):
             return max(p.opts, key=len)
     return None
@@ -248,50 +217,118 @@ def command(
     name: str | None = None,
     *,
     renamed: dict[str, str] | None = None,
+    without: tuple[str, ...] = (),
     **kwargs: Any,
 ) -> Callable:
     """Register ``fn`` as a command whose user errors print one line and exit non-zero
-    (``renamed``: the service's parameter names that the command calls otherwise)."""
+    (``renamed``: the service's parameter names that the command calls otherwise), taking
+    the global options after its name (``without``: those it has no use for)."""
 
     def decorate(fn: Callable) -> Callable:
-        app.command(name, **kwargs)(guarded(fn, renamed))
+        app.command(name, **kwargs)(guarded(fn, renamed, without=without))
         return fn
 
     return decorate
 
 
-def guarded(fn: Callable, renamed: dict[str, str] | None = None) -> Callable:
-    """``fn`` (a command, or a group's callback) with its user errors printed as one line and
-    a non-zero exit, and any other error as one line and exit 70."""
+_CONTEXT = "_ecomops_ctx"
+
+
+def guarded(
+    fn: Callable, renamed: dict[str, str] | None = None, *, without: tuple[str, ...] = ()
+) -> Callable:
+    """``fn`` (a command, or a group's callback) taking the global options after its name
+    (:data:`GLOBAL_OPTIONS`, but for ``without`` and those ``fn`` declares itself), run with
+    them in the command line's :class:`~ecomops.cli.state.Invocation`; its user errors
+    printed as one line and a non-zero exit, any other error as one line and exit 70."""
+    signature = inspect.signature(fn, eval_str=True)
+    own = signature.parameters
+    added = [
+        inspect.Parameter(
+            name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+        )
+        for name, (annotation, default) in GLOBAL_OPTIONS.items()
+        if name not in own and name not in without
+    ]
+    context_name = next((n for n, p in own.items() if p.annotation is typer.Context), None)
+    params = list(own.values())
+    if context_name is None:
+        params.append(
+            inspect.Parameter(_CONTEXT, inspect.Parameter.KEYWORD_ONLY, annotation=typer.Context)
+        )
+    params += added
 
     @functools.wraps(fn)
-    def wrapper(*args, **kw):
-        try:
-            return fn(*args, **kw)
-        except EcomopsError as exc:
-            if _debug():
+    def wrapper(**kw):
+        ctx = kw[context_name] if context_name is not None else kw.pop(_CONTEXT)
+        given = {p.name: kw.pop(p.name) for p in added}
+        for name in ("db", "database_url", "lang"):  # its own (the same option, its own help)
+            if name in own:
+                given[name] = kw.get(name)
+        run = _begin(ctx, given)
+        if "db" in own or "database_url" in own:  # typed before the command, as a pair
+            db, url = run.database_options()
+            kw.update({k: v for k, v in (("db", db), ("database_url", url)) if k in own})
+        if "lang" in own:
+            kw["lang"] = run.lang_option()
+        with running(run):
+            try:
+                return fn(**kw)
+            except EcomopsError as exc:
+                if _debug():
+                    raise
+                fail(exc, renamed)
+            except (typer.Exit, typer.Abort, KeyboardInterrupt):
                 raise
-            fail(exc, renamed)
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
-            raise
-        except Exception as exc:  # the last line of defence: no traceback for users
-            if _debug():
-                raise
-            mapped = _map_unexpected(exc)
-            if isinstance(mapped, DatabaseError):
-                fail(mapped)
-            from ecomops.i18n import gettext as _
+            except Exception as exc:  # the last line of defence: no traceback for users
+                if _debug():
+                    raise
+                mapped = _map_unexpected(exc)
+                if isinstance(mapped, DatabaseError):
+                    fail(mapped)
+                from ecomops.i18n import gettext as _
 
-            typer.echo(
-                _(
-                    "error: internal error ({kind}: {detail}); run again with ECOMOPS_DEBUG=1 "
-                    "for the traceback and report it"
-                ).format(kind=type(exc).__name__, detail=exc),
-                err=True,
-            )
-            raise typer.Exit(code=70) from None
+                typer.echo(
+                    _(
+                        "error: internal error ({kind}: {detail}); run again with "
+                        "ECOMOPS_DEBUG=1 for the traceback and report it"
+                    ).format(kind=type(exc).__name__, detail=exc),
+                    err=True,
+                )
+                raise typer.Exit(code=70) from None
 
+    wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
     return wrapper
+
+
+def _begin(ctx: typer.Context, given: dict[str, Any]) -> Invocation:
+    """The command line's :class:`~ecomops.cli.state.Invocation` (the root's ``ctx.obj``),
+    with the running command and the global options typed after it."""
+    run = ctx.obj if isinstance(ctx.obj, Invocation) else None
+    if run is None:  # a command run without the root (a test building one command)
+        run = Invocation()
+        ctx.obj = run
+    if ctx.invoked_subcommand is not None:  # a group's, before its sub-command's: "before"
+        typed = {k: v for k, v in given.items() if k in ROOT_OPTIONS and v is not None}
+        if "db" in typed or "database_url" in typed:  # as a pair
+            run.before.db = run.before.database_url = None
+        for name, value in typed.items():
+            setattr(run.before, name, value)
+        return run
+    run.after = Given(
+        db=given.get("db"), database_url=given.get("database_url"), lang=given.get("lang")
+    )
+    run.as_json = bool(given.get("as_json", False))
+    run.typed = frozenset(
+        name
+        for name in ctx.params
+        if getattr(ctx.get_parameter_source(name), "name", None) == "COMMANDLINE"
+    )
+    path = ctx.command_path
+    run.command_path = path.split(" ", 1)[1] if " " in path else path
+    run.params = dict(ctx.params)
+    run.command = ctx.command
+    return run
 
 
 def _map_unexpected(exc: Exception):
@@ -307,131 +344,123 @@ def _map_unexpected(exc: Exception):
     return exc
 
 
-def lang_of(value: str | None) -> str:
-    """The language: ``--lang`` typed after the command, or before it, else the settings'
-    (``ECOMOPS_LANG``, ``[display] lang`` in config.toml, the locale)."""
+def lang_of(value: str | None = None) -> str:
+    """The language: ``value`` (a command's own ``--lang``), else ``--lang`` typed after the
+    command, or before it, else the settings' (``ECOMOPS_LANG``, ``[display] lang`` in
+    config.toml, the locale)."""
     from ecomops import i18n
     from ecomops.text import parse_lang
 
-    value = value or before("lang")
+    run = current()
+    value = value or (run.lang_option() if run is not None else None)
     lang = parse_lang(value) if value else settings().lang
     i18n.use(lang)  # the messages follow
     return lang
 
 
-#: ``ctx.meta`` key of the running command's settings
-_SETTINGS = "ecomops.settings"
-
-
 def settings() -> Settings:
     """The settings of config.toml and the environment (:mod:`ecomops.config`), loaded once
-    per command; a warning of theirs (an unknown key in the file) is printed then, once.
-    A command's options go on top with ``settings().with_options(...)``."""
+    per command line and kept in its :class:`~ecomops.cli.state.Invocation`; a warning of
+    theirs (an unknown key in the file) is printed then, once. A command's options go on
+    top with ``settings().with_options(...)``; the services are given what they need."""
     from ecomops.config import load
 
-    ctx = _context()
-    if ctx is not None and _SETTINGS in ctx.meta:  # meta is shared by the whole command line
-        return ctx.meta[_SETTINGS]
+    run = current()
+    if run is not None and run.settings is not None:
+        return run.settings
     loaded = load()
     for line in loaded.warnings:
         note(f"warning: {line}")
-    if ctx is not None:
-        ctx.meta[_SETTINGS] = loaded
+    if run is not None:
+        run.settings = loaded
     return loaded
 
 
-def chosen_database(db: str | None, url: str | None) -> DatabaseChoice:
-    """The database a command works on: its ``--db`` or ``--database-url``, else the one
-    typed before the command, else the settings' (environment, config.toml, the default)."""
-    if db is None and url is None:
-        db, url = before("db"), before("database_url")
+def chosen_database() -> DatabaseChoice:
+    """The database a command works on: its ``--db`` or ``--database-url`` (typed after the
+    command, else before it), else the settings' (environment, config.toml, the default)."""
+    run = current()
+    db, url = run.database_options() if run is not None else (None, None)
     return settings().with_options(db=db, database_url=url).database
 
 
-def _context() -> Context | None:
-    from typer._click.globals import get_current_context  # Typer >= 0.26 vendors Click
+def _audit_entry(extra: dict[str, Any] | None = None) -> AuditEntry:
+    """The running command as the audit trail records it (commands without ``--as`` still
+    say who ran them: ``ECOMOPS_AS``)."""
+    from ecomops.services.unit import AuditEntry
 
-    return get_current_context(silent=True)
-
-
-def _invocation() -> tuple[str, dict, str | None]:
-    """The running command's path (``staff add``), its parameters and its ``--as``."""
-    ctx = _context()
-    if ctx is None:
-        return "?", {}, None
-    path = ctx.command_path.split(" ", 1)[1] if " " in ctx.command_path else ctx.command_path
-    params = dict(ctx.params)
-    return path, params, params.get("as_")
+    run = current()
+    if run is None:
+        return AuditEntry("?", dict(extra or {}), os.environ.get("ECOMOPS_AS"))
+    params = {**run.params, **(extra or {})}
+    name = as_name(run.params.get("as_")) or os.environ.get("ECOMOPS_AS")
+    return AuditEntry(run.command_path, params, name)
 
 
 @contextmanager
-def session(db: str | None, url: str | None, *, write: bool) -> Iterator[Session]:
-    """The command's one transaction: committed when the block ends, rolled back on error.
-    A write also records the command in the audit trail, in the same transaction."""
-    database = _open(db, url)
+def session(*, write: bool) -> Iterator[Session]:
+    """The command's one transaction (:func:`ecomops.services.unit.transaction`): committed
+    when the block ends, rolled back on error. A write also records the command in the
+    audit trail, in the same transaction."""
+    from ecomops.services.unit import MODE, transaction
+
+    run = current() or Invocation()
+    database = _open(run)
     try:
-        with database.session(write=write) as s:
-            _start(s, database)
-            _OPEN["session"] = s  # now() asks this transaction's server for the time
+        with transaction(database, write=write, entry=_audit_entry) as s:
+            run.mode = s.info.get(MODE)
+            acting(s, None)  # an unbound caller of a database with bound logins: refused
+            run.session = s  # now() asks this transaction's server for the time
             try:
                 yield s
-                if write:
-                    audit(s)
             finally:
-                _OPEN.pop("session", None)
+                run.session = None
     finally:
-        _closed(database)
+        _closed(run, database)
 
 
 def audit(s: Session, extra: dict[str, Any] | None = None) -> None:
     """Record the running command in the audit trail, at the real time (the server's on
     PostgreSQL), whatever clock the database keeps; ``extra``: values the command computed
     (counts) for the entry, kept as its allow-list says, as parameters are."""
-    from ecomops.clock import real_now
-    from ecomops.identity import acting
-    from ecomops.services.audit import record
+    from ecomops.services.unit import audit as record
 
-    command_path, params, who = _invocation()
-    params = {**params, **(extra or {})}
-    # commands without --as still say who ran them
-    name = as_name(who) or os.environ.get("ECOMOPS_AS")
-    who_acts = acting(s, name, strict=False)
-    record(s.connection(), command=command_path, params=params, actor=who_acts, now=real_now(s))
+    record(s, _audit_entry(extra))
 
 
 @contextmanager
-def database(db: str | None, url: str | None, *, write: bool = True):
+def database(*, write: bool = True) -> Iterator[Database]:
     """The opened database, for services that run more than one transaction; a write
     command's audit entry is recorded in a transaction of its own once it succeeds."""
-    opened = _open(db, url)
+    from ecomops.services.unit import MODE, transaction
+
+    run = current() or Invocation()
+    opened = _open(run)
     try:
-        with opened.session(write=False) as s:
-            _start(s, opened)
+        with transaction(opened, write=False) as s:
+            run.mode = s.info.get(MODE)
+            acting(s, None)
         yield opened
         if write:
-            with opened.session(write=True) as s:
-                audit(s)
+            with transaction(opened, write=True, entry=_audit_entry):
+                pass
     finally:
-        _closed(opened)
+        _closed(run, opened)
 
 
-#: the database the running command works on, and whether its clock is simulated
-_OPEN: dict[str, Any] = {}
-
-
-def _open(db: str | None, url: str | None) -> Database:
+def _open(run: Invocation) -> Database:
     """Open the command's database (upgraded as needed; never created: only ``init`` and
     ``demo`` create one): :func:`chosen_database`. A missing one says where it looked, what
     chose that place, and how to create it."""
     from ecomops.services.database import NoDatabase, open_database
 
-    choice = chosen_database(db, url)
-    _OPEN.clear()
+    choice = chosen_database()
+    run.database = run.session = run.mode = None
     try:
         database = open_database(choice.file, choice.url, notify=note)
     except NoDatabase as exc:
         raise _no_database(exc, choice) from None
-    _OPEN.update(database=database)
+    run.database = database
     return database
 
 
@@ -469,41 +498,23 @@ def _no_database(exc: NoDatabase, choice: DatabaseChoice) -> NoDatabase:
     return exc
 
 
-def _start(s: Session, database: Database) -> None:
-    """At the start of the command's first transaction, from one query: refuse
-    ``ECOMOPS_NOW`` unless the database's clock is simulated, and an unbound caller of a
-    database with bound logins."""
-    from ecomops.clock import check_clock
-    from ecomops.identity import session_facts
-
-    _login, _bound, mode = session_facts(s)
-    check_clock(mode, database.target.display())
-    _OPEN["mode"] = mode
-    acting(s, None)
-
-
-def _closed(database: Database) -> None:
-    _OPEN.clear()
+def _closed(run: Invocation, database: Database) -> None:
+    run.database = run.session = run.mode = None
     database.dispose()
 
 
 def now() -> datetime:
     """Now, by the clock of the command's database: ``ECOMOPS_NOW`` on a simulated-clock one,
-    the server's on PostgreSQL, else the system's."""
+    the server's on PostgreSQL, else the system's (:func:`ecomops.services.unit.now`)."""
     from ecomops import clock
+    from ecomops.services import unit
 
-    database = _OPEN.get("database")
-    if database is None or _OPEN.get("mode") == clock.SIMULATED or database.target.is_sqlite:
+    run = current()
+    if run is None or run.database is None or run.mode == clock.SIMULATED:
         return clock.now()
-    session = _OPEN.get("session")
-
-    def server() -> datetime:
-        if session is not None:
-            return clock.server_clock(session.connection())()
-        with database.engine.connect() as conn:
-            return clock.server_clock(conn)()
-
-    return clock.now(server=server)
+    if run.session is not None:
+        return unit.now(run.session)
+    return unit.now(database=run.database)
 
 
 def instant(s: Session, text: str, flag: str) -> datetime:

@@ -8,17 +8,13 @@ from typing import Annotated, Any
 import typer
 
 from ecomops.cli.common import (
-    DbOpt,
-    JsonOpt,
-    LangOpt,
-    UrlOpt,
-    before,
     command,
     fail,
     note,
     settings,
 )
 from ecomops.cli.output import emit, table
+from ecomops.cli.state import current
 from ecomops.i18n import N_
 
 app = typer.Typer(
@@ -29,11 +25,13 @@ app = typer.Typer(
 )
 
 
-def _with_options(db: str | None, database_url: str | None, lang: str | None):
-    """The settings with this command's options (typed after it, else before it) on top."""
-    if db is None and database_url is None:
-        db, database_url = before("db"), before("database_url")
-    return settings().with_options(db=db, database_url=database_url, lang=lang or before("lang"))
+def _with_options(*, lang: bool = True):
+    """The settings with the command line's options (typed after the command, else before
+    it) on top."""
+    run = current()
+    db, database_url = run.database_options() if run is not None else (None, None)
+    given = run.lang_option() if run is not None and lang else None
+    return settings().with_options(db=db, database_url=database_url, lang=given)
 
 
 def _value(v: Any) -> str:
@@ -46,10 +44,6 @@ def _value(v: Any) -> str:
 
 @command(app, "show")
 def show(
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Every setting in force, its value and where it came from.
 
@@ -61,7 +55,7 @@ def show(
     """
     from ecomops.services.settings import show_settings
 
-    out = show_settings(_with_options(db, database_url, lang))
+    out = show_settings(_with_options())
 
     def render(o) -> None:
         there = "" if o.found else " (not there: the environment and the defaults apply)"
@@ -76,7 +70,7 @@ def show(
             ],
         )
 
-    emit(out, as_json=as_json, render=render)
+    emit(out, render=render)
 
 
 _WORDS = {"ok": N_("ok"), "failed": N_("failed"), "not_configured": N_("not configured")}
@@ -91,9 +85,6 @@ def check(
             help="Seconds each server has to answer (connect, greet, log in): 1 to 120.",
         ),
     ] = 5,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Try each configured server (database, mail, mailbox, group robot), sending nothing.
 
@@ -114,7 +105,7 @@ def check(
         raise InvalidInput(
             f"a timeout of {timeout} s is out of range", "give 1 to 120 seconds", param="timeout"
         )
-    out = check_servers(_with_options(db, database_url, None), timeout=timeout)
+    out = check_servers(_with_options(lang=False), timeout=timeout)
 
     def render(o) -> None:
         from ecomops.i18n import gettext as _
@@ -135,7 +126,7 @@ def check(
             ],
         )
 
-    emit(out, as_json=as_json, render=render)
+    emit(out, render=render)
     failed = [c.server for c in out.checks if c.status == "failed"]
     if failed:
         fail(EcomopsError(f"{', '.join(failed)} failed the check", "see the line of each above"))

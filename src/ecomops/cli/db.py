@@ -12,10 +12,6 @@ from ecomops.cli import complete
 from ecomops.cli.common import (
     DAY_FORMS,
     AsOpt,
-    DbOpt,
-    JsonOpt,
-    LangOpt,
-    UrlOpt,
     command,
     database,
     note,
@@ -36,14 +32,14 @@ def _rows(out) -> None:
 
 
 @command(app, "status")
-def status(db: DbOpt = None, database_url: UrlOpt = None, as_json: JsonOpt = False) -> None:
+def status() -> None:
     """Where the database is, its schema version, the handbook in force, and row counts.
 
     Example: ecomops db status
     """
     from ecomops.services.dbtools import status as service
 
-    with database(db, database_url, write=False) as opened:
+    with database(write=False) as opened:
         out = service(opened.target, opened)
 
     def render(o) -> None:
@@ -72,7 +68,7 @@ def status(db: DbOpt = None, database_url: UrlOpt = None, as_json: JsonOpt = Fal
             note(f"handbook {h['source']} (year {h['year']}), loaded {h['loaded_at']:%Y-%m-%d}")
         _rows(o)
 
-    emit(out, as_json=as_json, render=render)
+    emit(out, render=render)
 
 
 @command(app, "backup")
@@ -88,9 +84,6 @@ def backup(
         bool,
         typer.Option("--force", help="Replace the file if it exists (never the database itself)."),
     ] = False,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Back up the database while it is in use: a SQLite file (online backup), or for
     PostgreSQL a portable dump (gzip'd JSON lines) that restores into either. An existing
@@ -100,11 +93,10 @@ def backup(
     """
     from ecomops.services.dbtools import backup as service
 
-    with database(db, database_url, write=False) as opened:
+    with database(write=False) as opened:
         out = service(opened, file, force=force)
     emit(
         out,
-        as_json=as_json,
         render=lambda o: note(
             f"backed up {sum(o['rows'].values())} rows to {o['file']} ({o['format']})"
         ),
@@ -127,9 +119,6 @@ def restore(
     file: Annotated[Path, typer.Argument(help="A backup made by db backup.", show_default=False)],
     yes: Annotated[bool, typer.Option("--yes", help="Replace the data without asking.")] = False,
     force: ForceOpt = False,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Replace everything in the database with a backup, in one transaction. The backup's
     rows are checked as ecomops's own writes are (one general manager, no reporting loop,
@@ -140,7 +129,7 @@ def restore(
     """
     from ecomops.services.dbtools import restore as service
 
-    with database(db, database_url) as opened:
+    with database() as opened:
         if not yes:
             if not stdin_is_terminal():
                 raise InvalidInput(
@@ -155,7 +144,6 @@ def restore(
         out = service(opened, file, force=force)
     emit(
         out,
-        as_json=as_json,
         render=lambda o: note(f"restored {sum(o['rows'].values())} rows from {o['file']}"),
     )
 
@@ -171,9 +159,6 @@ def copy(
         ),
     ],
     force: ForceOpt = False,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Copy the whole database into another, e.g. from a SQLite file into PostgreSQL, and
     check that every table's rows arrived unchanged. The rows are checked as db restore
@@ -184,11 +169,10 @@ def copy(
     from ecomops.cli.common import audit
     from ecomops.services.dbtools import copy_to
 
-    with database(db, database_url, write=False) as opened:
+    with database(write=False) as opened:
         out = copy_to(opened, to, audit=audit, force=force)
     emit(
         out,
-        as_json=as_json,
         render=lambda o: note(
             f"copied {sum(o['rows'].values())} rows from {o['from']} to {o['to']}; every table "
             f"checked"
@@ -255,9 +239,6 @@ def grant(
     service: Annotated[
         str, typer.Option("--service", help="The service's name in the member's service file.")
     ] = "ecomops",
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """PostgreSQL: give a person a login role that sees and changes only what the handbook
     lets them (row-level security); run by the role that owns the database.
@@ -282,7 +263,7 @@ def grant(
             raise InvalidInput("no password on standard input", "pipe it in, one line")
     if port is not None and not 0 < port < 65536:
         raise InvalidInput(f"port {port} is out of range", "give one from 1 to 65535", param="port")
-    with session(db, database_url, write=True) as s:
+    with session(write=True) as s:
         out = service_(
             s,
             name=name,
@@ -330,7 +311,7 @@ def grant(
             "handbook lets them"
         )
 
-    emit(data, as_json=as_json, render=render)
+    emit(data, render=render)
 
 
 def register_audit(root: typer.Typer) -> None:
@@ -345,10 +326,6 @@ def register_audit(root: typer.Typer) -> None:
             typer.Option("--last", help="Only the last N entries (1 or more).", show_default=False),
         ] = None,
         as_: AsOpt = None,
-        lang: LangOpt = None,
-        db: DbOpt = None,
-        database_url: UrlOpt = None,
-        as_json: JsonOpt = False,
     ) -> None:
         """The audit trail: every write, with who, for whom, when and what it touched.
 
@@ -358,16 +335,15 @@ def register_audit(root: typer.Typer) -> None:
         from ecomops.render.labels import words
         from ecomops.services.audit import audit_list
 
-        w = words(lang_of(lang))
+        w = words(lang_of())
 
         first = day(since, "--since") if since else None
         if last is not None and last < 1:  # a one-line error (exit 1), not a usage error
             raise InvalidInput("--last must be 1 or more", "the number of entries to show")
-        with session(db, database_url, write=False) as s:
+        with session(write=False) as s:
             out = audit_list(s, actor=actor(s, as_), since=first, limit=last)
         emit(
             out,
-            as_json=as_json,
             render=lambda rows: table(
                 rows,
                 [  # the command and its options as typed: ecomops's own words

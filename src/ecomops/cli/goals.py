@@ -8,10 +8,6 @@ import typer
 
 from ecomops.cli.common import (
     MONTH_FORMS,
-    DbOpt,
-    JsonOpt,
-    LangOpt,
-    UrlOpt,
     command,
     lang_of,
     month_arg,
@@ -31,10 +27,6 @@ def list_(
         str | None,
         typer.Option("--month", help=f"Only this month: {MONTH_FORMS}.", show_default=False),
     ] = None,
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """List the monthly goals, each due on the last day of its month.
 
@@ -45,13 +37,12 @@ def list_(
     wanted = month_arg(month) if month is not None else None
     from ecomops.render.labels import words
 
-    language = lang_of(lang)
-    with session(db, database_url, write=False) as s:
+    language = lang_of()
+    with session(write=False) as s:
         out = goals_list(s, month=wanted, lang=language)
     w = words(language)
     emit(
         out,
-        as_json=as_json,
         render=lambda rows: table(
             rows,
             [

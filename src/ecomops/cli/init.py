@@ -7,9 +7,6 @@ from typing import Annotated
 import typer
 
 from ecomops.cli.common import (
-    DbOpt,
-    JsonOpt,
-    UrlOpt,
     acting,
     chosen_database,
     command,
@@ -20,18 +17,18 @@ from ecomops.cli.output import emit
 from ecomops.errors import DatabaseError
 
 
-def _may_load(db: str | None, url: str | None) -> None:
+def _may_load() -> None:
     """An existing database takes a handbook only from its keeper or the top of the
     organisation (the handbook holds the permission table); a new one from anyone."""
     from ecomops.db.engine import resolve
     from ecomops.services.permissions import require_handbook_keeper
 
-    choice = chosen_database(db, url)
+    choice = chosen_database()
     target = resolve(choice.file, choice.url)
     if target.sqlite_path is not None and not target.sqlite_path.exists():
         return
     try:
-        with database(db, url, write=False) as opened, opened.session(write=False) as s:
+        with database(write=False) as opened, opened.session(write=False) as s:
             require_handbook_keeper(s, acting(s, None))
     except DatabaseError:
         return  # nothing there yet (no tables): init makes it
@@ -76,9 +73,6 @@ def register(app: typer.Typer) -> None:
                 show_default=False,
             ),
         ] = None,
-        db: DbOpt = None,
-        database_url: UrlOpt = None,
-        as_json: JsonOpt = False,
     ) -> None:
         """Create the database, or update it, and load the handbook, in one transaction.
 
@@ -97,8 +91,8 @@ def register(app: typer.Typer) -> None:
         if year is not None:  # a one-line error (exit 1), not a usage error
             check_year(year, param="year")
         start = day(since, "--since") if since is not None else None
-        _may_load(db, database_url)
-        choice = chosen_database(db, database_url)  # the option, else the settings'
+        _may_load()
+        choice = chosen_database()  # the option, else the settings'
         out = init_database(
             choice.file,
             choice.url,
@@ -107,7 +101,7 @@ def register(app: typer.Typer) -> None:
             simulated=simulated_clock,
             since=start,
         )
-        with database(db, database_url):
+        with database():
             pass  # records the audit entry
 
         def render(o) -> None:
@@ -122,4 +116,4 @@ def register(app: typer.Typer) -> None:
                 + ("" if changes or o.changed or o.created else " — already up to date")
             )
 
-        emit(out, as_json=as_json, render=render)
+        emit(out, render=render)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from ecomops.cli.common import DbOpt, JsonOpt, LangOpt, UrlOpt, command, lang_of, session
+from ecomops.cli.common import command, lang_of, session
 from ecomops.cli.output import Column, console, emit, table
 
 app = typer.Typer(
@@ -68,10 +68,6 @@ def show(
             show_default=False,
         ),
     ] = None,
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Show the handbook in force, whole or one section.
 
@@ -79,13 +75,13 @@ def show(
     """
     from ecomops.services.manual import manual_show
 
-    language = lang_of(lang)
-    with session(db, database_url, write=False) as s:
+    language = lang_of()
+    with session(write=False) as s:
         out = manual_show(s, section, language)
-    emit(out, as_json=as_json, render=lambda secs: _render_sections(secs, lang=language))
+    emit(out, render=lambda secs: _render_sections(secs, lang=language))
 
 
-@command(app, "check")
+@command(app, "check", without=("db", "database_url"))
 def check(
     file: Annotated[
         str | None,
@@ -93,8 +89,6 @@ def check(
             help="Handbook YAML to check \\[default: the bundled one].", show_default=False
         ),
     ] = None,
-    lang: LangOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Validate a handbook file and report the manual's own inconsistencies.
 
@@ -105,7 +99,7 @@ def check(
     from ecomops.render.labels import words
     from ecomops.services.manual import manual_check
 
-    language = lang_of(lang)
+    language = lang_of()
     out = manual_check(file, language)
 
     def render(o) -> None:
@@ -138,7 +132,7 @@ def check(
             ).format(file=safe(o.file), n=n, warnings=warned)
         typer.echo(line, err=True)
 
-    emit(out, as_json=as_json, render=render)
+    emit(out, render=render)
     if not out.valid:
         raise typer.Exit(code=1)
 
@@ -146,10 +140,6 @@ def check(
 def register(root: typer.Typer) -> None:
     @command(root, "rules")
     def rules(
-        lang: LangOpt = None,
-        db: DbOpt = None,
-        database_url: UrlOpt = None,
-        as_json: JsonOpt = False,
     ) -> None:
         """List the code of conduct (§3.1) and the daily work rules (§3.2).
 
@@ -158,8 +148,8 @@ def register(root: typer.Typer) -> None:
         from ecomops.render.labels import words
         from ecomops.services.manual import rules_list
 
-        language = lang_of(lang)
-        with session(db, database_url, write=False) as s:
+        language = lang_of()
+        with session(write=False) as s:
             out = rules_list(s, language)
         w = words(language)
         columns: list[Column] = [
@@ -170,6 +160,5 @@ def register(root: typer.Typer) -> None:
             columns.append((w("key"), lambda r: r.key))
         emit(
             out,
-            as_json=as_json,
             render=lambda rows: table(rows, columns, title=w("Rules")),
         )

@@ -11,10 +11,6 @@ from ecomops.cli.common import (
     DAY_FORMS,
     MONTH_FORMS,
     AsOpt,
-    DbOpt,
-    JsonOpt,
-    LangOpt,
-    UrlOpt,
     actor,
     command,
     day,
@@ -104,10 +100,6 @@ def leave_request(
             "exception to the rule, and pending until a department head approves it.",
         ),
     ] = False,
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Request leave or a shift swap; refused on a Monday-plan or month-end-summary day
     (unless --special: then pending until approved), on days with no working day, and over
@@ -118,7 +110,7 @@ def leave_request(
     from ecomops.services.office import leave_request as service
 
     first, last = day(from_, "--from"), day(to, "--to") if to else None
-    with session(db, database_url, write=True) as s:
+    with session(write=True) as s:
         out = service(
             s,
             who=me(s, as_),
@@ -128,11 +120,10 @@ def leave_request(
             reason=reason,
             special=special,
             now=now(),
-            lang=lang_of(lang),
+            lang=lang_of(),
         )
     emit(
         out,
-        as_json=as_json,
         render=lambda r: note(
             f"recorded {r.kind} for {r.name}, {r.start} to {r.end}"
             + (
@@ -155,10 +146,6 @@ def leave_list(
         bool, typer.Option("--pending", help="Only requests awaiting a decision.")
     ] = False,
     as_: AsOpt = None,
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """List leave and shift swaps with their status (a member sees their own).
 
@@ -167,13 +154,12 @@ def leave_list(
     from ecomops.services.office import leave_list as service
 
     wanted = month_arg(month) if month else None
-    language = lang_of(lang)
-    with session(db, database_url, write=False) as s:
+    language = lang_of()
+    with session(write=False) as s:
         out = service(s, month=wanted, viewer=actor(s, as_), pending=pending)
     w = _words(language)
     emit(
         out,
-        as_json=as_json,
         render=lambda rows: table(
             rows,
             leave_columns(language),
@@ -187,9 +173,6 @@ def leave_list(
 def leave_approve(
     leave: LeaveIdArg,
     as_: AsOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Approve a pending request (a department head or above; never your own).
 
@@ -197,13 +180,12 @@ def leave_approve(
     """
     from ecomops.services.office import leave_decide
 
-    with session(db, database_url, write=True) as s:
+    with session(write=True) as s:
         out = leave_decide(
             s, leave_id=leave, approve=True, reason=None, actor=actor(s, as_), now=now()
         )
     emit(
         out,
-        as_json=as_json,
         render=lambda r: note(
             f"leave {r.id} of {r.name}, {r.start} to {r.end}: approved by {r.decided_by}"
         ),
@@ -217,9 +199,6 @@ def leave_decline(
         str, typer.Option("--reason", help="Why it is declined.", show_default=False)
     ],
     as_: AsOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Decline a pending request, saying why (a department head or above; never your own).
 
@@ -227,13 +206,12 @@ def leave_decline(
     """
     from ecomops.services.office import leave_decide
 
-    with session(db, database_url, write=True) as s:
+    with session(write=True) as s:
         out = leave_decide(
             s, leave_id=leave, approve=False, reason=reason, actor=actor(s, as_), now=now()
         )
     emit(
         out,
-        as_json=as_json,
         render=lambda r: note(
             f"leave {r.id} of {r.name}, {r.start} to {r.end}: declined by {r.decided_by}"
         ),
@@ -277,9 +255,6 @@ def handover_add(
     duties: Annotated[
         str | None, typer.Option("--duties", help="What the cover takes on.", show_default=False)
     ] = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Fill in the temporary work handover form: time, place, matter, and who covers (another
     active member, not on approved leave then, not covering for someone else then).
@@ -289,7 +264,7 @@ def handover_add(
     """
     from ecomops.services.office import handover_add as service
 
-    with session(db, database_url, write=True) as s:
+    with session(write=True) as s:
         out = service(
             s,
             who=me(s, as_),
@@ -303,7 +278,6 @@ def handover_add(
         )
     emit(
         out,
-        as_json=as_json,
         render=lambda h: note(
             f"handover {h.id}: {h.cover} covers for {h.name} until {h.end_at:%Y-%m-%d %H:%M}"
         ),
@@ -313,10 +287,6 @@ def handover_add(
 @command(handover_app, "list")
 def handover_list(
     active: Annotated[bool, typer.Option("--active", help="Only those running now.")] = False,
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """List handover forms, with when the department head acknowledged each.
 
@@ -324,12 +294,11 @@ def handover_list(
     """
     from ecomops.services.office import handover_list as service
 
-    language = lang_of(lang)
-    with session(db, database_url, write=False) as s:
+    language = lang_of()
+    with session(write=False) as s:
         out = service(s, active=active, now=now())
     emit(
         out,
-        as_json=as_json,
         render=lambda rows: table(
             rows,
             handover_columns(language),
@@ -346,9 +315,6 @@ def handover_ack(
         typer.Argument(help="The form's id (see: ecomops handover list).", show_default=False),
     ],
     as_: AsOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Record that a handover form was handed in (a department head or above).
 
@@ -356,11 +322,10 @@ def handover_ack(
     """
     from ecomops.services.office import handover_ack as service
 
-    with session(db, database_url, write=True) as s:
+    with session(write=True) as s:
         out = service(s, handover_id=handover, actor=actor(s, as_), now=now())
     emit(
         out,
-        as_json=as_json,
         render=lambda h: note(
             f"handover {h.id} of {h.name}: handed in, acknowledged by {h.acked_by}"
         ),
@@ -408,10 +373,6 @@ def visitor_add(
     at: Annotated[
         str | None, typer.Option("--at", help="Arrival \\[default: now].", show_default=False)
     ] = None,
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Record a visitor's arrival: approved by a leader, accompanied by a member.
 
@@ -419,7 +380,7 @@ def visitor_add(
     """
     from ecomops.services.office import visitor_add as service
 
-    with session(db, database_url, write=True) as s:
+    with session(write=True) as s:
         out = service(
             s,
             name=name,
@@ -428,11 +389,10 @@ def visitor_add(
             purpose=purpose,
             at=instant(s, at, "--at") if at else None,
             now=now(),
-            lang=lang_of(lang),
+            lang=lang_of(),
         )
     emit(
         out,
-        as_json=as_json,
         render=lambda v: note(
             f"visit {v.id}: {v.name}, escorted by {v.escort} (approved by {v.approved_by})"
         ),
@@ -445,9 +405,6 @@ def visitor_leave(
     at: Annotated[
         str | None, typer.Option("--at", help="Departure \\[default: now].", show_default=False)
     ] = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Record that a visitor left.
 
@@ -455,10 +412,10 @@ def visitor_leave(
     """
     from ecomops.services.office import visitor_leave as service
 
-    with session(db, database_url, write=True) as s:
+    with session(write=True) as s:
         left = instant(s, at, "--at") if at else None
         out = service(s, visit_id=visit, at=left, now=now())
-    emit(out, as_json=as_json, render=lambda v: note(f"visit {v.id}: {v.name} left"))
+    emit(out, render=lambda v: note(f"visit {v.id}: {v.name} left"))
 
 
 @command(visitor_app, "list")
@@ -467,10 +424,6 @@ def visitor_list(
         str | None,
         typer.Option("--date", help=f"Only this day: {DAY_FORMS}.", show_default=False),
     ] = None,
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """List the visitor log.
 
@@ -479,12 +432,11 @@ def visitor_list(
     from ecomops.services.office import visitor_list as service
 
     wanted = day(date, "--date") if date else None
-    language = lang_of(lang)
-    with session(db, database_url, write=False) as s:
+    language = lang_of()
+    with session(write=False) as s:
         out = service(s, day=wanted)
     emit(
         out,
-        as_json=as_json,
         render=lambda rows: table(
             rows,
             visitor_columns(language),

@@ -10,22 +10,26 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-_console = None
-
 
 def console():
-    """The stdout console, built on first use (the terminal width is read then)."""
-    global _console
-    if _console is None:
-        from rich.console import Console
+    """The running command's stdout console, built on first use (the terminal width is read
+    then) and kept in its :class:`~ecomops.cli.state.Invocation`."""
+    from rich.console import Console
 
-        _console = Console(highlight=False, soft_wrap=False, emoji=False)
-    return _console
+    from ecomops.cli.state import current
+
+    run = current()
+    if run is not None and run.console is not None:
+        return run.console
+    made = Console(highlight=False, soft_wrap=False, emoji=False)
+    if run is not None:
+        run.console = made
+    return made
 
 
 def reset_console() -> None:
-    global _console
-    _console = None
+    """Nothing to reset any more: each command line builds its own console (kept for the
+    tests that call it after changing the terminal's width)."""
 
 
 def _encode(value: Any) -> Any:
@@ -144,7 +148,13 @@ def print_json(data: Any) -> None:
         sys.stdout.flush()
 
 
-def emit(data: Any, *, as_json: bool, render: Callable[[Any], None]) -> None:
+def emit(data: Any, *, as_json: bool | None = None, render: Callable[[Any], None]) -> None:
+    """``data`` as JSON on stdout (``as_json``; None: the running command's ``--json``), or
+    drawn by ``render``."""
+    if as_json is None:
+        from ecomops.cli.common import wants_json
+
+        as_json = wants_json()
     if as_json:
         print_json(data)
     else:

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import typer
 
-from ecomops.cli.common import DbOpt, JsonOpt, LangOpt, UrlOpt, command, lang_of, now, session
+from ecomops.cli.common import command, lang_of, now, session
 from ecomops.cli.output import console, emit, fmt, table
 
 
 def register(root: typer.Typer) -> None:
     @command(root, "phases")
     def phases(
-        lang: LangOpt = None,
-        db: DbOpt = None,
-        database_url: UrlOpt = None,
-        as_json: JsonOpt = False,
     ) -> None:
         """The build-up phases (§8.1): each phase's window from the effective date, its
         items done, the current phase and what is overdue.
@@ -28,8 +24,8 @@ def register(root: typer.Typer) -> None:
         from ecomops.render.labels import words
         from ecomops.services.phases import phases_overview
 
-        language = lang_of(lang)
-        with session(db, database_url, write=False) as s:
+        language = lang_of()
+        with session(write=False) as s:
             out = phases_overview(s, now=now(), lang=language)
         w = words(language)
 
@@ -84,4 +80,4 @@ def register(root: typer.Typer) -> None:
                     title=w("Overdue"),
                 )
 
-        emit(out, as_json=as_json, render=render)
+        emit(out, render=render)

@@ -14,10 +14,6 @@ from ecomops.cli.common import (
     MONTH_FORMS,
     WEEK_FORMS,
     AsOpt,
-    DbOpt,
-    JsonOpt,
-    LangOpt,
-    UrlOpt,
     actor,
     audit,
     command,
@@ -232,9 +228,6 @@ def submit(
             show_default=False,
         ),
     ] = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Submit the Monday plan (last week's summary, this week's plan), or with --month the
     month-end summary, or (the department head) with --department the department's weekly
@@ -258,7 +251,7 @@ def submit(
     config = settings()
     mail = config.send_plans if send is None else send
     # the plan and its audit entry in one transaction: a failing mail afterwards leaves both
-    with database(db, database_url, write=False) as opened:
+    with database(write=False) as opened:
         with opened.session(write=True) as s:
             acts = actor(s, name, person=True)
             who = acts.required()
@@ -294,7 +287,7 @@ def submit(
                 viewer=acts,
             )
             note(f"mailed it to {out.mail.to if out.mail else '?'}")
-    emit(out, as_json=as_json, render=lambda _: None)
+    emit(out, render=lambda _: None)
 
 
 @command(app, "send")
@@ -306,9 +299,6 @@ def send_cmd(
     month: MonthOpt = None,
     department: DeptOpt = False,
     as_: AsOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Mail a stored plan to the department head again (after a failed send).
 
@@ -318,7 +308,7 @@ def send_cmd(
 
     kind, period = _period(week, month, now(), department)
     smtp = settings().smtp
-    with database(db, database_url) as opened:
+    with database() as opened:
         with opened.session(write=False) as s:
             viewer = actor(s, as_)
         out = send_stored(
@@ -326,7 +316,6 @@ def send_cmd(
         )
     emit(
         out,
-        as_json=as_json,
         render=lambda p: note(f"mailed {p.name}'s {p.period} plan to {p.mail.to}"),
     )
 
@@ -355,10 +344,6 @@ def status(
     week: WeekOpt = None,
     month: MonthOpt = None,
     as_: AsOpt = None,
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Who handed in the plan: on time, late, missing (past due), open (not yet due) or —
     (not expected: not a member of the department on the deadline's day). A week's status
@@ -370,9 +355,9 @@ def status(
     from ecomops.services.handbook import position_names
     from ecomops.services.plans import plan_status
 
-    language = lang_of(lang)
+    language = lang_of()
     L = words(language)
-    with session(db, database_url, write=False) as s:
+    with session(write=False) as s:
         stamp = now()
         kind, period = _period(week, month, stamp)
         out = plan_status(s, kind=kind, period=period, now=stamp, viewer=actor(s, as_))
@@ -405,7 +390,7 @@ def status(
                 title=f"{L(HEADS[0])} {o.period} ({L(HEADS[1])}), {L('due')} {fmt(o.due_at)}",
             )
 
-    emit(out, as_json=as_json, render=render)
+    emit(out, render=render)
 
 
 @command(app, "show")
@@ -417,10 +402,6 @@ def show(
     month: MonthOpt = None,
     department: DeptOpt = False,
     as_: AsOpt = None,
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Print a submitted plan (its newest version).
 
@@ -429,10 +410,10 @@ def show(
     from ecomops.services.plans import plan_show
 
     kind, period = _period(week, month, now(), department)
-    with session(db, database_url, write=False) as s:
+    with session(write=False) as s:
         out = plan_show(s, who=name, kind=kind, period=period, viewer=actor(s, as_))
-    language = lang_of(lang)
-    emit(out, as_json=as_json, render=lambda p: _render_plan(p, language))
+    language = lang_of()
+    emit(out, render=lambda p: _render_plan(p, language))
 
 
 @command(app, "collect")
@@ -468,10 +449,6 @@ def collect_cmd(
         ),
     ] = False,
     as_: AsOpt = None,
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Collect the Monday plans and month-end summaries members mailed to the department head
     from the head's mailbox (ECOMOPS_IMAP_HOST, _USER, _PASSWORD, _FOLDER, or \\[imap] in the
@@ -506,7 +483,7 @@ def collect_cmd(
             f"--move-to {move_to!r} is not another folder",
             f"name the folder the recorded messages go to, other than {mailbox.folder}",
         )
-    with database(db, database_url, write=False) as opened:
+    with database(write=False) as opened:
         with open_mailbox(mailbox) as box:
             with opened.session(write=True) as s:
                 acts = actor(s, as_)
@@ -539,7 +516,7 @@ def collect_cmd(
 
     from ecomops.render.labels import words
 
-    w = words(lang_of(lang))
+    w = words(lang_of())
 
     def render(o) -> None:
         table(
@@ -594,7 +571,7 @@ def collect_cmd(
         verb = "would record" if o.dry_run else "recorded"
         note(f"{verb} {len(o.recorded)}, not used {len(o.skipped)}{tail}{moved}")
 
-    emit(out, as_json=as_json, render=render)
+    emit(out, render=render)
 
 
 def _status_text(status: str, lang: str = "en") -> str:

@@ -8,10 +8,6 @@ import typer
 
 from ecomops.cli.common import (
     AsOpt,
-    DbOpt,
-    JsonOpt,
-    LangOpt,
-    UrlOpt,
     actor,
     audit,
     command,
@@ -34,10 +30,6 @@ def register(root: typer.Typer) -> None:
             typer.Option("--dry-run", help="Show what would be sent; send and record nothing."),
         ] = False,
         as_: AsOpt = None,
-        lang: LangOpt = None,
-        db: DbOpt = None,
-        database_url: UrlOpt = None,
-        as_json: JsonOpt = False,
     ) -> None:
         """Remind people of what they owe, each reminder once (run it every 15 minutes).
 
@@ -54,7 +46,7 @@ def register(root: typer.Typer) -> None:
         from ecomops.services.remind import Channels
         from ecomops.services.remind import remind as service
 
-        language = lang_of(lang)
+        language = lang_of()
         config = settings()
         channels = Channels(smtp=config.smtp, webhook=config.webhook)
         if not channels.names and not dry_run:
@@ -64,7 +56,7 @@ def register(root: typer.Typer) -> None:
                 "or ECOMOPS_SMTP_HOST or ECOMOPS_WEBHOOK_URL; --dry-run shows what would go out",
             )
         hour = config.plan_hour
-        with database(db, database_url, write=False) as opened:
+        with database(write=False) as opened:
             with opened.session(write=False) as s:
                 who = actor(s, as_)
             out = service(
@@ -88,7 +80,7 @@ def register(root: typer.Typer) -> None:
                             "messages_failed": out.messages_failed,
                         },
                     )
-        emit(out, as_json=as_json, render=lambda o: _render(o, language))
+        emit(out, render=lambda o: _render(o, language))
         if out.messages_failed:
             from ecomops.errors import EcomopsError
 

@@ -11,10 +11,6 @@ import typer
 
 from ecomops.cli.common import (
     MONTH_FORMS,
-    DbOpt,
-    JsonOpt,
-    LangOpt,
-    UrlOpt,
     acting,
     command,
     lang_of,
@@ -22,6 +18,7 @@ from ecomops.cli.common import (
     note,
     now,
     session,
+    wants_json,
 )
 from ecomops.cli.output import console, writing_stdout
 from ecomops.errors import InvalidInput
@@ -70,10 +67,6 @@ def register(root: typer.Typer) -> None:
                 "\\[env: ECOMOPS_AS].",
             ),
         ] = None,
-        lang: LangOpt = None,
-        db: DbOpt = None,
-        database_url: UrlOpt = None,
-        as_json: JsonOpt = False,
     ) -> None:
         """The month-end report: goals, tasks done and overdue, plan compliance, the month's
         appraisal cycle, leave, handovers and visitors.
@@ -88,7 +81,7 @@ def register(root: typer.Typer) -> None:
 
         if output == "-":  # the usual name for standard output
             output = None
-        fmt_name = "json" if as_json else format_.lower()
+        fmt_name = "json" if wants_json() else format_.lower()
         if fmt_name not in FORMATS:
             raise InvalidInput(f"unknown format {format_!r}", f"use one of {', '.join(FORMATS)}")
         if fmt_name == "xlsx" and output is None:
@@ -97,9 +90,9 @@ def register(root: typer.Typer) -> None:
             from ecomops.services.files import output_path
 
             output_path(output)  # refused before the work: no name, a folder, a device …
-        language = lang_of(lang)
+        language = lang_of()
         wanted = month_arg(month) if month else None
-        with session(db, database_url, write=False) as s:
+        with session(write=False) as s:
             if year is None:
                 out = build_report(s, month=wanted, now=now(), lang=language, viewer=acting(s, as_))
             else:
@@ -151,7 +144,7 @@ def _then(pieces: Iterable[bytes], last: bytes) -> Iterator[bytes]:
 
 
 def register_demo(root: typer.Typer) -> None:
-    @command(root, "demo")
+    @command(root, "demo", without=("as_json",))
     def demo(
         db: Annotated[
             str | None,
@@ -183,7 +176,6 @@ def register_demo(root: typer.Typer) -> None:
                 show_default=False,
             ),
         ] = None,
-        lang: LangOpt = None,
     ) -> None:
         """Build a fictional five-person department (November 2026) in its own database and
         print its month-end report, with the commands to explore it. With --people, build a
@@ -193,7 +185,7 @@ def register_demo(root: typer.Typer) -> None:
         """
         from ecomops.render import terminal
 
-        language = lang_of(lang)
+        language = lang_of()
         # ranges checked here: a one-line error (exit 1), not a usage error
         if people is not None and not 20 <= people <= 200_000:
             raise InvalidInput("--people must be from 20 to 200000", "the size of the group")

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ecomops.cli import complete
-from ecomops.cli.common import DbOpt, JsonOpt, LangOpt, UrlOpt, command, lang_of, session
+from ecomops.cli.common import command, lang_of, session
 from ecomops.cli.output import console, emit, fmt, table
 
 app = typer.Typer(
@@ -31,10 +31,6 @@ PositionArg = Annotated[
 
 @command(app, "list")
 def list_(
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """List the positions, whom they report to, their rubric and raters.
 
@@ -44,8 +40,8 @@ def list_(
     from ecomops.services.handbook import position_names
     from ecomops.services.manual import roles_list
 
-    language = lang_of(lang)
-    with session(db, database_url, write=False) as s:
+    language = lang_of()
+    with session(write=False) as s:
         out = roles_list(s, language)
         names = position_names(s, language)
     w = words(language)
@@ -59,7 +55,6 @@ def list_(
         columns.insert(0, ("id", lambda r: r.id))
     emit(
         out,
-        as_json=as_json,
         render=lambda rows: table(
             rows, [(w(h), *rest) for h, *rest in columns], title=w("Positions")
         ),
@@ -68,10 +63,6 @@ def list_(
 
 @command(app, "permissions")
 def permissions(
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Who may do what: the handbook's permission table (positions, and relations such as the
     reporting line), marked where it is the tool's default.
@@ -81,8 +72,8 @@ def permissions(
     from ecomops.render.labels import words
     from ecomops.services.manual import permissions_list
 
-    language = lang_of(lang)
-    with session(db, database_url, write=False) as s:
+    language = lang_of()
+    with session(write=False) as s:
         out = permissions_list(s, language)
     w = words(language)
     columns = [
@@ -94,7 +85,6 @@ def permissions(
         columns.insert(0, ("action", lambda r: r.action))
     emit(
         out,
-        as_json=as_json,
         render=lambda rows: table(
             rows, [(w(h), *rest) for h, *rest in columns], title=w("Permissions")
         ),
@@ -104,10 +94,6 @@ def permissions(
 @command(app, "show")
 def show(
     position: PositionArg,
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Show one position: its card (summary and duties), reporting line and raters.
 
@@ -117,8 +103,8 @@ def show(
     from ecomops.services.handbook import position_names, rubric_names
     from ecomops.services.manual import role_show
 
-    language = lang_of(lang)
-    with session(db, database_url, write=False) as s:
+    language = lang_of()
+    with session(write=False) as s:
         out = role_show(s, position, language)
         names = position_names(s, language)
         rubrics = rubric_names(s, language)
@@ -147,16 +133,12 @@ def show(
         for n, d in enumerate(p.duties, start=1):
             c.print(f"  {n}. {esc(d)}")
 
-    emit(out, as_json=as_json, render=render)
+    emit(out, render=render)
 
 
 @command(rubric_app, "show")
 def rubric_show(
     position: PositionArg,
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Show a position's rubric: criteria, weights, the four level descriptors, who rates.
 
@@ -165,8 +147,8 @@ def rubric_show(
     from ecomops.render.labels import words
     from ecomops.services.manual import rubric_show as build
 
-    language = lang_of(lang)
-    with session(db, database_url, write=False) as s:
+    language = lang_of()
+    with session(write=False) as s:
         out = build(s, position, language)
     w = words(language)
 
@@ -206,4 +188,4 @@ def rubric_show(
         t.add_row(cell(r.total), f"{fmt(r.total_weight)}%", "", "")
         console().print(t)
 
-    emit(out, as_json=as_json, render=render)
+    emit(out, render=render)

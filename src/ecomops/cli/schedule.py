@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
 
-from ecomops.cli.common import DbOpt, UrlOpt, command, note
+from ecomops.cli.common import command, note
 from ecomops.errors import InvalidInput
 
 
 def register(root: typer.Typer) -> None:
-    @command(root, "schedule")
+    @command(root, "schedule", without=("as_json",))
     def schedule(
         cron: Annotated[
             bool, typer.Option("--cron", help="Lines for the user's crontab.")
@@ -36,8 +37,6 @@ def register(root: typer.Typer) -> None:
                 show_default=False,
             ),
         ] = None,
-        db: DbOpt = None,
-        database_url: UrlOpt = None,
     ) -> None:
         """Run remind every 15 minutes and plan collect every hour, with cron or systemd.
 
@@ -58,12 +57,13 @@ def register(root: typer.Typer) -> None:
 
         if cron == systemd:
             raise InvalidInput("say which: --cron or --systemd", "one of them")
-        choice = chosen_database(db, database_url)
+        choice = chosen_database()
         target = resolve(db=choice.file, database_url=choice.url)
         inforce = settings()
         plan = service.plan(
             target,
             settings=config_path(),
+            environ=os.environ,
             lang=parse_lang(lang) if lang else None,
             mailbox=inforce.imap is not None,
             channels=inforce.smtp is not None or inforce.webhook is not None,
@@ -87,7 +87,7 @@ def register(root: typer.Typer) -> None:
             )
             return
         if install:
-            written = service.install_systemd(plan)
+            written = service.install_systemd(plan, os.environ)
             timers = " ".join(p.name for p in written if p.suffix == ".timer")
             note(
                 f"wrote {', '.join(str(p) for p in written)}; {plan.setup.env_file} (0600) holds "
@@ -96,7 +96,7 @@ def register(root: typer.Typer) -> None:
                 "are logged out); their output: journalctl --user -u 'ecomops-*'"
             )
             return
-        _env, _logs, folder = service.user_paths()
+        _env, _logs, folder = service.user_paths(os.environ)
         for name, text in service.units(plan).items():
             typer.echo(f"# {folder / name}\n{text}")
         note(

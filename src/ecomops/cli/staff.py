@@ -11,10 +11,6 @@ from ecomops.cli import complete
 from ecomops.cli.common import (
     DAY_FORMS,
     AsOpt,
-    DbOpt,
-    JsonOpt,
-    LangOpt,
-    UrlOpt,
     actor,
     command,
     day,
@@ -22,6 +18,7 @@ from ecomops.cli.common import (
     note,
     now,
     session,
+    wants_json,
 )
 from ecomops.cli.output import Column, emit, table
 
@@ -144,10 +141,6 @@ def add(
     ] = None,
     force: ForceOpt = False,
     as_: AsOpt = None,
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Add a person to the roster.
 
@@ -155,7 +148,7 @@ def add(
     """
     from ecomops.services.staff import staff_add
 
-    with session(db, database_url, write=True) as s:
+    with session(write=True) as s:
         out = staff_add(
             s,
             name=name,
@@ -163,13 +156,13 @@ def add(
             email=email,
             manager=manager,
             now=now(),
-            lang=lang_of(lang),
+            lang=lang_of(),
             actor=actor(s, as_),
             login=login,
             joined=_date(joined, "--joined"),
             force=force,
         )
-    emit(out, as_json=as_json, render=lambda o: note(f"added {o.name} ({o.position_name})"))
+    emit(out, render=lambda o: note(f"added {o.name} ({o.position_name})"))
 
 
 @command(app, "edit")
@@ -224,10 +217,6 @@ def edit(
     ] = None,
     force: ForceOpt = False,
     as_: AsOpt = None,
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Change a person's record; each change is kept in their history (`staff show`). A
     cycle already open keeps the position they held when it opened.
@@ -236,7 +225,7 @@ def edit(
     """
     from ecomops.services.staff import staff_edit
 
-    with session(db, database_url, write=True) as s:
+    with session(write=True) as s:
         out = staff_edit(
             s,
             name,
@@ -249,7 +238,7 @@ def edit(
             force=force,
             actor=actor(s, as_),
             now=now(),
-            lang=lang_of(lang),
+            lang=lang_of(),
         )
 
     def render(o) -> None:
@@ -258,16 +247,12 @@ def edit(
         for c in o.changes:
             note(f"{o.staff.name}: {c.field} {c.old or '—'} → {c.new or '—'} from {c.effective}")
 
-    emit(out, as_json=as_json, render=render)
+    emit(out, render=render)
 
 
 @command(app, "show")
 def show(
     name: NameArg,
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Show a person's record and its history: every change, when it took effect, when it
     was recorded and by whom.
@@ -278,8 +263,8 @@ def show(
     from ecomops.services.handbook import position_names
     from ecomops.services.staff import staff_show
 
-    language = lang_of(lang)
-    with session(db, database_url, write=False) as s:
+    language = lang_of()
+    with session(write=False) as s:
         out = staff_show(s, name, lang=language)
         names = position_names(s, language)
 
@@ -292,7 +277,7 @@ def show(
             empty=f"no changes to {o.name}'s record",
         )
 
-    emit(out, as_json=as_json, render=render)
+    emit(out, render=render)
 
 
 @command(app, "link")
@@ -307,10 +292,6 @@ def link(
         ),
     ],
     as_: AsOpt = None,
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Bind a login to a person: that login then acts as them. On PostgreSQL, binding the
     first login ends single-keeper mode (from then on only bound logins act, and the role that
@@ -321,11 +302,11 @@ def link(
     """
     from ecomops.services.staff import staff_link
 
-    with session(db, database_url, write=True) as s:
+    with session(write=True) as s:
         who = actor(s, as_)
         sqlite = s.connection().dialect.name == "sqlite"
-        out = staff_link(s, name, login=login, actor=who, lang=lang_of(lang), now=now())
-    emit(out, as_json=as_json, render=lambda o: note(f"{o.login} now acts as {o.name}"))
+        out = staff_link(s, name, login=login, actor=who, lang=lang_of(), now=now())
+    emit(out, render=lambda o: note(f"{o.login} now acts as {o.name}"))
     if sqlite:
         note(
             f"{out.login} keeps this file and is {out.name} where a command needs a person; "
@@ -341,10 +322,6 @@ def link(
 @command(app, "list")
 def list_(
     all_: Annotated[bool, typer.Option("--all", help="Include people no longer active.")] = False,
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """List the active staff (with --all, everyone who ever was).
 
@@ -352,10 +329,10 @@ def list_(
     """
     from ecomops.services.staff import staff_list
 
-    language = lang_of(lang)
-    with session(db, database_url, write=False) as s:
+    language = lang_of()
+    with session(write=False) as s:
         out = staff_list(s, include_inactive=all_, lang=language)
-    emit(out, as_json=as_json, render=lambda rows: _show(rows, lang=language))
+    emit(out, render=lambda rows: _show(rows, lang=language))
 
 
 @command(app, "import")
@@ -394,10 +371,6 @@ def import_(
         ),
     ] = None,
     as_: AsOpt = None,
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Import staff from a CSV file: all rows or none; every bad line is reported. With
     --update, re-import a roster: only what changed changes.
@@ -408,8 +381,8 @@ def import_(
     from ecomops.services.handbook import position_names
     from ecomops.services.staff import staff_import
 
-    language = lang_of(lang)
-    with session(db, database_url, write=True) as s:
+    language = lang_of()
+    with session(write=True) as s:
         names = position_names(s, language)
         out = staff_import(
             s,
@@ -421,7 +394,7 @@ def import_(
             update=update,
             deactivate_missing=deactivate_missing,
             force=force,
-            show=None if as_json else SHOWN,
+            show=None if wants_json() else SHOWN,
         )
 
     w = words(language)
@@ -444,7 +417,7 @@ def import_(
         else:
             note(f"imported {o.added} staff from {o.file}")
 
-    emit(out, as_json=as_json, render=render)
+    emit(out, render=render)
 
 
 @command(app, "deactivate")
@@ -459,10 +432,6 @@ def deactivate(
         ),
     ] = None,
     as_: AsOpt = None,
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Mark a person as no longer active; their history stays (`staff reactivate` brings them
     back).
@@ -471,16 +440,16 @@ def deactivate(
     """
     from ecomops.services.staff import staff_deactivate
 
-    with session(db, database_url, write=True) as s:
+    with session(write=True) as s:
         out = staff_deactivate(
             s,
             name,
             actor=actor(s, as_),
             now=now(),
-            lang=lang_of(lang),
+            lang=lang_of(),
             left=_date(left, "--left"),
         )
-    emit(out, as_json=as_json, render=lambda o: note(f"deactivated {o.name} (left {o.left})"))
+    emit(out, render=lambda o: note(f"deactivated {o.name} (left {o.left})"))
 
 
 @command(app, "reactivate")
@@ -496,10 +465,6 @@ def reactivate(
     ] = None,
     force: ForceOpt = False,
     as_: AsOpt = None,
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Bring back a person who left, with the record they had (the return is kept in their
     history). A name stays with its person: re-adding it is refused, this is the way back.
@@ -508,17 +473,17 @@ def reactivate(
     """
     from ecomops.services.staff import staff_reactivate
 
-    with session(db, database_url, write=True) as s:
+    with session(write=True) as s:
         out = staff_reactivate(
             s,
             name,
             actor=actor(s, as_),
             now=now(),
-            lang=lang_of(lang),
+            lang=lang_of(),
             effective=_date(effective, "--effective"),
             force=force,
         )
-    emit(out, as_json=as_json, render=lambda o: note(f"{o.name} is active again"))
+    emit(out, render=lambda o: note(f"{o.name} is active again"))
 
 
 @command(app, "company-mail")
@@ -540,10 +505,6 @@ def company_mail(
         ),
     ] = None,
     as_: AsOpt = None,
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Set or show the company's mail domain (§3.2 rule 3: once the company has e-mail, only
     company e-mail): from that day, an address outside it is refused by staff add, edit and
@@ -554,11 +515,11 @@ def company_mail(
     from ecomops.services.staff import company_mail as service
 
     since = _date(from_, "--from")
-    with session(db, database_url, write=domain is not None) as s:
+    with session(write=domain is not None) as s:
         out = service(
             s,
             now=now(),
-            lang=lang_of(lang),
+            lang=lang_of(),
             actor=actor(s, as_) if domain is not None else None,
             domain=domain,
             applies_from=since,
@@ -573,4 +534,4 @@ def company_mail(
         if o.outside:
             note(f"addresses outside @{o.domain}: {', '.join(o.outside)}")
 
-    emit(out, as_json=as_json, render=render)
+    emit(out, render=render)

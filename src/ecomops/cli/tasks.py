@@ -10,10 +10,6 @@ import typer
 from ecomops.cli import complete
 from ecomops.cli.common import (
     DAY_FORMS,
-    DbOpt,
-    JsonOpt,
-    LangOpt,
-    UrlOpt,
     acting,
     command,
     day,
@@ -161,10 +157,6 @@ def list_(
         str | None,
         typer.Option("--status", help="open, doing, done or cancelled.", show_default=False),
     ] = None,
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """List tasks by due date, done and cancelled ones too; overdue ones show how many days
     late (a cancelled task is never overdue).
@@ -174,9 +166,9 @@ def list_(
     from ecomops.render.labels import words
     from ecomops.services.tasks import tasks_list
 
-    language = lang_of(lang)
+    language = lang_of()
     w = words(language)
-    with session(db, database_url, write=False) as s:
+    with session(write=False) as s:
         out = tasks_list(
             s,
             now=now(),
@@ -189,7 +181,6 @@ def list_(
         )
     emit(
         out,
-        as_json=as_json,
         render=lambda rows: table(
             rows,
             columns(language),
@@ -202,10 +193,6 @@ def list_(
 @command(app, "show")
 def show(
     task: IdArg,
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Show a task with its history.
 
@@ -213,10 +200,10 @@ def show(
     """
     from ecomops.services.tasks import task_show
 
-    language = lang_of(lang)
-    with session(db, database_url, write=False) as s:
+    language = lang_of()
+    with session(write=False) as s:
         out = task_show(s, task, now=now(), lang=language)
-    emit(out, as_json=as_json, render=lambda t: _render_detail(t, language))
+    emit(out, render=lambda t: _render_detail(t, language))
 
 
 @command(app, "add")
@@ -240,10 +227,6 @@ def add(
         typer.Option("--past", help="Allow a due date before today (recorded after the fact)."),
     ] = False,
     as_: AsOpt = None,
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Add a task by hand (a due date before today only with --past).
 
@@ -252,7 +235,7 @@ def add(
     from ecomops.services.tasks import task_add
 
     when = day(due, "--due")
-    with session(db, database_url, write=True) as s:
+    with session(write=True) as s:
         out = task_add(
             s,
             title=title,
@@ -261,10 +244,10 @@ def add(
             goal=goal,
             actor=acting(s, as_, strict=False),
             now=now(),
-            lang=lang_of(lang),
+            lang=lang_of(),
             past=past,
         )
-    emit(out, as_json=as_json, render=lambda t: note(f"added task {t.id}: {t.title}"))
+    emit(out, render=lambda t: note(f"added task {t.id}: {t.title}"))
 
 
 def _status_command(
@@ -276,19 +259,15 @@ def _status_command(
             str | None, typer.Option("--note", help="A remark for the history.", show_default=False)
         ] = None,
         as_: AsOpt = None,
-        lang: LangOpt = None,
-        db: DbOpt = None,
-        database_url: UrlOpt = None,
-        as_json: JsonOpt = False,
     ) -> None:
         from ecomops.services.tasks import task_set_status
 
-        with session(db, database_url, write=True) as s:
+        with session(write=True) as s:
             who = acting(s, as_, strict=False)
             out = task_set_status(
-                s, task, status, actor=who, now=now(), lang=lang_of(lang), note=note_
+                s, task, status, actor=who, now=now(), lang=lang_of(), note=note_
             )
-        emit(out, as_json=as_json, render=lambda t: note(f"task {t.id} {verb}: {t.title}"))
+        emit(out, render=lambda t: note(f"task {t.id} {verb}: {t.title}"))
 
     run.__doc__ = f"{summary or f'Mark a task {verb}.'}\n\n    Example: {example}\n    "
     run.__name__ = f"task_{name}"
@@ -316,10 +295,6 @@ def cancel(
         ),
     ],
     as_: AsOpt = None,
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Drop a task (open or in progress), with the reason: it is kept with its history, never
     overdue nor reminded, until reopened. For whoever may assign tasks.
@@ -328,10 +303,10 @@ def cancel(
     """
     from ecomops.services.tasks import task_cancel
 
-    with session(db, database_url, write=True) as s:
+    with session(write=True) as s:
         who = acting(s, as_, strict=False)
-        out = task_cancel(s, task, reason=reason, actor=who, now=now(), lang=lang_of(lang))
-    emit(out, as_json=as_json, render=lambda t: note(f"task {t.id} cancelled: {t.title}"))
+        out = task_cancel(s, task, reason=reason, actor=who, now=now(), lang=lang_of())
+    emit(out, render=lambda t: note(f"task {t.id} cancelled: {t.title}"))
 
 
 @command(app, "assign")
@@ -342,10 +317,6 @@ def assign(
         typer.Argument(help="The new owner.", autocompletion=complete.people, show_default=False),
     ],
     as_: AsOpt = None,
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Give a task to a person (a handbook reload keeps this).
 
@@ -353,10 +324,10 @@ def assign(
     """
     from ecomops.services.tasks import task_assign
 
-    with session(db, database_url, write=True) as s:
+    with session(write=True) as s:
         who = acting(s, as_, strict=False)
-        out = task_assign(s, task, owner, actor=who, now=now(), lang=lang_of(lang))
-    emit(out, as_json=as_json, render=lambda t: note(f"task {t.id} is now {t.owner}'s"))
+        out = task_assign(s, task, owner, actor=who, now=now(), lang=lang_of())
+    emit(out, render=lambda t: note(f"task {t.id} is now {t.owner}'s"))
 
 
 @command(app, "due")
@@ -370,10 +341,6 @@ def reschedule(
         typer.Option("--past", help="Allow a due date before today (recorded after the fact)."),
     ] = False,
     as_: AsOpt = None,
-    lang: LangOpt = None,
-    db: DbOpt = None,
-    database_url: UrlOpt = None,
-    as_json: JsonOpt = False,
 ) -> None:
     """Move a task's due date (a handbook reload keeps this; before today only with --past).
 
@@ -382,7 +349,7 @@ def reschedule(
     from ecomops.services.tasks import task_set_due
 
     when = day(due, "--due")
-    with session(db, database_url, write=True) as s:
+    with session(write=True) as s:
         who = acting(s, as_, strict=False)
-        out = task_set_due(s, task, when, actor=who, now=now(), lang=lang_of(lang), past=past)
-    emit(out, as_json=as_json, render=lambda t: note(f"task {t.id} is now due {t.due}"))
+        out = task_set_due(s, task, when, actor=who, now=now(), lang=lang_of(), past=past)
+    emit(out, render=lambda t: note(f"task {t.id} is now due {t.due}"))

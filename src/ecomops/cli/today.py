@@ -7,10 +7,6 @@ from typing import Annotated
 import typer
 
 from ecomops.cli.common import (
-    DbOpt,
-    JsonOpt,
-    LangOpt,
-    UrlOpt,
     acting,
     command,
     lang_of,
@@ -19,12 +15,8 @@ from ecomops.cli.common import (
 )
 from ecomops.cli.output import console, emit
 
-today_command = None
-
 
 def register(root: typer.Typer) -> None:
-    global today_command
-
     @command(root, "today")
     def today(
         as_: Annotated[
@@ -36,10 +28,6 @@ def register(root: typer.Typer) -> None:
                 show_default=False,
             ),
         ] = None,
-        lang: LangOpt = None,
-        db: DbOpt = None,
-        database_url: UrlOpt = None,
-        as_json: JsonOpt = False,
     ) -> None:
         """What needs doing now: overdue tasks, tasks due in the next three working days,
         the Monday plan, the month-end summary when near, the ratings still owed.
@@ -53,14 +41,12 @@ def register(root: typer.Typer) -> None:
         from ecomops.memory import paused_gc
         from ecomops.services.dashboard import today as service
 
-        language = lang_of(lang)
+        language = lang_of()
         with paused_gc():  # 10,000 people's rows and models, no cycles among them
-            with session(db, database_url, write=False) as s:
+            with session(write=False) as s:
                 who = acting(s, as_).as_person()  # the keeper: their own day, once bound
                 out = service(s, who=who.person, now=now(), lang=language, viewer=who)
-            emit(out, as_json=as_json, render=lambda d: render_dashboard(d, language))
-
-    today_command = root.registered_commands[-1].callback
+            emit(out, render=lambda d: render_dashboard(d, language))
 
 
 def render_dashboard(d, lang: str) -> None:

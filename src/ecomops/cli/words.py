@@ -169,44 +169,50 @@ def lang_given(argv: list[str]) -> str | None:
         return None
 
 
-_PATCHED: list[bool] = []
-
-
 def _patch() -> None:
-    """Typer's own words (``typer.core``'s ``_``) through our catalog; its help and error
-    panels patched when (if ever) they are imported."""
-    if _PATCHED:
+    """Typer's and Click's own words through our catalog; its help and error panels patched
+    when (if ever) they are imported. Once per process (``_patch.done``).
+
+    The smallest patch, on Typer's public classes only (``typer.core``; never the Click it
+    vendors, ``typer._click``, which Typer keeps private): Typer looks its words up with the
+    standard library's ``gettext`` in the process-wide default domain, and Click writes
+    "Usage: " and "Show this message and exit." with no lookup at all. Binding our catalog
+    to that default domain (``gettext.textdomain``) would change the domain of every other
+    library in the process and choose the language from the environment, not ``--lang``;
+    subclasses (``cls=``) cannot reach the options, whose class Typer picks itself, nor the
+    commands Typer builds for sub-apps. So: Typer's ``_`` is ours, and three methods of
+    Typer's command and parameter classes wrap the originals to translate what they return.
+    """
+    if getattr(_patch, "done", False):
         return
-    _PATCHED.append(True)
+    _patch.done = True  # type: ignore[attr-defined]
     import typer.core
-    from typer._click import formatting
+    from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
     typer.core._ = gettext
-    write_usage = formatting.HelpFormatter.write_usage
 
-    def usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        write_usage(self, prog, args, gettext("Usage: ") if prefix is None else prefix)
+    def format_usage(self, ctx, formatter) -> None:  # Click's, with its prefix translated
+        pieces = self.collect_usage_pieces(ctx)
+        formatter.write_usage(ctx.command_path, " ".join(pieces), gettext("Usage: "))
 
-    formatting.HelpFormatter.write_usage = usage  # type: ignore[method-assign]
-    from typer._click.core import Command
+    for cls in (TyperCommand, TyperGroup):
+        help_option = cls.get_help_option
 
-    help_option = Command.get_help_option
+        def get_help_option(self, ctx, _original=help_option):
+            option = _original(self, ctx)
+            if option is not None and option.help:
+                option.help = i18n.translate(option.help)
+            return option
 
-    def get_help_option(self, ctx):
-        option = help_option(self, ctx)
-        if option is not None and option.help:
-            option.help = i18n.translate(option.help)
-        return option
+        cls.format_usage = format_usage  # type: ignore[method-assign]
+        cls.get_help_option = get_help_option  # type: ignore[method-assign]
+    for param in (TyperOption, TyperArgument):
+        shown_type = param.display_type
 
-    Command.get_help_option = get_help_option  # type: ignore[method-assign]
-    parameter = getattr(typer.core, "_TyperParameter", None)
-    shown_type = getattr(parameter, "display_type", None)
-    if parameter is not None and shown_type is not None:
+        def display_type(self, ctx, _original=shown_type):
+            return gettext(_original(self, ctx))
 
-        def display_type(self, ctx):
-            return gettext(shown_type(self, ctx))
-
-        parameter.display_type = display_type
+        param.display_type = display_type  # type: ignore[method-assign]
     if "typer.rich_utils" in sys.modules:
         _patch_rich(sys.modules["typer.rich_utils"])
     else:

@@ -60,11 +60,11 @@ class Schedule:
     notes: tuple[str, ...] = ()
 
 
-def user_paths(environ: Mapping[str, str] | None = None) -> tuple[Path, Path, Path]:
+def user_paths(environ: Mapping[str, str]) -> tuple[Path, Path, Path]:
     """(the environment file, the log folder, the user units' folder), as the XDG base
     directories say (``XDG_CONFIG_HOME``, ``XDG_STATE_HOME``; else ``~/.config``,
-    ``~/.local/state``)."""
-    env = os.environ if environ is None else environ
+    ``~/.local/state``) in ``environ`` (the caller's environment: a service reads none)."""
+    env = environ
     home = Path(env.get("HOME") or Path.home())
     config = Path(env.get("XDG_CONFIG_HOME") or home / ".config")
     state = Path(env.get("XDG_STATE_HOME") or home / ".local" / "state")
@@ -102,14 +102,14 @@ def plan(
     *,
     settings: Path,
     lang: str | None = None,
-    environ: Mapping[str, str] | None = None,
+    environ: Mapping[str, str],
     mailbox: bool = True,
     channels: bool = True,
 ) -> Schedule:
     """The jobs for the database ``target`` with the settings file ``settings``, in the
-    environment ``environ`` (default: this process's): ``collect`` only with a ``mailbox`` to
+    environment ``environ`` (the caller's): ``collect`` only with a ``mailbox`` to
     read; a note when ``remind`` has no ``channels`` to send through."""
-    env = os.environ if environ is None else environ
+    env = environ
     command, pythonpath = _command(env)
     env_file, log_folder, _units = user_paths(env)
     variables = [("ECOMOPS_CONFIG", str(settings.absolute()))]
@@ -217,10 +217,10 @@ def install_cron(schedule: Schedule, *, run: Runner = subprocess.run) -> str:
     return text
 
 
-def install_systemd(schedule: Schedule, environ: Mapping[str, str] | None = None) -> list[Path]:
+def install_systemd(schedule: Schedule, environ: Mapping[str, str]) -> list[Path]:
     """Write the user units (and the environment file). Enabling the timers is the user's:
     ``systemctl --user enable --now …``."""
-    _env, _logs, folder = user_paths(os.environ if environ is None else environ)
+    _env, _logs, folder = user_paths(environ)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, text in units(schedule).items():
