@@ -89,7 +89,7 @@ def in_process(sel: list[str], head: str, runs: int) -> float:
     from ecomops import clock
     from ecomops.db.engine import resolve
     from ecomops.db.session import Database
-    from ecomops.identity import acting
+    from ecomops.services.identity import acting
     from ecomops.memory import paused_gc
     from ecomops.services.dashboard import today
 

@@ -147,7 +147,7 @@ class Department:
         """One transaction; a write (``command``: the command it is, for the audit trail)
         records its audit entry in it, as the command line does."""
         from ecomops.clock import check_clock, real_now
-        from ecomops.identity import acting, session_facts
+        from ecomops.services.identity import acting, session_facts
         from ecomops.services.audit import record
 
         with self._database.session(write=command is not None) as s:
@@ -192,7 +192,7 @@ class Department:
         actor: str | None = None,
     ) -> StaffOut:
         """Add ``name`` to the roster in ``position`` (its id or any of its names)."""
-        from ecomops.identity import acting
+        from ecomops.services.identity import acting
         from ecomops.services.staff import staff_add
 
         params = dict(name=name, position=position, manager=manager, login=login, as_=actor)
@@ -216,7 +216,7 @@ class Department:
         self, cycle: str, *, year_end: bool = False, actor: str | None = None
     ) -> CycleOut:
         """Open appraisal cycle ``cycle`` (``2026-11``; a year with ``year_end``)."""
-        from ecomops.identity import acting
+        from ecomops.services.identity import acting
         from ecomops.services.appraisal import cycle_open
 
         with self._transaction("cycle open", dict(cycle=cycle, year_end=year_end, as_=actor)) as s:
@@ -235,7 +235,7 @@ class Department:
     ) -> RatedOut:
         """``rater`` (default: whoever connects) rates ``employee`` in the open cycle ``cycle``:
         a score or grade letter for every criterion of the rubric, by criterion id or name."""
-        from ecomops.identity import acting
+        from ecomops.services.identity import acting
         from ecomops.services.appraisal import rate
 
         ratings = {str(c): _rating(str(c), v) for c, v in scores.items()}
@@ -257,7 +257,7 @@ class Department:
     ) -> QuotaOut:
         """Cycle ``cycle``'s grades against the forced distribution (45/30/20/5), grouped
         ``by`` department or position, as ``viewer`` may see them."""
-        from ecomops.identity import acting
+        from ecomops.services.identity import acting
         from ecomops.services.appraisal import quota_check
 
         with self._transaction(None) as s:
@@ -270,7 +270,7 @@ class Department:
         month), as ``viewer`` may see it. Render it with ``ecomops.render``, or read its
         fields; ``.model_dump(mode="json")`` is the ``--json`` document."""
         from ecomops.core.calendar import parse_month
-        from ecomops.identity import acting
+        from ecomops.services.identity import acting
         from ecomops.services.report import build_report
 
         with self._transaction(None) as s:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ecomops.config import DatabaseChoice, Settings
     from ecomops.core.calendar import Month
     from ecomops.db.session import Database, Session
-    from ecomops.identity import Actor
+    from ecomops.services.identity import Actor
     from ecomops.services.database import NoDatabase
     from ecomops.services.people import Person
 
@@ -160,9 +160,9 @@ def as_name(value: str | None) -> str | None:
 
 def acting(s: Session, value: str | None, *, strict: bool = True) -> Actor:
     """Who acts in this command (``--as``, typed after the command or before it, or from
-    ``ECOMOPS_AS``: :func:`as_name`), resolved by :func:`ecomops.identity.acting`, the one
+    ``ECOMOPS_AS``: :func:`as_name`), resolved by :func:`ecomops.services.identity.acting`, the one
     place that decides it."""
-    from ecomops.identity import acting as resolve
+    from ecomops.services.identity import acting as resolve
 
     return resolve(s, as_name(value), strict=strict)
 
@@ -193,14 +193,17 @@ def actor(s: Session, value: str | None, *, person: bool = False) -> Actor:
 def note(message: str) -> None:
     """A message for the person at the terminal (stderr, never mixed with data); the data it
     echoes cannot drive the terminal (text.safe: ESC → ␛)."""
+    from ecomops.cli.suggest import shown
     from ecomops.i18n import gettext as _
     from ecomops.i18n import translate
     from ecomops.text import clip, safe
 
+    suggested = getattr(message, "suggest", ())  # a service's Note: {command} stands for it
     if message.startswith("warning: "):
         message = _("warning: {message}").format(message=translate(message[9:]))
     else:
         message = translate(message)
+    message = shown(message, suggested)
     typer.echo(f"ecomops: {safe(clip(message), lines=True)}", err=True)
 
 
@@ -221,10 +224,13 @@ def fail(exc: EcomopsError, renamed: dict[str, str] | None = None) -> None:
     from ecomops.i18n import gettext as _
     from ecomops.i18n import translate
 
+    from ecomops.cli.suggest import shown
+
     param = (renamed or {}).get(exc.param, exc.param) if exc.param else None
     flag = _option(param) if param else None
-    message = translate(exc.message)
-    hint = translate(exc.hint) if exc.hint else None
+    # the catalogs translate the words; {param:…} and {command} become options and commands
+    message = shown(translate(exc.message), exc.suggest, renamed)
+    hint = shown(translate(exc.hint), exc.suggest, renamed) if exc.hint else None
     if flag is not None:  # the service named its parameter: name the option that sets it
         if hint:
             hint = f"{hint} ({flag})"
@@ -235,7 +241,8 @@ def fail(exc: EcomopsError, renamed: dict[str, str] | None = None) -> None:
     text = _("{message}; {hint}").format(message=message, hint=hint) if hint else message
     typer.echo(_("error: {message}").format(message=safe(clip(text), lines=True)), err=True)
     for line in exc.problems:
-        typer.echo(f"  {safe(clip(translate(line)), lines=True)}", err=True)
+        line = shown(translate(line), getattr(line, "suggest", ()) or exc.suggest, renamed)
+        typer.echo(f"  {safe(clip(line), lines=True)}", err=True)
     raise typer.Exit(code=exc.exit_code)
 
 
@@ -388,7 +395,7 @@ def audit(s: Session, extra: dict[str, Any] | None = None) -> None:
     PostgreSQL), whatever clock the database keeps; ``extra``: values the command computed
     (counts) for the entry, kept as its allow-list says, as parameters are."""
     from ecomops.clock import real_now
-    from ecomops.identity import acting
+    from ecomops.services.identity import acting
     from ecomops.services.audit import record
 
     command_path, params, who = _invocation()
@@ -474,7 +481,7 @@ def _start(s: Session, database: Database) -> None:
     ``ECOMOPS_NOW`` unless the database's clock is simulated, and an unbound caller of a
     database with bound logins."""
     from ecomops.clock import check_clock
-    from ecomops.identity import session_facts
+    from ecomops.services.identity import session_facts
 
     _login, _bound, mode = session_facts(s)
     check_clock(mode, database.target.display())

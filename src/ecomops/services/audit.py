@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection
 from ecomops.clock import zone
 from ecomops.db import schema
 from ecomops.db.session import Session
-from ecomops.identity import Actor
+from ecomops.services.identity import Actor
 from ecomops.services.handbook import current
 from ecomops.services.permissions import require
 from ecomops.views import AuditOut

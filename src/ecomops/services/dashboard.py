@@ -18,7 +18,7 @@ from ecomops.core import duties as rules
 from ecomops.core import plans as plan_rules
 from ecomops.db import schema
 from ecomops.db.session import Session
-from ecomops.identity import Actor
+from ecomops.services.identity import Actor
 from ecomops.services import appraisal as appr
 from ecomops.services.appraisal.outputs import cycle_out
 from ecomops.services.duties import TaskDue, Waiting, owed

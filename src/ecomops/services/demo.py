@@ -17,7 +17,7 @@ from ecomops.db import schema
 from ecomops.db.engine import resolve
 from ecomops.db.session import Database, Session
 from ecomops.errors import InvalidInput
-from ecomops.identity import Actor, acting
+from ecomops.services.identity import Actor, acting
 from ecomops.services import appraisal, office, plans, staff, tasks
 from ecomops.services.database import init_database, remove_sqlite
 from ecomops.services.report import build_report

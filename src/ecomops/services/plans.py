@@ -36,7 +36,7 @@ from ecomops.db import locks, schema
 from ecomops.db.session import Database, Session
 from ecomops.errors import InvalidInput, NotAllowed, NotFound
 from ecomops.handbook.model import Manual
-from ecomops.identity import Actor
+from ecomops.services.identity import Actor
 from ecomops.services.handbook import current
 from ecomops.services.people import Person, person_of, resolve
 from ecomops.services.permissions import may, require

@@ -17,7 +17,7 @@ from ecomops.core.calendar import Month
 from ecomops.db import schema
 from ecomops.db.session import Session
 from ecomops.handbook.model import Manual
-from ecomops.identity import Actor
+from ecomops.services.identity import Actor
 from ecomops.services import appraisal as appr
 from ecomops.services.appraisal.outputs import calibration_out
 from ecomops.services.appraisal.state import may_read_cycle

@@ -25,7 +25,7 @@ from ecomops.text import localize
 
 if TYPE_CHECKING:
     from ecomops.handbook.model import Manual
-    from ecomops.identity import Actor
+    from ecomops.services.identity import Actor
 
 from ecomops.views import CancelledTaskOut, TaskDetailOut, TaskEventOut, TaskOut, trusted
 

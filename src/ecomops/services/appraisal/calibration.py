@@ -9,7 +9,7 @@ from sqlalchemy import insert
 from ecomops.clock import zone
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput, NotFound
-from ecomops.identity import Actor
+from ecomops.services.identity import Actor
 from ecomops.services.appraisal.outputs import calibration_out
 from ecomops.services.appraisal.state import CAL, find_cycle, load_cycle
 from ecomops.services.handbook import current

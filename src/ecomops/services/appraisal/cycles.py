@@ -14,7 +14,7 @@ from ecomops.db import locks
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput
 from ecomops.handbook.model import Manual
-from ecomops.identity import Actor
+from ecomops.services.identity import Actor
 from ecomops.services.appraisal.outputs import cycle_out
 from ecomops.services.appraisal.quota import build_quota
 from ecomops.services.appraisal.state import CM, CY, ST, Progress, find_cycle, progress

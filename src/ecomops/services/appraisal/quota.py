@@ -15,7 +15,7 @@ from ecomops.db import schema
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput
 from ecomops.handbook.model import Manual
-from ecomops.identity import Actor
+from ecomops.services.identity import Actor
 from ecomops.services.appraisal.state import (
     Appraisal,
     counted_by_server,

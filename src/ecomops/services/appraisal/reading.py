@@ -5,7 +5,7 @@ from __future__ import annotations
 from ecomops.clock import zone
 from ecomops.db.session import Session
 from ecomops.errors import NotAllowed, NotFound
-from ecomops.identity import Actor
+from ecomops.services.identity import Actor
 from ecomops.services.appraisal.outputs import appraisal_out, calibration_out, sheet_out
 from ecomops.services.appraisal.state import find_cycle, load_cycle, may_see, rates_in_cycle
 from ecomops.services.handbook import current

@@ -24,7 +24,7 @@ from ecomops.db import locks, schema
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput, NotFound
 from ecomops.handbook.model import Manual, Rubric
-from ecomops.identity import Actor
+from ecomops.services.identity import Actor
 from ecomops.services.people import Person
 from ecomops.services.people import names as staff_names
 from ecomops.services.permissions import about_rated, may, require

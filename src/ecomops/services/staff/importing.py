@@ -18,7 +18,7 @@ from ecomops.db.bulk import insert_rows
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput
 from ecomops.handbook.model import Manual
-from ecomops.identity import Actor
+from ecomops.services.identity import Actor
 from ecomops.services.files import read_text
 from ecomops.services.handbook import current
 from ecomops.services.permissions import below, require, tops

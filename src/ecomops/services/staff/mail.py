@@ -12,7 +12,7 @@ from ecomops.core.roster import (
 )
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput
-from ecomops.identity import Actor
+from ecomops.services.identity import Actor
 from ecomops.services.handbook import current
 from ecomops.services.permissions import require
 from ecomops.services.staff.reading import (

@@ -15,7 +15,7 @@ from ecomops.db import schema
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput, NotFound
 from ecomops.handbook.model import Manual
-from ecomops.identity import Actor
+from ecomops.services.identity import Actor
 from ecomops.services.handbook import current
 from ecomops.services.people import Person
 from ecomops.services.permissions import tops

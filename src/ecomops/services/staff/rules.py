@@ -19,7 +19,7 @@ from ecomops.core.roster import (
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput, NotAllowed, NotFound
 from ecomops.handbook.model import Manual, Position
-from ecomops.identity import Actor
+from ecomops.services.identity import Actor
 from ecomops.services.handbook import known_positions
 from ecomops.services.people import Person, person_by_id
 from ecomops.services.permissions import require_below, tops

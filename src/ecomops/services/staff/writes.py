@@ -17,7 +17,7 @@ from ecomops.core.roster import (
 from ecomops.db.bulk import inserted_id
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput, NotAllowed
-from ecomops.identity import Actor, require_bindable
+from ecomops.services.identity import Actor, require_bindable
 from ecomops.services.handbook import current
 from ecomops.services.people import person_by_id
 from ecomops.services.permissions import managers, require, require_below
@@ -361,7 +361,7 @@ def staff_link(
 ) -> StaffOut:
     """Bind ``login`` to ``name`` (moved from whoever held it): that login then acts as them
     (on PostgreSQL; on SQLite only the file owner's login is bound, and it only says whom the
-    keeper is by default: :mod:`ecomops.identity`). The move is kept in both people's
+    keeper is by default: :mod:`ecomops.services.identity`). The move is kept in both people's
     histories (at ``now``, default the database's clock)."""
     require(session, actor, "manage_staff")
     account = clean_login(login)

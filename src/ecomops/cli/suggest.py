@@ -1,0 +1,88 @@
+"""The services' words shown as the command line's (:mod:`ecomops.errors`): ``{param:NAME}``
+becomes the option that sets the parameter, ``{command}`` the command line of a
+:class:`~ecomops.errors.Suggest`, both looked up in the command tree (a renamed option or
+command changes in its declaration only)."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from typing import Any
+
+from ecomops.errors import Suggest, render
+
+PROGRAM = "ecomops"
+#: a value the shell would split or expand is quoted; names such as 赵敏 are not
+_UNSAFE = re.compile(r"[\s'\"\\$`&;|<>()*?!#~{}\[\]]")
+
+
+def _current() -> Any:
+    from typer._click.globals import get_current_context  # Typer >= 0.26 vendors Click
+
+    return get_current_context(silent=True)
+
+
+def _command_of(action: str) -> Any:
+    """The Click command of ``action`` (``"staff.link"``), built as the command line builds
+    it; None when the tree has no such command."""
+    from ecomops.cli import LAZY, load
+
+    top, _, sub = action.partition(".")
+    if top not in LAZY:
+        return None
+    try:
+        command = load(top, sub or None)
+    except Exception:  # an error message must not fail for its suggestion
+        return None
+    for part in sub.split(".") if sub else ():
+        commands = getattr(command, "commands", None)
+        if not commands or part not in commands:
+            return None
+        command = commands[part]
+    return command
+
+
+def _flag(command: Any, param: str) -> str | None:
+    """``command``'s option for the parameter ``param`` (its longest spelling)."""
+    for p in getattr(command, "params", ()) if command is not None else ():
+        opts = getattr(p, "opts", None)
+        if p.name == param and opts and opts[0].startswith("-"):
+            return max(opts, key=len)
+    return None
+
+
+def _fallback(param: str) -> str:
+    return "--" + param.rstrip("_").replace("_", "-")
+
+
+def _value(text: str) -> str:
+    return shlex.quote(text) if text == "" or _UNSAFE.search(text) else text
+
+
+def command_line(suggest: Suggest) -> str:
+    """``suggest`` as the command line that runs it: ``ecomops staff link 赵 --login zhao``."""
+    command = _command_of(suggest.action)
+    words = [PROGRAM, *suggest.action.split(".")]
+    words += [_value(a) for a in suggest.args]
+    for name, value in suggest.options.items():
+        words += [_flag(command, name) or _fallback(name), _value(value)]
+    words += [_flag(command, name) or _fallback(name) for name in suggest.flags]
+    return " ".join(words)
+
+
+def option(param: str, suggested: tuple[Suggest, ...] = (), renamed: dict | None = None) -> str:
+    """The option for the service parameter ``param``: the running command's (``renamed``
+    maps a service's names to the command's), else a suggested command's, else
+    ``--param-name``."""
+    ctx = _current()
+    name = (renamed or {}).get(param, param)
+    found = _flag(ctx.command, name) if ctx is not None else None
+    for s in suggested:
+        if found is None and (param in s.options or param in s.flags):
+            found = _flag(_command_of(s.action), param)
+    return found or _fallback(name)
+
+
+def shown(text: str, suggested: tuple[Suggest, ...] = (), renamed: dict | None = None) -> str:
+    """``text`` (translated already) with its markers as the command line says them."""
+    return render(text, suggested, command_line, lambda p, s: option(p, s, renamed))
