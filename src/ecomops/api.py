@@ -147,8 +147,8 @@ class Department:
         """One transaction; a write (``command``: the command it is, for the audit trail)
         records its audit entry in it, as the command line does."""
         from ecomops.clock import check_clock, real_now
-        from ecomops.services.identity import acting, session_facts
         from ecomops.services.audit import record
+        from ecomops.services.identity import acting, session_facts
 
         with self._database.session(write=command is not None) as s:
             _login, _bound, mode = session_facts(s)
@@ -216,8 +216,8 @@ class Department:
         self, cycle: str, *, year_end: bool = False, actor: str | None = None
     ) -> CycleOut:
         """Open appraisal cycle ``cycle`` (``2026-11``; a year with ``year_end``)."""
-        from ecomops.services.identity import acting
         from ecomops.services.appraisal import cycle_open
+        from ecomops.services.identity import acting
 
         with self._transaction("cycle open", dict(cycle=cycle, year_end=year_end, as_=actor)) as s:
             return cycle_open(
@@ -235,8 +235,8 @@ class Department:
     ) -> RatedOut:
         """``rater`` (default: whoever connects) rates ``employee`` in the open cycle ``cycle``:
         a score or grade letter for every criterion of the rubric, by criterion id or name."""
-        from ecomops.services.identity import acting
         from ecomops.services.appraisal import rate
+        from ecomops.services.identity import acting
 
         ratings = {str(c): _rating(str(c), v) for c, v in scores.items()}
         params = dict(employee=employee, cycle=cycle, as_=rater)
@@ -257,8 +257,8 @@ class Department:
     ) -> QuotaOut:
         """Cycle ``cycle``'s grades against the forced distribution (45/30/20/5), grouped
         ``by`` department or position, as ``viewer`` may see them."""
-        from ecomops.services.identity import acting
         from ecomops.services.appraisal import quota_check
+        from ecomops.services.identity import acting
 
         with self._transaction(None) as s:
             return quota_check(s, cycle=cycle, by=by, strict=None, viewer=acting(s, viewer))

@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from ecomops.config import DatabaseChoice, Settings
     from ecomops.core.calendar import Month
     from ecomops.db.session import Database, Session
-    from ecomops.services.identity import Actor
     from ecomops.services.database import NoDatabase
+    from ecomops.services.identity import Actor
     from ecomops.services.people import Person
 
 DbOpt = Annotated[
@@ -221,10 +221,9 @@ def _option(param: str) -> str | None:
 def fail(exc: EcomopsError, renamed: dict[str, str] | None = None) -> None:
     """Print ``exc`` (naming the option behind the parameter it blames) and exit non-zero;
     ``renamed`` maps a service's parameter names to the command's where they differ."""
+    from ecomops.cli.suggest import shown
     from ecomops.i18n import gettext as _
     from ecomops.i18n import translate
-
-    from ecomops.cli.suggest import shown
 
     param = (renamed or {}).get(exc.param, exc.param) if exc.param else None
     flag = _option(param) if param else None
@@ -298,6 +297,7 @@ def guarded(fn: Callable, renamed: dict[str, str] | None = None) -> Callable:
             )
             raise typer.Exit(code=70) from None
 
+    wrapper.renamed = renamed or {}  # type: ignore[attr-defined]  (for cli/suggest.py)
     return wrapper
 
 
@@ -395,8 +395,8 @@ def audit(s: Session, extra: dict[str, Any] | None = None) -> None:
     PostgreSQL), whatever clock the database keeps; ``extra``: values the command computed
     (counts) for the entry, kept as its allow-list says, as parameters are."""
     from ecomops.clock import real_now
-    from ecomops.services.identity import acting
     from ecomops.services.audit import record
+    from ecomops.services.identity import acting
 
     command_path, params, who = _invocation()
     params = {**params, **(extra or {})}

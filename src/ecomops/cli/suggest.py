@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Callable
 from typing import Any
 
 from ecomops.errors import Suggest, render
@@ -22,16 +23,19 @@ def _current() -> Any:
     return get_current_context(silent=True)
 
 
+#: the command tree's loader (``ecomops.cli.load``: a top-level command, built with the one
+#: sub-command named), set by ``ecomops.cli`` as it is imported (this module sits below it)
+LOADER: list[Callable[[str, str | None], Any]] = []
+
+
 def _command_of(action: str) -> Any:
     """The Click command of ``action`` (``"staff.link"``), built as the command line builds
     it; None when the tree has no such command."""
-    from ecomops.cli import LAZY, load
-
     top, _, sub = action.partition(".")
-    if top not in LAZY:
+    if not LOADER:
         return None
     try:
-        command = load(top, sub or None)
+        command = LOADER[0](top, sub or None)
     except Exception:  # an error message must not fail for its suggestion
         return None
     for part in sub.split(".") if sub else ():
@@ -43,11 +47,18 @@ def _command_of(action: str) -> Any:
 
 
 def _flag(command: Any, param: str) -> str | None:
-    """``command``'s option for the parameter ``param`` (its longest spelling)."""
-    for p in getattr(command, "params", ()) if command is not None else ():
-        opts = getattr(p, "opts", None)
-        if p.name == param and opts and opts[0].startswith("-"):
-            return max(opts, key=len)
+    """``command``'s option for the service parameter ``param`` (its longest spelling): the
+    parameter of that name, or of the name the command gives it (``command(renamed=…)``), or
+    with Python's trailing ``_`` (``from_``, ``as_``)."""
+    if command is None:
+        return None
+    renamed = getattr(getattr(command, "callback", None), "renamed", None) or {}
+    names = (renamed.get(param, param), param, f"{param}_")
+    for name in names:
+        for p in getattr(command, "params", ()):
+            opts = getattr(p, "opts", None)
+            if p.name == name and opts and opts[0].startswith("-"):
+                return max(opts, key=len)
     return None
 
 

@@ -13,11 +13,11 @@ from sqlalchemy import insert, select
 from ecomops.core.scoring import parse_rating, rating_points
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput, NotAllowed, NotFound
-from ecomops.services.identity import Actor, require_act_for
 from ecomops.services.appraisal.rating import SheetItem, check_rater, write_sheets
 from ecomops.services.appraisal.state import CM, ST, find_cycle, progress
 from ecomops.services.files import read_text
 from ecomops.services.handbook import current
+from ecomops.services.identity import Actor, require_act_for
 from ecomops.services.people import person_of
 from ecomops.services.permissions import may
 from ecomops.text import key
