@@ -279,7 +279,8 @@ def submit(
             raise
     _stored(done.stored, kind, period)
     if done.mailed:
-        note(f"mailed it to {done.plan.mail.to if done.plan.mail else '?'}")
+        out = done.plan
+        note(f"mailed it to {out.mail.to if out.mail else '?'}")
     emit(done.plan, as_json=as_json, render=lambda _: None)
 
 

@@ -66,7 +66,23 @@ def _fallback(param: str) -> str:
     return "--" + param.rstrip("_").replace("_", "-")
 
 
+def _placeholder(text: str) -> str | None:
+    """A placeholder the user replaces (``NAME``), in the user's language."""
+    from ecomops.i18n import pgettext
+
+    words = {
+        "NAME": pgettext("placeholder", "NAME"),
+        "FILE": pgettext("placeholder", "FILE"),
+        "PATH": pgettext("placeholder", "PATH"),
+        "LOGIN": pgettext("placeholder", "LOGIN"),
+    }
+    return words.get(text)
+
+
 def _value(text: str) -> str:
+    shown = _placeholder(text)
+    if shown is not None:
+        return shown
     return shlex.quote(text) if text == "" or _UNSAFE.search(text) else text
 
 

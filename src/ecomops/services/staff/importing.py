@@ -286,8 +286,8 @@ def _checked(
     days: dict[str, date] = {}  # each join date typed, read once
 
     def bad(line: int, message: str) -> None:
-        said = f"{file}:{line}: {message}"  # (a Note keeps the use case it suggests)
-        problems.append(Note(said, getattr(message, "suggest", ())), line)
+        # (a Note keeps the use case the message suggests)
+        problems.append(Note(f"{file}:{line}: {message}", getattr(message, "suggest", ())), line)
 
     # each line on its own
     entries: list[_Entry] = []
