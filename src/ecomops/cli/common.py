@@ -297,7 +297,7 @@ def guarded(fn: Callable, renamed: dict[str, str] | None = None) -> Callable:
             )
             raise typer.Exit(code=70) from None
 
-    wrapper.renamed = renamed or {}  # type: ignore[attr-defined]  (for cli/suggest.py)
+    wrapper.renamed = renamed or {}  # type: ignore[attr-defined]  # for cli/suggest.py
     return wrapper
 
 

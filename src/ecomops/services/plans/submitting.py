@@ -355,6 +355,6 @@ def submit_plan(
             database, who=person, kind=kind, period=period, now_fn=now_fn, smtp=smtp, viewer=acts
         )
     except MailError as exc:
-        exc.stored = stored  # type: ignore[attr-defined]  (stored all the same: say so)
+        exc.stored = stored  # type: ignore[attr-defined]  # stored all the same: say so
         raise
     return Submitted(stored=stored, plan=sent, mailed=True)

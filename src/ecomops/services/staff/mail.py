@@ -73,7 +73,9 @@ def company_mail(
         raise InvalidInput(
             "give the domain too",
             "e.g. {command}",
-            suggest=Suggest("staff.company-mail", ("example.cn",), {"applies_from": applies_from}),
+            suggest=Suggest(
+                "staff.company-mail", ("example.cn",), {"applies_from": str(applies_from)}
+            ),
         )
     mail = _mail_setting(session)
     n, text = _rule(m, "email", lang)
