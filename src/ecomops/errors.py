@@ -28,8 +28,10 @@ them as its options and commands:
   renamed flag or command changes in one place (the command's declaration).
 * the catalogs translate the words around the fields (``move it with: {command}`` is one
   msgid, whatever the command); the command itself is never translated.
-* ``str()`` of an error or note, for a library caller, shows the domain's words:
-  ``{param:update}`` as ``update`` and a suggestion as ``staff.link(赵, login=zhao)``.
+* ``str()`` of an error keeps the fields (a text built from it stays translatable, and is
+  rendered where it is shown: pass ``exc.suggest`` along in a :class:`Note`); ``plain()`` of
+  an error or note gives a library caller the domain's words: ``{param:update}`` as
+  ``update`` and a suggestion as ``staff.link(赵, login=zhao)``.
 
 Allowed exceptions (``tests/lint/test_words.py`` keeps the list, with its reasons): the
 crontab and systemd lines that ``core/jobs.py`` and ``services/schedule.py`` write are command
@@ -133,8 +135,15 @@ class EcomopsError(Exception):
         self.suggest = suggestions(suggest)
 
     def __str__(self) -> str:
-        text = f"{self.message}; {self.hint}" if self.hint else self.message
-        return render(text, self.suggest)
+        """The message and hint with their fields (``{param:…}``, ``{command}``) kept, so that
+        a text composed from it (``f"{file}:{line}: {exc}"``) is still translated and rendered
+        where it is shown (pass ``exc.suggest`` along: ``Note(text, exc.suggest)``)."""
+        return f"{self.message}; {self.hint}" if self.hint else self.message
+
+    def plain(self) -> str:
+        """The message and hint in the domain's words, for a library caller: ``update``,
+        ``staff.link(赵, login=zhao)``."""
+        return render(str(self), self.suggest)
 
 
 class NotFound(EcomopsError):

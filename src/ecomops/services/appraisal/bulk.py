@@ -12,7 +12,7 @@ from sqlalchemy import insert, select
 
 from ecomops.core.scoring import parse_rating, rating_points
 from ecomops.db.session import Session
-from ecomops.errors import InvalidInput, NotAllowed, NotFound
+from ecomops.errors import InvalidInput, NotAllowed, NotFound, Note
 from ecomops.services.appraisal.rating import SheetItem, check_rater, write_sheets
 from ecomops.services.appraisal.state import CM, ST, find_cycle, progress
 from ecomops.services.files import read_text
@@ -137,7 +137,7 @@ def rate_from_csv(
                         parsed[v] = rating_points(rating, points, f"{c.id}: ")
                     scores[c.id], given[c.id] = parsed[v]
             except (InvalidInput, NotFound, NotAllowed) as exc:
-                problems.append(f"{file}:{line}: {exc}")
+                problems.append(Note(f"{file}:{line}: {exc}", exc.suggest))
                 continue
             seen[(emp.id, who.id)] = line
             if emp.id not in members:
