@@ -12,7 +12,7 @@ from sqlalchemy import insert, select
 
 from ecomops.core.scoring import parse_rating, rating_points
 from ecomops.db.session import Session
-from ecomops.errors import InvalidInput, NotAllowed, NotFound, Note
+from ecomops.errors import InvalidInput, NotAllowed, Note, NotFound
 from ecomops.services.appraisal.rating import SheetItem, check_rater, write_sheets
 from ecomops.services.appraisal.state import CM, ST, find_cycle, progress
 from ecomops.services.files import read_text
