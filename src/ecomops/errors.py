@@ -28,10 +28,10 @@ them as its options and commands:
   renamed flag or command changes in one place (the command's declaration).
 * the catalogs translate the words around the fields (``move it with: {command}`` is one
   msgid, whatever the command); the command itself is never translated.
-* ``str()`` of an error keeps the fields (a text built from it stays translatable, and is
-  rendered where it is shown: pass ``exc.suggest`` along in a :class:`Note`); ``plain()`` of
-  an error or note gives a library caller the domain's words: ``{param:update}`` as
-  ``update`` and a suggestion as ``staff.link(赵, login=zhao)``.
+* ``str()`` (``plain()``) of an error or note gives a library caller the domain's words:
+  ``{param:update}`` as ``update`` and a suggestion as ``staff.link(赵, login=zhao)``.
+  ``said()`` keeps the fields, for a text composed from the error that is shown later
+  (pass ``exc.suggest`` along in a :class:`Note`).
 
 Allowed exceptions (``tests/lint/test_words.py`` keeps the list, with its reasons): the
 crontab and systemd lines that ``core/jobs.py`` and ``services/schedule.py`` write are command
@@ -134,16 +134,19 @@ class EcomopsError(Exception):
         #: what to run next: the use cases the ``{command}`` markers of the text stand for
         self.suggest = suggestions(suggest)
 
-    def __str__(self) -> str:
+    def said(self) -> str:
         """The message and hint with their fields (``{param:…}``, ``{command}``) kept, so that
-        a text composed from it (``f"{file}:{line}: {exc}"``) is still translated and rendered
-        where it is shown (pass ``exc.suggest`` along: ``Note(text, exc.suggest)``)."""
+        a text composed from it is still translated and rendered where it is shown (pass
+        ``exc.suggest`` along: ``Note(f"{file}:{line}: {said}", exc.suggest)``)."""
         return f"{self.message}; {self.hint}" if self.hint else self.message
 
     def plain(self) -> str:
         """The message and hint in the domain's words, for a library caller: ``update``,
         ``staff.link(赵, login=zhao)``."""
-        return render(str(self), self.suggest)
+        return render(self.said(), self.suggest)
+
+    def __str__(self) -> str:
+        return self.plain()
 
 
 class NotFound(EcomopsError):

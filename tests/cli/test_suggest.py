@@ -87,8 +87,8 @@ def test_a_library_caller_reads_the_domain_words() -> None:
         "give both: {command}",
         suggest=Suggest("staff.import", ("FILE",), flags=("update", "deactivate_missing")),
     )
-    assert str(exc) == "{param:deactivate_missing} works with {param:update}; give both: {command}"
-    assert exc.plain() == (
+    assert exc.said() == "{param:deactivate_missing} works with {param:update}; give both: {command}"
+    assert str(exc) == exc.plain() == (
         "deactivate_missing works with update; "
         "give both: staff.import(FILE, update, deactivate_missing)"
     )

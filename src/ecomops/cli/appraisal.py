@@ -256,7 +256,7 @@ def _ask(
                 from ecomops.cli.suggest import shown
                 from ecomops.i18n import translate
 
-                typer.echo(f"  {shown(translate(str(exc)), exc.suggest)}", err=True)
+                typer.echo(f"  {shown(translate(exc.said()), exc.suggest)}", err=True)
                 continue
             break
     return ratings

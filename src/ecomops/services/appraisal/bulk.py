@@ -137,7 +137,8 @@ def rate_from_csv(
                         parsed[v] = rating_points(rating, points, f"{c.id}: ")
                     scores[c.id], given[c.id] = parsed[v]
             except (InvalidInput, NotFound, NotAllowed) as exc:
-                problems.append(Note(f"{file}:{line}: {exc}", exc.suggest))
+                said = exc.said()  # (its fields kept: the command line renders them)
+                problems.append(Note(f"{file}:{line}: {said}", exc.suggest))
                 continue
             seen[(emp.id, who.id)] = line
             if emp.id not in members:
