@@ -277,8 +277,8 @@ def _import_ratio(b: Backend, tmp: Path, env: dict, runs: int) -> None:
     from ecomops import clock
     from ecomops.db.engine import resolve
     from ecomops.db.session import Database
-    from ecomops.identity import acting
     from ecomops.services.appraisal import rate_from_csv
+    from ecomops.services.identity import acting
 
     path, rows = _sheets_csv(b, tmp)
     ids = dict(b.query("big", "SELECT name, id FROM staff"))

@@ -146,7 +146,7 @@ def in_process(sel: list[str], path: Path) -> float:
     from ecomops import clock
     from ecomops.db.engine import resolve
     from ecomops.db.session import Database
-    from ecomops.identity import acting
+    from ecomops.services.identity import acting
     from ecomops.services.staff import staff_import
 
     db = Database(resolve(*((sel[1], None) if sel[0] == "--db" else (None, sel[1]))))

@@ -89,9 +89,9 @@ def in_process(sel: list[str], head: str, runs: int) -> float:
     from ecomops import clock
     from ecomops.db.engine import resolve
     from ecomops.db.session import Database
-    from ecomops.identity import acting
     from ecomops.memory import paused_gc
     from ecomops.services.dashboard import today
+    from ecomops.services.identity import acting
 
     db = Database(resolve(*((sel[1], None) if sel[0] == "--db" else (None, sel[1]))))
     os.environ.pop("ECOMOPS_DATABASE_URL", None)

@@ -27,7 +27,7 @@ ERRORS = {
     "NoDatabase", "MailError", "MailboxError", "WebhookError", "_Bad",
 }
 #: functions whose first argument is a message for the user
-MESSAGES = {"note", "confirm", "prompt", "translate"}
+MESSAGES = {"note", "confirm", "prompt", "translate", "Note"}
 #: keyword arguments that are help text in the commands
 HELP = {"help", "short_help", "rich_help_panel", "epilog"}
 _FUNCS = {"_": "_", "N_": "_", "gettext": "_", "ngettext": "ngettext", "pgettext": "pgettext"}

@@ -180,7 +180,7 @@ class Department:
         actor: str | None = None,
     ) -> StaffOut:
         """Add ``name`` to the roster in ``position`` (its id or any of its names)."""
-        from ecomops.identity import acting
+        from ecomops.services.identity import acting
         from ecomops.services.staff import staff_add
 
         params = dict(name=name, position=position, manager=manager, login=login, as_=actor)
@@ -204,8 +204,8 @@ class Department:
         self, cycle: str, *, year_end: bool = False, actor: str | None = None
     ) -> CycleOut:
         """Open appraisal cycle ``cycle`` (``2026-11``; a year with ``year_end``)."""
-        from ecomops.identity import acting
         from ecomops.services.appraisal import cycle_open
+        from ecomops.services.identity import acting
 
         with self._transaction("cycle open", dict(cycle=cycle, year_end=year_end, as_=actor)) as s:
             return cycle_open(
@@ -223,8 +223,8 @@ class Department:
     ) -> RatedOut:
         """``rater`` (default: whoever connects) rates ``employee`` in the open cycle ``cycle``:
         a score or grade letter for every criterion of the rubric, by criterion id or name."""
-        from ecomops.identity import acting
         from ecomops.services.appraisal import rate
+        from ecomops.services.identity import acting
 
         ratings = {str(c): _rating(str(c), v) for c, v in scores.items()}
         params = dict(employee=employee, cycle=cycle, as_=rater)
@@ -245,8 +245,8 @@ class Department:
     ) -> QuotaOut:
         """Cycle ``cycle``'s grades against the forced distribution (45/30/20/5), grouped
         ``by`` department or position, as ``viewer`` may see them."""
-        from ecomops.identity import acting
         from ecomops.services.appraisal import quota_check
+        from ecomops.services.identity import acting
 
         with self._transaction(None) as s:
             return quota_check(s, cycle=cycle, by=by, strict=None, viewer=acting(s, viewer))
@@ -258,7 +258,7 @@ class Department:
         month), as ``viewer`` may see it. Render it with ``ecomops.render``, or read its
         fields; ``.model_dump(mode="json")`` is the ``--json`` document."""
         from ecomops.core.calendar import parse_month
-        from ecomops.identity import acting
+        from ecomops.services.identity import acting
         from ecomops.services.report import build_report
 
         with self._transaction(None) as s:

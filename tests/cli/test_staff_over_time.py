@@ -340,6 +340,11 @@ def test_deactivate_missing(imported, cli):
     refused_alone = cli("staff", "import", str(imported), "--deactivate-missing")
     assert refused(refused_alone, "--deactivate-missing works with --update; give both: "
                    "ecomops staff import FILE --update --deactivate-missing")
+    # the words in the user's language, the options and the command as the command line has
+    # them (the service names its parameters and suggests a use case: cli/suggest.py)
+    in_chinese = cli("--lang", "zh-hans", "staff", "import", str(imported), "--deactivate-missing")
+    assert in_chinese.stderr == ("错误：--deactivate-missing 需与 --update 一起使用；两者都要给："
+                                 "ecomops staff import 文件 --update --deactivate-missing\n")
     out = cli("staff", "import", str(imported), "--update", "--deactivate-missing",
               "--json").json()
     assert (out["added"], out["changed"], out["unchanged"], out["deactivated"]) == (0, 0, 2, 2)

@@ -17,8 +17,8 @@ def _worker(env: dict, index: int, queue) -> None:
     os.environ.update(env)
     from ecomops.db.session import Database
     from ecomops.errors import EcomopsError
-    from ecomops.identity import acting
     from ecomops.services.appraisal import rate
+    from ecomops.services.identity import acting
     from ecomops.services.plans import store
     from tests.conftest import selected_target
 

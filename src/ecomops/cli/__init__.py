@@ -159,6 +159,11 @@ def load(name: str, sub: str | None = None):
     return command
 
 
+from ecomops.cli.suggest import LOADER as _LOADER  # noqa: E402  (the services' suggestions)
+
+_LOADER.append(load)  # {command} in a message: looked up in this tree (cli/suggest.py)
+
+
 class LazyGroup(TyperGroup):
     def main(self, args=None, *rest, **kwargs):
         # the language of this command line, before Click parses it (its errors are in it)

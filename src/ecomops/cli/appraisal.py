@@ -232,9 +232,10 @@ def _ask(employee: str, cycle: str, lang: str = "en") -> dict[str, Rating]:
             try:
                 ratings[crit.id] = parse_rating(answer, points)
             except InvalidInput as exc:
+                from ecomops.cli.suggest import shown
                 from ecomops.i18n import translate
 
-                typer.echo(f"  {translate(str(exc))}", err=True)
+                typer.echo(f"  {shown(translate(exc.said()), exc.suggest)}", err=True)
                 continue
             break
     return ratings

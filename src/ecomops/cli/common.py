@@ -24,8 +24,8 @@ if TYPE_CHECKING:
     from ecomops.config import DatabaseChoice, Settings
     from ecomops.core.calendar import Month
     from ecomops.db.session import Database, Session
-    from ecomops.identity import Actor
     from ecomops.services.database import NoDatabase
+    from ecomops.services.identity import Actor
     from ecomops.services.people import Person
     from ecomops.services.unit import AuditEntry
 
@@ -129,9 +129,9 @@ def wants_json() -> bool:
 
 def acting(s: Session, value: str | None, *, strict: bool = True) -> Actor:
     """Who acts in this command (``--as``, typed after the command or before it, or from
-    ``ECOMOPS_AS``: :func:`as_name`), resolved by :func:`ecomops.identity.acting`, the one
+    ``ECOMOPS_AS``: :func:`as_name`), resolved by :func:`ecomops.services.identity.acting`, the one
     place that decides it."""
-    from ecomops.identity import acting as resolve
+    from ecomops.services.identity import acting as resolve
 
     return resolve(s, as_name(value), strict=strict)
 
@@ -162,14 +162,17 @@ def actor(s: Session, value: str | None, *, person: bool = False) -> Actor:
 def note(message: str) -> None:
     """A message for the person at the terminal (stderr, never mixed with data); the data it
     echoes cannot drive the terminal (text.safe: ESC → ␛)."""
+    from ecomops.cli.suggest import shown
     from ecomops.i18n import gettext as _
     from ecomops.i18n import translate
     from ecomops.text import clip, safe
 
+    suggested = getattr(message, "suggest", ())  # a service's Note: {command} stands for it
     if message.startswith("warning: "):
         message = _("warning: {message}").format(message=translate(message[9:]))
     else:
         message = translate(message)
+    message = shown(message, suggested)
     typer.echo(f"ecomops: {safe(clip(message), lines=True)}", err=True)
 
 
@@ -187,13 +190,15 @@ def _option(param: str) -> str | None:
 def fail(exc: EcomopsError, renamed: dict[str, str] | None = None) -> None:
     """Print ``exc`` (naming the option behind the parameter it blames) and exit non-zero;
     ``renamed`` maps a service's parameter names to the command's where they differ."""
+    from ecomops.cli.suggest import shown
     from ecomops.i18n import gettext as _
     from ecomops.i18n import translate
 
     param = (renamed or {}).get(exc.param, exc.param) if exc.param else None
     flag = _option(param) if param else None
-    message = translate(exc.message)
-    hint = translate(exc.hint) if exc.hint else None
+    # the catalogs translate the words; {param:…} and {command} become options and commands
+    message = shown(translate(exc.message), exc.suggest, renamed)
+    hint = shown(translate(exc.hint), exc.suggest, renamed) if exc.hint else None
     if flag is not None:  # the service named its parameter: name the option that sets it
         if hint:
             hint = f"{hint} ({flag})"
@@ -204,7 +209,8 @@ def fail(exc: EcomopsError, renamed: dict[str, str] | None = None) -> None:
     text = _("{message}; {hint}").format(message=message, hint=hint) if hint else message
     typer.echo(_("error: {message}").format(message=safe(clip(text), lines=True)), err=True)
     for line in exc.problems:
-        typer.echo(f"  {safe(clip(translate(line)), lines=True)}", err=True)
+        line = shown(translate(line), getattr(line, "suggest", ()) or exc.suggest, renamed)
+        typer.echo(f"  {safe(clip(line), lines=True)}", err=True)
     raise typer.Exit(code=exc.exit_code)
 
 
@@ -298,6 +304,7 @@ def guarded(
                 raise typer.Exit(code=70) from None
 
     wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+    wrapper.renamed = renamed or {}  # type: ignore[attr-defined]  # for cli/suggest.py
     return wrapper
 
 

@@ -105,7 +105,13 @@ def check(
         raise InvalidInput(
             f"a timeout of {timeout} s is out of range", "give 1 to 120 seconds", param="timeout"
         )
-    out = check_servers(_with_options(lang=False), timeout=timeout)
+    from ecomops.cli.suggest import shown
+
+    out = check_servers(  # a failure as the command line says it (its commands, in English)
+        _with_options(lang=False),
+        timeout=timeout,
+        said=lambda exc: shown(exc.said(), exc.suggest),
+    )
 
     def render(o) -> None:
         from ecomops.i18n import gettext as _

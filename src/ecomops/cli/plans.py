@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,7 +18,6 @@ from ecomops.cli.common import (
     audit,
     command,
     database,
-    instant,
     lang_of,
     note,
     now,
@@ -28,6 +27,9 @@ from ecomops.cli.common import (
 )
 from ecomops.cli.output import console, emit, fmt, table
 from ecomops.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from ecomops.views import PlanOut
 
 app = typer.Typer(
     help="The Monday plan and the month-end summary, mailed to the department head.\n\n"
@@ -242,52 +244,50 @@ def submit(
     Example: ecomops plan submit --as 李娜 --summary "完成双龙微信文案" \
 --plan "写元旦活动文案" --send
     """
-    from ecomops.services.plans import send_stored, store
+    from ecomops.services.mail import MailError
+    from ecomops.services.plans import submit_plan
 
     name = as_.strip() if as_ else ""
-    stamp = now()
-    kind, period = _period(week, month, stamp, department)
+    kind, period = _period(week, month, now(), department)
     summary_text, plan_text = _texts(file, summary, plan, kind, period, name, encoding)
     config = settings()
-    mail = config.send_plans if send is None else send
-    # the plan and its audit entry in one transaction: a failing mail afterwards leaves both
     with database(write=False) as opened:
-        with opened.session(write=True) as s:
-            acts = actor(s, name, person=True)
-            who = acts.required()
-            out = store(
-                s,
-                who=who,
+        try:
+            done = submit_plan(
+                opened,
+                who=name,
                 kind=kind,
                 period=period,
                 summary=summary_text,
                 plan=plan_text,
-                now=now(),
-                received_at=instant(s, received_at, "--received-at") if received_at else None,
-                actor=acts,
-            )
-            audit(s)
-        note(
-            f"stored {out.name}'s {WHAT[kind]} {period} (version {out.version}; "
-            f"{out.status.replace('_', ' ')}, due {fmt(out.due_at)})"
-        )
-        if not out.expected:
-            note(
-                f"not expected of {out.name}: not a member of the department on "
-                f"{out.due_at:%Y-%m-%d}, its deadline's day; it does not count in the record"
-            )
-        if mail:
-            out = send_stored(
-                opened,
-                who=who,
-                kind=kind,
-                period=period,
                 now_fn=now,
+                send=config.send_plans if send is None else send,
                 smtp=config.smtp,
-                viewer=acts,
+                received_at=received_at,
+                audit=audit,
+                acting=lambda s, who: actor(s, who, person=True),
             )
-            note(f"mailed it to {out.mail.to if out.mail else '?'}")
-    emit(out, render=lambda _: None)
+        except MailError as exc:  # the plan is stored all the same: say so, then the error
+            _stored(exc.stored, kind, period)  # type: ignore[attr-defined]
+            raise
+    _stored(done.stored, kind, period)
+    if done.mailed:
+        out = done.plan
+        note(f"mailed it to {out.mail.to if out.mail else '?'}")
+    emit(done.plan, render=lambda _: None)
+
+
+def _stored(out: PlanOut, kind: str, period: str) -> None:
+    """Say what was stored (before it is mailed)."""
+    note(
+        f"stored {out.name}'s {WHAT[kind]} {period} (version {out.version}; "
+        f"{out.status.replace('_', ' ')}, due {fmt(out.due_at)})"
+    )
+    if not out.expected:
+        note(
+            f"not expected of {out.name}: not a member of the department on "
+            f"{out.due_at:%Y-%m-%d}, its deadline's day; it does not count in the record"
+        )
 
 
 @command(app, "send")

@@ -486,7 +486,7 @@ def reactivate(
     emit(out, render=lambda o: note(f"{o.name} is active again"))
 
 
-@command(app, "company-mail")
+@command(app, "company-mail", renamed={"applies_from": "from_"})
 def company_mail(
     domain: Annotated[
         str | None,

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from ecomops.core.calendar import WorkCalendar, days
-from ecomops.errors import InvalidInput, NotAllowed
+from ecomops.errors import InvalidInput, NotAllowed, Suggest
 
 #: the kinds, each with the names it may be typed as (simplified and traditional)
 KINDS: dict[str, tuple[str, ...]] = {
@@ -90,7 +90,8 @@ def decision(status: str, leave_id: int, requester_id: int, decider_id: int, app
     if status != PENDING:
         raise InvalidInput(
             f"leave {leave_id} is {status}, not pending: only a pending request is decided",
-            "see: ecomops leave list --pending",
+            "see: {command}",
+            suggest=Suggest("leave.list", flags=("pending",)),
         )
     return APPROVED if approve else DECLINED
 

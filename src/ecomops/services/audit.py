@@ -16,8 +16,8 @@ from sqlalchemy.engine import Connection
 from ecomops.clock import zone
 from ecomops.db import schema
 from ecomops.db.session import Session
-from ecomops.identity import Actor
 from ecomops.services.handbook import current
+from ecomops.services.identity import Actor
 from ecomops.services.permissions import require
 from ecomops.views import AuditOut
 

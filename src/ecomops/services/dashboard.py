@@ -18,11 +18,11 @@ from ecomops.core import duties as rules
 from ecomops.core import plans as plan_rules
 from ecomops.db import schema
 from ecomops.db.session import Session
-from ecomops.identity import Actor
 from ecomops.services import appraisal as appr
 from ecomops.services.appraisal.outputs import cycle_out
 from ecomops.services.duties import TaskDue, Waiting, owed
 from ecomops.services.handbook import current
+from ecomops.services.identity import Actor
 from ecomops.services.people import Person, resolve
 from ecomops.services.people import names as staff_names
 from ecomops.services.permissions import may

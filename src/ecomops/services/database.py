@@ -16,7 +16,7 @@ from ecomops.db import schema
 from ecomops.db.engine import probe_uri, resolve, translate_errors
 from ecomops.db.migrate import current_revision, needs_upgrade, upgrade
 from ecomops.db.session import Database
-from ecomops.errors import DatabaseError, InvalidInput, ManualError
+from ecomops.errors import DatabaseError, InvalidInput, ManualError, Suggest
 from ecomops.services.files import SQLITE_HEADER, private_file, private_folder
 from ecomops.services.handbook_rows import ORDER, PRIMARY_KEYS, handbook_rows
 from ecomops.services.tasks import sync_handbook_tasks
@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from ecomops.handbook.loader import LoadedManual
 
 Notify = Callable[[str], None]
+
+#: a new database on a simulated clock, and a new database file
+_NEW_SIMULATED = Suggest("init", options={"db": "NEW.db"}, flags=("simulated_clock",))
+_INIT_AT = Suggest("init", options={"db": "PATH"})
 
 
 def _quiet(_: str) -> None:
@@ -240,16 +244,16 @@ def _settle_clock(conn: Connection, *, simulated: bool, fresh: bool) -> str:
         if simulated and not fresh:
             raise InvalidInput(
                 "this database already holds records kept in real time",
-                "a simulated clock is chosen when a database is made: "
-                "ecomops init --simulated-clock --db NEW.db",
+                "a simulated clock is chosen when a database is made: {command}",
+                suggest=_NEW_SIMULATED,
             )
         stored = clock.SIMULATED if simulated else clock.REAL
         conn.execute(insert(opt).values(key="clock", value=stored))
     elif simulated and stored != clock.SIMULATED:
         raise InvalidInput(
             "this database records real time",
-            "a simulated clock is chosen when a database is made: "
-            "ecomops init --simulated-clock --db NEW.db",
+            "a simulated clock is chosen when a database is made: {command}",
+            suggest=_NEW_SIMULATED,
         )
     return str(stored)
 
@@ -346,14 +350,16 @@ def refuse_foreign(path: Path) -> str:
     if kind == "not-sqlite":
         raise DatabaseError(
             f"{path} is not a SQLite database; nothing was changed",
-            "give the path of an ecomops database, or a new path to: ecomops init --db PATH",
+            "give the path of an ecomops database, or a new path to: {command}",
+            suggest=_INIT_AT,
         )
     if kind == "other":
         shown = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
         raise DatabaseError(
             f"{path} is another application's SQLite database (tables: {shown}); "
             "nothing was changed",
-            "ecomops keeps its own file: give a new path to: ecomops init --db PATH",
+            "ecomops keeps its own file: give a new path to: {command}",
+            suggest=_INIT_AT,
         )
     return kind
 
@@ -373,8 +379,8 @@ class NoDatabase(DatabaseError):
     is there, with no ecomops tables); nothing was created or changed."""
 
     def __init__(self, message: str, *, empty: bool = False) -> None:
-        verb = "initialise" if empty else "create"
-        super().__init__(message, f"{verb} it with: ecomops init")
+        hint = "initialise it with: {command}" if empty else "create it with: {command}"
+        super().__init__(message, hint, suggest=Suggest("init"))
         self.empty = empty
 
 

@@ -16,10 +16,10 @@ from ecomops.core.scoring import Rating
 from ecomops.db import schema
 from ecomops.db.engine import resolve
 from ecomops.db.session import Database, Session
-from ecomops.errors import InvalidInput
-from ecomops.identity import Actor, acting
+from ecomops.errors import InvalidInput, Suggest
 from ecomops.services import appraisal, office, plans, staff, tasks
 from ecomops.services.database import init_database, remove_sqlite
+from ecomops.services.identity import Actor, acting
 from ecomops.services.report import build_report
 from ecomops.views import ReportOut
 
@@ -145,12 +145,15 @@ def claim(path: str | Path | None, url: str | None = None) -> Path | None:
         _require_empty(url)
         return None
     if path is not None and not str(path).strip():
-        raise InvalidInput("--db is empty: no file name", "give the demo's file, or leave --db out")
+        raise InvalidInput(
+            "{param:db} is empty: no file name", "give the demo's file, or leave {param:db} out"
+        )
     file = Path(path) if path else default_demo_path()
     if file.is_symlink() or (file.exists() and not is_demo(file)):
         raise InvalidInput(
             f"{file} exists and is not a demo database; the demo replaces only its own",
-            "give a new path: ecomops demo --db demo.db",
+            "give a new path: {command}",
+            suggest=Suggest("demo", options={"db": "demo.db"}),
         )
     file.parent.mkdir(parents=True, exist_ok=True)
     remove_sqlite(file)

@@ -78,8 +78,8 @@ def read_text(path: Path, encoding: str | None = None) -> str:
         return text.removeprefix(BOM)  # GB18030's byte-order mark (84 31 95 33) is no text
     raise InvalidInput(
         f"{file}: not UTF-8 text ({_bad_byte(raw, not_utf8)}), nor Chinese text in GB18030",
-        "save it as UTF-8 CSV, or name its encoding with --encoding "
-        "(e.g. --encoding latin-1, gb18030 or big5)",
+        "save it as UTF-8 CSV, or name its encoding with {param:encoding} "
+        "(e.g. {param:encoding} latin-1, gb18030 or big5)",
     )
 
 
@@ -295,7 +295,7 @@ def output_path(
                 "give another file name",
             )
         if not force:
-            raise InvalidInput(f"{given} already exists", "add --force to replace it")
+            raise InvalidInput(f"{given} already exists", "add {param:force} to replace it")
     if not target.parent.is_dir():
         raise InvalidInput(f"cannot write {given}: the folder {target.parent} does not exist")
     return target

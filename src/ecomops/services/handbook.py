@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from ecomops.db import schema
 from ecomops.db.session import Session
-from ecomops.errors import DatabaseError, NotFound
+from ecomops.errors import DatabaseError, NotFound, Suggest
 from ecomops.text import key, localize
 
 if TYPE_CHECKING:
@@ -50,7 +50,9 @@ def current(session: Session) -> Current:
         .first()
     )
     if row is None:
-        raise DatabaseError("the database holds no handbook", "load one with: ecomops init")
+        raise DatabaseError(
+            "the database holds no handbook", "load one with: {command}", suggest=Suggest("init")
+        )
     found = Current(row.document, row.year, row.sha256)
     session.info["ecomops.current"] = found
     return found

@@ -13,7 +13,7 @@ from sqlalchemy.types import NullType
 
 from ecomops.db import schema
 from ecomops.db.session import Session
-from ecomops.errors import InvalidInput, NotFound
+from ecomops.errors import InvalidInput, NotFound, Suggest
 from ecomops.text import key
 
 ST = schema.staff
@@ -90,7 +90,11 @@ def find_person(
     """The person named ``name``; refused when unknown (or inactive, when ``active``)."""
     row = session.connection().execute(select(ST).where(ST.c.name_key == key(name))).first()
     if row is None:
-        raise NotFound(f"no {role} named {name!r}", "see the roster with: ecomops staff list")
+        raise NotFound(
+            f"no {role} named {name!r}",
+            "see the roster with: {command}",
+            suggest=Suggest("staff.list"),
+        )
     if active and not row.active:
         raise InvalidInput(f"{row.name} is no longer active")
     return person_of(row)

@@ -18,7 +18,7 @@ from ecomops.services.people import Person
 
 if TYPE_CHECKING:
     from ecomops.handbook.model import Manual
-    from ecomops.identity import Actor
+    from ecomops.services.identity import Actor
 
 ST = schema.staff
 

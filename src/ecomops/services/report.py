@@ -17,12 +17,12 @@ from ecomops.core.calendar import Month
 from ecomops.db import schema
 from ecomops.db.session import Session
 from ecomops.handbook.model import Manual
-from ecomops.identity import Actor
 from ecomops.services import appraisal as appr
 from ecomops.services.appraisal.outputs import calibration_out
 from ecomops.services.appraisal.state import may_read_cycle
 from ecomops.services.goals import goal_progress
 from ecomops.services.handbook import current
+from ecomops.services.identity import Actor
 from ecomops.services.office import handover_list, leave_list, visitor_list
 from ecomops.services.people import names as staff_names
 from ecomops.services.plans import status_grid

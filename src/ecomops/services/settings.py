@@ -36,22 +36,37 @@ def show_settings(settings: Settings) -> ConfigOut:
     )
 
 
-def check_servers(settings: Settings, *, timeout: int = TIMEOUT_S) -> ConfigCheckOut:
+#: how a failed check's error reads
+Said = Callable[[EcomopsError], str]
+
+
+def check_servers(
+    settings: Settings,
+    *,
+    timeout: int = TIMEOUT_S,
+    said: Callable[[EcomopsError], str] = EcomopsError.plain,
+) -> ConfigCheckOut:
     """Try the database, the mail server, the mailbox and the group robot that ``settings``
     configure, each within ``timeout`` seconds: connect, greet, encrypt and log in as a real
-    run would, then leave without sending, posting or writing anything."""
+    run would, then leave without sending, posting or writing anything. ``said``: how a
+    failure reads (default: the domain's words; the command line passes its own)."""
     checks = [
-        _database(settings, timeout),
-        _smtp(settings, timeout),
-        _imap(settings, timeout),
-        _webhook(settings, timeout),
+        _database(settings, timeout, said),
+        _smtp(settings, timeout, said),
+        _imap(settings, timeout, said),
+        _webhook(settings, timeout, said),
     ]
     return ConfigCheckOut(
         ok=all(c.status != "failed" for c in checks), timeout=timeout, checks=checks
     )
 
 
-def _tried(server: str, where: str | None, attempt: Callable[[], str]) -> ServerCheckOut:
+def _tried(
+    server: str,
+    where: str | None,
+    attempt: Callable[[], str],
+    said: Callable[[EcomopsError], str] = EcomopsError.plain,
+) -> ServerCheckOut:
     """``attempt`` as the check of ``server`` at ``where`` (None: not configured): ok with
     what it did, or failed with why."""
     if where is None:
@@ -59,7 +74,7 @@ def _tried(server: str, where: str | None, attempt: Callable[[], str]) -> Server
     try:
         done = attempt()
     except EcomopsError as exc:
-        return _failed(server, where, str(exc))
+        return _failed(server, where, said(exc))
     except Exception as exc:  # a network library's surprise is a failed check, not a crash
         return _failed(server, where, f"{type(exc).__name__}: {exc}")
     return ServerCheckOut(server=server, status="ok", target=where, detail=done)
@@ -69,35 +84,38 @@ def _failed(server: str, where: str | None, why: str) -> ServerCheckOut:
     return ServerCheckOut(server=server, status="failed", target=where, detail=why)
 
 
-def _database(settings: Settings, timeout: int) -> ServerCheckOut:
+def _database(settings: Settings, timeout: int, said: Said) -> ServerCheckOut:
     from ecomops.services.database import check_database
 
     choice = settings.database
     return _tried(
-        "database", choice.shown(), lambda: check_database(choice.file, choice.url, timeout=timeout)
+        "database",
+        choice.shown(),
+        lambda: check_database(choice.file, choice.url, timeout=timeout),
+        said,
     )
 
 
-def _smtp(settings: Settings, timeout: int) -> ServerCheckOut:
+def _smtp(settings: Settings, timeout: int, said: Said) -> ServerCheckOut:
     from ecomops.services.mail import check
 
     smtp = settings.smtp
     if smtp is None:
-        return _tried("smtp", None, str)
-    return _tried("smtp", smtp.describe(), lambda: check(smtp, timeout=timeout))
+        return _tried("smtp", None, str, said)
+    return _tried("smtp", smtp.describe(), lambda: check(smtp, timeout=timeout), said)
 
 
-def _imap(settings: Settings, timeout: int) -> ServerCheckOut:
+def _imap(settings: Settings, timeout: int, said: Said) -> ServerCheckOut:
     from ecomops.services.mailbox import check
 
     imap = settings.imap
     if imap is None:
-        return _tried("imap", None, str)
+        return _tried("imap", None, str, said)
     where = f"{imap.user or ''}@{imap.describe()}/{imap.folder}"
-    return _tried("imap", where, lambda: check(imap, timeout=timeout))
+    return _tried("imap", where, lambda: check(imap, timeout=timeout), said)
 
 
-def _webhook(settings: Settings, timeout: int) -> ServerCheckOut:
+def _webhook(settings: Settings, timeout: int, said: Said) -> ServerCheckOut:
     from ecomops.services.webhook import check
 
     try:
@@ -105,5 +123,5 @@ def _webhook(settings: Settings, timeout: int) -> ServerCheckOut:
     except EcomopsError as exc:  # a URL that is not https, a robot that cannot be told
         return _failed("webhook", None, str(exc))
     if hook is None:
-        return _tried("webhook", None, str)
-    return _tried("webhook", hook.describe(), lambda: check(hook, timeout=timeout))
+        return _tried("webhook", None, str, said)
+    return _tried("webhook", hook.describe(), lambda: check(hook, timeout=timeout), said)

@@ -16,7 +16,7 @@ from ecomops.core.permissions import About
 from ecomops.db import schema
 from ecomops.db.bulk import inserted_id
 from ecomops.db.session import Session
-from ecomops.errors import InvalidInput, NotFound
+from ecomops.errors import InvalidInput, NotFound, Suggest
 from ecomops.services.handbook import current
 from ecomops.services.people import Person, resolve
 from ecomops.services.people import names as _names
@@ -25,7 +25,7 @@ from ecomops.text import localize
 
 if TYPE_CHECKING:
     from ecomops.handbook.model import Manual
-    from ecomops.identity import Actor
+    from ecomops.services.identity import Actor
 
 from ecomops.views import CancelledTaskOut, TaskDetailOut, TaskEventOut, TaskOut, trusted
 
@@ -324,10 +324,12 @@ def tasks_list(
 def _task(session: Session, task_id: int):
     if not 0 < task_id < 2**63:  # no id is ever outside the database's integers
         which = task_id if abs(task_id) < 2**63 else "that large"
-        raise NotFound(f"no task with id {which}", "see: ecomops tasks list")
+        raise NotFound(f"no task with id {which}", "see: {command}", suggest=Suggest("tasks.list"))
     row = session.connection().execute(select(TK).where(TK.c.id == task_id)).first()
     if row is None:
-        raise NotFound(f"no task with id {task_id}", "see: ecomops tasks list")
+        raise NotFound(
+            f"no task with id {task_id}", "see: {command}", suggest=Suggest("tasks.list")
+        )
     return row
 
 
@@ -387,7 +389,11 @@ def task_add(
         known = {gid for gid, *_ in m.goal_items()}
         goal_id = goal.strip().lower()
         if goal_id not in known:
-            raise NotFound(f"unknown goal {goal!r}", "see the ids with: ecomops goals list")
+            raise NotFound(
+                f"unknown goal {goal!r}",
+                "see the ids with: {command}",
+                suggest=Suggest("goals.list"),
+            )
     new_id = inserted_id(
         session.connection()
         .execute(
@@ -438,7 +444,9 @@ def _move(session: Session, row, values: dict[str, object]) -> None:
     )
     if done.rowcount != 1:
         raise InvalidInput(
-            f"task {row.id} changed while this ran", "look at it again: ecomops tasks show"
+            f"task {row.id} changed while this ran",
+            "look at it again: {command}",
+            suggest=Suggest("tasks.show", (str(row.id),)),
         )
 
 

@@ -1,8 +1,8 @@
 """One unit of work: a transaction as every caller (the command line, the library) runs it.
 
-At its start, from one query (:func:`ecomops.identity.session_facts`): the database's clock,
-and ``ECOMOPS_NOW`` refused unless that clock is simulated. A write records its audit entry
-(who, the command, its parameters) in the same transaction, at the real time. :func:`now` is
+At its start, from one query (:func:`ecomops.services.identity.session_facts`): the
+database's clock, and ``ECOMOPS_NOW`` refused unless that clock is simulated. A write records
+its audit entry (who, the command, its parameters) in the same transaction, at the real time. :func:`now` is
 "now" by the clock of the database the session belongs to.
 """
 
@@ -35,7 +35,7 @@ def start(s: Session, database: Database) -> str:
     """At the start of a transaction: the database's clock (kept in ``s.info``), refusing
     ``ECOMOPS_NOW`` on one that records real time. Returns the clock's mode."""
     from ecomops.clock import check_clock
-    from ecomops.identity import session_facts
+    from ecomops.services.identity import session_facts
 
     _login, _bound, mode = session_facts(s)
     check_clock(mode, database.target.display())
@@ -47,8 +47,8 @@ def audit(s: Session, entry: AuditEntry) -> None:
     """Record ``entry`` in the audit trail, in ``s``'s transaction, at the real time (the
     server's on PostgreSQL), whatever clock the database keeps."""
     from ecomops.clock import real_now
-    from ecomops.identity import acting
     from ecomops.services.audit import record
+    from ecomops.services.identity import acting
 
     who = acting(s, entry.as_name, strict=False)
     record(

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ecomops.core.schedule import Schedule
     from ecomops.db.session import Session
     from ecomops.handbook.model import Manual
-    from ecomops.identity import Actor
+    from ecomops.services.identity import Actor
     from ecomops.views import CalendarLoadOut, CalendarYearOut
 
 #: where a year's days come from

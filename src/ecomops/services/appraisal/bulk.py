@@ -12,12 +12,12 @@ from sqlalchemy import insert, select
 
 from ecomops.core.scoring import parse_rating, rating_points
 from ecomops.db.session import Session
-from ecomops.errors import InvalidInput, NotAllowed, NotFound
-from ecomops.identity import Actor, require_act_for
+from ecomops.errors import InvalidInput, NotAllowed, Note, NotFound
 from ecomops.services.appraisal.rating import SheetItem, check_rater, write_sheets
 from ecomops.services.appraisal.state import CM, ST, find_cycle, progress
 from ecomops.services.files import read_text
 from ecomops.services.handbook import current
+from ecomops.services.identity import Actor, require_act_for
 from ecomops.services.people import person_of
 from ecomops.services.permissions import may
 from ecomops.text import key
@@ -137,7 +137,8 @@ def rate_from_csv(
                         parsed[v] = rating_points(rating, points, f"{c.id}: ")
                     scores[c.id], given[c.id] = parsed[v]
             except (InvalidInput, NotFound, NotAllowed) as exc:
-                problems.append(f"{file}:{line}: {exc}")
+                said = exc.said()  # (its fields kept: the command line renders them)
+                problems.append(Note(f"{file}:{line}: {said}", exc.suggest))
                 continue
             seen[(emp.id, who.id)] = line
             if emp.id not in members:

@@ -9,10 +9,10 @@ from sqlalchemy import insert
 from ecomops.clock import zone
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput, NotFound
-from ecomops.identity import Actor
 from ecomops.services.appraisal.outputs import calibration_out
 from ecomops.services.appraisal.state import CAL, find_cycle, load_cycle
 from ecomops.services.handbook import current
+from ecomops.services.identity import Actor
 from ecomops.services.people import Person, resolve
 from ecomops.services.people import names as staff_names
 from ecomops.services.permissions import require

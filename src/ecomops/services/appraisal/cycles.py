@@ -12,13 +12,13 @@ from sqlalchemy.engine import Row
 from ecomops.core.cycles import parse_cycle_id
 from ecomops.db import locks
 from ecomops.db.session import Session
-from ecomops.errors import InvalidInput
+from ecomops.errors import InvalidInput, Suggest
 from ecomops.handbook.model import Manual
-from ecomops.identity import Actor
 from ecomops.services.appraisal.outputs import cycle_out
 from ecomops.services.appraisal.quota import build_quota
 from ecomops.services.appraisal.state import CM, CY, ST, Progress, find_cycle, progress
 from ecomops.services.handbook import current
+from ecomops.services.identity import Actor
 from ecomops.services.people import names as staff_names
 from ecomops.services.permissions import require
 from ecomops.views import CycleOut
@@ -52,7 +52,11 @@ def cycle_open(
     locks.cycle(conn, cid)  # a second opener waits, then finds it open
     existing = conn.execute(select(CY.c.status).where(CY.c.id == cid)).scalar()
     if existing is not None:
-        raise InvalidInput(f"cycle {cid} already exists ({existing})", "see: ecomops cycle list")
+        raise InvalidInput(
+            f"cycle {cid} already exists ({existing})",
+            "see: {command}",
+            suggest=Suggest("cycle.list"),
+        )
     conn.execute(insert(CY).values(id=cid, kind_id=kind, status="open", opened_at=now))
     rated = [p.id for p in m.positions if p.rubric is not None]
     conn.execute(
@@ -100,10 +104,13 @@ def cycle_close(
             )
             raise InvalidInput(
                 f"cycle {row.id} {problem}",
-                f"calibrate grades or finish the ratings (see: ecomops quota check --cycle "
-                f"{row.id}; ecomops appraisals list --cycle {row.id}), or close with an "
-                "override reason",
+                "calibrate grades or finish the ratings (see: {command}; {command:1}), or close "
+                "with an override reason",
                 param="override",
+                suggest=(
+                    Suggest("quota.check", options={"cycle": row.id}),
+                    Suggest("appraisals.list", options={"cycle": row.id}),
+                ),
             )
         require(session, actor, "override_quota")
     else:

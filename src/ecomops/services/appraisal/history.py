@@ -18,10 +18,10 @@ from ecomops.core import history as rules
 from ecomops.db.session import Session
 from ecomops.errors import NotAllowed
 from ecomops.handbook.model import Manual
-from ecomops.identity import Actor
 from ecomops.services.appraisal.outputs import calibration_out
 from ecomops.services.appraisal.state import CM, CY, Appraisal, load_cycle, may_see
 from ecomops.services.handbook import current
+from ecomops.services.identity import Actor
 from ecomops.services.people import Person, resolve
 from ecomops.services.people import names as staff_names
 from ecomops.services.permissions import about_person, may

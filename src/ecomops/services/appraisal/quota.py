@@ -15,7 +15,6 @@ from ecomops.db import schema
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput
 from ecomops.handbook.model import Manual
-from ecomops.identity import Actor
 from ecomops.services.appraisal.state import (
     Appraisal,
     counted_by_server,
@@ -25,6 +24,7 @@ from ecomops.services.appraisal.state import (
     require_cycle_reader,
 )
 from ecomops.services.handbook import current
+from ecomops.services.identity import Actor
 from ecomops.services.people import names as staff_names
 from ecomops.services.permissions import about_rated, may
 from ecomops.views import MoveOut, QuotaGroupOut, QuotaOut, ViolationOut

@@ -13,10 +13,10 @@ from ecomops.db.bulk import insert_rows, next_ids
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput, NotAllowed
 from ecomops.handbook.model import Manual, Rubric
-from ecomops.identity import Actor
 from ecomops.services.appraisal.outputs import appraisal_out, sheet_out
 from ecomops.services.appraisal.state import CM, SH, SS, find_cycle, load_cycle
 from ecomops.services.handbook import current, find_criterion
+from ecomops.services.identity import Actor
 from ecomops.services.people import Person, resolve
 from ecomops.services.permissions import about_person, require
 from ecomops.views import RatedOut

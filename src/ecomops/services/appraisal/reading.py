@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from ecomops.clock import zone
 from ecomops.db.session import Session
-from ecomops.errors import NotAllowed, NotFound
-from ecomops.identity import Actor
+from ecomops.errors import NotAllowed, NotFound, Suggest
 from ecomops.services.appraisal.outputs import appraisal_out, calibration_out, sheet_out
 from ecomops.services.appraisal.state import find_cycle, load_cycle, may_see, rates_in_cycle
 from ecomops.services.handbook import current
+from ecomops.services.identity import Actor
 from ecomops.services.people import Person, resolve
 from ecomops.services.people import names as staff_names
 from ecomops.views import AppraisalDetailOut, AppraisalOut
@@ -23,7 +23,8 @@ def appraisals_list(session: Session, *, cycle: str, viewer: Actor) -> list[Appr
     if who is not None and not rates_in_cycle(session, m, who, row.id):
         raise NotAllowed(
             f"{who.name} is not a rater in cycle {row.id}; appraisals are confidential (§3.1)",
-            f"see your own with: ecomops appraisals show {who.name} --cycle {row.id}",
+            "see your own with: {command}",
+            suggest=Suggest("appraisals.show", (who.name,), {"cycle": row.id}),
         )
     state = load_cycle(session, m, row.id)
     return [

@@ -22,9 +22,9 @@ from ecomops.core.permissions import About
 from ecomops.core.scoring import final_score, grade_for, rater_total, round_score
 from ecomops.db import locks, schema
 from ecomops.db.session import Session
-from ecomops.errors import InvalidInput, NotFound
+from ecomops.errors import InvalidInput, NotFound, Suggest
 from ecomops.handbook.model import Manual, Rubric
-from ecomops.identity import Actor
+from ecomops.services.identity import Actor
 from ecomops.services.people import Person
 from ecomops.services.people import names as staff_names
 from ecomops.services.permissions import about_rated, may, require
@@ -172,7 +172,11 @@ def find_cycle(
         locks.cycle(session.connection(), cid)
     row = session.connection().execute(select(CY).where(CY.c.id == cid)).first()
     if row is None:
-        raise NotFound(f"no appraisal cycle {cid}", f"open it with: ecomops cycle open {cid}")
+        raise NotFound(
+            f"no appraisal cycle {cid}",
+            "open it with: {command}",
+            suggest=Suggest("cycle.open", (cid,)),
+        )
     if open_only and row.status != "open":
         raise InvalidInput(f"cycle {cid} is closed; a closed cycle is read-only")
     return row

@@ -12,8 +12,8 @@ from sqlalchemy.engine import Connection
 
 from ecomops.core.pgservice import ENCRYPTED, SERVICE, Service, default_sslmode, is_local
 from ecomops.db.session import Session
-from ecomops.errors import InvalidInput, NotAllowed
-from ecomops.identity import Actor
+from ecomops.errors import InvalidInput, NotAllowed, Suggest
+from ecomops.services.identity import Actor
 
 #: what a staff role may write (row-level security and the permission table decide the rest);
 #: the handbook's tables, the clock setting and the schema version stay read-only (of
@@ -121,7 +121,7 @@ def grant(
     signed the server's certificate, named as ``sslrootcert``), and the password, once."""
     from sqlalchemy import text
 
-    from ecomops.identity import owns_the_database
+    from ecomops.services.identity import owns_the_database
     from ecomops.services.people import find_person
     from ecomops.services.staff import clean_login, staff_link
 
@@ -129,12 +129,14 @@ def grant(
     if conn.dialect.name != "postgresql":
         raise InvalidInput(
             "db grant gives PostgreSQL roles; a SQLite file has one keeper, its owner",
-            "for several people on their own logins, use PostgreSQL (ecomops db copy)",
+            "for several people on their own logins, use PostgreSQL ({command})",
+            suggest=Suggest("db.copy"),
         )
     if not owns_the_database(session):
         raise NotAllowed(
             f"only the role that owns the database may grant access, not {actor.login!r}",
-            "connect as the owner (the role that ran ecomops init)",
+            "connect as the owner (the role that ran {command})",
+            suggest=Suggest("init"),
         )
     role = clean_login(login)
     if role is None:

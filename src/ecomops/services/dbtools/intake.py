@@ -23,7 +23,7 @@ from ecomops.core.backup import (
     row_problem,
 )
 from ecomops.db.types import UTCDateTime
-from ecomops.errors import InvalidInput
+from ecomops.errors import InvalidInput, Suggest
 from ecomops.services.dbtools.tables import all_tables
 
 
@@ -154,11 +154,10 @@ class Intake:
         n = self.findings.count
         hint = f"ecomops never writes these; {self.fix}"
         if self.second_holder:
-            hint += (
-                "; a second holder recorded with staff add --force is accepted with --force"
-            )
+            hint += "; a second holder recorded with {command} is accepted with {param:force}"
         raise InvalidInput(
             f"{self.source}: {n} problem{'s' if n > 1 else ''}; nothing was {self.done}",
             hint,
             problems=self.findings.lines(),
+            suggest=Suggest("staff.add", flags=("force",)) if self.second_holder else None,
         )

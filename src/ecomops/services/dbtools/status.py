@@ -39,7 +39,7 @@ def _connection(conn: Connection) -> dict | None:
 def _keeper(conn: Connection, path: Path | None) -> tuple[str, str]:
     """(the login running this, the keeper's login): on SQLite the operating-system user and
     the file's owner; on PostgreSQL the connected role and the role that owns the tables."""
-    from ecomops.identity import os_user, owner_of_file
+    from ecomops.services.identity import os_user, owner_of_file
 
     if conn.dialect.name != "postgresql":
         return os_user(), owner_of_file(path)

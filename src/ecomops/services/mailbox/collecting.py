@@ -17,8 +17,8 @@ from ecomops.core.roster import mail_allowed
 from ecomops.db import schema
 from ecomops.db.session import Session
 from ecomops.errors import EcomopsError
-from ecomops.identity import Actor
 from ecomops.services.handbook import current
+from ecomops.services.identity import Actor
 from ecomops.services.mailbox.imap import HEADER_MAX, Mailbox
 from ecomops.services.people import Person, person_of
 from ecomops.services.permissions import require_department_job

@@ -13,10 +13,10 @@ from ecomops.core import leave as rules
 from ecomops.db import locks
 from ecomops.db.bulk import inserted_id
 from ecomops.db.session import Session
-from ecomops.errors import InvalidInput, NotAllowed
+from ecomops.errors import InvalidInput, NotAllowed, Suggest
 from ecomops.i18n import N_
-from ecomops.identity import Actor
 from ecomops.services.handbook import current
+from ecomops.services.identity import Actor
 from ecomops.services.office.records import (
     HO,
     LV,
@@ -189,7 +189,7 @@ def handover_ack(
     ``handover_id`` was handed in (§3.2 rule 5), once; never for their own form."""
     m = current(session).manual
     tz = zone(m.calendar.timezone)
-    row = find_record(session, HO, handover_id, N_("handover form"), "ecomops handover list")
+    row = find_record(session, HO, handover_id, N_("handover form"), Suggest("handover.list"))
     names = _names(session)
     require(
         session, actor, "ack_handover", what=f"(handover {handover_id} of {names[row.staff_id]})"
@@ -213,7 +213,8 @@ def handover_ack(
     if done.rowcount != 1:  # PostgreSQL: acknowledged by another command since it was read
         raise InvalidInput(
             f"handover {handover_id} was acknowledged by another command meanwhile",
-            "see: ecomops handover list",
+            "see: {command}",
+            suggest=Suggest("handover.list"),
         )
     row = session.connection().execute(select(HO).where(HO.c.id == handover_id)).one()
     return _handover_out(row, names, tz, now)

@@ -15,10 +15,10 @@ from ecomops.core.calendar import Month
 from ecomops.db import locks
 from ecomops.db.bulk import inserted_id
 from ecomops.db.session import Session
-from ecomops.errors import InvalidInput
+from ecomops.errors import InvalidInput, Suggest
 from ecomops.i18n import N_
-from ecomops.identity import Actor
 from ecomops.services.handbook import current
+from ecomops.services.identity import Actor
 from ecomops.services.office.records import (
     LV,
     find_record,
@@ -100,8 +100,9 @@ def leave_request(
         span = f"{first}" if first == last else f"{first} to {last}"
         raise InvalidInput(
             f"{span} holds no working day ({_off(list(cal.days(first, last)), work)})",
-            "ask for working days only (see: ecomops calendar)",
+            "ask for working days only (see: {command})",
             param="start",
+            suggest=Suggest("calendar"),
         )
     protected = [d for d, _ in cal.protected_days(first, last, work)]
     if protected and not special:
@@ -187,7 +188,8 @@ def leave_decide(
     and a decline's reason."""
     m = current(session).manual
     tz = zone(m.calendar.timezone)
-    row = find_record(session, LV, leave_id, N_("leave request"), "ecomops leave list --pending")
+    row = find_record(session, LV, leave_id, N_("leave request"),
+                      Suggest("leave.list", flags=("pending",)))
     names = _names(session)
     require(
         session, actor, "approve_leave", what=f"(leave {leave_id} of {names[row.staff_id]})"
@@ -203,7 +205,8 @@ def leave_decide(
     if done.rowcount != 1:  # PostgreSQL: another head decided it since it was read
         raise InvalidInput(
             f"leave {leave_id} was decided by another command meanwhile",
-            "see: ecomops leave list",
+            "see: {command}",
+            suggest=Suggest("leave.list"),
         )
     row = session.connection().execute(select(LV).where(LV.c.id == leave_id)).one()
     work, _ = work_calendar(session, {row.start.year, row.end.year})

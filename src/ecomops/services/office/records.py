@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from ecomops.db import schema
 from ecomops.db.session import Session
-from ecomops.errors import InvalidInput, NotFound
+from ecomops.errors import InvalidInput, NotFound, Suggest
 from ecomops.handbook.model import Manual
 from ecomops.services.people import Person, resolve
 from ecomops.text import localize
@@ -38,14 +38,15 @@ def handbook_rule(m: Manual, section: str, rule_key: str, lang: str) -> tuple[in
     raise InvalidInput(f"the handbook has no rule with key {rule_key!r}")
 
 
-def find_record(session: Session, table, record_id: int, what: str, listing: str):
-    """Row ``record_id`` of ``table``, or :class:`NotFound` naming ``what``."""
+def find_record(session: Session, table, record_id: int, what: str, listing: Suggest):
+    """Row ``record_id`` of ``table``, or :class:`NotFound` naming ``what`` and suggesting
+    ``listing`` (where the ids are)."""
     row = None
     if 0 < record_id < 2**63:  # no id is ever outside the database's integers
         row = session.connection().execute(select(table).where(table.c.id == record_id)).first()
     if row is None:
         which = record_id if abs(record_id) < 2**63 else "that large"
-        raise NotFound(f"no {what} with id {which}", f"see: {listing}")
+        raise NotFound(f"no {what} with id {which}", "see: {command}", suggest=listing)
     return row
 
 

@@ -12,7 +12,7 @@ from ecomops.clock import zone
 from ecomops.core import calendar as cal
 from ecomops.db.bulk import inserted_id
 from ecomops.db.session import Session
-from ecomops.errors import InvalidInput
+from ecomops.errors import InvalidInput, Suggest
 from ecomops.handbook.model import Manual
 from ecomops.i18n import N_
 from ecomops.services.handbook import current
@@ -101,7 +101,7 @@ def visitor_leave(
     """Record that visit ``visit_id``'s visitor left (at ``at``, default ``now``)."""
     m = current(session).manual
     tz = zone(m.calendar.timezone)
-    row = find_record(session, VI, visit_id, N_("visit"), "ecomops visitor list")
+    row = find_record(session, VI, visit_id, N_("visit"), Suggest("visitor.list"))
     if row.left_at is not None:
         raise InvalidInput(
             f"visit {visit_id} ({row.name}) already ended at "

@@ -11,9 +11,9 @@ from typing import Any
 from ecomops.clock import real_now, zone
 from ecomops.core import remind as rules
 from ecomops.db.session import Database, Session
-from ecomops.errors import InvalidInput, NotAllowed
-from ecomops.identity import Actor, owns_the_database
+from ecomops.errors import InvalidInput, NotAllowed, Suggest
 from ecomops.services.handbook import current
+from ecomops.services.identity import Actor, owns_the_database
 from ecomops.services.permissions import require_department_job
 from ecomops.services.remind.channels import NO_CHANNEL, Channels, address_of, send_message
 from ecomops.services.remind.ledger import Outcomes, claim, ledger_rows, ledger_state, skip_reason
@@ -28,7 +28,8 @@ def _require_sender(session: Session, actor: Actor) -> None:
         raise NotAllowed(
             "on PostgreSQL only the database's keeper (the role that owns its tables) sends "
             "reminders",
-            "run `ecomops remind` as that role, e.g. from its crontab",
+            "run {command} as that role, e.g. from its crontab",
+            suggest=Suggest("remind"),
         )
     require_department_job(session, actor, "send the department's reminders")
 

@@ -17,11 +17,11 @@ from ecomops.core.roster import (
 )
 from ecomops.db.bulk import insert_rows
 from ecomops.db.session import Session
-from ecomops.errors import InvalidInput
+from ecomops.errors import InvalidInput, Note, Suggest
 from ecomops.handbook.model import Manual
-from ecomops.identity import Actor
 from ecomops.services.files import read_text
 from ecomops.services.handbook import current
+from ecomops.services.identity import Actor
 from ecomops.services.permissions import below, require, tops
 from ecomops.services.staff.bulk import (
     _changed_or_refused,
@@ -143,8 +143,9 @@ def staff_import(
     require(session, actor, "manage_staff")
     if deactivate_missing and not update:
         raise InvalidInput(
-            "--deactivate-missing works with --update",
-            "give both: ecomops staff import FILE --update --deactivate-missing",
+            "{param:deactivate_missing} works with {param:update}",
+            "give both: {command}",
+            suggest=Suggest("staff.import", ("FILE",), flags=("update", "deactivate_missing")),
         )
     file = str(path)
     m = current(session).manual
@@ -277,7 +278,8 @@ def _checked(
     days: dict[str, date] = {}  # each join date typed, read once
 
     def bad(line: int, message: str) -> None:
-        problems.append(f"{file}:{line}: {message}", line)
+        # (a Note keeps the use case the message suggests)
+        problems.append(Note(f"{file}:{line}: {message}", getattr(message, "suggest", ())), line)
 
     # each line on its own
     entries: list[_Entry] = []
@@ -295,11 +297,14 @@ def _checked(
         line_of[k] = r.line
         old = by_key.get(k)
         if old is not None and not old.active:
-            message, hint = _left_message(old)
-            bad(r.line, f"{message}; {hint}")
+            message, hint, back = _left_message(old)
+            bad(r.line, Note(f"{message}; {hint}", back))
             continue
         if old is not None and not update:
-            bad(r.line, f"{name!r} is already on the roster (import with --update to change it)")
+            bad(
+                r.line,
+                f"{name!r} is already on the roster (import with {{param:update}} to change it)",
+            )
             continue
         pos, problem = positions.get(r.position)
         if problem is not None or pos is None:
@@ -340,8 +345,8 @@ def _checked(
         me = actor.caller
         if me is not None and any(r.id == me.id for r in leaving):
             problems.append(
-                f"{file}: you ({me.name}) are not in the file: --deactivate-missing would "
-                "deactivate you"
+                f"{file}: you ({me.name}) are not in the file: {{param:deactivate_missing}} "
+                "would deactivate you"
             )
     gone = {r.name_key for r in leaving}
     final_pos: dict[str, str] = {}
@@ -372,7 +377,7 @@ def _checked(
             bad(
                 e.line,
                 f"manager {names_by_key[e.manager]} is not in the file, and "
-                "--deactivate-missing would deactivate them",
+                "{param:deactivate_missing} would deactivate them",
             )
             continue
         if old is None:
@@ -533,6 +538,7 @@ def _check_reach(
     for r in leaving:
         if r.id != me.id and not under(r):
             problems.append(
-                f"{file}: --deactivate-missing would deactivate {r.name}, who is not under you "
+                f"{file}: {{param:deactivate_missing}} would deactivate {r.name}, who is not under "
+                f"you "
                 f"({me.name})"
             )

@@ -11,9 +11,9 @@ from ecomops.core.roster import (
     mail_allowed,
 )
 from ecomops.db.session import Session
-from ecomops.errors import InvalidInput
-from ecomops.identity import Actor
+from ecomops.errors import InvalidInput, Suggest
 from ecomops.services.handbook import current
+from ecomops.services.identity import Actor
 from ecomops.services.permissions import require
 from ecomops.services.staff.reading import (
     DOMAIN,
@@ -72,7 +72,10 @@ def company_mail(
     elif applies_from is not None:
         raise InvalidInput(
             "give the domain too",
-            f"e.g. ecomops staff company-mail example.cn --from {applies_from}",
+            "e.g. {command}",
+            suggest=Suggest(
+                "staff.company-mail", ("example.cn",), {"applies_from": str(applies_from)}
+            ),
         )
     mail = _mail_setting(session)
     n, text = _rule(m, "email", lang)

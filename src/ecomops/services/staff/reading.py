@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 from ecomops.clock import zone
 from ecomops.db import schema
 from ecomops.db.session import Session
-from ecomops.errors import InvalidInput, NotFound
+from ecomops.errors import InvalidInput, NotFound, Suggest
 from ecomops.handbook.model import Manual
-from ecomops.identity import Actor
 from ecomops.services.handbook import current
+from ecomops.services.identity import Actor
 from ecomops.services.people import Person
 from ecomops.services.permissions import tops
 from ecomops.text import key, localize
@@ -46,7 +46,7 @@ OPT = schema.database_option
 MAIL_DOMAIN, MAIL_FROM = "company_mail_domain", "company_mail_from"
 
 
-FORCE = "give --force to record it all the same"
+FORCE = "give {param:force} to record it all the same"
 
 
 def clean_email(raw: str | None) -> str | None:
@@ -100,7 +100,9 @@ def _rec_by_name(session: Session, name: str, *, active_only: bool = False) -> _
     if row is None or (active_only and not row.active):
         state = "active " if active_only and row is not None else ""
         raise NotFound(
-            f"no {state}staff member named {name!r}", "see the roster with: ecomops staff list"
+            f"no {state}staff member named {name!r}",
+            "see the roster with: {command}",
+            suggest=Suggest("staff.list"),
         )
     return row
 
@@ -255,9 +257,11 @@ def _manager(session: Session, typed: str | None) -> _Rec | None:
     return _rec_by_name(session, typed, active_only=True) if typed else None
 
 
-def _left_message(rec: _Rec) -> tuple[str, str]:
+def _left_message(rec: _Rec) -> tuple[str, str, Suggest]:
+    """Who left and when, the hint, and the use case that brings them back."""
     when = f"left on {rec.left_on}" if rec.left_on else "is no longer active"
-    return f"{rec.name} {when}", f"bring them back with: ecomops staff reactivate {rec.name}"
+    back = Suggest("staff.reactivate", (rec.name,))
+    return f"{rec.name} {when}", "bring them back with: {command}", back
 
 
 def _reports_to(m: Manual) -> dict[str, str | None]:

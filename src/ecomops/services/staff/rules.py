@@ -17,10 +17,10 @@ from ecomops.core.roster import (
     may_place,
 )
 from ecomops.db.session import Session
-from ecomops.errors import InvalidInput, NotAllowed, NotFound
+from ecomops.errors import InvalidInput, NotAllowed, NotFound, Suggest
 from ecomops.handbook.model import Manual, Position
-from ecomops.identity import Actor
 from ecomops.services.handbook import known_positions
+from ecomops.services.identity import Actor
 from ecomops.services.people import Person, person_by_id
 from ecomops.services.permissions import require_below, tops
 from ecomops.services.staff.reading import (
@@ -264,5 +264,6 @@ def _check_reports(session: Session, m: Manual, rec: _Rec, position: str) -> Non
         raise InvalidInput(
             f"{rec.name} manages {who}, who report{'s' if len(misfits) == 1 else ''} to a "
             f"{' or '.join(expected)} by the handbook, not to a {position}",
-            f"give them another manager first (ecomops staff edit NAME --manager …), or {FORCE}",
+            f"give them another manager first ({{command}}), or {FORCE}",
+            suggest=Suggest("staff.edit", ("NAME",), {"manager": "…"}),
         )

@@ -16,9 +16,9 @@ from ecomops.core.roster import (
 )
 from ecomops.db.bulk import inserted_id
 from ecomops.db.session import Session
-from ecomops.errors import InvalidInput, NotAllowed
-from ecomops.identity import Actor, require_bindable
+from ecomops.errors import InvalidInput, NotAllowed, Suggest
 from ecomops.services.handbook import current
+from ecomops.services.identity import Actor, require_bindable
 from ecomops.services.people import person_by_id
 from ecomops.services.permissions import managers, require, require_below
 from ecomops.services.staff.bulk import (
@@ -94,10 +94,11 @@ def staff_add(
             "names must be unique; add a distinguishing mark, e.g. 王芳(二)",
         )
     if found:
-        message, hint = _left_message(found[0])
+        message, hint, back = _left_message(found[0])
         raise InvalidInput(
             message,
             f"{hint} (names are unique: someone else needs a distinguishing mark, e.g. 王芳(二))",
+            suggest=back,
         )
     today = _today(m, now)
     _require_may_place(m, actor, pos.id)
@@ -111,8 +112,9 @@ def staff_add(
         if holder is not None:
             raise InvalidInput(
                 f"the login {account!r} is already {holder.name}'s",
-                f"move it with: ecomops staff link {clean} --login {account}",
+                "move it with: {command}",
                 param="login",
+                suggest=Suggest("staff.link", (clean,), {"login": account}),
             )
     new_id = inserted_id(
         session.connection().execute(
@@ -154,7 +156,9 @@ def staff_edit(
     require(session, actor, "manage_staff")
     if all(v is None for v in (position, manager, email, login, joined)):
         raise InvalidInput(
-            "say what to change", "give --position, --manager, --email, --login or --joined"
+            "say what to change",
+            "give {param:position}, {param:manager}, {param:email}, {param:login} or "
+            "{param:joined}",
         )
     m = current(session).manual
     rec = _rec_by_name(session, name)
@@ -233,8 +237,9 @@ def staff_edit(
         if holder is not None:
             raise InvalidInput(
                 f"the login {account!r} is already {holder.name}'s",
-                f"move it with: ecomops staff link {rec.name} --login {account}",
+                "move it with: {command}",
                 param="login",
+                suggest=Suggest("staff.link", (rec.name,), {"login": account}),
             )
     out_changes: list[StaffChangeOut] = []
     if diffs:
@@ -344,7 +349,9 @@ def staff_reactivate(
         _check_mail(session, m, lang, rec.email, today, rec.id)
     except InvalidInput as exc:
         raise InvalidInput(
-            exc.message, f"give them another address first: ecomops staff edit {rec.name} --email …"
+            exc.message,
+            "give them another address first: {command}",
+            suggest=Suggest("staff.edit", (rec.name,), {"email": "…"}),
         ) from None
     _check_head(session, m, rec.name, rec.position_id, rec.id, force)
     return _set_active(session, rec, True, day, actor=actor, now=now, lang=lang)
@@ -361,7 +368,7 @@ def staff_link(
 ) -> StaffOut:
     """Bind ``login`` to ``name`` (moved from whoever held it): that login then acts as them
     (on PostgreSQL; on SQLite only the file owner's login is bound, and it only says whom the
-    keeper is by default: :mod:`ecomops.identity`). The move is kept in both people's
+    keeper is by default: :mod:`ecomops.services.identity`). The move is kept in both people's
     histories (at ``now``, default the database's clock)."""
     require(session, actor, "manage_staff")
     account = clean_login(login)

@@ -27,7 +27,7 @@ import os
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from ecomops.errors import InvalidInput
+from ecomops.errors import InvalidInput, Suggest
 
 if TYPE_CHECKING:
     from ecomops.db.session import Session
@@ -118,10 +118,10 @@ def claimed_name(value: str | None) -> str | None:
         return None
     from ecomops.text import check_name
 
-    name = check_name(value.strip(), "name given with --as", param="as_")
+    name = check_name(value.strip(), "name given with {param:as_}", param="as_")
     if len(name) > 100:
         raise InvalidInput(
-            f"the name given with --as is {len(name)} characters long; the most is 100",
+            f"the name given with {{param:as_}} is {len(name)} characters long; the most is 100",
             "give a name on the roster",
             param="as_",
         )
@@ -203,9 +203,10 @@ def require_bindable(session: Session, login: str) -> None:
     raise InvalidInput(
         f"on a SQLite file only its owner's login ({owner}) may be bound, not {login!r}: "
         "whoever can write the file can be anyone",
-        "for several people on their own logins, use PostgreSQL (ecomops db copy, then "
-        "ecomops db grant NAME --login LOGIN for each)",
+        "for several people on their own logins, use PostgreSQL ({command}, then {command:1} "
+        "for each)",
         param="login",
+        suggest=(Suggest("db.copy"), Suggest("db.grant", ("NAME",), {"login": "LOGIN"})),
     )
 
 
@@ -274,7 +275,8 @@ def _resolve(session: Session, claimed: str | None, strict: bool) -> Actor:
     if row is None:
         raise NotAllowed(
             f"your login {login!r} is not on the roster",
-            f"ask the manager to run: ecomops staff link NAME --login {login}",
+            "ask the manager to run: {command}",
+            suggest=Suggest("staff.link", ("NAME",), {"login": login}),
         )
     me = person_of(row)
     if not me.active:
