@@ -2,8 +2,8 @@
 
 At its start, from one query (:func:`ecomops.services.identity.session_facts`): the
 database's clock, and ``ECOMOPS_NOW`` refused unless that clock is simulated. A write records
-its audit entry (who, the command, its parameters) in the same transaction, at the real time. :func:`now` is
-"now" by the clock of the database the session belongs to.
+its audit entry (who, the command, its parameters) in the same transaction, at the real time.
+:func:`now` is "now" by the clock of the database the session belongs to.
 """
 
 from __future__ import annotations
