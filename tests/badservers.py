@@ -221,8 +221,8 @@ class FakeImap:
             elif verb.startswith(b"UID FETCH") and b"HEADER.FIELDS" in verb:
                 reply = self.envelopes or self.headers(_most(verb)) + b"{tag} OK done\r\n"
             elif verb.startswith(b"UID FETCH"):
-                uid = int(verb.split()[2])
-                if not self.body(conn, uid, verb):
+                uids = [int(u) for u in verb.split()[2].split(b",")]  # one, or a batch
+                if not all(self.body(conn, uid, verb) for uid in uids):
                     return
                 reply = b"{tag} OK done\r\n"
             elif verb.startswith(b"LOGOUT"):
