@@ -45,7 +45,7 @@ def _shown(c: Cell, seen: dict[tuple[type, Cell], str]) -> str:
     """A table's cell as Markdown; a text is escaped as it comes, anything else (a sign, a
     date, a number) once per distinct value."""
     if c.__class__ is str:
-        return _cell(c)  # type: ignore[arg-type]
+        return _cell(c)
     k = (c.__class__, c)
     got = seen.get(k)
     if got is None:
