@@ -24,6 +24,8 @@ BENCHMARKS = [
      "100,000) people against 20 (issue 26, item 1)"),
     ("remind", "remind.py", "remind's sending: mails a second to a local SMTP server "
      "(issue 26, item 2)"),
+    ("collect", "collect.py", "`plan collect` of 1,000 mails from a real Dovecot against raw "
+     "imaplib (issue 26, item 4)"),
     ("rls", "rls.py", "reads as a member's and the head's own role against the owner, and "
      "their counts (issue 21 item 6, issue 26 item 3)"),
     ("today", "today.py", "the head's `today` at 10,000 people against 20 (issue 23 item 7)"),
@@ -131,6 +133,9 @@ def render() -> str:
         out.append("")
         out.extend(_table(run))
         out.append("")
+        if notes.exists():  # what the run's figures came from, written down with it
+            out.append(notes.read_text(encoding="utf-8").strip())
+            out.append("")
     for name, run in runs.items():
         if name not in listed:
             out.append(f"### {run['title']}")

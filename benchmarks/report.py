@@ -109,8 +109,9 @@ def main() -> None:
     env = dict(os.environ, ECOMOPS_NOW=NOW, XDG_DATA_HOME=str(tmp), COLUMNS="100", LINES="50")
     for name in ("ECOMOPS_DB", "ECOMOPS_DATABASE_URL", "ECOMOPS_AS"):
         env.pop(name, None)
+    load = os.getloadavg()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPUs, {opts.runs} runs each "
-          f"(medians), load average {os.getloadavg()[0]:.1f}", flush=True)
+          f"(medians), load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}", flush=True)
 
     groups = [({20: where / "p20.db", **{n: where / f"p{n}.db" for n in sizes}}, 12)]
     if opts.huge:
@@ -154,7 +155,8 @@ def main() -> None:
     path = save("report", "The month-end report in every format (issue 26)", figures,
                 notes=f"{opts.runs} interleaved runs per size and format, medians; wall time of "
                 "the whole command, start-up included; the ratio is against 20 people in the "
-                "same run.")
+                f"same run; load average at the start {load[0]:.1f} (1 min), {load[2]:.1f} "
+                "(15 min); the one above is at the end.")
     print(f"\nsaved {path}")
 
 

@@ -199,6 +199,8 @@ class FakeImap:
     body_literal: int | None = None
     #: the bytes a body FETCH sent before the client went
     streamed: int = 0
+    #: how many body FETCH commands were asked (one round trip each)
+    body_fetches: int = 0
 
     def __call__(self, conn: Conn) -> None:
         if not self.answer(conn, self.greeting, "greeting"):
@@ -221,8 +223,9 @@ class FakeImap:
             elif verb.startswith(b"UID FETCH") and b"HEADER.FIELDS" in verb:
                 reply = self.envelopes or self.headers(_most(verb)) + b"{tag} OK done\r\n"
             elif verb.startswith(b"UID FETCH"):
-                uid = int(verb.split()[2])
-                if not self.body(conn, uid, verb):
+                uids = [int(u) for u in verb.split()[2].split(b",")]  # one, or a batch
+                self.body_fetches += 1
+                if not all(self.body(conn, uid, verb) for uid in uids):
                     return
                 reply = b"{tag} OK done\r\n"
             elif verb.startswith(b"LOGOUT"):

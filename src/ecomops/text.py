@@ -89,7 +89,7 @@ def localize(zh: str, en: str, lang: str) -> str:
 _SPACE = re.compile(r"\s+")
 
 
-@lru_cache(maxsize=1 << 16)  # a 10k-person report sorts by it several times
+@lru_cache(maxsize=1 << 18)  # a 100k-person report sorts by it twice (plans, appraisal)
 def key(name: str) -> str:
     """The form names are compared in: NFKC, trimmed, single spaces, simplified, case-folded."""
     norm = _SPACE.sub(" ", unicodedata.normalize("NFKC", name)).strip()

@@ -92,50 +92,59 @@ def register(root: typer.Typer) -> None:
             output_path(output)  # refused before the work: no name, a folder, a device …
         language = lang_of()
         wanted = month_arg(month) if month else None
-        with session(write=False) as s:
-            if year is None:
-                out = build_report(s, month=wanted, now=now(), lang=language, viewer=acting(s, as_))
-            else:
-                from ecomops.services.report import build_year_report
+        from ecomops.memory import paused_gc
 
-                out = build_year_report(
-                    s, year=year, month=wanted, now=now(), lang=language, viewer=acting(s, as_)
-                )
-        if fmt_name == "table" and output is None:
-            from ecomops.render import terminal
+        # 100,000 people's rows and models, no cycles among them: the cyclic collector would
+        # walk them all again and again while they are built and written
+        with paused_gc():
+            with session(write=False) as s:
+                if year is None:
+                    out = build_report(
+                        s, month=wanted, now=now(), lang=language, viewer=acting(s, as_)
+                    )
+                else:
+                    from ecomops.services.report import build_year_report
 
-            with writing_stdout():
-                terminal.render(out, console())
-            return
-        pieces: Iterable[bytes]
-        if fmt_name == "json":
-            from ecomops.cli.output import json_pieces
+                    out = build_year_report(
+                        s, year=year, month=wanted, now=now(), lang=language, viewer=acting(s, as_)
+                    )
+            if fmt_name == "table" and output is None:
+                from ecomops.render import terminal
 
-            pieces = _then(json_pieces(out), b"\n")
-        elif fmt_name == "html":
-            from ecomops.render import html
+                with writing_stdout():
+                    terminal.render(out, console())
+                return
+            pieces: Iterable[bytes]
+            if fmt_name == "json":
+                from ecomops.cli.output import json_pieces
 
-            pieces = (p.encode() for p in html.pieces(out))
-        elif fmt_name == "xlsx":
-            from ecomops.render import xlsx
+                pieces = _then(json_pieces(out), b"\n")
+            elif fmt_name == "html":
+                from ecomops.render import html
 
-            pieces = [xlsx.render(out)]
-        else:  # markdown, or a table to a file: the Markdown text is the plain-text table
-            from ecomops.render import markdown
+                pieces = (p.encode() for p in html.pieces(out))
+            elif fmt_name == "xlsx":
+                from ecomops.render import xlsx
 
-            pieces = (p.encode() for p in markdown.pieces(out))
-        if output is None:  # written as it is made: never the whole report's text at once
-            with writing_stdout():
-                sys.stdout.flush()
-                for piece in pieces:
-                    sys.stdout.buffer.write(piece)
-                sys.stdout.buffer.flush()
-            return
-        from ecomops.services.files import write_output
+                pieces = [xlsx.render(out)]
+            else:  # markdown, or a table to a file: the Markdown text is the plain-text table
+                from ecomops.render import markdown
 
-        written = write_output(output, pieces)
-        shown = f"{output} (→ {written})" if os.path.islink(os.path.expanduser(output)) else output
-        note(f"wrote the {out.month} report ({fmt_name}) to {shown}")
+                pieces = (p.encode() for p in markdown.pieces(out))
+            if output is None:  # written as it is made: never the whole report's text at once
+                with writing_stdout():
+                    sys.stdout.flush()
+                    for piece in pieces:
+                        sys.stdout.buffer.write(piece)
+                    sys.stdout.buffer.flush()
+                return
+            from ecomops.services.files import write_output
+
+            written = write_output(output, pieces)
+            shown = (
+                f"{output} (→ {written})" if os.path.islink(os.path.expanduser(output)) else output
+            )
+            note(f"wrote the {out.month} report ({fmt_name}) to {shown}")
 
 
 def _then(pieces: Iterable[bytes], last: bytes) -> Iterator[bytes]:

@@ -8,11 +8,12 @@ numbers and dates never do."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 
 from ecomops.render.labels import as_the_manual, cancel_reason_shown, labels
 from ecomops.views import ReportOut
@@ -196,6 +197,18 @@ def limit_text(d, n: int, strict: bool, L: dict[str, str]) -> str:
     return L["limit_rule"].format(**values, share=num(d.group_share))
 
 
+class _Memo(dict):
+    """``memo[x]``: ``make(x)``, made once per distinct ``x``."""
+
+    def __init__(self, make: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, x: Any) -> Any:
+        value = self[x] = self.make(x)
+        return value
+
+
 def sections(r: ReportOut, *, short_names: bool = False) -> Iterator[Section]:
     """The report's sections, one at a time (a renderer writes each before the next is made:
     at 100,000 people each holds a table of 100,000 rows); ``short_names``: positions without
@@ -276,15 +289,17 @@ def sections(r: ReportOut, *, short_names: bool = False) -> Iterator[Section]:
     del tasks, done_rows, overdue_rows, cancelled_rows
     p = r.plans
 
-    def mark(s: str) -> Mark:
-        return Mark(s, SIGNS.get(s, "?"), L.get(s, s))
-
+    # one Mark per status (immutable, shared) and one name per position: at 100,000 people
+    # the grid has 600,000 cells
+    marks = _Memo(lambda s: Mark(s, SIGNS.get(s, "?"), L.get(s, s)))
+    mark = marks.__getitem__
+    shown_pos = _Memo(pos)
     plan_rows: list[list[Cell]] = [
         [
             m.name,
-            pos(m.position),
-            *(mark(m.weeks.get(w, "not_expected")) for w in p.weeks),
-            mark(m.month_end),
+            shown_pos[m.position],
+            *[marks[m.weeks.get(w, "not_expected")] for w in p.weeks],
+            marks[m.month_end],
         ]
         for m in p.members
     ]
@@ -350,7 +365,7 @@ def sections(r: ReportOut, *, short_names: bool = False) -> Iterator[Section]:
                 [
                     [
                         p.employee,
-                        pos(p.position),
+                        shown_pos[p.position],
                         st(p.status),
                         p.score if p.visible else L["confidential"],
                         p.grade or "—",

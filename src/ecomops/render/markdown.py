@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from ecomops.render.document import SIGNS, report_labels, sections, subtitle, text, title
+from ecomops.render.document import (
+    SIGNS,
+    Cell,
+    report_labels,
+    sections,
+    subtitle,
+    text,
+    title,
+)
 from ecomops.text import safe
 from ecomops.views import ReportOut
 
@@ -23,8 +31,26 @@ def _text(text: str) -> str:
     return safe(text).translate(_ESCAPES)
 
 
+#: the same, and a pipe, which would end a table's cell
+_CELL_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", "|": "\\|"} | {ch: "\\" + ch for ch in "\\`*_[]~"}
+)
+
+
 def _cell(text: str) -> str:
-    return _text(text).replace("|", "\\|")
+    return safe(text).translate(_CELL_ESCAPES)
+
+
+def _shown(c: Cell, seen: dict[tuple[type, Cell], str]) -> str:
+    """A table's cell as Markdown; a text is escaped as it comes, anything else (a sign, a
+    date, a number) once per distinct value."""
+    if c.__class__ is str:
+        return _cell(c)
+    k = (c.__class__, c)
+    got = seen.get(k)
+    if got is None:
+        got = seen[k] = _cell(text(c))
+    return got
 
 
 def render(r: ReportOut) -> str:
@@ -39,6 +65,7 @@ def pieces(r: ReportOut) -> Iterator[str]:
     """The text in pieces, a table a few thousand rows at a time (a report of 100,000 people
     is written as it is made, never held whole); joined, the text as :func:`render` gives."""
     lines = [f"# {_text(title(r))}", "", _text(subtitle(r)), ""]
+    seen: dict[tuple[type, Cell], str] = {}  # the cells that repeat (signs, positions, dates)
     for s in sections(r):
         lines += [f"## {_text(s.title)}", ""]
         for n in s.notes:
@@ -50,7 +77,7 @@ def pieces(r: ReportOut) -> Iterator[str]:
                 if len(lines) >= _CHUNK:  # a row always follows: the end is never cut here
                     yield "\n".join(lines) + "\n"
                     lines.clear()
-                lines.append("| " + " | ".join(_cell(text(c)) for c in row) + " |")
+                lines.append("| " + " | ".join([_shown(c, seen) for c in row]) + " |")
             lines.append("")
         if s.id == "plans" and s.tables:
             L = report_labels(r.lang)

@@ -374,6 +374,8 @@ def _widths(s: Section) -> dict[int, int]:
                 shown = _shown(c)
                 w = seen.get(shown)
                 if w is None:
+                    if shown.__class__ is str and 2 * len(shown) <= widths.get(i, 0):
+                        continue  # no wider than the column already is, even all wide
                     w = seen[shown] = display_width(shown)
                 if w > widths.get(i, 0):
                     widths[i] = w
