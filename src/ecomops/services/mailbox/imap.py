@@ -263,19 +263,23 @@ class Mailbox:
                 )
         return sorted(out, key=lambda e: (e.received, e.uid))
 
-    def body(self, uid: int) -> bytes:
-        """The message ``uid`` (BODY.PEEK: it stays unread), at most ``max_bytes`` + 1 of it
-        whatever size the server gave (more than ``max_bytes``: too big)."""
+    def _fetch(self, ids: str, doing: str) -> list:
+        """The answer to one ``UID FETCH ids (BODY.PEEK[]<0.max_bytes+1>)``: the messages stay
+        unread, and at most ``max_bytes`` + 1 of each is read whatever size the server gave."""
         most = self.settings.max_bytes + 1
         with _errors(self.settings):
             self.conn.literal_max = most
             try:
-                data = self._ok(
-                    *self.conn.uid("FETCH", str(uid), f"(BODY.PEEK[]<0.{most}>)"), "read a message"
+                return self._ok(
+                    *self.conn.uid("FETCH", ids, f"(BODY.PEEK[]<0.{most}>)"), doing
                 )
             finally:
                 self.conn.literal_max = HEADER_MAX
-        for _meta, literal in _responses(data):
+
+    def body(self, uid: int) -> bytes:
+        """The message ``uid`` (BODY.PEEK: it stays unread), at most ``max_bytes`` + 1 of it
+        whatever size the server gave (more than ``max_bytes``: too big)."""
+        for _meta, literal in _responses(self._fetch(str(uid), "read a message")):
             if literal is not None:
                 return literal
         raise MailboxError(f"the IMAP server {self.settings.describe()} sent no message {uid}")
@@ -283,16 +287,7 @@ class Mailbox:
     def bodies(self, uids: list[int]) -> dict[int, bytes]:
         """The messages ``uids`` from one FETCH (as :meth:`body`: BODY.PEEK, at most
         ``max_bytes`` + 1 of each); one gone since it was listed is missing from the answer."""
-        most = self.settings.max_bytes + 1
-        ids = ",".join(str(u) for u in uids)
-        with _errors(self.settings):
-            self.conn.literal_max = most
-            try:
-                data = self._ok(
-                    *self.conn.uid("FETCH", ids, f"(BODY.PEEK[]<0.{most}>)"), "read the messages"
-                )
-            finally:
-                self.conn.literal_max = HEADER_MAX
+        data = self._fetch(",".join(str(u) for u in uids), "read the messages")
         wanted = set(uids)
         out: dict[int, bytes] = {}
         for meta, literal in _responses(data):
