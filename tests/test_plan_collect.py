@@ -561,25 +561,14 @@ def test_runs_at_the_same_moment_record_each_message_once(dept, cli, imap, backe
     """Cron starting a run while others are still at it (16 processes at once, on SQLite and
     on PostgreSQL): each message becomes one plan version; a run that meets another's write
     says so in one line and writes nothing; the next run finds all of them recorded."""
-    import os
-    import subprocess
-    import sys
+    from tests.processes import ecomops_at_once
 
     done_when_mailbox(imap)
-    runs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "ecomops", "plan", "collect", "--json"],
-            env=dict(os.environ),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        for _ in range(16)
-    ]
-    outs = [run.communicate(timeout=300) for run in runs]
-    for run, (_out, err) in zip(runs, outs, strict=True):
+    for run in ecomops_at_once(["plan", "collect", "--json"], 16):
+        err = run.stderr.decode()
         assert run.returncode == 0 or (
-            run.returncode == 1 and "another command has written the same record" in err.decode()
-        ), err.decode()
+            run.returncode == 1 and "another command has written the same record" in err
+        ), err
     from sqlalchemy import create_engine, text
 
     url = backend.url.replace("postgresql://", "postgresql+psycopg2://", 1)

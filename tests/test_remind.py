@@ -626,22 +626,12 @@ def test_a_month_end_summary_due_on_the_months_last_day_is_reminded_of_next_mont
 def test_runs_at_the_same_moment_send_each_reminder_once(dept, cli, smtp, wecom):
     """Cron starting a run while others are still at it (16 processes at once, on SQLite and
     on PostgreSQL): every reminder is claimed by one of them, nothing goes twice."""
-    import os
-    import subprocess
-    import sys
+    from tests.processes import ecomops_at_once
 
-    runs = [
-        subprocess.Popen(
-            [sys.executable, "-m", "ecomops", "remind", "--json"],
-            env=dict(os.environ),
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
-        for _ in range(16)
-    ]
-    outs = [run.communicate(timeout=300) for run in runs]
-    assert [run.returncode for run in runs] == [0] * 16, [e.decode() for _o, e in outs]
-    sent = [x for o, _e in outs for x in json.loads(o)["reminders"] if x["status"] == "sent"]
+    runs = ecomops_at_once(["remind", "--json"], 16)
+    assert [run.returncode for run in runs] == [0] * 16, [run.stderr.decode() for run in runs]
+    sent = [x for run in runs for x in json.loads(run.stdout)["reminders"]
+            if x["status"] == "sent"]
     keys = [x["key"] for x in sent]
     assert len(keys) == len(set(keys)) and "missing:2026-W48:before:group:webhook" in keys
     assert len(wecom.posts) == 1

@@ -3,18 +3,18 @@
 
 from __future__ import annotations
 
-import multiprocessing as mp
-import os
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
+
+from tests.processes import context, enter, environment
 
 PROCESSES = 8
 EACH = 50
 
 
 def _worker(env: dict, index: int, queue) -> None:
-    os.environ.update(env)
+    enter(env)
     from ecomops.db.session import Database
     from ecomops.errors import EcomopsError
     from ecomops.services.appraisal import rate
@@ -58,8 +58,8 @@ def test_eight_writers_lose_nothing(db, cli):
     assert cli("staff", "import", f.name).exit_code == 0
     assert cli("cycle", "open", "2026-11").exit_code == 0
 
-    env = {k: v for k, v in os.environ.items() if k.startswith("ECOMOPS_")}
-    ctx = mp.get_context("spawn")
+    env = environment()
+    ctx = context()  # racers forked from a server that imported ecomops once
     queue = ctx.Queue()
     procs = [ctx.Process(target=_worker, args=(env, i, queue)) for i in range(PROCESSES)]
     for p in procs:

@@ -4,13 +4,13 @@ versions 1…16 with exactly one current, plans do not fork, one cycle is opened
 
 from __future__ import annotations
 
-import multiprocessing as mp
-import os
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
+
+from tests.processes import context, enter, environment
 
 PROCESSES = 16
 CRITERIA = ("organizing_planning", "leadership", "expertise", "problem_solving", "coordination")
@@ -18,7 +18,7 @@ NOW = datetime(2026, 11, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
 
 def _worker(env: dict, job: str, index: int, barrier, queue) -> None:
-    os.environ.update(env)
+    enter(env)
     from ecomops.db.session import Database
     from ecomops.errors import EcomopsError
     from ecomops.services.appraisal import cycle_open, rate
@@ -54,8 +54,8 @@ def _worker(env: dict, job: str, index: int, barrier, queue) -> None:
 
 
 def _race(job: str) -> dict[int, list[str]]:
-    env = {k: v for k, v in os.environ.items() if k.startswith("ECOMOPS_")}
-    ctx = mp.get_context("spawn")
+    env = environment()
+    ctx = context()  # racers forked from a server that imported ecomops once
     queue = ctx.Queue()
     barrier = ctx.Barrier(PROCESSES)
     procs = [
