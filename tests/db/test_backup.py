@@ -203,7 +203,7 @@ def test_every_problem_is_counted_and_the_first_ten_named(restored, backend, cli
     lines = r.stderr.splitlines()
     n = int(lines[0].split(": ")[2].split()[0])
     assert n > 48 and lines[0].endswith("ecomops never writes these; restore another backup; "
-                                        "a second holder recorded with staff add --force is "
+                                        "a second holder recorded with ecomops staff add --force is "
                                         "accepted with --force")
     assert len(lines) == 12 and lines[-1] == f"  and {n - 10} more"
     assert any("would be a second general_manager" in line for line in lines)
