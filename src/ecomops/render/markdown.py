@@ -50,7 +50,7 @@ def pieces(r: ReportOut) -> Iterator[str]:
                 if len(lines) >= _CHUNK:  # a row always follows: the end is never cut here
                     yield "\n".join(lines) + "\n"
                     lines.clear()
-                lines.append("| " + " | ".join(_cell(text(c)) for c in row) + " |")
+                lines.append("| " + " | ".join(_cell(text(c, r.lang)) for c in row) + " |")
             lines.append("")
         if s.id == "plans" and s.tables:
             L = report_labels(r.lang)
