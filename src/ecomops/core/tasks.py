@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from ecomops.core.calendar import end_of
 from ecomops.errors import InvalidInput
+from ecomops.i18n import N_
 
 if TYPE_CHECKING:
     from ecomops.handbook.model import Manual
@@ -100,7 +101,7 @@ def transition(task_id: int, current: str, target: str) -> str:
     if current == target == "cancelled":
         raise InvalidInput(f"task {task_id} is already cancelled")
     if current not in _FROM[target]:
-        hint = "reopen it first" if current == "cancelled" else None
+        hint = N_("reopen it first") if current == "cancelled" else None
         raise InvalidInput(f"task {task_id} is {current}; it cannot be {_doing(target)}", hint)
     return _VERB[target]
 

@@ -61,6 +61,7 @@ from ecomops.db.migrate import HEAD, current_revision, needs_upgrade, upgrade
 from ecomops.db.session import Database, Session
 from ecomops.db.types import UTCDateTime
 from ecomops.errors import DatabaseError, InvalidInput, NotAllowed
+from ecomops.i18n import N_
 from ecomops.identity import Actor
 from ecomops.services.files import SQLITE_HEADER
 
@@ -226,7 +227,7 @@ class _Intake:
         if not self.findings:
             return
         n = self.findings.count
-        hint = f"ecomops never writes these; {self.fix}"
+        hint = N_(f"ecomops never writes these; {self.fix}")
         if self.second_holder:
             hint += (
                 "; a second holder recorded with staff add --force is accepted with --force"
