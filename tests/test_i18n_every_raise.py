@@ -30,7 +30,7 @@ from tests.test_i18n import english_words as _english_words
 #: commands of the system, and names
 TYPED_TOO = {
     "date", "kind", "holiday", "workday", "createdb", "uid", "insecure", "cafile", "head",
-    "from", "Debian", "install", "Unicode",
+    "from", "Debian", "install", "Unicode", "iCalendar",
 }
 
 
