@@ -395,3 +395,33 @@ def test_the_mail_errors_read_in_each_language(db, cli, monkeypatch, lang):
     assert ("无法连接 IMAP 服务器" if hans else "無法連接 IMAP 服務器") in collected.stderr
     for r in (sent, collected):
         assert english_words(r.stderr) == [], r.stderr
+
+
+# --- the reminders: the catalog is their only Chinese ------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "zh"])
+def test_every_reminder_text_reads_in_chinese_from_the_catalog(lang):
+    """core/remind.py keeps English only; each text in Chinese comes from the catalog, keeps
+    its values, and has no English word; a period and a time as Chinese writes them."""
+    import string
+
+    from ecomops.core import remind
+
+    assert all(isinstance(t, str) for t in remind._T.values())  # no Chinese columns left
+    for key, english in remind._T.items():
+        fields = {f for _, f, _, _ in string.Formatter().parse(english) if f}
+        values = {f: f"⟨{i}⟩" for i, f in enumerate(sorted(fields))}
+        shown = remind.say(key, lang, **values)
+        assert shown != english.format(**values), (key, shown)
+        rest = shown
+        for v in values.values():
+            rest = rest.replace(v, " ")
+        assert english_words(rest) == [], (key, shown)
+        for f, v in values.items():
+            if f != "period":
+                assert v in shown, (key, f, shown)
+    assert "2026年第48周" in remind.say("plan.before", lang, period="2026-W48", due="x")
+    from datetime import datetime
+
+    assert remind._when(datetime(2026, 11, 23, 23, 59), lang) == "2026年11月23日 23:59"
