@@ -425,3 +425,27 @@ def test_every_reminder_text_reads_in_chinese_from_the_catalog(lang):
     from datetime import datetime
 
     assert remind._when(datetime(2026, 11, 23, 23, 59), lang) == "2026年11月23日 23:59"
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "李娜 (copywriter) may not add, edit or deactivate staff; bind logins; who may: "
+               "General Manager; E-commerce Department Manager"),
+        ("zh-hans", "李娜 (文案) 不能管理人员名册；可以操作的人：总经理、电商部经理"),
+        ("zh", "李娜 (文案) 不能管理人員名冊；可以操作的人：總經理、電商部經理"),
+    ],
+)
+def test_who_may_names_the_positions_in_the_language(db, cli, lang, expected):
+    """The permission hint lists the positions by the manual's names, not their ids; the
+    department's jobs read in the language too."""
+    cli("staff", "add", "张伟", "--position", "部门经理")
+    cli("staff", "add", "李娜", "--position", "文案", "--manager", "张伟")
+    r = cli("--lang", lang, "staff", "add", "王五", "--position", "文案", "--as", "李娜")
+    assert r.exit_code != 0 and expected in r.stderr, r.stderr
+    assert "general_manager" not in r.stderr
+    job = cli("--lang", lang, "remind", "--dry-run", "--as", "李娜")
+    assert job.exit_code != 0
+    if lang != "en":
+        assert english_words(job.stderr.replace("permissions.act_for_others", "")) == [], job.stderr
+        assert ("发送部门的提醒" if lang == "zh-hans" else "發送部門的提醒") in job.stderr

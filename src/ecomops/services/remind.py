@@ -53,6 +53,7 @@ from ecomops.core.roster import mail_allowed
 from ecomops.db import locks, schema
 from ecomops.db.session import Database, Session
 from ecomops.errors import EcomopsError, InvalidInput, NotAllowed
+from ecomops.i18n import N_
 from ecomops.identity import Actor, owns_the_database
 from ecomops.services.handbook import current
 from ecomops.services.people import Person
@@ -229,7 +230,7 @@ def _require_sender(session: Session, actor: Actor) -> None:
             "reminders",
             "run `ecomops remind` as that role, e.g. from its crontab",
         )
-    require_department_job(session, actor, "send the department's reminders")
+    require_department_job(session, actor, N_("send the department's reminders"))
 
 
 def _address(r: rules.Reminder, channels: Channels) -> str | None:
