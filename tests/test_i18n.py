@@ -449,3 +449,40 @@ def test_who_may_names_the_positions_in_the_language(db, cli, lang, expected):
     if lang != "en":
         assert english_words(job.stderr.replace("permissions.act_for_others", "")) == [], job.stderr
         assert ("发送部门的提醒" if lang == "zh-hans" else "發送部門的提醒") in job.stderr
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "zh"])
+def test_messages_with_variable_endings_read_in_chinese(db, cli, lang):
+    """Messages once put together from English pieces (an optional override, a count, a
+    status, a kind) are whole templates of the catalog's: no English word under Chinese."""
+    cli("staff", "add", "赵海", "--position", "总经理")
+    cli("staff", "add", "张伟", "--position", "部门经理")
+    cli("staff", "add", "李娜", "--position", "文案", "--manager", "张伟")
+    assert cli("cycle", "open", "2026-10", "--as", "张伟").exit_code == 0
+    outputs = {}
+    outputs["pending"] = cli("--lang", lang, "cycle", "close", "2026-10", "--as", "张伟")
+    outputs["closed"] = cli("--lang", lang, "cycle", "close", "2026-10", "--as", "赵海",
+                            "--override", "人手不足")
+    tid = cli("tasks", "add", "海报", "--owner", "李娜", "--due", "2026-10-20", "--as", "张伟",
+              "--json").json()["id"]
+    cli("tasks", "done", str(tid), "--as", "李娜")
+    outputs["task"] = cli("--lang", lang, "tasks", "start", str(tid), "--as", "李娜")
+    asked = cli("leave", "request", "--as", "李娜", "--from", "2026-10-13", "--to", "2026-10-13",
+                "--reason", "体检")
+    assert asked.exit_code == 0, asked.stderr
+    cli("leave", "approve", "1", "--as", "张伟")
+    outputs["leave"] = cli("--lang", lang, "leave", "approve", "1", "--as", "张伟")
+    outputs["plan"] = cli("--lang", lang, "plan", "submit", "--as", "李娜", "--summary", "完成",
+                          "--plan", "写")
+    hans = lang == "zh-hans"
+    expected = {
+        "pending": "还有 2 份考核待评" if hans else "還有 2 份考核待評",
+        "closed": "（破例：人手不足）；仍有 2 份考核待评" if hans else "（破例：人手不足）；仍有 2 份考核待評",
+        "task": "不能改为进行中" if hans else "不能改為進行中",
+        "leave": "已批准，不是待批" if hans else "已批准，不是待批",
+        "plan": "的周一计划（2026年第41周" if hans else "的周一計劃（2026年第41周",
+    }
+    for name, r in outputs.items():
+        text = r.stdout + r.stderr
+        assert expected[name] in text, (name, text)
+        assert english_words(text) == [], (name, text)

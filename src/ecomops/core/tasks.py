@@ -88,8 +88,17 @@ def days_overdue(due: date, closed: bool, now: datetime, tz: tzinfo) -> int:
     return (now.astimezone(tz).date() - due).days
 
 
+#: what moving a task to a status is called ("it cannot be marked done"), each in the catalog
+_DOING = {
+    "open": N_("reopened"),
+    "cancelled": N_("cancelled"),
+    "doing": N_("marked doing"),
+    "done": N_("marked done"),
+}
+
+
 def _doing(target: str) -> str:
-    return {"open": "reopened", "cancelled": "cancelled"}.get(target, f"marked {target}")
+    return _DOING.get(target, f"marked {target}")
 
 
 def transition(task_id: int, current: str, target: str) -> str:

@@ -17,6 +17,7 @@ from ecomops.db.bulk import inserted_id
 from ecomops.db.session import Session
 from ecomops.errors import InvalidInput, NotAllowed, NotFound
 from ecomops.handbook.model import Manual
+from ecomops.i18n import N_
 from ecomops.identity import Actor
 from ecomops.services.handbook import current
 from ecomops.services.people import Person, resolve
@@ -211,7 +212,7 @@ def leave_decide(
     and a decline's reason."""
     m = current(session).manual
     tz = zone(m.calendar.timezone)
-    row = _record(session, LV, leave_id, "leave request", "ecomops leave list --pending")
+    row = _record(session, LV, leave_id, N_("leave request"), "ecomops leave list --pending")
     names = _names(session)
     require(
         session, actor, "approve_leave", what=f"(leave {leave_id} of {names[row.staff_id]})"
@@ -418,7 +419,7 @@ def handover_ack(
     ``handover_id`` was handed in (§3.2 rule 5), once; never for their own form."""
     m = current(session).manual
     tz = zone(m.calendar.timezone)
-    row = _record(session, HO, handover_id, "handover form", "ecomops handover list")
+    row = _record(session, HO, handover_id, N_("handover form"), "ecomops handover list")
     names = _names(session)
     require(
         session, actor, "ack_handover", what=f"(handover {handover_id} of {names[row.staff_id]})"
