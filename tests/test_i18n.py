@@ -239,6 +239,10 @@ TOUR = [
     ("cycle", "list"),
     ("quota", "check", "--cycle", "2026-10", "--as", "赵海"),
     ("leave", "list", "--as", "张伟"),
+    ("calendar", "--month", "2026-10"),
+    ("calendar", "--year", "2026"),
+    ("report", "--month", "2026-10"),
+    ("report", "--month", "2026-10", "--format", "markdown", "--as", "赵海"),
     ("staff", "show", "无名"),  # errors
     ("staff", "add", "李娜", "--position", "文案"),
     ("staff", "add", "王五", "--position", "不存在"),
@@ -269,6 +273,37 @@ def test_the_tour_in_chinese_has_no_english_word(db, cli, monkeypatch, lang):
             if words:
                 found[" ".join(args)] = (words, output)
     assert not found, "\n\n".join(f"$ ecomops {k}\n{w}\n{o}" for k, (w, o) in found.items())
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "zh"])
+def test_the_tour_reports_in_chinese_have_no_english_word(db, cli, monkeypatch, tmp_path, lang):
+    """The tour's report as an HTML page and a workbook under ``LANG=zh_CN.UTF-8`` (zh_TW:
+    zh): their text (the page without its markup, the workbook's text cells and sheet names)
+    has no English word, and dates are written as Chinese does."""
+    import html as htmllib
+
+    import openpyxl
+
+    monkeypatch.delenv("ECOMOPS_LANG")
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8" if lang == "zh-hans" else "zh_TW.UTF-8")
+    i18n._default_lang.cache_clear()
+    for args in TOUR[:6]:
+        cli(*args)
+    page, book = tmp_path / "r.html", tmp_path / "r.xlsx"
+    for fmt, target in (("html", page), ("xlsx", book)):
+        r = cli("report", "--month", "2026-10", "--format", fmt, "-o", str(target), "--as", "赵海")
+        assert r.exit_code == 0 and english_words(r.stderr) == [], r.stderr
+    raw = page.read_text(encoding="utf-8")
+    text = re.sub(r"<style>.*?</style>|<[^>]+>", " ", raw, flags=re.DOTALL)
+    text = htmllib.unescape(text)
+    assert english_words(text) == [], text
+    assert "2026年10月8日 09:00" in text and not re.search(r"\d{4}-\d\d-\d\d", text)
+    wb = openpyxl.load_workbook(book)
+    cells = [ws.title for ws in wb.worksheets] + [
+        c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row
+        if isinstance(c.value, str)
+    ]
+    assert english_words("\n".join(cells)) == [], cells
 
 
 # --- every error, in three languages ---------------------------------------------------------
