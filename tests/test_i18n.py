@@ -521,3 +521,19 @@ def test_messages_with_variable_endings_read_in_chinese(db, cli, lang):
         text = r.stdout + r.stderr
         assert expected[name] in text, (name, text)
         assert english_words(text) == [], (name, text)
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", "no score for execution, expertise, communication, collaboration;"),
+    ("zh-hans", "执行能力(execution)、专业知识和技能(expertise)、沟通能力(communication)、"
+                "协作能力(collaboration) 没有分数"),
+    ("zh", "執行能力(execution)、專業知識和技能(expertise)、溝通能力(communication)、"
+           "協作能力(collaboration) 沒有分數"),
+])
+def test_missing_criteria_are_named_as_the_rubric_names_them(db, cli, lang, expected):
+    """After Chinese criterion names, the ones left out are named in Chinese (with the id)."""
+    cli("staff", "add", "张伟", "--position", "部门经理")
+    cli("staff", "add", "李娜", "--position", "文案", "--manager", "张伟")
+    cli("cycle", "open", "2026-10", "--as", "张伟")
+    r = cli("--lang", lang, "appraise", "李娜", "-c", "2026-10", "-l", "分析能力=B", "--as", "张伟")
+    assert r.exit_code != 0 and expected in r.stderr, r.stderr
