@@ -239,6 +239,10 @@ TOUR = [
     ("cycle", "list"),
     ("quota", "check", "--cycle", "2026-10", "--as", "赵海"),
     ("leave", "list", "--as", "张伟"),
+    ("calendar", "--month", "2026-10"),
+    ("calendar", "--year", "2026"),
+    ("report", "--month", "2026-10"),
+    ("report", "--month", "2026-10", "--format", "markdown", "--as", "赵海"),
     ("staff", "show", "无名"),  # errors
     ("staff", "add", "李娜", "--position", "文案"),
     ("staff", "add", "王五", "--position", "不存在"),
@@ -269,6 +273,37 @@ def test_the_tour_in_chinese_has_no_english_word(db, cli, monkeypatch, lang):
             if words:
                 found[" ".join(args)] = (words, output)
     assert not found, "\n\n".join(f"$ ecomops {k}\n{w}\n{o}" for k, (w, o) in found.items())
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "zh"])
+def test_the_tour_reports_in_chinese_have_no_english_word(db, cli, monkeypatch, tmp_path, lang):
+    """The tour's report as an HTML page and a workbook under ``LANG=zh_CN.UTF-8`` (zh_TW:
+    zh): their text (the page without its markup, the workbook's text cells and sheet names)
+    has no English word, and dates are written as Chinese does."""
+    import html as htmllib
+
+    import openpyxl
+
+    monkeypatch.delenv("ECOMOPS_LANG")
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8" if lang == "zh-hans" else "zh_TW.UTF-8")
+    i18n._default_lang.cache_clear()
+    for args in TOUR[:6]:
+        cli(*args)
+    page, book = tmp_path / "r.html", tmp_path / "r.xlsx"
+    for fmt, target in (("html", page), ("xlsx", book)):
+        r = cli("report", "--month", "2026-10", "--format", fmt, "-o", str(target), "--as", "赵海")
+        assert r.exit_code == 0 and english_words(r.stderr) == [], r.stderr
+    raw = page.read_text(encoding="utf-8")
+    text = re.sub(r"<style>.*?</style>|<[^>]+>", " ", raw, flags=re.DOTALL)
+    text = htmllib.unescape(text)
+    assert english_words(text) == [], text
+    assert "2026年10月8日 09:00" in text and not re.search(r"\d{4}-\d\d-\d\d", text)
+    wb = openpyxl.load_workbook(book)
+    cells = [ws.title for ws in wb.worksheets] + [
+        c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row
+        if isinstance(c.value, str)
+    ]
+    assert english_words("\n".join(cells)) == [], cells
 
 
 # --- every error, in three languages ---------------------------------------------------------
@@ -395,3 +430,110 @@ def test_the_mail_errors_read_in_each_language(db, cli, monkeypatch, lang):
     assert ("无法连接 IMAP 服务器" if hans else "無法連接 IMAP 服務器") in collected.stderr
     for r in (sent, collected):
         assert english_words(r.stderr) == [], r.stderr
+
+
+# --- the reminders: the catalog is their only Chinese ------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "zh"])
+def test_every_reminder_text_reads_in_chinese_from_the_catalog(lang):
+    """core/remind.py keeps English only; each text in Chinese comes from the catalog, keeps
+    its values, and has no English word; a period and a time as Chinese writes them."""
+    import string
+
+    from ecomops.core import remind
+
+    assert all(isinstance(t, str) for t in remind._T.values())  # no Chinese columns left
+    for key, english in remind._T.items():
+        fields = {f for _, f, _, _ in string.Formatter().parse(english) if f}
+        values = {f: f"⟨{i}⟩" for i, f in enumerate(sorted(fields))}
+        shown = remind.say(key, lang, **values)
+        assert shown != english.format(**values), (key, shown)
+        rest = shown
+        for v in values.values():
+            rest = rest.replace(v, " ")
+        assert english_words(rest) == [], (key, shown)
+        for f, v in values.items():
+            if f != "period":
+                assert v in shown, (key, f, shown)
+    assert "2026年第48周" in remind.say("plan.before", lang, period="2026-W48", due="x")
+    from datetime import datetime
+
+    assert remind._when(datetime(2026, 11, 23, 23, 59), lang) == "2026年11月23日 23:59"
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "李娜 (copywriter) may not add, edit or deactivate staff; bind logins; who may: "
+               "General Manager; E-commerce Department Manager"),
+        ("zh-hans", "李娜 (文案) 不能管理人员名册；可以操作的人：总经理、电商部经理"),
+        ("zh", "李娜 (文案) 不能管理人員名冊；可以操作的人：總經理、電商部經理"),
+    ],
+)
+def test_who_may_names_the_positions_in_the_language(db, cli, lang, expected):
+    """The permission hint lists the positions by the manual's names, not their ids; the
+    department's jobs read in the language too."""
+    cli("staff", "add", "张伟", "--position", "部门经理")
+    cli("staff", "add", "李娜", "--position", "文案", "--manager", "张伟")
+    r = cli("--lang", lang, "staff", "add", "王五", "--position", "文案", "--as", "李娜")
+    assert r.exit_code != 0 and expected in r.stderr, r.stderr
+    assert "general_manager" not in r.stderr
+    job = cli("--lang", lang, "remind", "--dry-run", "--as", "李娜")
+    assert job.exit_code != 0
+    if lang != "en":
+        assert english_words(job.stderr.replace("permissions.act_for_others", "")) == [], job.stderr
+        assert ("发送部门的提醒" if lang == "zh-hans" else "發送部門的提醒") in job.stderr
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "zh"])
+def test_messages_with_variable_endings_read_in_chinese(db, cli, lang):
+    """Messages once put together from English pieces (an optional override, a count, a
+    status, a kind) are whole templates of the catalog's: no English word under Chinese."""
+    cli("staff", "add", "赵海", "--position", "总经理")
+    cli("staff", "add", "张伟", "--position", "部门经理")
+    cli("staff", "add", "李娜", "--position", "文案", "--manager", "张伟")
+    assert cli("cycle", "open", "2026-10", "--as", "张伟").exit_code == 0
+    outputs = {}
+    outputs["pending"] = cli("--lang", lang, "cycle", "close", "2026-10", "--as", "张伟")
+    outputs["closed"] = cli("--lang", lang, "cycle", "close", "2026-10", "--as", "赵海",
+                            "--override", "人手不足")
+    tid = cli("tasks", "add", "海报", "--owner", "李娜", "--due", "2026-10-20", "--as", "张伟",
+              "--json").json()["id"]
+    cli("tasks", "done", str(tid), "--as", "李娜")
+    outputs["task"] = cli("--lang", lang, "tasks", "start", str(tid), "--as", "李娜")
+    asked = cli("leave", "request", "--as", "李娜", "--from", "2026-10-13", "--to", "2026-10-13",
+                "--reason", "体检")
+    assert asked.exit_code == 0, asked.stderr
+    cli("leave", "approve", "1", "--as", "张伟")
+    outputs["leave"] = cli("--lang", lang, "leave", "approve", "1", "--as", "张伟")
+    outputs["plan"] = cli("--lang", lang, "plan", "submit", "--as", "李娜", "--summary", "完成",
+                          "--plan", "写")
+    hans = lang == "zh-hans"
+    expected = {
+        "pending": "还有 2 份考核待评" if hans else "還有 2 份考核待評",
+        "closed": "（破例：人手不足）；仍有 2 份考核待评" if hans else "（破例：人手不足）；仍有 2 份考核待評",
+        "task": "不能改为进行中" if hans else "不能改為進行中",
+        "leave": "已批准，不是待批" if hans else "已批准，不是待批",
+        "plan": "的周一计划（2026年第41周" if hans else "的周一計劃（2026年第41周",
+    }
+    for name, r in outputs.items():
+        text = r.stdout + r.stderr
+        assert expected[name] in text, (name, text)
+        assert english_words(text) == [], (name, text)
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", "no score for execution, expertise, communication, collaboration;"),
+    ("zh-hans", "执行能力(execution)、专业知识和技能(expertise)、沟通能力(communication)、"
+                "协作能力(collaboration) 没有分数"),
+    ("zh", "執行能力(execution)、專業知識和技能(expertise)、溝通能力(communication)、"
+           "協作能力(collaboration) 沒有分數"),
+])
+def test_missing_criteria_are_named_as_the_rubric_names_them(db, cli, lang, expected):
+    """After Chinese criterion names, the ones left out are named in Chinese (with the id)."""
+    cli("staff", "add", "张伟", "--position", "部门经理")
+    cli("staff", "add", "李娜", "--position", "文案", "--manager", "张伟")
+    cli("cycle", "open", "2026-10", "--as", "张伟")
+    r = cli("--lang", lang, "appraise", "李娜", "-c", "2026-10", "-l", "分析能力=B", "--as", "张伟")
+    assert r.exit_code != 0 and expected in r.stderr, r.stderr

@@ -309,7 +309,7 @@ def test_dry_run_sends_and_writes_nothing(dept, cli, smtp, wecom, backend):
 def test_chinese_reminders(dept, cli, smtp, wecom):
     assert cli("remind", "--lang", "zh-hans").exit_code == 0
     lina = _to(smtp, "lina@huhao.example")[0]
-    assert "你的周工作计划（2026-W48）尚未提交，今天 2026-11-23 23:59 截止。" in _text(lina)
+    assert "你的周工作计划（2026年第48周）尚未提交，今天 2026年11月23日 23:59 截止。" in _text(lina)
     assert wecom.texts()[0].endswith("尚未提交：李娜、王强。")
 
 

@@ -224,7 +224,7 @@ def _actions(tree: ast.Module) -> Iterator[Found]:
 
 
 def _reminders(tree: ast.Module) -> Iterator[Found]:
-    """The reminders' texts (``_T = {key: (English, …)}``), each under ``remind:<key>``."""
+    """The reminders' texts (``_T = {key: English}``), each under ``remind:<key>``."""
     for node in tree.body:
         target = node.target if isinstance(node, ast.AnnAssign) else (
             node.targets[0] if isinstance(node, ast.Assign) else None
@@ -232,7 +232,8 @@ def _reminders(tree: ast.Module) -> Iterator[Found]:
         value = getattr(node, "value", None)
         if isinstance(target, ast.Name) and target.id == "_T" and isinstance(value, ast.Dict):
             for key, row in zip(value.keys, value.values, strict=True):
-                if isinstance(key, ast.Constant) and isinstance(row, ast.Tuple) and row.elts:
-                    english = _literal(row.elts[0])
+                first = row.elts[0] if isinstance(row, ast.Tuple) and row.elts else row
+                if isinstance(key, ast.Constant):
+                    english = _literal(first)
                     if english:
                         yield row.lineno, "pgettext", (f"remind:{key.value!s}", english), []

@@ -425,3 +425,32 @@ def score_text(value, lang: str | None = None) -> str:
     lang = lang or current()
     text = f"{float(value):.1f}"
     return text if lang == "en" else f"{text}分"
+
+
+_PERIOD = re.compile(r"(\d{4})(?:-(?:(\d{1,2})|W(\d{1,2})|Q([1-4])))?")
+
+
+def period_text(period: str, lang: str | None = None) -> str:
+    """A month, ISO week, quarter or year as the language writes it in a heading: 2026-11 →
+    2026年11月, 2026-W49 → 2026年第49周, 2026-Q4 → 2026年第4季度, 2026 → 2026年; in English
+    (and anything else) as it is."""
+    lang = lang or current()
+    m = _PERIOD.fullmatch(period) if lang != "en" else None
+    if m is None:
+        return period
+    year, month, week, quarter = m.groups()
+    if month:
+        return f"{year}年{int(month)}月"
+    if week:
+        return f"{year}年第{int(week)}周"  # the manual writes 周 in either script
+    if quarter:
+        return f"{year}年第{quarter}季度"
+    return f"{year}年"
+
+
+def deadline_text(moment, lang: str | None = None) -> str:
+    """A deadline near today: 11月30日 周一 23:59; in English 2026-11-30 23:59."""
+    lang = lang or current()
+    if lang == "en":
+        return moment.strftime("%Y-%m-%d %H:%M")
+    return f"{date_short(moment.date(), lang)} {moment:%H:%M}"

@@ -303,7 +303,7 @@ def test_calibration_rules(team, cli):
         no = cli("calibrate", "李娜", "-c", "2026-11", "-g", "A", "--as", who, "--reason", "x")
         assert no.exit_code == 1
         assert f"{who} ({position}) may not calibrate a final grade" in no.stderr
-        assert "who may: general_manager" in no.stderr
+        assert "who may: General Manager" in no.stderr
     empty = cli("calibrate", "李娜", "-c", "2026-11", "-g", "A", *gm, "--reason", " ")
     assert empty.exit_code == 1 and "needs a reason" in empty.stderr
     assert cli("calibrate", "李娜", "-c", "2026-11", "-g", "A", *gm, "--reason",

@@ -75,6 +75,6 @@ def test_only_the_manager_and_the_general_manager_read_the_audit(db, cli):
     refused = cli("audit", "--as", "李娜")
     assert refused.exit_code == 1
     assert "李娜 (copywriter) may not read the audit trail" in refused.stderr
-    assert "general_manager; manager" in refused.stderr
+    assert "General Manager; E-commerce Department Manager" in refused.stderr
     assert cli("audit", "--as", "张伟", "--json").exit_code == 0
     assert cli("audit", "--as", "总经理", "--json").exit_code == 0

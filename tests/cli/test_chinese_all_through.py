@@ -296,7 +296,7 @@ def test_headers_and_words_are_translated(changed, on_demo):
     history = run("staff", "show", "陈静", "--lang", "zh-hans").stdout
     assert re.search(r"岗位\s+│?\s*文员\s+│?\s*文案", history), history
     feb = run("calendar", "--month", "2026-02", "--lang", "zh-hans").stdout
-    assert "春节" in feb and "调休上班(春节)" in feb and "周一" in feb and "月末总结 2026-02" in feb
+    assert "春节" in feb and "调休上班(春节)" in feb and "周一" in feb and "月末总结 2026年2月" in feb
     status = run("plan", "status", "--week", "2026-W48", "--lang", "zh-hans").stdout
     assert "周一工作计划 2026-W48" in status and "电商部经理" in status
     quota = run(

@@ -178,9 +178,9 @@ def test_a_special_request_on_a_protected_day_waits_and_the_report_shows_it(dept
     assert "Leave and shift swaps" not in section  # the kind, not the section's title
     zh = cli("report", "--month", "2026-11", "--format", "markdown", "--lang", "zh-hans",
              "--as", "张伟").stdout
-    assert "| 王强 | 调休 | 2026-11-30 | 2026-11-30 | 事由 | 是 | 未批准 |" in zh
-    assert "| 陈静 | 请假 | 2026-11-26 | 2026-11-27 | 事由 | 是 | 待批准 |" in zh
-    assert "| 李娜 | 请假 | 2026-11-27 | 2026-11-27 | 事由 | 是 | 已批准 |" in zh
+    assert "| 王强 | 调休 | 2026年11月30日 | 2026年11月30日 | 事由 | 是 | 未批准 |" in zh
+    assert "| 陈静 | 请假 | 2026年11月26日 | 2026年11月27日 | 事由 | 是 | 待批准 |" in zh
+    assert "| 李娜 | 请假 | 2026年11月27日 | 2026年11月27日 | 事由 | 是 | 已批准 |" in zh
 
 
 def test_a_member_lists_only_her_own_pending(dept, cli):

@@ -4,6 +4,7 @@ files written whole or not at all; the dashboard; the demo department."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 
@@ -101,13 +102,13 @@ def test_report_scores_follow_confidentiality(demo, cli):
 
 def test_report_in_chinese(demo, cli):
     md = cli("report", "--month", "2026-11", "--format", "markdown", "--lang", "zh-hans")
-    assert md.stdout.startswith("# 电商部 — 月度总结报告 2026-11")
-    assert "## 本月目标 (2026-11)" in md.stdout
+    assert md.stdout.startswith("# 电商部 — 月度总结报告 2026年11月")
+    assert "## 本月目标（2026年11月）" in md.stdout
     # a goal by its number (the ids are English words: only --json and English show them)
-    assert "| 1. 完善电商平台策划案及实行筹划 | 2026-11-30 |" in md.stdout
+    assert "| 1. 完善电商平台策划案及实行筹划 | 2026年11月30日 |" in md.stdout
     assert "nov.1" not in md.stdout
     zh = cli("report", "--month", "2026-11", "--format", "markdown", "--lang", "zh")
-    assert zh.stdout.startswith("# 電商部 — 月度總結報告 2026-11")
+    assert zh.stdout.startswith("# 電商部 — 月度總結報告 2026年11月")
 
 
 def _chromium() -> str | None:
@@ -230,5 +231,60 @@ def test_dashboard_in_chinese_shows_who_is_still_to_rate(db, cli, monkeypatch):
     monkeypatch.setenv("ECOMOPS_NOW", "2026-12-22T09:00")
     near = cli("today", "--as", "张伟", "--lang", "zh-hans")
     # both joined on the 28th: neither summary was theirs to send
-    assert "尚未提交月末总结 2026-12 (截止 2026-12-25 23:59): — (全部已提交)" in near.stdout
+    assert "尚未提交月末总结 2026年12月 (截止 12月25日 周五 23:59): — (全部已提交)" in near.stdout
     assert "尚待评分: 李娜" in near.stdout
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "zh"])
+def test_report_formats_write_dates_and_scores_as_chinese_does(demo, cli, tmp_path, lang):
+    """Markdown, HTML and the terminal show 2026年11月30日 and 91.0分 under Chinese; the
+    workbook keeps real dates and numbers with Chinese number formats; --json keeps ISO."""
+    import openpyxl
+
+    md = cli("report", "--month", "2026-11", "--format", "markdown", "--lang", lang, "--as", "赵海")
+    assert "| 2026年11月30日 |" in md.stdout and "2026-11-30" not in md.stdout
+    assert "| 91.0分 |" in md.stdout  # 李娜's score
+    assert "2026年11月19日 13:00" in md.stdout  # a handover's start
+    assert "2026年12月1日 00:00" in md.stdout.splitlines()[2]  # "as of"
+    page = tmp_path / "r.html"
+    cli("report", "--month", "2026-11", "--format", "html", "-o", str(page), "--lang", lang,
+        "--as", "赵海")
+    html = page.read_text(encoding="utf-8")
+    assert '<td class="n">91.0分</td>' in html and '<span class="nw">2026年11月30日</span>' in html
+    assert "<h1>" in html and "2026年11月</h1>" in html
+    plain = cli("report", "--month", "2026-11", "--lang", lang, "--as", "赵海").stdout
+    assert "2026年11月30日" in plain and "91.0分" in plain and "2026-11-30" not in plain
+    book = tmp_path / "r.xlsx"
+    cli("report", "--month", "2026-11", "--format", "xlsx", "-o", str(book), "--lang", lang,
+        "--as", "赵海")
+    wb = openpyxl.load_workbook(book)
+    goals = wb.worksheets[0]
+    due = goals["B5"]
+    assert due.is_date and due.value.date().isoformat() == "2026-11-30"  # still a date: it sorts
+    assert due.number_format == 'yyyy"年"m"月"d"日"'
+    appraisal = next(ws for ws in wb.worksheets if ws["A1"].value.endswith("2026年11月")
+                     and ws.max_column >= 6)
+    scores = {row[0].value: row[3] for row in appraisal.iter_rows(min_row=5) if row[3].value}
+    assert scores["李娜"].value == 91 and scores["李娜"].number_format == '0.0"分"'
+    assert "2026年11月" in goals["A1"].value  # the heading in the language
+    # English keeps ISO and plain numbers; --json keeps ISO whatever the language
+    en = cli("report", "--month", "2026-11", "--format", "markdown", "--lang", "en", "--as", "赵海")
+    assert "| 2026-11-30 |" in en.stdout and "| 91 |" in en.stdout
+    js = cli("report", "--month", "2026-11", "--json", "--lang", lang, "--as", "赵海").json()
+    assert js["month"] == "2026-11" and js["goals"][0]["due"] == "2026-11-30"
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "zh"])
+def test_calendar_and_dashboard_deadlines_in_chinese(demo, cli, lang):
+    cal = cli("calendar", "--month", "2026-12", "--lang", lang).stdout
+    assert cal.startswith("2026年12月：23 个工作日" if lang == "zh-hans" else "2026年12月：23 個工作日")
+    assert re.search(r"2026年12月7日\s+周一.*2026年第50周", cal), cal
+    assert "2026-12" not in cal and "W50" not in cal
+    year = cli("calendar", "--year", "2026", "--lang", lang).stdout
+    assert year.startswith("2026年：") and "2026年1月1日" in year
+    today = cli("today", "--as", "张伟", "--lang", lang).stdout
+    assert "2026年第49周" in today and "(截止 11月30日 周一 23:59)" in today
+    assert "11月19日 周四 13:00 – 11月19日 周四 18:00" in today  # the handover to acknowledge
+    assert "2026-11" not in today and "2026-W" not in today
+    en = cli("today", "--as", "张伟", "--lang", "en").stdout
+    assert "2026-W49" in en and "(Due 2026-11-30 23:59)" in en

@@ -179,7 +179,10 @@ def test_the_terminal_report_fits_80_columns(demo, cli, monkeypatch, lang):
     manager = {"en": "Manager", "zh-hans": "经理", "zh": "經理"}[lang]
     assert any(re.search(rf"│ 张伟 +│ {manager} +│", line) for line in lines)
     assert "E-commerce Department Manager" not in out
-    assert sum("│ 2026-11-19 13:00 │ 2026-11-19 18:00 │" in line for line in lines) == 1
+    start, end = {"en": ("2026-11-19 13:00", "2026-11-19 18:00")}.get(
+        lang, ("2026年11月19日 13:00", "2026年11月19日 18:00")
+    )
+    assert sum(f"│ {start} │ {end} │" in line for line in lines) == 1
     assert any(re.search(r"│ 周女士\(供应商\) +│", line) for line in lines)
     legend = {"en": "✓ on time  ! late  ✗ missing  ~ open  L on leave  - not expected",
               "zh-hans": "✓ 按时  ! 迟交  ✗ 未交  ~ 未到期  L 休假  - 无需提交",
@@ -242,7 +245,7 @@ def test_chinese_in_every_format(demo, cli, monkeypatch, tmp_path, lang):
     for shown in (terminal, md, html_text, cells):
         assert "第45周" in shown  # the weeks, in Chinese
     simplified = lang == "zh-hans"
-    assert ("绩效考核 2026-11" if simplified else "績效考核 2026-11") in md
+    assert ("绩效考核 2026年11月" if simplified else "績效考核 2026年11月") in md
     assert ("| 刘洋 | 策划主管 |" if simplified else "| 刘洋 | 策劃主管 |") in md
     assert wb.sheetnames == (
         ["本月目标", "下月目标", "任务", "周一计划与月末总结", "绩效考核", "请假与调休",

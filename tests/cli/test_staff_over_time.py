@@ -237,7 +237,8 @@ def test_company_mail_refuses_other_addresses_from_its_day(dept, cli, tmp_path, 
     assert (shown["domain"], shown["applies_from"], shown["in_force"]) == (None, None, False)
     assert refused(cli("staff", "company-mail", "huhao.cn", "--as", "李娜"),
                    "李娜 (copywriter) may not add, edit or deactivate staff; bind logins; "
-                   "who may: general_manager; manager (the handbook's permissions.manage_staff)")
+                   "who may: General Manager; E-commerce Department Manager (the handbook's "
+                   "permissions.manage_staff)")
     out = cli("staff", "company-mail", "@HuHao.cn", "--from", "2026-12-01", "--json").json()
     assert out == {"applies_from": "2026-12-01", "domain": "huhao.cn", "in_force": False,
                    "outside": ["李娜"], "rule": RULE.replace("“", "").replace("”", "")}

@@ -241,15 +241,15 @@ def test_one_message_per_recipient_and_channel():
     assert lina.subject == "[ecomops] 2 条提醒"
     assert lina.body == (
         "李娜，你好：\n\n"
-        "- 你的周工作计划（2026-W48）尚未提交，今天 2026-11-23 23:59 截止。\n"
-        "- 任务 #5「招商资料」已于 2026-11-20 到期，逾期 3 天。\n\n"
+        "- 你的周工作计划（2026年第48周）尚未提交，今天 2026年11月23日 23:59 截止。\n"
+        "- 任务 #5「招商资料」已于 2026年11月20日 到期，逾期 3 天。\n\n"
         "— 由 ecomops remind 发送\n"
     )
-    assert messages[1].subject == "[ecomops] 周工作计划 2026-W48"
+    assert messages[1].subject == "[ecomops] 周工作计划 2026年第48周"
     group = messages[3]
     assert group.body == (
-        "[ecomops] 2026-W48 周工作计划未交名单\n"
-        "2026-W48 周工作计划今天 2026-11-23 23:59 截止，尚未提交：李娜、王强。"
+        "[ecomops] 2026年第48周 周工作计划未交名单\n"
+        "2026年第48周 周工作计划今天 2026年11月23日 23:59 截止，尚未提交：李娜、王强。"
     )
 
 
@@ -272,10 +272,13 @@ def test_english_texts():
 
 
 def test_the_simplified_texts_are_the_traditional_ones_converted():
+    """The catalog is the only source of the reminders' Chinese: zh's reads as zh-hans's."""
+    from ecomops.i18n import pgettext_in
     from ecomops.text import to_simplified
 
-    for name, (_en, zh, hans) in _T.items():
-        assert to_simplified(zh) == hans, name
+    for name, en in _T.items():
+        zh, hans = (pgettext_in(lang, f"remind:{name}", en) for lang in ("zh", "zh-hans"))
+        assert zh != en and to_simplified(zh) == hans, name
 
 
 def test_the_key():
@@ -340,4 +343,5 @@ def test_the_head_hears_once_that_next_years_schedule_is_missing(missing, lang, 
 def test_a_deadline_in_an_unknown_year_says_weekends_only(unknown, lang, suffix):
     s = _situation("2026-11-23T15:00", unknown_years=unknown)
     found = reminders(s, plan_hour=10, is_working=working, channels=(EMAIL,), lang=lang)
-    assert found and all(("2026-11-23 23:59" + suffix) in r.line for r in found)
+    due = "2026-11-23 23:59" if lang == "en" else "2026年11月23日 23:59"
+    assert found and all((due + suffix) in r.line for r in found)

@@ -150,12 +150,27 @@ def cycle_close(
         out = service(s, cycle, actor=actor(s, as_), override=override, now=now())
     emit(
         out,
-        render=lambda c: note(
-            f"closed cycle {c.id}"
-            + (f" (override: {c.close_override})" if c.close_override else "")
-            + (f"; {c.pending} appraisals were still pending" if c.pending else "")
-        ),
+        render=lambda c: note(_closed(c)),
     )
+
+
+def _closed(c) -> str:
+    """``closed cycle 2026-11 (override: …); 2 appraisals were still pending``, each part a
+    message of the catalog's."""
+    from ecomops.i18n import gettext as _
+    from ecomops.i18n import ngettext
+
+    if c.close_override:
+        text = _("closed cycle {cycle} (override: {reason})").format(
+            cycle=c.id, reason=c.close_override
+        )
+    else:
+        text = _("closed cycle {cycle}").format(cycle=c.id)
+    if c.pending:
+        text += ngettext(
+            "; {n} appraisal was still pending", "; {n} appraisals were still pending", c.pending
+        ).format(n=c.pending)
+    return text
 
 
 @command(cycle_app, "reopen")

@@ -182,10 +182,11 @@ def warn_calendar(
 
 
 def _month_title(o, lang: str) -> str:
+    from ecomops.i18n import period_text
     from ecomops.render.labels import words
 
-    sep = ": " if lang == "en" else ":"
-    return f"{o.month}{sep}{o.working_days} {words(lang)('working days')}"
+    sep = ": " if lang == "en" else "："
+    return f"{period_text(o.month, lang)}{sep}{o.working_days} {words(lang)('working days')}"
 
 
 def _holiday_namer(lang: str):
@@ -227,9 +228,11 @@ def _month_columns(lang: str):
         ]
     holiday = _holiday_namer(lang)
 
-    def deadline(text: str) -> str:
+    from ecomops.i18n import period_text
+
+    def deadline(text: str) -> str:  # "monday_plan 2026-W50" → 周一工作计划 2026年第50周
         kind, _, period = text.partition(" ")
-        return f"{w(kind)} {period}".strip()
+        return f"{w(kind)} {period_text(period, lang)}".strip()
 
     return [
         (w("date"), lambda d: d.date),
@@ -244,6 +247,7 @@ _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def _render_year(o, lang: str) -> None:
+    from ecomops.i18n import datetime_text, period_text
     from ecomops.render.labels import in_script, words
     from ecomops.services.workcal import english_name
 
@@ -258,7 +262,7 @@ def _render_year(o, lang: str) -> None:
                 year=o.year,
                 file=o.file,
                 kind=w(f"calendar:kind:{o.kind}"),
-                at=f"{o.loaded_at:%Y-%m-%d %H:%M}",
+                at=datetime_text(o.loaded_at, lang),
                 by=o.loaded_by,
             ),
             markup=False,
@@ -266,7 +270,9 @@ def _render_year(o, lang: str) -> None:
             soft_wrap=True,
         )
     else:
-        c.print(f"{o.year}: {source}", markup=False, highlight=False, soft_wrap=True)
+        sep = ": " if lang == "en" else "："
+        c.print(f"{period_text(str(o.year), lang)}{sep}{source}", markup=False, highlight=False,
+                soft_wrap=True)
 
     def name(d) -> str:
         text = english_name(d.name) if lang == "en" else in_script(d.name, lang)
@@ -283,7 +289,7 @@ def _render_year(o, lang: str) -> None:
             (w("note"), name, True),
             (w("calendar:source"), lambda d: w(f"calendar:source:{d.source}")),
         ],
-        title=f"{o.year}",
+        title=period_text(str(o.year), lang),
         empty=w("calendar:no days"),
     )
     _differences(o.differences, lang)

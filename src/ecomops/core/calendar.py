@@ -21,6 +21,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import NamedTuple, TypeVar
 
 from ecomops.errors import InvalidInput
+from ecomops.i18n import N_
 
 END_OF_DAY = time(23, 59, 59)
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -136,7 +137,10 @@ def parse_week(text: str, today: date | None = None) -> tuple[int, int]:
     without ``today``): on 2026-12-30 ``W1`` is 2027-W01, on 2027-01-02 (in 2026-W53) ``W53``
     is 2026-W53. Week 53 exists in the years that have one (2020, 2026, 2032 …). The year is
     within ``FIRST_YEAR``–``LAST_YEAR`` (or 3000-W01, which holds 2999-12-30 and 31)."""
-    how = f"write it like {_WEEK_FORMS}"
+    how = N_(
+        "write it like 2026-W49, 2026W49, 2026年第49周, or W49, 第49周 or 49周 for the nearest "
+        "week 49"
+    )
     found = _WEEK.fullmatch(_fold(text))
     if found is None:
         raise InvalidInput(f"{shown(text)} is not an ISO week", how, param="week")
@@ -281,7 +285,7 @@ def parse_date(text: str, what: str = "date", *, today: date | None = None) -> d
     message (``--due``)."""
     typed = _fold(text)
     found = _DAY.fullmatch(typed)
-    hint = (
+    hint = N_(
         "write it as YYYY-MM-DD (2026-11-30, 2026/11/30, 2026年11月30日), or 11月30日 or 11/30 "
         "for the nearest 30 November"
     )

@@ -88,8 +88,12 @@ def decision(status: str, leave_id: int, requester_id: int, decider_id: int, app
             "another department head or the general manager decides it",
         )
     if status != PENDING:
-        raise InvalidInput(
-            f"leave {leave_id} is {status}, not pending: only a pending request is decided",
+        raise InvalidInput(  # (each status a message of its own: the catalog words each)
+            f"leave {leave_id} is approved, not pending: only a pending request is decided"
+            if status == APPROVED
+            else f"leave {leave_id} is declined, not pending: only a pending request is decided"
+            if status == DECLINED
+            else f"leave {leave_id} is {status}, not pending: only a pending request is decided",
             "see: {command}",
             suggest=Suggest("leave.list", flags=("pending",)),
         )

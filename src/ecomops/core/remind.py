@@ -214,173 +214,79 @@ def occasion_of(
 
 # --- what ------------------------------------------------------------------------------------
 
-#: message templates: (English, the manual's characters, simplified)
-_T: dict[str, tuple[str, str, str]] = {
-    "plan.before": (
-        "Your Monday plan for {period} is not in yet: it is due today, {due}.",
-        "你的週工作計劃（{period}）尚未提交，今天 {due} 截止。",
-        "你的周工作计划（{period}）尚未提交，今天 {due} 截止。",
-    ),
+#: message templates, in English: the catalog (``ecomops/locale``, context ``remind:<key>``)
+#: is the only source of their Chinese
+_T: dict[str, str] = {
+    "plan.before": "Your Monday plan for {period} is not in yet: it is due today, {due}.",
     "plan.after": (
-        "Your Monday plan for {period} was due {due} and is not in: please hand it in now.",
-        "你的週工作計劃（{period}）已於 {due} 截止，仍未提交，請儘快提交。",
-        "你的周工作计划（{period}）已于 {due} 截止，仍未提交，请尽快提交。",
+        "Your Monday plan for {period} was due {due} and is not in: please hand it in now."
     ),
-    "summary.before": (
-        "Your month-end summary for {period} is not in yet: it is due today, {due}.",
-        "你的月度總結（{period}）尚未提交，今天 {due} 截止。",
-        "你的月度总结（{period}）尚未提交，今天 {due} 截止。",
-    ),
+    "summary.before": "Your month-end summary for {period} is not in yet: it is due today, {due}.",
     "summary.after": (
-        "Your month-end summary for {period} was due {due} and is not in: please hand it in now.",
-        "你的月度總結（{period}）已於 {due} 截止，仍未提交，請儘快提交。",
-        "你的月度总结（{period}）已于 {due} 截止，仍未提交，请尽快提交。",
+        "Your month-end summary for {period} was due {due} and is not in: please hand it in now."
     ),
-    "missing.plan.before": (
-        "Monday plans for {period} are due today, {due}; not in yet: {names}.",
-        "{period} 週工作計劃今天 {due} 截止，尚未提交：{names}。",
-        "{period} 周工作计划今天 {due} 截止，尚未提交：{names}。",
-    ),
-    "missing.plan.after": (
-        "Monday plans for {period} were due {due}; still not in: {names}.",
-        "{period} 週工作計劃已於 {due} 截止，仍未提交：{names}。",
-        "{period} 周工作计划已于 {due} 截止，仍未提交：{names}。",
-    ),
+    "missing.plan.before": "Monday plans for {period} are due today, {due}; not in yet: {names}.",
+    "missing.plan.after": "Monday plans for {period} were due {due}; still not in: {names}.",
     "missing.summary.before": (
-        "Month-end summaries for {period} are due today, {due}; not in yet: {names}.",
-        "{period} 月度總結今天 {due} 截止，尚未提交：{names}。",
-        "{period} 月度总结今天 {due} 截止，尚未提交：{names}。",
+        "Month-end summaries for {period} are due today, {due}; not in yet: {names}."
     ),
     "missing.summary.after": (
-        "Month-end summaries for {period} were due {due}; still not in: {names}.",
-        "{period} 月度總結已於 {due} 截止，仍未提交：{names}。",
-        "{period} 月度总结已于 {due} 截止，仍未提交：{names}。",
+        "Month-end summaries for {period} were due {due}; still not in: {names}."
     ),
-    "task.due_tomorrow": (
-        "Task #{id} “{title}” is due {due}.",
-        "任務 #{id}「{title}」將於 {due} 到期。",
-        "任务 #{id}「{title}」将于 {due} 到期。",
-    ),
-    "task.overdue": (
-        "Task #{id} “{title}” was due {due}: {days} day(s) overdue.",
-        "任務 #{id}「{title}」已於 {due} 到期，逾期 {days} 天。",
-        "任务 #{id}「{title}」已于 {due} 到期，逾期 {days} 天。",
-    ),
-    "rate.owed": (
-        "Appraisal cycle {period} is open and you still have to rate: {names}.",
-        "考核周期 {period} 進行中，你尚未評分：{names}。",
-        "考核周期 {period} 进行中，你尚未评分：{names}。",
-    ),
-    "calendar.weekends": (
-        " (weekends only: the {year} schedule is not loaded)",
-        "（僅按週末計算：{year}年的安排尚未載入）",
-        "（仅按周末计算：{year}年的安排尚未载入）",
-    ),
+    "task.due_tomorrow": "Task #{id} “{title}” is due {due}.",
+    "task.overdue": "Task #{id} “{title}” was due {due}: {days} day(s) overdue.",
+    "rate.owed": "Appraisal cycle {period} is open and you still have to rate: {names}.",
+    "calendar.weekends": " (weekends only: the {year} schedule is not loaded)",
     "calendar.unloaded": (
-        "Next year's official holiday schedule ({period}) is not loaded: until it is, "
-        "deadlines in {period} count weekends only. Load the State Council's notice when it "
-        "is published: ecomops calendar load NOTICE.txt",
-        "明年（{period}年）的節假日安排尚未載入：載入前，{period}年的截止日期僅按週末計算。"
-        "國務院辦公廳的通知發佈後請載入：ecomops calendar load 通知.txt",
-        "明年（{period}年）的节假日安排尚未载入：载入前，{period}年的截止日期仅按周末计算。"
-        "国务院办公厅的通知发布后请载入：ecomops calendar load 通知.txt",
+        "Next year's official holiday schedule ({period}) is not loaded: until it is, deadlines "
+        "in {period} count weekends only. Load the State Council's notice when it is published: "
+        "ecomops calendar load NOTICE.txt"
     ),
-    # subjects and the frame of a message
-    "title.plan": ("Monday plan {period}", "週工作計劃 {period}", "周工作计划 {period}"),
-    "title.summary": ("Month-end summary {period}", "月度總結 {period}", "月度总结 {period}"),
-    "title.missing.plan": (
-        "Monday plans {period}: not in yet",
-        "{period} 週工作計劃未交名單",
-        "{period} 周工作计划未交名单",
-    ),
-    "title.missing.summary": (
-        "Month-end summaries {period}: not in yet",
-        "{period} 月度總結未交名單",
-        "{period} 月度总结未交名单",
-    ),
-    "title.task": ("Task #{id}", "任務 #{id}", "任务 #{id}"),
-    "title.calendar": (
-        "The {period} holiday schedule is not loaded",
-        "{period}年節假日安排尚未載入",
-        "{period}年节假日安排尚未载入",
-    ),
-    "title.rate": ("Ratings owed {period}", "待評分 {period}", "待评分 {period}"),
+    "title.plan": "Monday plan {period}",
+    "title.summary": "Month-end summary {period}",
+    "title.missing.plan": "Monday plans {period}: not in yet",
+    "title.missing.summary": "Month-end summaries {period}: not in yet",
+    "title.task": "Task #{id}",
+    "title.calendar": "The {period} holiday schedule is not loaded",
+    "title.rate": "Ratings owed {period}",
     "dept.before": (
-        "Your weekly department summary for {period} is not in yet: it is due today, {due}.",
-        "你的部門週總結（{period}）尚未提交，今天 {due} 截止。",
-        "你的部门周总结（{period}）尚未提交，今天 {due} 截止。",
+        "Your weekly department summary for {period} is not in yet: it is due today, {due}."
     ),
     "dept.after": (
-        "Your weekly department summary for {period} was due {due} and is not in: please "
-        "hand it in now.",
-        "你的部門週總結（{period}）已於 {due} 截止，仍未提交，請儘快提交。",
-        "你的部门周总结（{period}）已于 {due} 截止，仍未提交，请尽快提交。",
+        "Your weekly department summary for {period} was due {due} and is not in: please hand it "
+        "in now."
     ),
     "dept_missing.after": (
-        "The weekly department summary for {period} by the department head {names} was due "
-        "{due} and is not in.",
-        "部門負責人 {names} 的部門週總結（{period}）已於 {due} 截止，仍未提交。",
-        "部门负责人 {names} 的部门周总结（{period}）已于 {due} 截止，仍未提交。",
+        "The weekly department summary for {period} by the department head {names} was due {due} "
+        "and is not in."
     ),
     "exception.pending": (
-        "{name} asks for {kind} from {start} to {end} ({days}; reason: {reason}): leave "
-        "{id} waits for your decision: ecomops leave approve {id} (or decline {id}).",
-        "{name} 申請{kind}，{start} 至 {end}（{days}；事由：{reason}），請假單 {id} 待你審批："
-        "ecomops leave approve {id}（或 decline {id}）。",
-        "{name} 申请{kind}，{start} 至 {end}（{days}；事由：{reason}），请假单 {id} 待你审批："
-        "ecomops leave approve {id}（或 decline {id}）。",
+        "{name} asks for {kind} from {start} to {end} ({days}; reason: {reason}): leave {id} "
+        "waits for your decision: ecomops leave approve {id} (or decline {id})."
     ),
     "exception.started": (
         "{name}'s {kind} from {start} to {end} ({days}; reason: {reason}) has begun and leave "
-        "{id} is still waiting for your decision: ecomops leave approve {id} (or decline {id}).",
-        "{name} 的{kind}（{start} 至 {end}，{days}；事由：{reason}）已開始，請假單 {id} "
-        "仍待你審批：ecomops leave approve {id}（或 decline {id}）。",
-        "{name} 的{kind}（{start} 至 {end}，{days}；事由：{reason}）已开始，请假单 {id} "
-        "仍待你审批：ecomops leave approve {id}（或 decline {id}）。",
+        "{id} is still waiting for your decision: ecomops leave approve {id} (or decline {id})."
     ),
     "handover.unacked": (
-        "{name} handed over to {cover} from {start} to {end} ({matter}): handover form {id} "
-        "is not acknowledged yet: ecomops handover ack {id}.",
-        "{name} 交接給 {cover}，{start} 至 {end}（{matter}）：交接表 {id} 尚未確認："
-        "ecomops handover ack {id}。",
-        "{name} 交接给 {cover}，{start} 至 {end}（{matter}）：交接表 {id} 尚未确认："
-        "ecomops handover ack {id}。",
+        "{name} handed over to {cover} from {start} to {end} ({matter}): handover form {id} is "
+        "not acknowledged yet: ecomops handover ack {id}."
     ),
     "address.personal": (
         "{name} was not reminded by e-mail: their address {address} is not company mail "
-        "(@{domain}, §3.2 rule 3). Change it: ecomops staff edit {name} --email …",
-        "未向 {name} 發送郵件提醒：其地址 {address} 不是公司郵箱（@{domain}，§3.2 第3條）。"
-        "請修改：ecomops staff edit {name} --email …",
-        "未向 {name} 发送邮件提醒：其地址 {address} 不是公司邮箱（@{domain}，§3.2 第3条）。"
-        "请修改：ecomops staff edit {name} --email …",
+        "(@{domain}, §3.2 rule 3). Change it: ecomops staff edit {name} --email …"
     ),
-    "kind.leave": ("leave", "請假", "请假"),
-    "kind.swap": ("a shift swap", "調休", "调休"),
-    "protected": ("protected: {days}", "受保護日：{days}", "受保护日：{days}"),
-    "title.dept": (
-        "Department summary {period}", "部門週總結 {period}", "部门周总结 {period}"
-    ),
-    "title.dept_missing": (
-        "Department summary {period}: not in",
-        "{period} 部門週總結未交",
-        "{period} 部门周总结未交",
-    ),
-    "title.exception": (
-        "Leave {id} waits for your approval", "請假單 {id} 待審批", "请假单 {id} 待审批"
-    ),
-    "title.handover": (
-        "Handover form {id} to acknowledge", "交接表 {id} 待確認", "交接表 {id} 待确认"
-    ),
-    "title.address": (
-        "Not company mail: {name}", "非公司郵箱：{name}", "非公司邮箱：{name}"
-    ),
-    "title.many": ("{n} reminders", "{n} 條提醒", "{n} 条提醒"),
-    "greeting": ("{name},", "{name}，你好：", "{name}，你好："),
-    "footer": (
-        "— sent by ecomops remind",
-        "— 由 ecomops remind 發送",
-        "— 由 ecomops remind 发送",
-    ),
+    "kind.leave": "leave",
+    "kind.swap": "a shift swap",
+    "protected": "protected: {days}",
+    "title.dept": "Department summary {period}",
+    "title.dept_missing": "Department summary {period}: not in",
+    "title.exception": "Leave {id} waits for your approval",
+    "title.handover": "Handover form {id} to acknowledge",
+    "title.address": "Not company mail: {name}",
+    "title.many": "{n} reminders",
+    "greeting": "{name},",
+    "footer": "— sent by ecomops remind",
 }
 _LANGS = {"en": 0, "zh": 1, "zh-hans": 2}
 
@@ -388,16 +294,15 @@ _LANGS = {"en": 0, "zh": 1, "zh-hans": 2}
 def say(template: str, lang: str, **values: object) -> str:
     """The template ``template`` in ``lang`` (en, zh or zh-hans) with ``values`` filled in:
     the catalog's translation (``ecomops/locale``, context ``remind:<template>``, which a
-    translator edits), else the table's."""
-    english, *chinese = _T[template]
+    translator edits: the only source); a period as the language writes it (2026年第48周)."""
+    english = _T[template]
     if lang == "en":
         return english.format(**values)
-    from ecomops.i18n import pgettext_in
+    from ecomops.i18n import period_text, pgettext_in
 
-    found = pgettext_in(lang, f"remind:{template}", english)
-    if found == english:
-        found = chinese[0 if lang == "zh" else 1]
-    return found.format(**values)
+    if "-" in str(values.get("period", "")):  # (a bare year is written 2027年 by the text)
+        values["period"] = period_text(str(values["period"]), lang)
+    return pgettext_in(lang, f"remind:{template}", english).format(**values)
 
 
 def names(people: Iterable[Who], lang: str) -> str:
@@ -405,8 +310,18 @@ def names(people: Iterable[Who], lang: str) -> str:
     return ("、" if lang != "en" else ", ").join(p.name for p in people)
 
 
-def _when(at: datetime) -> str:
-    return f"{at:%Y-%m-%d %H:%M}"
+def _day(day: date, lang: str = "en") -> str:
+    """A day in a reminder: 2026-11-23, 2026年11月23日."""
+    from ecomops.i18n import date_text
+
+    return date_text(day, lang)
+
+
+def _when(at: datetime, lang: str = "en") -> str:
+    """A deadline or a time in a reminder: 2026-11-23 23:59, 2026年11月23日 23:59."""
+    from ecomops.i18n import datetime_text
+
+    return datetime_text(at, lang)
 
 
 def _deadline_reminders(
@@ -423,7 +338,7 @@ def _deadline_reminders(
     out: list[Reminder] = []
     if not missing:
         return out
-    due = _when(deadline)
+    due = _when(deadline, lang)
     if deadline.year in unknown_years:
         due += say("calendar.weekends", lang, year=deadline.year)
     title = say(f"title.{kind}", lang, period=period)
@@ -492,7 +407,7 @@ def reminders(
     tomorrow = next_working_day(today, is_working)
     for t in s.due_soon:
         if today < t.due <= tomorrow:
-            line = say("task.due_tomorrow", lang, id=t.id, title=t.title, due=t.due.isoformat())
+            line = say("task.due_tomorrow", lang, id=t.id, title=t.title, due=_day(t.due, lang))
             title = say("title.task", lang, id=t.id)
             out += [
                 Reminder("task", task_item(t), "due_tomorrow", EMAIL, who, line, title)
@@ -500,7 +415,7 @@ def reminders(
             ]
     for t in s.overdue:
         line = say(
-            "task.overdue", lang, id=t.id, title=t.title, due=t.due.isoformat(), days=t.days_overdue
+            "task.overdue", lang, id=t.id, title=t.title, due=_day(t.due, lang), days=t.days_overdue
         )
         title = say("title.task", lang, id=t.id)
         out += [
@@ -529,7 +444,7 @@ def waiting_reminders(
     d = s.dept
     occasion = occasion_of(d.due, now, plan_hour, is_working) if d is not None else None
     if d is not None and occasion is not None and d.missing:
-        due = _when(d.due)
+        due = _when(d.due, lang)
         if d.due.year in s.unknown_years:
             due += say("calendar.weekends", lang, year=d.due.year)
         title = say("title.dept", lang, period=d.period)
@@ -554,8 +469,8 @@ def waiting_reminders(
             lang,
             name=lv.who.name,
             kind=say(f"kind.{lv.kind}", lang) if f"kind.{lv.kind}" in _T else lv.kind,
-            start=lv.start.isoformat(),
-            end=lv.end.isoformat(),
+            start=_day(lv.start, lang),
+            end=_day(lv.end, lang),
             days=days,
             reason=lv.reason,
             id=lv.id,
@@ -571,8 +486,8 @@ def waiting_reminders(
             lang,
             name=h.who.name,
             cover=h.cover,
-            start=_when(h.start),
-            end=_when(h.end),
+            start=_when(h.start, lang),
+            end=_when(h.end, lang),
             matter=h.matter,
             id=h.id,
         )

@@ -60,6 +60,7 @@ from typing import Any
 
 from ecomops.core.calendar import FIRST_YEAR, LAST_YEAR, YEARS, check_year, shown
 from ecomops.errors import InvalidInput
+from ecomops.i18n import N_
 
 KINDS = ("notice", "ics", "csv", "yaml")
 #: the longest holiday period (or event) believed: 2020's Spring Festival ran 10 days
@@ -209,7 +210,7 @@ _YEAR_PATTERNS = (
 )
 #: the title of a notice that changes one holiday (2019's 劳动节, 2020's 春节 for COVID-19)
 _CHANGE = re.compile(r"关于\s*(?:调整|延长)")
-_NOTICE_HINT = "paste the State Council's notice (国务院办公厅关于YYYY年部分节假日安排的通知)"
+_NOTICE_HINT = N_("paste the State Council's notice (国务院办公厅关于YYYY年部分节假日安排的通知)")
 
 
 def _chinese_number(text: str) -> int:
@@ -530,7 +531,7 @@ _WORK_WORDS = frozenset(
     "work 班 上班 补班 调休上班 workday workdays working 工作日".split()
     + ["working day", "work day"]
 )
-_KIND_HINT = "write off (休, 放假, holiday) or work (班, 上班, workday)"
+_KIND_HINT = N_("write off (休, 放假, holiday) or work (班, 上班, workday)")
 
 
 def _kind(word: str) -> str | None:
@@ -547,7 +548,7 @@ _DAY = re.compile(
 )
 
 
-_DATE_HINT = "write it as YYYY-MM-DD"
+_DATE_HINT = N_("write it as YYYY-MM-DD")
 
 
 def _day(value: object, where: str) -> date:
@@ -630,7 +631,9 @@ def _csv_columns(heads: list[str], where: str) -> tuple[int, int, int | None]:
 
 # --- YAML --------------------------------------------------------------------------------------
 
-_YAML_HINT = "write a list of {date: 2026-02-15, kind: off, name: 春节}, or 2026-02-15: off 春节"
+_YAML_HINT = N_(
+    "write a list of {date: 2026-02-15, kind: off, name: 春节}, or 2026-02-15: off 春节"
+)
 
 
 def _yaml(text: str, year: int | None) -> list[Schedule]:
@@ -785,7 +788,7 @@ def _ics_days(event: Any, where: str) -> list[date]:
     return list(_span(first, last))
 
 
-_ICS_HINT = "give a .ics file (BEGIN:VCALENDAR)"
+_ICS_HINT = N_("give a .ics file (BEGIN:VCALENDAR)")
 
 
 def parse_ics(data: bytes, *, year: int | None = None) -> list[Schedule]:

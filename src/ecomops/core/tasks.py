@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from ecomops.core.calendar import end_of
 from ecomops.errors import InvalidInput
+from ecomops.i18n import N_
 
 if TYPE_CHECKING:
     from ecomops.handbook.model import Manual
@@ -87,8 +88,17 @@ def days_overdue(due: date, closed: bool, now: datetime, tz: tzinfo) -> int:
     return (now.astimezone(tz).date() - due).days
 
 
+#: what moving a task to a status is called ("it cannot be marked done"), each in the catalog
+_DOING = {
+    "open": N_("reopened"),
+    "cancelled": N_("cancelled"),
+    "doing": N_("marked doing"),
+    "done": N_("marked done"),
+}
+
+
 def _doing(target: str) -> str:
-    return {"open": "reopened", "cancelled": "cancelled"}.get(target, f"marked {target}")
+    return _DOING.get(target, f"marked {target}")
 
 
 def transition(task_id: int, current: str, target: str) -> str:
@@ -100,7 +110,7 @@ def transition(task_id: int, current: str, target: str) -> str:
     if current == target == "cancelled":
         raise InvalidInput(f"task {task_id} is already cancelled")
     if current not in _FROM[target]:
-        hint = "reopen it first" if current == "cancelled" else None
+        hint = N_("reopen it first") if current == "cancelled" else None
         raise InvalidInput(f"task {task_id} is {current}; it cannot be {_doing(target)}", hint)
     return _VERB[target]
 

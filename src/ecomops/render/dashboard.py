@@ -49,56 +49,64 @@ def _task(t: TaskOut, L: dict[str, str], *, owner: bool, lang: str = "en") -> st
     return f"{late}#{t.id} {_e(t.title)} ({whose}{L['due']} {due})"
 
 
-def plan_lines(d: DashboardOut, L: dict[str, str]) -> list[str]:
+def plan_lines(d: DashboardOut, L: dict[str, str], lang: str = "en") -> list[str]:
     """This week's Monday plans: the viewer's own, the head's department summary, and on the
     team view who has not sent theirs (or, acting as nobody, the counts)."""
-    due = f"{d.monday_plan_due:%Y-%m-%d %H:%M}"
+    from ecomops.i18n import deadline_text, period_text
+
+    due = deadline_text(d.monday_plan_due, lang)  # 11月30日 周一 23:59
+    week = period_text(d.week, lang)  # 2026年第49周
     lines = []
     if d.person and d.monday_plan_status is not None:
         lines.append(
-            f"  {L['monday_plan']} {d.week}: {_state(d.monday_plan_status, L)} ({L['due']} {due})"
+            f"  {L['monday_plan']} {week}: {_state(d.monday_plan_status, L)} ({L['due']} {due})"
         )
     if d.department_summary_status is not None:
         lines.append(
-            f"  {L['dept_plan']} {d.week}: {_state(d.department_summary_status, L)} "
+            f"  {L['dept_plan']} {week}: {_state(d.department_summary_status, L)} "
             f"({L['due']} {due})"
         )
     if d.view == "team":
         if not d.person:
             counts = ", ".join(f"{L[k]} {v}" for k, v in d.monday_plan_counts.items())
-            lines.append(f"  {L['monday_plan']} {d.week}: {counts}")
+            lines.append(f"  {L['monday_plan']} {week}: {counts}")
         if d.plans_missing:
             lines.append(
-                f"  [yellow]{L['plans_missing']} {d.week}[/] ({L['due']} {due}): "
+                f"  [yellow]{L['plans_missing']} {week}[/] ({L['due']} {due}): "
                 f"{_who(d.plans_missing)}"
             )
         elif d.person:
-            lines.append(f"  {L['plans_missing']} {d.week}: — ({L['all_in']})")
+            lines.append(f"  {L['plans_missing']} {week}: — ({L['all_in']})")
     return lines
 
 
-def waiting_lines(d: DashboardOut, L: dict[str, str]) -> list[str]:
+def waiting_lines(d: DashboardOut, L: dict[str, str], lang: str = "en") -> list[str]:
     """What waits on the viewer: leave exceptions to approve (with their dates), handover
     forms to acknowledge, and (for the general manager) a head's missing department summary."""
+    from ecomops.i18n import date_short, deadline_text, period_text
+
+    def day(value) -> str:
+        return str(value) if lang == "en" else date_short(value, lang)
+
     out = []
     if d.department_summaries_missing:
         out.append(
-            f"  [red]{L['dept_missing']} {d.week}[/] ({L['due']} "
-            f"{d.monday_plan_due:%Y-%m-%d %H:%M}): {_who(d.department_summaries_missing)}"
+            f"  [red]{L['dept_missing']} {period_text(d.week, lang)}[/] ({L['due']} "
+            f"{deadline_text(d.monday_plan_due, lang)}): {_who(d.department_summaries_missing)}"
         )
     if d.leave_pending:
         out.append(f"  [yellow]{L['leave_waiting']}[/]:")
         out.extend(
-            f"    #{lv.id} {_e(lv.name)}: {lv.start}"
-            + (f" – {lv.end}" if lv.end != lv.start else "")
+            f"    #{lv.id} {_e(lv.name)}: {day(lv.start)}"
+            + (f" – {day(lv.end)}" if lv.end != lv.start else "")
             + f" ({_e(lv.reason)}) — ecomops leave approve {lv.id}"
             for lv in d.leave_pending
         )
     if d.handovers_unacked:
         out.append(f"  [yellow]{L['handover_waiting']}[/]:")
         out.extend(
-            f"    #{h.id} {_e(h.name)} → {_e(h.cover)}: {h.start_at:%Y-%m-%d %H:%M} – "
-            f"{h.end_at:%Y-%m-%d %H:%M} ({_e(h.matter)}) — ecomops handover ack {h.id}"
+            f"    #{h.id} {_e(h.name)} → {_e(h.cover)}: {deadline_text(h.start_at, lang)} – "
+            f"{deadline_text(h.end_at, lang)} ({_e(h.matter)}) — ecomops handover ack {h.id}"
             for h in d.handovers_unacked
         )
     return out
@@ -124,7 +132,7 @@ def dashboard_lines(d: DashboardOut, lang: str) -> list[str]:
     L = labels(lang)
     team = d.view == "team"
     who = f" — {_e(d.person)}" if d.person else ""
-    from ecomops.i18n import date_long
+    from ecomops.i18n import date_long, date_short, deadline_text, period_text
 
     # the day as the language writes it: 2026年12月7日（星期一） 09:00
     day = f"{d.now:%Y-%m-%d}" if lang == "en" else date_long(d.now.date(), lang)
@@ -138,34 +146,33 @@ def dashboard_lines(d: DashboardOut, lang: str) -> list[str]:
             out.extend(f"      {_task(t, L, owner=False, lang=lang)}" for t in group.tasks)
     else:
         out.extend(
-            f"  [red]{L['my_overdue']}[/] {_task(t, L, owner=False, lang=lang)}"
-            for t in d.overdue
+            f"  [red]{L['my_overdue']}[/] {_task(t, L, owner=False, lang=lang)}" for t in d.overdue
         )
     if d.due_soon:
-        out.append(f"  [yellow]{L['due_soon']}[/] ({L['until']} {d.due_soon_until}):")
+        until = d.due_soon_until if lang == "en" else date_short(d.due_soon_until, lang)
+        out.append(f"  [yellow]{L['due_soon']}[/] ({L['until']} {until}):")
         out.extend(f"    {_task(t, L, owner=team, lang=lang)}" for t in d.due_soon)
-    out.extend(plan_lines(d, L))
+    out.extend(plan_lines(d, L, lang))
+    month = period_text(d.month, lang)
     if d.month_end_near:
-        due = f"{d.month_end_due:%Y-%m-%d %H:%M}"
+        due = deadline_text(d.month_end_due, lang)
         if d.month_end_status in IN:
-            out.append(f"  {L['month_summary']} {d.month}: {L['plan_in']} ({L['due']} {due})")
+            out.append(f"  {L['month_summary']} {month}: {L['plan_in']} ({L['due']} {due})")
         elif d.month_end_status == "missing":
-            out.append(f"  [red]{L['month_end_missing']} {due}[/] ({d.month})")
+            out.append(f"  [red]{L['month_end_missing']} {due}[/] ({month})")
         elif d.month_end_status not in (None, "not_expected"):
-            out.append(f"  [yellow]{L['month_end_near']} {due}[/] ({d.month})")
+            out.append(f"  [yellow]{L['month_end_near']} {due}[/] ({month})")
         if d.summaries_missing:
             out.append(
-                f"  [yellow]{L['summaries_missing']} {d.month}[/] ({L['due']} {due}): "
+                f"  [yellow]{L['summaries_missing']} {month}[/] ({L['due']} {due}): "
                 f"{_who(d.summaries_missing)}"
             )
         elif team:
-            out.append(
-                f"  {L['summaries_missing']} {d.month} ({L['due']} {due}): — ({L['all_in']})"
-            )
+            out.append(f"  {L['summaries_missing']} {month} ({L['due']} {due}): — ({L['all_in']})")
     if d.cycle:
         out.append(
-            f"  {L['cycle_progress']} {_e(d.cycle.id)}: {L['complete']} {d.cycle.complete}, "
-            f"{L['pending']} {d.cycle.pending}"
+            f"  {L['cycle_progress']} {_e(period_text(d.cycle.id, lang))}: "
+            f"{L['complete']} {d.cycle.complete}, {L['pending']} {d.cycle.pending}"
         )
         if d.to_rate:
             out.append(f"  {L['to_rate']}: {_e(', '.join(d.to_rate))}")
@@ -175,7 +182,7 @@ def dashboard_lines(d: DashboardOut, lang: str) -> list[str]:
                 f"    {_e(r.name)} ({_e(r.position_name)}): {_e(', '.join(r.to_rate))}"
                 for r in d.ratings_owed
             )
-    out.extend(waiting_lines(d, L))
+    out.extend(waiting_lines(d, L, lang))
     mine_due = d.month_end_near and d.month_end_status in NOT_IN
     if not (
         d.overdue

@@ -15,6 +15,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from ecomops.i18n import date_text, datetime_text, period_text, score_text
 from ecomops.render.labels import as_the_manual, cancel_reason_shown, labels
 from ecomops.views import ReportOut
 
@@ -35,7 +36,14 @@ class Mark:
     label: str
 
 
-Cell = str | int | Decimal | date | datetime | Pct | Mark | None
+@dataclass(frozen=True)
+class Score:
+    """An appraisal's score out of 100 (85.0分 in Chinese; a number in a workbook)."""
+
+    value: Decimal
+
+
+Cell = str | int | Decimal | date | datetime | Pct | Score | Mark | None
 
 #: a plan status as a sign, so the grid reads without colour
 SIGNS = {
@@ -74,16 +82,19 @@ def num(value) -> str:
     return str(value)
 
 
-def text(cell: Cell) -> str:
-    """A cell as the text the terminal, Markdown and HTML show."""
+def text(cell: Cell, lang: str = "en") -> str:
+    """A cell as the text the terminal, Markdown and HTML show, dates and scores as ``lang``
+    writes them (2026年12月7日, 85.0分: :mod:`ecomops.i18n`'s formatters, as the listings)."""
     if cell is None:
         return "—"
     if isinstance(cell, str):
         return cell
     if isinstance(cell, datetime):
-        return f"{cell:%Y-%m-%d %H:%M}"
+        return datetime_text(cell, lang)
     if isinstance(cell, date):
-        return cell.isoformat()
+        return date_text(cell, lang)
+    if isinstance(cell, Score):
+        return num(cell.value) if lang == "en" else score_text(cell.value, lang)
     if isinstance(cell, Pct):
         return f"{num(cell.value)}%"
     if isinstance(cell, Mark):
@@ -222,9 +233,15 @@ def sections(r: ReportOut, *, short_names: bool = False) -> Iterator[Section]:
         return position_shown(r, pid, short_names)
 
     goal_headers = [L["goal"], L["due"], L["progress"], L["status"]]
+    # (full-width brackets in Chinese: 本月目标（2026年11月）)
+    opening, closing = (" (", ")") if r.lang == "en" else ("（", "）")
     for sid, title, goals in (
-        ("goals", f"{L['goals']} ({r.month})", r.goals),
-        ("next_goals", f"{L['next_goals']} ({r.next_month})", r.next_goals),
+        ("goals", f"{L['goals']}{opening}{period_text(r.month, r.lang)}{closing}", r.goals),
+        (
+            "next_goals",
+            f"{L['next_goals']}{opening}{period_text(r.next_month, r.lang)}{closing}",
+            r.next_goals,
+        ),
     ):
         rows: list[list[Cell]] = [
             [goal_label(g.id, g.text, r.lang), g.due, f"{g.done}/{g.total}", st(g.status)]
@@ -344,7 +361,11 @@ def sections(r: ReportOut, *, short_names: bool = False) -> Iterator[Section]:
     del plans, plan_rows
     a = r.appraisal
     if a is not None:
-        sec = Section("appraisal", f"{L['appraisal']} {a.cycle}", short=L["sheet_appraisal"])
+        sec = Section(
+            "appraisal",
+            f"{L['appraisal']} {period_text(a.cycle, r.lang)}",
+            short=L["sheet_appraisal"],
+        )
         if a.exempt:
             verdict = L["exempt"]
         elif a.advisory:
@@ -367,7 +388,9 @@ def sections(r: ReportOut, *, short_names: bool = False) -> Iterator[Section]:
                         p.employee,
                         shown_pos[p.position],
                         st(p.status),
-                        p.score if p.visible else L["confidential"],
+                        (None if p.score is None else Score(p.score))
+                        if p.visible
+                        else L["confidential"],
                         p.grade or "—",
                         p.final_grade or "—",
                     ]
@@ -523,12 +546,12 @@ def sections(r: ReportOut, *, short_names: bool = False) -> Iterator[Section]:
 
 def title(r: ReportOut) -> str:
     L = report_labels(r.lang)
-    return f"{r.department} — {L['report_title']} {r.month}"
+    return f"{r.department} — {L['report_title']} {period_text(r.month, r.lang)}"
 
 
 def subtitle(r: ReportOut) -> str:
     L = report_labels(r.lang)
-    return f"{r.company} · {L['as_of']} {r.as_of:%Y-%m-%d %H:%M}"
+    return f"{r.company} · {L['as_of']} {datetime_text(r.as_of, r.lang)}"
 
 
 # --- the year's appraisals (``report --year``) ----------------------------------------------------
@@ -573,13 +596,16 @@ def year_sections(r: ReportOut, *, short_names: bool = False) -> list[Section]:
     L, Y = report_labels(r.lang), _year_labels(r.lang)
     y = r.year_appraisal
     sec = Section(
-        "year_appraisal", f"{Y['year_appraisal']} {y.year}", short=L["sheet_year_appraisal"]
+        "year_appraisal",
+        f"{Y['year_appraisal']} {period_text(str(y.year), r.lang)}",
+        short=L["sheet_year_appraisal"],
     )
-    sec.notes.append(f"{Y['year_cycles']}: {', '.join(c.id for c in y.cycles) or '—'}")
+    cycles = [period_text(c.id, r.lang) for c in y.cycles]
+    sec.notes.append(f"{Y['year_cycles']}: {', '.join(cycles) or '—'}")
     if y.people:
         sec.tables.append(
             Table(
-                [L["employee"], L["position"], *(c.id for c in y.cycles)],
+                [L["employee"], L["position"], *cycles],
                 [
                     [
                         p.employee,
@@ -601,7 +627,15 @@ def year_sections(r: ReportOut, *, short_names: bool = False) -> list[Section]:
         sec.tables.append(
             Table(
                 [Y["repeated"], L["grade"], Y["times"], L["cycle"]],
-                [[x.employee, x.grade, x.count, ", ".join(x.cycles)] for x in y.repeated],
+                [
+                    [
+                        x.employee,
+                        x.grade,
+                        x.count,
+                        ", ".join(period_text(c, r.lang) for c in x.cycles),
+                    ]
+                    for x in y.repeated
+                ],
                 wrap=(3,),
             )
         )

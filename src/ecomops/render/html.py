@@ -17,6 +17,7 @@ from ecomops.render.document import (
     SIGNS,
     Mark,
     Pct,
+    Score,
     limit_text,
     num,
     report_labels,
@@ -225,15 +226,17 @@ def _plan_chart(r: ReportOut) -> str:
     return f"<figure>{''.join(parts)}<figcaption>{escape(L['compliance'])}</figcaption></figure>"
 
 
-def _td(cell, wraps: bool) -> str:
+def _td(cell, wraps: bool, lang: str = "en") -> str:
     """A cell: numbers to the right, a date (and a time) never broken inside, long text
     (``wraps``) broken anywhere on a narrow screen, a plan status as its sign and word."""
-    if isinstance(cell, int | Decimal | Pct) and not isinstance(cell, bool):
-        return f'<td class="n">{escape(text(cell))}</td>'
+    if isinstance(cell, int | Decimal | Pct | Score) and not isinstance(cell, bool):
+        return f'<td class="n">{escape(text(cell, lang))}</td>'
     if isinstance(cell, date):
         return (
             "<td>"
-            + " ".join(f'<span class="nw">{escape(part)}</span>' for part in text(cell).split(" "))
+            + " ".join(
+                f'<span class="nw">{escape(part)}</span>' for part in text(cell, lang).split(" ")
+            )
             + "</td>"
         )
     if isinstance(cell, Mark) and cell.code != "not_expected":
@@ -241,7 +244,11 @@ def _td(cell, wraps: bool) -> str:
             f'<td><span aria-hidden="true">{escape(cell.sign)}</span> '
             f'<span class="mw">{escape(cell.label)}</span></td>'
         )
-    return f'<td class="w">{escape(text(cell))}</td>' if wraps else f"<td>{escape(text(cell))}</td>"
+    return (
+        f'<td class="w">{escape(text(cell, lang))}</td>'
+        if wraps
+        else f"<td>{escape(text(cell, lang))}</td>"
+    )
 
 
 def render(r: ReportOut) -> str:
@@ -282,7 +289,9 @@ def pieces(r: ReportOut) -> Iterator[str]:
             )
             for row in t.rows:
                 body.append(
-                    "<tr>" + "".join(_td(c, i in t.wrap) for i, c in enumerate(row)) + "</tr>"
+                    "<tr>"
+                    + "".join(_td(c, i in t.wrap, r.lang) for i, c in enumerate(row))
+                    + "</tr>"
                 )
                 if len(body) >= _CHUNK:
                     yield "".join(body)

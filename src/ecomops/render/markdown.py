@@ -41,15 +41,15 @@ def _cell(text: str) -> str:
     return safe(text).translate(_CELL_ESCAPES)
 
 
-def _shown(c: Cell, seen: dict[tuple[type, Cell], str]) -> str:
-    """A table's cell as Markdown; a text is escaped as it comes, anything else (a sign, a
-    date, a number) once per distinct value."""
+def _shown(c: Cell, seen: dict[tuple[type, Cell], str], lang: str) -> str:
+    """A table's cell as Markdown in ``lang``; a text is escaped as it comes, anything else (a
+    sign, a date, a number) once per distinct value."""
     if c.__class__ is str:
         return _cell(c)
     k = (c.__class__, c)
     got = seen.get(k)
     if got is None:
-        got = seen[k] = _cell(text(c))
+        got = seen[k] = _cell(text(c, lang))
     return got
 
 
@@ -77,7 +77,7 @@ def pieces(r: ReportOut) -> Iterator[str]:
                 if len(lines) >= _CHUNK:  # a row always follows: the end is never cut here
                     yield "\n".join(lines) + "\n"
                     lines.clear()
-                lines.append("| " + " | ".join([_shown(c, seen) for c in row]) + " |")
+                lines.append("| " + " | ".join([_shown(c, seen, r.lang) for c in row]) + " |")
             lines.append("")
         if s.id == "plans" and s.tables:
             L = report_labels(r.lang)

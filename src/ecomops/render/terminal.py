@@ -14,6 +14,7 @@ from ecomops.render.document import (
     SIGNS,
     Mark,
     Pct,
+    Score,
     report_labels,
     sections,
     subtitle,
@@ -42,14 +43,14 @@ def escape(text: str) -> str:
     return markup_escape(safe(text))
 
 
-def _cell(value) -> str:
+def _cell(value, lang: str = "en") -> str:
     if isinstance(value, Mark):
         return f"[{STYLES.get(value.code, 'dim')}]{escape(value.sign)}[/]"
-    return escape(text(value))
+    return escape(text(value, lang))
 
 
 def _numeric(value) -> bool:
-    return isinstance(value, int | Decimal | Pct) and not isinstance(value, bool)
+    return isinstance(value, int | Decimal | Pct | Score) and not isinstance(value, bool)
 
 
 def render(r: ReportOut, console) -> None:
@@ -73,7 +74,7 @@ def render(r: ReportOut, console) -> None:
                 )
         for t in s.tables:
             if len(t.rows) + _TABLE_LINES > console.size.height:
-                marks = plain_table(t, console)
+                marks = plain_table(t, console, r.lang)
                 if marks:
                     console.print("  " + "  ".join(f"{SIGNS[k]} {escape(L[k])}" for k in SIGNS))
                 continue
@@ -96,7 +97,7 @@ def render(r: ReportOut, console) -> None:
                     min_width=2 if signs else None,
                 )
             for row in t.rows:
-                table.add_row(*(_cell(c) for c in row))
+                table.add_row(*(_cell(c, r.lang) for c in row))
             console.print(table)
             if marks:
                 console.print(
@@ -114,7 +115,7 @@ WRAP_WIDTH = 60
 _CHUNK = 2000
 
 
-def plain_table(t, console) -> bool:
+def plain_table(t, console, lang: str = "en") -> bool:
     """Write ``t`` as plain text: a header line, then one line per row, columns two spaces
     apart and aligned by display width (a CJK character takes two), numbers to the right;
     a plan status as its sign; user text made safe (no terminal codes, no line breaks),
@@ -139,7 +140,7 @@ def plain_table(t, console) -> bool:
                 shown = safe(c.sign)
                 right[i] = False
             else:
-                shown = safe(text(c))
+                shown = safe(text(c, lang))
                 signs[i] = False
                 if not _numeric(c):
                     right[i] = False

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import IO, Any
 
-from ecomops.render.document import Mark, Pct, Section, num, sections, subtitle, title
+from ecomops.render.document import Mark, Pct, Score, Section, sections, subtitle, text, title
 from ecomops.text import safe
 from ecomops.views import ReportOut
 
@@ -35,6 +35,11 @@ SHEET_NAME_MAX = 31
 MAX_WIDTH = 60
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+#: the number formats as Chinese writes them (2026年12月7日, 85.0分): the cells stay dates and
+#: numbers (a sheet sorts and sums them), only their look follows the language
+ZH_DATE_FORMAT = 'yyyy"年"m"月"d"日"'
+ZH_DATETIME_FORMAT = 'yyyy"年"m"月"d"日" hh:mm'
+ZH_SCORE_FORMAT = '0.0"分"'
 
 
 def sheet_name(name: str, taken: set[str]) -> str:
@@ -69,17 +74,20 @@ def render(r: ReportOut) -> bytes:
 
 def write(r: ReportOut, target: IO[bytes]) -> None:
     """Write the report's workbook to ``target`` (:func:`write_sections`)."""
-    write_sections(sections(r), f"{title(r)} · {subtitle(r)}", target)
+    write_sections(sections(r), f"{title(r)} · {subtitle(r)}", target, lang=r.lang)
 
 
-def write_sections(parts: Iterable[Section], head: str, target: IO[bytes]) -> None:
+def write_sections(
+    parts: Iterable[Section], head: str, target: IO[bytes], *, lang: str = "en"
+) -> None:
     """A workbook of one sheet per section, written to ``target`` in one pass: each sheet's
     XML is streamed into the package row by row, and no cell is looked at again once written
     (its time grows with its rows; openpyxl's object per cell took 70 µs a cell, and asking
     it for the last row after every row made the report quadratic). Its columns are fitted by
     a first pass over the section's rows, since a sheet names its column widths before its
-    rows. ``head`` is every sheet's second line (the report's title)."""
-    styles = _Styles()
+    rows. ``head`` is every sheet's second line (the report's title); ``lang``: the dates'
+    and scores' number formats (Chinese: 2026年12月7日, 85.0分; still dates and numbers)."""
+    styles = _Styles(lang)
     taken: set[str] = set()
     names: list[str] = []
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as z:
@@ -88,7 +96,7 @@ def write_sections(parts: Iterable[Section], head: str, target: IO[bytes]) -> No
             taken.add(name)
             names.append(name)
             with z.open(f"xl/worksheets/sheet{len(names)}.xml", "w") as raw:
-                _sheet(io.TextIOWrapper(raw, encoding="utf-8", newline=""), s, head, styles)
+                _sheet(io.TextIOWrapper(raw, encoding="utf-8", newline=""), s, head, styles, lang)
         z.writestr("[Content_Types].xml", _content_types(len(names)))
         z.writestr("_rels/.rels", _ROOT_RELS)
         z.writestr("xl/workbook.xml", _workbook(names))
@@ -103,8 +111,8 @@ COMPRESS_LEVEL = 1
 _CHUNK = 2000
 
 
-def _sheet(out: io.TextIOWrapper, s: Section, head: str, styles: _Styles) -> None:
-    widths = _widths(s)
+def _sheet(out: io.TextIOWrapper, s: Section, head: str, styles: _Styles, lang: str = "en") -> None:
+    widths = _widths(s, lang)
     if not widths:  # a section with no table: its notes alone
         widths = {0: min(max((display_width(n) for n in [s.title, *s.notes]), default=8), 60)}
     out.write(_SHEET_START)
@@ -221,6 +229,9 @@ def _cell(typed: Any, xf: int, styles: _Styles) -> str:
     elif isinstance(typed, date):
         xf = styles.with_format(xf, DATE)
         value = _serial(datetime.combine(typed, datetime.min.time()))
+    elif isinstance(typed, Score):
+        xf = styles.with_format(xf, SCORE) if styles.lang != "en" else xf
+        value = float(typed.value)
     elif isinstance(typed, Decimal):
         value = float(typed)
     elif isinstance(typed, int | float):
@@ -242,9 +253,16 @@ def _serial(moment: datetime) -> float:
     return delta.days + delta.seconds / 86400 if delta.seconds else float(delta.days)
 
 
-#: number formats: a whole share (0%), a share to a tenth (0.0%), a date, a date and time
-PCT_WHOLE, PCT_TENTH, DATE, DATETIME = 9, 164, 165, 166
+#: number formats: a whole share (0%), a share to a tenth (0.0%), a date, a date and time,
+#: a score (Chinese only: 85.0分)
+PCT_WHOLE, PCT_TENTH, DATE, DATETIME, SCORE = 9, 164, 165, 166, 167
 _NUM_FMTS = {PCT_TENTH: "0.0%", DATE: DATE_FORMAT, DATETIME: DATETIME_FORMAT}
+_ZH_NUM_FMTS = {
+    PCT_TENTH: "0.0%",
+    DATE: ZH_DATE_FORMAT,
+    DATETIME: ZH_DATETIME_FORMAT,
+    SCORE: ZH_SCORE_FORMAT,
+}
 
 
 class _Styles:
@@ -258,7 +276,9 @@ class _Styles:
     )
     ALIGNMENTS = ("", '<alignment vertical="top"/>', '<alignment vertical="top" wrapText="1"/>')
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str = "en") -> None:
+        self.lang = lang
+        self.formats = _NUM_FMTS if lang == "en" else _ZH_NUM_FMTS
         #: (font, alignment, number format, quote prefix) → index; 0 is the default
         self._ids: dict[tuple[int, int, int, bool], int] = {(0, 0, 0, False): 0}
         self._keys: list[tuple[int, int, int, bool]] = [(0, 0, 0, False)]
@@ -281,7 +301,8 @@ class _Styles:
 
     def xml(self) -> str:
         fmts = "".join(
-            f'<numFmt numFmtId="{i}" formatCode="{_xml(code)}"/>' for i, code in _NUM_FMTS.items()
+            f'<numFmt numFmtId="{i}" formatCode="{_xml(code).replace(chr(34), "&quot;")}"/>'
+            for i, code in self.formats.items()
         )
         xfs = []
         for font, align, fmt, quoted in self._keys:
@@ -298,7 +319,7 @@ class _Styles:
                 xfs.append(f"<xf {attrs}/>")
         return (
             f'{_XML_HEAD}<styleSheet xmlns="{_MAIN}">'
-            f'<numFmts count="{len(_NUM_FMTS)}">{fmts}</numFmts>'
+            f'<numFmts count="{len(self.formats)}">{fmts}</numFmts>'
             f'<fonts count="{len(self.FONTS)}">{"".join(self.FONTS)}</fonts>'
             '<fills count="2"><fill><patternFill patternType="none"/></fill>'
             '<fill><patternFill patternType="gray125"/></fill></fills>'
@@ -361,7 +382,7 @@ def _workbook_rels(sheets: int) -> str:
     return f'{_XML_HEAD}<Relationships xmlns="{_PKG_REL}">{rels}{styles}</Relationships>'
 
 
-def _widths(s: Section) -> dict[int, int]:
+def _widths(s: Section, lang: str = "en") -> dict[int, int]:
     """Each column's widest header or cell as shown (a CJK character counts two); the title
     and notes above the tables run over into the empty cells beside them and do not count."""
     widths: dict[int, int] = {}
@@ -371,7 +392,7 @@ def _widths(s: Section) -> dict[int, int]:
             widths[i] = max(widths.get(i, 0), display_width(h))
         for row in t.rows:
             for i, c in enumerate(row):
-                shown = _shown(c)
+                shown = _shown(c, lang)
                 w = seen.get(shown)
                 if w is None:
                     if shown.__class__ is str and 2 * len(shown) <= widths.get(i, 0):
@@ -382,12 +403,12 @@ def _widths(s: Section) -> dict[int, int]:
     return widths
 
 
-def _shown(cell) -> Any:
+def _shown(cell, lang: str = "en") -> Any:
     """What the cell shows, for its width."""
-    if isinstance(cell, Pct):
-        return f"{num(cell.value)}%"
     if isinstance(cell, Mark):
         return cell.label
     if cell is None:
         return ""
+    if isinstance(cell, Pct | Score) or (lang != "en" and isinstance(cell, date)):
+        return text(cell, lang)
     return cell

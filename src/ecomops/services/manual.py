@@ -86,10 +86,10 @@ def rubric_show(session: Session, name: str, lang: str) -> RubricOut:
     m = current(session).manual
     p = find_position(m, name, lang)
     if p.rubric is None:
+        rated = ", ".join(q.id for q in m.positions if q.rubric is not None)
         raise NotFound(
             f"position {p.id} has no appraisal rubric",
-            "positions with rubrics: "
-            + ", ".join(q.id for q in m.positions if q.rubric is not None),
+            f"positions with rubrics: {rated}",
         )
     r = m.rubric(p.rubric)
     points = {g.id: g.points for g in m.appraisal.grades}

@@ -52,14 +52,45 @@ def about_person(
     return about_rated(session, person.id, m.raters_of(m.position(position or person.position_id)))
 
 
-def who_may(m: Manual, action: str) -> str:
-    """The table's entry for ``action`` in words."""
-    from ecomops.handbook.model import RELATIONS  # the schema: only when words are needed
+def _position(m: Manual, position_id: str, *, english_name: bool = False) -> str:
+    """A person's position beside their name in a refusal: in English its id (what
+    ``--position`` takes; ``english_name``: its name), in Chinese its name (the manual's, in
+    the script of the messages)."""
+    from ecomops import i18n
+    from ecomops.text import localize
 
+    lang = i18n.current()
+    if lang == "en" and not english_name:
+        return position_id
+    try:
+        held = m.position(position_id).name
+    except Exception:
+        return position_id
+    return localize(held.zh, held.en, lang)
+
+
+def who_may(m: Manual, action: str, lang: str | None = None) -> str:
+    """The table's entry for ``action`` in words: the positions by name and the relations
+    in ``lang`` (default: the language of the messages), as the manual names them."""
+    from ecomops import i18n
+    from ecomops.handbook.model import RELATIONS  # the schema: only when words are needed
+    from ecomops.text import localize
+
+    lang = lang or i18n.current()
     names = []
     for name in m.permission_table.get(action, []):
-        names.append(RELATIONS[name][1] if name in RELATIONS else name)
-    return "; ".join(names) or "nobody"
+        if name in RELATIONS:
+            names.append(localize(*RELATIONS[name], lang))
+            continue
+        try:
+            held = m.position(name).name
+        except Exception:  # (a position the table names that the manual lacks: its id)
+            names.append(name)
+        else:
+            names.append(localize(held.zh, held.en, lang))
+    if not names:
+        return i18n.gettext("nobody")
+    return ("; " if lang == "en" else "、").join(names)
 
 
 def may(session: Session, actor: Actor, action: str, about: About | None = None) -> bool:
@@ -81,7 +112,7 @@ def require(
 
     m = current(session).manual
     person = actor.person
-    who = f"{person.name} ({person.position_id})" if person else actor.login
+    who = f"{person.name} ({_position(m, person.position_id)})" if person else actor.login
     doing = ACTIONS.get(action, ("", action))[1]
     raise NotAllowed(
         f"{who} may not {doing}{' ' + what if what else ''}",
@@ -97,7 +128,11 @@ def require_department_job(session: Session, actor: Actor, doing: str) -> None:
         return
     m = current(session).manual
     person = actor.person
-    who = f"{person.name} ({m.position(person.position_id).name.en})" if person else actor.login
+    who = (
+        f"{person.name} ({_position(m, person.position_id, english_name=True)})"
+        if person
+        else actor.login
+    )
     raise NotAllowed(
         f"{who} may not {doing}: it is the department's job",
         f"who may: {who_may(m, 'act_for_others')} (the handbook's permissions.act_for_others), "

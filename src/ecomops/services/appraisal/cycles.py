@@ -97,13 +97,12 @@ def cycle_close(
                 for g in report.groups
                 for v in g.violations
             )
-            problem = (
-                f"breaks the forced distribution ({broken})"
+            raise InvalidInput(  # (two messages, so the catalog has each whole)
+                f"cycle {row.id} breaks the forced distribution ({broken})"
                 if not report.ok
-                else f"has {final.pending} appraisal{'s' if final.pending > 1 else ''} pending"
-            )
-            raise InvalidInput(
-                f"cycle {row.id} {problem}",
+                else f"cycle {row.id} has {final.pending} appraisals pending"
+                if final.pending > 1
+                else f"cycle {row.id} has 1 appraisal pending",
                 "calibrate grades or finish the ratings (see: {command}; {command:1}), or close "
                 "with an override reason",
                 param="override",

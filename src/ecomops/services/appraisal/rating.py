@@ -59,10 +59,18 @@ def scores_for(
         if crit.id in out:
             raise InvalidInput(f"criterion {crit.id} is given twice", "give each criterion once")
         out[crit.id], given[crit.id] = rating_points(value, points, f"{crit.id}: ")
-    missing = [c.id for c in rubric.criteria if c.id not in out]
-    if missing:
+    left = [c for c in rubric.criteria if c.id not in out]
+    if left:
+        # in Chinese by the rubric's names, each with its id (what -l/-s also take)
+        from ecomops.text import localize
+
+        missing = (
+            ", ".join(c.id for c in left)
+            if lang == "en"
+            else "、".join(f"{localize(c.name.zh, c.name.en, lang)}({c.id})" for c in left)
+        )
         raise InvalidInput(
-            f"no score for {', '.join(missing)}",
+            f"no score for {missing}",
             f"the {rubric.id} rubric has {len(rubric.criteria)} criteria; give every one",
         )
     return out, given

@@ -24,6 +24,7 @@ from ecomops.core.backup import (
 )
 from ecomops.db.types import UTCDateTime
 from ecomops.errors import InvalidInput, Suggest
+from ecomops.i18n import N_
 from ecomops.services.dbtools.tables import all_tables
 
 
@@ -152,7 +153,7 @@ class Intake:
         if not self.findings:
             return
         n = self.findings.count
-        hint = f"ecomops never writes these; {self.fix}"
+        hint = N_(f"ecomops never writes these; {self.fix}")
         if self.second_holder:
             hint += "; a second holder recorded with {command} is accepted with {param:force}"
         raise InvalidInput(

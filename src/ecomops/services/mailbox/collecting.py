@@ -17,6 +17,7 @@ from ecomops.core.roster import mail_allowed
 from ecomops.db import schema
 from ecomops.db.session import Session
 from ecomops.errors import EcomopsError
+from ecomops.i18n import N_
 from ecomops.services.handbook import current
 from ecomops.services.identity import Actor
 from ecomops.services.mailbox.imap import CHUNK, HEADER_MAX, Envelope, Mailbox
@@ -110,7 +111,9 @@ def collect(
     received time is theirs to set. From the day company mail applies (§3.2 rule 3, ``staff
     company-mail``), a message from an address outside the company's domain is listed as "not
     company mail" and not recorded, unless ``accept_personal``."""
-    require_department_job(session, actor, "collect the department's plans from the mailbox")
+    require_department_job(
+        session, actor, N_("collect the department's plans from the mailbox")
+    )
     m = current(session).manual
     tz = zone(m.calendar.timezone)
     max_bytes = mailbox.settings.max_bytes

@@ -12,6 +12,7 @@ from ecomops.clock import real_now, zone
 from ecomops.core import remind as rules
 from ecomops.db.session import Database, Session
 from ecomops.errors import InvalidInput, NotAllowed, Suggest
+from ecomops.i18n import N_
 from ecomops.services.handbook import current
 from ecomops.services.identity import Actor, owns_the_database
 from ecomops.services.permissions import require_department_job
@@ -31,7 +32,7 @@ def _require_sender(session: Session, actor: Actor) -> None:
             "run {command} as that role, e.g. from its crontab",
             suggest=Suggest("remind"),
         )
-    require_department_job(session, actor, "send the department's reminders")
+    require_department_job(session, actor, N_("send the department's reminders"))
 
 
 def _row(
