@@ -26,7 +26,6 @@ gap to close: within 5× of the naive script's time (the issue measured 15×, 15
 from __future__ import annotations
 
 import argparse
-import csv
 import dataclasses
 import imaplib
 import os
@@ -43,6 +42,7 @@ from zoneinfo import ZoneInfo
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
+from remind import roster  # noqa: E402  (the same roster: a head and members with addresses)
 from results import Figure, save  # noqa: E402
 
 PY = sys.executable
@@ -79,18 +79,6 @@ print(n)
 
 def ecomops(*args: str) -> list[str]:
     return [PY, "-m", "ecomops", *args]
-
-
-def roster(path: Path, people: int) -> None:
-    """A head and ``people - 1`` copywriters and clerks, each with an address."""
-    rows = [("员工000001", "manager", HEAD, "", "2026-01-05")]
-    for i in range(2, people + 1):
-        position = ("copywriter", "clerk")[i % 2]
-        rows.append((f"员工{i:06d}", position, f"e{i:06d}@example.cn", "员工000001", "2026-01-05"))
-    with path.open("w", newline="", encoding="utf-8") as f:
-        w = csv.writer(f)
-        w.writerow(["name", "position", "email", "manager", "joined"])
-        w.writerows(rows)
 
 
 def message(i: int) -> bytes:
