@@ -537,3 +537,19 @@ def test_missing_criteria_are_named_as_the_rubric_names_them(db, cli, lang, expe
     cli("cycle", "open", "2026-10", "--as", "张伟")
     r = cli("--lang", lang, "appraise", "李娜", "-c", "2026-10", "-l", "分析能力=B", "--as", "张伟")
     assert r.exit_code != 0 and expected in r.stderr, r.stderr
+
+
+@pytest.mark.parametrize(("lang", "week", "leave"), [("zh-hans", "2026年第41周，截止", "0 人休假"),
+                                                      ("zh", "2026年第41周，截止", "0 人休假"),
+                                                      ("en", "2026-W41, due", "0 on leave")])
+def test_plan_status_writes_the_week_and_every_count_in_the_language(db, cli, lang, week, leave):
+    """`plan status`: the week as Chinese writes it in the title, and every count of the line
+    under the table (on leave too) from the catalog."""
+    for args in (["张伟", "--position", "manager"], ["李娜", "--position", "copywriter",
+                                                     "--manager", "张伟"]):
+        assert cli("staff", "add", *args).exit_code == 0
+    r = cli("--lang", lang, "plan", "status", "--week", "2026-W41")
+    assert r.exit_code == 0, r.stderr
+    assert week in r.stdout and leave in r.stderr
+    if lang != "en":
+        assert "on leave" not in r.stderr and "W41" not in r.stdout

@@ -344,6 +344,7 @@ def counts_line(counts: dict[str, int]) -> str:
         "missing": lambda n: ngettext("{n} missing", "{n} missing", n),
         "open": lambda n: ngettext("{n} open", "{n} open", n),
         "not_expected": lambda n: ngettext("{n} not expected", "{n} not expected", n),
+        "on_leave": lambda n: ngettext("{n} on leave", "{n} on leave", n),
     }
     parts = [
         forms[k](v).format(n=v) if k in forms else f"{v} {k.replace('_', ' ')}"
@@ -387,12 +388,17 @@ def status(
             (L("submitted"), lambda r: r.submitted_at),
             (L("versions"), lambda r: r.versions),
         ]
+        from ecomops.i18n import period_text
+
         en = language == "en"
         what = WHAT[o.kind].capitalize() if en else L(f"plan:{o.kind}")
+        period = period_text(o.period, language)
+        # (Chinese punctuation under Chinese: 周一工作计划 2026年第49周，截止 …)
+        comma, left, right = (", ", " (", ")") if en else ("，", "（", "）")
         table(
             o.members,
             columns,
-            title=f"{what} {o.period}, {L('due')} {fmt(o.due_at)}",
+            title=f"{what} {period}{comma}{L('due')} {fmt(o.due_at)}",
             empty="no active department members on the roster",
         )
         note(counts_line(o.counts))
@@ -400,7 +406,8 @@ def status(
             table(
                 o.department,
                 columns,
-                title=f"{L(HEADS[0])} {o.period} ({L(HEADS[1])}), {L('due')} {fmt(o.due_at)}",
+                title=f"{L(HEADS[0])} {period}{left}{L(HEADS[1])}{right}{comma}{L('due')} "
+                f"{fmt(o.due_at)}",
             )
 
     emit(out, render=render)
