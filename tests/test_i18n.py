@@ -553,3 +553,16 @@ def test_plan_status_writes_the_week_and_every_count_in_the_language(db, cli, la
     assert week in r.stdout and leave in r.stderr
     if lang != "en":
         assert "on leave" not in r.stderr and "W41" not in r.stdout
+
+
+def test_db_status_reads_in_chinese(db, cli, monkeypatch):
+    """`db status`: the clock and mode words, the warnings, the handbook's day and the table's
+    header in the language (its --json keeps the English values)."""
+    r = cli("--lang", "zh-hans", "db", "status")
+    assert r.exit_code == 0, r.stderr
+    assert "模拟时钟" in r.stderr and "载入于 2026年" in r.stderr
+    assert r.stdout.split()[:2] == ["表", "行数"]
+    for word in ("clock", "loaded", "readable by", "writable by", "keeper"):
+        assert word not in r.stderr, (word, r.stderr)
+    data = cli("db", "status", "--json").json()
+    assert data["clock"] == "simulated" and data["mode"] == "single-keeper"

@@ -19,6 +19,7 @@ from ecomops.cli.common import (
 )
 from ecomops.cli.output import emit, table
 from ecomops.errors import InvalidInput
+from ecomops.i18n import N_
 
 app = typer.Typer(
     help="Where the data is; backup, restore, and moving to PostgreSQL.\n\n"
@@ -28,7 +29,17 @@ app = typer.Typer(
 
 
 def _rows(out) -> None:
-    table(sorted(out["rows"].items()), [("table", lambda r: r[0]), ("rows", lambda r: r[1])])
+    from ecomops.i18n import pgettext
+
+    table(
+        sorted(out["rows"].items()),
+        [(pgettext("db status", "table"), lambda r: r[0]),
+         (pgettext("db status", "rows"), lambda r: r[1])],
+    )
+
+
+#: the words of ``db status`` that are values of its --json (shown in the language)
+_WORDS = (N_("real"), N_("simulated"), N_("single-keeper"), N_("bound logins"))
 
 
 @command(app, "status")
@@ -43,15 +54,18 @@ def status() -> None:
         out = service(opened.target, opened)
 
     def render(o) -> None:
+        from ecomops.i18n import date_text, gettext
+
         note(f"{o['backend']} database {o['database']} (schema {o['schema']})")
+        clock, mode = gettext(o["clock"]), gettext(o["mode"])
         if o["backend"] == "sqlite":
             note(
-                f"{o['clock']} clock; one keeper: the file's owner, {o['keeper']} "
+                f"{clock} clock; one keeper: the file's owner, {o['keeper']} "
                 f"({o['logins']} logins bound); you are {o['login']}"
             )
         else:
             note(
-                f"{o['clock']} clock; {o['mode']} ({o['logins']} logins bound); the keeper is "
+                f"{clock} clock; {mode} ({o['logins']} logins bound); the keeper is "
                 f"{o['keeper']} (the tables' owner); you are {o['login']}"
             )
         c = o["connection"]
@@ -65,7 +79,8 @@ def status() -> None:
             note(f"warning: {w}")
         if o["handbook"]:
             h = o["handbook"]
-            note(f"handbook {h['source']} (year {h['year']}), loaded {h['loaded_at']:%Y-%m-%d}")
+            loaded = date_text(h["loaded_at"].date())
+            note(f"handbook {h['source']} (year {h['year']}), loaded {loaded}")
         _rows(o)
 
     emit(out, render=render)

@@ -85,19 +85,19 @@ def status(target: Target, database: Database) -> dict:
 
         open_to_write = [p for p in writable_by_others(path) if p.exists()]
         if open_to_write:
+            paths = ", ".join(str(p) for p in open_to_write)
             warnings.append(
-                "writable by other users: "
-                + ", ".join(str(p) for p in open_to_write)
-                + ": anyone who can write this database can act as anyone; a SQLite file has "
-                f"one keeper, its owner ({keeper}) (make it private: chmod 600 FILE, chmod 700 "
-                "FOLDER; for several people on their own logins, use PostgreSQL)"
+                f"writable by other users: {paths}: anyone who can write this database can act "
+                f"as anyone; a SQLite file has one keeper, its owner ({keeper}) (make it "
+                "private: chmod 600 FILE, chmod 700 FOLDER; for several people on their own "
+                "logins, use PostgreSQL)"
             )
         loose = [p for p in readable_by_others(path) if p.exists() and p not in open_to_write]
         if loose:
+            paths = ", ".join(str(p) for p in loose)
             warnings.append(
-                "readable by other users: "
-                + ", ".join(str(p) for p in loose)
-                + " (make it private: chmod 600 FILE, chmod 700 FOLDER)"
+                f"readable by other users: {paths} (make it private: chmod 600 FILE, chmod 700 "
+                "FOLDER)"
             )
         others = sorted(k for k in bound if k != keeper)
         if others:
