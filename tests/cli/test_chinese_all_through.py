@@ -298,12 +298,12 @@ def test_headers_and_words_are_translated(changed, on_demo):
     feb = run("calendar", "--month", "2026-02", "--lang", "zh-hans").stdout
     assert "春节" in feb and "调休上班(春节)" in feb and "周一" in feb and "月末总结 2026年2月" in feb
     status = run("plan", "status", "--week", "2026-W48", "--lang", "zh-hans").stdout
-    assert "周一工作计划 2026-W48" in status and "电商部经理" in status
+    assert "周一工作计划 2026年第48周" in status and "电商部经理" in status
     quota = run(
         "quota", "check", "-c", "2026-11", "--as", "赵海", "--explain", "--lang", "zh-hans"
     ).stdout
     assert "部门: 5 份已完成, 0 份待评 — 符合" in quota
-    assert "A+B最多ceil(75%·N)人" in re.sub(r"\s", "", quota)  # (the rule wraps)
+    assert "A+B最多⌈75%·N⌉人" in re.sub(r"\s", "", quota)  # (the rule wraps)
     zh = run("roles", "list", "--lang", "zh").stdout
     assert "彙報對象" in zh and "電商部經理" in zh
     card = run("roles", "show", "copywriter", "--lang", "zh").stdout

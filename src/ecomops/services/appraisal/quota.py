@@ -107,30 +107,30 @@ def explain_zh(m: Manual, strict: bool) -> str:
     exempt = [k for k in kinds if not k.forced_distribution]
     forced = [k for k in kinds if k.forced_distribution]
     handbook = (
-        f"手册的规定(§6.2):各级别比例 {parts}"
-        + (",年末绩效不受强制分布限制" if exempt else "")
+        f"手册的规定（§6.2）：各级别比例 {parts}"
+        + ("，年末绩效不受强制分布限制" if exempt else "")
         + "。"
     )
     names = "、".join(localize(k.name.zh, k.name.en, "zh-hans") for k in forced)
     cycles = (
-        f"强制分布适用于{names},这也是工具的规定(§6.2 只提到年末绩效)。"
+        f"强制分布适用于{names}，这也是工具的规定（§6.2 只提到年末绩效）。"
         if forced and exempt
         else ""
     )
     if strict:
         return (
-            handbook + "工具的规定(严格模式,由 --strict 或手册文件的 quota.strict 设定):一组有 N 份"
-            "已完成的考核时,各级别人数须恰为按最大余额法分配的 N 的份额(先取整数部分,余下"
-            "名额给余数最大者,余数相同给较高级别);建议的级别按得分排名。" + cycles
+            handbook + "工具的规定（严格模式，由 --strict 或手册文件的 quota.strict 设定）：一组有 N 份"
+            "已完成的考核时，各级别人数须恰为按最大余额法分配的 N 的份额（先取整数部分，余下"
+            "名额给余数最大者，余数相同给较高级别）；建议的级别按得分排名。" + cycles
         )
-    caps = [f"{label} 最多 ceil({cum}%·N) 人" for label, cum in _ceilings(m)]
+    caps = [f"{label} 最多 ⌈{cum}%·N⌉ 人" for label, cum in _ceilings(m)]
     small = m.appraisal.quota.min_group_size
     return (
-        handbook + "工具的规定(ecomops manual check 列为假设):一组有 N 份已完成的考核时,较好的"
-        "级别按累计比例封顶:"
+        handbook + "工具的规定（ecomops manual check 列为假设）：一组有 N 份已完成的考核时，较好的"
+        "级别按累计比例封顶（⌈ ⌉ 为向上取整，⌊ ⌋ 为向下取整）："
         + "、".join(caps)
-        + f"(即 {grades[-1]} 至少 floor({shares[-1]}%·N) 人),精确计算;调整自上而下:"
-        "累计的级别组超出上限时,该组最低级别中得分最低者降一级(同分按姓名)。"
+        + f"（即 {grades[-1]} 至少 ⌊{shares[-1]}%·N⌋ 人），精确计算；调整自上而下："
+        "累计的级别组超出上限时，该组最低级别中得分最低者降一级（同分按姓名）。"
         + (f"少于 {small} 人的组仅供参考。" if small > 1 else "")
         + cycles
     )
