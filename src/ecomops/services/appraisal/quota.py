@@ -119,7 +119,8 @@ def explain_zh(m: Manual, strict: bool) -> str:
     )
     if strict:
         return (
-            handbook + "工具的规定（严格模式，由 --strict 或手册文件的 quota.strict 设定）：一组有 N 份"
+            handbook
+            + "工具的规定（严格模式，由 --strict 或手册文件的 quota.strict 设定）：一组有 N 份"
             "已完成的考核时，各级别人数须恰为按最大余额法分配的 N 的份额（先取整数部分，余下"
             "名额给余数最大者，余数相同给较高级别）；建议的级别按得分排名。" + cycles
         )
