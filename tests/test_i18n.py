@@ -566,3 +566,19 @@ def test_db_status_reads_in_chinese(db, cli, monkeypatch):
         assert word not in r.stderr, (word, r.stderr)
     data = cli("db", "status", "--json").json()
     assert data["clock"] == "simulated" and data["mode"] == "single-keeper"
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("zh-hans", "陈静（文员）不给文案评分；手册规定的评分人：电商部经理、总经理"),
+    ("en", "陈静 (clerk) does not rate copywriters; the handbook names: manager, general_manager"),
+])
+def test_a_rater_the_rubric_does_not_name_is_told_in_the_language(db, cli, lang, expected):
+    """Positions by the manual's names in Chinese (their ids, what --position takes, in
+    English), the rubric's raters too."""
+    cli("staff", "add", "张伟", "--position", "manager")
+    cli("staff", "add", "李娜", "--position", "copywriter", "--manager", "张伟")
+    cli("staff", "add", "陈静", "--position", "clerk", "--manager", "张伟")
+    assert cli("cycle", "open", "2026-10").exit_code == 0
+    r = cli("--lang", lang, "appraise", "李娜", "--cycle", "2026-10", "--as", "陈静",
+            "-s", "analysis=80")
+    assert r.exit_code == 1 and expected in r.stderr, r.stderr

@@ -52,7 +52,7 @@ def about_person(
     return about_rated(session, person.id, m.raters_of(m.position(position or person.position_id)))
 
 
-def _position(m: Manual, position_id: str, *, english_name: bool = False) -> str:
+def position_label(m: Manual, position_id: str, *, english_name: bool = False) -> str:
     """A person's position beside their name in a refusal: in English its id (what
     ``--position`` takes; ``english_name``: its name), in Chinese its name (the manual's, in
     the script of the messages)."""
@@ -112,7 +112,7 @@ def require(
 
     m = current(session).manual
     person = actor.person
-    who = f"{person.name} ({_position(m, person.position_id)})" if person else actor.login
+    who = f"{person.name} ({position_label(m, person.position_id)})" if person else actor.login
     doing = ACTIONS.get(action, ("", action))[1]
     raise NotAllowed(
         f"{who} may not {doing}{' ' + what if what else ''}",
@@ -129,7 +129,7 @@ def require_department_job(session: Session, actor: Actor, doing: str) -> None:
     m = current(session).manual
     person = actor.person
     who = (
-        f"{person.name} ({_position(m, person.position_id, english_name=True)})"
+        f"{person.name} ({position_label(m, person.position_id, english_name=True)})"
         if person
         else actor.login
     )

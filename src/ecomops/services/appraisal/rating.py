@@ -18,7 +18,7 @@ from ecomops.services.appraisal.state import CM, SH, SS, find_cycle, load_cycle
 from ecomops.services.handbook import current, find_criterion
 from ecomops.services.identity import Actor
 from ecomops.services.people import Person, resolve
-from ecomops.services.permissions import about_person, require
+from ecomops.services.permissions import about_person, position_label, require
 from ecomops.views import RatedOut
 
 #: one sheet to write: (employee id, rater id, rater position, rubric id, scores, given as,
@@ -37,9 +37,17 @@ def check_rater(
         raise InvalidInput("nobody rates themselves", "ask one of your raters")
     allowed = m.raters_of(m.position(position))
     if rater.position_id not in allowed:
+        from ecomops import i18n
+
+        # in English the ids (what --position takes), in Chinese the manual's names
+        rater_position = position_label(m, rater.position_id)
+        rated = position_label(m, position)
+        names = ("、" if i18n.current() != "en" else ", ").join(
+            position_label(m, p) for p in allowed
+        ) or i18n.gettext("nobody")
         raise NotAllowed(
-            f"{rater.name} ({rater.position_id}) does not rate {position}s",
-            f"the handbook names: {', '.join(allowed) or 'nobody'}",
+            f"{rater.name} ({rater_position}) does not rate {rated}s",
+            f"the handbook names: {names}",
         )
     about = about_person(session, m, employee, position)
     require(session, Actor.of(rater), "rate", about, what=employee.name)
