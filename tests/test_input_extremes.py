@@ -473,6 +473,9 @@ def test_big5_with_its_encoding(dept):
 def test_appraise_from_and_plan_file_take_encoding(dept):
     sheets = dept.home / "sheets.csv"
     sheets.write_bytes("employee,rater,note\nJosé,Zoë,très bien\n".encode("latin-1"))
+    # José is on the roster (the Latin-1 import above puts him there, when it ran in this
+    # process: the module's tests may be shared among workers)
+    invoke(dept, ["staff", "add", "José", "--position", "copywriter"])
     invoke(dept, ["cycle", "open", "2026-11"])  # open it, or again: the sweep may have closed it
     invoke(dept, ["cycle", "reopen", "2026-11", "--reason", "the encoding test"])
     line = error_line(invoke(dept, ["appraise", "-c", "2026-11", "--from", str(sheets)]))
