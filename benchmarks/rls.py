@@ -82,14 +82,10 @@ def _counts(read: str, out: bytes) -> object:
 
 def build(url: str, people: int, months: int, env: dict) -> dict[str, tuple[str, str]]:
     """The database and the two roles: {reader: (person, their own role's URL)}."""
+    drop(url)
     admin = _pg(url)
     admin.autocommit = True
     with admin.cursor() as cur:
-        cur.execute(f"DROP DATABASE IF EXISTS {DB} WITH (FORCE)")
-        for role in ROLES.values():
-            cur.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,))
-            if cur.fetchone():
-                cur.execute(f'DROP ROLE "{role}"')
         cur.execute(f"CREATE DATABASE {DB}")
     admin.close()
     owner = make_url(url).set(database=DB).render_as_string(hide_password=False)

@@ -122,9 +122,12 @@ class Backend:
             return ["--db", str(self.tmp / f"{which}.db")]
         return ["--database-url", self._db_url(which)]
 
+    #: the server databases' names: ``<PREFIX>_big`` and ``<PREFIX>_small``
+    PREFIX = "ecomops_bench"
+
     def _db_url(self, which: str) -> str:
         base, _, _ = self.url.rpartition("/")
-        return f"{base}/ecomops_bench_{which}"
+        return f"{base}/{self.PREFIX}_{which}"
 
     def prepare(self) -> None:
         if self.url is None:
@@ -133,8 +136,8 @@ class Backend:
         conn.autocommit = True
         with conn.cursor() as cur:
             for which in ("big", "small"):
-                cur.execute(f"DROP DATABASE IF EXISTS ecomops_bench_{which} WITH (FORCE)")
-                cur.execute(f"CREATE DATABASE ecomops_bench_{which}")
+                cur.execute(f"DROP DATABASE IF EXISTS {self.PREFIX}_{which} WITH (FORCE)")
+                cur.execute(f"CREATE DATABASE {self.PREFIX}_{which}")
         conn.close()
 
     def query(self, which: str, sql: str) -> list[tuple]:

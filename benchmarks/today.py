@@ -34,23 +34,7 @@ class TodayBackend(Backend):
     """run.py's backend, with server databases of its own (``ecomops_bench_today_big``,
     ``…_small``): run.py's may be in use by a run of it at the same time."""
 
-    def _db_url(self, which: str) -> str:
-        assert self.url is not None
-        base, _, _ = self.url.rpartition("/")
-        return f"{base}/ecomops_bench_today_{which}"
-
-    def prepare(self) -> None:
-        if self.url is None:
-            return
-        from run import _pg
-
-        conn = _pg(self.url)
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            for which in ("big", "small"):
-                cur.execute(f"DROP DATABASE IF EXISTS ecomops_bench_today_{which} WITH (FORCE)")
-                cur.execute(f"CREATE DATABASE ecomops_bench_today_{which}")
-        conn.close()
+    PREFIX = "ecomops_bench_today"
 
 
 def paired_cpu(ours: list[str], base: list[str], runs: int, env: dict):

@@ -20,6 +20,12 @@ PEOPLE = [
 GM, HEAD, LINA = "gm@huhao.example", "zhangwei@huhao.example", "lina@huhao.example"
 
 
+def _special_leave(cli):
+    """李娜 asks for leave on Monday 30 November (a plan day: an exception), as JSON."""
+    return ok(cli("leave", "request", "--as", "李娜", "--from", "2026-11-30", "--reason", "体检",
+                  "--special", "--json"))
+
+
 def ok(r):
     assert r.exit_code == 0, r.stderr
     return r
@@ -49,20 +55,7 @@ def test_a_leave_exception_still_pending_days_later_reaches_the_head_once(
     monkeypatch,
 ):
     monkeypatch.setenv("ECOMOPS_NOW", "2026-11-25T09:00")
-    r = ok(
-        cli(
-            "leave",
-            "request",
-            "--as",
-            "李娜",
-            "--from",
-            "2026-11-30",
-            "--reason",
-            "体检",
-            "--special",
-            "--json",
-        )
-    )
+    r = _special_leave(cli)
     leave = r.json()["id"]
     assert r.json()["status"] == "pending"
     # Friday 4 December: the 30 November request is still pending
@@ -202,20 +195,7 @@ def test_a_monday_on_approved_leave_is_on_leave_not_missing(
     monkeypatch,
 ):
     monkeypatch.setenv("ECOMOPS_NOW", "2026-11-25T09:00")
-    leave = ok(
-        cli(
-            "leave",
-            "request",
-            "--as",
-            "李娜",
-            "--from",
-            "2026-11-30",
-            "--reason",
-            "体检",
-            "--special",
-            "--json",
-        )
-    ).json()["id"]
+    leave = _special_leave(cli).json()["id"]
     ok(cli("leave", "approve", str(leave), "--as", "张伟"))
     monkeypatch.setenv("ECOMOPS_NOW", "2026-11-30T15:00")  # W49's Monday
     status = ok(cli("plan", "status", "--week", "2026-W49", "--json", "--as", "张伟")).json()

@@ -452,5 +452,5 @@ def deadline_text(moment, lang: str | None = None) -> str:
     """A deadline near today: 11月30日 周一 23:59; in English 2026-11-30 23:59."""
     lang = lang or current()
     if lang == "en":
-        return moment.strftime("%Y-%m-%d %H:%M")
+        return datetime_text(moment, lang)
     return f"{date_short(moment.date(), lang)} {moment:%H:%M}"

@@ -11,7 +11,10 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from tests.conftest import PG_ADMIN_URL
+from tests.db import test_row_level_security as rls
 from tests.db.test_row_level_security import _psycopg, _rows
+
+roles = rls.roles  # the login roles a test makes, dropped after it (a fixture)
 
 pytestmark = pytest.mark.skipif(
     PG_ADMIN_URL is None, reason="row-level security is PostgreSQL's (set ECOMOPS_TEST_DATABASE_URL)"
@@ -19,9 +22,9 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-def dept(backend, cli, monkeypatch):
+def dept(backend, cli, monkeypatch, roles):
     """300 people over two months; the first department's head and one of its copywriters
-    get login roles. Yields {reader: (name, url)}; the roles are dropped afterwards."""
+    get login roles. Returns {reader: (name, url)}; the roles are dropped afterwards."""
     monkeypatch.setenv("ECOMOPS_NOW", "2026-12-01T09:00")
     r = cli("demo", "--people", "300", "--months", "2", "--database-url", backend.url)
     assert r.exit_code == 0, r.stderr
@@ -36,26 +39,16 @@ def dept(backend, cli, monkeypatch):
     )
     suffix = uuid.uuid4().hex[:8]
     logins = {"head": (head, f"head_{suffix}"), "member": (member, f"member_{suffix}")}
-    granted: list[str] = []
-    try:
-        for name, role in logins.values():
-            r = cli("db", "grant", name, "--login", role, "--password-stdin", input="pw" + suffix)
-            assert r.exit_code == 0, r.stderr
-            granted.append(role)
-        base = make_url(backend.url)
-        yield {
-            reader: (name, base.set(username=role, password="pw" + suffix).render_as_string(
-                hide_password=False))
-            for reader, (name, role) in logins.items()
-        }
-    finally:
-        admin = _psycopg(backend.url)
-        admin.autocommit = True
-        with admin.cursor() as cur:
-            for role in granted:
-                cur.execute(f'DROP OWNED BY "{role}"')
-                cur.execute(f'DROP ROLE IF EXISTS "{role}"')
-        admin.close()
+    for name, role in logins.values():
+        roles.append(role)
+        r = cli("db", "grant", name, "--login", role, "--password-stdin", input="pw" + suffix)
+        assert r.exit_code == 0, r.stderr
+    base = make_url(backend.url)
+    return {
+        reader: (name, base.set(username=role, password="pw" + suffix).render_as_string(
+            hide_password=False))
+        for reader, (name, role) in logins.items()
+    }
 
 
 def _both(cli, monkeypatch, backend, reader, *args, acting=True):

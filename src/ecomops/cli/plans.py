@@ -62,22 +62,6 @@ DeptOpt = Annotated[
     ),
 ]
 WHAT = {"week": "Monday plan", "month": "month-end summary", "dept": "department summary"}
-
-
-def _stored_text(out, kind: str, period: str) -> str:
-    """``stored 李娜's Monday plan 2026-W49 (version 2; on time, due …)``, a template of the
-    catalog's with its words (the kind, the status) in the language."""
-    from ecomops.i18n import gettext as _
-    from ecomops.i18n import period_text, translate
-
-    return _("stored {name}'s {what} {period} (version {version}; {status}, due {due})").format(
-        name=out.name,
-        what=_(WHAT[kind]),
-        period=period_text(period),
-        version=out.version,
-        status=translate(out.status.replace("_", " ")),
-        due=fmt(out.due_at),
-    )
 #: the title of the department head's summary in plan status (keys of render.labels.words)
 HEADS = ("The department's summary", "the head's")
 
@@ -294,8 +278,22 @@ def submit(
 
 
 def _stored(out: PlanOut, kind: str, period: str) -> None:
-    """Say what was stored (before it is mailed)."""
-    note(_stored_text(out, kind, period))
+    """Say what was stored (before it is mailed): ``stored 李娜's Monday plan 2026-W49
+    (version 2; on time, due …)``, a template of the catalog's with its words (the kind, the
+    status) in the language."""
+    from ecomops.i18n import gettext as _
+    from ecomops.i18n import period_text, translate
+
+    note(
+        _("stored {name}'s {what} {period} (version {version}; {status}, due {due})").format(
+            name=out.name,
+            what=_(WHAT[kind]),
+            period=period_text(period),
+            version=out.version,
+            status=translate(out.status.replace("_", " ")),
+            due=fmt(out.due_at),
+        )
+    )
     if not out.expected:
         note(
             f"not expected of {out.name}: not a member of the department on "
