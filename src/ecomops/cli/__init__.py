@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import errno
+import functools
 import importlib
 import os
 import sys
@@ -134,24 +135,21 @@ def _command_name(info) -> str:
     return info.name or typer.main.get_command_name(info.callback.__name__)
 
 
-#: the commands built in this process, by (name, sub-command, language): a process that runs
-#: more than one command line (the tests, a program calling ``main``) builds each once
-_BUILT: dict[tuple[str, str | None, str], Any] = {}
-
-
 def load(name: str, sub: str | None = None):
     """Import and build one top-level command (or command group).
 
     ``sub``: the sub-command about to run; a group is then built with that one command only
     (Typer builds every command of a group, ~5 ms each), and in full when it is unknown.
-    Built once per process and language (Typer reads every parameter's annotations to build
-    it: ~4 ms a command; Click's commands keep nothing of a command line that ran)."""
+    Built once per process and language (a process that runs more than one command line, the
+    tests or a program calling ``main``; Click's commands keep nothing of a line that ran)."""
     from ecomops.i18n import current
 
-    key = (name, sub, current())
-    if key not in _BUILT:
-        _BUILT[key] = _build(name, sub)
-    return _BUILT[key]
+    return _built(name, sub, current())
+
+
+@functools.cache
+def _built(name: str, sub: str | None, lang: str):
+    return _build(name, sub)
 
 
 def _build(name: str, sub: str | None):

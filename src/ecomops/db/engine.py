@@ -10,6 +10,7 @@ on one file lose nothing.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -172,30 +173,41 @@ def _file_uri(path: Path, query: str) -> str:
 
 
 def make_engine(target: Target) -> Engine:
+    """The engine for ``target``: one per process for each URL and its settings, so a process
+    that runs more than one command (the tests, a program using :mod:`ecomops.api`) compiles
+    each statement once and meets each server's dialect once. A command gives its
+    connections back with :meth:`Engine.dispose` when it ends (the engine stays usable)."""
     if target.is_sqlite:
         url: URL | str = target.url
         if target.read_only and target.sqlite_path is not None:
             url = "sqlite:///" + sqlite_uri(target.sqlite_path) + "&uri=true"
+        return _engine(str(url) if isinstance(url, str) else url, target.read_only, ())
+    # a server that does not answer costs [network] timeout, not libpq's forever (a URL's
+    # own ?connect_timeout= stays); libpq counts whole seconds, at least 2
+    args: dict = {}
+    if "connect_timeout" not in target.url.query:
+        from math import ceil
+
+        from ecomops.config import network_timeout
+
+        args["connect_timeout"] = max(2, ceil(network_timeout()))
+    # waiting for a lock ends like SQLite's busy timeout: a role that holds a row or table
+    # lock (an open transaction in psql) stalls nobody's command for longer (a URL's own
+    # ?options= stays)
+    if "options" not in target.url.query:
+        args["options"] = f"-c lock_timeout={BUSY_TIMEOUT_MS}"
+    return _engine(target.url, False, tuple(sorted(args.items())))
+
+
+@functools.lru_cache(maxsize=64)
+def _engine(url: URL | str, read_only: bool, args: tuple) -> Engine:
+    if isinstance(url, str) or url.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-        _configure_sqlite(engine, read_only=target.read_only)
+        _configure_sqlite(engine, read_only=read_only)
     else:
-        # a server that does not answer costs [network] timeout, not libpq's forever (a URL's
-        # own ?connect_timeout= stays); libpq counts whole seconds, at least 2
-        args: dict = {}
-        if "connect_timeout" not in target.url.query:
-            from math import ceil
-
-            from ecomops.config import network_timeout
-
-            args["connect_timeout"] = max(2, ceil(network_timeout()))
-        # waiting for a lock ends like SQLite's busy timeout: a role that holds a row or table
-        # lock (an open transaction in psql) stalls nobody's command for longer (a URL's own
-        # ?options= stays)
-        if "options" not in target.url.query:
-            args["options"] = f"-c lock_timeout={BUSY_TIMEOUT_MS}"
         # no hstore columns here: skip psycopg2's hstore lookup on connect (one catalog query)
         engine = create_engine(
-            target.url, pool_pre_ping=False, use_native_hstore=False, connect_args=args
+            url, pool_pre_ping=False, use_native_hstore=False, connect_args=dict(args)
         )
     from ecomops.db.limits import guard
 
