@@ -3,9 +3,11 @@ its positions and criteria by any of their names."""
 
 from __future__ import annotations
 
+import functools
+import json
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import Text, cast, select
 
 from ecomops.db import schema
 from ecomops.db.session import Session
@@ -17,25 +19,38 @@ if TYPE_CHECKING:
 
 
 class Current:
-    """The handbook in force: validated into :class:`Manual` on first use of ``manual``
-    (once per transaction); ``timezone`` is read from the stored document without it."""
+    """The handbook in force: validated into :class:`Manual` on first use of ``manual``;
+    ``timezone`` is read from the stored document without it. ``document`` is shared by
+    every transaction that reads the same stored text: read it, never change it."""
 
-    def __init__(self, document: dict, year: int, sha256: str) -> None:
-        self.document, self.year, self.sha256 = document, year, sha256
-        self._manual: Manual | None = None
+    def __init__(self, text: str, year: int, sha256: str) -> None:
+        self.text, self.year, self.sha256 = text, year, sha256
+        self.document: dict = _parsed(text)
 
     @property
     def manual(self) -> Manual:
-        if self._manual is None:
-            from ecomops.handbook.model import Manual  # the schema: only when a command needs it
-
-            self._manual = Manual.model_validate(self.document)
-        return self._manual
+        return _validated(self.text)
 
     @property
     def timezone(self) -> str:
         stored = self.document.get("calendar", {}).get("timezone")
         return stored if stored else self.manual.calendar.timezone
+
+
+# The stored handbook as read and as validated, once per process for each text (a command
+# reads it in each of its transactions; a process that runs many commands, on one database or
+# several, parses and validates each handbook once). The text is the key: nothing but the
+# same text gives the same handbook.
+@functools.lru_cache(maxsize=8)
+def _parsed(text: str) -> dict:
+    return json.loads(text)
+
+
+@functools.lru_cache(maxsize=8)
+def _validated(text: str) -> Manual:
+    from ecomops.handbook.model import Manual  # the schema: only when a command needs it
+
+    return Manual.model_validate(_parsed(text))
 
 
 def current(session: Session) -> Current:
@@ -46,14 +61,18 @@ def current(session: Session) -> Current:
     mv = schema.manual_version
     row = (
         session.connection()
-        .execute(select(mv.c.document, mv.c.year, mv.c.sha256).order_by(mv.c.id.desc()).limit(1))
+        .execute(
+            select(cast(mv.c.document, Text).label("text"), mv.c.year, mv.c.sha256)
+            .order_by(mv.c.id.desc())
+            .limit(1)
+        )
         .first()
     )
     if row is None:
         raise DatabaseError(
             "the database holds no handbook", "load one with: {command}", suggest=Suggest("init")
         )
-    found = Current(row.document, row.year, row.sha256)
+    found = Current(row.text, row.year, row.sha256)
     session.info["ecomops.current"] = found
     return found
 
