@@ -232,6 +232,9 @@ class Templates:
         if made.path is not None:
             self._settle(made.path)
         else:
+            from ecomops.db.engine import close_all
+
+            close_all()  # the connections init left open for this process's next command
             _pg_admin(f'ALTER DATABASE "{_pg_name(made.url)}" ALLOW_CONNECTIONS false')
         return made
 

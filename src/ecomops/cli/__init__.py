@@ -341,6 +341,9 @@ def main() -> None:
         if not isinstance(exc, OutputFailed):
             raise
         code = _output_failed(exc.error, 0)
+    engines = sys.modules.get("ecomops.db.engine")  # (imported by a command that used one)
+    if engines is not None:
+        engines.close_all()
     try:
         if sys.stdout is not None:
             sys.stdout.flush()

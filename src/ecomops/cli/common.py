@@ -507,7 +507,7 @@ def _no_database(exc: NoDatabase, choice: DatabaseChoice) -> NoDatabase:
 
 def _closed(run: Invocation, database: Database) -> None:
     run.database = run.session = run.mode = None
-    database.dispose()
+    database.release()
 
 
 def now() -> datetime:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import warnings
+import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,8 +176,9 @@ def _file_uri(path: Path, query: str) -> str:
 def make_engine(target: Target) -> Engine:
     """The engine for ``target``: one per process for each URL and its settings, so a process
     that runs more than one command (the tests, a program using :mod:`ecomops.api`) compiles
-    each statement once and meets each server's dialect once. A command gives its
-    connections back with :meth:`Engine.dispose` when it ends (the engine stays usable)."""
+    each statement once, meets each server's dialect once and, on PostgreSQL, keeps its
+    connections for the next command (:meth:`Database.release`; :func:`close_all` at the
+    process's end)."""
     if target.is_sqlite:
         url: URL | str = target.url
         if target.read_only and target.sqlite_path is not None:
@@ -196,22 +198,43 @@ def make_engine(target: Target) -> Engine:
     # ?options= stays)
     if "options" not in target.url.query:
         args["options"] = f"-c lock_timeout={BUSY_TIMEOUT_MS}"
-    return _engine(target.url, False, tuple(sorted(args.items())))
+    # libpq reads the environment too (PGSERVICEFILE, PGPASSFILE, PGUSER …, and ~/.pgpass,
+    # ~/.pg_service.conf under HOME): the same URL in another environment is another login
+    import os
+
+    libpq = tuple(
+        sorted((k, v) for k, v in os.environ.items() if k.startswith("PG") or k == "HOME")
+    )
+    return _engine(target.url, False, tuple(sorted(args.items())), libpq)
 
 
-@functools.lru_cache(maxsize=64)
-def _engine(url: URL | str, read_only: bool, args: tuple) -> Engine:
+#: every engine made in this process (for :func:`close_all`)
+_MADE: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def close_all() -> None:
+    """Close the connections every engine of this process keeps (at the process's end: the
+    server then sees each session end, not a connection that broke off)."""
+    for engine in list(_MADE):
+        engine.dispose()
+
+
+@functools.lru_cache(maxsize=16)
+def _engine(url: URL | str, read_only: bool, args: tuple, environment: tuple = ()) -> Engine:
     if isinstance(url, str) or url.get_backend_name() == "sqlite":
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _configure_sqlite(engine, read_only=read_only)
     else:
-        # no hstore columns here: skip psycopg2's hstore lookup on connect (one catalog query)
+        # no hstore columns here: skip psycopg2's hstore lookup on connect (one catalog query);
+        # a kept connection is tried before a command uses it (the server may have ended it:
+        # a restart, pg_terminate_backend) and replaced if it is gone
         engine = create_engine(
-            url, pool_pre_ping=False, use_native_hstore=False, connect_args=dict(args)
+            url, pool_pre_ping=True, use_native_hstore=False, connect_args=dict(args)
         )
     from ecomops.db.limits import guard
 
     guard(engine)  # the same text limits on both backends
+    _MADE.add(engine)
     return engine
 
 

@@ -65,6 +65,16 @@ class Database:
         with self.connect(write=write) as conn:
             yield Session(conn, write=write)
 
+    def release(self) -> None:
+        """The command is done with the database. A SQLite file's connections are closed (the
+        file may be replaced, moved or deleted next); a server's stay open in this process,
+        for its next command on the same URL (:func:`ecomops.db.engine.close_all` closes
+        them)."""
+        if self.target.is_sqlite:
+            self.dispose()
+        else:
+            self._engine = None
+
     def dispose(self) -> None:
         if self._engine is not None:
             self._engine.dispose()
