@@ -53,3 +53,16 @@ def test_the_root_listing_shows_each_commands_own_summary(name):
     real = load(name)
     first = " ".join((real.help or "").strip().split("\n\n")[0].split())
     assert LAZY[name][2] == first
+
+
+def test_one_process_switches_language_between_command_lines():
+    """Commands are built once per process and language: help in Chinese, then in English,
+    then in Chinese again, each whole in its own language (a built command translated in
+    place would keep the first one's)."""
+    from tests.conftest import run
+
+    shown = [run("tasks", "list", "--help", *lang).stdout
+             for lang in (["--lang", "zh-hans"], [], ["--lang", "zh-hans"], [])]
+    assert "用法" in shown[0] and "Usage" not in shown[0]
+    assert "Usage" in shown[1] and "用法" not in shown[1]
+    assert shown[2] == shown[0] and shown[3] == shown[1]
