@@ -24,9 +24,15 @@ def digests(target_args: dict, *, audit: bool = False, own: bool = True) -> dict
 
 
 @pytest.fixture
-def demo_db(cli, tmp_path):
+def demo_db(cli, tmp_path, db_templates):
+    """The demo's SQLite file (a copy of the one the process built: tests/conftest.py)."""
     path = tmp_path / "demo.db"
-    assert cli("demo", "--db", str(path)).exit_code == 0
+
+    def make(to):
+        r = cli("demo", "--db", str(to))
+        assert r.exit_code == 0, r.stderr
+
+    db_templates.file("demo", make, path)
     return path
 
 
