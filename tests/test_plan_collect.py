@@ -69,18 +69,21 @@ PLAN_HTML = (
 
 
 @pytest.fixture
-def dept(db, cli, monkeypatch):
+def dept(db, cli, monkeypatch, prepared):
     """The department of the Done-when scenario, with roster addresses; 'now' on the Friday
     after the Monday plans were due."""
-    monkeypatch.setenv("ECOMOPS_NOW", "2026-11-20T09:00")
-    for name, pos, mail in [
-        ("总经理甲", "general_manager", "gm@huhao.example"),
-        ("张伟", "manager", HEAD),
-        ("李娜", "copywriter", "lina@huhao.example"),
-        ("王强", "supervisor", "wangqiang@huhao.example"),
-        ("陈静", "clerk", "chenjing@huhao.example"),
-    ]:
-        assert cli("staff", "add", name, "-p", pos, "--email", mail).exit_code == 0
+    def build():
+        monkeypatch.setenv("ECOMOPS_NOW", "2026-11-20T09:00")
+        for name, pos, mail in [
+            ("总经理甲", "general_manager", "gm@huhao.example"),
+            ("张伟", "manager", HEAD),
+            ("李娜", "copywriter", "lina@huhao.example"),
+            ("王强", "supervisor", "wangqiang@huhao.example"),
+            ("陈静", "clerk", "chenjing@huhao.example"),
+        ]:
+            assert cli("staff", "add", name, "-p", pos, "--email", mail).exit_code == 0
+
+    prepared(build)
     monkeypatch.setenv("ECOMOPS_NOW", "2026-11-27T10:00")
     return db
 

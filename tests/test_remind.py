@@ -170,17 +170,21 @@ PEOPLE = [
 
 
 @pytest.fixture
-def dept(db, cli, monkeypatch):
+def dept(db, cli, monkeypatch, prepared):
     """Five people (the general manager outside the department); 张伟 and 陈静 have handed in
     W48's Monday plan, 李娜 and 王强 have not."""
-    monkeypatch.setenv("ECOMOPS_NOW", "2026-11-16T09:00")
     monkeypatch.setenv("ECOMOPS_CONFIG", "/nonexistent/config.toml")
-    for name, pos, mail in PEOPLE:
-        assert cli("staff", "add", name, "-p", pos, "--email", mail).exit_code == 0
-    monkeypatch.setenv("ECOMOPS_NOW", "2026-11-23T09:30")
-    for name in ("张伟", "陈静"):
-        r = cli("plan", "submit", "--as", name, "--summary", "s", "--plan", "p")
-        assert r.exit_code == 0, r.stderr
+
+    def build():
+        monkeypatch.setenv("ECOMOPS_NOW", "2026-11-16T09:00")
+        for name, pos, mail in PEOPLE:
+            assert cli("staff", "add", name, "-p", pos, "--email", mail).exit_code == 0
+        monkeypatch.setenv("ECOMOPS_NOW", "2026-11-23T09:30")
+        for name in ("张伟", "陈静"):
+            r = cli("plan", "submit", "--as", name, "--summary", "s", "--plan", "p")
+            assert r.exit_code == 0, r.stderr
+
+    prepared(build)
     monkeypatch.setenv("ECOMOPS_NOW", MONDAY_15)
     return db
 

@@ -11,12 +11,16 @@ SUP = ["organizing_planning", "leadership", "expertise", "problem_solving", "coo
 
 
 @pytest.fixture
-def team(db, cli, monkeypatch):
+def team(db, cli, monkeypatch, prepared):
     monkeypatch.setenv("ECOMOPS_NOW", "2026-11-27T10:00")
-    for name, pos in [("总经理甲", "general_manager"), ("张伟", "manager"), ("李娜", "copywriter"),
-                      ("王强", "supervisor"), ("陈静", "clerk")]:
-        assert cli("staff", "add", name, "-p", pos).exit_code == 0
-    assert cli("cycle", "open", "2026-11").exit_code == 0
+
+    def build():
+        for name, pos in [("总经理甲", "general_manager"), ("张伟", "manager"),
+                          ("李娜", "copywriter"), ("王强", "supervisor"), ("陈静", "clerk")]:
+            assert cli("staff", "add", name, "-p", pos).exit_code == 0
+        assert cli("cycle", "open", "2026-11").exit_code == 0
+
+    prepared(build)
     return db
 
 

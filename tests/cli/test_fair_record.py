@@ -47,48 +47,52 @@ def _has_option(cli, command: list[str], option: str) -> bool:
 
 
 @pytest.fixture
-def dept(db, cli, monkeypatch):
+def dept(db, cli, monkeypatch, prepared):
     """The department set up on 27 November; 刘洋 (joined 8 October, left 20 November) and 孙悦
     (joined 8 October, deactivated 18 November) were members before. 陈静's entry has no join
     date (as one made before join dates were recorded): the day it was made counts."""
-    joined_option = _has_option(cli, ["staff", "add"], "--joined")
-    monkeypatch.setenv("ECOMOPS_NOW", "2026-11-27T10:00")
-    for name, pos, mail, joined in [
-        ("赵海", "general_manager", "zhaohai@huhao.example", "2026-11-27"),
-        ("张伟", "manager", "zhangwei@huhao.example", "2026-11-27"),
-        ("李娜", "copywriter", None, "2026-11-27"),
-        ("王强", "supervisor", None, "2026-11-27"),
-        ("陈静", "clerk", None, None),
-        ("刘洋", "planning_supervisor", None, "2026-10-08"),
-        ("孙悦", "copywriter", None, "2026-10-08"),
-    ]:
-        args = ["staff", "add", name, "-p", pos] + (["--email", mail] if mail else [])
-        if joined and joined_option:
-            args += ["--joined", joined]
-        r = cli(*args)
-        assert r.exit_code == 0, r.stderr
-        if not (joined and joined_option):  # no `staff add --joined`, or 陈静's entry
-            _set(db, name, joined_on=date.fromisoformat(joined) if joined else None)
-    # before they left: 刘洋 handed in W46's plan on time
-    monkeypatch.setenv("ECOMOPS_NOW", "2026-11-09T09:00")
-    assert cli("plan", "submit", "--as", "刘洋", "--summary", "s", "--plan", "p").exit_code == 0
-    monkeypatch.setenv("ECOMOPS_NOW", "2026-11-18T10:00")
-    assert cli("staff", "deactivate", "孙悦").exit_code == 0  # that day (or its time) counts
-    monkeypatch.setenv("ECOMOPS_NOW", "2026-11-21T10:00")
-    if _has_option(cli, ["staff", "deactivate"], "--left"):
-        assert cli("staff", "deactivate", "刘洋", "--left", "2026-11-20").exit_code == 0
-    else:
-        assert cli("staff", "deactivate", "刘洋").exit_code == 0
-        _set(db, "刘洋", left_on=date(2026, 11, 20))
-    # the first Monday after the set-up: W49, due Monday 30 November
-    for who, when in (("张伟", "2026-11-30T09:00"), ("李娜", "2026-11-30T09:30"),
-                      ("王强", "2026-12-01T08:00")):
-        monkeypatch.setenv("ECOMOPS_NOW", when)
-        r = cli("plan", "submit", "--as", who, "--summary", "s", "--plan", "p")
-        assert r.exit_code == 0, r.stderr
-    monkeypatch.setenv("ECOMOPS_NOW", "2026-11-27T15:00")  # the month-end summary's own day
-    assert cli("plan", "submit", "--as", "李娜", "--month", "2026-11", "--summary", "十一月",
-               "--plan", "十二月").exit_code == 0
+
+    def build():
+        joined_option = _has_option(cli, ["staff", "add"], "--joined")
+        monkeypatch.setenv("ECOMOPS_NOW", "2026-11-27T10:00")
+        for name, pos, mail, joined in [
+            ("赵海", "general_manager", "zhaohai@huhao.example", "2026-11-27"),
+            ("张伟", "manager", "zhangwei@huhao.example", "2026-11-27"),
+            ("李娜", "copywriter", None, "2026-11-27"),
+            ("王强", "supervisor", None, "2026-11-27"),
+            ("陈静", "clerk", None, None),
+            ("刘洋", "planning_supervisor", None, "2026-10-08"),
+            ("孙悦", "copywriter", None, "2026-10-08"),
+        ]:
+            args = ["staff", "add", name, "-p", pos] + (["--email", mail] if mail else [])
+            if joined and joined_option:
+                args += ["--joined", joined]
+            r = cli(*args)
+            assert r.exit_code == 0, r.stderr
+            if not (joined and joined_option):  # no `staff add --joined`, or 陈静's entry
+                _set(db, name, joined_on=date.fromisoformat(joined) if joined else None)
+        # before they left: 刘洋 handed in W46's plan on time
+        monkeypatch.setenv("ECOMOPS_NOW", "2026-11-09T09:00")
+        assert cli("plan", "submit", "--as", "刘洋", "--summary", "s", "--plan", "p").exit_code == 0
+        monkeypatch.setenv("ECOMOPS_NOW", "2026-11-18T10:00")
+        assert cli("staff", "deactivate", "孙悦").exit_code == 0  # that day (or its time) counts
+        monkeypatch.setenv("ECOMOPS_NOW", "2026-11-21T10:00")
+        if _has_option(cli, ["staff", "deactivate"], "--left"):
+            assert cli("staff", "deactivate", "刘洋", "--left", "2026-11-20").exit_code == 0
+        else:
+            assert cli("staff", "deactivate", "刘洋").exit_code == 0
+            _set(db, "刘洋", left_on=date(2026, 11, 20))
+        # the first Monday after the set-up: W49, due Monday 30 November
+        for who, when in (("张伟", "2026-11-30T09:00"), ("李娜", "2026-11-30T09:30"),
+                          ("王强", "2026-12-01T08:00")):
+            monkeypatch.setenv("ECOMOPS_NOW", when)
+            r = cli("plan", "submit", "--as", who, "--summary", "s", "--plan", "p")
+            assert r.exit_code == 0, r.stderr
+        monkeypatch.setenv("ECOMOPS_NOW", "2026-11-27T15:00")  # the month-end summary's own day
+        assert cli("plan", "submit", "--as", "李娜", "--month", "2026-11", "--summary", "十一月",
+                   "--plan", "十二月").exit_code == 0
+
+    prepared(build)
     monkeypatch.setenv("ECOMOPS_NOW", "2026-12-01T09:00")
     return db
 

@@ -16,26 +16,30 @@ def rate(cli, name, cycle, rater, value, criteria=COPY):
 
 
 @pytest.fixture
-def year(db, cli, monkeypatch):
+def year(db, cli, monkeypatch, prepared):
     """A manager, two copywriters under them and the general manager over three cycles:
     2026-10 and 2026-11 (monthly), 2026-Q4 (quarterly); 李娜's 2026-11 grade calibrated."""
-    monkeypatch.setenv("ECOMOPS_NOW", "2026-10-28T10:00")
-    for args in (["总经理甲", "-p", "general_manager"], ["张伟", "-p", "manager"],
-                 ["李娜", "-p", "copywriter", "--manager", "张伟"],
-                 ["孙悦", "-p", "copywriter", "--manager", "张伟"]):
-        assert cli("staff", "add", *args).exit_code == 0
-    for cycle, now, lina, sunyue in (("2026-10", "2026-10-28T10:00", 92, 55),
-                                     ("2026-11", "2026-11-27T10:00", 95, 58),
-                                     ("2026-Q4", "2026-12-28T10:00", 92, 75)):
-        monkeypatch.setenv("ECOMOPS_NOW", now)
-        assert cli("cycle", "open", cycle, "--as", "总经理甲").exit_code == 0
-        for rater in ("张伟", "总经理甲"):
-            rate(cli, "李娜", cycle, rater, lina)
-            rate(cli, "孙悦", cycle, rater, sunyue)
-        if cycle == "2026-11":
-            r = cli("calibrate", "李娜", "-c", cycle, "-g", "B", "--as", "总经理甲",
-                    "--reason", "forced distribution")
-            assert r.exit_code == 0, r.stderr
+
+    def build():
+        monkeypatch.setenv("ECOMOPS_NOW", "2026-10-28T10:00")
+        for args in (["总经理甲", "-p", "general_manager"], ["张伟", "-p", "manager"],
+                     ["李娜", "-p", "copywriter", "--manager", "张伟"],
+                     ["孙悦", "-p", "copywriter", "--manager", "张伟"]):
+            assert cli("staff", "add", *args).exit_code == 0
+        for cycle, now, lina, sunyue in (("2026-10", "2026-10-28T10:00", 92, 55),
+                                         ("2026-11", "2026-11-27T10:00", 95, 58),
+                                         ("2026-Q4", "2026-12-28T10:00", 92, 75)):
+            monkeypatch.setenv("ECOMOPS_NOW", now)
+            assert cli("cycle", "open", cycle, "--as", "总经理甲").exit_code == 0
+            for rater in ("张伟", "总经理甲"):
+                rate(cli, "李娜", cycle, rater, lina)
+                rate(cli, "孙悦", cycle, rater, sunyue)
+            if cycle == "2026-11":
+                r = cli("calibrate", "李娜", "-c", cycle, "-g", "B", "--as", "总经理甲",
+                        "--reason", "forced distribution")
+                assert r.exit_code == 0, r.stderr
+
+    prepared(build)
     monkeypatch.setenv("ECOMOPS_NOW", "2026-12-30T09:00")
     return db
 

@@ -15,14 +15,18 @@ from tests.conftest import PG_ADMIN_URL
 
 
 @pytest.fixture
-def dept(db, cli, monkeypatch):
+def dept(db, cli, monkeypatch, prepared):
     """The general manager 总经理甲, the department head 张伟 (manager), and 李娜, 王强, 陈静
     (who may decide is the position's: no reporting lines needed), all there since September."""
     monkeypatch.setenv("ECOMOPS_NOW", "2026-11-23T09:00")
-    for args in (["总经理甲", "-p", "general_manager"], ["张伟", "-p", "manager"],
-                 ["李娜", "-p", "copywriter"], ["王强", "-p", "supervisor"],
-                 ["陈静", "-p", "clerk"]):
-        assert cli("staff", "add", *args, "--joined", "2026-09-01").exit_code == 0
+
+    def build():
+        for args in (["总经理甲", "-p", "general_manager"], ["张伟", "-p", "manager"],
+                     ["李娜", "-p", "copywriter"], ["王强", "-p", "supervisor"],
+                     ["陈静", "-p", "clerk"]):
+            assert cli("staff", "add", *args, "--joined", "2026-09-01").exit_code == 0
+
+    prepared(build)
     return db
 
 

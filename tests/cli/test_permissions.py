@@ -13,17 +13,21 @@ def scores(*values):
 
 
 @pytest.fixture
-def org(db, cli, monkeypatch):
+def org(db, cli, monkeypatch, prepared):
     """Two departments under one general manager: 张伟 heads 李娜 and 陈静, 周敏 heads 孙悦."""
     monkeypatch.setenv("ECOMOPS_NOW", "2026-11-27T10:00")
-    for args in (["总经理", "-p", "general_manager"],
-                 ["张伟", "-p", "manager", "--manager", "总经理"],
-                 ["周敏", "-p", "manager", "--manager", "总经理", "--force"],  # a second head
-                 ["李娜", "-p", "copywriter", "--manager", "张伟"],
-                 ["陈静", "-p", "clerk", "--manager", "张伟"],
-                 ["孙悦", "-p", "copywriter", "--manager", "周敏"],
-                 ["吴磊", "-p", "copywriter"]):  # nobody's report: the position rule
-        assert cli("staff", "add", *args).exit_code == 0
+
+    def build():
+        for args in (["总经理", "-p", "general_manager"],
+                     ["张伟", "-p", "manager", "--manager", "总经理"],
+                     ["周敏", "-p", "manager", "--manager", "总经理", "--force"],  # a second head
+                     ["李娜", "-p", "copywriter", "--manager", "张伟"],
+                     ["陈静", "-p", "clerk", "--manager", "张伟"],
+                     ["孙悦", "-p", "copywriter", "--manager", "周敏"],
+                     ["吴磊", "-p", "copywriter"]):  # nobody's report: the position rule
+            assert cli("staff", "add", *args).exit_code == 0
+
+    prepared(build)
     return db
 
 

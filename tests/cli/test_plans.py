@@ -28,14 +28,18 @@ def smtp(monkeypatch, tmp_path):
 
 
 @pytest.fixture
-def dept(db, cli, monkeypatch):
+def dept(db, cli, monkeypatch, prepared):
     monkeypatch.setenv("ECOMOPS_NOW", "2026-11-23T09:00")
-    for name, pos, mail in [("总经理甲", "general_manager", "gm@huhao.example"),
-                            ("张伟", "manager", "zhangwei@huhao.example"),
-                            ("李娜", "copywriter", None), ("王强", "supervisor", None),
-                            ("陈静", "clerk", None)]:
-        args = ["staff", "add", name, "-p", pos] + (["--email", mail] if mail else [])
-        assert cli(*args).exit_code == 0
+
+    def build():
+        for name, pos, mail in [("总经理甲", "general_manager", "gm@huhao.example"),
+                                ("张伟", "manager", "zhangwei@huhao.example"),
+                                ("李娜", "copywriter", None), ("王强", "supervisor", None),
+                                ("陈静", "clerk", None)]:
+            args = ["staff", "add", name, "-p", pos] + (["--email", mail] if mail else [])
+            assert cli(*args).exit_code == 0
+
+    prepared(build)
     return db
 
 

@@ -23,22 +23,27 @@ LINK_TAG = "[link=http://x]Z"
 
 
 @pytest.fixture
-def attacked(db, cli, monkeypatch):
+def attacked(db, cli, monkeypatch, prepared):
     """Two people named with Rich markup, and done tasks whose titles and notes attack every
     output; the clock on 2026-11-23."""
     monkeypatch.setenv("ECOMOPS_NOW", "2026-11-23T09:30")
-    assert cli("staff", "add", CLOSING_TAG, "-p", "manager").exit_code == 0
-    assert cli("staff", "add", LINK_TAG, "-p", "clerk").exit_code == 0
-    ids = {}
-    for title in (ESC_TITLE, FORMULA_TITLE, HTML_TITLE, "+1 555", "@SUM(A1)", "-2+3"):
-        r = cli("tasks", "add", "--owner", CLOSING_TAG, "--due", "2026-11-30", "--json", "--",
-                title)
+
+    def build():
+        assert cli("staff", "add", CLOSING_TAG, "-p", "manager").exit_code == 0
+        assert cli("staff", "add", LINK_TAG, "-p", "clerk").exit_code == 0
+        ids = {}
+        for title in (ESC_TITLE, FORMULA_TITLE, HTML_TITLE, "+1 555", "@SUM(A1)", "-2+3"):
+            r = cli("tasks", "add", "--owner", CLOSING_TAG, "--due", "2026-11-30", "--json", "--",
+                    title)
+            assert r.exit_code == 0, r.stderr
+            ids[title] = str(r.json()["id"])
+            done = cli("tasks", "done", ids[title], "--note", OSC_NOTE)
+            assert done.exit_code == 0, done.stderr
+        r = cli("tasks", "add", ESC_TITLE, "--owner", LINK_TAG, "--due", "2026-11-25")
         assert r.exit_code == 0, r.stderr
-        ids[title] = str(r.json()["id"])
-        done = cli("tasks", "done", ids[title], "--note", OSC_NOTE)
-        assert done.exit_code == 0, done.stderr
-    assert cli("tasks", "add", ESC_TITLE, "--owner", LINK_TAG, "--due", "2026-11-25").exit_code == 0
-    return ids
+        return ids
+
+    return prepared(build)
 
 
 # text.safe and text.check_name

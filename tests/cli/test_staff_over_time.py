@@ -13,16 +13,20 @@ RULE = ("§3.2 rule 3: “Until company e-mail exists, personal e-mail may be us
 
 
 @pytest.fixture
-def dept(db, cli, monkeypatch):
+def dept(db, cli, monkeypatch, prepared):
     """赵海 (general manager) over 张伟 (the department head, manager) and 王强 (supervisor);
     李娜 (copywriter) reports to 张伟."""
     monkeypatch.setenv("ECOMOPS_NOW", NOW)
-    for args in (["赵海", "-p", "general_manager", "--email", "zh@huhao.cn"],
-                 ["张伟", "-p", "manager", "--manager", "赵海", "--email", "zw@huhao.cn"],
-                 ["王强", "-p", "supervisor", "--manager", "赵海"],
-                 ["李娜", "-p", "copywriter", "--manager", "张伟", "--email", "lina@qq.com"]):
-        r = cli("staff", "add", *args)
-        assert r.exit_code == 0, r.stderr
+
+    def build():
+        for args in (["赵海", "-p", "general_manager", "--email", "zh@huhao.cn"],
+                     ["张伟", "-p", "manager", "--manager", "赵海", "--email", "zw@huhao.cn"],
+                     ["王强", "-p", "supervisor", "--manager", "赵海"],
+                     ["李娜", "-p", "copywriter", "--manager", "张伟", "--email", "lina@qq.com"]):
+            r = cli("staff", "add", *args)
+            assert r.exit_code == 0, r.stderr
+
+    prepared(build)
     return db
 
 

@@ -8,10 +8,14 @@ import pytest
 
 
 @pytest.fixture
-def dept(db, cli, monkeypatch):
+def dept(db, cli, monkeypatch, prepared):
     monkeypatch.setenv("ECOMOPS_NOW", "2026-12-30T09:00")
-    for name, pos in [("张伟", "manager"), ("李娜", "copywriter")]:
-        assert cli("staff", "add", name, "-p", pos, "--joined", "2026-11-02").exit_code == 0
+
+    def build():
+        for name, pos in [("张伟", "manager"), ("李娜", "copywriter")]:
+            assert cli("staff", "add", name, "-p", pos, "--joined", "2026-11-02").exit_code == 0
+
+    prepared(build)
     return db
 
 
