@@ -20,7 +20,7 @@ on_postgres = pytest.mark.skipif(PG_ADMIN_URL is None, reason="a server's sessio
 
 
 def _sessions(url: str) -> list[int]:
-    """The server processes connected to ``url``'s database (this test's own query aside)."""
+    """The clients' server processes connected to ``url``'s database (autovacuum's aside)."""
     import psycopg2
 
     dbname = make_url(url).database
@@ -29,7 +29,8 @@ def _sessions(url: str) -> list[int]:
     try:
         with conn.cursor() as cur:
             cur.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s "
-                        "AND pid <> pg_backend_pid() ORDER BY pid", (dbname,))
+                        "AND backend_type = 'client backend' AND pid <> pg_backend_pid() "
+                        "ORDER BY pid", (dbname,))
             return [r[0] for r in cur.fetchall()]
     finally:
         conn.close()
