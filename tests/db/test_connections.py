@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from tests.conftest import PG_ADMIN_URL
+from tests.db.test_row_level_security import _psycopg
 
 on_postgres = pytest.mark.skipif(PG_ADMIN_URL is None, reason="a server's sessions (set "
                                  "ECOMOPS_TEST_DATABASE_URL)")
@@ -21,11 +22,8 @@ on_postgres = pytest.mark.skipif(PG_ADMIN_URL is None, reason="a server's sessio
 
 def _sessions(url: str) -> list[int]:
     """The clients' server processes connected to ``url``'s database (autovacuum's aside)."""
-    import psycopg2
-
     dbname = make_url(url).database
-    conn = psycopg2.connect(make_url(PG_ADMIN_URL).set(drivername="postgresql")
-                            .render_as_string(hide_password=False))
+    conn = _psycopg(PG_ADMIN_URL)
     try:
         with conn.cursor() as cur:
             cur.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s "
@@ -54,12 +52,9 @@ def test_commands_in_one_process_share_one_session_closed_at_its_end(db, cli):
 
 @on_postgres
 def test_a_kept_session_the_server_ended_is_replaced(db, cli):
-    import psycopg2
-
     assert cli("staff", "add", "李娜", "-p", "copywriter").exit_code == 0
     [pid] = _sessions(db.url)
-    admin = psycopg2.connect(make_url(PG_ADMIN_URL).set(drivername="postgresql")
-                             .render_as_string(hide_password=False))
+    admin = _psycopg(PG_ADMIN_URL)
     try:
         with admin.cursor() as cur:
             cur.execute("SELECT pg_terminate_backend(%s, 5000)", (pid,))

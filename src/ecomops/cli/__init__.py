@@ -149,10 +149,7 @@ def load(name: str, sub: str | None = None):
 
 @functools.cache
 def _built(name: str, sub: str | None, lang: str):
-    return _build(name, sub)
-
-
-def _build(name: str, sub: str | None):
+    """``load``'s command, translated into ``lang`` (the current language)."""
     module, attribute, _ = LAZY[name]
     target = getattr(importlib.import_module(f"ecomops.cli.{module}"), attribute)
     if isinstance(target, typer.Typer):  # a group, even with a single sub-command

@@ -29,10 +29,7 @@ from ecomops.services.people import Person, person_of
 from ecomops.services.permissions import may, require
 from ecomops.services.workcal import work_calendar
 
-PL = schema.plan
 ST = schema.staff
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-NE = rules.NOT_EXPECTED
 
 
 # --- periods and deadlines ------------------------------------------------------------------

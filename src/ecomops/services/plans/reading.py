@@ -36,7 +36,6 @@ from ecomops.views import (
 )
 
 PL = schema.plan
-ST = schema.staff
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 NE = rules.NOT_EXPECTED
 

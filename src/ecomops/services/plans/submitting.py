@@ -15,7 +15,6 @@ from sqlalchemy import (
 from ecomops.clock import zone
 from ecomops.config import Smtp
 from ecomops.core import calendar as cal
-from ecomops.core import plans as rules
 from ecomops.core.plans import check_sections
 from ecomops.db import locks, schema
 from ecomops.db.session import Database, Session
@@ -38,9 +37,6 @@ from ecomops.views import (
 )
 
 PL = schema.plan
-ST = schema.staff
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-NE = rules.NOT_EXPECTED
 
 
 # --- submitting ---------------------------------------------------------------------------------
